@@ -1,0 +1,316 @@
+//! Commands that are not one library call: the embedded database, the dispatch loop,
+//! seeding with a progress bar, completions, the man page and the demo.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Utc};
+use postgres::Client;
+
+use super::commands::DbAction;
+use super::{connect, Cli, Schema};
+use crate::db::{self, local::Cluster};
+use crate::error::{Error, Result};
+use crate::output::{kv_table, write_stdout, Format, Out};
+use crate::{devices, dispatch, fixtures, provisioning, runs, tokens, watchers};
+
+pub(super) fn db(action: &DbAction, out: Out) -> Result<()> {
+    let cluster = Cluster::default_location()?;
+    match action {
+        DbAction::Status => out.object(&cluster.status()),
+        DbAction::Start => {
+            cluster.start()?;
+            out.object(&cluster.status())
+        }
+        DbAction::Stop => {
+            let stopped = cluster.stop()?;
+            out.note(if stopped {
+                "embedded database stopped"
+            } else {
+                "embedded database was not running"
+            });
+            out.object(&cluster.status())
+        }
+    }
+}
+
+pub(super) fn dispatch(
+    cli: &Cli,
+    out: Out,
+    now: Option<DateTime<Utc>>,
+    limit: i64,
+    run_loop: bool,
+    interval: chrono::Duration,
+) -> Result<()> {
+    if !run_loop {
+        let mut c = connect(cli, out, Schema::Checked)?;
+        let tick = dispatch::run_once(&mut c, now.unwrap_or_else(Utc::now), limit)?;
+        return out.object(&tick);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| Error::Internal(format!("cannot install the Ctrl-C handler: {e}")))?;
+    let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
+    let mut client: Option<Client> = None;
+    let mut down_since: Option<Instant> = None;
+    while !stop.load(Ordering::SeqCst) {
+        let result = match client.as_mut() {
+            Some(c) => dispatch::run_once(c, Utc::now(), limit),
+            None => connect(cli, out, Schema::Checked).and_then(|mut c| {
+                let r = dispatch::run_once(&mut c, Utc::now(), limit);
+                client = Some(c);
+                r
+            }),
+        };
+        match result {
+            Ok(tick) => {
+                if let Some(since) = down_since.take() {
+                    eprintln!(
+                        "dispatch: database is back after {}s",
+                        since.elapsed().as_secs()
+                    );
+                }
+                let line = match out.format {
+                    Format::Json => serde_json::to_string(&tick).unwrap_or_default(),
+                    Format::Table => format!(
+                        "{} due={} queued={} skipped={}",
+                        Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+                        tick.due,
+                        tick.queued,
+                        tick.skipped
+                    ),
+                };
+                if !out.quiet || out.format == Format::Json {
+                    write_stdout(&format!("{line}\n"))?;
+                }
+            }
+            Err(e) if matches!(e, Error::DatabaseUnreachable(_)) || is_connection_lost(&client) => {
+                client = None;
+                if down_since.is_none() {
+                    down_since = Some(Instant::now());
+                    eprintln!("dispatch: {e}; retrying every {}s", interval.as_secs());
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        sleep_unless_stopped(interval, &stop);
+    }
+    eprintln!("dispatch: stopped");
+    Ok(())
+}
+
+fn is_connection_lost(client: &Option<Client>) -> bool {
+    client.as_ref().is_some_and(Client::is_closed)
+}
+
+fn sleep_unless_stopped(total: StdDuration, stop: &AtomicBool) {
+    let start = Instant::now();
+    while start.elapsed() < total && !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(StdDuration::from_millis(100).min(total));
+    }
+}
+
+pub(super) fn seed(
+    client: &mut Client,
+    fixture: &fixtures::Fixture,
+    out: Out,
+    now: DateTime<Utc>,
+) -> Result<fixtures::Summary> {
+    let bar = if !out.quiet && out.format == Format::Table && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(u64::try_from(fixture.len()).unwrap_or(0));
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} seeding [{bar:30}] {pos}/{len} organizations {elapsed}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Some(bar)
+    } else {
+        None
+    };
+    let result = db::in_tx(client, |tx| {
+        fixtures::apply(tx, fixture, now, &mut |done| {
+            if let Some(b) = &bar {
+                b.set_position(u64::try_from(done).unwrap_or(0));
+            }
+        })
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result
+}
+
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut super::command(), "lobu-admin", &mut buf);
+    write_stdout(&String::from_utf8_lossy(&buf))
+}
+
+pub(super) fn man() -> Result<()> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(super::command())
+        .render(&mut buf)
+        .map_err(|e| Error::Internal(format!("cannot render the man page: {e}")))?;
+    write_stdout(&String::from_utf8_lossy(&buf))
+}
+
+/// The quickstart: every step printed; rerunnable (each run uses a new organisation).
+pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
+    let step = |n: u32, text: &str| -> Result<()> {
+        if out.format == Format::Table {
+            write_stdout(&format!("\n== {n}. {text}\n"))
+        } else {
+            Ok(())
+        }
+    };
+    let show = |v: &serde_json::Value| -> Result<()> {
+        match out.format {
+            Format::Json => write_stdout(&format!("{v}\n")),
+            Format::Table => write_stdout(&format!("{}\n", kv_table(v))),
+        }
+    };
+    let mut c = connect(cli, out, Schema::Checked)?;
+    let now = Utc::now();
+    let org = format!("demo-{}", now.format("%Y%m%d-%H%M%S-%3f"));
+
+    step(1, &format!("create organization {org}"))?;
+    let o = crate::orgs::create(&mut c, &org, Some("Demo Org"))?;
+    show(&serde_json::json!({"id": o.id, "name": o.name}))?;
+
+    step(
+        2,
+        "provision its default agent (sticky: never re-created once deleted)",
+    )?;
+    let p = db::in_tx(&mut c, |tx| provisioning::provision_agent(tx, &org, now))?;
+    show(&serde_json::to_value(&p).unwrap_or_default())?;
+
+    step(
+        3,
+        "register a Mac with a device token: the first Mac gets the daily check-in",
+    )?;
+    let reg = db::in_tx(&mut c, |tx| {
+        devices::register(
+            tx,
+            &devices::RegisterDevice {
+                org_id: org.clone(),
+                user_id: "ada".into(),
+                worker_key: "ada-macbook".into(),
+                platform: devices::Platform::Macos,
+                name: Some("Ada's MacBook".into()),
+                timezone: Some(chrono_tz::Europe::Berlin),
+                app_version: Some("1.0.0".into()),
+                issue_token: true,
+                token_expires_in: Some(chrono::Duration::days(1)),
+                token_value: None,
+            },
+            now,
+        )
+    })?;
+    show(&serde_json::json!({
+        "device_id": reg.device_id,
+        "created": reg.created,
+        "default_watcher": reg.default_watcher,
+        "token": reg.token.as_ref().map(|t| format!("{}… (shown once; hidden in the demo)", t.prefix)),
+    }))?;
+    let token = reg
+        .token
+        .map(|t| tokens::Token::new(t.token))
+        .ok_or_else(|| Error::Internal("demo: no token issued".into()))?;
+    let watcher_id = reg
+        .default_watcher
+        .watcher_id
+        .ok_or_else(|| Error::Internal("demo: no default watcher".into()))?;
+
+    step(4, "list the organization's watchers")?;
+    list_watchers(&mut c, out, &org, now)?;
+
+    step(5, "trigger the daily check-in with the device token")?;
+    let who = watchers::Trigger::Device(tokens::authenticate(&mut c, &token, now)?);
+    let first = watchers::trigger(&mut c, watcher_id, &who, now)?;
+    show(&serde_json::to_value(&first).unwrap_or_default())?;
+
+    step(
+        6,
+        "trigger again: the active run is returned (already_queued: true)",
+    )?;
+    let second = watchers::trigger(&mut c, watcher_id, &who, now)?;
+    show(&serde_json::to_value(&second).unwrap_or_default())?;
+
+    step(
+        7,
+        "dispatch as if it were tomorrow 09:00 Berlin: the slot is skipped, a run is active",
+    )?;
+    let due_at = crate::watchers::get(&mut c, watcher_id)?
+        .next_run_at
+        .unwrap_or(now);
+    let tick = dispatch::tick(&mut c, due_at, 1000)?;
+    show(&serde_json::to_value(tick).unwrap_or_default())?;
+
+    let watchers::Trigger::Device(principal) = &who else {
+        return Err(Error::Internal("demo".into()));
+    };
+    step(8, "the Mac claims its run and completes it")?;
+    let claimed = runs::claim(&mut c, principal, 1, now)?;
+    let run = claimed
+        .first()
+        .ok_or_else(|| Error::Internal("demo: nothing to claim".into()))?;
+    let done = runs::finish(
+        &mut c,
+        principal,
+        run.id,
+        &runs::Finish::Complete(Some(serde_json::json!({"summary": "A calm day."}))),
+        Utc::now(),
+    )?;
+    show(&serde_json::json!({
+        "run_id": done.run.id, "status": done.run.status, "output": done.run.output
+    }))?;
+
+    step(9, "list again: last run and last fired are filled in")?;
+    list_watchers(&mut c, out, &org, Utc::now())?;
+    if out.format == Format::Table {
+        write_stdout(&format!(
+            "\ndone. try: lobu-admin watchers show {watcher_id}   lobu-admin runs list --org {org}\n"
+        ))?;
+    }
+    Ok(())
+}
+
+fn list_watchers(c: &mut Client, out: Out, org: &str, now: DateTime<Utc>) -> Result<()> {
+    let list = watchers::list(c, org, None, watchers::StatusFilter::Live, 100)?;
+    match out.format {
+        Format::Json => write_stdout(&format!(
+            "{}\n",
+            serde_json::to_string(&list).unwrap_or_default()
+        )),
+        Format::Table => write_stdout(&format!(
+            "{}\n",
+            crate::output::table(
+                &[
+                    "ID",
+                    "SLUG",
+                    "SCHEDULE",
+                    "TZ",
+                    "NEXT RUN",
+                    "LAST FIRED",
+                    "LAST RUN"
+                ],
+                list.iter().map(|w| vec![
+                    w.id.to_string(),
+                    w.slug.clone(),
+                    w.schedule.clone(),
+                    w.timezone.clone(),
+                    w.next_run_local.clone().unwrap_or_else(|| "-".into()),
+                    w.last_fired_at
+                        .map_or_else(|| "-".into(), |t| crate::output::relative(t, now)),
+                    w.last_run.as_ref().map_or_else(
+                        || "-".into(),
+                        |r| format!("#{} {} {}", r.id, r.status, r.dispatch_source)
+                    ),
+                ]),
+            )
+        )),
+    }
+}

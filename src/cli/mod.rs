@@ -1,0 +1,128 @@
+//! The command-line interface: clap tree, global flags, one handler per command, error
+//! printing. Handlers parse, call one library function and render; nothing else.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod args;
+mod commands;
+mod meta;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use postgres::Client;
+
+use crate::db::{self, DatabaseUrl};
+use crate::error::{Error, Result};
+use crate::output::{print_error, Format, Out};
+
+pub use commands::Command;
+
+/// `lobu-admin`: bootstrap organisations, register devices, fire watchers.
+#[derive(Debug, Parser)]
+#[command(name = "lobu-admin", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
+    /// Output format.
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+    /// No progress bars or notes.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More notes on stderr (connection, timings).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The clap command tree (for completions and the man page).
+#[must_use]
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Parses `argv`, runs the command and returns the process exit code. Never panics on
+/// user input.
+pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let argv: Vec<OsString> = argv.into_iter().collect();
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let json = wants_json(&argv);
+            if json && e.use_stderr() {
+                let msg = e.kind().to_string();
+                let detail = e.to_string();
+                let first = detail
+                    .lines()
+                    .next()
+                    .unwrap_or(&msg)
+                    .trim_start_matches("error: ")
+                    .to_string();
+                print_error(Format::Json, &Error::InvalidInput(first));
+            } else {
+                let _ = e.print();
+            }
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+        }
+    };
+    let out = Out {
+        format: cli.output,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match commands::dispatch(&cli, out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(out.format, &e);
+            ExitCode::from(e.kind().exit_code())
+        }
+    }
+}
+
+fn wants_json(argv: &[OsString]) -> bool {
+    argv.windows(2)
+        .any(|w| (w[0] == "-o" || w[0] == "--output") && w[1] == "json")
+        || argv.iter().any(|a| a == "--output=json" || a == "-ojson")
+}
+
+/// How a command wants its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Schema {
+    /// Refuse a schema that is behind or ahead (exit 7).
+    Checked,
+    /// `migrate`: no check.
+    Unchecked,
+}
+
+/// Opens the invocation's one connection: the given URL, or the embedded database
+/// (started and migrated on first use).
+pub(crate) fn connect(cli: &Cli, out: Out, schema: Schema) -> Result<Client> {
+    let (url, embedded) = match &cli.database_url {
+        Some(u) if !u.is_empty() => (DatabaseUrl::new(u.clone()), false),
+        _ => (
+            db::local::ensure_running(&db::local::Cluster::default_location()?)?,
+            true,
+        ),
+    };
+    if out.verbose {
+        eprintln!("connecting to {url}");
+    }
+    let mut client = db::connect(&url)?;
+    if embedded && schema == Schema::Checked {
+        db::migrate::migrate(&mut client)?;
+    } else if schema == Schema::Checked {
+        db::migrate::check(&mut client)?;
+    }
+    Ok(client)
+}

@@ -1,0 +1,163 @@
+//! Embedded refinery migrations: apply under an advisory lock, list, and refuse to run on
+//! a schema that is behind or ahead of this binary.
+
+use postgres::Client;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+mod embedded {
+    #![allow(missing_docs)]
+    refinery::embed_migrations!("migrations");
+}
+use embedded::migrations;
+
+/// The history table (refinery's, under a name of our own).
+pub const HISTORY_TABLE: &str = "lobu_schema_history";
+/// `pg_advisory_lock` key held while migrating, so concurrent `migrate` calls queue up.
+const LOCK_KEY: i64 = 0x6c6f_6275_6d69_6772; // "lobumigr"
+
+/// One migration and whether it is applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationState {
+    /// Version number (the `V<n>` of the file name).
+    pub version: i32,
+    /// Name after the version.
+    pub name: String,
+    /// `applied` or `pending`.
+    pub state: &'static str,
+}
+
+/// What `migrate` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrateReport {
+    /// Migrations applied by this call, oldest first.
+    pub applied: Vec<MigrationState>,
+    /// The schema version afterwards.
+    pub version: i32,
+}
+
+/// The newest embedded migration version.
+#[must_use]
+pub fn latest_version() -> i32 {
+    migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(refinery::Migration::version)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Applies the pending embedded migrations, holding an advisory lock so that concurrent
+/// callers wait for each other and all succeed.
+///
+/// # Errors
+/// `schema_mismatch` when applied migrations diverge from the embedded ones or are newer;
+/// `database_unreachable` or `internal` for database failures.
+pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])?;
+    let newer = applied_versions(client).map(|v| v.into_iter().any(|(n, _)| n > latest_version()));
+    let result = match newer {
+        Ok(true) => Err(newer_error()),
+        Ok(false) => {
+            let mut runner = migrations::runner()
+                .set_abort_divergent(true)
+                .set_abort_missing(true);
+            runner.set_migration_table_name(HISTORY_TABLE);
+            runner
+                .run(client)
+                .map_err(|e| Error::SchemaMismatch(format!("migration failed: {e}")))
+        }
+        Err(e) => Err(e),
+    };
+    client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])?;
+    let report = result?;
+    Ok(MigrateReport {
+        applied: report
+            .applied_migrations()
+            .iter()
+            .map(|m| MigrationState {
+                version: m.version(),
+                name: m.name().to_string(),
+                state: "applied",
+            })
+            .collect(),
+        version: latest_version(),
+    })
+}
+
+/// Lists every embedded migration with its state, plus applied ones this binary lacks.
+///
+/// # Errors
+/// Database failures.
+pub fn status(client: &mut Client) -> Result<Vec<MigrationState>> {
+    let applied = applied_versions(client)?;
+    let mut states: Vec<MigrationState> = migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| MigrationState {
+            version: m.version(),
+            name: m.name().to_string(),
+            state: if applied.iter().any(|(v, _)| *v == m.version()) {
+                "applied"
+            } else {
+                "pending"
+            },
+        })
+        .collect();
+    for (version, name) in applied {
+        if version > latest_version() {
+            states.push(MigrationState {
+                version,
+                name,
+                state: "unknown (newer than this binary)",
+            });
+        }
+    }
+    states.sort_by_key(|s| s.version);
+    Ok(states)
+}
+
+/// Refuses to work on a schema that is behind or ahead of this binary.
+///
+/// # Errors
+/// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
+pub fn check(client: &mut Client) -> Result<()> {
+    let applied = applied_versions(client)?;
+    let latest = latest_version();
+    let current = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+    if current > latest {
+        return Err(newer_error());
+    }
+    let expected = migrations::runner().get_migrations().len();
+    if current < latest || applied.len() < expected {
+        return Err(Error::SchemaMismatch(format!(
+            "database schema is behind this binary ({} of {expected} migrations applied); \
+             run `lobu-admin migrate`",
+            applied.len()
+        )));
+    }
+    Ok(())
+}
+
+fn newer_error() -> Error {
+    Error::SchemaMismatch(format!(
+        "database schema is newer than this binary (which knows up to version {}); \
+         upgrade lobu-admin before `lobu-admin migrate`",
+        latest_version()
+    ))
+}
+
+fn applied_versions(client: &mut Client) -> Result<Vec<(i32, String)>> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&HISTORY_TABLE])?
+        .get(0);
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let rows = client.query(
+        &format!("SELECT version, name FROM {HISTORY_TABLE} ORDER BY version"),
+        &[],
+    )?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

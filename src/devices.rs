@@ -1,0 +1,329 @@
+//! Devices: register (upsert on the worker key), list, show, delete (unpin, pause, cancel).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+use postgres::GenericClient;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::provisioning::{self, DefaultWatcher, Registration};
+use crate::tokens::{self, IssuedToken};
+
+/// Known platforms; input is case-insensitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+#[value(rename_all = "kebab-case")]
+pub enum Platform {
+    /// macOS (gets the daily check-in on first registration).
+    Macos,
+    /// iOS.
+    Ios,
+    /// Android.
+    Android,
+    /// Windows.
+    Windows,
+    /// Linux.
+    Linux,
+    /// The Chrome extension.
+    ChromeExtension,
+}
+
+impl Platform {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Macos => "macos",
+            Self::Ios => "ios",
+            Self::Android => "android",
+            Self::Windows => "windows",
+            Self::Linux => "linux",
+            Self::ChromeExtension => "chrome-extension",
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Platform {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        <Self as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            Error::invalid(format!(
+                "unknown platform {:?}: use macos, ios, android, windows, linux or chrome-extension",
+                crate::truncate(s, 40)
+            ))
+        })
+    }
+}
+
+/// Input of `register-device`.
+#[derive(Debug, Clone)]
+pub struct RegisterDevice {
+    /// Organisation.
+    pub org_id: String,
+    /// The user owning the device.
+    pub user_id: String,
+    /// The stable id the client chose.
+    pub worker_key: String,
+    /// Platform (fixed at first registration).
+    pub platform: Platform,
+    /// Display name.
+    pub name: Option<String>,
+    /// Time zone; a new device without one is in UTC, a known one keeps its zone.
+    pub timezone: Option<chrono_tz::Tz>,
+    /// Client version.
+    pub app_version: Option<String>,
+    /// Issue a token in the same transaction.
+    pub issue_token: bool,
+    /// Token lifetime.
+    pub token_expires_in: Option<Duration>,
+    /// A fixed token value (fixtures only).
+    pub token_value: Option<tokens::Token>,
+}
+
+/// Result of `register-device`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registered {
+    /// The device.
+    pub device_id: Uuid,
+    /// Whether this call created it.
+    pub created: bool,
+    /// Its platform.
+    pub platform: Platform,
+    /// What happened to the default watcher.
+    pub default_watcher: DefaultWatcher,
+    /// The issued token, shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<IssuedToken>,
+}
+
+fn check_text(what: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() || value.chars().count() > max {
+        return Err(Error::invalid(format!(
+            "invalid {what}: must be 1 to {max} characters and not blank"
+        )));
+    }
+    Ok(())
+}
+
+const UPSERT_DEVICE: &str = "
+    INSERT INTO devices (org_id, user_id, worker_key, platform, name, timezone, app_version,
+                         first_seen_at, last_seen_at)
+    VALUES ($1, $2, $3, $4, $5, coalesce($6, 'UTC'), $7, $8, $8)
+    ON CONFLICT (org_id, user_id, worker_key) DO UPDATE
+    SET last_seen_at = EXCLUDED.last_seen_at,
+        name = coalesce($5, devices.name),
+        timezone = coalesce($6, devices.timezone),
+        app_version = coalesce($7, devices.app_version)
+    RETURNING id, (xmax = 0) AS inserted, platform, timezone";
+
+/// Registers a device, or refreshes a known one; on a first Mac in a bootstrapped
+/// organisation, provisions the daily check-in watcher. One transaction: call it inside one.
+///
+/// # Errors
+/// `invalid_input` for bad fields, `not_found` for an unknown organisation, `conflict`
+/// when the platform differs from the first registration.
+pub fn register(
+    tx: &mut impl GenericClient,
+    input: &RegisterDevice,
+    now: DateTime<Utc>,
+) -> Result<Registered> {
+    check_text("user id", &input.user_id, 200)?;
+    check_text("worker id", &input.worker_key, 200)?;
+    if let Some(n) = &input.name {
+        check_text("device name", n, 200)?;
+    }
+    if let Some(v) = &input.app_version {
+        check_text("app version", v, 100)?;
+    }
+    let tz_name = input.timezone.map(|t| t.name());
+    let row = tx
+        .query_one(
+            UPSERT_DEVICE,
+            &[
+                &input.org_id,
+                &input.user_id,
+                &input.worker_key,
+                &input.platform.as_str(),
+                &input.name,
+                &tz_name,
+                &input.app_version,
+                &now,
+            ],
+        )
+        .map_err(|e| match Error::from(e) {
+            Error::NotFound(_) => Error::not_found(format!("organization {}", input.org_id)),
+            other => other,
+        })?;
+    let device_id: Uuid = row.get(0);
+    let first: bool = row.get(1);
+    let stored: String = row.get(2);
+    if stored != input.platform.as_str() {
+        return Err(Error::Conflict(format!(
+            "device {device_id} is registered as {stored}; its platform cannot change to {}",
+            input.platform
+        )));
+    }
+    let timezone = crate::schedule::parse_timezone(&row.get::<_, String>(3))?;
+    let default_watcher = provisioning::provision_watcher(
+        tx,
+        Registration {
+            org_id: &input.org_id,
+            device_id,
+            first,
+            macos: input.platform == Platform::Macos,
+            timezone,
+        },
+        now,
+    )?;
+    let token = if input.issue_token || input.token_value.is_some() {
+        Some(tokens::create(
+            tx,
+            device_id,
+            input.token_expires_in,
+            input.token_value.clone(),
+            now,
+        )?)
+    } else {
+        None
+    };
+    Ok(Registered {
+        device_id,
+        created: first,
+        platform: input.platform,
+        default_watcher,
+        token,
+    })
+}
+
+/// A device row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Device {
+    /// Device id.
+    pub id: Uuid,
+    /// Organisation.
+    pub org_id: String,
+    /// Owner.
+    pub user_id: String,
+    /// The client's stable id.
+    pub worker_key: String,
+    /// Platform.
+    pub platform: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// IANA time zone.
+    pub timezone: String,
+    /// Client version.
+    pub app_version: Option<String>,
+    /// First registration.
+    pub first_seen_at: DateTime<Utc>,
+    /// Last registration.
+    pub last_seen_at: DateTime<Utc>,
+    /// Watchers pinned to it.
+    pub pinned_watchers: i64,
+    /// Tokens neither revoked nor expired.
+    pub active_tokens: i64,
+}
+
+const SELECT_DEVICES: &str = "
+    SELECT d.id, d.org_id, d.user_id, d.worker_key, d.platform, d.name, d.timezone,
+           d.app_version, d.first_seen_at, d.last_seen_at,
+           (SELECT count(*) FROM watchers w WHERE w.device_id = d.id),
+           (SELECT count(*) FROM device_tokens t WHERE t.device_id = d.id
+              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()))
+    FROM devices d";
+
+fn device_from_row(r: &postgres::Row) -> Device {
+    Device {
+        id: r.get(0),
+        org_id: r.get(1),
+        user_id: r.get(2),
+        worker_key: r.get(3),
+        platform: r.get(4),
+        name: r.get(5),
+        timezone: r.get(6),
+        app_version: r.get(7),
+        first_seen_at: r.get(8),
+        last_seen_at: r.get(9),
+        pinned_watchers: r.get(10),
+        active_tokens: r.get(11),
+    }
+}
+
+/// Lists an organisation's devices.
+///
+/// # Errors
+/// `not_found` for an unknown organisation.
+pub fn list(client: &mut impl GenericClient, org_id: &str) -> Result<Vec<Device>> {
+    crate::orgs::show(client, org_id)?;
+    let rows = client.query(
+        &format!("{SELECT_DEVICES} WHERE d.org_id = $1 ORDER BY d.first_seen_at, d.id"),
+        &[&org_id],
+    )?;
+    Ok(rows.iter().map(device_from_row).collect())
+}
+
+/// Shows one device.
+///
+/// # Errors
+/// `not_found`.
+pub fn show(client: &mut impl GenericClient, id: Uuid) -> Result<Device> {
+    client
+        .query_opt(&format!("{SELECT_DEVICES} WHERE d.id = $1"), &[&id])?
+        .map(|r| device_from_row(&r))
+        .ok_or_else(|| Error::not_found(format!("device {id}")))
+}
+
+/// Result of `devices delete`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceDeleted {
+    /// The deleted device.
+    pub device_id: Uuid,
+    /// Watchers that were pinned to it (now unpinned and paused).
+    pub watchers_unpinned: i64,
+    /// Active runs cancelled.
+    pub runs_cancelled: i64,
+}
+
+/// Deletes a device. Never fails on pinned watchers: unpins them, pauses them with reason
+/// `device <uuid> deleted`, cancels their active runs and the device's, all in the caller's
+/// transaction.
+///
+/// # Errors
+/// `not_found`.
+pub fn delete(tx: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Result<DeviceDeleted> {
+    tx.query_opt("SELECT 1 FROM devices WHERE id = $1 FOR UPDATE", &[&id])?
+        .ok_or_else(|| Error::not_found(format!("device {id}")))?;
+    let reason = format!("device {id} deleted");
+    let unpinned = tx.query(
+        "UPDATE watchers
+         SET device_id = NULL,
+             status = CASE WHEN status = 'archived' THEN status ELSE 'paused' END,
+             paused_reason = CASE WHEN status = 'archived' THEN paused_reason ELSE $2 END,
+             updated_at = $3
+         WHERE device_id = $1
+         RETURNING id",
+        &[&id, &reason, &now],
+    )?;
+    let watcher_ids: Vec<i64> = unpinned.iter().map(|r| r.get(0)).collect();
+    let cancelled = tx.execute(
+        "UPDATE runs SET status = 'cancelled', finished_at = $3, error = $4
+         WHERE status IN ('pending', 'claimed', 'running')
+           AND (watcher_id = ANY ($1) OR device_id = $2 OR claimed_by = $2)",
+        &[&watcher_ids, &id, &now, &reason],
+    )?;
+    tx.execute("DELETE FROM devices WHERE id = $1", &[&id])?;
+    Ok(DeviceDeleted {
+        device_id: id,
+        watchers_unpinned: i64::try_from(watcher_ids.len()).unwrap_or(i64::MAX),
+        runs_cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
+    })
+}

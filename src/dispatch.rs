@@ -1,0 +1,147 @@
+//! One set-based dispatch tick, and the loop around it.
+//!
+//! A tick, in one transaction: rescue stale runs; lock the due active watchers with
+//! `FOR UPDATE SKIP LOCKED` (so dispatchers on several hosts never double-fire); compute
+//! each one's next fire time in Rust; then one statement queues the runs, records skipped
+//! slots and advances `next_run_at` for all of them. The number of statements does not
+//! depend on the number of watchers.
+
+use chrono::{DateTime, Utc};
+use postgres::Client;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::runs::{self, Rescued};
+use crate::schedule::{parse_timezone, Schedule};
+
+/// Result of `dispatch`.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct DispatchTick {
+    /// Due watchers taken.
+    pub due: i64,
+    /// Runs queued.
+    pub queued: i64,
+    /// Slots recorded as `skipped` (a run already active, or the agent gone).
+    pub skipped: i64,
+    /// Rescued runs.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rescued: RescuedCounts,
+}
+
+/// Counts of the rescue pass done by a tick.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct RescuedCounts {
+    /// Re-queued.
+    pub requeued: i64,
+    /// Timed out.
+    pub timed_out: i64,
+}
+
+fn is_zero(r: &RescuedCounts) -> bool {
+    *r == RescuedCounts::default()
+}
+
+const TAKE_DUE: &str = "
+    SELECT id, schedule, timezone
+    FROM watchers
+    WHERE status = 'active' AND next_run_at <= $1
+    ORDER BY next_run_at, id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED";
+
+const FIRE: &str = "
+    WITH due AS (
+        SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS d(id, next_at)
+    ), w AS (
+        SELECT w.id, w.org_id, w.agent_id, w.device_id, w.next_run_at, due.next_at,
+               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+                   AS agent_exists
+        FROM watchers w JOIN due ON due.id = w.id
+    ), queued AS (
+        INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                          triggered_by, scheduled_for, queued_at)
+        SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', next_run_at, $3
+        FROM w
+        WHERE agent_exists
+        ORDER BY id
+        ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
+        RETURNING watcher_id
+    ), skipped AS (
+        INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                          triggered_by, status, scheduled_for, queued_at, finished_at, error)
+        SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', 'skipped',
+               next_run_at, $3, $3,
+               CASE WHEN agent_exists THEN 'skipped: a run of this watcher is already active'
+                    ELSE 'skipped: agent ' || agent_id || ' no longer exists' END
+        FROM w
+        WHERE NOT agent_exists OR id NOT IN (SELECT watcher_id FROM queued)
+        RETURNING 1
+    ), advanced AS (
+        UPDATE watchers SET next_run_at = w.next_at, updated_at = $3
+        FROM w WHERE watchers.id = w.id
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM skipped),
+           (SELECT count(*) FROM advanced)";
+
+/// Runs one tick at `now` over at most `limit` due watchers.
+///
+/// # Errors
+/// Database failures; the tick's transaction is then rolled back whole.
+pub fn tick(client: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<DispatchTick> {
+    crate::db::in_tx(client, |tx| {
+        let Rescued {
+            requeued,
+            timed_out,
+        } = runs::rescue(tx, now, runs::STALE_AFTER, runs::TIMEOUT_AFTER)?;
+        let due = tx.query(TAKE_DUE, &[&now, &limit])?;
+        let mut ids = Vec::with_capacity(due.len());
+        let mut next = Vec::with_capacity(due.len());
+        let mut cache: std::collections::HashMap<(String, String), Option<Schedule>> =
+            std::collections::HashMap::new();
+        for row in &due {
+            let (id, expr, tz): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
+            let schedule = cache
+                .entry((expr.clone(), tz.clone()))
+                .or_insert_with(|| Schedule::parse(&expr).ok())
+                .clone();
+            // A watcher whose stored schedule no longer parses gets no next run, so it is
+            // not retried every tick; `watchers update` fixes it.
+            let at = match (schedule, parse_timezone(&tz)) {
+                (Some(s), Ok(tz)) => s.next_after(tz, now).ok(),
+                _ => None,
+            };
+            ids.push(id);
+            next.push(at);
+        }
+        let row = tx.query_one(FIRE, &[&ids, &next, &now])?;
+        Ok(DispatchTick {
+            due: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+            queued: row.get(0),
+            skipped: row.get(1),
+            rescued: RescuedCounts {
+                requeued,
+                timed_out,
+            },
+        })
+    })
+}
+
+/// Runs ticks of `batch` watchers until fewer than `batch` are due; returns the sums.
+///
+/// # Errors
+/// As [`tick`]; batches already committed stay committed.
+pub fn run_once(client: &mut Client, now: DateTime<Utc>, batch: i64) -> Result<DispatchTick> {
+    let mut total = DispatchTick::default();
+    loop {
+        let t = tick(client, now, batch)?;
+        total.due += t.due;
+        total.queued += t.queued;
+        total.skipped += t.skipped;
+        total.rescued.requeued += t.rescued.requeued;
+        total.rescued.timed_out += t.rescued.timed_out;
+        if t.due < batch {
+            return Ok(total);
+        }
+    }
+}

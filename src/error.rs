@@ -1,0 +1,189 @@
+//! The one error type of the library and the seven kinds of failure that the CLI maps to
+//! exit codes (SPEC section 11).
+
+use std::fmt;
+
+/// What went wrong, as scripts see it: the JSON `kind` and the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A bug or an unexpected database error (exit 1).
+    Internal,
+    /// Usage error or invalid input (exit 2).
+    InvalidInput,
+    /// The named object does not exist, or is not visible to the caller (exit 3).
+    NotFound,
+    /// Unauthenticated or forbidden (exit 4).
+    Forbidden,
+    /// Conflicts with the current state (exit 5).
+    Conflict,
+    /// The database cannot be reached (exit 6).
+    DatabaseUnreachable,
+    /// The schema is behind or ahead of this binary (exit 7).
+    SchemaMismatch,
+}
+
+impl ErrorKind {
+    /// The process exit code of SPEC section 11.
+    #[must_use]
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Internal => 1,
+            Self::InvalidInput => 2,
+            Self::NotFound => 3,
+            Self::Forbidden => 4,
+            Self::Conflict => 5,
+            Self::DatabaseUnreachable => 6,
+            Self::SchemaMismatch => 7,
+        }
+    }
+
+    /// The `kind` string of the JSON error object.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Internal => "internal",
+            Self::InvalidInput => "invalid_input",
+            Self::NotFound => "not_found",
+            Self::Forbidden => "forbidden",
+            Self::Conflict => "conflict",
+            Self::DatabaseUnreachable => "database_unreachable",
+            Self::SchemaMismatch => "schema_mismatch",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every failure of the library. Messages are lowercase, name the object and never carry a
+/// password or a token.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Exit 1.
+    #[error("{0}")]
+    Internal(String),
+    /// Exit 2.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// Exit 3.
+    #[error("{0}")]
+    NotFound(String),
+    /// Exit 4.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Exit 5.
+    #[error("{0}")]
+    Conflict(String),
+    /// Exit 6.
+    #[error("{0}")]
+    DatabaseUnreachable(String),
+    /// Exit 7.
+    #[error("{0}")]
+    SchemaMismatch(String),
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The kind, which gives the exit code and the JSON `kind`.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Internal(_) => ErrorKind::Internal,
+            Self::InvalidInput(_) => ErrorKind::InvalidInput,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::DatabaseUnreachable(_) => ErrorKind::DatabaseUnreachable,
+            Self::SchemaMismatch(_) => ErrorKind::SchemaMismatch,
+        }
+    }
+
+    /// A second line telling the user what to do, where there is one.
+    #[must_use]
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::DatabaseUnreachable(_) => Some(
+                "check --database-url / DATABASE_URL, or unset both to use the embedded database",
+            ),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn not_found(what: impl fmt::Display) -> Self {
+        Self::NotFound(format!("{what} not found"))
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Self::InvalidInput(msg.into())
+    }
+}
+
+impl From<postgres::Error> for Error {
+    /// Translates a driver error by SQLSTATE and constraint name, in this one place.
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        let Some(db) = e.as_db_error() else {
+            if e.is_closed() || e.to_string().contains("connect") {
+                return Self::DatabaseUnreachable(format!("lost the database connection: {e}"));
+            }
+            return Self::Internal(format!("database error: {e}"));
+        };
+        let code = db.code();
+        let constraint = db.constraint().unwrap_or("");
+        let message = db.message();
+        if *code == SqlState::UNIQUE_VIOLATION {
+            Self::Conflict(match constraint {
+                "organizations_pkey" => "organization already exists".into(),
+                "agents_pkey" => "agent already exists in this organization".into(),
+                "watchers_slug_live_unique" => {
+                    "a watcher with this slug already exists in this organization".into()
+                }
+                "devices_worker_key_unique" => "device already registered".into(),
+                "device_tokens_hash_unique" => "token value already in use".into(),
+                _ => format!("duplicate value violates {constraint}"),
+            })
+        } else if *code == SqlState::CHECK_VIOLATION || *code == SqlState::NOT_NULL_VIOLATION {
+            Self::InvalidInput(format!("rejected by the schema ({constraint}): {message}"))
+        } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+            Self::NotFound(format!("referenced object not found ({constraint})"))
+        } else if *code == SqlState::LOCK_NOT_AVAILABLE {
+            Self::Conflict(
+                "timed out waiting for a lock held by another session (lock_timeout); retry".into(),
+            )
+        } else if *code == SqlState::QUERY_CANCELED {
+            Self::Conflict("statement timed out (statement_timeout); retry".into())
+        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+        {
+            Self::Conflict(format!("concurrent update, retry: {message}"))
+        } else if *code == SqlState::UNDEFINED_TABLE {
+            Self::SchemaMismatch(format!("database schema is not migrated: {message}"))
+        } else if code.code().starts_with("08")
+            || *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::CRASH_SHUTDOWN
+            || *code == SqlState::CANNOT_CONNECT_NOW
+        {
+            Self::DatabaseUnreachable(format!("database unavailable: {message}"))
+        } else if *code == SqlState::INVALID_TEXT_REPRESENTATION
+            || *code == SqlState::DATETIME_FIELD_OVERFLOW
+            || *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE
+            || *code == SqlState::INVALID_PARAMETER_VALUE
+        {
+            Self::InvalidInput(message.to_string())
+        } else {
+            Self::Internal(format!("database error {}: {message}", code.code()))
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Self::InvalidInput(format!("invalid JSON: {e}"))
+    }
+}

@@ -1,0 +1,184 @@
+//! Rendering: comfy-table for people, pretty JSON for scripts; a closed pipe is success.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use comfy_table::{presets, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// `-o table|json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// A stable JSON schema for scripts.
+    Json,
+}
+
+/// Where and how results are shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    /// Table or JSON.
+    pub format: Format,
+    /// `-q`: no progress or notes.
+    pub quiet: bool,
+    /// `-v`: extra notes on stderr.
+    pub verbose: bool,
+}
+
+impl Out {
+    /// Prints `value` as JSON, or the table that `human` builds.
+    pub fn show<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(value)
+                    .map_err(|e| Error::Internal(format!("cannot render JSON: {e}")))?;
+                s.push('\n');
+                write_stdout(&s)
+            }
+            Format::Table => {
+                let mut s = human(value);
+                if !s.ends_with('\n') {
+                    s.push('\n');
+                }
+                write_stdout(&s)
+            }
+        }
+    }
+
+    /// Shows a single object as a FIELD/VALUE table (or JSON).
+    pub fn object<T: Serialize>(&self, value: &T) -> Result<()> {
+        self.show(value, |v| {
+            serde_json::to_value(v).map_or_else(|e| e.to_string(), |v| kv_table(&v))
+        })
+    }
+
+    /// A note for people on stderr (not in JSON mode, not with `-q`).
+    pub fn note(&self, msg: &str) {
+        if !self.quiet && self.format == Format::Table {
+            let _ = writeln!(io::stderr().lock(), "{msg}");
+        }
+    }
+}
+
+/// Writes to a locked stdout; a closed pipe (`| head`) is not an error.
+pub fn write_stdout(s: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Error::Internal(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Builds a plain, column-aligned table.
+pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut t = Table::new();
+    *t.style_mut() = presets::NOTHING;
+    t.set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.iter().copied());
+    for row in rows {
+        t.add_row(row);
+    }
+    let mut s = t.to_string();
+    // comfy-table pads every line with a leading space under the NOTHING preset
+    s = s
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    s
+}
+
+/// A FIELD/VALUE table of a JSON object; nested values shown as compact JSON.
+pub fn kv_table(value: &serde_json::Value) -> String {
+    let Some(map) = value.as_object() else {
+        return value.to_string();
+    };
+    table(
+        &["FIELD", "VALUE"],
+        map.iter().map(|(k, v)| vec![k.clone(), cell(v)]),
+    )
+}
+
+/// One JSON value as a table cell.
+pub fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "-".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An optional time as a cell: RFC 3339 plus a relative hint ("in 3h", "2m ago").
+pub fn when(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    t.map_or_else(
+        || "-".into(),
+        |t| format!("{} ({})", t.format("%Y-%m-%d %H:%M:%SZ"), relative(t, now)),
+    )
+}
+
+/// "in 3h", "2m ago", "now".
+pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    let abs = secs.unsigned_abs();
+    let span = match abs {
+        0..=9 => return "now".into(),
+        10..=89 => format!("{abs}s"),
+        90..=5399 => format!("{}m", (abs + 30) / 60),
+        5400..=129_599 => format!("{}h", (abs + 1800) / 3600),
+        _ => format!("{}d", (abs + 43_200) / 86_400),
+    };
+    if secs > 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// Prints an error the way SPEC 11 says: `error: ...` (+ `hint: ...`), or a JSON object.
+pub fn print_error(format: Format, err: &Error) {
+    let mut stderr = io::stderr().lock();
+    let _ = match format {
+        Format::Json => writeln!(
+            stderr,
+            "{}",
+            serde_json::json!({"error": {"kind": err.kind().as_str(), "message": err.to_string()}})
+        ),
+        Format::Table => {
+            let _ = writeln!(stderr, "error: {err}");
+            match err.hint() {
+                Some(h) => writeln!(stderr, "hint: {h}"),
+                None => Ok(()),
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[track_caller]
+    fn case(offset_secs: i64, expected: &str) {
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            relative(now + Duration::seconds(offset_secs), now),
+            expected
+        );
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        case(0, "now");
+        case(45, "in 45s");
+        case(-120, "2m ago");
+        case(3 * 3600, "in 3h");
+        case(-3 * 86_400, "3d ago");
+    }
+}

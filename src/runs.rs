@@ -1,0 +1,422 @@
+//! Runs of watchers and their life cycle (SPEC section 8).
+//!
+//! States, what puts a run there and what moves it on:
+//! - `pending`: queued by a trigger or by dispatch; `runs claim` moves it to `running`,
+//!   `runs cancel` / device deletion / archiving to `cancelled`, rescue to `timeout`.
+//! - `claimed`: reserved for clients that claim before starting (rescue treats it like
+//!   `running`).
+//! - `running`: claimed by a device; `complete`, `fail`; rescue sends it back to `pending`
+//!   when heartbeats stop, or to `timeout` when it has been active too long.
+//! - `completed`, `failed`, `cancelled`, `timeout`: final.
+//! - `skipped`: final; recorded by dispatch when a slot could not run (run already active,
+//!   agent gone).
+//!
+//! The first three are *active*; `runs_one_active_per_watcher` allows one per watcher.
+
+use chrono::{DateTime, Duration, Utc};
+use postgres::GenericClient;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::tokens::Principal;
+
+/// Run states (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Queued, waiting for a device.
+    Pending,
+    /// Reserved by a device.
+    Claimed,
+    /// Being worked on.
+    Running,
+    /// Finished successfully.
+    Completed,
+    /// Finished with an error.
+    Failed,
+    /// Cancelled by an operator or a deletion.
+    Cancelled,
+    /// Active for too long.
+    Timeout,
+    /// A scheduled slot that did not run.
+    Skipped,
+}
+
+impl RunStatus {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Claimed => "claimed",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Timeout => "timeout",
+            Self::Skipped => "skipped",
+        }
+    }
+
+    /// Active states, mirrored by the partial unique index `runs_one_active_per_watcher`.
+    #[must_use]
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Pending | Self::Claimed | Self::Running)
+    }
+}
+
+/// A run row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    /// Run id.
+    pub id: i64,
+    /// Organisation.
+    pub org_id: String,
+    /// Watcher (null once the watcher is deleted).
+    pub watcher_id: Option<i64>,
+    /// Agent at queue time.
+    pub agent_id: Option<String>,
+    /// The watcher's pin at queue time.
+    pub device_id: Option<uuid::Uuid>,
+    /// The device that claimed it.
+    pub claimed_by: Option<uuid::Uuid>,
+    /// `scheduled` or `manual`.
+    pub dispatch_source: String,
+    /// `schedule`, `device:<uuid>` or `admin`.
+    pub triggered_by: String,
+    /// State.
+    pub status: String,
+    /// The slot it was dispatched for.
+    pub scheduled_for: Option<DateTime<Utc>>,
+    /// Queue time.
+    pub queued_at: DateTime<Utc>,
+    /// Claim time.
+    pub claimed_at: Option<DateTime<Utc>>,
+    /// Last heartbeat.
+    pub heartbeat_at: Option<DateTime<Utc>>,
+    /// End time.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Error or skip reason.
+    pub error: Option<String>,
+    /// Result JSON.
+    pub output: Option<serde_json::Value>,
+}
+
+/// Column list matching [`run_from_row`].
+pub(crate) const RUN_COLUMNS: &str = "id, org_id, watcher_id, agent_id, device_id, claimed_by, \
+    dispatch_source, triggered_by, status, scheduled_for, queued_at, claimed_at, heartbeat_at, \
+    finished_at, error, output";
+
+pub(crate) fn run_from_row(r: &postgres::Row) -> Run {
+    Run {
+        id: r.get(0),
+        org_id: r.get(1),
+        watcher_id: r.get(2),
+        agent_id: r.get(3),
+        device_id: r.get(4),
+        claimed_by: r.get(5),
+        dispatch_source: r.get(6),
+        triggered_by: r.get(7),
+        status: r.get(8),
+        scheduled_for: r.get(9),
+        queued_at: r.get(10),
+        claimed_at: r.get(11),
+        heartbeat_at: r.get(12),
+        finished_at: r.get(13),
+        error: r.get(14),
+        output: r.get(15),
+    }
+}
+
+/// Claims up to `limit` of the oldest pending runs pinned to the token's device, or
+/// queued unpinned in its organisation, and marks them `running`.
+///
+/// Race-free: `FOR UPDATE SKIP LOCKED`, so concurrent claimers never share a run.
+///
+/// # Errors
+/// Database failures.
+pub fn claim(
+    client: &mut impl GenericClient,
+    who: &Principal,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>> {
+    let sql = format!(
+        "WITH picked AS (
+             SELECT id FROM runs
+             WHERE status = 'pending'
+               AND org_id = $1
+               AND (device_id = $2 OR device_id IS NULL)
+             ORDER BY queued_at, id
+             LIMIT $3
+             FOR UPDATE SKIP LOCKED
+         )
+         UPDATE runs r
+         SET status = 'running', claimed_at = $4, heartbeat_at = $4, claimed_by = $2
+         FROM picked
+         WHERE r.id = picked.id
+         RETURNING {}",
+        prefixed("r.")
+    );
+    let mut runs: Vec<Run> = client
+        .query(&sql, &[&who.org_id, &who.device_id, &limit, &now])?
+        .iter()
+        .map(run_from_row)
+        .collect();
+    runs.sort_by_key(|r| (r.queued_at, r.id));
+    Ok(runs)
+}
+
+fn prefixed(prefix: &str) -> String {
+    RUN_COLUMNS
+        .split(", ")
+        .map(|c| format!("{prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a device-side update did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunUpdate {
+    /// The run afterwards.
+    #[serde(flatten)]
+    pub run: Run,
+    /// False when the call repeated an earlier one and changed nothing.
+    pub changed: bool,
+}
+
+/// How a device finishes a run.
+#[derive(Debug, Clone)]
+pub enum Finish {
+    /// Success, with an optional result object.
+    Complete(Option<serde_json::Value>),
+    /// Failure, with a message.
+    Fail(String),
+}
+
+/// Records a heartbeat on a running run of the token's device.
+///
+/// # Errors
+/// `not_found` (also for another organisation's run), `forbidden` for another device's
+/// run, `conflict` when the run is no longer active.
+pub fn heartbeat(
+    client: &mut impl GenericClient,
+    who: &Principal,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<RunUpdate> {
+    let row = client.query_opt(
+        &format!(
+            "UPDATE runs SET heartbeat_at = $3
+             WHERE id = $1 AND claimed_by = $2 AND status IN ('claimed', 'running')
+             RETURNING {RUN_COLUMNS}"
+        ),
+        &[&id, &who.device_id, &now],
+    )?;
+    if let Some(row) = row {
+        return Ok(RunUpdate {
+            run: run_from_row(&row),
+            changed: true,
+        });
+    }
+    let run = owned_run(client, who, id)?;
+    Err(Error::Conflict(format!(
+        "run {id} is {}, not running",
+        run.status
+    )))
+}
+
+/// Completes or fails a run of the token's device, and sets the watcher's
+/// `last_fired_at`. Repeating the same end is a no-op (`changed: false`).
+///
+/// # Errors
+/// `not_found`, `forbidden` for another device's run, `conflict` when the run ended
+/// differently or was never claimed.
+pub fn finish(
+    client: &mut impl GenericClient,
+    who: &Principal,
+    id: i64,
+    how: &Finish,
+    now: DateTime<Utc>,
+) -> Result<RunUpdate> {
+    let (status, output, error) = match how {
+        Finish::Complete(out) => ("completed", out.clone(), None),
+        Finish::Fail(msg) => ("failed", None, Some(msg.clone())),
+    };
+    let row = client.query_opt(
+        &format!(
+            "WITH done AS (
+                 UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6
+                 WHERE id = $1 AND claimed_by = $2 AND status IN ('claimed', 'running')
+                 RETURNING {RUN_COLUMNS}
+             ), fired AS (
+                 UPDATE watchers w SET last_fired_at = done.finished_at
+                 FROM done WHERE w.id = done.watcher_id
+             )
+             SELECT * FROM done"
+        ),
+        &[&id, &who.device_id, &status, &now, &output, &error],
+    )?;
+    if let Some(row) = row {
+        return Ok(RunUpdate {
+            run: run_from_row(&row),
+            changed: true,
+        });
+    }
+    let run = owned_run(client, who, id)?;
+    if run.status == status {
+        return Ok(RunUpdate {
+            run,
+            changed: false,
+        });
+    }
+    Err(Error::Conflict(format!(
+        "run {id} is {}; it cannot become {status}",
+        run.status
+    )))
+}
+
+/// Loads a run for a device and explains why it cannot act on it.
+fn owned_run(client: &mut impl GenericClient, who: &Principal, id: i64) -> Result<Run> {
+    let run = client
+        .query_opt(
+            &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1 AND org_id = $2"),
+            &[&id, &who.org_id],
+        )?
+        .map(|r| run_from_row(&r))
+        .ok_or_else(|| Error::not_found(format!("run {id}")))?;
+    let mine = run.claimed_by == Some(who.device_id)
+        || (run.claimed_by.is_none() && run.device_id == Some(who.device_id));
+    if !mine {
+        return Err(Error::Forbidden(format!(
+            "run {id} belongs to another device"
+        )));
+    }
+    Ok(run)
+}
+
+/// Result of a rescue pass.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Rescued {
+    /// Runs sent back to `pending` because their heartbeat stopped.
+    pub requeued: i64,
+    /// Runs that became `timeout`.
+    pub timed_out: i64,
+}
+
+/// Default: no heartbeat for this long sends a run back to `pending`.
+pub const STALE_AFTER: Duration = Duration::minutes(5);
+/// Default: active for this long (since queued) becomes `timeout`.
+pub const TIMEOUT_AFTER: Duration = Duration::hours(2);
+
+/// Times out runs active for longer than `timeout_after`, then re-queues claimed or
+/// running runs without a heartbeat for `stale_after`. Set-based, two statements.
+///
+/// # Errors
+/// Database failures.
+pub fn rescue(
+    client: &mut impl GenericClient,
+    now: DateTime<Utc>,
+    stale_after: Duration,
+    timeout_after: Duration,
+) -> Result<Rescued> {
+    let timed_out = client.execute(
+        "UPDATE runs SET status = 'timeout', finished_at = $1,
+                error = 'timed out: active for longer than ' || $3
+         WHERE status IN ('pending', 'claimed', 'running') AND queued_at <= $2",
+        &[&now, &(now - timeout_after), &human(timeout_after)],
+    )?;
+    let requeued = client.execute(
+        "UPDATE runs SET status = 'pending', claimed_at = NULL, heartbeat_at = NULL,
+                claimed_by = NULL
+         WHERE status IN ('claimed', 'running')
+           AND coalesce(heartbeat_at, claimed_at) <= $1",
+        &[&(now - stale_after)],
+    )?;
+    Ok(Rescued {
+        requeued: i64::try_from(requeued).unwrap_or(i64::MAX),
+        timed_out: i64::try_from(timed_out).unwrap_or(i64::MAX),
+    })
+}
+
+fn human(d: Duration) -> String {
+    let s = d.num_seconds();
+    if s % 3600 == 0 {
+        format!("{}h", s / 3600)
+    } else if s % 60 == 0 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Filters of `runs list`.
+#[derive(Debug, Clone, Default)]
+pub struct RunFilter {
+    /// Organisation.
+    pub org_id: Option<String>,
+    /// Watcher.
+    pub watcher_id: Option<i64>,
+    /// State.
+    pub status: Option<RunStatus>,
+    /// At most this many, newest first.
+    pub limit: i64,
+}
+
+/// Lists runs, newest first.
+///
+/// # Errors
+/// Database failures.
+pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> {
+    let status = f.status.map(RunStatus::as_str);
+    let rows = client.query(
+        &format!(
+            "SELECT {RUN_COLUMNS} FROM runs
+             WHERE ($1::text IS NULL OR org_id = $1)
+               AND ($2::bigint IS NULL OR watcher_id = $2)
+               AND ($3::text IS NULL OR status = $3)
+             ORDER BY id DESC
+             LIMIT $4"
+        ),
+        &[&f.org_id, &f.watcher_id, &status, &f.limit],
+    )?;
+    Ok(rows.iter().map(run_from_row).collect())
+}
+
+/// Cancels an active run (operator). Cancelling a cancelled run is a no-op.
+///
+/// # Errors
+/// `not_found`; `conflict` when the run already ended otherwise.
+pub fn cancel(client: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<RunUpdate> {
+    let row = client.query_opt(
+        &format!(
+            "UPDATE runs SET status = 'cancelled', finished_at = $2, error = 'cancelled by operator'
+             WHERE id = $1 AND status IN ('pending', 'claimed', 'running')
+             RETURNING {RUN_COLUMNS}"
+        ),
+        &[&id, &now],
+    )?;
+    if let Some(row) = row {
+        return Ok(RunUpdate {
+            run: run_from_row(&row),
+            changed: true,
+        });
+    }
+    let run = client
+        .query_opt(
+            &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1"),
+            &[&id],
+        )?
+        .map(|r| run_from_row(&r))
+        .ok_or_else(|| Error::not_found(format!("run {id}")))?;
+    if run.status == "cancelled" {
+        return Ok(RunUpdate {
+            run,
+            changed: false,
+        });
+    }
+    Err(Error::Conflict(format!(
+        "run {id} already ended as {}",
+        run.status
+    )))
+}

@@ -1,0 +1,314 @@
+//! Device tokens: minted from the OS RNG, shown once, stored as SHA-256, verified with
+//! their scope, revocable.
+
+use std::fmt;
+
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use postgres::GenericClient;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// Every token starts with this.
+pub const TOKEN_PREFIX: &str = "lobu_dev_";
+/// The scope needed to trigger watchers and work on runs.
+pub const SCOPE_RUN: &str = "device_worker:run";
+/// Characters of the token kept for display.
+const DISPLAY_PREFIX_LEN: usize = 16;
+
+/// A plaintext token; `Debug` and `Display` show only its prefix.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a plaintext token.
+    #[must_use]
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    /// Mints a new token: the prefix and 32 bytes from the OS RNG, base64url (43 chars).
+    ///
+    /// # Errors
+    /// `internal` when the OS RNG fails.
+    pub fn generate() -> Result<Self> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("OS RNG failed: {e}")))?;
+        Ok(Self(format!(
+            "{TOKEN_PREFIX}{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        )))
+    }
+
+    /// Checks the format of a token chosen by a fixture: the prefix and at least 32
+    /// URL-safe characters.
+    ///
+    /// # Errors
+    /// `invalid_input`.
+    pub fn validate_format(&self) -> Result<()> {
+        let body = self.0.strip_prefix(TOKEN_PREFIX).unwrap_or("");
+        if body.len() >= 32
+            && body.len() <= 200
+            && body
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!(
+                "invalid token format: must be {TOKEN_PREFIX} followed by at least 32 URL-safe \
+                 characters (A-Z a-z 0-9 - _)"
+            )))
+        }
+    }
+
+    /// The plaintext, for showing once.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Hex SHA-256, what the database stores.
+    #[must_use]
+    pub fn hash(&self) -> String {
+        Sha256::digest(self.0.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The displayable prefix.
+    #[must_use]
+    pub fn display_prefix(&self) -> String {
+        self.0.chars().take(DISPLAY_PREFIX_LEN).collect()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({}…)", self.display_prefix())
+    }
+}
+
+/// A freshly issued token, the only time the plaintext is shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedToken {
+    /// Token id (for `tokens revoke`).
+    pub id: Uuid,
+    /// The plaintext, shown once.
+    pub token: String,
+    /// Display prefix.
+    pub prefix: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Expiry, if any.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A token as `tokens list` shows it: never the secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    /// Token id.
+    pub id: Uuid,
+    /// Device id.
+    pub device_id: Uuid,
+    /// Display prefix.
+    pub prefix: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Expiry, if any.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Revocation time, if revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Last successful use.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// The device a valid token belongs to.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// Token id.
+    pub token_id: Uuid,
+    /// Device id.
+    pub device_id: Uuid,
+    /// The device's organisation.
+    pub org_id: String,
+}
+
+const INSERT_TOKEN: &str = "
+    INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
+    SELECT d.id, d.org_id, $2, $3, $4
+    FROM devices d
+    WHERE d.id = $1
+    RETURNING id, scopes, expires_at";
+
+/// Issues a token for a device; `value` lets fixtures choose it, else it is random.
+///
+/// # Errors
+/// `not_found` for an unknown device; `conflict` when a chosen value is already in use.
+pub fn create(
+    client: &mut impl GenericClient,
+    device_id: Uuid,
+    expires_in: Option<Duration>,
+    value: Option<Token>,
+    now: DateTime<Utc>,
+) -> Result<IssuedToken> {
+    let token = match value {
+        Some(t) => {
+            t.validate_format()?;
+            t
+        }
+        None => Token::generate()?,
+    };
+    let expires_at = expires_in.map(|d| now + d);
+    let row = client
+        .query_opt(
+            INSERT_TOKEN,
+            &[
+                &device_id,
+                &token.display_prefix(),
+                &token.hash(),
+                &expires_at,
+            ],
+        )?
+        .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
+    Ok(IssuedToken {
+        id: row.get(0),
+        prefix: token.display_prefix(),
+        token: token.0,
+        scopes: row.get(1),
+        expires_at: row.get(2),
+    })
+}
+
+/// Lists a device's tokens (never the secret).
+///
+/// # Errors
+/// `not_found` for an unknown device.
+pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<TokenInfo>> {
+    crate::devices::show(client, device_id)?;
+    let rows = client.query(
+        "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at, last_used_at
+         FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
+        &[&device_id],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| TokenInfo {
+            id: r.get(0),
+            device_id: r.get(1),
+            prefix: r.get(2),
+            scopes: r.get(3),
+            created_at: r.get(4),
+            expires_at: r.get(5),
+            revoked_at: r.get(6),
+            last_used_at: r.get(7),
+        })
+        .collect())
+}
+
+/// Result of `tokens revoke`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revoked {
+    /// Token id.
+    pub id: Uuid,
+    /// When it was revoked (the first time, if revoked twice).
+    pub revoked_at: DateTime<Utc>,
+}
+
+/// Revokes a token; revoking twice keeps the first time.
+///
+/// # Errors
+/// `not_found`.
+pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Result<Revoked> {
+    let row = client
+        .query_opt(
+            "UPDATE device_tokens SET revoked_at = coalesce(revoked_at, $2)
+             WHERE id = $1 RETURNING revoked_at",
+            &[&id, &now],
+        )?
+        .ok_or_else(|| Error::not_found(format!("token {id}")))?;
+    Ok(Revoked {
+        id,
+        revoked_at: row.get(0),
+    })
+}
+
+const AUTHENTICATE: &str = "
+    UPDATE device_tokens t
+    SET last_used_at = $2
+    FROM devices d
+    WHERE t.token_hash = $1
+      AND d.id = t.device_id
+    RETURNING t.id, t.device_id, d.org_id,
+              t.revoked_at IS NOT NULL,
+              t.expires_at IS NOT NULL AND t.expires_at <= $2,
+              $3 = ANY (t.scopes)";
+
+/// Verifies a token and its `device_worker:run` scope, recording its use.
+///
+/// # Errors
+/// `forbidden` (exit 4) for an unknown, revoked or expired token or a missing scope; the
+/// message never contains the token.
+pub fn authenticate(
+    client: &mut impl GenericClient,
+    token: &Token,
+    now: DateTime<Utc>,
+) -> Result<Principal> {
+    let row = client
+        .query_opt(AUTHENTICATE, &[&token.hash(), &now, &SCOPE_RUN])?
+        .ok_or_else(|| Error::Forbidden("invalid device token".into()))?;
+    let (revoked, expired, scoped): (bool, bool, bool) = (row.get(3), row.get(4), row.get(5));
+    if revoked {
+        return Err(Error::Forbidden("device token has been revoked".into()));
+    }
+    if expired {
+        return Err(Error::Forbidden("device token has expired".into()));
+    }
+    if !scoped {
+        return Err(Error::Forbidden(format!(
+            "device token lacks the {SCOPE_RUN} scope"
+        )));
+    }
+    Ok(Principal {
+        token_id: row.get(0),
+        device_id: row.get(1),
+        org_id: row.get(2),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_are_long_random_and_valid() {
+        let a = Token::generate().unwrap();
+        let b = Token::generate().unwrap();
+        assert_ne!(a, b);
+        assert!(a.expose().starts_with(TOKEN_PREFIX));
+        assert_eq!(a.expose().len(), TOKEN_PREFIX.len() + 43);
+        a.validate_format().unwrap();
+        assert_eq!(a.hash().len(), 64);
+        assert!(!format!("{a:?}").contains(&a.expose()[20..]));
+    }
+
+    #[test]
+    fn chosen_token_format_is_checked() {
+        assert!(Token::new("lobu_dev_short").validate_format().is_err());
+        assert!(Token::new(format!("nope_{}", "a".repeat(40)))
+            .validate_format()
+            .is_err());
+        assert!(Token::new(format!("lobu_dev_{}!", "a".repeat(40)))
+            .validate_format()
+            .is_err());
+        Token::new(format!("lobu_dev_{}", "a".repeat(32)))
+            .validate_format()
+            .unwrap();
+    }
+}

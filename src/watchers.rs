@@ -1,0 +1,772 @@
+//! Watchers: create, patch, pause, resume, archive, list (one query), show, next fire
+//! times, and the manual trigger with at most one active run.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use postgres::GenericClient;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::orgs::{validate_id, validate_name};
+use crate::runs::{run_from_row, Run, RUN_COLUMNS};
+use crate::schedule::{parse_timezone, FireTime, Schedule};
+use crate::tokens::Principal;
+
+/// A watcher row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Watcher {
+    /// Watcher id.
+    pub id: i64,
+    /// Organisation.
+    pub org_id: String,
+    /// Slug, unique per organisation among non-archived watchers.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Prompt.
+    pub prompt: String,
+    /// Extraction schema.
+    pub extraction_schema: Option<serde_json::Value>,
+    /// Cron expression.
+    pub schedule: String,
+    /// IANA time zone.
+    pub timezone: String,
+    /// `active`, `paused` or `archived`.
+    pub status: String,
+    /// Why it is paused.
+    pub paused_reason: Option<String>,
+    /// Agent.
+    pub agent_id: String,
+    /// Pinned device.
+    pub device_id: Option<Uuid>,
+    /// Creator.
+    pub created_by: String,
+    /// Cool-down between runs, in seconds.
+    pub min_cooldown_seconds: i32,
+    /// Next scheduled firing (UTC).
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// Last time a run of it finished.
+    pub last_fired_at: Option<DateTime<Utc>>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+const WATCHER_COLUMNS: &str = "id, org_id, slug, name, prompt, extraction_schema, schedule, \
+    timezone, status, paused_reason, agent_id, device_id, created_by, min_cooldown_seconds, \
+    next_run_at, last_fired_at, created_at, updated_at";
+
+fn watcher_from_row(r: &postgres::Row) -> Watcher {
+    Watcher {
+        id: r.get(0),
+        org_id: r.get(1),
+        slug: r.get(2),
+        name: r.get(3),
+        prompt: r.get(4),
+        extraction_schema: r.get(5),
+        schedule: r.get(6),
+        timezone: r.get(7),
+        status: r.get(8),
+        paused_reason: r.get(9),
+        agent_id: r.get(10),
+        device_id: r.get(11),
+        created_by: r.get(12),
+        min_cooldown_seconds: r.get(13),
+        next_run_at: r.get(14),
+        last_fired_at: r.get(15),
+        created_at: r.get(16),
+        updated_at: r.get(17),
+    }
+}
+
+/// Input of `watchers create`.
+#[derive(Debug, Clone)]
+pub struct NewWatcher {
+    /// Organisation.
+    pub org_id: String,
+    /// Slug; derived from the name when absent.
+    pub slug: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Prompt.
+    pub prompt: String,
+    /// Cron expression.
+    pub schedule: Schedule,
+    /// Time zone (default UTC).
+    pub timezone: Tz,
+    /// Agent id (must exist).
+    pub agent_id: String,
+    /// Pin to a device of the same organisation.
+    pub device_id: Option<Uuid>,
+    /// Extraction schema (a JSON object).
+    pub extraction_schema: Option<serde_json::Value>,
+    /// Cool-down in seconds.
+    pub min_cooldown_seconds: i32,
+    /// Creator.
+    pub created_by: String,
+}
+
+/// Turns a name into a slug: lowercase, runs of other characters become `-`.
+#[must_use]
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    slug.chars().take(63).collect()
+}
+
+fn check_prompt(prompt: &str) -> Result<()> {
+    if prompt.trim().is_empty() || prompt.len() > 100_000 {
+        return Err(Error::invalid(
+            "invalid prompt: must be 1 to 100000 bytes and not blank",
+        ));
+    }
+    Ok(())
+}
+
+fn check_schema(v: Option<&serde_json::Value>) -> Result<()> {
+    match v {
+        Some(v) if !v.is_object() => Err(Error::invalid("extraction schema must be a JSON object")),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a watcher with `next_run_at` set to its first fire time after `now`.
+///
+/// # Errors
+/// `invalid_input`; `not_found` for an unknown organisation, agent or device (also a
+/// device of another organisation); `conflict` for a live slug already in use.
+pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -> Result<Watcher> {
+    let slug = w.slug.clone().unwrap_or_else(|| slugify(&w.name));
+    validate_id("slug", &slug)?;
+    validate_name("watcher name", &w.name)?;
+    check_prompt(&w.prompt)?;
+    check_schema(w.extraction_schema.as_ref())?;
+    if w.min_cooldown_seconds < 0 {
+        return Err(Error::invalid("min cooldown must not be negative"));
+    }
+    crate::orgs::show(tx, &w.org_id)?;
+    if !crate::agents::exists(tx, &w.org_id, &w.agent_id)? {
+        return Err(Error::not_found(format!(
+            "agent {} in organization {}",
+            w.agent_id, w.org_id
+        )));
+    }
+    if let Some(d) = w.device_id {
+        check_device(tx, &w.org_id, d)?;
+    }
+    let next = w.schedule.next_after(w.timezone, now)?;
+    let row = tx
+        .query_one(
+            &format!(
+                "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
+                                       timezone, agent_id, device_id, created_by,
+                                       min_cooldown_seconds, next_run_at, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                 RETURNING {WATCHER_COLUMNS}"
+            ),
+            &[
+                &w.org_id,
+                &slug,
+                &w.name,
+                &w.prompt,
+                &w.extraction_schema,
+                &w.schedule.as_str(),
+                &w.timezone.name(),
+                &w.agent_id,
+                &w.device_id,
+                &w.created_by,
+                &w.min_cooldown_seconds,
+                &next,
+                &now,
+            ],
+        )
+        .map_err(|e| slug_conflict(e, &slug, &w.org_id))?;
+    Ok(watcher_from_row(&row))
+}
+
+fn slug_conflict(e: postgres::Error, slug: &str, org: &str) -> Error {
+    match Error::from(e) {
+        Error::Conflict(_) => Error::Conflict(format!(
+            "watcher slug {slug} is already used in organization {org}"
+        )),
+        other => other,
+    }
+}
+
+fn check_device(tx: &mut impl GenericClient, org: &str, device: Uuid) -> Result<()> {
+    let found = tx
+        .query_opt(
+            "SELECT 1 FROM devices WHERE id = $1 AND org_id = $2",
+            &[&device, &org],
+        )?
+        .is_some();
+    if found {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!(
+            "device {device} in organization {org}"
+        )))
+    }
+}
+
+/// A patch: only the given fields change.
+#[derive(Debug, Clone, Default)]
+pub struct WatcherPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New slug.
+    pub slug: Option<String>,
+    /// New prompt.
+    pub prompt: Option<String>,
+    /// New schedule (recomputes `next_run_at`).
+    pub schedule: Option<Schedule>,
+    /// New time zone (recomputes `next_run_at`).
+    pub timezone: Option<Tz>,
+    /// New agent.
+    pub agent_id: Option<String>,
+    /// New pin: `Some(None)` unpins.
+    pub device_id: Option<Option<Uuid>>,
+    /// New cool-down.
+    pub min_cooldown_seconds: Option<i32>,
+    /// New extraction schema.
+    pub extraction_schema: Option<serde_json::Value>,
+}
+
+fn lock_watcher(tx: &mut impl GenericClient, id: i64) -> Result<Watcher> {
+    tx.query_opt(
+        &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1 FOR UPDATE"),
+        &[&id],
+    )?
+    .map(|r| watcher_from_row(&r))
+    .ok_or_else(|| Error::not_found(format!("watcher {id}")))
+}
+
+/// Applies a patch under the watcher's row lock.
+///
+/// # Errors
+/// `not_found`, `invalid_input`, `conflict` (archived watcher, slug taken).
+pub fn update(
+    tx: &mut impl GenericClient,
+    id: i64,
+    p: &WatcherPatch,
+    now: DateTime<Utc>,
+) -> Result<Watcher> {
+    let mut w = lock_watcher(tx, id)?;
+    if w.status == "archived" {
+        return Err(Error::Conflict(format!("watcher {id} is archived")));
+    }
+    if let Some(n) = &p.name {
+        validate_name("watcher name", n)?;
+        w.name.clone_from(n);
+    }
+    if let Some(s) = &p.slug {
+        validate_id("slug", s)?;
+        w.slug.clone_from(s);
+    }
+    if let Some(pr) = &p.prompt {
+        check_prompt(pr)?;
+        w.prompt.clone_from(pr);
+    }
+    if let Some(a) = &p.agent_id {
+        if !crate::agents::exists(tx, &w.org_id, a)? {
+            return Err(Error::not_found(format!(
+                "agent {a} in organization {}",
+                w.org_id
+            )));
+        }
+        w.agent_id.clone_from(a);
+    }
+    if let Some(d) = p.device_id {
+        if let Some(d) = d {
+            check_device(tx, &w.org_id, d)?;
+        }
+        w.device_id = d;
+    }
+    if let Some(c) = p.min_cooldown_seconds {
+        if c < 0 {
+            return Err(Error::invalid("min cooldown must not be negative"));
+        }
+        w.min_cooldown_seconds = c;
+    }
+    if let Some(s) = &p.extraction_schema {
+        check_schema(Some(s))?;
+        w.extraction_schema = Some(s.clone());
+    }
+    let reschedule = p.schedule.is_some() || p.timezone.is_some();
+    if let Some(s) = &p.schedule {
+        w.schedule = s.as_str().to_string();
+    }
+    if let Some(tz) = p.timezone {
+        w.timezone = tz.name().to_string();
+    }
+    if reschedule && w.status == "active" {
+        w.next_run_at = Some(next_fire(&w, now)?);
+    }
+    let row = tx
+        .query_one(
+            &format!(
+                "UPDATE watchers SET name = $2, slug = $3, prompt = $4, agent_id = $5,
+                        device_id = $6, min_cooldown_seconds = $7, extraction_schema = $8,
+                        schedule = $9, timezone = $10, next_run_at = $11, updated_at = $12
+                 WHERE id = $1 RETURNING {WATCHER_COLUMNS}"
+            ),
+            &[
+                &id,
+                &w.name,
+                &w.slug,
+                &w.prompt,
+                &w.agent_id,
+                &w.device_id,
+                &w.min_cooldown_seconds,
+                &w.extraction_schema,
+                &w.schedule,
+                &w.timezone,
+                &w.next_run_at,
+                &now,
+            ],
+        )
+        .map_err(|e| slug_conflict(e, &w.slug, &w.org_id))?;
+    Ok(watcher_from_row(&row))
+}
+
+fn next_fire(w: &Watcher, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    Schedule::parse(&w.schedule)?.next_after(parse_timezone(&w.timezone)?, now)
+}
+
+/// Pauses a watcher (dispatch skips it); pausing again updates the reason.
+///
+/// # Errors
+/// `not_found`; `conflict` when archived.
+pub fn pause(
+    tx: &mut impl GenericClient,
+    id: i64,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Watcher> {
+    let w = lock_watcher(tx, id)?;
+    if w.status == "archived" {
+        return Err(Error::Conflict(format!("watcher {id} is archived")));
+    }
+    set_status(tx, id, "paused", reason, w.next_run_at, now)
+}
+
+/// Resumes a paused watcher, with `next_run_at` = the first fire time after `now`.
+///
+/// # Errors
+/// `not_found`; `conflict` when archived.
+pub fn resume(tx: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<Watcher> {
+    let w = lock_watcher(tx, id)?;
+    if w.status == "archived" {
+        return Err(Error::Conflict(format!(
+            "watcher {id} is archived and cannot be resumed"
+        )));
+    }
+    let next = if w.status == "active" {
+        w.next_run_at
+    } else {
+        Some(next_fire(&w, now)?)
+    };
+    set_status(tx, id, "active", None, next, now)
+}
+
+/// Result of `watchers archive`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Archived {
+    /// The watcher afterwards.
+    pub watcher: Watcher,
+    /// Active runs cancelled (0 or 1).
+    pub runs_cancelled: i64,
+}
+
+/// Archives a watcher and cancels its active run; archiving twice is a no-op.
+///
+/// # Errors
+/// `not_found`.
+pub fn archive(tx: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<Archived> {
+    lock_watcher(tx, id)?;
+    let cancelled = tx.execute(
+        "UPDATE runs SET status = 'cancelled', finished_at = $2, error = 'watcher archived'
+         WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running')",
+        &[&id, &now],
+    )?;
+    let watcher = set_status(tx, id, "archived", None, None, now)?;
+    Ok(Archived {
+        watcher,
+        runs_cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
+    })
+}
+
+fn set_status(
+    tx: &mut impl GenericClient,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    next: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Watcher> {
+    let row = tx.query_one(
+        &format!(
+            "UPDATE watchers SET status = $2, paused_reason = $3, next_run_at = $4, updated_at = $5
+             WHERE id = $1 RETURNING {WATCHER_COLUMNS}"
+        ),
+        &[&id, &status, &reason, &next, &now],
+    )?;
+    Ok(watcher_from_row(&row))
+}
+
+/// Status filter of `watchers list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StatusFilter {
+    /// Active and paused (the default).
+    #[default]
+    Live,
+    /// Active only.
+    Active,
+    /// Paused only.
+    Paused,
+    /// Archived only.
+    Archived,
+    /// Everything.
+    All,
+}
+
+/// The last run of a watcher, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastRun {
+    /// Run id.
+    pub id: i64,
+    /// State.
+    pub status: String,
+    /// `scheduled` or `manual`.
+    pub dispatch_source: String,
+    /// Queue time.
+    pub queued_at: DateTime<Utc>,
+    /// End time.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One row of `watchers list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatcherListItem {
+    /// Watcher id.
+    pub id: i64,
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Cron expression.
+    pub schedule: String,
+    /// Time zone.
+    pub timezone: String,
+    /// Status.
+    pub status: String,
+    /// Pinned device.
+    pub device_id: Option<Uuid>,
+    /// Agent.
+    pub agent_id: String,
+    /// Next firing, UTC.
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// Next firing in the watcher's zone (RFC 3339 with offset).
+    pub next_run_local: Option<String>,
+    /// Last finished run.
+    pub last_fired_at: Option<DateTime<Utc>>,
+    /// Most recent run (skipped slots excluded).
+    pub last_run: Option<LastRun>,
+}
+
+const LIST_WATCHERS: &str = "
+    SELECT w.id, w.slug, w.name, w.schedule, w.timezone, w.status, w.device_id, w.agent_id,
+           w.next_run_at, w.last_fired_at,
+           r.id, r.status, r.dispatch_source, r.queued_at, r.finished_at
+    FROM watchers w
+    LEFT JOIN LATERAL (
+        SELECT id, status, dispatch_source, queued_at, finished_at
+        FROM runs
+        WHERE runs.watcher_id = w.id AND runs.status <> 'skipped'
+        ORDER BY id DESC
+        LIMIT 1
+    ) r ON true
+    WHERE w.org_id = $1
+      AND ($2::uuid IS NULL OR w.device_id = $2)
+      AND CASE $3::text
+            WHEN 'live' THEN w.status <> 'archived'
+            WHEN 'all' THEN true
+            ELSE w.status = $3::text
+          END
+    ORDER BY w.id
+    LIMIT $4";
+
+/// Lists an organisation's watchers with their last run, in one query (no N+1). An empty
+/// result costs one more query to tell an unknown organisation apart.
+///
+/// # Errors
+/// `not_found` for an unknown organisation.
+pub fn list(
+    client: &mut impl GenericClient,
+    org_id: &str,
+    device: Option<Uuid>,
+    status: StatusFilter,
+    limit: i64,
+) -> Result<Vec<WatcherListItem>> {
+    let filter = match status {
+        StatusFilter::Live => "live",
+        StatusFilter::Active => "active",
+        StatusFilter::Paused => "paused",
+        StatusFilter::Archived => "archived",
+        StatusFilter::All => "all",
+    };
+    let rows = client.query(LIST_WATCHERS, &[&org_id, &device, &filter, &limit])?;
+    if rows.is_empty() {
+        crate::orgs::show(client, org_id)?;
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let timezone: String = r.get(4);
+            let next: Option<DateTime<Utc>> = r.get(8);
+            let next_local = match (next, parse_timezone(&timezone)) {
+                (Some(n), Ok(tz)) => Some(FireTime::new(n, tz).at_local),
+                _ => None,
+            };
+            let run_id: Option<i64> = r.get(10);
+            WatcherListItem {
+                id: r.get(0),
+                slug: r.get(1),
+                name: r.get(2),
+                schedule: r.get(3),
+                timezone,
+                status: r.get(5),
+                device_id: r.get(6),
+                agent_id: r.get(7),
+                next_run_at: next,
+                next_run_local: next_local,
+                last_fired_at: r.get(9),
+                last_run: run_id.map(|id| LastRun {
+                    id,
+                    status: r.get(11),
+                    dispatch_source: r.get(12),
+                    queued_at: r.get(13),
+                    finished_at: r.get(14),
+                }),
+            }
+        })
+        .collect())
+}
+
+/// `watchers show`: a watcher and its recent runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatcherDetail {
+    /// The watcher.
+    #[serde(flatten)]
+    pub watcher: Watcher,
+    /// Next firing in its zone.
+    pub next_run_local: Option<String>,
+    /// Up to 10 most recent runs, newest first.
+    pub recent_runs: Vec<Run>,
+}
+
+/// Shows a watcher with its 10 most recent runs.
+///
+/// # Errors
+/// `not_found`.
+pub fn show(client: &mut impl GenericClient, id: i64) -> Result<WatcherDetail> {
+    let watcher = get(client, id)?;
+    let recent_runs = client
+        .query(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE watcher_id = $1 ORDER BY id DESC LIMIT 10"
+            ),
+            &[&id],
+        )?
+        .iter()
+        .map(run_from_row)
+        .collect();
+    let next_run_local = match (watcher.next_run_at, parse_timezone(&watcher.timezone)) {
+        (Some(n), Ok(tz)) => Some(FireTime::new(n, tz).at_local),
+        _ => None,
+    };
+    Ok(WatcherDetail {
+        watcher,
+        next_run_local,
+        recent_runs,
+    })
+}
+
+/// Loads one watcher.
+///
+/// # Errors
+/// `not_found`.
+pub fn get(client: &mut impl GenericClient, id: i64) -> Result<Watcher> {
+    client
+        .query_opt(
+            &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1"),
+            &[&id],
+        )?
+        .map(|r| watcher_from_row(&r))
+        .ok_or_else(|| Error::not_found(format!("watcher {id}")))
+}
+
+/// The next `count` fire times of a watcher after `from`.
+///
+/// # Errors
+/// `not_found`.
+pub fn next_times(
+    client: &mut impl GenericClient,
+    id: i64,
+    from: DateTime<Utc>,
+    count: usize,
+) -> Result<Vec<FireTime>> {
+    let w = get(client, id)?;
+    Schedule::parse(&w.schedule)?.upcoming(parse_timezone(&w.timezone)?, from, count)
+}
+
+/// Who triggers: a device token's principal, or an operator.
+#[derive(Debug, Clone)]
+pub enum Trigger {
+    /// A device: the watcher must be in its organisation and pinned to it.
+    Device(Principal),
+    /// An operator: no pin check.
+    Admin,
+}
+
+/// Result of `watchers trigger`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct TriggerOutcome {
+    /// The new run, or the active one.
+    pub run_id: i64,
+    /// The watcher.
+    pub watcher_id: i64,
+    /// The run's state.
+    pub status: String,
+    /// True when a run was already active and nothing was inserted.
+    pub already_queued: bool,
+    /// `manual` for a new run; the active run's source otherwise.
+    pub dispatch_source: String,
+    /// Who queued the returned run.
+    pub triggered_by: String,
+    /// When the returned run was queued.
+    pub queued_at: DateTime<Utc>,
+}
+
+/// One statement: look the watcher up, and insert a manual run when every check passes;
+/// the partial unique index turns a second trigger into DO NOTHING. Returns the watcher
+/// facts, and the inserted run or the active one visible to this statement.
+const TRIGGER: &str = "
+    WITH w AS (
+        SELECT w.id, w.org_id, w.status, w.agent_id, w.device_id,
+               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+                   AS agent_exists
+        FROM watchers w
+        WHERE w.id = $1
+    ), ins AS (
+        INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                          triggered_by, queued_at)
+        SELECT w.org_id, w.id, w.agent_id, w.device_id, 'manual', $4, $5
+        FROM w
+        WHERE ($2::text IS NULL OR w.org_id = $2)
+          AND ($3::uuid IS NULL OR w.device_id = $3)
+          AND w.status = 'active'
+          AND w.agent_exists
+        ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
+        RETURNING id, status, dispatch_source, triggered_by, queued_at
+    ), active AS (
+        SELECT r.id, r.status, r.dispatch_source, r.triggered_by, r.queued_at
+        FROM runs r
+        WHERE r.watcher_id = $1 AND r.status IN ('pending', 'claimed', 'running')
+    )
+    SELECT w.org_id, w.status, w.agent_exists, w.device_id,
+           coalesce(ins.id, active.id), coalesce(ins.status, active.status),
+           coalesce(ins.dispatch_source, active.dispatch_source),
+           coalesce(ins.triggered_by, active.triggered_by),
+           coalesce(ins.queued_at, active.queued_at),
+           ins.id IS NOT NULL
+    FROM w
+    LEFT JOIN ins ON true
+    LEFT JOIN active ON ins.id IS NULL";
+
+const ACTIVE_RUN: &str = "
+    SELECT id, status, dispatch_source, triggered_by, queued_at
+    FROM runs
+    WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running')";
+
+/// Queues a manual run of a watcher, or returns its active run with `already_queued`.
+/// Never changes `next_run_at` or `last_fired_at`.
+///
+/// Race-free: the insert is `ON CONFLICT DO NOTHING` against `runs_one_active_per_watcher`;
+/// nothing is checked before inserting. Usually one statement.
+///
+/// # Errors
+/// In SPEC 5's order: `not_found` (absent, or another organisation's), `forbidden` (not
+/// pinned to the token's device), `conflict` (paused, archived, agent gone).
+pub fn trigger(
+    client: &mut impl GenericClient,
+    id: i64,
+    who: &Trigger,
+    now: DateTime<Utc>,
+) -> Result<TriggerOutcome> {
+    let (org, device, by) = match who {
+        Trigger::Device(p) => (
+            Some(p.org_id.as_str()),
+            Some(p.device_id),
+            format!("device:{}", p.device_id),
+        ),
+        Trigger::Admin => (None, None, "admin".to_string()),
+    };
+    for _ in 0..10 {
+        let row = client
+            .query_opt(TRIGGER, &[&id, &org, &device, &by, &now])?
+            .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
+        let w_org: String = row.get(0);
+        let status: String = row.get(1);
+        let agent_exists: bool = row.get(2);
+        let pin: Option<Uuid> = row.get(3);
+        if org.is_some_and(|o| o != w_org) {
+            return Err(Error::not_found(format!("watcher {id}")));
+        }
+        if device.is_some() && pin != device {
+            return Err(Error::Forbidden(format!(
+                "watcher {id} is not pinned to this device"
+            )));
+        }
+        if status != "active" {
+            return Err(Error::Conflict(format!("watcher {id} is {status}")));
+        }
+        if !agent_exists {
+            return Err(Error::Conflict(format!(
+                "watcher {id} cannot run: its agent no longer exists"
+            )));
+        }
+        let inserted: bool = row.get(9);
+        let run = match row.get::<_, Option<i64>>(4) {
+            Some(run_id) => Some((run_id, row.get(5), row.get(6), row.get(7), row.get(8))),
+            // A concurrent trigger committed after this statement's snapshot: read it now.
+            None => client
+                .query_opt(ACTIVE_RUN, &[&id])?
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))),
+        };
+        if let Some((run_id, status, source, triggered_by, queued_at)) = run {
+            return Ok(TriggerOutcome {
+                run_id,
+                watcher_id: id,
+                status,
+                already_queued: !inserted,
+                dispatch_source: source,
+                triggered_by,
+                queued_at,
+            });
+        }
+        // The active run ended in between: try again.
+    }
+    Err(Error::Conflict(format!(
+        "watcher {id}: could not queue a run under contention; retry"
+    )))
+}
