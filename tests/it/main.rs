@@ -1,1 +1,6 @@
-//! Integration tests.
+//! The single integration-test binary: every test gets its own database on a real
+//! PostgreSQL server (LOBU_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
+
+mod completions;
+mod foundation;
+mod support;

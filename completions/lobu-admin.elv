@@ -1,0 +1,980 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[lobu-admin] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'lobu-admin'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'lobu-admin'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
+            cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
+            cand org 'Organisations'
+            cand provision-agent 'Give an organisation its default agent, once (sticky)'
+            cand agents 'Agents'
+            cand register-device 'Register a device (or refresh a known one); a first Mac gets the daily check-in'
+            cand devices 'Devices'
+            cand tokens 'Device tokens'
+            cand watchers 'Watchers'
+            cand schedule 'Cron tools'
+            cand dispatch 'Queue runs of due watchers (and rescue stale runs)'
+            cand runs 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
+            cand seed 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand demo 'A guided tour on the embedded (or given) database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;migrate'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand status 'List migrations and whether each is applied'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;migrate;status'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;migrate;help'= {
+            cand status 'List migrations and whether each is applied'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;migrate;help;status'= {
+        }
+        &'lobu-admin;migrate;help;help'= {
+        }
+        &'lobu-admin;db'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand status 'Show where the embedded database lives and whether it runs'
+            cand start 'Start the embedded database (initialising it on first use)'
+            cand stop 'Stop the embedded database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;db;status'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;db;start'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;db;stop'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;db;help'= {
+            cand status 'Show where the embedded database lives and whether it runs'
+            cand start 'Start the embedded database (initialising it on first use)'
+            cand stop 'Stop the embedded database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;db;help;status'= {
+        }
+        &'lobu-admin;db;help;start'= {
+        }
+        &'lobu-admin;db;help;stop'= {
+        }
+        &'lobu-admin;db;help;help'= {
+        }
+        &'lobu-admin;org'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create an organisation'
+            cand list 'List organisations'
+            cand show 'Show one organisation with its metadata'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;org;create'= {
+            cand --name 'Display name (default: the id)'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;org;list'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;org;show'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;org;help'= {
+            cand create 'Create an organisation'
+            cand list 'List organisations'
+            cand show 'Show one organisation with its metadata'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;org;help;create'= {
+        }
+        &'lobu-admin;org;help;list'= {
+        }
+        &'lobu-admin;org;help;show'= {
+        }
+        &'lobu-admin;org;help;help'= {
+        }
+        &'lobu-admin;provision-agent'= {
+            cand --org 'Organisation id'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List an organisation''s agents'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;agents;list'= {
+            cand --org 'Organisation id'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents;delete'= {
+            cand --org 'Organisation id'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents;help'= {
+            cand list 'List an organisation''s agents'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;agents;help;list'= {
+        }
+        &'lobu-admin;agents;help;delete'= {
+        }
+        &'lobu-admin;agents;help;help'= {
+        }
+        &'lobu-admin;register-device'= {
+            cand --org 'Organisation id'
+            cand --user 'The user owning the device'
+            cand --worker-id 'The client''s stable worker id'
+            cand --platform 'Platform (case-insensitive)'
+            cand --name 'Display name'
+            cand --timezone 'IANA time zone (a new device defaults to UTC)'
+            cand --app-version 'Client version'
+            cand --expires-in 'Token lifetime, e.g. 30d'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --issue-token 'Issue a device token (shown once)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;devices'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List an organisation''s devices'
+            cand show 'Show a device'
+            cand delete 'Delete a device: unpins and pauses its watchers, cancels their active runs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;devices;list'= {
+            cand --org 'Organisation id'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;devices;show'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;devices;delete'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;devices;help'= {
+            cand list 'List an organisation''s devices'
+            cand show 'Show a device'
+            cand delete 'Delete a device: unpins and pauses its watchers, cancels their active runs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;devices;help;list'= {
+        }
+        &'lobu-admin;devices;help;show'= {
+        }
+        &'lobu-admin;devices;help;delete'= {
+        }
+        &'lobu-admin;devices;help;help'= {
+        }
+        &'lobu-admin;tokens'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Issue a token for a device (shown once)'
+            cand list 'List a device''s tokens (never the secret)'
+            cand revoke 'Revoke a token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;tokens;create'= {
+            cand --device 'Device id'
+            cand --expires-in 'Lifetime, e.g. 30d'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;tokens;list'= {
+            cand --device 'Device id'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;tokens;revoke'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;tokens;help'= {
+            cand create 'Issue a token for a device (shown once)'
+            cand list 'List a device''s tokens (never the secret)'
+            cand revoke 'Revoke a token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;tokens;help;create'= {
+        }
+        &'lobu-admin;tokens;help;list'= {
+        }
+        &'lobu-admin;tokens;help;revoke'= {
+        }
+        &'lobu-admin;tokens;help;help'= {
+        }
+        &'lobu-admin;watchers'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List an organisation''s watchers with next and last firing'
+            cand show 'Show a watcher with its recent runs'
+            cand trigger 'Queue a manual run (device token, or --admin); returns the active run if any'
+            cand next 'Print the next fire times'
+            cand create 'Create a watcher'
+            cand update 'Change a watcher: only the given flags change'
+            cand pause 'Pause a watcher'
+            cand resume 'Resume a paused watcher'
+            cand archive 'Archive a watcher (cancels its active run)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;watchers;list'= {
+            cand --org 'Organisation id'
+            cand --device 'Only watchers pinned to this device'
+            cand --status 'Status filter (default: all but archived)'
+            cand --limit 'At most this many'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;show'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;trigger'= {
+            cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
+            cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --admin 'Operator mode: no token, no pin check'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;next'= {
+            cand --count 'How many'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;create'= {
+            cand --org 'Organisation id'
+            cand --name 'Display name'
+            cand --schedule 'Cron expression (5 fields or @daily etc.)'
+            cand --timezone 'IANA time zone'
+            cand --agent 'Agent id'
+            cand --device 'Pin to a device'
+            cand --prompt 'Prompt'
+            cand --slug 'Slug (default: from the name)'
+            cand --min-cooldown-seconds 'Minimum seconds between runs'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;update'= {
+            cand --name 'Display name'
+            cand --slug 'Slug'
+            cand --schedule 'Cron expression'
+            cand --timezone 'IANA time zone'
+            cand --agent 'Agent id'
+            cand --device 'Pin to a device'
+            cand --prompt 'Prompt'
+            cand --min-cooldown-seconds 'Minimum seconds between runs'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --unpin 'Remove the pin'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;pause'= {
+            cand --reason 'Why'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;resume'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;archive'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;watchers;help'= {
+            cand list 'List an organisation''s watchers with next and last firing'
+            cand show 'Show a watcher with its recent runs'
+            cand trigger 'Queue a manual run (device token, or --admin); returns the active run if any'
+            cand next 'Print the next fire times'
+            cand create 'Create a watcher'
+            cand update 'Change a watcher: only the given flags change'
+            cand pause 'Pause a watcher'
+            cand resume 'Resume a paused watcher'
+            cand archive 'Archive a watcher (cancels its active run)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;watchers;help;list'= {
+        }
+        &'lobu-admin;watchers;help;show'= {
+        }
+        &'lobu-admin;watchers;help;trigger'= {
+        }
+        &'lobu-admin;watchers;help;next'= {
+        }
+        &'lobu-admin;watchers;help;create'= {
+        }
+        &'lobu-admin;watchers;help;update'= {
+        }
+        &'lobu-admin;watchers;help;pause'= {
+        }
+        &'lobu-admin;watchers;help;resume'= {
+        }
+        &'lobu-admin;watchers;help;archive'= {
+        }
+        &'lobu-admin;watchers;help;help'= {
+        }
+        &'lobu-admin;schedule'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand preview 'Print the fire times of an expression'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;schedule;preview'= {
+            cand --timezone 'IANA time zone'
+            cand --from 'Start (exclusive), RFC 3339; default now'
+            cand --count 'How many'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;schedule;help'= {
+            cand preview 'Print the fire times of an expression'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;schedule;help;preview'= {
+        }
+        &'lobu-admin;schedule;help;help'= {
+        }
+        &'lobu-admin;dispatch'= {
+            cand --now 'Pretend it is this time (RFC 3339)'
+            cand --limit 'Watchers per transaction'
+            cand --interval 'Pause between ticks of --loop'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --loop 'Keep dispatching until interrupted (Ctrl-C)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand claim 'Claim the oldest pending runs of the token''s device'
+            cand heartbeat 'Record a heartbeat'
+            cand complete 'Complete a run'
+            cand fail 'Fail a run'
+            cand rescue 'Re-queue stale runs and time out old ones'
+            cand list 'List runs, newest first'
+            cand cancel 'Cancel an active run'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;runs;claim'= {
+            cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
+            cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --limit 'At most this many'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;heartbeat'= {
+            cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
+            cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;complete'= {
+            cand --result 'Result JSON'
+            cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
+            cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;fail'= {
+            cand --error 'What went wrong'
+            cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
+            cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;rescue'= {
+            cand --stale-after 'No heartbeat for this long: back to pending'
+            cand --timeout-after 'Active for this long: timeout'
+            cand --now 'Pretend it is this time (RFC 3339)'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;list'= {
+            cand --org 'Organisation id'
+            cand --watcher 'Watcher id'
+            cand --status 'State'
+            cand --limit 'At most this many'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;cancel'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;help'= {
+            cand claim 'Claim the oldest pending runs of the token''s device'
+            cand heartbeat 'Record a heartbeat'
+            cand complete 'Complete a run'
+            cand fail 'Fail a run'
+            cand rescue 'Re-queue stale runs and time out old ones'
+            cand list 'List runs, newest first'
+            cand cancel 'Cancel an active run'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;runs;help;claim'= {
+        }
+        &'lobu-admin;runs;help;heartbeat'= {
+        }
+        &'lobu-admin;runs;help;complete'= {
+        }
+        &'lobu-admin;runs;help;fail'= {
+        }
+        &'lobu-admin;runs;help;rescue'= {
+        }
+        &'lobu-admin;runs;help;list'= {
+        }
+        &'lobu-admin;runs;help;cancel'= {
+        }
+        &'lobu-admin;runs;help;help'= {
+        }
+        &'lobu-admin;seed'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;completions'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;man'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;demo'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;help'= {
+            cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
+            cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
+            cand org 'Organisations'
+            cand provision-agent 'Give an organisation its default agent, once (sticky)'
+            cand agents 'Agents'
+            cand register-device 'Register a device (or refresh a known one); a first Mac gets the daily check-in'
+            cand devices 'Devices'
+            cand tokens 'Device tokens'
+            cand watchers 'Watchers'
+            cand schedule 'Cron tools'
+            cand dispatch 'Queue runs of due watchers (and rescue stale runs)'
+            cand runs 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
+            cand seed 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand demo 'A guided tour on the embedded (or given) database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;help;migrate'= {
+            cand status 'List migrations and whether each is applied'
+        }
+        &'lobu-admin;help;migrate;status'= {
+        }
+        &'lobu-admin;help;db'= {
+            cand status 'Show where the embedded database lives and whether it runs'
+            cand start 'Start the embedded database (initialising it on first use)'
+            cand stop 'Stop the embedded database'
+        }
+        &'lobu-admin;help;db;status'= {
+        }
+        &'lobu-admin;help;db;start'= {
+        }
+        &'lobu-admin;help;db;stop'= {
+        }
+        &'lobu-admin;help;org'= {
+            cand create 'Create an organisation'
+            cand list 'List organisations'
+            cand show 'Show one organisation with its metadata'
+        }
+        &'lobu-admin;help;org;create'= {
+        }
+        &'lobu-admin;help;org;list'= {
+        }
+        &'lobu-admin;help;org;show'= {
+        }
+        &'lobu-admin;help;provision-agent'= {
+        }
+        &'lobu-admin;help;agents'= {
+            cand list 'List an organisation''s agents'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+        }
+        &'lobu-admin;help;agents;list'= {
+        }
+        &'lobu-admin;help;agents;delete'= {
+        }
+        &'lobu-admin;help;register-device'= {
+        }
+        &'lobu-admin;help;devices'= {
+            cand list 'List an organisation''s devices'
+            cand show 'Show a device'
+            cand delete 'Delete a device: unpins and pauses its watchers, cancels their active runs'
+        }
+        &'lobu-admin;help;devices;list'= {
+        }
+        &'lobu-admin;help;devices;show'= {
+        }
+        &'lobu-admin;help;devices;delete'= {
+        }
+        &'lobu-admin;help;tokens'= {
+            cand create 'Issue a token for a device (shown once)'
+            cand list 'List a device''s tokens (never the secret)'
+            cand revoke 'Revoke a token'
+        }
+        &'lobu-admin;help;tokens;create'= {
+        }
+        &'lobu-admin;help;tokens;list'= {
+        }
+        &'lobu-admin;help;tokens;revoke'= {
+        }
+        &'lobu-admin;help;watchers'= {
+            cand list 'List an organisation''s watchers with next and last firing'
+            cand show 'Show a watcher with its recent runs'
+            cand trigger 'Queue a manual run (device token, or --admin); returns the active run if any'
+            cand next 'Print the next fire times'
+            cand create 'Create a watcher'
+            cand update 'Change a watcher: only the given flags change'
+            cand pause 'Pause a watcher'
+            cand resume 'Resume a paused watcher'
+            cand archive 'Archive a watcher (cancels its active run)'
+        }
+        &'lobu-admin;help;watchers;list'= {
+        }
+        &'lobu-admin;help;watchers;show'= {
+        }
+        &'lobu-admin;help;watchers;trigger'= {
+        }
+        &'lobu-admin;help;watchers;next'= {
+        }
+        &'lobu-admin;help;watchers;create'= {
+        }
+        &'lobu-admin;help;watchers;update'= {
+        }
+        &'lobu-admin;help;watchers;pause'= {
+        }
+        &'lobu-admin;help;watchers;resume'= {
+        }
+        &'lobu-admin;help;watchers;archive'= {
+        }
+        &'lobu-admin;help;schedule'= {
+            cand preview 'Print the fire times of an expression'
+        }
+        &'lobu-admin;help;schedule;preview'= {
+        }
+        &'lobu-admin;help;dispatch'= {
+        }
+        &'lobu-admin;help;runs'= {
+            cand claim 'Claim the oldest pending runs of the token''s device'
+            cand heartbeat 'Record a heartbeat'
+            cand complete 'Complete a run'
+            cand fail 'Fail a run'
+            cand rescue 'Re-queue stale runs and time out old ones'
+            cand list 'List runs, newest first'
+            cand cancel 'Cancel an active run'
+        }
+        &'lobu-admin;help;runs;claim'= {
+        }
+        &'lobu-admin;help;runs;heartbeat'= {
+        }
+        &'lobu-admin;help;runs;complete'= {
+        }
+        &'lobu-admin;help;runs;fail'= {
+        }
+        &'lobu-admin;help;runs;rescue'= {
+        }
+        &'lobu-admin;help;runs;list'= {
+        }
+        &'lobu-admin;help;runs;cancel'= {
+        }
+        &'lobu-admin;help;seed'= {
+        }
+        &'lobu-admin;help;completions'= {
+        }
+        &'lobu-admin;help;man'= {
+        }
+        &'lobu-admin;help;demo'= {
+        }
+        &'lobu-admin;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,553 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_lobu_admin_global_optspecs
+    string join \n database-url= o/output= q/quiet v/verbose h/help V/version
+end
+
+function __fish_lobu_admin_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_lobu_admin_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_lobu_admin_using_subcommand
+    set -l cmd (__fish_lobu_admin_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s V -l version -d 'Print version'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "migrate" -d 'Apply the embedded migrations (under an advisory lock), or list them'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "db" -d 'Manage the embedded database (used when no DATABASE_URL is given)'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "org" -d 'Organisations'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "provision-agent" -d 'Give an organisation its default agent, once (sticky)'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "agents" -d 'Agents'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "register-device" -d 'Register a device (or refresh a known one); a first Mac gets the daily check-in'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "devices" -d 'Devices'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "tokens" -d 'Device tokens'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "watchers" -d 'Watchers'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "schedule" -d 'Cron tools'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "dispatch" -d 'Queue runs of due watchers (and rescue stale runs)'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "runs" -d 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "seed" -d 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "demo" -d 'A guided tour on the embedded (or given) database'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'List migrations and whether each is applied'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "status" -d 'List migrations and whether each is applied'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -f -a "status" -d 'Show where the embedded database lives and whether it runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -f -a "start" -d 'Start the embedded database (initialising it on first use)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -f -a "stop" -d 'Stop the embedded database'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show where the embedded database lives and whether it runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the embedded database (initialising it on first use)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the embedded database'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "create" -d 'Create an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "list" -d 'List organisations'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "show" -d 'Show one organisation with its metadata'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l name -d 'Display name (default: the id)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "list" -d 'List organisations'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one organisation with its metadata'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -f -a "list" -d 'List an organisation\'s agents'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List an organisation\'s agents'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l user -d 'The user owning the device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l worker-id -d 'The client\'s stable worker id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l platform -d 'Platform (case-insensitive)' -r -f -a "macos\t'macOS (gets the daily check-in on first registration)'
+ios\t'iOS'
+android\t'Android'
+windows\t'Windows'
+linux\t'Linux'
+chrome-extension\t'The Chrome extension'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l name -d 'Display name' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l timezone -d 'IANA time zone (a new device defaults to UTC)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l app-version -d 'Client version' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l expires-in -d 'Token lifetime, e.g. 30d' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l issue-token -d 'Issue a device token (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -f -a "list" -d 'List an organisation\'s devices'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -f -a "show" -d 'Show a device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "list" -d 'List an organisation\'s devices'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "create" -d 'Issue a token for a device (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "list" -d 'List a device\'s tokens (never the secret)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke a token'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l device -d 'Device id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime, e.g. 30d' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l device -d 'Device id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "create" -d 'Issue a token for a device (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a device\'s tokens (never the secret)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "show" -d 'Show a watcher with its recent runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "trigger" -d 'Queue a manual run (device token, or --admin); returns the active run if any'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "next" -d 'Print the next fire times'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "create" -d 'Create a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "update" -d 'Change a watcher: only the given flags change'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "pause" -d 'Pause a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l device -d 'Only watchers pinned to this device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l status -d 'Status filter (default: all but archived)' -r -f -a "active\t''
+paused\t''
+archived\t''
+all\t''"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l admin -d 'Operator mode: no token, no pin check'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -l count -d 'How many' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l name -d 'Display name' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l schedule -d 'Cron expression (5 fields or @daily etc.)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l timezone -d 'IANA time zone' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l agent -d 'Agent id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l device -d 'Pin to a device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l prompt -d 'Prompt' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l slug -d 'Slug (default: from the name)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l min-cooldown-seconds -d 'Minimum seconds between runs' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l name -d 'Display name' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l slug -d 'Slug' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l schedule -d 'Cron expression' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l timezone -d 'IANA time zone' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l agent -d 'Agent id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l device -d 'Pin to a device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l prompt -d 'Prompt' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l min-cooldown-seconds -d 'Minimum seconds between runs' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l unpin -d 'Remove the pin'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -l reason -d 'Why' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a watcher with its recent runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "trigger" -d 'Queue a manual run (device token, or --admin); returns the active run if any'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "next" -d 'Print the next fire times'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a watcher: only the given flags change'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Pause a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -f -a "preview" -d 'Print the fire times of an expression'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l timezone -d 'IANA time zone' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l from -d 'Start (exclusive), RFC 3339; default now' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l count -d 'How many' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Print the fire times of an expression'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l now -d 'Pretend it is this time (RFC 3339)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l limit -d 'Watchers per transaction' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l interval -d 'Pause between ticks of --loop' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l loop -d 'Keep dispatching until interrupted (Ctrl-C)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "claim" -d 'Claim the oldest pending runs of the token\'s device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "heartbeat" -d 'Record a heartbeat'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "complete" -d 'Complete a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "fail" -d 'Fail a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "list" -d 'List runs, newest first'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "cancel" -d 'Cancel an active run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l limit -d 'At most this many' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l result -d 'Result JSON' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l error -d 'What went wrong' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l stale-after -d 'No heartbeat for this long: back to pending' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l timeout-after -d 'Active for this long: timeout' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l now -d 'Pretend it is this time (RFC 3339)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l watcher -d 'Watcher id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l status -d 'State' -r -f -a "pending\t'Queued, waiting for a device'
+claimed\t'Reserved by a device'
+running\t'Being worked on'
+completed\t'Finished successfully'
+failed\t'Finished with an error'
+cancelled\t'Cancelled by an operator or a deletion'
+timeout\t'Active for too long'
+skipped\t'A scheduled slot that did not run'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "claim" -d 'Claim the oldest pending runs of the token\'s device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Record a heartbeat'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "complete" -d 'Complete a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "fail" -d 'Fail a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List runs, newest first'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel an active run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "migrate" -d 'Apply the embedded migrations (under an advisory lock), or list them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "db" -d 'Manage the embedded database (used when no DATABASE_URL is given)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "org" -d 'Organisations'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "provision-agent" -d 'Give an organisation its default agent, once (sticky)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "agents" -d 'Agents'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "register-device" -d 'Register a device (or refresh a known one); a first Mac gets the daily check-in'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "devices" -d 'Devices'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "tokens" -d 'Device tokens'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "watchers" -d 'Watchers'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "schedule" -d 'Cron tools'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "dispatch" -d 'Queue runs of due watchers (and rescue stale runs)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "runs" -d 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "seed" -d 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "man" -d 'Print the man page (roff)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "demo" -d 'A guided tour on the embedded (or given) database'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'List migrations and whether each is applied'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show where the embedded database lives and whether it runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded database (initialising it on first use)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "stop" -d 'Stop the embedded database'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "create" -d 'Create an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "list" -d 'List organisations'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "show" -d 'Show one organisation with its metadata'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List an organisation\'s agents'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "list" -d 'List an organisation\'s devices'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "show" -d 'Show a device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "create" -d 'Issue a token for a device (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'List a device\'s tokens (never the secret)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "revoke" -d 'Revoke a token'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "show" -d 'Show a watcher with its recent runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "trigger" -d 'Queue a manual run (device token, or --admin); returns the active run if any'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "next" -d 'Print the next fire times'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "create" -d 'Create a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "update" -d 'Change a watcher: only the given flags change'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "pause" -d 'Pause a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "preview" -d 'Print the fire times of an expression'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "claim" -d 'Claim the oldest pending runs of the token\'s device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "heartbeat" -d 'Record a heartbeat'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "complete" -d 'Complete a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "fail" -d 'Fail a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List runs, newest first'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "cancel" -d 'Cancel an active run'

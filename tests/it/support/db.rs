@@ -1,0 +1,135 @@
+//! `TestDb`: a fresh database per test, cloned from a template migrated once per run.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lobu_admin::db::{self, DatabaseUrl};
+use postgres::{Client, NoTls};
+
+/// The server tests run against.
+pub fn server_url() -> String {
+    std::env::var("LOBU_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn admin() -> Client {
+    Client::connect(&server_url(), NoTls).expect("connect to the test server")
+}
+
+/// Replaces the database name of a URL.
+pub fn url_for(dbname: &str) -> String {
+    let base = server_url();
+    match base.rfind('/') {
+        Some(i) if base[..i].contains("://") => {
+            let query = base[i..].find('?').map(|q| &base[i + q..]).unwrap_or("");
+            format!("{}/{dbname}{query}", &base[..i])
+        }
+        _ => format!("{base} dbname={dbname}"),
+    }
+}
+
+const LOCK: i64 = 0x6c6f_6275_7465_7374;
+
+fn template() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        // the template's name changes with the migrations, so stale templates are never used
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for f in files {
+            for b in std::fs::read(f).unwrap() {
+                hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        let name = format!("lobu_tpl_{:012x}", hash & 0xffff_ffff_ffff);
+        let mut c = admin();
+        c.execute("SELECT pg_advisory_lock($1)", &[&LOCK]).unwrap();
+        let exists: bool = c
+            .query_one("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", &[&name])
+            .unwrap()
+            .get(0);
+        if !exists {
+            let tmp = format!("{name}_build");
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {tmp}")).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {tmp}")).unwrap();
+            let mut t = db::connect(&DatabaseUrl::new(url_for(&tmp))).unwrap();
+            db::migrate::migrate(&mut t).unwrap();
+            drop(t);
+            c.batch_execute(&format!("ALTER DATABASE {tmp} RENAME TO {name}")).unwrap();
+        }
+        c.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]).unwrap();
+        name
+    })
+}
+
+/// A private database, dropped at the end of the test (kept if the test panicked).
+pub struct TestDb {
+    /// Database name.
+    pub name: String,
+    /// Its URL.
+    pub url: String,
+}
+
+impl TestDb {
+    /// A fresh, migrated database.
+    pub fn new() -> Self {
+        Self::create(true)
+    }
+
+    /// A fresh, empty (unmigrated) database.
+    pub fn empty() -> Self {
+        Self::create(false)
+    }
+
+    fn create(migrated: bool) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "lobu_test_{}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let mut c = admin();
+        if migrated {
+            let tpl = template();
+            c.execute("SELECT pg_advisory_lock($1)", &[&LOCK]).unwrap();
+            let r = c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {tpl}"));
+            c.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]).unwrap();
+            r.unwrap();
+        } else {
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        }
+        eprintln!("test database: {name}");
+        let url = url_for(&name);
+        Self { name, url }
+    }
+
+    /// A new client on this database.
+    pub fn client(&self) -> Client {
+        db::connect(&DatabaseUrl::new(self.url.clone())).unwrap()
+    }
+
+    /// One value of a query.
+    pub fn scalar<T: for<'a> postgres::types::FromSql<'a>>(&self, sql: &str) -> T {
+        self.client().query_one(sql, &[]).unwrap().get(0)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept test database {} for inspection", self.name);
+            return;
+        }
+        if let Ok(mut c) = Client::connect(&server_url(), NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}

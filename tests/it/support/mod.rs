@@ -1,0 +1,74 @@
+//! Test support: databases, CLI runs and common set-ups.
+#![allow(dead_code)]
+
+pub mod cli;
+pub mod db;
+
+use chrono::{DateTime, Utc};
+use lobu_admin::{db as ldb, devices, provisioning};
+use postgres::Client;
+use serde_json::Value;
+
+pub use cli::{bare, cli};
+pub use db::TestDb;
+
+/// A fixed "now" for library calls.
+pub fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Creates an org with its default agent.
+pub fn bootstrapped_org(c: &mut Client, id: &str) {
+    lobu_admin::orgs::create(c, id, None).unwrap();
+    ldb::in_tx(c, |tx| provisioning::provision_agent(tx, id, Utc::now())).unwrap();
+}
+
+/// A registered device with a token.
+pub struct Dev {
+    /// Device id.
+    pub id: uuid::Uuid,
+    /// Plain token.
+    pub token: String,
+    /// Default watcher, if created.
+    pub watcher: Option<i64>,
+}
+
+/// Registers a device with a token through the library.
+pub fn register(c: &mut Client, org: &str, worker: &str, platform: devices::Platform) -> Dev {
+    let r = ldb::in_tx(c, |tx| {
+        devices::register(
+            tx,
+            &devices::RegisterDevice {
+                org_id: org.into(),
+                user_id: "u1".into(),
+                worker_key: worker.into(),
+                platform,
+                name: None,
+                timezone: Some(chrono_tz::Europe::Berlin),
+                app_version: None,
+                issue_token: true,
+                token_expires_in: None,
+                token_value: None,
+            },
+            Utc::now(),
+        )
+    })
+    .unwrap();
+    Dev {
+        id: r.device_id,
+        token: r.token.unwrap().token,
+        watcher: r.default_watcher.watcher_id,
+    }
+}
+
+/// An org with its default agent and one Mac (with the daily check-in).
+pub fn mac_org(db: &TestDb, org: &str) -> Dev {
+    let mut c = db.client();
+    bootstrapped_org(&mut c, org);
+    register(&mut c, org, "mbp", devices::Platform::Macos)
+}
+
+/// A field of a JSON object as a string.
+pub fn s(v: &Value, k: &str) -> String {
+    v[k].as_str().map_or_else(|| v[k].to_string(), str::to_string)
+}
