@@ -137,12 +137,16 @@ pub fn show(client: &mut impl GenericClient, id: &str) -> Result<Org> {
 /// Locks the organisation row for the rest of the transaction and returns its metadata.
 /// Every provisioning decision is taken under this lock.
 ///
+/// `FOR NO KEY UPDATE` serialises provisioning like `FOR UPDATE` would, but does not
+/// conflict with the `KEY SHARE` locks that inserting a device or agent takes on the row
+/// (through the foreign key), which would otherwise deadlock concurrent registrations.
+///
 /// # Errors
 /// `not_found`.
 pub fn lock(client: &mut impl GenericClient, id: &str) -> Result<serde_json::Value> {
     client
         .query_opt(
-            "SELECT metadata FROM organizations WHERE id = $1 FOR UPDATE",
+            "SELECT metadata FROM organizations WHERE id = $1 FOR NO KEY UPDATE",
             &[&id],
         )?
         .map(|r| r.get(0))

@@ -2,7 +2,7 @@
 //! the daily check-in watcher of its first Mac. Sentinels in `organizations.metadata`
 //! record that provisioning happened, so a deleted default is never re-created.
 //!
-//! Race-free: every decision is taken under the organisation's row lock (`FOR UPDATE`).
+//! Race-free: every decision is taken under the organisation's row lock (`FOR NO KEY UPDATE`).
 
 use chrono::{DateTime, Utc};
 use postgres::GenericClient;

@@ -96,9 +96,17 @@ fn unreachable_server_exits_6_without_the_password() {
     r.code(6);
     assert!(!r.stderr.contains("hunter2secret"), "{}", r.stderr);
     assert!(r.stderr.contains("bob:***@127.0.0.1:1"), "{}", r.stderr);
-    assert_eq!(r.stderr.lines().filter(|l| l.starts_with("error:")).count(), 1);
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1
+    );
     let j = bare()
-        .args(["-o", "json", "--database-url", "postgres://bob:hunter2secret@127.0.0.1:1/x"])
+        .args([
+            "-o",
+            "json",
+            "--database-url",
+            "postgres://bob:hunter2secret@127.0.0.1:1/x",
+        ])
         .args(["org", "list"])
         .run();
     assert_eq!(j.code, 6);
@@ -109,12 +117,19 @@ fn unreachable_server_exits_6_without_the_password() {
 #[test]
 fn org_create_list_show() {
     let db = TestDb::new();
-    let created = cli(&db).args(["org", "create", "acme", "--name", "Acme Inc"]).json();
+    let created = cli(&db)
+        .args(["org", "create", "acme", "--name", "Acme Inc"])
+        .json();
     assert_eq!(created["id"], "acme");
     assert_eq!(created["metadata"], serde_json::json!({}));
     cli(&db).args(["org", "create", "beta"]).run().code(0);
     let list = cli(&db).args(["org", "list"]).json();
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["acme", "beta"]);
     assert_eq!(list[1]["name"], "beta");
     let shown = cli(&db).args(["org", "show", "acme"]).json();
@@ -129,7 +144,14 @@ fn duplicate_org_is_a_conflict_and_bad_ids_are_rejected() {
     let dup = cli(&db).args(["org", "create", "acme"]).run();
     dup.code(5);
     assert_eq!(dup.stderr, "error: organization acme already exists\n");
-    for bad in ["Acme", "-x", "", "a b", "x'; DROP TABLE organizations; --", &"a".repeat(64)] {
+    for bad in [
+        "Acme",
+        "-x",
+        "",
+        "a b",
+        "x'; DROP TABLE organizations; --",
+        &"a".repeat(64),
+    ] {
         cli(&db).args(["org", "create", bad]).run().code(2);
     }
     let n: i64 = db.scalar("SELECT count(*) FROM organizations");
@@ -148,7 +170,9 @@ fn json_errors_have_kind_and_message() {
     );
     let r = cli(&db).args(["-o", "json", "org", "show", "zzz"]).run();
     assert_eq!(r.json_error()["kind"], "not_found");
-    let r = cli(&db).args(["-o", "json", "watchers", "show", "abc"]).run();
+    let r = cli(&db)
+        .args(["-o", "json", "watchers", "show", "abc"])
+        .run();
     assert_eq!(r.code, 2);
     assert_eq!(r.json_error()["kind"], "invalid_input");
 }
@@ -157,7 +181,8 @@ fn json_errors_have_kind_and_message() {
 fn schema_rejects_what_the_spec_forbids_even_in_raw_sql() {
     let db = TestDb::new();
     let mut c = db.client();
-    c.batch_execute("INSERT INTO organizations (id, name) VALUES ('acme', 'Acme')").unwrap();
+    c.batch_execute("INSERT INTO organizations (id, name) VALUES ('acme', 'Acme')")
+        .unwrap();
     for sql in [
         "UPDATE organizations SET metadata = '[1]'",
         "INSERT INTO organizations (id, name) VALUES ('UPPER', 'x')",

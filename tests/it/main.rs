@@ -1,6 +1,9 @@
 //! The single integration-test binary: every test gets its own database on a real
 //! PostgreSQL server (LOBU_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod completions;
+mod devices;
 mod foundation;
+mod provisioning;
 mod support;

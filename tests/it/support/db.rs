@@ -1,7 +1,7 @@
 //! `TestDb`: a fresh database per test, cloned from a template migrated once per run.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use lobu_admin::db::{self, DatabaseUrl};
 use postgres::{Client, NoTls};
@@ -35,10 +35,11 @@ fn template() -> &'static str {
     NAME.get_or_init(|| {
         // the template's name changes with the migrations, so stale templates are never used
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut files: Vec<_> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
         files.sort();
         for f in files {
             for b in std::fs::read(f).unwrap() {
@@ -49,19 +50,25 @@ fn template() -> &'static str {
         let mut c = admin();
         c.execute("SELECT pg_advisory_lock($1)", &[&LOCK]).unwrap();
         let exists: bool = c
-            .query_one("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", &[&name])
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+                &[&name],
+            )
             .unwrap()
             .get(0);
         if !exists {
             let tmp = format!("{name}_build");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {tmp}")).unwrap();
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {tmp}"))
+                .unwrap();
             c.batch_execute(&format!("CREATE DATABASE {tmp}")).unwrap();
             let mut t = db::connect(&DatabaseUrl::new(url_for(&tmp))).unwrap();
             db::migrate::migrate(&mut t).unwrap();
             drop(t);
-            c.batch_execute(&format!("ALTER DATABASE {tmp} RENAME TO {name}")).unwrap();
+            c.batch_execute(&format!("ALTER DATABASE {tmp} RENAME TO {name}"))
+                .unwrap();
         }
-        c.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]).unwrap();
+        c.execute("SELECT pg_advisory_unlock($1)", &[&LOCK])
+            .unwrap();
         name
     })
 }
@@ -101,7 +108,8 @@ impl TestDb {
             let tpl = template();
             c.execute("SELECT pg_advisory_lock($1)", &[&LOCK]).unwrap();
             let r = c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {tpl}"));
-            c.execute("SELECT pg_advisory_unlock($1)", &[&LOCK]).unwrap();
+            c.execute("SELECT pg_advisory_unlock($1)", &[&LOCK])
+                .unwrap();
             r.unwrap();
         } else {
             c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
@@ -129,7 +137,10 @@ impl Drop for TestDb {
             return;
         }
         if let Ok(mut c) = Client::connect(&server_url(), NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }

@@ -70,5 +70,6 @@ pub fn mac_org(db: &TestDb, org: &str) -> Dev {
 
 /// A field of a JSON object as a string.
 pub fn s(v: &Value, k: &str) -> String {
-    v[k].as_str().map_or_else(|| v[k].to_string(), str::to_string)
+    v[k].as_str()
+        .map_or_else(|| v[k].to_string(), str::to_string)
 }
