@@ -7,3 +7,5 @@ mod devices;
 mod foundation;
 mod provisioning;
 mod support;
+mod trigger;
+mod watchers;

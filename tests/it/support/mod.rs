@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod db;
+pub mod proxy;
 
 use chrono::{DateTime, Utc};
 use lobu_admin::{db as ldb, devices, provisioning};
