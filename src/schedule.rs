@@ -92,7 +92,10 @@ impl Schedule {
             check_field(i, field)
                 .map_err(|why| bad(expr, &format!("{} field {field:?}: {why}", FIELDS[i].0)))?;
         }
-        let cron = parser()
+        // Vixie: when either day field starts with `*` (even `*/2`), a day must match both
+        // fields; otherwise either. croner only treats a bare `*` that way.
+        let day_and = fields[2].starts_with('*') || fields[4].starts_with('*');
+        let cron = parser(day_and)
             .parse(&fields.join(" "))
             .map_err(|e| bad(expr, &e.to_string()))?;
         Ok(Self {
@@ -217,10 +220,11 @@ impl FireTime {
     }
 }
 
-fn parser() -> CronParser {
+fn parser(dom_and_dow: bool) -> CronParser {
     CronParser::builder()
         .seconds(Seconds::Disallowed)
         .year(Year::Disallowed)
+        .dom_and_dow(dom_and_dow)
         .build()
 }
 

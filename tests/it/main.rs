@@ -6,6 +6,7 @@ mod completions;
 mod devices;
 mod foundation;
 mod provisioning;
+mod schedule;
 mod support;
 mod trigger;
 mod watchers;
