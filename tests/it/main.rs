@@ -4,8 +4,10 @@
 
 mod completions;
 mod devices;
+mod dispatch;
 mod foundation;
 mod provisioning;
+mod runs;
 mod schedule;
 mod support;
 mod trigger;

@@ -1,0 +1,276 @@
+//! The run life cycle (SPEC 8).
+
+use lobu_admin::devices::Platform;
+
+use crate::support::{bootstrapped_org, cli, mac_org, register, s, TestDb};
+
+fn trigger(db: &TestDb, w: i64) -> String {
+    s(
+        &cli(db)
+            .args(["watchers", "trigger", &w.to_string(), "--admin"])
+            .json(),
+        "run_id",
+    )
+}
+
+#[test]
+fn devices_claim_only_their_runs_and_unpinned_ones() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let mut c = db.client();
+    let other = register(&mut c, "acme", "imac", Platform::Macos);
+    bootstrapped_org(&mut c, "beta");
+    let foreign = register(&mut c, "beta", "mbp", Platform::Macos);
+    let pinned = trigger(&db, dev.watcher.unwrap());
+    let free = cli(&db)
+        .args([
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Free",
+            "--schedule",
+            "@daily",
+        ])
+        .args(["--agent", "owletto-default", "--prompt", "p"])
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let unpinned = trigger(&db, free);
+    assert_eq!(
+        cli(&db)
+            .args(["runs", "claim"])
+            .token(&foreign.token)
+            .json(),
+        serde_json::json!([])
+    );
+    let o = cli(&db)
+        .args(["runs", "claim", "--limit", "10"])
+        .token(&other.token)
+        .json();
+    assert_eq!(o.as_array().unwrap().len(), 1);
+    assert_eq!(s(&o[0], "id"), unpinned);
+    assert_eq!(o[0]["status"], "running");
+    assert_eq!(o[0]["claimed_by"], other.id.to_string());
+    let m = cli(&db)
+        .args(["runs", "claim", "--limit", "10"])
+        .token(&dev.token)
+        .json();
+    assert_eq!(m.as_array().unwrap().len(), 1);
+    assert_eq!(s(&m[0], "id"), pinned);
+    // another device may not touch it; another org cannot see it
+    let r = cli(&db)
+        .args(["runs", "complete", &pinned])
+        .token(&other.token)
+        .run();
+    r.code(4);
+    assert_eq!(
+        r.stderr,
+        format!("error: run {pinned} belongs to another device\n")
+    );
+    cli(&db)
+        .args(["runs", "heartbeat", &pinned])
+        .token(&other.token)
+        .run()
+        .code(4);
+    cli(&db)
+        .args(["runs", "complete", &pinned])
+        .token(&foreign.token)
+        .run()
+        .code(3);
+    cli(&db)
+        .args(["runs", "complete", "999999"])
+        .token(&dev.token)
+        .run()
+        .code(3);
+    cli(&db).args(["runs", "claim"]).run().code(2);
+}
+
+#[test]
+fn heartbeat_complete_is_idempotent_and_sets_last_fired() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap();
+    let run = trigger(&db, w);
+    cli(&db)
+        .args(["runs", "heartbeat", &run])
+        .token(&dev.token)
+        .run()
+        .code(5);
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    let hb = cli(&db)
+        .args(["runs", "heartbeat", &run])
+        .token(&dev.token)
+        .json();
+    assert!(hb["heartbeat_at"].is_string());
+    let done = cli(&db)
+        .args(["runs", "complete", &run, "--result", r#"{"summary":"ok"}"#])
+        .token(&dev.token)
+        .json();
+    assert_eq!(
+        (done["status"].as_str(), done["changed"].as_bool()),
+        (Some("completed"), Some(true))
+    );
+    assert_eq!(done["output"], serde_json::json!({"summary": "ok"}));
+    let again = cli(&db)
+        .args(["runs", "complete", &run])
+        .token(&dev.token)
+        .json();
+    assert_eq!(again["changed"], false);
+    assert_eq!(again["finished_at"], done["finished_at"]);
+    assert_eq!(again["output"], done["output"]);
+    let shown = cli(&db).args(["watchers", "show", &w.to_string()]).json();
+    assert_eq!(shown["last_fired_at"], done["finished_at"]);
+    cli(&db)
+        .args(["runs", "fail", &run, "--error", "late"])
+        .token(&dev.token)
+        .run()
+        .code(5);
+    cli(&db)
+        .args(["runs", "heartbeat", &run])
+        .token(&dev.token)
+        .run()
+        .code(5);
+    cli(&db)
+        .args(["runs", "complete", &run, "--result", "{not json"])
+        .token(&dev.token)
+        .run()
+        .code(2);
+}
+
+#[test]
+fn fail_records_the_error() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let run = trigger(&db, dev.watcher.unwrap());
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    let f = cli(&db)
+        .args(["runs", "fail", &run, "--error", "disk full"])
+        .token(&dev.token)
+        .json();
+    assert_eq!(
+        (f["status"].as_str(), f["error"].as_str()),
+        (Some("failed"), Some("disk full"))
+    );
+    let again = cli(&db)
+        .args(["runs", "fail", &run, "--error", "disk full"])
+        .token(&dev.token)
+        .json();
+    assert_eq!(again["changed"], false);
+    cli(&db)
+        .args(["runs", "complete", &run])
+        .token(&dev.token)
+        .run()
+        .code(5);
+}
+
+#[test]
+fn rescue_requeues_stale_runs_and_times_out_old_ones() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let run = trigger(&db, dev.watcher.unwrap());
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    let r = cli(&db).args(["runs", "rescue"]).json();
+    assert_eq!(r, serde_json::json!({"requeued": 0, "timed_out": 0}));
+    db.client()
+        .batch_execute("UPDATE runs SET heartbeat_at = now() - interval '6 minutes'")
+        .unwrap();
+    let r = cli(&db).args(["runs", "rescue"]).json();
+    assert_eq!(r["requeued"], 1);
+    let back = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    assert_eq!(s(&back[0], "id"), run);
+    let r = cli(&db).args([
+        "runs",
+        "rescue",
+        "--stale-after",
+        "1h",
+        "--timeout-after",
+        "1m",
+    ]);
+    let future = (chrono::Utc::now() + chrono::Duration::minutes(2)).to_rfc3339();
+    let r = r.args(["--now", &future]).json();
+    assert_eq!(r["timed_out"], 1);
+    let status: String = db.scalar("SELECT status FROM runs");
+    assert_eq!(status, "timeout");
+    cli(&db)
+        .args(["runs", "complete", &run])
+        .token(&dev.token)
+        .run()
+        .code(5);
+}
+
+#[test]
+fn operators_list_and_cancel_runs() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let run = trigger(&db, dev.watcher.unwrap());
+    let c = cli(&db).args(["runs", "cancel", &run]).json();
+    assert_eq!(
+        (c["status"].as_str(), c["changed"].as_bool()),
+        (Some("cancelled"), Some(true))
+    );
+    assert_eq!(
+        cli(&db).args(["runs", "cancel", &run]).json()["changed"],
+        false
+    );
+    let list = cli(&db)
+        .args(["runs", "list", "--org", "acme", "--status", "cancelled"])
+        .json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    cli(&db).args(["runs", "cancel", "424242"]).run().code(3);
+    let run2 = trigger(&db, dev.watcher.unwrap());
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    cli(&db)
+        .args(["runs", "complete", &run2])
+        .token(&dev.token)
+        .json();
+    cli(&db).args(["runs", "cancel", &run2]).run().code(5);
+}
+
+#[test]
+fn eight_concurrent_claimers_never_share_a_run() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    db.client()
+        .batch_execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
+             SELECT 'acme', 'w' || i, 'W', 'p', '@daily', 'owletto-default', now()
+             FROM generate_series(1, 200) i;
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
+             SELECT org_id, id, agent_id, 'manual', 'admin' FROM watchers WHERE slug LIKE 'w%'",
+        )
+        .unwrap();
+    let url = lobu_admin::db::DatabaseUrl::new(db.url.clone());
+    let claimed: Vec<i64> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..8)
+            .map(|_| {
+                let (url, token) = (&url, &dev.token);
+                sc.spawn(move || {
+                    let mut c = lobu_admin::db::connect(url).unwrap();
+                    let now = chrono::Utc::now();
+                    let who = lobu_admin::tokens::authenticate(
+                        &mut c,
+                        &lobu_admin::tokens::Token::new(token.clone()),
+                        now,
+                    )
+                    .unwrap();
+                    let mut mine = Vec::new();
+                    loop {
+                        let batch = lobu_admin::runs::claim(&mut c, &who, 3, now).unwrap();
+                        if batch.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(batch.iter().map(|r| r.id));
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut unique = claimed.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(claimed.len(), 200);
+    assert_eq!(unique.len(), 200);
+}
