@@ -109,7 +109,7 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Self::DatabaseUnreachable(_) => Some(
-                "check --database-url / DATABASE_URL, or unset both to use the embedded database",
+                "check --database-url / DATABASE_URL (without either, the embedded database is used)",
             ),
             _ => None,
         }

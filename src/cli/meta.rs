@@ -22,6 +22,7 @@ pub(super) fn db(action: &DbAction, out: Out) -> Result<()> {
         DbAction::Status => out.object(&cluster.status()),
         DbAction::Start => {
             cluster.start()?;
+            crate::db::migrate::migrate(&mut crate::db::connect(&cluster.url())?)?;
             out.object(&cluster.status())
         }
         DbAction::Stop => {
@@ -241,7 +242,8 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
 
     step(
         7,
-        "dispatch as if it were tomorrow 09:00 Berlin: the slot is skipped, a run is active",
+        "dispatch as of the next 09:00 Berlin: the manual run has been pending for over 2h by \
+         then, so rescue times it out and the scheduled run is queued",
     )?;
     let due_at = crate::watchers::get(&mut c, watcher_id)?
         .next_run_at

@@ -80,6 +80,10 @@ impl Cluster {
         self.home.join("run")
     }
 
+    fn log_file(&self) -> PathBuf {
+        self.home.join("log").join("postgres.log")
+    }
+
     /// The connection string of the embedded database.
     #[must_use]
     pub fn url(&self) -> DatabaseUrl {
@@ -136,12 +140,13 @@ impl Cluster {
         }
         if !self.running(&bin) {
             fs::create_dir_all(self.socket_dir()).map_err(|e| io_err(&self.home, &e))?;
+            fs::create_dir_all(self.home.join("log")).map_err(|e| io_err(&self.home, &e))?;
             self.chown_for_server()?;
             let options = format!(
                 "-c listen_addresses='' -c unix_socket_directories='{}' -p {PORT}",
                 self.socket_dir().display()
             );
-            let log = self.home.join("postgres.log").display().to_string();
+            let log = self.log_file().display().to_string();
             let data = self.data_dir().display().to_string();
             let o = self.pg(
                 &bin,
@@ -234,7 +239,7 @@ impl Cluster {
         if !is_root() {
             return Ok(());
         }
-        for dir in [self.data_dir(), self.socket_dir()] {
+        for dir in [self.data_dir(), self.socket_dir(), self.home.join("log")] {
             if dir.exists() {
                 let o = Command::new("chown")
                     .args(["-R", "postgres:postgres"])

@@ -6,6 +6,7 @@ mod completions;
 mod devices;
 mod dispatch;
 mod foundation;
+mod local;
 mod provisioning;
 mod runs;
 mod schedule;
