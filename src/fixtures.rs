@@ -314,6 +314,13 @@ pub fn apply(
             &[&org.id, &org.name.as_deref().unwrap_or(&org.id)],
         )?;
         s.organizations.add(inserted == 1);
+        // the default first: extra agents would make provisioning skip it
+        if org.provision_default_agent {
+            let r = provisioning::provision_agent(tx, &org.id, now)?;
+            if matches!(r.outcome, AgentOutcome::Created | AgentOutcome::Existing) {
+                s.agents.add(r.outcome == AgentOutcome::Created);
+            }
+        }
         for a in &org.agents {
             let n = tx.execute(
                 "INSERT INTO agents (org_id, id, name, identity, created_at)
@@ -321,12 +328,6 @@ pub fn apply(
                 &[&org.id, &a.id, &a.name, &a.identity, &now],
             )?;
             s.agents.add(n == 1);
-        }
-        if org.provision_default_agent {
-            let r = provisioning::provision_agent(tx, &org.id, now)?;
-            if matches!(r.outcome, AgentOutcome::Created | AgentOutcome::Existing) {
-                s.agents.add(r.outcome == AgentOutcome::Created);
-            }
         }
         let mut device_ids = std::collections::HashMap::new();
         for d in &org.devices {

@@ -10,6 +10,7 @@ mod local;
 mod provisioning;
 mod runs;
 mod schedule;
+mod seed;
 mod support;
 mod trigger;
 mod watchers;

@@ -1,0 +1,179 @@
+//! `seed` fixtures (SPEC 10).
+
+use std::time::Instant;
+
+use crate::support::{cli, TestDb};
+
+const EXAMPLE: &str = include_str!("../../examples/fixture.json");
+
+fn counts(db: &TestDb) -> [i64; 5] {
+    let c = |t: &str| db.scalar::<i64>(&format!("SELECT count(*) FROM {t}"));
+    [
+        c("organizations"),
+        c("agents"),
+        c("devices"),
+        c("device_tokens"),
+        c("watchers"),
+    ]
+}
+
+#[test]
+fn example_fixture_applies_then_changes_nothing() {
+    let db = TestDb::new();
+    let first = cli(&db).args(["seed", "examples/fixture.json"]).json();
+    assert_eq!(first["changed"], true);
+    assert_eq!(
+        first["organizations"],
+        serde_json::json!({"created": 2, "existing": 0})
+    );
+    assert_eq!(
+        first["agents"],
+        serde_json::json!({"created": 3, "existing": 0})
+    );
+    assert_eq!(
+        first["devices"],
+        serde_json::json!({"created": 3, "existing": 0})
+    );
+    assert_eq!(
+        first["tokens"],
+        serde_json::json!({"created": 2, "existing": 0})
+    );
+    // acme: daily check-in of the first Mac + 2; globex: not bootstrapped, so only 1
+    assert_eq!(
+        first["watchers"],
+        serde_json::json!({"created": 4, "existing": 0})
+    );
+    let before = counts(&db);
+    let snapshot: String = db.scalar("SELECT string_agg(w::text, '|' ORDER BY id) FROM watchers w");
+    let second = cli(&db).args(["seed", "-"]).stdin(EXAMPLE).json();
+    assert_eq!(second["changed"], false);
+    assert_eq!(
+        second["organizations"],
+        serde_json::json!({"created": 0, "existing": 2})
+    );
+    assert_eq!(second["watchers"]["created"], 0);
+    assert_eq!(counts(&db), before);
+    let after: String = db.scalar("SELECT string_agg(w::text, '|' ORDER BY id) FROM watchers w");
+    assert_eq!(snapshot, after);
+    let table = cli(&db).args(["seed", "examples/fixture.json"]).run();
+    table.code(0);
+    assert!(table.stdout.contains("nothing to do"), "{}", table.stdout);
+}
+
+#[test]
+fn fixed_tokens_trigger_their_watchers() {
+    let db = TestDb::new();
+    cli(&db)
+        .args(["seed", "examples/fixture.json"])
+        .run()
+        .code(0);
+    let id: i64 = db.scalar("SELECT id FROM watchers WHERE slug = 'standup'");
+    let r = cli(&db)
+        .args(["watchers", "trigger", &id.to_string()])
+        .token("lobu_dev_ci_globex_studio_00000000000000000000000")
+        .json();
+    assert_eq!(r["already_queued"], false);
+    let weekly: i64 = db.scalar("SELECT id FROM watchers WHERE slug = 'weekly'");
+    cli(&db)
+        .args(["watchers", "trigger", &weekly.to_string()])
+        .token("lobu_dev_ci_acme_mbp1_000000000000000000000000")
+        .json();
+    // the other org's token cannot see it
+    cli(&db)
+        .args(["watchers", "trigger", &weekly.to_string()])
+        .token("lobu_dev_ci_globex_studio_00000000000000000000000")
+        .run()
+        .code(3);
+}
+
+#[test]
+fn a_bad_last_entry_writes_nothing() {
+    let db = TestDb::new();
+    let mut v: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    v["organizations"][1]["watchers"][0]["schedule"] = "0 25 * * *".into();
+    let r = cli(&db).args(["seed", "-"]).stdin(&v.to_string()).run();
+    r.code(2);
+    assert!(
+        r.stderr.contains("organizations[1] (globex)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hour field"), "{}", r.stderr);
+    assert_eq!(counts(&db), [0; 5]);
+}
+
+#[track_caller]
+fn rejected(fixture: &str, needle: &str) {
+    let db = TestDb::new();
+    let r = cli(&db).args(["seed", "-"]).stdin(fixture).run();
+    r.code(2);
+    assert!(r.stderr.contains(needle), "{fixture}: {}", r.stderr);
+}
+
+#[test]
+fn invalid_fixtures_are_rejected_before_writing() {
+    rejected("{", "invalid fixture");
+    rejected("[]", "invalid fixture");
+    rejected(
+        r#"{"organizations": [], "extra": 1}"#,
+        "unknown field `extra`",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a", "colour": "red"}]}"#,
+        "unknown field `colour`",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "A"}]}"#,
+        "invalid organization id",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a"}, {"id": "a"}]}"#,
+        "duplicate organization id",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a", "devices": [{"user": "u", "worker_id": "w", "platform": "beos"}]}]}"#,
+        "unknown platform",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a", "devices": [{"user": "u", "worker_id": "w", "platform": "macos", "timezone": "Moon/Base"}]}]}"#,
+        "unknown time zone",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a", "devices": [{"user": "u", "worker_id": "w", "platform": "macos", "token": "abc"}]}]}"#,
+        "invalid token format",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a", "watchers": [{"slug": "s", "name": "n", "schedule": "@daily", "prompt": "p", "device": "ghost"}]}]}"#,
+        "device ghost is not a worker_id",
+    );
+    rejected(
+        r#"{"organizations": [{"id": "a", "provision_default_agent": false, "watchers": [{"slug": "s", "name": "n", "schedule": "@daily", "prompt": "p"}]}]}"#,
+        "agent owletto-default is neither",
+    );
+    let db = TestDb::new();
+    cli(&db).args(["seed", "/nonexistent.json"]).run().code(2);
+}
+
+#[test]
+fn a_thousand_organizations_seed_in_one_run() {
+    let db = TestDb::new();
+    let orgs: Vec<serde_json::Value> = (0..1000)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("org-{i:04}"),
+                "devices": [{"user": "u", "worker_id": "mac", "platform": "macos",
+                             "timezone": "Europe/Berlin",
+                             "token": format!("lobu_dev_{i:040}")}],
+            })
+        })
+        .collect();
+    let fixture = serde_json::json!({"organizations": orgs}).to_string();
+    let start = Instant::now();
+    let r = cli(&db).args(["seed", "-"]).stdin(&fixture).json();
+    let took = start.elapsed();
+    eprintln!("seeded 1000 organizations (5000 rows) in {took:?}");
+    assert_eq!(r["organizations"]["created"], 1000);
+    assert_eq!(r["watchers"]["created"], 1000);
+    assert_eq!(r["tokens"]["created"], 1000);
+    assert_eq!(counts(&db), [1000, 1000, 1000, 1000, 1000]);
+}
