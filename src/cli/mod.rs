@@ -59,19 +59,11 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = e.exit_code();
-            let json = wants_json(&argv);
-            if json && e.use_stderr() {
-                let msg = e.kind().to_string();
-                let detail = e.to_string();
-                let first = detail
-                    .lines()
-                    .next()
-                    .unwrap_or(&msg)
-                    .trim_start_matches("error: ")
-                    .to_string();
-                print_error(Format::Json, &Error::InvalidInput(first));
-            } else {
+            if !e.use_stderr() {
+                // --help, --version
                 let _ = e.print();
+            } else {
+                print_usage_error(&e, wants_json(&argv));
             }
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
@@ -88,6 +80,42 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(e.kind().exit_code())
         }
     }
+}
+
+/// Condenses a clap usage error to SPEC 11's form: one `error:` line and one `hint:` line.
+fn print_usage_error(e: &clap::Error, json: bool) {
+    let text = e.render().to_string();
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let usage = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Usage: "))
+            .unwrap_or("lobu-admin <COMMAND>");
+        let message = format!("a subcommand is required: {usage}");
+        if json {
+            print_error(Format::Json, &Error::InvalidInput(message));
+        } else {
+            eprintln!("error: {message}\nhint: add --help to list the subcommands");
+        }
+        return;
+    }
+    let message = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid usage")
+        .trim_start_matches("error: ")
+        .to_string();
+    if json {
+        print_error(Format::Json, &Error::InvalidInput(message));
+        return;
+    }
+    let hint = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("tip: "))
+        .map_or_else(
+            || "run `lobu-admin --help` (or `<command> --help`) for usage".to_string(),
+            str::to_string,
+        );
+    eprintln!("error: {message}\nhint: {hint}");
 }
 
 fn wants_json(argv: &[OsString]) -> bool {

@@ -8,6 +8,7 @@ mod dispatch;
 mod foundation;
 mod local;
 mod provisioning;
+mod reliability;
 mod runs;
 mod schedule;
 mod seed;
