@@ -1,2 +1,403 @@
-//! Benchmarks (filled in by the benchmarks issue).
-fn main() {}
+//! Benchmarks against the physical floor, each printed with a baseline measured in the
+//! same run and the ratio. `cargo bench --bench queue` runs the full sizes; under
+//! `cargo test` (no `--bench` argument) a small smoke run keeps the code paths working.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    missing_docs
+)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use lobu_admin::db::{self, DatabaseUrl};
+use lobu_admin::{dispatch, watchers};
+use postgres::{Client, NoTls};
+
+const BIN: &str = env!("CARGO_BIN_EXE_lobu-admin");
+
+/// A benchmark and the name `cargo bench -- NAME` selects it by.
+type Named = (&'static str, fn(&Bench));
+
+struct Bench {
+    full: bool,
+    server: String,
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let server = std::env::var("LOBU_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let b = Bench { full, server };
+    println!(
+        "lobu-admin benchmarks ({}; {} cores)",
+        if full { "full" } else { "smoke" },
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "{:<46} {:>12} {:>12} {:>7}  goal",
+        "benchmark", "measured", "baseline", "ratio"
+    );
+    // `cargo bench --bench queue -- dispatch` runs only the benchmarks whose name matches
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let benches: [Named; 5] = [
+        ("trigger", Bench::trigger_throughput),
+        ("latency", Bench::cli_trigger_latency),
+        ("dispatch", Bench::dispatch_tick),
+        ("list", Bench::list_json),
+        ("seed", Bench::seed),
+    ];
+    for (name, f) in benches {
+        if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
+            f(&b);
+        }
+    }
+}
+
+fn report(name: &str, measured: f64, baseline: f64, unit: &str, goal: &str, ok: bool) {
+    println!(
+        "{name:<46} {measured:>9.1} {unit:<2} {baseline:>9.1} {unit:<2} {:>6.2}x  {goal} {}",
+        measured / baseline,
+        if ok { "met" } else { "NOT MET" }
+    );
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+impl Bench {
+    fn scale(&self, full: usize, smoke: usize) -> usize {
+        if self.full {
+            full
+        } else {
+            smoke
+        }
+    }
+
+    /// A fresh database with `n` active watchers in one org, each due now.
+    fn database(&self, tag: &str, n: usize) -> (String, String) {
+        let name = format!("lobu_bench_{tag}_{}", std::process::id());
+        let mut admin = Client::connect(&self.server, NoTls).unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let url = match self.server.rfind('/') {
+            Some(i) => format!("{}/{name}", &self.server[..i]),
+            None => format!("{} dbname={name}", self.server),
+        };
+        let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
+        db::migrate::migrate(&mut c).unwrap();
+        c.batch_execute(&format!(
+            "INSERT INTO organizations (id, name) VALUES ('acme', 'Acme');
+             INSERT INTO agents (org_id, id, name) VALUES ('acme', 'owletto-default', 'O');
+             INSERT INTO watchers (org_id, slug, name, prompt, schedule, timezone, agent_id,
+                                   next_run_at)
+             SELECT 'acme', 'w' || i, 'Watcher ' || i, 'p', '*/5 * * * *', 'Europe/Berlin',
+                    'owletto-default', now() - interval '1 minute'
+             FROM generate_series(1, {n}) i;"
+        ))
+        .unwrap();
+        c.batch_execute("VACUUM ANALYZE").unwrap();
+        (name, url)
+    }
+
+    fn drop_db(&self, name: &str) {
+        let mut admin = Client::connect(&self.server, NoTls).unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+    }
+
+    /// Library triggers from 2 threads over 1,000 watchers vs raw prepared inserts.
+    fn trigger_throughput(&self) {
+        let watchers = 1000_i64;
+        let passes = self.scale(5, 1);
+        let (name, url) = self.database("trigger", usize::try_from(watchers).unwrap());
+        let pool = db::pool(&DatabaseUrl::new(url), 2).unwrap();
+        let run = |f: &(dyn Fn(&mut Client, i64) + Sync)| -> f64 {
+            let mut c = pool.get().unwrap();
+            c.batch_execute("DELETE FROM runs").unwrap();
+            drop(c);
+            let start = Instant::now();
+            std::thread::scope(|s| {
+                for t in 0..2_i64 {
+                    let pool = &pool;
+                    s.spawn(move || {
+                        let mut c = pool.get().unwrap();
+                        for _ in 0..passes {
+                            for id in (1 + t..=watchers).step_by(2) {
+                                f(&mut c, id);
+                            }
+                        }
+                    });
+                }
+            });
+            (watchers as f64 * passes as f64) / start.elapsed().as_secs_f64()
+        };
+        let ours = run(&|c, id| {
+            watchers::trigger(c, id, &watchers::Trigger::Admin, Utc::now()).unwrap();
+        });
+        let floor = run(&|c, id| {
+            c.execute(
+                "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
+                 VALUES ('acme', $1, 'owletto-default', 'manual', 'admin')
+                 ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running')
+                 DO NOTHING",
+                &[&id],
+            )
+            .unwrap();
+        });
+        let ratio = ours / floor;
+        println!(
+            "{:<46} {ours:>9.0} /s {floor:>9.0} /s {ratio:>6.2}x  >= 0.5x of the floor {}",
+            "trigger throughput, library, 2 threads",
+            if ratio >= 0.5 { "met" } else { "NOT MET" }
+        );
+        drop(pool);
+        self.drop_db(&name);
+    }
+
+    /// `lobu-admin watchers trigger` process latency vs `psql -c` running the insert.
+    fn cli_trigger_latency(&self) {
+        let n = self.scale(40, 3);
+        let (name, url) = self.database("latency", 10);
+        let time = |cmd: &mut dyn FnMut() -> Command| -> Duration {
+            median(
+                (0..n)
+                    .map(|_| {
+                        let start = Instant::now();
+                        let out = cmd().output().unwrap();
+                        assert!(
+                            out.status.success(),
+                            "{}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                        start.elapsed()
+                    })
+                    .collect(),
+            )
+        };
+        let ours = time(&mut || {
+            let mut c = Command::new(BIN);
+            c.args(["watchers", "trigger", "1", "--admin"])
+                .env("DATABASE_URL", &url);
+            c
+        });
+        let psql = time(&mut || {
+            let mut c = Command::new("psql");
+            c.args([url.as_str(), "-qAtc"]).arg(
+                "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
+                 VALUES ('acme', 2, 'owletto-default', 'manual', 'admin')
+                 ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running')
+                 DO NOTHING",
+            );
+            c
+        });
+        let (m, b) = (ms(ours), ms(psql));
+        report(
+            "CLI trigger latency (process start to exit)",
+            m,
+            b,
+            "ms",
+            "<= 0.5x psql",
+            m / b <= 0.5,
+        );
+        self.drop_db(&name);
+    }
+
+    /// One dispatch tick over N due watchers vs one INSERT .. SELECT of the same runs.
+    fn dispatch_tick(&self) {
+        let mut tick_times = Vec::new();
+        for n in [self.scale(10_000, 200), self.scale(100_000, 2_000)] {
+            let (name, url) = self.database("dispatch", n);
+            let mut c = db::connect(&DatabaseUrl::new(url)).unwrap();
+            let reset = |c: &mut Client| {
+                c.batch_execute(
+                    "DELETE FROM runs;
+                     UPDATE watchers SET next_run_at = now() - interval '1 minute';",
+                )
+                .unwrap();
+                c.batch_execute("VACUUM ANALYZE runs").unwrap();
+                c.batch_execute("VACUUM ANALYZE watchers").unwrap();
+            };
+            let mut ours = Vec::new();
+            let mut floor = Vec::new();
+            for _ in 0..3 {
+                reset(&mut c);
+                let start = Instant::now();
+                let t = dispatch::tick(&mut c, Utc::now(), i64::try_from(n).unwrap()).unwrap();
+                ours.push(start.elapsed());
+                assert_eq!(usize::try_from(t.queued).unwrap(), n);
+                reset(&mut c);
+                let start = Instant::now();
+                c.batch_execute(
+                    "INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                                       triggered_by, scheduled_for)
+                     SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', next_run_at
+                     FROM watchers WHERE status = 'active' AND next_run_at <= now()",
+                )
+                .unwrap();
+                floor.push(start.elapsed());
+            }
+            let (m, b) = (ms(median(ours.clone())), ms(median(floor)));
+            report(
+                &format!("dispatch tick, {n} due watchers"),
+                m,
+                b,
+                "ms",
+                "<= 2x one INSERT..SELECT",
+                m / b <= 2.0,
+            );
+            tick_times.push(m);
+            drop(c);
+            self.drop_db(&name);
+        }
+        let growth = tick_times[1] / tick_times[0];
+        println!(
+            "{:<46} {:>12} {:>12} {growth:>6.2}x  <= 11x (linear) {}",
+            "dispatch growth, 10x the watchers",
+            "",
+            "",
+            if growth <= 11.0 { "met" } else { "NOT MET" }
+        );
+    }
+
+    /// `watchers list -o json` over N watchers vs psql emitting the same rows as JSON.
+    fn list_json(&self) {
+        let n = self.scale(10_000, 200);
+        let (name, url) = self.database("list", n);
+        let reps = self.scale(7, 2);
+        let ours = median(
+            (0..reps)
+                .map(|_| {
+                    let start = Instant::now();
+                    let out = Command::new(BIN)
+                        .args([
+                            "-o", "json", "watchers", "list", "--org", "acme", "--limit", "100000",
+                        ])
+                        .env("DATABASE_URL", &url)
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success());
+                    start.elapsed()
+                })
+                .collect(),
+        );
+        let psql = median(
+            (0..reps)
+                .map(|_| {
+                    let start = Instant::now();
+                    let out = Command::new("psql")
+                        .args([url.as_str(), "-qAtc"])
+                        .arg(
+                            "SELECT json_agg(x ORDER BY x.id) FROM (
+                               SELECT w.id, w.slug, w.name, w.schedule, w.timezone, w.status,
+                                      w.device_id, w.agent_id, w.next_run_at,
+                                      to_char(w.next_run_at AT TIME ZONE w.timezone,
+                                              'YYYY-MM-DD\"T\"HH24:MI:SS') AS next_run_local,
+                                      w.last_fired_at,
+                                      (SELECT json_build_object('id', r.id, 'status', r.status,
+                                              'dispatch_source', r.dispatch_source,
+                                              'queued_at', r.queued_at,
+                                              'finished_at', r.finished_at)
+                                       FROM runs r WHERE r.watcher_id = w.id
+                                         AND r.status <> 'skipped'
+                                       ORDER BY r.id DESC LIMIT 1) AS last_run
+                               FROM watchers w WHERE w.org_id = 'acme') x",
+                        )
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success());
+                    start.elapsed()
+                })
+                .collect(),
+        );
+        let (m, b) = (ms(ours), ms(psql));
+        report(
+            &format!("watchers list -o json, {n} watchers"),
+            m,
+            b,
+            "ms",
+            "<= 1.5x psql",
+            m / b <= 1.5,
+        );
+        self.drop_db(&name);
+    }
+
+    /// `seed` of N orgs (agent, Mac, token, default watcher each) vs set-based SQL.
+    fn seed(&self) {
+        let n = self.scale(1000, 20);
+        let (name, url) = self.database("seed", 0);
+        let orgs: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                serde_json::json!({"id": format!("org-{i:05}"),
+                    "devices": [{"user": "u", "worker_id": "mac", "platform": "macos",
+                                 "timezone": "Europe/Berlin", "token": format!("lobu_dev_{i:040}")}]})
+            })
+            .collect();
+        let file =
+            std::env::temp_dir().join(format!("lobu-bench-seed-{}.json", std::process::id()));
+        std::fs::write(
+            &file,
+            serde_json::json!({"organizations": orgs}).to_string(),
+        )
+        .unwrap();
+        let start = Instant::now();
+        let out = Command::new(BIN)
+            .args(["-q", "seed", file.to_str().unwrap()])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let took = start.elapsed();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows = (n * 5) as f64;
+        let mut c = Client::connect(&url, NoTls).unwrap();
+        c.batch_execute("DELETE FROM organizations").unwrap();
+        let start = Instant::now();
+        c.batch_execute(&format!(
+            "BEGIN;
+             INSERT INTO organizations (id, name, metadata)
+               SELECT 'o' || i, 'o' || i, '{{\"default_agent_provisioned\": 1}}' FROM generate_series(1, {n}) i;
+             INSERT INTO agents (org_id, id, name) SELECT id, 'owletto-default', 'O' FROM organizations;
+             INSERT INTO devices (org_id, user_id, worker_key, platform)
+               SELECT id, 'u', 'mac', 'macos' FROM organizations;
+             INSERT INTO device_tokens (device_id, org_id, prefix, token_hash)
+               SELECT d.id, d.org_id, 'p', encode(sha256(d.id::text::bytea), 'hex') FROM devices d;
+             INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, device_id)
+               SELECT org_id, 'daily-checkin', 'D', 'p', '0 9 * * *', 'owletto-default', id FROM devices;
+             COMMIT;"
+        ))
+        .unwrap();
+        let floor = start.elapsed();
+        let (ours_rate, floor_rate) = (rows / took.as_secs_f64(), rows / floor.as_secs_f64());
+        println!(
+            "{:<46} {ours_rate:>7.0} rows/s {floor_rate:>7.0} rows/s {:>6.2}x  (reported; no goal)",
+            format!(
+                "seed, {n} orgs ({} rows) in {:.2}s",
+                n * 5,
+                took.as_secs_f64()
+            ),
+            ours_rate / floor_rate
+        );
+        let _ = std::fs::remove_file(file);
+        self.drop_db(&name);
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

@@ -6,6 +6,8 @@
 //! slots and advances `next_run_at` for all of them. The number of statements does not
 //! depend on the number of watchers.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use postgres::Client;
 use serde::Serialize;
@@ -74,7 +76,8 @@ const FIRE: &str = "
                CASE WHEN agent_exists THEN 'skipped: a run of this watcher is already active'
                     ELSE 'skipped: agent ' || agent_id || ' no longer exists' END
         FROM w
-        WHERE NOT agent_exists OR id NOT IN (SELECT watcher_id FROM queued)
+        LEFT JOIN queued ON queued.watcher_id = w.id
+        WHERE queued.watcher_id IS NULL
         RETURNING 1
     ), advanced AS (
         UPDATE watchers SET next_run_at = w.next_at, updated_at = $3
@@ -97,20 +100,19 @@ pub fn tick(client: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<Dispa
         let due = tx.query(TAKE_DUE, &[&now, &limit])?;
         let mut ids = Vec::with_capacity(due.len());
         let mut next = Vec::with_capacity(due.len());
-        let mut cache: std::collections::HashMap<(String, String), Option<Schedule>> =
-            std::collections::HashMap::new();
+        // The next fire time depends only on (schedule, zone, now): compute it once per
+        // distinct pair, not once per watcher.
+        let mut cache: HashMap<(String, String), Option<DateTime<Utc>>> = HashMap::new();
         for row in &due {
             let (id, expr, tz): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
-            let schedule = cache
-                .entry((expr.clone(), tz.clone()))
-                .or_insert_with(|| Schedule::parse(&expr).ok())
-                .clone();
-            // A watcher whose stored schedule no longer parses gets no next run, so it is
-            // not retried every tick; `watchers update` fixes it.
-            let at = match (schedule, parse_timezone(&tz)) {
-                (Some(s), Ok(tz)) => s.next_after(tz, now).ok(),
-                _ => None,
-            };
+            let at = *cache.entry((expr, tz)).or_insert_with_key(|(expr, tz)| {
+                // A schedule that no longer parses gets no next run, so it is not retried
+                // every tick; `watchers update` fixes it.
+                match (Schedule::parse(expr), parse_timezone(tz)) {
+                    (Ok(s), Ok(tz)) => s.next_after(tz, now).ok(),
+                    _ => None,
+                }
+            });
             ids.push(id);
             next.push(at);
         }
