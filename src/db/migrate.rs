@@ -123,18 +123,24 @@ pub fn status(client: &mut Client) -> Result<Vec<MigrationState>> {
 /// # Errors
 /// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
 pub fn check(client: &mut Client) -> Result<()> {
-    let applied = applied_versions(client)?;
+    // one round trip: a missing history table means nothing is applied
+    let (current, applied): (i32, i64) = match client.query_one(
+        &format!("SELECT coalesce(max(version), 0), count(*) FROM {HISTORY_TABLE}"),
+        &[],
+    ) {
+        Ok(row) => (row.get(0), row.get(1)),
+        Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => (0, 0),
+        Err(e) => return Err(e.into()),
+    };
     let latest = latest_version();
-    let current = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
     if current > latest {
         return Err(newer_error());
     }
     let expected = migrations::runner().get_migrations().len();
-    if current < latest || applied.len() < expected {
+    if current < latest || usize::try_from(applied).unwrap_or(0) < expected {
         return Err(Error::SchemaMismatch(format!(
-            "database schema is behind this binary ({} of {expected} migrations applied); \
-             run `lobu-admin migrate`",
-            applied.len()
+            "database schema is behind this binary ({applied} of {expected} migrations \
+             applied); run `lobu-admin migrate`"
         )));
     }
     Ok(())

@@ -340,3 +340,84 @@ fn create_update_pause_resume_archive() {
         .run()
         .code(2);
 }
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Fire {
+    at_utc: String,
+    at_local: String,
+}
+
+#[test]
+fn schedule_preview_prints_local_and_utc() {
+    let db = TestDb::new();
+    let v = cli(&db)
+        .args([
+            "schedule",
+            "preview",
+            "30 2 * * *",
+            "--timezone",
+            "Europe/Berlin",
+        ])
+        .args(["--from", "2026-03-28T12:00:00Z", "--count", "2"])
+        .json();
+    let fires: Vec<Fire> = serde_json::from_value(v).unwrap();
+    assert_eq!(
+        fires,
+        [
+            Fire {
+                at_utc: "2026-03-29T01:00:00Z".into(),
+                at_local: "2026-03-29T03:00:00+02:00".into()
+            },
+            Fire {
+                at_utc: "2026-03-30T00:30:00Z".into(),
+                at_local: "2026-03-30T02:30:00+02:00".into()
+            },
+        ]
+    );
+    let table = cli(&db)
+        .args([
+            "schedule",
+            "preview",
+            "@daily",
+            "--timezone",
+            "Asia/Kolkata",
+        ])
+        .args(["--from", "2026-01-01T00:00:00Z", "--count", "1"])
+        .run();
+    table.code(0);
+    assert_eq!(
+        table.stdout,
+        "LOCAL                      UTC\n2026-01-02T00:00:00+05:30  2026-01-01T18:30:00Z\n"
+    );
+    let r = cli(&db).args(["schedule", "preview", "0 9 * * 8"]).run();
+    r.code(2);
+    assert!(r.stderr.contains("day-of-week field"), "{}", r.stderr);
+}
+
+#[test]
+fn watchers_next_lists_upcoming_fire_times() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let fires: Vec<Fire> = serde_json::from_value(
+        cli(&db)
+            .args(["watchers", "next", &w, "--count", "5"])
+            .json(),
+    )
+    .unwrap();
+    assert_eq!(fires.len(), 5);
+    for pair in fires.windows(2) {
+        assert!(pair[0].at_utc < pair[1].at_utc);
+    }
+    for f in &fires {
+        assert!(f.at_local.contains("T09:00:00+0"), "{f:?}");
+    }
+    let shown = cli(&db).args(["watchers", "show", &w]).json();
+    assert_eq!(shown["next_run_at"].as_str().unwrap(), fires[0].at_utc);
+    cli(&db).args(["watchers", "next", "999"]).run().code(3);
+    cli(&db)
+        .args(["watchers", "next", &w, "--count", "0"])
+        .run()
+        .code(2);
+}
