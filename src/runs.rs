@@ -185,6 +185,12 @@ pub struct RunUpdate {
     pub changed: bool,
 }
 
+impl RunUpdate {
+    fn new(run: Run, changed: bool) -> Self {
+        Self { run, changed }
+    }
+}
+
 /// How a device finishes a run.
 #[derive(Debug, Clone)]
 pub enum Finish {
@@ -214,10 +220,7 @@ pub fn heartbeat(
         &[&id, &who.device_id, &now],
     )?;
     if let Some(row) = row {
-        return Ok(RunUpdate {
-            run: run_from_row(&row),
-            changed: true,
-        });
+        return Ok(RunUpdate::new(run_from_row(&row), true));
     }
     let run = owned_run(client, who, id)?;
     Err(Error::Conflict(format!(
@@ -258,17 +261,11 @@ pub fn finish(
         &[&id, &who.device_id, &status, &now, &output, &error],
     )?;
     if let Some(row) = row {
-        return Ok(RunUpdate {
-            run: run_from_row(&row),
-            changed: true,
-        });
+        return Ok(RunUpdate::new(run_from_row(&row), true));
     }
     let run = owned_run(client, who, id)?;
     if run.status == status {
-        return Ok(RunUpdate {
-            run,
-            changed: false,
-        });
+        return Ok(RunUpdate::new(run, false));
     }
     Err(Error::Conflict(format!(
         "run {id} is {}; it cannot become {status}",
@@ -397,10 +394,7 @@ pub fn cancel(client: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> R
         &[&id, &now],
     )?;
     if let Some(row) = row {
-        return Ok(RunUpdate {
-            run: run_from_row(&row),
-            changed: true,
-        });
+        return Ok(RunUpdate::new(run_from_row(&row), true));
     }
     let run = client
         .query_opt(
@@ -410,10 +404,7 @@ pub fn cancel(client: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> R
         .map(|r| run_from_row(&r))
         .ok_or_else(|| Error::not_found(format!("run {id}")))?;
     if run.status == "cancelled" {
-        return Ok(RunUpdate {
-            run,
-            changed: false,
-        });
+        return Ok(RunUpdate::new(run, false));
     }
     Err(Error::Conflict(format!(
         "run {id} already ended as {}",

@@ -5,6 +5,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
+use postgres::types::Type;
 use postgres::GenericClient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -261,7 +262,14 @@ pub fn authenticate(
     now: DateTime<Utc>,
 ) -> Result<Principal> {
     let row = client
-        .query_opt(AUTHENTICATE, &[&token.hash(), &now, &SCOPE_RUN])?
+        .query_typed_opt(
+            AUTHENTICATE,
+            &[
+                (&token.hash(), Type::TEXT),
+                (&now, Type::TIMESTAMPTZ),
+                (&SCOPE_RUN, Type::TEXT),
+            ],
+        )?
         .ok_or_else(|| Error::Forbidden("invalid device token".into()))?;
     let (revoked, expired, scoped): (bool, bool, bool) = (row.get(3), row.get(4), row.get(5));
     if revoked {

@@ -727,6 +727,52 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
     }
 }
 
+/// The `watchers list` table (also used by `demo`).
+pub(super) fn watchers_table(l: &[watchers::WatcherListItem], now: DateTime<Utc>) -> String {
+    table(
+        &[
+            "ID",
+            "SLUG",
+            "NAME",
+            "SCHEDULE",
+            "TZ",
+            "STATUS",
+            "DEVICE",
+            "AGENT",
+            "NEXT RUN",
+            "LAST FIRED",
+            "LAST RUN",
+        ],
+        l.iter().map(|w| {
+            vec![
+                w.id.to_string(),
+                w.slug.clone(),
+                w.name.clone(),
+                w.schedule.clone(),
+                w.timezone.clone(),
+                w.status.clone(),
+                w.device_id
+                    .map_or_else(|| "-".into(), |d| d.to_string()[..8].to_string()),
+                w.agent_id.clone(),
+                match (&w.next_run_local, w.next_run_at) {
+                    (Some(l), Some(n)) => format!(
+                        "{} ({})",
+                        l.get(..16).unwrap_or(l).replace('T', " "),
+                        crate::output::relative(n, now)
+                    ),
+                    _ => "-".into(),
+                },
+                w.last_fired_at
+                    .map_or_else(|| "-".into(), |t| crate::output::relative(t, now)),
+                w.last_run.as_ref().map_or_else(
+                    || "-".into(),
+                    |r| format!("#{} {} {}", r.id, r.status, r.dispatch_source),
+                ),
+            ]
+        }),
+    )
+}
+
 fn show_times(out: Out, times: &[FireTime]) -> Result<()> {
     out.show(&times, |t| {
         table(
@@ -777,50 +823,7 @@ fn watcher_command(cli: &Cli, out: Out, action: &WatcherAction, now: DateTime<Ut
                 Some(ListStatus::All) => StatusFilter::All,
             };
             let list = watchers::list(&mut c, org, *device, status, *limit)?;
-            out.show(&list, |l| {
-                table(
-                    &[
-                        "ID",
-                        "SLUG",
-                        "NAME",
-                        "SCHEDULE",
-                        "TZ",
-                        "STATUS",
-                        "DEVICE",
-                        "AGENT",
-                        "NEXT RUN",
-                        "LAST FIRED",
-                        "LAST RUN",
-                    ],
-                    l.iter().map(|w| {
-                        vec![
-                            w.id.to_string(),
-                            w.slug.clone(),
-                            w.name.clone(),
-                            w.schedule.clone(),
-                            w.timezone.clone(),
-                            w.status.clone(),
-                            w.device_id
-                                .map_or_else(|| "-".into(), |d| d.to_string()[..8].to_string()),
-                            w.agent_id.clone(),
-                            match (&w.next_run_local, w.next_run_at) {
-                                (Some(l), Some(n)) => format!(
-                                    "{} ({})",
-                                    l.get(..16).unwrap_or(l).replace('T', " "),
-                                    crate::output::relative(n, now)
-                                ),
-                                _ => "-".into(),
-                            },
-                            w.last_fired_at
-                                .map_or_else(|| "-".into(), |t| crate::output::relative(t, now)),
-                            w.last_run.as_ref().map_or_else(
-                                || "-".into(),
-                                |r| format!("#{} {} {}", r.id, r.status, r.dispatch_source),
-                            ),
-                        ]
-                    }),
-                )
-            })
+            out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {
             let d = watchers::show(&mut c, *id)?;

@@ -289,30 +289,7 @@ fn list_watchers(c: &mut Client, out: Out, org: &str, now: DateTime<Utc>) -> Res
         )),
         Format::Table => write_stdout(&format!(
             "{}\n",
-            crate::output::table(
-                &[
-                    "ID",
-                    "SLUG",
-                    "SCHEDULE",
-                    "TZ",
-                    "NEXT RUN",
-                    "LAST FIRED",
-                    "LAST RUN"
-                ],
-                list.iter().map(|w| vec![
-                    w.id.to_string(),
-                    w.slug.clone(),
-                    w.schedule.clone(),
-                    w.timezone.clone(),
-                    w.next_run_local.clone().unwrap_or_else(|| "-".into()),
-                    w.last_fired_at
-                        .map_or_else(|| "-".into(), |t| crate::output::relative(t, now)),
-                    w.last_run.as_ref().map_or_else(
-                        || "-".into(),
-                        |r| format!("#{} {} {}", r.id, r.status, r.dispatch_source)
-                    ),
-                ]),
-            )
+            super::commands::watchers_table(&list, now)
         )),
     }
 }

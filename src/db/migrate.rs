@@ -124,11 +124,12 @@ pub fn status(client: &mut Client) -> Result<Vec<MigrationState>> {
 /// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
 pub fn check(client: &mut Client) -> Result<()> {
     // one round trip: a missing history table means nothing is applied
-    let (current, applied): (i32, i64) = match client.query_one(
+    let (current, applied): (i32, i64) = match client.query_typed(
         &format!("SELECT coalesce(max(version), 0), count(*) FROM {HISTORY_TABLE}"),
         &[],
     ) {
-        Ok(row) => (row.get(0), row.get(1)),
+        Ok(rows) if rows.len() == 1 => (rows[0].get(0), rows[0].get(1)),
+        Ok(_) => (0, 0),
         Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => (0, 0),
         Err(e) => return Err(e.into()),
     };

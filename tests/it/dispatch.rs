@@ -138,18 +138,10 @@ fn four_concurrent_dispatchers_fire_each_of_1000_watchers_once() {
              UPDATE watchers SET next_run_at = '2026-06-01T07:00:00Z'",
         )
         .unwrap();
-    let ticks: Vec<serde_json::Value> = std::thread::scope(|sc| {
-        let hs: Vec<_> = (0..4)
-            .map(|_| {
-                let db = &db;
-                sc.spawn(move || {
-                    cli(db)
-                        .args(["dispatch", "--now", "2026-06-01T07:01:00Z", "--limit", "50"])
-                        .json()
-                })
-            })
-            .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    let ticks = crate::support::parallel(4, |_| {
+        cli(&db)
+            .args(["dispatch", "--now", "2026-06-01T07:01:00Z", "--limit", "50"])
+            .json()
     });
     let queued: i64 = ticks.iter().map(|t| t["queued"].as_i64().unwrap()).sum();
     let skipped: i64 = ticks.iter().map(|t| t["skipped"].as_i64().unwrap()).sum();

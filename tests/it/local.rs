@@ -22,6 +22,22 @@ impl Home {
         bare().env("LOBU_ADMIN_HOME", self.0.to_str().unwrap())
     }
 
+    /// Runs SQL on the cluster's database with psql; returns its unaligned output.
+    pub fn psql(&self, sql: &str) -> String {
+        let out = Command::new("psql")
+            .arg("-h")
+            .arg(self.0.join("run"))
+            .args(["-U", "postgres", "-d", "lobu", "-qAtc", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// The cluster's URL, for tests that must not auto-start it.
     pub fn url(&self) -> String {
         format!(
@@ -55,20 +71,7 @@ fn first_use_initialises_then_reuses_and_restarts() {
     // no TCP: the server listens on its socket directory only
     let conf = home.cli().args(["-o", "json", "org", "list"]).run();
     conf.code(0);
-    let settings = Command::new("psql")
-        .args([
-            "-h",
-            &format!("{}/run", home.0.display()),
-            "-U",
-            "postgres",
-            "-d",
-            "lobu",
-            "-Atc",
-        ])
-        .arg("SHOW listen_addresses")
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&settings.stdout).trim(), "");
+    assert_eq!(home.psql("SHOW listen_addresses"), "");
     home.cli().args(["db", "stop"]).run().code(0);
     assert_eq!(home.cli().args(["db", "status"]).json()["running"], false);
     // the next command starts it again; data is kept
@@ -93,19 +96,11 @@ fn missing_postgres_binaries_say_what_to_install() {
 #[test]
 fn concurrent_first_uses_initialise_once() {
     let home = Home::new("race");
-    let codes: Vec<i32> = std::thread::scope(|sc| {
-        let hs: Vec<_> = (0..4)
-            .map(|i| {
-                let home = &home;
-                sc.spawn(move || {
-                    home.cli()
-                        .args(["org", "create", &format!("o{i}")])
-                        .run()
-                        .code
-                })
-            })
-            .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    let codes = crate::support::parallel(4, |i| {
+        home.cli()
+            .args(["org", "create", &format!("o{i}")])
+            .run()
+            .code
     });
     assert_eq!(codes, [0; 4]);
     assert_eq!(
@@ -214,19 +209,7 @@ fn dispatch_loop_and_triggers_survive_a_server_restart() {
         "tick",
     ])
     .code(0);
-    Command::new("psql")
-        .args([
-            "-h",
-            &format!("{}/run", home.0.display()),
-            "-U",
-            "postgres",
-            "-d",
-            "lobu",
-            "-qc",
-        ])
-        .arg("UPDATE watchers SET next_run_at = now() - interval '1 minute'")
-        .status()
-        .unwrap();
+    home.psql("UPDATE watchers SET next_run_at = now() - interval '1 minute'");
 
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
         .args(["dispatch", "--loop", "--interval", "1s"])
@@ -249,22 +232,14 @@ fn dispatch_loop_and_triggers_survive_a_server_restart() {
     wait_for("a first tick", || !lines.lock().unwrap().is_empty());
 
     // storm of triggers, then the server goes away in the middle of it
-    let storm = |n: usize| -> Vec<i32> {
-        std::thread::scope(|sc| {
-            let hs: Vec<_> = (0..n)
-                .map(|_| {
-                    let (home, url, w, token) = (&home, &url, &w, &token);
-                    sc.spawn(move || {
-                        home.cli()
-                            .env("DATABASE_URL", url)
-                            .token(token)
-                            .args(["watchers", "trigger", w])
-                            .run()
-                            .code
-                    })
-                })
-                .collect();
-            hs.into_iter().map(|h| h.join().unwrap()).collect()
+    let storm = |n: usize| {
+        crate::support::parallel(n, |_| {
+            home.cli()
+                .env("DATABASE_URL", &url)
+                .token(&token)
+                .args(["watchers", "trigger", &w])
+                .run()
+                .code
         })
     };
     assert!(storm(8).iter().all(|c| *c == 0));
@@ -296,22 +271,7 @@ fn dispatch_loop_and_triggers_survive_a_server_restart() {
     assert!(stderr.contains("retrying"), "{stderr}");
     assert!(stderr.contains("database is back"), "{stderr}");
 
-    let q = |sql: &str| -> String {
-        let o = Command::new("psql")
-            .args([
-                "-h",
-                &format!("{}/run", home.0.display()),
-                "-U",
-                "postgres",
-                "-d",
-                "lobu",
-                "-Atc",
-            ])
-            .arg(sql)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
+    let q = |sql: &str| home.psql(sql);
     assert_eq!(
         q("SELECT count(*) FROM (SELECT watcher_id FROM runs WHERE status IN ('pending','claimed','running') GROUP BY 1 HAVING count(*) > 1) x"),
         "0"

@@ -315,22 +315,13 @@ fn mac_in_unbootstrapped_org_is_not_bootstrapped() {
 }
 
 fn parallel(n: usize, f: impl Fn(usize) -> crate::support::cli::Run + Sync) -> Vec<Value> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .map(|i| {
-                let f = &f;
-                s.spawn(move || f(i))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                let r = h.join().unwrap();
-                r.code(0);
-                r.json()
-            })
-            .collect()
-    })
+    crate::support::parallel(n, f)
+        .into_iter()
+        .map(|r| {
+            r.code(0);
+            r.json()
+        })
+        .collect()
 }
 
 #[test]

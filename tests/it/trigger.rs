@@ -213,21 +213,13 @@ fn sixty_four_concurrent_triggers_create_one_run() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
     let w = dev.watcher.unwrap().to_string();
-    let results: Vec<Triggered> = std::thread::scope(|sc| {
-        let hs: Vec<_> = (0..64)
-            .map(|_| {
-                let (db, w, t) = (&db, &w, &dev.token);
-                sc.spawn(move || {
-                    let r = cli(db)
-                        .args(["-o", "json", "watchers", "trigger", w])
-                        .token(t)
-                        .run();
-                    r.code(0);
-                    serde_json::from_value::<Triggered>(r.json()).unwrap()
-                })
-            })
-            .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    let results: Vec<Triggered> = crate::support::parallel(64, |_| {
+        let r = cli(&db)
+            .args(["-o", "json", "watchers", "trigger", &w])
+            .token(&dev.token)
+            .run();
+        r.code(0);
+        serde_json::from_value::<Triggered>(r.json()).unwrap()
     });
     assert_eq!(results.iter().filter(|r| !r.already_queued).count(), 1);
     assert_eq!(results.iter().filter(|r| r.already_queued).count(), 63);
@@ -259,4 +251,34 @@ fn trigger_costs_two_statements() {
     assert_eq!(first, baseline + 1, "baseline {baseline}");
     assert_eq!(second, baseline + 1);
     let _ = s;
+}
+
+#[test]
+fn prepared_trigger_behaves_like_trigger() {
+    use lobu_admin::watchers::{self, PreparedTrigger, Trigger};
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap();
+    let mut c = db.client();
+    let p = PreparedTrigger::new(&mut c).unwrap();
+    let now = chrono::Utc::now();
+    let first = p.trigger(&mut c, w, &Trigger::Admin, now).unwrap();
+    let again = p.trigger(&mut c, w, &Trigger::Admin, now).unwrap();
+    let plain = watchers::trigger(&mut c, w, &Trigger::Admin, now).unwrap();
+    assert!(!first.already_queued && again.already_queued && plain.already_queued);
+    assert_eq!((again.run_id, plain.run_id), (first.run_id, first.run_id));
+    let err = p
+        .trigger(&mut c, 999_999, &Trigger::Admin, now)
+        .unwrap_err();
+    assert_eq!(err.kind(), lobu_admin::ErrorKind::NotFound);
+    let mut other = db.client();
+    let token = register(&mut other, "acme", "x", Platform::Macos).token;
+    let who =
+        lobu_admin::tokens::authenticate(&mut other, &lobu_admin::tokens::Token::new(token), now)
+            .unwrap();
+    let err = p
+        .trigger(&mut c, w, &Trigger::Device(who), now)
+        .unwrap_err();
+    assert_eq!(err.kind(), lobu_admin::ErrorKind::Forbidden);
+    assert_eq!(run_count(&db), 1);
 }

@@ -74,3 +74,16 @@ pub fn s(v: &Value, k: &str) -> String {
     v[k].as_str()
         .map_or_else(|| v[k].to_string(), str::to_string)
 }
+
+/// Runs `f(0..n)` on `n` threads at once and returns the results in order.
+pub fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let f = &f;
+                s.spawn(move || f(i))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
