@@ -136,21 +136,40 @@ pub(crate) enum Schema {
 /// Opens the invocation's one connection: the given URL, or the embedded database
 /// (started and migrated on first use).
 pub(crate) fn connect(cli: &Cli, out: Out, schema: Schema) -> Result<Client> {
-    let (url, embedded) = match &cli.database_url {
-        Some(u) if !u.is_empty() => (DatabaseUrl::new(u.clone()), false),
-        _ => (
-            db::local::ensure_running(&db::local::Cluster::default_location()?)?,
-            true,
-        ),
+    let explicit = cli.database_url.as_deref().filter(|u| !u.is_empty());
+    let mut client = match explicit {
+        Some(u) => {
+            let url = DatabaseUrl::new(u);
+            if out.verbose {
+                eprintln!("connecting to {url}");
+            }
+            db::connect(&url)?
+        }
+        None => {
+            // the embedded database is usually up: try it first (one connection), and only
+            // when that fails, initialise or start it
+            let cluster = db::local::Cluster::default_location()?;
+            if out.verbose {
+                eprintln!(
+                    "connecting to the embedded database in {}",
+                    cluster.home.display()
+                );
+            }
+            match db::connect(&cluster.url()) {
+                Ok(c) => c,
+                Err(_) => db::connect(&db::local::ensure_running(&cluster)?)?,
+            }
+        }
     };
-    if out.verbose {
-        eprintln!("connecting to {url}");
-    }
-    let mut client = db::connect(&url)?;
-    if embedded && schema == Schema::Checked {
-        db::migrate::migrate(&mut client)?;
-    } else if schema == Schema::Checked {
-        db::migrate::check(&mut client)?;
+    let embedded = explicit.is_none();
+    if schema == Schema::Checked {
+        match db::migrate::check(&mut client) {
+            // the embedded database migrates itself; an explicit one is the operator's
+            Err(Error::SchemaMismatch(m)) if embedded && !m.contains("newer") => {
+                db::migrate::migrate(&mut client)?;
+            }
+            other => other?,
+        }
     }
     Ok(client)
 }
