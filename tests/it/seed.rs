@@ -177,3 +177,42 @@ fn a_thousand_organizations_seed_in_one_run() {
     assert_eq!(r["tokens"]["created"], 1000);
     assert_eq!(counts(&db), [1000, 1000, 1000, 1000, 1000]);
 }
+
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    let db = TestDb::new();
+    let orgs: Vec<serde_json::Value> = (0..400)
+        .map(|i| serde_json::json!({"id": format!("o{i}"), "devices": [{"user": "u", "worker_id": "m", "platform": "macos"}]}))
+        .collect();
+    let dir = std::env::temp_dir().join(format!("lobu-seed-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("f.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"organizations": orgs}).to_string(),
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("lobu-admin");
+    // `script` gives the command a pseudo-terminal
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} seed {}", bin.display(), file.display()),
+            "/dev/null",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    let tty = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{tty}");
+    assert!(
+        tty.contains("seeding ["),
+        "no progress bar on a terminal: {tty}"
+    );
+    assert!(tty.contains("organizations  400"), "{tty}");
+    // piped: no bar at all
+    let piped = cli(&db).args(["seed", file.to_str().unwrap()]).run();
+    piped.code(0);
+    assert!(!piped.stderr.contains("seeding") && !piped.stdout.contains("seeding"));
+    let _ = std::fs::remove_dir_all(dir);
+}
