@@ -132,7 +132,9 @@ fn demo_runs_as_root_and_as_a_normal_user() {
             .arg(&user_home.0)
             .status()
             .unwrap();
-        let bin = assert_cmd::cargo::cargo_bin("lobu-admin");
+        // a copy the user can reach, wherever the checkout lives
+        let bin = user_home.0.join("lobu-admin");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("lobu-admin"), &bin).unwrap();
         let out = Command::new("runuser")
             .args(["-u", "nobody", "--", "env", "-u", "DATABASE_URL"])
             .arg(format!("HOME={}", user_home.0.display()))
