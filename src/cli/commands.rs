@@ -587,26 +587,25 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
             let mut c = connect(cli, out, Schema::Checked)?;
             let r = db::in_tx(&mut c, |tx| devices::register(tx, &input, now))?;
             out.show(&r, |r| {
-                let mut v = serde_json::to_value(r).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.remove("default_watcher");
-                    o.remove("token");
-                    o.insert(
-                        "default_watcher".into(),
-                        serde_json::json!(format!(
-                            "{}{}",
-                            cell(
-                                &serde_json::to_value(r.default_watcher.outcome)
-                                    .unwrap_or_default()
-                            ),
-                            r.default_watcher
-                                .watcher_id
-                                .map(|id| format!(" (watcher {id})"))
-                                .unwrap_or_default()
-                        )),
-                    );
-                }
-                let mut s = kv_table(&v);
+                let dw = &r.default_watcher;
+                let outcome = serde_json::to_value(dw.outcome)
+                    .map(|v| cell(&v))
+                    .unwrap_or_default();
+                let mut s = table(
+                    &["FIELD", "VALUE"],
+                    [
+                        vec!["device_id".into(), r.device_id.to_string()],
+                        vec!["created".into(), r.created.to_string()],
+                        vec!["platform".into(), r.platform.to_string()],
+                        vec![
+                            "default_watcher".into(),
+                            match dw.watcher_id {
+                                Some(id) => format!("{outcome} (watcher {id})"),
+                                None => outcome,
+                            },
+                        ],
+                    ],
+                );
                 if let Some(t) = &r.token {
                     s.push_str(&format!(
                         "\n\ntoken {} (shown once, store it now):\n{}",

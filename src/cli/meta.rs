@@ -229,7 +229,8 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
     list_watchers(&mut c, out, &org, now)?;
 
     step(5, "trigger the daily check-in with the device token")?;
-    let who = watchers::Trigger::Device(tokens::authenticate(&mut c, &token, now)?);
+    let principal = tokens::authenticate(&mut c, &token, now)?;
+    let who = watchers::Trigger::Device(principal.clone());
     let first = watchers::trigger(&mut c, watcher_id, &who, now)?;
     show(&serde_json::to_value(&first).unwrap_or_default())?;
 
@@ -251,17 +252,14 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
     let tick = dispatch::tick(&mut c, due_at, 1000)?;
     show(&serde_json::to_value(tick).unwrap_or_default())?;
 
-    let watchers::Trigger::Device(principal) = &who else {
-        return Err(Error::Internal("demo".into()));
-    };
     step(8, "the Mac claims its run and completes it")?;
-    let claimed = runs::claim(&mut c, principal, 1, now)?;
+    let claimed = runs::claim(&mut c, &principal, 1, now)?;
     let run = claimed
         .first()
         .ok_or_else(|| Error::Internal("demo: nothing to claim".into()))?;
     let done = runs::finish(
         &mut c,
-        principal,
+        &principal,
         run.id,
         &runs::Finish::Complete(Some(serde_json::json!({"summary": "A calm day."}))),
         Utc::now(),
