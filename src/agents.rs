@@ -26,12 +26,14 @@ pub struct Agent {
 /// # Errors
 /// `not_found` for an unknown organisation.
 pub fn list(client: &mut impl GenericClient, org_id: &str) -> Result<Vec<Agent>> {
-    crate::orgs::show(client, org_id)?;
     let rows = client.query(
         "SELECT org_id, id, name, identity, created_at FROM agents
          WHERE org_id = $1 ORDER BY created_at, id",
         &[&org_id],
     )?;
+    if rows.is_empty() {
+        crate::orgs::show(client, org_id)?;
+    }
     Ok(rows
         .iter()
         .map(|r| Agent {

@@ -263,11 +263,13 @@ fn device_from_row(r: &postgres::Row) -> Device {
 /// # Errors
 /// `not_found` for an unknown organisation.
 pub fn list(client: &mut impl GenericClient, org_id: &str) -> Result<Vec<Device>> {
-    crate::orgs::show(client, org_id)?;
     let rows = client.query(
         &format!("{SELECT_DEVICES} WHERE d.org_id = $1 ORDER BY d.first_seen_at, d.id"),
         &[&org_id],
     )?;
+    if rows.is_empty() {
+        crate::orgs::show(client, org_id)?;
+    }
     Ok(rows.iter().map(device_from_row).collect())
 }
 

@@ -192,12 +192,14 @@ pub fn create(
 /// # Errors
 /// `not_found` for an unknown device.
 pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    crate::devices::show(client, device_id)?;
     let rows = client.query(
         "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at, last_used_at
          FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
         &[&device_id],
     )?;
+    if rows.is_empty() {
+        crate::devices::show(client, device_id)?;
+    }
     Ok(rows
         .iter()
         .map(|r| TokenInfo {

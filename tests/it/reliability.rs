@@ -108,6 +108,15 @@ fn bad_input_matrix() {
         case(3, &["org", "show", "ghost"]),
         case(3, &["agents", "list", "--org", "ghost"]),
         case(3, &["devices", "list", "--org", "ghost"]),
+        case(
+            3,
+            &[
+                "tokens",
+                "list",
+                "--device",
+                "00000000-0000-4000-8000-000000000000",
+            ],
+        ),
         case(3, &["runs", "cancel", "424242"]),
         case(3, &["agents", "delete", "--org", "acme", "ghost"]),
         // wrong device, cross-org, bad tokens
