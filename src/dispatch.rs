@@ -27,20 +27,11 @@ pub struct DispatchTick {
     pub skipped: i64,
     /// Rescued runs.
     #[serde(skip_serializing_if = "is_zero")]
-    pub rescued: RescuedCounts,
+    pub rescued: Rescued,
 }
 
-/// Counts of the rescue pass done by a tick.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct RescuedCounts {
-    /// Re-queued.
-    pub requeued: i64,
-    /// Timed out.
-    pub timed_out: i64,
-}
-
-fn is_zero(r: &RescuedCounts) -> bool {
-    *r == RescuedCounts::default()
+fn is_zero(r: &Rescued) -> bool {
+    *r == Rescued::default()
 }
 
 const TAKE_DUE: &str = "
@@ -93,10 +84,7 @@ const FIRE: &str = "
 /// Database failures; the tick's transaction is then rolled back whole.
 pub fn tick(client: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<DispatchTick> {
     crate::db::in_tx(client, |tx| {
-        let Rescued {
-            requeued,
-            timed_out,
-        } = runs::rescue(tx, now, runs::STALE_AFTER, runs::TIMEOUT_AFTER)?;
+        let rescued = runs::rescue(tx, now, runs::STALE_AFTER, runs::TIMEOUT_AFTER)?;
         let due = tx.query(TAKE_DUE, &[&now, &limit])?;
         let mut ids = Vec::with_capacity(due.len());
         let mut next = Vec::with_capacity(due.len());
@@ -121,10 +109,7 @@ pub fn tick(client: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<Dispa
             due: i64::try_from(ids.len()).unwrap_or(i64::MAX),
             queued: row.get(0),
             skipped: row.get(1),
-            rescued: RescuedCounts {
-                requeued,
-                timed_out,
-            },
+            rescued,
         })
     })
 }

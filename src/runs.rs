@@ -293,7 +293,7 @@ fn owned_run(client: &mut impl GenericClient, who: &Principal, id: i64) -> Resul
 }
 
 /// Result of a rescue pass.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Rescued {
     /// Runs sent back to `pending` because their heartbeat stopped.
     pub requeued: i64,

@@ -777,17 +777,15 @@ fn trigger_with(
         Trigger::Admin => (None, None, "admin".to_string()),
     };
     let params: [&(dyn ToSql + Sync); 5] = [&id, &org, &device, &by, &now];
+    let typed: Vec<(&(dyn ToSql + Sync), Type)> = params
+        .iter()
+        .copied()
+        .zip(TRIGGER_TYPES.iter().cloned())
+        .collect();
     for _ in 0..10 {
         let row = match prepared {
             Some(p) => client.query_opt(&p.trigger, &params)?,
-            None => client.query_typed_opt(
-                TRIGGER,
-                &params
-                    .iter()
-                    .zip(TRIGGER_TYPES.iter())
-                    .map(|(p, t)| (*p, t.clone()))
-                    .collect::<Vec<_>>(),
-            )?,
+            None => client.query_typed_opt(TRIGGER, &typed)?,
         }
         .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
         let w_org: String = row.get(0);

@@ -85,37 +85,37 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// Condenses a clap usage error to SPEC 11's form: one `error:` line and one `hint:` line.
 fn print_usage_error(e: &clap::Error, json: bool) {
     let text = e.render().to_string();
-    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        let usage = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Usage: "))
-            .unwrap_or("lobu-admin <COMMAND>");
-        let message = format!("a subcommand is required: {usage}");
-        if json {
-            print_error(Format::Json, &Error::InvalidInput(message));
+    let (message, hint) =
+        if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            let usage = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Usage: "))
+                .unwrap_or("lobu-admin <COMMAND>");
+            (
+                format!("a subcommand is required: {usage}"),
+                "add --help to list the subcommands".to_string(),
+            )
         } else {
-            eprintln!("error: {message}\nhint: add --help to list the subcommands");
-        }
-        return;
-    }
-    let message = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid usage")
-        .trim_start_matches("error: ")
-        .to_string();
+            let message = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid usage")
+                .trim_start_matches("error: ")
+                .to_string();
+            let hint = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("tip: "))
+                .map_or_else(
+                    || "run `lobu-admin --help` (or `<command> --help`) for usage".to_string(),
+                    str::to_string,
+                );
+            (message, hint)
+        };
     if json {
         print_error(Format::Json, &Error::InvalidInput(message));
-        return;
+    } else {
+        eprintln!("error: {message}\nhint: {hint}");
     }
-    let hint = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("tip: "))
-        .map_or_else(
-            || "run `lobu-admin --help` (or `<command> --help`) for usage".to_string(),
-            str::to_string,
-        );
-    eprintln!("error: {message}\nhint: {hint}");
 }
 
 fn wants_json(argv: &[OsString]) -> bool {
@@ -163,12 +163,12 @@ pub(crate) fn connect(cli: &Cli, out: Out, schema: Schema) -> Result<Client> {
     };
     let embedded = explicit.is_none();
     if schema == Schema::Checked {
-        match db::migrate::check(&mut client) {
+        match db::migrate::state(&mut client)? {
             // the embedded database migrates itself; an explicit one is the operator's
-            Err(Error::SchemaMismatch(m)) if embedded && !m.contains("newer") => {
+            db::migrate::SchemaState::Behind { .. } if embedded => {
                 db::migrate::migrate(&mut client)?;
             }
-            other => other?,
+            state => state.require_current()?,
         }
     }
     Ok(client)

@@ -80,8 +80,12 @@ impl Cluster {
         self.home.join("run")
     }
 
+    fn log_dir(&self) -> PathBuf {
+        self.home.join("log")
+    }
+
     fn log_file(&self) -> PathBuf {
-        self.home.join("log").join("postgres.log")
+        self.log_dir().join("postgres.log")
     }
 
     /// The connection string of the embedded database.
@@ -140,7 +144,7 @@ impl Cluster {
         }
         if !self.running(&bin) {
             fs::create_dir_all(self.socket_dir()).map_err(|e| io_err(&self.home, &e))?;
-            fs::create_dir_all(self.home.join("log")).map_err(|e| io_err(&self.home, &e))?;
+            fs::create_dir_all(self.log_dir()).map_err(|e| io_err(&self.home, &e))?;
             self.chown_for_server()?;
             let options = format!(
                 "-c listen_addresses='' -c unix_socket_directories='{}' -p {PORT}",
@@ -239,7 +243,7 @@ impl Cluster {
         if !is_root() {
             return Ok(());
         }
-        for dir in [self.data_dir(), self.socket_dir(), self.home.join("log")] {
+        for dir in [self.data_dir(), self.socket_dir(), self.log_dir()] {
             if dir.exists() {
                 let o = Command::new("chown")
                     .args(["-R", "postgres:postgres"])

@@ -118,12 +118,45 @@ pub fn status(client: &mut Client) -> Result<Vec<MigrationState>> {
     Ok(states)
 }
 
-/// Refuses to work on a schema that is behind or ahead of this binary.
+/// How the database schema compares with this binary's migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaState {
+    /// Every embedded migration is applied, nothing newer.
+    Current,
+    /// Some embedded migrations are not applied yet.
+    Behind {
+        /// Migrations applied.
+        applied: i64,
+        /// Migrations this binary has.
+        expected: usize,
+    },
+    /// The database has migrations newer than this binary.
+    Ahead,
+}
+
+impl SchemaState {
+    /// `Ok` only when current.
+    ///
+    /// # Errors
+    /// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
+    pub fn require_current(self) -> Result<()> {
+        match self {
+            Self::Current => Ok(()),
+            Self::Ahead => Err(newer_error()),
+            Self::Behind { applied, expected } => Err(Error::SchemaMismatch(format!(
+                "database schema is behind this binary ({applied} of {expected} migrations \
+                 applied); run `lobu-admin migrate`"
+            ))),
+        }
+    }
+}
+
+/// Compares the applied migrations with the embedded ones, in one round trip (a missing
+/// history table means nothing is applied).
 ///
 /// # Errors
-/// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
-pub fn check(client: &mut Client) -> Result<()> {
-    // one round trip: a missing history table means nothing is applied
+/// Database failures.
+pub fn state(client: &mut Client) -> Result<SchemaState> {
     let (current, applied): (i32, i64) = match client.query_typed(
         &format!("SELECT coalesce(max(version), 0), count(*) FROM {HISTORY_TABLE}"),
         &[],
@@ -134,17 +167,22 @@ pub fn check(client: &mut Client) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     let latest = latest_version();
-    if current > latest {
-        return Err(newer_error());
-    }
     let expected = migrations::runner().get_migrations().len();
-    if current < latest || usize::try_from(applied).unwrap_or(0) < expected {
-        return Err(Error::SchemaMismatch(format!(
-            "database schema is behind this binary ({applied} of {expected} migrations \
-             applied); run `lobu-admin migrate`"
-        )));
-    }
-    Ok(())
+    Ok(if current > latest {
+        SchemaState::Ahead
+    } else if current < latest || usize::try_from(applied).unwrap_or(0) < expected {
+        SchemaState::Behind { applied, expected }
+    } else {
+        SchemaState::Current
+    })
+}
+
+/// Refuses to work on a schema that is behind or ahead of this binary.
+///
+/// # Errors
+/// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
+pub fn check(client: &mut Client) -> Result<()> {
+    state(client)?.require_current()
 }
 
 fn newer_error() -> Error {
