@@ -84,6 +84,12 @@ pub enum Error {
     /// Exit 7.
     #[error("{0}")]
     SchemaMismatch(String),
+    /// Exit 6: TLS could not be set up, or the server's certificate failed verification.
+    #[error("{0}")]
+    Tls(String),
+    /// Exit 6: the server is read-only (a standby, or `default_transaction_read_only`).
+    #[error("{0}")]
+    ReadOnly(String),
 }
 
 /// The library's result type.
@@ -99,7 +105,9 @@ impl Error {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Forbidden(_) => ErrorKind::Forbidden,
             Self::Conflict(_) => ErrorKind::Conflict,
-            Self::DatabaseUnreachable(_) => ErrorKind::DatabaseUnreachable,
+            Self::DatabaseUnreachable(_) | Self::Tls(_) | Self::ReadOnly(_) => {
+                ErrorKind::DatabaseUnreachable
+            }
             Self::SchemaMismatch(_) => ErrorKind::SchemaMismatch,
         }
     }
@@ -110,6 +118,14 @@ impl Error {
         match self {
             Self::DatabaseUnreachable(_) => Some(
                 "check --database-url / DATABASE_URL (without either, the embedded database is used)",
+            ),
+            Self::Tls(_) => Some(
+                "sslrootcert must name the PEM file of the CA that signed the server's certificate \
+                 (or `system`), and verify-full needs the host name in the certificate",
+            ),
+            Self::ReadOnly(_) => Some(
+                "this is a read-only server (a standby?): list every host (host=a,b) and add \
+                 target_session_attrs=read-write so that the primary is found",
             ),
             _ => None,
         }
@@ -162,6 +178,8 @@ impl From<postgres::Error> for Error {
             || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
             Self::Conflict(format!("concurrent update, retry: {message}"))
+        } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+            Self::ReadOnly(format!("the database is read-only: {message}"))
         } else if *code == SqlState::UNDEFINED_TABLE {
             Self::SchemaMismatch(format!("database schema is not migrated: {message}"))
         } else if code.code().starts_with("08")

@@ -508,7 +508,7 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
                     })
                 }
                 Some(MigrateAction::Status) => {
-                    let s = migrate::status(&mut c)?;
+                    let s = db::in_tx(&mut c, |tx| migrate::status(tx))?;
                     out.show(&s, |s| {
                         table(
                             &["VERSION", "NAME", "STATE"],
@@ -524,11 +524,11 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
         Command::Org { action } => {
             let mut c = connect(cli, out, Schema::Checked)?;
             match action {
-                OrgAction::Create { id, name } => {
-                    out.object(&orgs::create(&mut c, id, name.as_deref())?)
-                }
+                OrgAction::Create { id, name } => out.object(&db::in_tx(&mut c, |tx| {
+                    orgs::create(tx, id, name.as_deref())
+                })?),
                 OrgAction::List => {
-                    let list = orgs::list(&mut c)?;
+                    let list = db::in_tx(&mut c, |tx| orgs::list(tx))?;
                     out.show(&list, |l| {
                         table(
                             &["ID", "NAME", "AGENTS", "DEVICES", "WATCHERS", "CREATED"],
@@ -545,7 +545,7 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
                         )
                     })
                 }
-                OrgAction::Show { id } => out.object(&orgs::show(&mut c, id)?),
+                OrgAction::Show { id } => out.object(&db::in_tx(&mut c, |tx| orgs::show(tx, id))?),
             }
         }
         Command::ProvisionAgent { org } => {
@@ -558,7 +558,7 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
             let mut c = connect(cli, out, Schema::Checked)?;
             match action {
                 AgentAction::List { org } => {
-                    let list = agents::list(&mut c, org)?;
+                    let list = db::in_tx(&mut c, |tx| agents::list(tx, org))?;
                     out.show(&list, |l| {
                         table(
                             &["ID", "NAME", "CREATED"],
@@ -568,7 +568,9 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
                         )
                     })
                 }
-                AgentAction::Delete { org, id } => out.object(&agents::delete(&mut c, org, id)?),
+                AgentAction::Delete { org, id } => {
+                    out.object(&db::in_tx(&mut c, |tx| agents::delete(tx, org, id))?)
+                }
             }
         }
         Command::RegisterDevice(a) => {
@@ -619,7 +621,7 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
             let mut c = connect(cli, out, Schema::Checked)?;
             match action {
                 DeviceAction::List { org } => {
-                    let list = devices::list(&mut c, org)?;
+                    let list = db::in_tx(&mut c, |tx| devices::list(tx, org))?;
                     out.show(&list, |l| {
                         table(
                             &[
@@ -647,7 +649,9 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
                         )
                     })
                 }
-                DeviceAction::Show { id } => out.object(&devices::show(&mut c, *id)?),
+                DeviceAction::Show { id } => {
+                    out.object(&db::in_tx(&mut c, |tx| devices::show(tx, *id))?)
+                }
                 DeviceAction::Delete { id } => {
                     out.object(&db::in_tx(&mut c, |tx| devices::delete(tx, *id, now))?)
                 }
@@ -657,7 +661,9 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
             let mut c = connect(cli, out, Schema::Checked)?;
             match action {
                 TokenAction::Create { device, expires_in } => {
-                    let t = tokens::create(&mut c, *device, *expires_in, None, now)?;
+                    let t = db::in_tx(&mut c, |tx| {
+                        tokens::create(tx, *device, *expires_in, None, now)
+                    })?;
                     out.show(&t, |t| {
                         format!(
                             "token {} for device {device} (shown once, store it now):\n{}",
@@ -666,7 +672,7 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
                     })
                 }
                 TokenAction::List { device } => {
-                    let list = tokens::list(&mut c, *device)?;
+                    let list = db::in_tx(&mut c, |tx| tokens::list(tx, *device))?;
                     out.show(&list, |l| {
                         table(
                             &[
@@ -693,7 +699,7 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
                     })
                 }
                 TokenAction::Revoke { token_id } => {
-                    out.object(&tokens::revoke(&mut c, *token_id, now)?)
+                    out.object(&db::in_tx(&mut c, |tx| tokens::revoke(tx, *token_id, now))?)
                 }
             }
         }
@@ -786,11 +792,13 @@ fn watcher_command(cli: &Cli, out: Out, action: &WatcherAction, now: DateTime<Ut
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
         let mut c = connect(cli, out, Schema::Checked)?;
-        let who = match token {
-            Some(t) => Trigger::Device(tokens::authenticate(&mut c, &t, now)?),
-            None => Trigger::Admin,
-        };
-        let r = watchers::trigger(&mut c, id, &who, now)?;
+        let r = db::in_tx(&mut c, |tx| {
+            let who = match token {
+                Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
+                None => Trigger::Admin,
+            };
+            watchers::trigger(tx, id, &who, now)
+        })?;
         return out.show(&r, |r| {
             if r.already_queued {
                 format!(
@@ -821,11 +829,13 @@ fn watcher_command(cli: &Cli, out: Out, action: &WatcherAction, now: DateTime<Ut
                 Some(ListStatus::Archived) => StatusFilter::Archived,
                 Some(ListStatus::All) => StatusFilter::All,
             };
-            let list = watchers::list(&mut c, org, *device, status, *limit)?;
+            let list = db::in_tx(&mut c, |tx| {
+                watchers::list(tx, org, *device, status, *limit)
+            })?;
             out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {
-            let d = watchers::show(&mut c, *id)?;
+            let d = db::in_tx(&mut c, |tx| watchers::show(tx, *id))?;
             out.show(&d, |d| {
                 let mut v = serde_json::to_value(&d.watcher).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {
@@ -855,7 +865,9 @@ fn watcher_command(cli: &Cli, out: Out, action: &WatcherAction, now: DateTime<Ut
             })
         }
         WatcherAction::Next { id, count } => {
-            let times = watchers::next_times(&mut c, *id, now, usize::from(*count))?;
+            let times = db::in_tx(&mut c, |tx| {
+                watchers::next_times(tx, *id, now, usize::from(*count))
+            })?;
             show_times(out, &times)
         }
         WatcherAction::Create {
@@ -932,90 +944,101 @@ fn run_command(cli: &Cli, out: Out, action: &RunAction, now: DateTime<Utc>) -> R
         _ => None,
     };
     let mut c = connect(cli, out, Schema::Checked)?;
-    let who = match &token {
-        Some(t) => Some(tokens::authenticate(&mut c, t, now)?),
-        None => None,
-    };
-    let runs_table = |l: &Vec<runs::Run>| {
-        table(
-            &[
-                "RUN",
-                "WATCHER",
-                "STATUS",
-                "SOURCE",
-                "TRIGGERED BY",
-                "QUEUED",
-                "FINISHED",
-            ],
-            l.iter().map(|r| {
-                vec![
-                    r.id.to_string(),
-                    r.watcher_id.map_or_else(|| "-".into(), |w| w.to_string()),
-                    r.status.clone(),
-                    r.dispatch_source.clone(),
-                    r.triggered_by.clone(),
-                    when(Some(r.queued_at), now),
-                    when(r.finished_at, now),
-                ]
-            }),
-        )
-    };
-    match (action, who) {
-        (RunAction::Claim { limit, .. }, Some(who)) => {
-            let claimed = runs::claim(&mut c, &who, *limit, now)?;
-            out.show(&claimed, runs_table)
-        }
-        (RunAction::Heartbeat { id, .. }, Some(who)) => {
-            out.object(&runs::heartbeat(&mut c, &who, *id, now)?)
-        }
-        (RunAction::Complete { id, result, .. }, Some(who)) => out.object(&runs::finish(
-            &mut c,
-            &who,
-            *id,
-            &Finish::Complete(result.clone()),
-            now,
-        )?),
-        (RunAction::Fail { id, error, .. }, Some(who)) => out.object(&runs::finish(
-            &mut c,
-            &who,
-            *id,
-            &Finish::Fail(error.clone()),
-            now,
-        )?),
-        (
-            RunAction::Rescue {
-                stale_after,
-                timeout_after,
-                now: at,
-            },
-            _,
-        ) => out.object(&runs::rescue(
-            &mut c,
-            at.unwrap_or(now),
-            *stale_after,
-            *timeout_after,
-        )?),
-        (
-            RunAction::List {
-                org,
-                watcher,
-                status,
-                limit,
-            },
-            _,
-        ) => {
-            let list = runs::list(
-                &mut c,
-                &RunFilter {
-                    org_id: org.clone(),
-                    watcher_id: *watcher,
-                    status: *status,
-                    limit: *limit,
-                },
-            )?;
-            out.show(&list, runs_table)
-        }
-        (RunAction::Cancel { id }, _) => out.object(&runs::cancel(&mut c, *id, now)?),
-        _ => Err(Error::Internal("unreachable run command".into())),
+    // authenticate and act in one transaction; render only after it committed
+    let done =
+        db::in_tx(&mut c, |tx| {
+            let who = match &token {
+                Some(t) => Some(tokens::authenticate(tx, t, now)?),
+                None => None,
+            };
+            Ok(match (action, who) {
+                (RunAction::Claim { limit, .. }, Some(who)) => {
+                    RunsDone::List(runs::claim(tx, &who, *limit, now)?)
+                }
+                (RunAction::Heartbeat { id, .. }, Some(who)) => {
+                    RunsDone::object(&runs::heartbeat(tx, &who, *id, now)?)
+                }
+                (RunAction::Complete { id, result, .. }, Some(who)) => RunsDone::object(
+                    &runs::finish(tx, &who, *id, &Finish::Complete(result.clone()), now)?,
+                ),
+                (RunAction::Fail { id, error, .. }, Some(who)) => RunsDone::object(&runs::finish(
+                    tx,
+                    &who,
+                    *id,
+                    &Finish::Fail(error.clone()),
+                    now,
+                )?),
+                (
+                    RunAction::Rescue {
+                        stale_after,
+                        timeout_after,
+                        now: at,
+                    },
+                    _,
+                ) => RunsDone::object(&runs::rescue(
+                    tx,
+                    at.unwrap_or(now),
+                    *stale_after,
+                    *timeout_after,
+                )?),
+                (
+                    RunAction::List {
+                        org,
+                        watcher,
+                        status,
+                        limit,
+                    },
+                    _,
+                ) => RunsDone::List(runs::list(
+                    tx,
+                    &RunFilter {
+                        org_id: org.clone(),
+                        watcher_id: *watcher,
+                        status: *status,
+                        limit: *limit,
+                    },
+                )?),
+                (RunAction::Cancel { id }, _) => RunsDone::object(&runs::cancel(tx, *id, now)?),
+                _ => return Err(Error::Internal("unreachable run command".into())),
+            })
+        })?;
+    match done {
+        RunsDone::List(list) => out.show(&list, |l| {
+            table(
+                &[
+                    "RUN",
+                    "WATCHER",
+                    "STATUS",
+                    "SOURCE",
+                    "TRIGGERED BY",
+                    "QUEUED",
+                    "FINISHED",
+                ],
+                l.iter().map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.watcher_id.map_or_else(|| "-".into(), |w| w.to_string()),
+                        r.status.clone(),
+                        r.dispatch_source.clone(),
+                        r.triggered_by.clone(),
+                        when(Some(r.queued_at), now),
+                        when(r.finished_at, now),
+                    ]
+                }),
+            )
+        }),
+        RunsDone::Object(v) => out.object(&v),
+    }
+}
+
+/// What a `runs` command produced, rendered after its transaction committed.
+enum RunsDone {
+    List(Vec<runs::Run>),
+    Object(serde_json::Value),
+}
+
+impl RunsDone {
+    fn object<T: serde::Serialize>(value: &T) -> Self {
+        Self::Object(serde_json::to_value(value).unwrap_or_default())
     }
 }

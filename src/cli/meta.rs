@@ -22,7 +22,7 @@ pub(super) fn db(action: &DbAction, out: Out) -> Result<()> {
         DbAction::Status => out.object(&cluster.status()),
         DbAction::Start => {
             cluster.start()?;
-            crate::db::migrate::migrate(&mut crate::db::connect(&cluster.url())?)?;
+            db::migrate::migrate(&mut db::connect(&cluster.url())?)?;
             out.object(&cluster.status())
         }
         DbAction::Stop => {
@@ -178,7 +178,7 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
     let org = format!("demo-{}", now.format("%Y%m%d-%H%M%S-%3f"));
 
     step(1, &format!("create organization {org}"))?;
-    let o = crate::orgs::create(&mut c, &org, Some("Demo Org"))?;
+    let o = db::in_tx(&mut c, |tx| crate::orgs::create(tx, &org, Some("Demo Org")))?;
     show(&serde_json::json!({"id": o.id, "name": o.name}))?;
 
     step(
@@ -229,16 +229,16 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
     list_watchers(&mut c, out, &org, now)?;
 
     step(5, "trigger the daily check-in with the device token")?;
-    let principal = tokens::authenticate(&mut c, &token, now)?;
+    let principal = db::in_tx(&mut c, |tx| tokens::authenticate(tx, &token, now))?;
     let who = watchers::Trigger::Device(principal.clone());
-    let first = watchers::trigger(&mut c, watcher_id, &who, now)?;
+    let first = db::in_tx(&mut c, |tx| watchers::trigger(tx, watcher_id, &who, now))?;
     show(&serde_json::to_value(&first).unwrap_or_default())?;
 
     step(
         6,
         "trigger again: the active run is returned (already_queued: true)",
     )?;
-    let second = watchers::trigger(&mut c, watcher_id, &who, now)?;
+    let second = db::in_tx(&mut c, |tx| watchers::trigger(tx, watcher_id, &who, now))?;
     show(&serde_json::to_value(&second).unwrap_or_default())?;
 
     step(
@@ -246,24 +246,26 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
         "dispatch as of the next 09:00 Berlin: the manual run has been pending for over 2h by \
          then, so rescue times it out and the scheduled run is queued",
     )?;
-    let due_at = crate::watchers::get(&mut c, watcher_id)?
+    let due_at = db::in_tx(&mut c, |tx| watchers::get(tx, watcher_id))?
         .next_run_at
         .unwrap_or(now);
     let tick = dispatch::tick(&mut c, due_at, 1000)?;
     show(&serde_json::to_value(tick).unwrap_or_default())?;
 
     step(8, "the Mac claims its run and completes it")?;
-    let claimed = runs::claim(&mut c, &principal, 1, now)?;
-    let run = claimed
-        .first()
-        .ok_or_else(|| Error::Internal("demo: nothing to claim".into()))?;
-    let done = runs::finish(
-        &mut c,
-        &principal,
-        run.id,
-        &runs::Finish::Complete(Some(serde_json::json!({"summary": "A calm day."}))),
-        Utc::now(),
-    )?;
+    let done = db::in_tx(&mut c, |tx| {
+        let claimed = runs::claim(tx, &principal, 1, now)?;
+        let run = claimed
+            .first()
+            .ok_or_else(|| Error::Internal("demo: nothing to claim".into()))?;
+        runs::finish(
+            tx,
+            &principal,
+            run.id,
+            &runs::Finish::Complete(Some(serde_json::json!({"summary": "A calm day."}))),
+            Utc::now(),
+        )
+    })?;
     show(&serde_json::json!({
         "run_id": done.run.id, "status": done.run.status, "output": done.run.output
     }))?;
@@ -279,7 +281,9 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
 }
 
 fn list_watchers(c: &mut Client, out: Out, org: &str, now: DateTime<Utc>) -> Result<()> {
-    let list = watchers::list(c, org, None, watchers::StatusFilter::Live, 100)?;
+    let list = db::in_tx(c, |tx| {
+        watchers::list(tx, org, None, watchers::StatusFilter::Live, 100)
+    })?;
     match out.format {
         Format::Json => write_stdout(&format!(
             "{}\n",

@@ -163,7 +163,7 @@ pub(crate) fn connect(cli: &Cli, out: Out, schema: Schema) -> Result<Client> {
     };
     let embedded = explicit.is_none();
     if schema == Schema::Checked {
-        match db::migrate::state(&mut client)? {
+        match db::in_tx(&mut client, |tx| db::migrate::state(tx))? {
             // the embedded database migrates itself; an explicit one is the operator's
             db::migrate::SchemaState::Behind { .. } if embedded => {
                 db::migrate::migrate(&mut client)?;

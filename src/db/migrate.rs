@@ -1,8 +1,13 @@
-//! Embedded refinery migrations: apply under an advisory lock, list, and refuse to run on
-//! a schema that is behind or ahead of this binary.
+//! Embedded refinery migrations: apply in one transaction under a transaction-scoped
+//! advisory lock (safe behind a transaction pooler), list, and refuse to run on a schema
+//! that is behind or ahead of this binary.
 
-use postgres::Client;
+use postgres::{Client, GenericClient, Transaction};
+use refinery_core::traits::sync::{Migrate, Query, Transaction as RefineryTransaction};
+use refinery_core::Migration;
 use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 
@@ -14,7 +19,7 @@ use embedded::migrations;
 
 /// The history table (refinery's, under a name of our own).
 pub const HISTORY_TABLE: &str = "lobu_schema_history";
-/// `pg_advisory_lock` key held while migrating, so concurrent `migrate` calls queue up.
+/// `pg_advisory_xact_lock` key held while migrating, so concurrent `migrate` calls queue up.
 const LOCK_KEY: i64 = 0x6c6f_6275_6d69_6772; // "lobumigr"
 
 /// One migration and whether it is applied.
@@ -48,30 +53,34 @@ pub fn latest_version() -> i32 {
         .unwrap_or(0)
 }
 
-/// Applies the pending embedded migrations, holding an advisory lock so that concurrent
-/// callers wait for each other and all succeed.
+/// Applies the pending embedded migrations, all in one transaction that first takes a
+/// transaction-scoped advisory lock: concurrent callers wait for each other and all
+/// succeed, a failure applies nothing, and no session state is left behind (a session
+/// lock would stay on a pooled server connection).
 ///
 /// # Errors
 /// `schema_mismatch` when applied migrations diverge from the embedded ones or are newer;
 /// `database_unreachable` or `internal` for database failures.
 pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
-    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])?;
-    let newer = applied_versions(client).map(|v| v.into_iter().any(|(n, _)| n > latest_version()));
-    let result = match newer {
-        Ok(true) => Err(newer_error()),
-        Ok(false) => {
-            let mut runner = migrations::runner()
-                .set_abort_divergent(true)
-                .set_abort_missing(true);
-            runner.set_migration_table_name(HISTORY_TABLE);
-            runner
-                .run(client)
-                .map_err(|e| Error::SchemaMismatch(format!("migration failed: {e}")))
+    let report = crate::db::in_tx(client, |tx| {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
+        if applied_versions(tx)?
+            .into_iter()
+            .any(|(n, _)| n > latest_version())
+        {
+            return Err(newer_error());
         }
-        Err(e) => Err(e),
-    };
-    client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])?;
-    let report = result?;
+        let mut runner = migrations::runner()
+            .set_abort_divergent(true)
+            .set_abort_missing(true);
+        runner.set_migration_table_name(HISTORY_TABLE);
+        let mut inner = InTx { tx, failed: None };
+        let result = runner.run(&mut inner);
+        if let Some(e) = inner.failed {
+            return Err(e.into());
+        }
+        result.map_err(|e| Error::SchemaMismatch(format!("migration failed: {e}")))
+    })?;
     Ok(MigrateReport {
         applied: report
             .applied_migrations()
@@ -86,11 +95,83 @@ pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
     })
 }
 
+/// refinery's runner inside our transaction: its statements join it instead of
+/// committing on their own. The first database error is kept so that it maps to its
+/// kind (a lost connection stays exit 6).
+struct InTx<'a, 'b> {
+    tx: &'a mut Transaction<'b>,
+    failed: Option<postgres::Error>,
+}
+
+impl InTx<'_, '_> {
+    fn keep<T>(
+        &mut self,
+        r: std::result::Result<T, postgres::Error>,
+    ) -> std::result::Result<T, MigrationError> {
+        r.map_err(|e| {
+            let text = MigrationError(e.to_string());
+            self.failed.get_or_insert(e);
+            text
+        })
+    }
+}
+
+/// A migration error as refinery needs it (`Send + Sync`).
+#[derive(Debug)]
+struct MigrationError(String);
+
+impl std::fmt::Display for MigrationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MigrationError {}
+
+impl RefineryTransaction for InTx<'_, '_> {
+    type Error = MigrationError;
+
+    fn execute<'q, T: Iterator<Item = &'q str>>(
+        &mut self,
+        queries: T,
+    ) -> std::result::Result<usize, Self::Error> {
+        let mut count = 0;
+        for query in queries {
+            let r = self.tx.batch_execute(query);
+            self.keep(r)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+}
+
+impl Query<Vec<Migration>> for InTx<'_, '_> {
+    fn query(&mut self, query: &str) -> std::result::Result<Vec<Migration>, Self::Error> {
+        let r = self.tx.query(query, &[]);
+        let rows = self.keep(r)?;
+        rows.iter()
+            .map(|row| {
+                let applied_on: String = row.get(2);
+                let checksum: String = row.get(3);
+                let bad = |what: &str| MigrationError(format!("history table: bad {what}"));
+                Ok(Migration::applied(
+                    row.get(0),
+                    row.get(1),
+                    OffsetDateTime::parse(&applied_on, &Rfc3339).map_err(|_| bad("applied_on"))?,
+                    checksum.parse().map_err(|_| bad("checksum"))?,
+                ))
+            })
+            .collect()
+    }
+}
+
+impl Migrate for InTx<'_, '_> {}
+
 /// Lists every embedded migration with its state, plus applied ones this binary lacks.
 ///
 /// # Errors
 /// Database failures.
-pub fn status(client: &mut Client) -> Result<Vec<MigrationState>> {
+pub fn status(client: &mut impl GenericClient) -> Result<Vec<MigrationState>> {
     let applied = applied_versions(client)?;
     let mut states: Vec<MigrationState> = migrations::runner()
         .get_migrations()
@@ -156,7 +237,7 @@ impl SchemaState {
 ///
 /// # Errors
 /// Database failures.
-pub fn state(client: &mut Client) -> Result<SchemaState> {
+pub fn state(client: &mut impl GenericClient) -> Result<SchemaState> {
     let (current, applied): (i32, i64) = match client.query_typed(
         &format!("SELECT coalesce(max(version), 0), count(*) FROM {HISTORY_TABLE}"),
         &[],
@@ -181,7 +262,7 @@ pub fn state(client: &mut Client) -> Result<SchemaState> {
 ///
 /// # Errors
 /// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
-pub fn check(client: &mut Client) -> Result<()> {
+pub fn check(client: &mut impl GenericClient) -> Result<()> {
     state(client)?.require_current()
 }
 
@@ -193,7 +274,7 @@ fn newer_error() -> Error {
     ))
 }
 
-fn applied_versions(client: &mut Client) -> Result<Vec<(i32, String)>> {
+fn applied_versions(client: &mut impl GenericClient) -> Result<Vec<(i32, String)>> {
     let exists: bool = client
         .query_one("SELECT to_regclass($1) IS NOT NULL", &[&HISTORY_TABLE])?
         .get(0);

@@ -3,18 +3,24 @@
 
 pub mod local;
 pub mod migrate;
+pub mod tls;
 
 use std::fmt;
 use std::time::Duration;
 
-use postgres::{Client, Config, NoTls, Transaction};
+use postgres::{Client, Config, GenericClient, Transaction};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
-/// Default `lock_timeout` of every session: a row held by someone else fails fast.
-pub const LOCK_TIMEOUT: &str = "5s";
-/// Default `statement_timeout` of every session.
-pub const STATEMENT_TIMEOUT: &str = "60s";
+/// Run first in every transaction: this tool's lock timeout (5 s: a row held by someone else
+/// fails fast) and statement timeout (60 s), transaction-
+/// local (`set_config(.., true)`, i.e. `SET LOCAL`), so that nothing leaks into another
+/// client's session behind a transaction pooler, and only where the role, the database or
+/// the URL's `options` set none. A constant simple query: no named statement.
+const TX_SETTINGS: &str = "SELECT set_config(name, value, true) \
+    FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s')) AS d(name, value) \
+    WHERE current_setting(name) = '0'";
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -35,12 +41,17 @@ impl DatabaseUrl {
         &self.0
     }
 
-    /// Parses the URL into a driver configuration with this tool's session settings.
+    /// Parses the URL into a driver configuration (application name and connect timeout
+    /// unless the URL sets them) and the TLS connector that its `ssl*` keys ask for. No
+    /// startup parameter beyond what poolers accept is added: the session settings are
+    /// applied per transaction by [`in_tx`].
     ///
     /// # Errors
-    /// `invalid_input` when the URL does not parse.
-    pub fn config(&self) -> Result<Config> {
-        let mut config: Config = self.0.parse().map_err(|_| {
+    /// `invalid_input` when the URL does not parse or its TLS files are unusable.
+    pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
+        let (rest, tls) = tls::split(&self.0)
+            .map_err(|e| Error::invalid(format!("invalid database URL {self}: {e}")))?;
+        let mut config: Config = rest.parse().map_err(|_| {
             Error::invalid(format!("invalid database URL {self}: cannot be parsed"))
         })?;
         if config.get_application_name().is_none() {
@@ -49,17 +60,9 @@ impl DatabaseUrl {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        let mut options = config.get_options().unwrap_or("").to_string();
-        for (key, value) in [
-            ("lock_timeout", LOCK_TIMEOUT),
-            ("statement_timeout", STATEMENT_TIMEOUT),
-        ] {
-            if !options.contains(key) {
-                options.push_str(&format!(" -c {key}={value}"));
-            }
-        }
-        config.options(options.trim());
-        Ok(config)
+        let (mode, connector) = tls.connector()?;
+        config.ssl_mode(mode);
+        Ok((config, connector))
     }
 }
 
@@ -117,9 +120,8 @@ pub fn redact(url: &str) -> String {
 /// `database_unreachable` (exit 6) when the server cannot be reached; the message carries
 /// the redacted URL only.
 pub fn connect(url: &DatabaseUrl) -> Result<Client> {
-    url.config()?
-        .connect(NoTls)
-        .map_err(|e| unreachable_error(url, &e))
+    let (config, tls) = url.config()?;
+    config.connect(tls).map_err(|e| unreachable_error(url, &e))
 }
 
 fn unreachable_error(url: &DatabaseUrl, e: &postgres::Error) -> Error {
@@ -133,6 +135,20 @@ fn unreachable_error(url: &DatabaseUrl, e: &postgres::Error) -> Error {
             ));
         }
     }
+    if let Some(cause) = tls::tls_cause(e) {
+        let what = match cause {
+            rustls::Error::InvalidCertificate(_) => {
+                "the server's TLS certificate failed verification"
+            }
+            _ => "the TLS handshake failed",
+        };
+        return Error::Tls(format!("cannot connect to {url}: {what}: {cause}"));
+    }
+    if e.to_string().contains("does not allow writes") {
+        return Error::ReadOnly(format!(
+            "cannot connect to {url}: no server in the list accepts writes"
+        ));
+    }
     let mut reason = e.to_string();
     if let Some(source) = std::error::Error::source(e) {
         reason = format!("{reason}: {source}");
@@ -141,14 +157,15 @@ fn unreachable_error(url: &DatabaseUrl, e: &postgres::Error) -> Error {
 }
 
 /// An r2d2 pool of clients, for in-process concurrency (benchmarks, tests, long loops).
-pub type Pool = r2d2::Pool<r2d2_postgres::PostgresConnectionManager<NoTls>>;
+pub type Pool = r2d2::Pool<r2d2_postgres::PostgresConnectionManager<MakeRustlsConnect>>;
 
 /// Builds a pool of at most `max_size` connections that opens them lazily.
 ///
 /// # Errors
 /// `invalid_input` for a bad URL, `database_unreachable` when the first connection fails.
 pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
-    let manager = r2d2_postgres::PostgresConnectionManager::new(url.config()?, NoTls);
+    let (config, tls) = url.config()?;
+    let manager = r2d2_postgres::PostgresConnectionManager::new(config, tls);
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
@@ -162,15 +179,19 @@ pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
     Ok(pool)
 }
 
-/// Runs `f` in one transaction, committing on success and rolling back on error.
+/// Runs `f` in one transaction with this tool's lock and statement timeouts, committing on
+/// success and rolling back on error. Every statement the CLI sends runs in one, so that
+/// the timeouts bound it and named statements never outlive it (transaction poolers).
+/// On a transaction, `f` runs in a savepoint.
 ///
 /// # Errors
 /// Whatever `f` returns, or the commit's failure.
 pub fn in_tx<T>(
-    client: &mut Client,
+    client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
     let mut tx = client.transaction()?;
+    tx.batch_execute(TX_SETTINGS)?;
     let value = f(&mut tx)?;
     tx.commit()?;
     Ok(value)

@@ -42,9 +42,12 @@ impl Proxy {
         self.executed.load(Ordering::SeqCst)
     }
 
-    /// A URL for `dbname` through the proxy.
+    /// A URL for `dbname` through the proxy (plain text, so that the proxy can read it).
     pub fn url(&self, dbname: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{dbname}", self.port)
+        format!(
+            "postgres://postgres@127.0.0.1:{}/{dbname}?sslmode=disable",
+            self.port
+        )
     }
 }
 
