@@ -126,7 +126,12 @@ fn dispatch_rescues_stale_runs() {
 
 #[test]
 fn four_concurrent_dispatchers_fire_each_of_1000_watchers_once() {
-    let db = TestDb::new();
+    four_dispatchers(&TestDb::new());
+}
+
+/// 4 concurrent dispatchers fire each of 1,000 watchers once (also run over TLS and through PgBouncer).
+pub(crate) fn four_dispatchers(db: &TestDb) {
+    let db = db;
     mac_org(&db, "acme");
     db.client()
         .batch_execute(

@@ -13,5 +13,6 @@ mod runs;
 mod schedule;
 mod seed;
 mod support;
+mod tls;
 mod trigger;
 mod watchers;

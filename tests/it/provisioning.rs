@@ -326,7 +326,12 @@ fn parallel(n: usize, f: impl Fn(usize) -> crate::support::cli::Run + Sync) -> V
 
 #[test]
 fn sixteen_concurrent_provisions_create_one_agent() {
-    let db = TestDb::new();
+    sixteen_provisions(&TestDb::new());
+}
+
+/// 16 concurrent provision-agent processes create one agent (also run over TLS and through PgBouncer).
+pub(crate) fn sixteen_provisions(db: &TestDb) {
+    let db = db;
     cli(&db).args(["org", "create", "acme"]).run();
     let results = parallel(16, |_| {
         cli(&db)
@@ -344,7 +349,12 @@ fn sixteen_concurrent_provisions_create_one_agent() {
 
 #[test]
 fn sixteen_concurrent_first_macs_create_one_watcher() {
-    let db = TestDb::new();
+    sixteen_first_macs(&TestDb::new());
+}
+
+/// 16 concurrent first Macs create one watcher (also run over TLS and through PgBouncer).
+pub(crate) fn sixteen_first_macs(db: &TestDb) {
+    let db = db;
     cli(&db).args(["org", "create", "acme"]).run();
     provision(&db, "acme");
     let results = parallel(16, |i| {

@@ -210,7 +210,12 @@ fn manual_trigger_leaves_schedule_fields_alone() {
 
 #[test]
 fn sixty_four_concurrent_triggers_create_one_run() {
-    let db = TestDb::new();
+    trigger_storm(&TestDb::new());
+}
+
+/// 64 concurrent trigger processes create one run (also run over TLS and through PgBouncer).
+pub(crate) fn trigger_storm(db: &TestDb) {
+    let db = db;
     let dev = mac_org(&db, "acme");
     let w = dev.watcher.unwrap().to_string();
     let results: Vec<Triggered> = crate::support::parallel(64, |_| {

@@ -77,8 +77,12 @@ fn template() -> &'static str {
 pub struct TestDb {
     /// Database name.
     pub name: String,
-    /// Its URL.
+    /// The URL the CLI uses (direct, or through TLS or a pooler).
     pub url: String,
+    /// A direct URL for set-up and checks ([`TestDb::client`]).
+    pub direct: String,
+    /// Whether dropping this drops the database on the test server.
+    owned: bool,
 }
 
 impl TestDb {
@@ -116,12 +120,38 @@ impl TestDb {
         }
         eprintln!("test database: {name}");
         let url = url_for(&name);
-        Self { name, url }
+        Self {
+            name,
+            direct: url.clone(),
+            url,
+            owned: true,
+        }
     }
 
-    /// A new client on this database.
+    /// The same database, reached by the CLI through `url` (a pooler, say); set-up and
+    /// checks stay direct. Dropping the view leaves the database alone.
+    pub fn through(&self, url: String) -> Self {
+        Self {
+            name: self.name.clone(),
+            url,
+            direct: self.direct.clone(),
+            owned: false,
+        }
+    }
+
+    /// A database on a private server (which removes it with itself).
+    pub fn external(name: &str, url: String, direct: String) -> Self {
+        Self {
+            name: name.into(),
+            url,
+            direct,
+            owned: false,
+        }
+    }
+
+    /// A new client on this database (direct).
     pub fn client(&self) -> Client {
-        db::connect(&DatabaseUrl::new(self.url.clone())).unwrap()
+        db::connect(&DatabaseUrl::new(self.direct.clone())).unwrap()
     }
 
     /// One value of a query.
@@ -132,6 +162,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
         if std::thread::panicking() {
             eprintln!("kept test database {} for inspection", self.name);
             return;

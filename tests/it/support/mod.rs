@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod cluster;
 pub mod db;
+pub mod flow;
 pub mod proxy;
 
 use chrono::{DateTime, Utc};
@@ -10,7 +12,7 @@ use lobu_admin::{db as ldb, devices, provisioning};
 use postgres::Client;
 use serde_json::Value;
 
-pub use cli::{bare, cli};
+pub use cli::{bare, cli, Run};
 pub use db::TestDb;
 
 /// A fixed "now" for library calls.
