@@ -12,7 +12,7 @@ use postgres::Client;
 use super::commands::DbAction;
 use super::{connect, Cli, Schema};
 use crate::db::{self, local::Cluster};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::output::{kv_table, write_stdout, Format, Out};
 use crate::{devices, dispatch, fixtures, provisioning, runs, tokens, watchers};
 
@@ -52,8 +52,13 @@ pub(super) fn dispatch(
     }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .map_err(|e| Error::Internal(format!("cannot install the Ctrl-C handler: {e}")))?;
+    // SIGINT or SIGTERM: finish the current tick, then exit 0; a second one exits at once
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    })
+    .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
     let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
     let mut client: Option<Client> = None;
     let mut down_since: Option<Instant> = None;
@@ -69,38 +74,66 @@ pub(super) fn dispatch(
         match result {
             Ok(tick) => {
                 if let Some(since) = down_since.take() {
-                    eprintln!(
-                        "dispatch: database is back after {}s",
-                        since.elapsed().as_secs()
-                    );
+                    let secs = since.elapsed().as_secs_f64();
+                    event(
+                        out,
+                        &serde_json::json!({"event": "database_back", "down_seconds": secs}),
+                        &format!("dispatch: database is back after {secs:.1}s"),
+                    )?;
                 }
-                let line = match out.format {
-                    Format::Json => serde_json::to_string(&tick).unwrap_or_default(),
-                    Format::Table => format!(
-                        "{} due={} queued={} skipped={}",
-                        Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
-                        tick.due,
-                        tick.queued,
-                        tick.skipped
-                    ),
-                };
-                if !out.quiet || out.format == Format::Json {
-                    write_stdout(&format!("{line}\n"))?;
+                let mut v = serde_json::to_value(tick).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("event".into(), "tick".into());
+                }
+                let text = format!(
+                    "tick due={} queued={} skipped={}",
+                    tick.due, tick.queued, tick.skipped
+                );
+                if out.format == Format::Json {
+                    event(out, &v, &text)?;
+                } else if !out.quiet {
+                    write_stdout(&format!("{} {text}\n", stamp()))?;
                 }
             }
-            Err(e) if matches!(e, Error::DatabaseUnreachable(_)) || is_connection_lost(&client) => {
+            // a lost, unreachable or read-only server (a failover): reconnect next tick
+            Err(e) if e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(&client) => {
                 client = None;
                 if down_since.is_none() {
                     down_since = Some(Instant::now());
-                    eprintln!("dispatch: {e}; retrying every {}s", interval.as_secs());
+                    event(
+                        out,
+                        &serde_json::json!({"event": "database_lost", "error": e.to_string()}),
+                        &format!("dispatch: {e}; retrying every {}s", interval.as_secs()),
+                    )?;
                 }
             }
             Err(e) => return Err(e),
         }
         sleep_unless_stopped(interval, &stop);
     }
-    eprintln!("dispatch: stopped");
-    Ok(())
+    event(
+        out,
+        &serde_json::json!({"event": "stopped"}),
+        "dispatch: stopped",
+    )
+}
+
+fn stamp() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// One event of the loop: a JSON line with `at` on stdout, or a timed line on stderr.
+fn event(out: Out, json: &serde_json::Value, text: &str) -> Result<()> {
+    if out.format == Format::Json {
+        let mut v = json.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("at".into(), stamp().into());
+        }
+        write_stdout(&format!("{v}\n"))
+    } else {
+        eprintln!("{} {text}", stamp());
+        Ok(())
+    }
 }
 
 fn is_connection_lost(client: &Option<Client>) -> bool {

@@ -5,8 +5,10 @@
 mod completions;
 mod devices;
 mod dispatch;
+mod failover;
 mod foundation;
 mod local;
+mod pooler;
 mod provisioning;
 mod reliability;
 mod runs;

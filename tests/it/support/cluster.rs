@@ -124,16 +124,17 @@ impl Cluster {
         let bin = bin_dir();
         let data = dir.join("data");
         let o = as_server_user(&bin.join("pg_basebackup"))
-            .args(["-D", data.to_str().unwrap(), "-R", "-X", "stream"])
             .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &primary.port.to_string(),
-                "-U",
-                "postgres",
+                "-D",
+                data.to_str().unwrap(),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
             ])
-            .args(["--application-name", "standby1"])
+            .args(["-h", "127.0.0.1", "-U", "postgres", "-p"])
+            .arg(primary.port.to_string())
             .output()
             .unwrap();
         ok("pg_basebackup", &o);
@@ -143,12 +144,18 @@ impl Cluster {
             bin,
         };
         c.conf(&format!(
-            "port = {}\nunix_socket_directories = '{}'\nhot_standby = on\n\
-             primary_conninfo = 'host=127.0.0.1 port={} user=postgres application_name=standby1'\n",
+            "port = {}\nunix_socket_directories = '{}'\nhot_standby = on\n",
             c.port,
             c.dir.display(),
+        ));
+        // -R wrote primary_conninfo to postgresql.auto.conf, which wins: name us there
+        let auto = c.data().join("postgresql.auto.conf");
+        let mut text = std::fs::read_to_string(&auto).unwrap_or_default();
+        text.push_str(&format!(
+            "\nprimary_conninfo = 'host=127.0.0.1 port={} user=postgres application_name=standby1'\n",
             primary.port
         ));
+        std::fs::write(&auto, text).unwrap();
         c
     }
 
