@@ -1,7 +1,9 @@
 //! One set-based dispatch tick, and the loop around it.
 //!
 //! A tick, in one transaction: rescue stale runs; lock the due active watchers with
-//! `FOR UPDATE SKIP LOCKED` (so dispatchers on several hosts never double-fire); compute
+//! `FOR NO KEY UPDATE SKIP LOCKED` (so dispatchers on several hosts never double-fire, and a
+//! manual trigger's foreign-key check, a `KEY SHARE` lock, never waits on a tick that
+//! waits on the trigger's run: that was a deadlock with `FOR UPDATE`); compute
 //! each one's next fire time in Rust; then one statement queues the runs, records skipped
 //! slots and advances `next_run_at` for all of them. The number of statements does not
 //! depend on the number of watchers.
@@ -40,7 +42,7 @@ const TAKE_DUE: &str = "
     WHERE status = 'active' AND next_run_at <= $1
     ORDER BY next_run_at, id
     LIMIT $2
-    FOR UPDATE SKIP LOCKED";
+    FOR NO KEY UPDATE SKIP LOCKED";
 
 const FIRE: &str = "
     WITH due AS (

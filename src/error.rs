@@ -145,7 +145,8 @@ impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
         let Some(db) = e.as_db_error() else {
-            if e.is_closed() || e.to_string().contains("connect") {
+            let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+            if e.is_closed() || io || e.to_string().contains("connect") {
                 return Self::DatabaseUnreachable(format!("lost the database connection: {e}"));
             }
             return Self::Internal(format!("database error: {e}"));
@@ -178,6 +179,8 @@ impl From<postgres::Error> for Error {
             || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
             Self::Conflict(format!("concurrent update, retry: {message}"))
+        } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            Self::Forbidden(format!("the database role lacks a privilege: {message}"))
         } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
             Self::ReadOnly(format!("the database is read-only: {message}"))
         } else if *code == SqlState::UNDEFINED_TABLE {

@@ -244,7 +244,8 @@ pub struct WatcherPatch {
 
 fn lock_watcher(tx: &mut impl GenericClient, id: i64) -> Result<Watcher> {
     tx.query_opt(
-        &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1 FOR UPDATE"),
+        // NO KEY: the key never changes, and runs' foreign-key checks must not wait on us
+        &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1 FOR NO KEY UPDATE"),
         &[&id],
     )?
     .map(|r| watcher_from_row(&r))

@@ -144,14 +144,14 @@ fn unreachable_error(url: &DatabaseUrl, e: &postgres::Error) -> Error {
         };
         return Error::Tls(format!("cannot connect to {url}: {what}: {cause}"));
     }
-    if e.to_string().contains("does not allow writes") {
-        return Error::ReadOnly(format!(
-            "cannot connect to {url}: no server in the list accepts writes"
-        ));
-    }
     let mut reason = e.to_string();
     if let Some(source) = std::error::Error::source(e) {
         reason = format!("{reason}: {source}");
+    }
+    if reason.contains("does not allow writes") {
+        return Error::ReadOnly(format!(
+            "cannot connect to {url}: no server in the list accepts writes"
+        ));
     }
     Error::DatabaseUnreachable(format!("cannot connect to {url}: {}", redact(&reason)))
 }

@@ -131,8 +131,7 @@ fn four_concurrent_dispatchers_fire_each_of_1000_watchers_once() {
 
 /// 4 concurrent dispatchers fire each of 1,000 watchers once (also run over TLS and through PgBouncer).
 pub(crate) fn four_dispatchers(db: &TestDb) {
-    let db = db;
-    mac_org(&db, "acme");
+    mac_org(db, "acme");
     db.client()
         .batch_execute(
             "INSERT INTO watchers (org_id, slug, name, prompt, schedule, timezone, agent_id,
@@ -144,7 +143,7 @@ pub(crate) fn four_dispatchers(db: &TestDb) {
         )
         .unwrap();
     let ticks = crate::support::parallel(4, |_| {
-        cli(&db)
+        cli(db)
             .args(["dispatch", "--now", "2026-06-01T07:01:00Z", "--limit", "50"])
             .json()
     });
@@ -184,4 +183,53 @@ fn dispatch_loop_stops_cleanly_on_ctrl_c() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("dispatch: stopped"));
+}
+
+#[test]
+fn triggers_racing_dispatch_ticks_never_deadlock() {
+    use lobu_admin::{db as ldb, dispatch, runs, watchers};
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    db.client()
+        .batch_execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
+             SELECT 'acme', 'w' || i, 'W', 'p', '* * * * *', 'owletto-default', now()
+             FROM generate_series(1, 8) i",
+        )
+        .unwrap();
+    let ids: Vec<i64> = db
+        .client()
+        .query(
+            "SELECT id FROM watchers WHERE slug LIKE 'w%' ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let start = chrono::Utc::now();
+    let deadlocks = crate::support::parallel(5, |worker| {
+        let mut c = db.client();
+        let mut errors = Vec::new();
+        for i in 0..60_i64 {
+            // a tick a minute later each time (well within the 2 h rescue), or a trigger
+            // of every watcher followed by a cancel
+            let r = if worker == 0 {
+                dispatch::tick(&mut c, start + chrono::Duration::minutes(i + 1), 100).map(drop)
+            } else {
+                ids.iter().try_for_each(|w| {
+                    ldb::in_tx(&mut c, |tx| {
+                        let t = watchers::trigger(tx, *w, &watchers::Trigger::Admin, start)?;
+                        runs::cancel(tx, t.run_id, start).map(drop)
+                    })
+                })
+            };
+            if let Err(e) = r {
+                errors.push(e.to_string());
+            }
+        }
+        errors
+    });
+    let all: Vec<String> = deadlocks.concat();
+    assert!(all.iter().all(|e| !e.contains("deadlock")), "{all:?}");
 }

@@ -9,6 +9,7 @@ mod failover;
 mod foundation;
 mod local;
 mod pooler;
+mod privileges;
 mod provisioning;
 mod reliability;
 mod runs;

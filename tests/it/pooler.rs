@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::support::cluster::Bouncer;
 use crate::support::{cli, mac_org, TestDb};
 
-fn server_port() -> u16 {
+pub(crate) fn server_port() -> u16 {
     let url = crate::support::db::server_url();
     url.rsplit_once(':')
         .and_then(|(_, rest)| rest.split('/').next()?.parse().ok())

@@ -331,10 +331,9 @@ fn sixteen_concurrent_provisions_create_one_agent() {
 
 /// 16 concurrent provision-agent processes create one agent (also run over TLS and through PgBouncer).
 pub(crate) fn sixteen_provisions(db: &TestDb) {
-    let db = db;
-    cli(&db).args(["org", "create", "acme"]).run();
+    cli(db).args(["org", "create", "acme"]).run();
     let results = parallel(16, |_| {
-        cli(&db)
+        cli(db)
             .args(["-o", "json", "provision-agent", "--org", "acme"])
             .run()
     });
@@ -344,7 +343,7 @@ pub(crate) fn sixteen_provisions(db: &TestDb) {
         .filter(|r| r["outcome"] == "existing")
         .count();
     assert_eq!((created, existing), (1, 15));
-    assert_eq!(agents(&db, "acme"), ["owletto-default"]);
+    assert_eq!(agents(db, "acme"), ["owletto-default"]);
 }
 
 #[test]
@@ -354,11 +353,10 @@ fn sixteen_concurrent_first_macs_create_one_watcher() {
 
 /// 16 concurrent first Macs create one watcher (also run over TLS and through PgBouncer).
 pub(crate) fn sixteen_first_macs(db: &TestDb) {
-    let db = db;
-    cli(&db).args(["org", "create", "acme"]).run();
-    provision(&db, "acme");
+    cli(db).args(["org", "create", "acme"]).run();
+    provision(db, "acme");
     let results = parallel(16, |i| {
-        cli(&db)
+        cli(db)
             .args([
                 "-o",
                 "json",
@@ -385,5 +383,5 @@ pub(crate) fn sixteen_first_macs(db: &TestDb) {
         15,
         "{outcomes:?}"
     );
-    assert_eq!(watchers(&db, "acme").len(), 1);
+    assert_eq!(watchers(db, "acme").len(), 1);
 }

@@ -215,11 +215,10 @@ fn sixty_four_concurrent_triggers_create_one_run() {
 
 /// 64 concurrent trigger processes create one run (also run over TLS and through PgBouncer).
 pub(crate) fn trigger_storm(db: &TestDb) {
-    let db = db;
-    let dev = mac_org(&db, "acme");
+    let dev = mac_org(db, "acme");
     let w = dev.watcher.unwrap().to_string();
     let results: Vec<Triggered> = crate::support::parallel(64, |_| {
-        let r = cli(&db)
+        let r = cli(db)
             .args(["-o", "json", "watchers", "trigger", &w])
             .token(&dev.token)
             .run();
@@ -229,7 +228,7 @@ pub(crate) fn trigger_storm(db: &TestDb) {
     assert_eq!(results.iter().filter(|r| !r.already_queued).count(), 1);
     assert_eq!(results.iter().filter(|r| r.already_queued).count(), 63);
     assert!(results.iter().all(|r| r.run_id == results[0].run_id));
-    assert_eq!(run_count(&db), 1);
+    assert_eq!(run_count(db), 1);
 }
 
 #[test]
