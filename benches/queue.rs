@@ -16,6 +16,11 @@ use lobu_admin::db::{self, DatabaseUrl};
 use lobu_admin::{dispatch, watchers};
 use postgres::{Client, NoTls};
 
+/// The tests' private servers (PgBouncer here), shared rather than copied.
+#[allow(dead_code)]
+#[path = "../tests/it/support/cluster.rs"]
+mod cluster;
+
 const BIN: &str = env!("CARGO_BIN_EXE_lobu-admin");
 
 /// A benchmark and the name `cargo bench -- NAME` selects it by.
@@ -218,12 +223,16 @@ impl Bench {
                     .collect(),
             )
         };
-        let ours = time(&mut || {
-            let mut c = Command::new(BIN);
-            c.args(["watchers", "trigger", "1", "--admin"])
-                .env("DATABASE_URL", &url);
-            c
-        });
+        let cli = |url: String| {
+            move || {
+                let mut c = Command::new(BIN);
+                c.args(["watchers", "trigger", "1", "--admin"])
+                    .env("DATABASE_URL", &url);
+                c
+            }
+        };
+        let with = |query: &str| format!("{url}?{query}");
+        let ours = time(&mut cli(url.clone()));
         let psql = time(&mut || {
             let mut c = Command::new("psql");
             c.args([url.as_str(), "-qAtc"]).arg(
@@ -234,6 +243,15 @@ impl Bench {
             );
             c
         });
+        let plain = time(&mut cli(with("sslmode=disable")));
+        let tls = time(&mut cli(with("sslmode=require")));
+        let port = url
+            .rsplit_once(':')
+            .and_then(|(_, r)| r.split('/').next()?.parse().ok())
+            .unwrap_or(5432);
+        let bouncer = cluster::Bouncer::start(port, "transaction", 4);
+        let pooled = time(&mut cli(format!("{}?sslmode=disable", bouncer.url(&name))));
+        drop(bouncer);
         let (m, b) = (ms(ours), ms(psql));
         report(
             "CLI trigger latency (process start to exit)",
@@ -242,6 +260,22 @@ impl Bench {
             "ms",
             "<= 0.5x psql",
             m / b <= 0.5,
+        );
+        report(
+            "CLI trigger, TLS (require) vs plain",
+            ms(tls),
+            ms(plain),
+            "ms",
+            "reported",
+            true,
+        );
+        report(
+            "CLI trigger, PgBouncer (transaction) vs direct",
+            ms(pooled),
+            ms(plain),
+            "ms",
+            "<= 0.5x psql",
+            ms(pooled) / b <= 0.5,
         );
         self.drop_db(&name);
     }
