@@ -50,10 +50,11 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let benches: [Named; 5] = [
+    let benches: [Named; 6] = [
         ("trigger", Bench::trigger_throughput),
         ("latency", Bench::cli_trigger_latency),
         ("dispatch", Bench::dispatch_tick),
+        ("cooldown", Bench::cooldown),
         ("list", Bench::list_json),
         ("seed", Bench::seed),
     ];
@@ -301,7 +302,15 @@ impl Bench {
             for _ in 0..3 {
                 reset(&mut c);
                 let start = Instant::now();
-                let t = dispatch::tick(&mut c, Utc::now(), i64::try_from(n).unwrap()).unwrap();
+                let t = dispatch::tick(
+                    &mut c,
+                    Utc::now(),
+                    &dispatch::Options {
+                        limit: i64::try_from(n).unwrap(),
+                        ..dispatch::Options::default()
+                    },
+                )
+                .unwrap();
                 ours.push(start.elapsed());
                 assert_eq!(usize::try_from(t.queued).unwrap(), n);
                 reset(&mut c);
@@ -338,6 +347,54 @@ impl Bench {
             "",
             if growth <= 11.0 { "met" } else { "NOT MET" }
         );
+    }
+
+    /// The cool-down's cost: a tick over N due watchers that each have an earlier
+    /// completed run, with `min_cooldown_seconds` 3600 (a look-up per watcher; the slot
+    /// is outside the cool-down, so every run is queued) vs 0 (no look-up).
+    fn cooldown(&self) {
+        let n = self.scale(100_000, 2_000);
+        let (name, url) = self.database("cooldown", n);
+        let mut c = db::connect(&DatabaseUrl::new(url)).unwrap();
+        let opts = dispatch::Options {
+            limit: i64::try_from(n).unwrap(),
+            ..dispatch::Options::default()
+        };
+        let timed = |c: &mut Client, cooldown: i32| {
+            c.batch_execute(&format!(
+                "DELETE FROM runs;
+                 INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                                   status, queued_at, finished_at)
+                 SELECT org_id, id, agent_id, 'manual', 'admin', 'completed',
+                        now() - interval '2 hours', now() - interval '2 hours'
+                 FROM watchers;
+                 UPDATE watchers SET next_run_at = now() - interval '1 minute',
+                                     min_cooldown_seconds = {cooldown};"
+            ))
+            .unwrap();
+            c.batch_execute("VACUUM ANALYZE runs").unwrap();
+            c.batch_execute("VACUUM ANALYZE watchers").unwrap();
+            let start = Instant::now();
+            let t = dispatch::tick(c, Utc::now(), &opts).unwrap();
+            assert_eq!(usize::try_from(t.queued).unwrap(), n);
+            start.elapsed()
+        };
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            without.push(timed(&mut c, 0));
+            with.push(timed(&mut c, 3600));
+        }
+        let (m, b) = (ms(median(with)), ms(median(without)));
+        report(
+            &format!("dispatch tick, {n} watchers, cool-down look-ups"),
+            m,
+            b,
+            "ms",
+            "<= 1.1x without",
+            m / b <= 1.1,
+        );
+        drop(c);
+        self.drop_db(&name);
     }
 
     /// `watchers list -o json` over N watchers vs psql emitting the same rows as JSON.

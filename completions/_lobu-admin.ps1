@@ -554,7 +554,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Pin to a device')
             [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Prompt')
             [CompletionResult]::new('--slug', '--slug', [CompletionResultType]::ParameterName, 'Slug (default: from the name)')
-            [CompletionResult]::new('--min-cooldown-seconds', '--min-cooldown-seconds', [CompletionResultType]::ParameterName, 'Minimum seconds between runs')
+            [CompletionResult]::new('--min-cooldown', '--min-cooldown', [CompletionResultType]::ParameterName, 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -574,7 +574,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent id')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Pin to a device')
             [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Prompt')
-            [CompletionResult]::new('--min-cooldown-seconds', '--min-cooldown-seconds', [CompletionResultType]::ParameterName, 'Minimum seconds between runs')
+            [CompletionResult]::new('--min-cooldown', '--min-cooldown', [CompletionResultType]::ParameterName, 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -711,6 +711,8 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend it is this time (RFC 3339)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Watchers per transaction')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause between ticks of --loop')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Claimed or running without a heartbeat for this long: back to pending')
+            [CompletionResult]::new('--timeout-after', '--timeout-after', [CompletionResultType]::ParameterName, 'Active (pending included) for this long since queued: timeout')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -803,8 +805,8 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;runs;rescue' {
-            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'No heartbeat for this long: back to pending')
-            [CompletionResult]::new('--timeout-after', '--timeout-after', [CompletionResultType]::ParameterName, 'Active for this long: timeout')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Claimed or running without a heartbeat for this long: back to pending')
+            [CompletionResult]::new('--timeout-after', '--timeout-after', [CompletionResultType]::ParameterName, 'Active (pending included) for this long since queued: timeout')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend it is this time (RFC 3339)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')

@@ -1039,7 +1039,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__dispatch)
-            opts="-o -q -v -h --now --limit --loop --interval --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,6 +1054,14 @@ _lobu__admin() {
                     return 0
                     ;;
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2939,7 +2947,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__create)
-            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown-seconds --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2977,7 +2985,7 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-cooldown-seconds)
+                --min-cooldown)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3343,7 +3351,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__update)
-            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown-seconds --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3377,7 +3385,7 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-cooldown-seconds)
+                --min-cooldown)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

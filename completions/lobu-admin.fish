@@ -309,7 +309,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l device -d 'Pin to a device' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l prompt -d 'Prompt' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l slug -d 'Slug (default: from the name)' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l min-cooldown-seconds -d 'Minimum seconds between runs' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l min-cooldown -d 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -323,7 +323,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l agent -d 'Agent id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l device -d 'Pin to a device' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l prompt -d 'Prompt' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l min-cooldown-seconds -d 'Minimum seconds between runs' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l min-cooldown -d 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -382,6 +382,8 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l now -d 'Pretend it is this time (RFC 3339)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l limit -d 'Watchers per transaction' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l interval -d 'Pause between ticks of --loop' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l stale-after -d 'Claimed or running without a heartbeat for this long: back to pending' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l timeout-after -d 'Active (pending included) for this long since queued: timeout' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -438,8 +440,8 @@ json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l stale-after -d 'No heartbeat for this long: back to pending' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l timeout-after -d 'Active for this long: timeout' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l stale-after -d 'Claimed or running without a heartbeat for this long: back to pending' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l timeout-after -d 'Active (pending included) for this long since queued: timeout' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l now -d 'Pretend it is this time (RFC 3339)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'

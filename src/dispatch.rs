@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use postgres::Client;
 use serde::Serialize;
 
@@ -44,20 +44,31 @@ const TAKE_DUE: &str = "
     LIMIT $2
     FOR NO KEY UPDATE SKIP LOCKED";
 
+/// One set-based statement: queue a run for every due watcher that is ready, record a
+/// `skipped` run for the others (saying why: the agent is gone, a run is already active,
+/// or the slot is inside the cool-down, in that order), and advance `next_run_at`. The cool-down looks up the latest run that was
+/// not `skipped` or `cancelled` only for watchers that have one (index
+/// `runs_watcher_recent`).
 const FIRE: &str = "
     WITH due AS (
         SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS d(id, next_at)
     ), w AS (
         SELECT w.id, w.org_id, w.agent_id, w.device_id, w.next_run_at, due.next_at,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
-                   AS agent_exists
+                   AS agent_exists,
+               CASE WHEN w.min_cooldown_seconds > 0 THEN
+                   (SELECT r.queued_at FROM runs r
+                    WHERE r.watcher_id = w.id AND r.status NOT IN ('skipped', 'cancelled')
+                    ORDER BY r.id DESC LIMIT 1)
+                   + make_interval(secs => w.min_cooldown_seconds)
+               END AS cooldown_until
         FROM watchers w JOIN due ON due.id = w.id
     ), queued AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
                           triggered_by, scheduled_for, queued_at)
         SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', next_run_at, $3
         FROM w
-        WHERE agent_exists
+        WHERE agent_exists AND (cooldown_until IS NULL OR next_run_at >= cooldown_until)
         ORDER BY id
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
         RETURNING watcher_id
@@ -66,8 +77,15 @@ const FIRE: &str = "
                           triggered_by, status, scheduled_for, queued_at, finished_at, error)
         SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', 'skipped',
                next_run_at, $3, $3,
-               CASE WHEN agent_exists THEN 'skipped: a run of this watcher is already active'
-                    ELSE 'skipped: agent ' || agent_id || ' no longer exists' END
+               CASE WHEN NOT agent_exists
+                        THEN 'skipped: agent ' || agent_id || ' no longer exists'
+                    WHEN next_run_at < cooldown_until AND NOT EXISTS (
+                        SELECT 1 FROM runs r WHERE r.watcher_id = w.id
+                        AND r.status IN ('pending', 'claimed', 'running'))
+                        THEN 'skipped: cooldown until '
+                             || to_char(cooldown_until AT TIME ZONE 'UTC',
+                                        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+                    ELSE 'skipped: a run of this watcher is already active' END
         FROM w
         LEFT JOIN queued ON queued.watcher_id = w.id
         WHERE queued.watcher_id IS NULL
@@ -80,14 +98,36 @@ const FIRE: &str = "
     SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM skipped),
            (SELECT count(*) FROM advanced)";
 
-/// Runs one tick at `now` over at most `limit` due watchers.
+/// How a dispatch tick works: watchers per transaction, and the rescue thresholds
+/// (SPEC 7 and 8), all on the tick's one clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Due watchers taken per tick (one transaction).
+    pub limit: i64,
+    /// Claimed or running without a heartbeat for this long: back to `pending`.
+    pub stale_after: Duration,
+    /// Active (pending included) for this long since queued: `timeout`.
+    pub timeout_after: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            limit: 5000,
+            stale_after: runs::STALE_AFTER,
+            timeout_after: runs::TIMEOUT_AFTER,
+        }
+    }
+}
+
+/// Runs one tick at `now` over at most `opts.limit` due watchers, rescuing runs first.
 ///
 /// # Errors
 /// Database failures; the tick's transaction is then rolled back whole.
-pub fn tick(client: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<DispatchTick> {
+pub fn tick(client: &mut Client, now: DateTime<Utc>, opts: &Options) -> Result<DispatchTick> {
     crate::db::in_tx(client, |tx| {
-        let rescued = runs::rescue(tx, now, runs::STALE_AFTER, runs::TIMEOUT_AFTER)?;
-        let due = tx.query(TAKE_DUE, &[&now, &limit])?;
+        let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
+        let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
         let mut ids = Vec::with_capacity(due.len());
         let mut next = Vec::with_capacity(due.len());
         // The next fire time depends only on (schedule, zone, now): compute it once per
@@ -116,20 +156,20 @@ pub fn tick(client: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<Dispa
     })
 }
 
-/// Runs ticks of `batch` watchers until fewer than `batch` are due; returns the sums.
+/// Runs ticks until fewer than `opts.limit` watchers are due; returns the sums.
 ///
 /// # Errors
 /// As [`tick`]; batches already committed stay committed.
-pub fn run_once(client: &mut Client, now: DateTime<Utc>, batch: i64) -> Result<DispatchTick> {
+pub fn run_once(client: &mut Client, now: DateTime<Utc>, opts: &Options) -> Result<DispatchTick> {
     let mut total = DispatchTick::default();
     loop {
-        let t = tick(client, now, batch)?;
+        let t = tick(client, now, opts)?;
         total.due += t.due;
         total.queued += t.queued;
         total.skipped += t.skipped;
         total.rescued.requeued += t.rescued.requeued;
         total.rescued.timed_out += t.rescued.timed_out;
-        if t.due < batch {
+        if t.due < opts.limit {
             return Ok(total);
         }
     }

@@ -94,7 +94,7 @@ pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> S
     s
 }
 
-/// A FIELD/VALUE table of a JSON object; nested values shown as compact JSON.
+/// A FIELD/VALUE table of a JSON object; nested values shown as words (see [`cell`]).
 pub fn kv_table(value: &serde_json::Value) -> String {
     let Some(map) = value.as_object() else {
         return value.to_string();
@@ -105,11 +105,25 @@ pub fn kv_table(value: &serde_json::Value) -> String {
     )
 }
 
-/// One JSON value as a table cell.
+/// One JSON value as a table cell, never raw JSON: objects as `key: value, ...` (nested
+/// ones in parentheses), arrays as `a, b`, null as `-`.
 pub fn cell(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let nested = |v: &Value| match v {
+        Value::Object(m) if !m.is_empty() => format!("({})", cell(v)),
+        _ => cell(v),
+    };
     match v {
-        serde_json::Value::Null => "-".into(),
-        serde_json::Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Object(m) if m.is_empty() => "-".into(),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", nested(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Array(a) if a.is_empty() => "-".into(),
+        Value::Array(a) => a.iter().map(nested).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
 }
@@ -161,7 +175,26 @@ pub fn print_error(format: Format, err: &Error) {
 
 #[cfg(test)]
 mod tests {
-    use super::relative;
+    use super::{cell, relative};
+    use serde_json::json;
+
+    #[test]
+    fn nested_values_are_words_not_json() {
+        for (v, text) in [
+            (
+                json!({"outcome": "created", "watcher_id": 1}),
+                "outcome: created, watcher_id: 1",
+            ),
+            (json!({"summary": "ok", "n": null}), "n: -, summary: ok"),
+            (json!(["a", "b"]), "a, b"),
+            (json!({"a": {"b": [1, 2]}}), "a: (b: 1, 2)"),
+            (json!({}), "-"),
+            (json!(true), "true"),
+        ] {
+            assert_eq!(cell(&v), text);
+        }
+    }
+
     use chrono::{Duration, TimeZone, Utc};
 
     #[track_caller]

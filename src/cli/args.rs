@@ -50,6 +50,18 @@ pub fn parse_duration(s: &str) -> std::result::Result<chrono::Duration, String> 
     Ok(chrono::Duration::seconds(total))
 }
 
+/// Parses a cool-down: a duration (`0s` allowed) in whole seconds that fits the column.
+///
+/// # Errors
+/// A message with an example.
+pub fn parse_cooldown(s: &str) -> std::result::Result<i32, String> {
+    if s.trim_end_matches(['s', 'm', 'h', 'd']) == "0" {
+        return Ok(0);
+    }
+    let d = parse_duration(s)?;
+    i32::try_from(d.num_seconds()).map_err(|_| format!("cool-down {s:?} is too long"))
+}
+
 /// Parses an RFC 3339 time.
 ///
 /// # Errors

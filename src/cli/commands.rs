@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use uuid::Uuid;
 
-use super::args::{parse_duration, parse_id, parse_time, parse_tz, parse_uuid, TokenSource};
+use super::args::{
+    parse_cooldown, parse_duration, parse_id, parse_time, parse_tz, parse_uuid, TokenSource,
+};
 use super::{connect, Cli, Schema};
 use crate::db::{self, migrate};
 use crate::devices::{self, Platform, RegisterDevice};
@@ -38,6 +40,10 @@ pub enum Command {
         action: OrgAction,
     },
     /// Give an organisation its default agent, once (sticky).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin org create acme --name 'Acme Inc'\n  \
+        lobu-admin provision-agent --org acme\n  \
+        lobu-admin -o json provision-agent --org acme | jq -r .outcome")]
     ProvisionAgent {
         /// Organisation id.
         #[arg(long)]
@@ -50,6 +56,11 @@ pub enum Command {
         action: AgentAction,
     },
     /// Register a device (or refresh a known one); a first Mac gets the daily check-in.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin register-device --org acme --user ada --worker-id mbp-1 --platform macos \\\n      \
+        --timezone Europe/Berlin --issue-token --expires-in 30d\n  \
+        lobu-admin -o json register-device --org acme --user ada --worker-id mbp-1 \\\n      \
+        --platform macos --issue-token | jq -r .token.token > ada.token")]
     RegisterDevice(RegisterArgs),
     /// Devices.
     Devices {
@@ -76,6 +87,10 @@ pub enum Command {
         action: ScheduleAction,
     },
     /// Queue runs of due watchers (and rescue stale runs).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin dispatch                                  # one pass, now\n  \
+        lobu-admin dispatch --now 2026-06-01T07:00:00Z       # a simulated clock\n  \
+        lobu-admin -o json dispatch --loop --interval 30s    # a service: JSON lines, SIGTERM stops")]
     Dispatch(DispatchArgs),
     /// Runs: device side (claim, heartbeat, complete, fail) and operator side.
     Runs {
@@ -84,6 +99,9 @@ pub enum Command {
         action: RunAction,
     },
     /// Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin seed examples/fixture.json\n  \
+        cat fixture.json | lobu-admin -q -o json seed -")]
     Seed {
         /// The fixture file, or `-`.
         file: String,
@@ -233,6 +251,10 @@ pub enum TokenAction {
 #[derive(Debug, Subcommand)]
 pub enum WatcherAction {
     /// List an organisation's watchers with next and last firing.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin watchers list --org acme\n  \
+        lobu-admin watchers list --org acme --status all --device 0b6c…\n  \
+        lobu-admin -o json watchers list --org acme | jq '.[] | {id, next_run_at}'")]
     List {
         /// Organisation id.
         #[arg(long)]
@@ -254,6 +276,10 @@ pub enum WatcherAction {
         id: i64,
     },
     /// Queue a manual run (device token, or --admin); returns the active run if any.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin watchers trigger 7 --token-file ada.token\n  \
+        echo \"$TOKEN\" | lobu-admin -o json watchers trigger 7 --token-file -\n  \
+        lobu-admin watchers trigger 7 --admin")]
     Trigger {
         /// Watcher id.
         #[arg(value_parser = parse_id)]
@@ -299,8 +325,8 @@ pub enum WatcherAction {
         /// Slug (default: from the name).
         #[arg(long)]
         slug: Option<String>,
-        /// Minimum seconds between runs.
-        #[arg(long, default_value_t = 0)]
+        /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
+        #[arg(long = "min-cooldown", value_parser = parse_cooldown, default_value = "0s", value_name = "DUR")]
         min_cooldown_seconds: i32,
     },
     /// Change a watcher: only the given flags change.
@@ -332,8 +358,8 @@ pub enum WatcherAction {
         /// Prompt.
         #[arg(long)]
         prompt: Option<String>,
-        /// Minimum seconds between runs.
-        #[arg(long)]
+        /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
+        #[arg(long = "min-cooldown", value_parser = parse_cooldown, value_name = "DUR")]
         min_cooldown_seconds: Option<i32>,
     },
     /// Pause a watcher.
@@ -390,6 +416,17 @@ pub enum ScheduleAction {
     },
 }
 
+/// The rescue thresholds, on `runs rescue` and `dispatch` alike.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RescueArgs {
+    /// Claimed or running without a heartbeat for this long: back to pending.
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DUR")]
+    stale_after: chrono::Duration,
+    /// Active (pending included) for this long since queued: timeout.
+    #[arg(long, value_parser = parse_duration, default_value = "2h", value_name = "DUR")]
+    timeout_after: chrono::Duration,
+}
+
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
     /// Pretend it is this time (RFC 3339).
@@ -404,11 +441,16 @@ pub struct DispatchArgs {
     /// Pause between ticks of --loop.
     #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DUR")]
     interval: chrono::Duration,
+    #[command(flatten)]
+    rescue: RescueArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RunAction {
     /// Claim the oldest pending runs of the token's device.
+    #[command(after_help = "Examples:\n  \
+        LOBU_DEVICE_TOKEN=$(cat ada.token) lobu-admin -o json runs claim --limit 1\n  \
+        lobu-admin runs complete 42 --token-file ada.token --result '{\"summary\":\"ok\"}'")]
     Claim {
         #[command(flatten)]
         token: TokenSource,
@@ -448,12 +490,8 @@ pub enum RunAction {
     },
     /// Re-queue stale runs and time out old ones.
     Rescue {
-        /// No heartbeat for this long: back to pending.
-        #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DUR")]
-        stale_after: chrono::Duration,
-        /// Active for this long: timeout.
-        #[arg(long, value_parser = parse_duration, default_value = "2h", value_name = "DUR")]
-        timeout_after: chrono::Duration,
+        #[command(flatten)]
+        rescue: RescueArgs,
         /// Pretend it is this time (RFC 3339).
         #[arg(long, value_parser = parse_time)]
         now: Option<DateTime<Utc>>,
@@ -717,7 +755,12 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
             show_times(out, &times)
         }
         Command::Dispatch(a) => {
-            super::meta::dispatch(cli, out, a.now, a.limit, a.run_loop, a.interval)
+            let opts = crate::dispatch::Options {
+                limit: a.limit,
+                stale_after: a.rescue.stale_after,
+                timeout_after: a.rescue.timeout_after,
+            };
+            super::meta::dispatch(cli, out, a.now, &opts, a.run_loop, a.interval)
         }
         Command::Runs { action } => run_command(cli, out, action, now),
         Command::Seed { file } => {
@@ -968,18 +1011,11 @@ fn run_command(cli: &Cli, out: Out, action: &RunAction, now: DateTime<Utc>) -> R
                     &Finish::Fail(error.clone()),
                     now,
                 )?),
-                (
-                    RunAction::Rescue {
-                        stale_after,
-                        timeout_after,
-                        now: at,
-                    },
-                    _,
-                ) => RunsDone::object(&runs::rescue(
+                (RunAction::Rescue { rescue, now: at }, _) => RunsDone::object(&runs::rescue(
                     tx,
                     at.unwrap_or(now),
-                    *stale_after,
-                    *timeout_after,
+                    rescue.stale_after,
+                    rescue.timeout_after,
                 )?),
                 (
                     RunAction::List {

@@ -41,13 +41,13 @@ pub(super) fn dispatch(
     cli: &Cli,
     out: Out,
     now: Option<DateTime<Utc>>,
-    limit: i64,
+    opts: &dispatch::Options,
     run_loop: bool,
     interval: chrono::Duration,
 ) -> Result<()> {
     if !run_loop {
         let mut c = connect(cli, out, Schema::Checked)?;
-        let tick = dispatch::run_once(&mut c, now.unwrap_or_else(Utc::now), limit)?;
+        let tick = dispatch::run_once(&mut c, now.unwrap_or_else(Utc::now), opts)?;
         return out.object(&tick);
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -64,9 +64,9 @@ pub(super) fn dispatch(
     let mut down_since: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         let result = match client.as_mut() {
-            Some(c) => dispatch::run_once(c, Utc::now(), limit),
+            Some(c) => dispatch::run_once(c, Utc::now(), opts),
             None => connect(cli, out, Schema::Checked).and_then(|mut c| {
-                let r = dispatch::run_once(&mut c, Utc::now(), limit);
+                let r = dispatch::run_once(&mut c, Utc::now(), opts);
                 client = Some(c);
                 r
             }),
@@ -185,10 +185,33 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<()> {
 
 pub(super) fn man() -> Result<()> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(super::command())
+    let command = super::command();
+    clap_mangen::Man::new(command.clone())
         .render(&mut buf)
         .map_err(|e| Error::Internal(format!("cannot render the man page: {e}")))?;
-    write_stdout(&String::from_utf8_lossy(&buf))
+    let mut page = String::from_utf8_lossy(&buf).into_owned();
+    // the subcommands' examples, which clap_mangen leaves out of the top-level page
+    page.push_str(".SH EXAMPLES\n");
+    let mut stack: Vec<(String, &clap::Command)> = vec![(String::new(), &command)];
+    while let Some((path, cmd)) = stack.pop() {
+        if let Some(help) = cmd.get_after_help() {
+            let text = help.to_string();
+            let body = text.strip_prefix("Examples:\n").unwrap_or(&text);
+            page.push_str(&format!(".TP\n\\fBlobu-admin{path}\\fR\n.nf\n"));
+            for line in body.lines() {
+                page.push_str(&line.trim_start().replace('\\', "\\\\"));
+                page.push('\n');
+            }
+            page.push_str(".fi\n");
+        }
+        let mut subs: Vec<_> = cmd.get_subcommands().collect();
+        subs.reverse();
+        stack.extend(
+            subs.into_iter()
+                .map(|c| (format!("{path} {}", c.get_name()), c)),
+        );
+    }
+    write_stdout(&page)
 }
 
 /// The quickstart: every step printed; rerunnable (each run uses a new organisation).
@@ -261,49 +284,72 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
     step(4, "list the organization's watchers")?;
     list_watchers(&mut c, out, &org, now)?;
 
-    step(5, "trigger the daily check-in with the device token")?;
-    let principal = db::in_tx(&mut c, |tx| tokens::authenticate(tx, &token, now))?;
+    // the story runs on a simulated clock: 08:30 in Berlin before the next 09:00 slot
+    let slot = db::in_tx(&mut c, |tx| watchers::get(tx, watcher_id))?
+        .next_run_at
+        .unwrap_or(now);
+    let morning = slot - chrono::Duration::minutes(30);
+    step(
+        5,
+        "08:30 in Berlin: the Mac triggers its daily check-in with its device token",
+    )?;
+    let principal = db::in_tx(&mut c, |tx| tokens::authenticate(tx, &token, morning))?;
     let who = watchers::Trigger::Device(principal.clone());
-    let first = db::in_tx(&mut c, |tx| watchers::trigger(tx, watcher_id, &who, now))?;
+    let first = db::in_tx(&mut c, |tx| {
+        watchers::trigger(tx, watcher_id, &who, morning)
+    })?;
     show(&serde_json::to_value(&first).unwrap_or_default())?;
 
     step(
         6,
         "trigger again: the active run is returned (already_queued: true)",
     )?;
-    let second = db::in_tx(&mut c, |tx| watchers::trigger(tx, watcher_id, &who, now))?;
+    let second = db::in_tx(&mut c, |tx| {
+        watchers::trigger(tx, watcher_id, &who, morning)
+    })?;
     show(&serde_json::to_value(&second).unwrap_or_default())?;
 
-    step(
-        7,
-        "dispatch as of the next 09:00 Berlin: the manual run has been pending for over 2h by \
-         then, so rescue times it out and the scheduled run is queued",
-    )?;
-    let due_at = db::in_tx(&mut c, |tx| watchers::get(tx, watcher_id))?
-        .next_run_at
-        .unwrap_or(now);
-    let tick = dispatch::tick(&mut c, due_at, 1000)?;
-    show(&serde_json::to_value(tick).unwrap_or_default())?;
+    step(7, "the Mac claims the run and completes it")?;
+    let done = claim_and_complete(&mut c, &principal, morning, "Yesterday was calm.")?;
+    show(&done)?;
 
-    step(8, "the Mac claims its run and completes it")?;
-    let done = db::in_tx(&mut c, |tx| {
-        let claimed = runs::claim(tx, &principal, 1, now)?;
-        let run = claimed
-            .first()
-            .ok_or_else(|| Error::Internal("demo: nothing to claim".into()))?;
-        runs::finish(
+    step(
+        8,
+        "09:00: dispatch skips the scheduled slot, since the run at 08:30 is within the \
+         watcher's one-hour cool-down",
+    )?;
+    let opts = dispatch::Options::default();
+    let tick = dispatch::tick(&mut c, slot, &opts)?;
+    let why = db::in_tx(&mut c, |tx| {
+        runs::list(
             tx,
-            &principal,
-            run.id,
-            &runs::Finish::Complete(Some(serde_json::json!({"summary": "A calm day."}))),
-            Utc::now(),
+            &runs::RunFilter {
+                org_id: None,
+                watcher_id: Some(watcher_id),
+                status: Some(runs::RunStatus::Skipped),
+                limit: 1,
+            },
         )
     })?;
-    show(&serde_json::json!({
-        "run_id": done.run.id, "status": done.run.status, "output": done.run.output
-    }))?;
+    let mut v = serde_json::to_value(tick).unwrap_or_default();
+    if let (Some(o), Some(r)) = (v.as_object_mut(), why.first()) {
+        o.insert("reason".into(), serde_json::json!(r.error));
+    }
+    show(&v)?;
 
-    step(9, "list again: last run and last fired are filled in")?;
+    step(
+        9,
+        "09:00 the next day: dispatch queues the scheduled run; the Mac claims and completes it",
+    )?;
+    let next_day = db::in_tx(&mut c, |tx| watchers::get(tx, watcher_id))?
+        .next_run_at
+        .unwrap_or(slot);
+    let tick = dispatch::tick(&mut c, next_day, &opts)?;
+    show(&serde_json::to_value(tick).unwrap_or_default())?;
+    let done = claim_and_complete(&mut c, &principal, next_day, "A calm day ahead.")?;
+    show(&done)?;
+
+    step(10, "list again: last run and last fired are filled in")?;
     list_watchers(&mut c, out, &org, Utc::now())?;
     if out.format == Format::Table {
         write_stdout(&format!(
@@ -311,6 +357,31 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
         ))?;
     }
     Ok(())
+}
+
+/// The demo Mac claims its oldest run and completes it with a summary.
+fn claim_and_complete(
+    c: &mut Client,
+    principal: &tokens::Principal,
+    at: DateTime<Utc>,
+    summary: &str,
+) -> Result<serde_json::Value> {
+    let done = db::in_tx(c, |tx| {
+        let claimed = runs::claim(tx, principal, 1, at)?;
+        let run = claimed
+            .first()
+            .ok_or_else(|| Error::Internal("demo: nothing to claim".into()))?;
+        runs::finish(
+            tx,
+            principal,
+            run.id,
+            &runs::Finish::Complete(Some(serde_json::json!({ "summary": summary }))),
+            at + chrono::Duration::minutes(1),
+        )
+    })?;
+    Ok(serde_json::json!({
+        "run_id": done.run.id, "status": done.run.status, "output": done.run.output
+    }))
 }
 
 fn list_watchers(c: &mut Client, out: Out, org: &str, now: DateTime<Utc>) -> Result<()> {

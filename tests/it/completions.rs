@@ -36,4 +36,32 @@ fn man_page_renders() {
     r.code(0);
     assert!(r.stdout.contains(".TH lobu-admin 1"));
     assert!(r.stdout.contains("register\\-device"));
+    assert!(r.stdout.contains(".SH EXAMPLES"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("watchers trigger 7 \\-\\-admin")
+            || r.stdout.contains("watchers trigger 7 --admin")
+    );
+}
+
+#[test]
+fn the_first_commands_have_examples() {
+    for args in [
+        &["provision-agent", "--help"][..],
+        &["register-device", "--help"],
+        &["watchers", "list", "--help"],
+        &["watchers", "trigger", "--help"],
+        &["dispatch", "--help"],
+        &["runs", "claim", "--help"],
+        &["seed", "--help"],
+    ] {
+        let r = bare().args(args).run();
+        r.code(0);
+        assert!(
+            r.stdout.contains("Examples:\n  lobu-admin")
+                || r.stdout.contains("Examples:\n  LOBU_")
+                || r.stdout.contains("Examples:\n  cat "),
+            "{args:?}: {}",
+            r.stdout
+        );
+    }
 }

@@ -215,7 +215,12 @@ fn triggers_racing_dispatch_ticks_never_deadlock() {
             // a tick a minute later each time (well within the 2 h rescue), or a trigger
             // of every watcher followed by a cancel
             let r = if worker == 0 {
-                dispatch::tick(&mut c, start + chrono::Duration::minutes(i + 1), 100).map(drop)
+                dispatch::tick(
+                    &mut c,
+                    start + chrono::Duration::minutes(i + 1),
+                    &dispatch::Options::default(),
+                )
+                .map(drop)
             } else {
                 ids.iter().try_for_each(|w| {
                     ldb::in_tx(&mut c, |tx| {
@@ -232,4 +237,189 @@ fn triggers_racing_dispatch_ticks_never_deadlock() {
     });
     let all: Vec<String> = deadlocks.concat();
     assert!(all.iter().all(|e| !e.contains("deadlock")), "{all:?}");
+}
+
+/// The daily check-in on 2026-06-02 09:00 Berlin (07:00Z), after a manual run at 08:30
+/// with `status`, and a cool-down of `cooldown` seconds: the tick at 09:00:30.
+fn checkin_after_manual_run(cooldown: i32, status: &str) -> (TestDb, i64, serde_json::Value) {
+    let db = TestDb::new();
+    let w = mac_org(&db, "acme").watcher.unwrap();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = '2026-06-02T07:00:00Z', min_cooldown_seconds = $2
+             WHERE id = $1",
+            &[&w, &cooldown],
+        )
+        .unwrap();
+    db.client()
+        .execute(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, finished_at)
+             VALUES ('acme', $1, 'owletto-default', 'manual', 'admin', $2,
+                     '2026-06-02T06:30:00Z', '2026-06-02T06:31:00Z')",
+            &[&w, &status],
+        )
+        .unwrap();
+    let tick = cli(&db)
+        .args(["dispatch", "--now", "2026-06-02T07:00:30Z"])
+        .json();
+    (db, w, tick)
+}
+
+#[test]
+fn a_manual_run_within_the_cooldown_absorbs_the_scheduled_slot() {
+    let (db, w, tick) = checkin_after_manual_run(3600, "completed");
+    let counts = |t: &serde_json::Value| (t["queued"].as_i64(), t["skipped"].as_i64());
+    assert_eq!(counts(&tick), (Some(0), Some(1)), "{tick}");
+    let error: String = db.scalar(&format!(
+        "SELECT error FROM runs WHERE watcher_id = {w} AND status = 'skipped'"
+    ));
+    assert_eq!(error, "skipped: cooldown until 2026-06-02T07:30:00Z");
+    let next: String = db.scalar(&format!(
+        "SELECT to_char(next_run_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM watchers WHERE id = {w}"
+    ));
+    assert_eq!(next, "2026-06-03 07:00");
+    // a manual trigger ignores the cool-down
+    let t = cli(&db)
+        .args(["watchers", "trigger", &w.to_string(), "--admin"])
+        .json();
+    assert_eq!(t["already_queued"], false);
+    let run = t["run_id"].to_string();
+    cli(&db).args(["runs", "cancel", &run]).run().code(0);
+    // the next day's slot queues (the cancelled run does not count)
+    let next_day = cli(&db)
+        .args(["dispatch", "--now", "2026-06-03T07:00:30Z"])
+        .json();
+    assert_eq!(counts(&next_day), (Some(1), Some(0)), "{next_day}");
+}
+
+#[test]
+fn no_cooldown_or_a_cancelled_run_lets_the_slot_queue() {
+    for (cooldown, status) in [(0, "completed"), (3600, "cancelled"), (3600, "skipped")] {
+        let (_db, _w, tick) = checkin_after_manual_run(cooldown, status);
+        assert_eq!(tick["queued"], 1, "{cooldown} {status}: {tick}");
+        assert_eq!(tick["skipped"], 0, "{cooldown} {status}: {tick}");
+    }
+    // exactly at the end of the cool-down queues too (1800 s after 06:30 is 07:00)
+    let (_db, _w, tick) = checkin_after_manual_run(1800, "completed");
+    assert_eq!(tick["queued"], 1, "{tick}");
+}
+
+#[test]
+fn cooldown_is_set_with_a_duration_and_shown() {
+    let db = TestDb::new();
+    let w = mac_org(&db, "acme").watcher.unwrap().to_string();
+    let shown = cli(&db).args(["watchers", "show", &w]).json();
+    assert_eq!(shown["min_cooldown_seconds"], 3600);
+    let updated = cli(&db)
+        .args(["watchers", "update", &w, "--min-cooldown", "2h"])
+        .json();
+    assert_eq!(updated["min_cooldown_seconds"], 7200);
+    let off = cli(&db)
+        .args(["watchers", "update", &w, "--min-cooldown", "0s"])
+        .json();
+    assert_eq!(off["min_cooldown_seconds"], 0);
+    let table = cli(&db).args(["watchers", "show", &w]).run();
+    assert!(
+        table.stdout.contains("min_cooldown_seconds"),
+        "{}",
+        table.stdout
+    );
+    cli(&db)
+        .args(["watchers", "update", &w, "--min-cooldown", "soon"])
+        .run()
+        .code(2);
+}
+
+#[test]
+fn dispatch_takes_the_rescue_thresholds_on_its_clock() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    db.client()
+        .batch_execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
+             VALUES ('acme', 'a', 'A', 'p', '@daily', 'owletto-default', '2026-06-03T00:00:00Z'),
+                    ('acme', 'b', 'B', 'p', '@daily', 'owletto-default', '2026-06-03T00:00:00Z');
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, claimed_at, heartbeat_at)
+             SELECT 'acme', id, 'owletto-default', 'manual', 'admin', 'running',
+                    '2026-06-02T11:55:00Z', '2026-06-02T11:55:00Z', '2026-06-02T11:58:00Z'
+             FROM watchers WHERE slug = 'a';
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               queued_at)
+             SELECT 'acme', id, 'owletto-default', 'manual', 'admin', '2026-06-02T11:45:00Z'
+             FROM watchers WHERE slug = 'b';",
+        )
+        .unwrap();
+    // at 12:00 with the defaults (5m, 2h) nothing is rescued
+    let tick = cli(&db)
+        .args(["dispatch", "--now", "2026-06-02T12:00:00Z"])
+        .json();
+    assert!(tick.get("rescued").is_none(), "{tick}");
+    let tick = cli(&db)
+        .args(["dispatch", "--now", "2026-06-02T12:00:00Z"])
+        .args(["--stale-after", "1m", "--timeout-after", "10m"])
+        .json();
+    assert_eq!(
+        tick["rescued"],
+        serde_json::json!({"requeued": 1, "timed_out": 1}),
+        "{tick}"
+    );
+}
+
+#[test]
+fn sigterm_mid_tick_finishes_the_tick_then_exits_zero() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    db.client()
+        .batch_execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
+             SELECT 'acme', 'w' || i, 'W', 'p', '*/5 * * * *', 'owletto-default',
+                    now() - interval '1 minute'
+             FROM generate_series(1, 10000) i",
+        )
+        .unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
+        .args(["-o", "json", "dispatch", "--loop", "--interval", "1s"])
+        .args(["--limit", "10000"])
+        .env("DATABASE_URL", &db.url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // the tick over 10,000 watchers is under way when the signal comes
+    let started = std::time::Instant::now();
+    while db.scalar::<i64>(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lobu-admin' \
+         AND state = 'active'",
+    ) == 0
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no tick started"
+        );
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().all(|v| v["at"].is_string()), "{lines:?}");
+    assert_eq!(lines.last().unwrap()["event"], "stopped");
+    // the tick under way was finished, whole: 10,000 runs, 10,000 watchers advanced (plus
+    // the daily check-in, which was not due)
+    let runs: i64 = db.scalar("SELECT count(*) FROM runs");
+    let advanced: i64 = db.scalar("SELECT count(*) FROM watchers WHERE next_run_at > now()");
+    assert_eq!((runs, advanced), (10_000, 10_001));
+    let queued: i64 = lines
+        .iter()
+        .filter(|v| v["event"] == "tick")
+        .map(|v| v["queued"].as_i64().unwrap())
+        .sum();
+    assert_eq!(queued, runs, "{lines:?}");
 }

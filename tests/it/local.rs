@@ -121,6 +121,19 @@ fn demo_runs_as_root_and_as_a_normal_user() {
     r.code(0);
     assert!(r.stdout.contains("already_queued   true"), "{}", r.stdout);
     assert!(r.stdout.contains("completed"));
+    // the story: the 08:30 run absorbs the 09:00 slot, the next day's run is queued, and
+    // nothing times out; tables show no raw JSON
+    assert!(
+        r.stdout.contains("reason   skipped: cooldown until"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("#4 completed scheduled"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("timeout") && !r.stdout.contains("{\""),
+        "{}",
+        r.stdout
+    );
     // rerunnable
     home.cli().args(["demo"]).run().code(0);
     let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
