@@ -153,6 +153,22 @@ pub fn lock(client: &mut impl GenericClient, id: &str) -> Result<serde_json::Val
         .ok_or_else(|| Error::not_found(format!("organization {id}")))
 }
 
+/// Locks many organisation rows (`FOR NO KEY UPDATE`, in id order, so that concurrent
+/// callers cannot deadlock) and returns the ids that exist.
+///
+/// # Errors
+/// Database failures.
+pub fn lock_many(client: &mut impl GenericClient, ids: &[String]) -> Result<Vec<String>> {
+    Ok(client
+        .query(
+            "SELECT id FROM organizations WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+            &[&ids],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
 /// Sets `metadata[key]` to `at` unless it is already set; other keys are never touched.
 /// Uses jsonb operators in SQL, never a read-modify-write of the whole object.
 ///

@@ -70,6 +70,76 @@ pub struct AgentProvisioned {
     pub outcome: AgentOutcome,
 }
 
+/// The SPEC 3 agent rules for a set of organisations, in one statement: create the
+/// default where there is no sentinel and no agent, stamp the sentinel where it is
+/// missing, and say what happened. The caller holds the organisations' row locks, taken
+/// in an earlier statement so that this one's snapshot sees what the lock waited for.
+const PROVISION_AGENTS: &str = "
+    WITH o AS (
+        SELECT o.id,
+               o.metadata ? 'default_agent_provisioned' AS sentinel,
+               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id AND a.id = $2) AS has_default,
+               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id) AS any_agent
+        FROM organizations o
+        WHERE o.id = ANY($1::text[])
+    ), created AS (
+        INSERT INTO agents (org_id, id, name, identity, created_at)
+        SELECT id, $2, $3, $4, $5 FROM o WHERE NOT sentinel AND NOT any_agent
+        RETURNING org_id
+    ), stamped AS (
+        UPDATE organizations
+        SET metadata = metadata
+            || jsonb_build_object('default_agent_provisioned', to_jsonb($5::timestamptz))
+        FROM o WHERE organizations.id = o.id AND NOT o.sentinel
+        RETURNING 1
+    )
+    SELECT o.id,
+           CASE WHEN o.sentinel AND o.has_default THEN 'existing'
+                WHEN o.sentinel THEN 'suppressed'
+                WHEN o.any_agent THEN 'skipped_has_agents'
+                ELSE 'created' END,
+           o.has_default OR created.org_id IS NOT NULL
+    FROM o LEFT JOIN created ON created.org_id = o.id";
+
+/// Provisions the default agent of every organisation in `org_ids` (SPEC 3) in one
+/// statement: the one implementation of the agent rules, used by `provision-agent` and
+/// `seed` alike. Call inside a transaction that holds the organisations' row locks
+/// ([`orgs::lock`], [`orgs::lock_many`]).
+///
+/// # Errors
+/// Database failures.
+pub fn provision_agents(
+    tx: &mut impl GenericClient,
+    org_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<Vec<AgentProvisioned>> {
+    tx.query(
+        PROVISION_AGENTS,
+        &[
+            &org_ids,
+            &DEFAULT_AGENT_ID,
+            &DEFAULT_AGENT_NAME,
+            &DEFAULT_AGENT_IDENTITY,
+            &now,
+        ],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(AgentProvisioned {
+            org_id: r.get(0),
+            outcome: outcome(r.get(1))?,
+            agent_id: r.get::<_, bool>(2).then(|| DEFAULT_AGENT_ID.to_string()),
+        })
+    })
+    .collect()
+}
+
+/// Parses an outcome word the SQL above produced.
+fn outcome<T: serde::de::DeserializeOwned>(word: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::from(word))
+        .map_err(|_| crate::Error::Internal(format!("unknown provisioning outcome {word}")))
+}
+
 /// Provisions the default agent once (SPEC 3). Call inside a transaction.
 ///
 /// # Errors
@@ -79,42 +149,10 @@ pub fn provision_agent(
     org_id: &str,
     now: DateTime<Utc>,
 ) -> Result<AgentProvisioned> {
-    let metadata = orgs::lock(tx, org_id)?;
-    let row = tx.query_one(
-        "SELECT EXISTS (SELECT 1 FROM agents WHERE org_id = $1 AND id = $2),
-                EXISTS (SELECT 1 FROM agents WHERE org_id = $1)",
-        &[&org_id, &DEFAULT_AGENT_ID],
-    )?;
-    let (default_exists, any_agent): (bool, bool) = (row.get(0), row.get(1));
-    let outcome = if metadata.get(AGENT_SENTINEL).is_some() {
-        if default_exists {
-            AgentOutcome::Existing
-        } else {
-            AgentOutcome::Suppressed
-        }
-    } else if any_agent {
-        AgentOutcome::SkippedHasAgents
-    } else {
-        tx.execute(
-            "INSERT INTO agents (org_id, id, name, identity, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &org_id,
-                &DEFAULT_AGENT_ID,
-                &DEFAULT_AGENT_NAME,
-                &DEFAULT_AGENT_IDENTITY,
-                &now,
-            ],
-        )?;
-        AgentOutcome::Created
-    };
-    orgs::stamp_sentinel(tx, org_id, AGENT_SENTINEL, now)?;
-    Ok(AgentProvisioned {
-        org_id: org_id.into(),
-        agent_id: (default_exists || outcome == AgentOutcome::Created)
-            .then(|| DEFAULT_AGENT_ID.to_string()),
-        outcome,
-    })
+    orgs::lock(tx, org_id)?;
+    provision_agents(tx, &[org_id.to_string()], now)?
+        .pop()
+        .ok_or_else(|| crate::Error::not_found(format!("organization {org_id}")))
 }
 
 /// Outcome of the default-watcher step of `register-device`.
@@ -163,6 +201,118 @@ pub struct Registration<'a> {
     pub timezone: chrono_tz::Tz,
 }
 
+/// The SPEC 3 watcher rules for first Macs, in one statement. Candidates are first
+/// registrations of Macs, in order; the first of each organisation decides (a later one
+/// finds the sentinel set). The caller holds the organisations' row locks.
+const PROVISION_WATCHERS: &str = "
+    WITH c AS (
+        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
+                      WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)
+    ), f AS (
+        SELECT DISTINCT ON (org_id) * FROM c ORDER BY org_id, n
+    ), o AS (
+        SELECT f.*,
+               org.metadata ? 'default_agent_provisioned' AS bootstrapped,
+               org.metadata ? 'default_watcher_provisioned' AS sentinel,
+               (SELECT w.id FROM watchers w
+                WHERE w.org_id = f.org_id AND w.slug = $5 AND w.status <> 'archived') AS live,
+               (SELECT a.id FROM agents a WHERE a.org_id = f.org_id
+                ORDER BY (a.id = $6) DESC, a.created_at, a.id LIMIT 1) AS agent
+        FROM f JOIN organizations org ON org.id = f.org_id
+    ), created AS (
+        INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
+                              timezone, agent_id, device_id, created_by,
+                              min_cooldown_seconds, next_run_at, created_at, updated_at)
+        SELECT org_id, $5, $7, $8, $9, $10, tz, agent, device_id, 'provisioning', $11,
+               next_at, $12, $12
+        FROM o WHERE bootstrapped AND NOT sentinel AND live IS NULL AND agent IS NOT NULL
+        RETURNING id, org_id
+    ), stamped AS (
+        UPDATE organizations
+        SET metadata = metadata
+            || jsonb_build_object('default_watcher_provisioned', to_jsonb($12::timestamptz))
+        FROM o WHERE organizations.id = o.org_id AND o.bootstrapped AND NOT o.sentinel
+        RETURNING 1
+    )
+    SELECT o.device_id,
+           CASE WHEN NOT o.bootstrapped THEN 'not_bootstrapped'
+                WHEN o.sentinel AND o.live IS NOT NULL THEN 'existing'
+                WHEN o.sentinel THEN 'suppressed'
+                WHEN o.live IS NOT NULL THEN 'skipped_slug_taken'
+                WHEN o.agent IS NULL THEN 'skipped_no_agent'
+                ELSE 'created' END,
+           coalesce(created.id, CASE WHEN o.sentinel THEN o.live END)
+    FROM o LEFT JOIN created ON created.org_id = o.org_id";
+
+/// A first Mac's registration, as the watcher rules need it.
+#[derive(Debug, Clone)]
+pub struct FirstMac {
+    /// Organisation.
+    pub org_id: String,
+    /// The device.
+    pub device_id: Uuid,
+    /// The device's time zone (the watcher's).
+    pub timezone: chrono_tz::Tz,
+}
+
+/// Provisions the daily check-in for first Macs (SPEC 3) in one statement: the one
+/// implementation of the watcher rules, used by `register-device` and `seed` alike.
+/// Returns the deciding device of each organisation with its outcome. Call inside a
+/// transaction that holds the organisations' row locks.
+///
+/// # Errors
+/// Database failures.
+pub fn provision_watchers(
+    tx: &mut impl GenericClient,
+    macs: &[FirstMac],
+    now: DateTime<Utc>,
+) -> Result<Vec<(Uuid, DefaultWatcher)>> {
+    let schedule = Schedule::parse(DEFAULT_WATCHER_SCHEDULE)?;
+    // the next 09:00 depends only on the zone: computed once per zone
+    let mut next = std::collections::HashMap::new();
+    let mut next_at = Vec::with_capacity(macs.len());
+    for m in macs {
+        let at = match next.entry(m.timezone) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                *e.insert(schedule.next_after(m.timezone, now)?)
+            }
+        };
+        next_at.push(at);
+    }
+    let orgs: Vec<&str> = macs.iter().map(|m| m.org_id.as_str()).collect();
+    let devices: Vec<Uuid> = macs.iter().map(|m| m.device_id).collect();
+    let zones: Vec<&str> = macs.iter().map(|m| m.timezone.name()).collect();
+    tx.query(
+        PROVISION_WATCHERS,
+        &[
+            &orgs,
+            &devices,
+            &zones,
+            &next_at,
+            &DEFAULT_WATCHER_SLUG,
+            &DEFAULT_AGENT_ID,
+            &DEFAULT_WATCHER_NAME,
+            &DEFAULT_WATCHER_PROMPT,
+            &default_extraction_schema(),
+            &DEFAULT_WATCHER_SCHEDULE,
+            &DEFAULT_WATCHER_COOLDOWN,
+            &now,
+        ],
+    )?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.get(0),
+            DefaultWatcher {
+                outcome: outcome(r.get(1))?,
+                watcher_id: r.get(2),
+            },
+        ))
+    })
+    .collect()
+}
+
 /// Provisions the daily check-in watcher for a first Mac (SPEC 3). Call inside the
 /// registration's transaction.
 ///
@@ -173,67 +323,24 @@ pub fn provision_watcher(
     reg: Registration<'_>,
     now: DateTime<Utc>,
 ) -> Result<DefaultWatcher> {
-    let done = |outcome, watcher_id| {
-        Ok(DefaultWatcher {
-            outcome,
-            watcher_id,
-        })
+    let done = |outcome| DefaultWatcher {
+        outcome,
+        watcher_id: None,
     };
     if !reg.first {
-        return done(WatcherOutcome::NotFirstRegistration, None);
+        return Ok(done(WatcherOutcome::NotFirstRegistration));
     }
     if !reg.macos {
-        return done(WatcherOutcome::NotEligible, None);
+        return Ok(done(WatcherOutcome::NotEligible));
     }
-    let metadata = orgs::lock(tx, reg.org_id)?;
-    if metadata.get(AGENT_SENTINEL).is_none() {
-        return done(WatcherOutcome::NotBootstrapped, None);
-    }
-    let row = tx.query_one(
-        "SELECT (SELECT id FROM watchers
-                 WHERE org_id = $1 AND slug = $2 AND status <> 'archived'),
-                (SELECT id FROM agents WHERE org_id = $1
-                 ORDER BY (id = $3) DESC, created_at, id LIMIT 1)",
-        &[&reg.org_id, &DEFAULT_WATCHER_SLUG, &DEFAULT_AGENT_ID],
-    )?;
-    let (live_slug, agent): (Option<i64>, Option<String>) = (row.get(0), row.get(1));
-    let outcome = if metadata.get(WATCHER_SENTINEL).is_some() {
-        return match live_slug {
-            Some(id) => done(WatcherOutcome::Existing, Some(id)),
-            None => done(WatcherOutcome::Suppressed, None),
-        };
-    } else if live_slug.is_some() {
-        (WatcherOutcome::SkippedSlugTaken, None)
-    } else if let Some(agent) = agent {
-        let schedule = Schedule::parse(DEFAULT_WATCHER_SCHEDULE)?;
-        let next = schedule.next_after(reg.timezone, now)?;
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
-                                       timezone, agent_id, device_id, created_by,
-                                       min_cooldown_seconds, next_run_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'provisioning', $10, $11, $12, $12)
-                 RETURNING id",
-                &[
-                    &reg.org_id,
-                    &DEFAULT_WATCHER_SLUG,
-                    &DEFAULT_WATCHER_NAME,
-                    &DEFAULT_WATCHER_PROMPT,
-                    &default_extraction_schema(),
-                    &DEFAULT_WATCHER_SCHEDULE,
-                    &reg.timezone.name(),
-                    &agent,
-                    &reg.device_id,
-                    &DEFAULT_WATCHER_COOLDOWN,
-                    &next,
-                    &now,
-                ],
-            )?
-            .get(0);
-        (WatcherOutcome::Created, Some(id))
-    } else {
-        (WatcherOutcome::SkippedNoAgent, None)
+    orgs::lock(tx, reg.org_id)?;
+    let mac = FirstMac {
+        org_id: reg.org_id.to_string(),
+        device_id: reg.device_id,
+        timezone: reg.timezone,
     };
-    orgs::stamp_sentinel(tx, reg.org_id, WATCHER_SENTINEL, now)?;
-    done(outcome.0, outcome.1)
+    provision_watchers(tx, &[mac], now)?
+        .pop()
+        .map(|(_, w)| w)
+        .ok_or_else(|| crate::Error::not_found(format!("organization {}", reg.org_id)))
 }
