@@ -105,7 +105,7 @@ pub struct Registered {
     pub token: Option<IssuedToken>,
 }
 
-fn check_text(what: &str, value: &str, max: usize) -> Result<()> {
+pub(crate) fn check_text(what: &str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() || value.chars().count() > max {
         return Err(Error::invalid(format!(
             "invalid {what}: must be 1 to {max} characters and not blank"

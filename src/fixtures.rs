@@ -8,16 +8,16 @@ use chrono::{DateTime, Utc};
 use postgres::GenericClient;
 use serde::{Deserialize, Serialize};
 
-use crate::devices::{self, Platform, RegisterDevice};
+use crate::devices::Platform;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::provisioning::{self, AgentOutcome, WatcherOutcome, DEFAULT_AGENT_ID};
 use crate::schedule::{parse_timezone, Schedule};
 use crate::tokens::Token;
-use crate::watchers::{self, NewWatcher};
+use uuid::Uuid;
 
 /// A fixture file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
     /// Organisations to create.
@@ -25,25 +25,25 @@ pub struct Fixture {
 }
 
 /// One organisation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgFixture {
     /// Id.
     pub id: String,
     /// Name (default: the id).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Run `provision-agent` (default true).
     #[serde(default = "yes")]
     pub provision_default_agent: bool,
     /// Extra agents.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub agents: Vec<AgentFixture>,
     /// Devices, registered as `register-device` does.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub devices: Vec<DeviceFixture>,
     /// Extra watchers.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub watchers: Vec<WatcherFixture>,
 }
 
@@ -52,7 +52,7 @@ fn yes() -> bool {
 }
 
 /// An extra agent.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentFixture {
     /// Id.
@@ -65,7 +65,7 @@ pub struct AgentFixture {
 }
 
 /// A device.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceFixture {
     /// Owner.
@@ -75,21 +75,21 @@ pub struct DeviceFixture {
     /// Platform.
     pub platform: String,
     /// IANA time zone.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Display name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Client version.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
     /// A fixed token value (for CI).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 
 /// A watcher.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WatcherFixture {
     /// Slug.
@@ -99,13 +99,13 @@ pub struct WatcherFixture {
     /// Cron expression.
     pub schedule: String,
     /// IANA time zone (default UTC).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Agent id (default `owletto-default`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
     /// Worker id of a device of the same organisation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// Prompt.
     pub prompt: String,
@@ -168,6 +168,7 @@ impl Fixture {
             let mut workers = HashSet::new();
             for (j, d) in org.devices.iter().enumerate() {
                 let what = format!("devices[{j}]");
+                check_device_texts(d).map_err(|e| wrap(e, what.clone()))?;
                 d.platform
                     .parse::<Platform>()
                     .map_err(|e| wrap(e, what.clone()))?;
@@ -191,6 +192,7 @@ impl Fixture {
                 let what = format!("watchers[{j}] ({})", w.slug);
                 validate_id("slug", &w.slug).map_err(|e| wrap(e, what.clone()))?;
                 validate_name("watcher name", &w.name).map_err(|e| wrap(e, what.clone()))?;
+                crate::watchers::check_prompt(&w.prompt).map_err(|e| wrap(e, what.clone()))?;
                 Schedule::parse(&w.schedule).map_err(|e| wrap(e, what.clone()))?;
                 if let Some(tz) = &w.timezone {
                     parse_timezone(tz).map_err(|e| wrap(e, what.clone()))?;
@@ -229,6 +231,19 @@ impl Fixture {
     }
 }
 
+/// The length rules `register-device` applies to a device's texts.
+fn check_device_texts(d: &DeviceFixture) -> Result<()> {
+    crate::devices::check_text("user id", &d.user, 200)?;
+    crate::devices::check_text("worker id", &d.worker_id, 200)?;
+    if let Some(n) = &d.name {
+        crate::devices::check_text("device name", n, 200)?;
+    }
+    if let Some(v) = &d.app_version {
+        crate::devices::check_text("app version", v, 100)?;
+    }
+    Ok(())
+}
+
 /// Created and existing counts of one kind of object.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Counts {
@@ -239,12 +254,10 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, created: bool) {
-        if created {
-            self.created += 1;
-        } else {
-            self.existing += 1;
-        }
+    /// `created` of `of` objects were created; the rest existed.
+    fn tally(&mut self, created: u64, of: usize) {
+        self.created += created;
+        self.existing += (of as u64).saturating_sub(created);
     }
 }
 
@@ -261,8 +274,10 @@ pub struct Summary {
     pub tokens: Counts,
     /// Watchers (extra and daily check-ins).
     pub watchers: Counts,
-    /// True when anything was created.
+    /// True when anything was created (or, in a dry run, would be).
     pub changed: bool,
+    /// True when nothing was written (`seed --dry-run`).
+    pub dry_run: bool,
 }
 
 impl Summary {
@@ -286,17 +301,31 @@ impl Summary {
                 ]
             }),
         );
-        s.push_str(if self.changed {
-            "\nfixture applied"
-        } else {
-            "\nnothing to do: everything already exists"
+        s.push_str(match (self.changed, self.dry_run) {
+            (true, false) => "\nfixture applied",
+            (true, true) => "\ndry run: this is what an apply would do; nothing was written",
+            (false, _) => "\nnothing to do: everything already exists",
         });
         s
     }
 }
 
-/// Applies a validated fixture in the caller's transaction; `progress` is called after
-/// each organisation. Idempotent: a second apply creates nothing.
+/// The write phases of [`apply`], in order (for progress bars).
+pub const PHASES: [&str; 6] = [
+    "organizations",
+    "default agents",
+    "agents",
+    "devices and tokens",
+    "daily check-ins",
+    "watchers",
+];
+
+/// Applies a validated fixture in the caller's transaction, set-based: a fixed number of
+/// statements per file (about a dozen), whatever its size; `progress` is called with the
+/// index of each phase of [`PHASES`] as it starts. The provisioning rules are
+/// [`provisioning::provision_agents`] and [`provisioning::provision_watchers`], the same
+/// SQL as `provision-agent` and `register-device`. Idempotent: a second apply creates
+/// nothing. A device that already exists is left as it is.
 ///
 /// # Errors
 /// `not_found` for references to agents absent from the database, `conflict` for a fixed
@@ -308,122 +337,412 @@ pub fn apply(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Summary> {
     let mut s = Summary::default();
-    for (i, org) in fixture.organizations.iter().enumerate() {
-        let inserted = tx.execute(
-            "INSERT INTO organizations (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
-            &[&org.id, &org.name.as_deref().unwrap_or(&org.id)],
-        )?;
-        s.organizations.add(inserted == 1);
-        // the default first: extra agents would make provisioning skip it
-        if org.provision_default_agent {
-            let r = provisioning::provision_agent(tx, &org.id, now)?;
-            if matches!(r.outcome, AgentOutcome::Created | AgentOutcome::Existing) {
-                s.agents.add(r.outcome == AgentOutcome::Created);
-            }
+    let orgs = &fixture.organizations;
+
+    progress(0);
+    let ids: Vec<&str> = orgs.iter().map(|o| o.id.as_str()).collect();
+    let names: Vec<&str> = orgs
+        .iter()
+        .map(|o| o.name.as_deref().unwrap_or(&o.id))
+        .collect();
+    let created = tx.execute(
+        "INSERT INTO organizations (id, name)
+         SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (id) DO NOTHING",
+        &[&ids, &names],
+    )?;
+    s.organizations.tally(created, orgs.len());
+    let owned: Vec<String> = ids.iter().map(|i| (*i).to_string()).collect();
+    crate::orgs::lock_many(tx, &owned)?;
+
+    // the defaults first: extra agents would make provisioning skip them
+    progress(1);
+    let provision: Vec<String> = orgs
+        .iter()
+        .filter(|o| o.provision_default_agent)
+        .map(|o| o.id.clone())
+        .collect();
+    for r in provisioning::provision_agents(tx, &provision, now)? {
+        match r.outcome {
+            AgentOutcome::Created => s.agents.created += 1,
+            AgentOutcome::Existing => s.agents.existing += 1,
+            _ => {}
         }
-        for a in &org.agents {
-            let n = tx.execute(
-                "INSERT INTO agents (org_id, id, name, identity, created_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&org.id, &a.id, &a.name, &a.identity, &now],
-            )?;
-            s.agents.add(n == 1);
-        }
-        let mut device_ids = std::collections::HashMap::new();
-        for d in &org.devices {
-            let known: Option<uuid::Uuid> = tx
-                .query_opt(
-                    "SELECT id FROM devices WHERE org_id = $1 AND user_id = $2 AND worker_key = $3",
-                    &[&org.id, &d.user, &d.worker_id],
-                )?
-                .map(|r| r.get(0));
-            let token = d.token.clone().map(Token::new);
-            let id = if let Some(id) = known {
-                s.devices.add(false);
-                if let Some(t) = &token {
-                    let mine: Option<bool> = tx
-                        .query_opt(
-                            "SELECT device_id = $2 FROM device_tokens WHERE token_hash = $1",
-                            &[&t.hash(), &id],
-                        )?
-                        .map(|r| r.get(0));
-                    match mine {
-                        Some(true) => s.tokens.add(false),
-                        Some(false) => {
-                            return Err(Error::Conflict(format!(
-                                "organization {}: the token of device {} belongs to another device",
-                                org.id, d.worker_id
-                            )))
-                        }
-                        None => {
-                            crate::tokens::create(tx, id, None, Some(t.clone()), now)?;
-                            s.tokens.add(true);
-                        }
-                    }
-                }
-                id
-            } else {
-                let r = devices::register(
-                    tx,
-                    &RegisterDevice {
-                        org_id: org.id.clone(),
-                        user_id: d.user.clone(),
-                        worker_key: d.worker_id.clone(),
-                        platform: d.platform.parse()?,
-                        name: d.name.clone(),
-                        timezone: d.timezone.as_deref().map(parse_timezone).transpose()?,
-                        app_version: d.app_version.clone(),
-                        issue_token: false,
-                        token_expires_in: None,
-                        token_value: token,
-                    },
-                    now,
-                )?;
-                s.devices.add(true);
-                if r.token.is_some() {
-                    s.tokens.add(true);
-                }
-                if r.default_watcher.outcome == WatcherOutcome::Created {
-                    s.watchers.add(true);
-                }
-                r.device_id
-            };
-            device_ids.insert(d.worker_id.as_str(), id);
-        }
-        for w in &org.watchers {
-            let exists = tx
-                .query_opt(
-                    "SELECT 1 FROM watchers WHERE org_id = $1 AND slug = $2 AND status <> 'archived'",
-                    &[&org.id, &w.slug],
-                )?
-                .is_some();
-            if exists {
-                s.watchers.add(false);
-                continue;
-            }
-            watchers::create(
-                tx,
-                &NewWatcher {
-                    org_id: org.id.clone(),
-                    slug: Some(w.slug.clone()),
-                    name: w.name.clone(),
-                    prompt: w.prompt.clone(),
-                    schedule: Schedule::parse(&w.schedule)?,
-                    timezone: parse_timezone(w.timezone.as_deref().unwrap_or("UTC"))?,
-                    agent_id: w.agent.clone().unwrap_or_else(|| DEFAULT_AGENT_ID.into()),
-                    device_id: w.device.as_deref().and_then(|d| device_ids.get(d).copied()),
-                    extraction_schema: None,
-                    min_cooldown_seconds: 0,
-                    created_by: "seed".into(),
-                },
-                now,
-            )?;
-            s.watchers.add(true);
-        }
-        progress(i + 1);
     }
+
+    progress(2);
+    let extra: Vec<(&str, &AgentFixture)> = orgs
+        .iter()
+        .flat_map(|o| o.agents.iter().map(move |a| (o.id.as_str(), a)))
+        .collect();
+    let created = tx.execute(
+        "INSERT INTO agents (org_id, id, name, identity, created_at)
+         SELECT o, i, n, d, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                                    AS t(o, i, n, d)
+         ON CONFLICT DO NOTHING",
+        &[
+            &extra.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+            &extra.iter().map(|(_, a)| a.id.as_str()).collect::<Vec<_>>(),
+            &extra
+                .iter()
+                .map(|(_, a)| a.name.as_str())
+                .collect::<Vec<_>>(),
+            &extra
+                .iter()
+                .map(|(_, a)| a.identity.as_str())
+                .collect::<Vec<_>>(),
+            &now,
+        ],
+    )?;
+    s.agents.tally(created, extra.len());
+
+    progress(3);
+    let devices = apply_devices(tx, orgs, now, &mut s)?;
+
+    progress(4);
+    let macs: Vec<provisioning::FirstMac> = devices
+        .iter()
+        .filter(|d| d.first && d.macos)
+        .map(|d| provisioning::FirstMac {
+            org_id: d.org_id.to_string(),
+            device_id: d.id,
+            timezone: d.timezone,
+        })
+        .collect();
+    for (_, w) in provisioning::provision_watchers(tx, &macs, now)? {
+        if w.outcome == WatcherOutcome::Created {
+            s.watchers.created += 1;
+        }
+    }
+
+    progress(5);
+    apply_watchers(tx, orgs, &devices, now, &mut s)?;
     s.changed = [s.organizations, s.agents, s.devices, s.tokens, s.watchers]
         .iter()
         .any(|c| c.created > 0);
     Ok(s)
+}
+
+/// A fixture device after the write: its id and whether this apply inserted it.
+struct Placed<'a> {
+    org_id: &'a str,
+    worker: &'a str,
+    id: Uuid,
+    first: bool,
+    macos: bool,
+    timezone: chrono_tz::Tz,
+}
+
+/// Inserts the new devices (as `register-device` would: platform, time zone default
+/// UTC), then their fixed tokens; four statements.
+fn apply_devices<'a>(
+    tx: &mut impl GenericClient,
+    orgs: &'a [OrgFixture],
+    now: DateTime<Utc>,
+    s: &mut Summary,
+) -> Result<Vec<Placed<'a>>> {
+    let all: Vec<(&str, &DeviceFixture)> = orgs
+        .iter()
+        .flat_map(|o| o.devices.iter().map(move |d| (o.id.as_str(), d)))
+        .collect();
+    let col = |f: fn(&DeviceFixture) -> Option<&str>| -> Vec<Option<&str>> {
+        all.iter().map(|(_, d)| f(d)).collect()
+    };
+    let platforms: Vec<Platform> = all
+        .iter()
+        .map(|(_, d)| d.platform.parse())
+        .collect::<Result<_>>()?;
+    let inserted = tx.query(
+        "INSERT INTO devices (org_id, user_id, worker_key, platform, name, timezone,
+                              app_version, first_seen_at, last_seen_at)
+         SELECT o, u, w, p, n, coalesce(z, 'UTC'), v, $8, $8
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[]) AS t(o, u, w, p, n, z, v)
+         ON CONFLICT (org_id, user_id, worker_key) DO NOTHING
+         RETURNING org_id, user_id, worker_key",
+        &[
+            &all.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+            &col(|d| Some(d.user.as_str())),
+            &col(|d| Some(d.worker_id.as_str())),
+            &platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            &col(|d| d.name.as_deref()),
+            &col(|d| d.timezone.as_deref()),
+            &col(|d| d.app_version.as_deref()),
+            &now,
+        ],
+    )?;
+    let fresh: std::collections::HashSet<(String, String, String)> = inserted
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    s.devices.tally(fresh.len() as u64, all.len());
+    let rows = tx.query(
+        "SELECT d.id, d.timezone FROM unnest($1::text[], $2::text[], $3::text[])
+                WITH ORDINALITY AS t(o, u, w, n)
+         JOIN devices d ON (d.org_id, d.user_id, d.worker_key) = (t.o, t.u, t.w)
+         ORDER BY t.n",
+        &[
+            &all.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+            &col(|d| Some(d.user.as_str())),
+            &col(|d| Some(d.worker_id.as_str())),
+        ],
+    )?;
+    let mut placed = Vec::with_capacity(all.len());
+    for ((org_id, d), (row, platform)) in all.iter().zip(rows.iter().zip(&platforms)) {
+        placed.push(Placed {
+            org_id,
+            worker: &d.worker_id,
+            id: row.get(0),
+            first: fresh.contains(&((*org_id).to_string(), d.user.clone(), d.worker_id.clone())),
+            macos: *platform == Platform::Macos,
+            timezone: parse_timezone(&row.get::<_, String>(1))?,
+        });
+    }
+
+    // fixed tokens: one of another device is a conflict; ours are kept; the rest inserted
+    let with_token: Vec<(&Placed<'_>, Token)> = placed
+        .iter()
+        .zip(&all)
+        .filter_map(|(p, (_, d))| d.token.clone().map(|t| (p, Token::new(t))))
+        .collect();
+    let hashes: Vec<String> = with_token.iter().map(|(_, t)| t.hash()).collect();
+    let owners: std::collections::HashMap<String, Uuid> = tx
+        .query(
+            "SELECT token_hash, device_id FROM device_tokens WHERE token_hash = ANY($1)",
+            &[&hashes],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut new_tokens = Vec::new();
+    for ((p, t), hash) in with_token.iter().zip(&hashes) {
+        match owners.get(hash) {
+            Some(owner) if *owner == p.id => s.tokens.existing += 1,
+            Some(_) => {
+                return Err(Error::Conflict(format!(
+                    "organization {}: the token of device {} belongs to another device",
+                    p.org_id, p.worker
+                )))
+            }
+            None => new_tokens.push((p, t, hash)),
+        }
+    }
+    let created = tx.execute(
+        "INSERT INTO device_tokens (device_id, org_id, prefix, token_hash)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])",
+        &[
+            &new_tokens.iter().map(|(p, _, _)| p.id).collect::<Vec<_>>(),
+            &new_tokens
+                .iter()
+                .map(|(p, _, _)| p.org_id)
+                .collect::<Vec<_>>(),
+            &new_tokens
+                .iter()
+                .map(|(_, t, _)| t.display_prefix())
+                .collect::<Vec<_>>(),
+            &new_tokens
+                .iter()
+                .map(|(_, _, h)| h.as_str())
+                .collect::<Vec<_>>(),
+        ],
+    )?;
+    s.tokens.created += created;
+    Ok(placed)
+}
+
+/// Creates the extra watchers whose slug is free; an agent that does not exist is
+/// `not_found` before anything is inserted. Two statements.
+fn apply_watchers(
+    tx: &mut impl GenericClient,
+    orgs: &[OrgFixture],
+    devices: &[Placed<'_>],
+    now: DateTime<Utc>,
+    s: &mut Summary,
+) -> Result<()> {
+    let all: Vec<(&OrgFixture, &WatcherFixture)> = orgs
+        .iter()
+        .flat_map(|o| o.watchers.iter().map(move |w| (o, w)))
+        .collect();
+    let agents: Vec<&str> = all
+        .iter()
+        .map(|(_, w)| w.agent.as_deref().unwrap_or(DEFAULT_AGENT_ID))
+        .collect();
+    let org_ids: Vec<&str> = all.iter().map(|(o, _)| o.id.as_str()).collect();
+    if let Some(r) = tx.query_opt(
+        "SELECT t.o, t.a FROM unnest($1::text[], $2::text[]) AS t(o, a)
+         WHERE NOT EXISTS (SELECT 1 FROM agents g WHERE g.org_id = t.o AND g.id = t.a)
+         LIMIT 1",
+        &[&org_ids, &agents],
+    )? {
+        return Err(Error::not_found(format!(
+            "agent {} in organization {}",
+            r.get::<_, String>(1),
+            r.get::<_, String>(0)
+        )));
+    }
+    // a watcher's device: the last device of its organisation with that worker_id
+    let device_of = |org: &str, worker: &str| {
+        devices
+            .iter()
+            .rev()
+            .find(|d| d.org_id == org && d.worker == worker)
+            .map(|d| d.id)
+    };
+    let mut next = std::collections::HashMap::new();
+    let mut next_at = Vec::with_capacity(all.len());
+    let mut zones = Vec::with_capacity(all.len());
+    for (_, w) in &all {
+        let tz = parse_timezone(w.timezone.as_deref().unwrap_or("UTC"))?;
+        let key = (w.schedule.as_str(), tz);
+        let at = match next.get(&key) {
+            Some(at) => *at,
+            None => {
+                let at = Schedule::parse(&w.schedule)?.next_after(tz, now)?;
+                next.insert(key, at);
+                at
+            }
+        };
+        next_at.push(at);
+        zones.push(tz.name());
+    }
+    let text =
+        |f: fn(&WatcherFixture) -> &str| -> Vec<&str> { all.iter().map(|(_, w)| f(w)).collect() };
+    let created = tx.execute(
+        "INSERT INTO watchers (org_id, slug, name, prompt, schedule, timezone, agent_id,
+                               device_id, created_by, min_cooldown_seconds, next_run_at,
+                               created_at, updated_at)
+         SELECT o, g, n, p, c, z, a, d, 'seed', 0, x, $10, $10
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::uuid[], $9::timestamptz[]) AS t(o, g, n, p, c, z, a, d, x)
+         ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING",
+        &[
+            &org_ids,
+            &text(|w| w.slug.as_str()),
+            &text(|w| w.name.as_str()),
+            &text(|w| w.prompt.as_str()),
+            &text(|w| w.schedule.as_str()),
+            &zones,
+            &agents,
+            &all.iter()
+                .map(|(o, w)| w.device.as_deref().and_then(|d| device_of(&o.id, d)))
+                .collect::<Vec<_>>(),
+            &next_at,
+            &now,
+        ],
+    )?;
+    s.watchers.tally(created, all.len());
+    Ok(())
+}
+
+/// The fixture that re-creates organisations (all when `org_ids` is empty), for
+/// `export`: what `seed` reads, in a stable order (organisations by id; agents, devices
+/// and watchers by creation) so that it diffs well. Left out, since the format cannot
+/// say them or the database does not keep them: token values (only hashes are stored),
+/// the daily check-ins (registering the first Mac re-creates them), archived watchers,
+/// and watcher settings beyond the format (status, cool-down, extraction schema).
+///
+/// # Errors
+/// `not_found` for a named organisation that does not exist; database failures.
+pub fn export(client: &mut impl GenericClient, org_ids: &[String]) -> Result<Fixture> {
+    let orgs = client.query(
+        "SELECT id, name FROM organizations
+         WHERE cardinality($1::text[]) = 0 OR id = ANY($1) ORDER BY id",
+        &[&org_ids],
+    )?;
+    if let Some(missing) = org_ids
+        .iter()
+        .find(|id| !orgs.iter().any(|r| r.get::<_, &str>(0) == id.as_str()))
+    {
+        return Err(Error::not_found(format!("organization {missing}")));
+    }
+    let ids: Vec<String> = orgs.iter().map(|r| r.get(0)).collect();
+    let agents = client.query(
+        "SELECT org_id, id, name, identity FROM agents WHERE org_id = ANY($1)
+         ORDER BY org_id, created_at, id",
+        &[&ids],
+    )?;
+    // the Mac that holds the provisioned daily check-in comes first, so that a re-seed
+    // gives it the daily check-in again
+    let devices = client.query(
+        "SELECT d.org_id, d.user_id, d.worker_key, d.platform, d.timezone, d.name,
+                d.app_version
+         FROM devices d WHERE d.org_id = ANY($1)
+         ORDER BY d.org_id,
+                  NOT EXISTS (SELECT 1 FROM watchers w WHERE w.device_id = d.id
+                              AND w.created_by = 'provisioning' AND w.status <> 'archived'),
+                  d.first_seen_at, d.user_id, d.worker_key",
+        &[&ids],
+    )?;
+    let watchers = client.query(
+        "SELECT w.org_id, w.slug, w.name, w.schedule, w.timezone, w.agent_id, d.worker_key,
+                w.prompt
+         FROM watchers w LEFT JOIN devices d ON d.id = w.device_id
+         WHERE w.org_id = ANY($1) AND w.status <> 'archived' AND w.created_by <> 'provisioning'
+         ORDER BY w.org_id, w.id",
+        &[&ids],
+    )?;
+    // rows by organisation, once (each query is ordered by org_id first)
+    let group = |rows: &'_ [postgres::Row]| {
+        let mut by: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, r) in rows.iter().enumerate() {
+            by.entry(r.get(0)).or_default().push(i);
+        }
+        by
+    };
+    let (by_agent, by_device, by_watcher) = (group(&agents), group(&devices), group(&watchers));
+    let none = Vec::new();
+    let organizations = orgs
+        .iter()
+        .map(|o| {
+            let id: String = o.get(0);
+            let mine = |by: &std::collections::HashMap<String, Vec<usize>>| {
+                by.get(&id).unwrap_or(&none).clone()
+            };
+            let has_default = mine(&by_agent)
+                .iter()
+                .any(|i| agents[*i].get::<_, &str>(1) == DEFAULT_AGENT_ID);
+            OrgFixture {
+                name: Some(o.get(1)),
+                provision_default_agent: has_default,
+                agents: mine(&by_agent)
+                    .into_iter()
+                    .map(|i| &agents[i])
+                    .filter(|a| a.get::<_, &str>(1) != DEFAULT_AGENT_ID)
+                    .map(|a| AgentFixture {
+                        id: a.get(1),
+                        name: a.get(2),
+                        identity: a.get(3),
+                    })
+                    .collect(),
+                devices: mine(&by_device)
+                    .into_iter()
+                    .map(|i| &devices[i])
+                    .map(|d| DeviceFixture {
+                        user: d.get(1),
+                        worker_id: d.get(2),
+                        platform: d.get(3),
+                        timezone: Some(d.get(4)),
+                        name: d.get(5),
+                        app_version: d.get(6),
+                        token: None,
+                    })
+                    .collect(),
+                watchers: mine(&by_watcher)
+                    .into_iter()
+                    .map(|i| &watchers[i])
+                    .map(|w| WatcherFixture {
+                        slug: w.get(1),
+                        name: w.get(2),
+                        schedule: w.get(3),
+                        timezone: Some(w.get(4)),
+                        agent: Some(w.get(5)),
+                        device: w.get(6),
+                        prompt: w.get(7),
+                    })
+                    .collect(),
+                id,
+            }
+        })
+        .collect();
+    Ok(Fixture { organizations })
 }

@@ -124,7 +124,7 @@ pub fn slugify(name: &str) -> String {
     slug.chars().take(63).collect()
 }
 
-fn check_prompt(prompt: &str) -> Result<()> {
+pub(crate) fn check_prompt(prompt: &str) -> Result<()> {
     if prompt.trim().is_empty() || prompt.len() > 100_000 {
         return Err(Error::invalid(
             "invalid prompt: must be 1 to 100000 bytes and not blank",

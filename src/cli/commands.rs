@@ -105,6 +105,22 @@ pub enum Command {
     Seed {
         /// The fixture file, or `-`.
         file: String,
+        /// Validate and report exactly what an apply would do, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the organisations as a fixture that `seed` accepts (all by default).
+    ///
+    /// Token values cannot be exported (only their hashes are stored), so devices come out
+    /// without `token`; the daily check-ins are left out too, since registering the first
+    /// Mac re-creates them.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin export > fixture.json\n  \
+        lobu-admin export --org acme --org globex | lobu-admin --database-url \"$OTHER\" seed -")]
+    Export {
+        /// Only this organisation (repeatable).
+        #[arg(long = "org", value_name = "ID")]
+        orgs: Vec<String>,
     },
     /// Print a shell completion script.
     Completions {
@@ -763,11 +779,19 @@ pub(super) fn dispatch(cli: &Cli, out: Out) -> Result<()> {
             super::meta::dispatch(cli, out, a.now, &opts, a.run_loop, a.interval)
         }
         Command::Runs { action } => run_command(cli, out, action, now),
-        Command::Seed { file } => {
-            let fixture = fixtures::read(file)?;
-            let mut c = connect(cli, out, Schema::Checked)?;
-            let summary = super::meta::seed(&mut c, &fixture, out, now)?;
+        Command::Seed { file, dry_run } => {
+            let summary = super::meta::seed(cli, out, file, *dry_run, now)?;
             out.show(&summary, fixtures::Summary::render)
+        }
+        Command::Export { orgs } => {
+            for id in orgs {
+                orgs::validate_id("organization id", id)?;
+            }
+            let mut c = connect(cli, out, Schema::Checked)?;
+            let fixture = db::in_tx(&mut c, |tx| fixtures::export(tx, orgs))?;
+            let text = serde_json::to_string_pretty(&fixture)
+                .map_err(|e| Error::Internal(format!("cannot render the fixture: {e}")))?;
+            crate::output::write_stdout(&format!("{text}\n"))
         }
         Command::Completions { shell } => super::meta::completions(*shell),
         Command::Man => super::meta::man(),

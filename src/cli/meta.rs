@@ -147,29 +147,45 @@ fn sleep_unless_stopped(total: StdDuration, stop: &AtomicBool) {
     }
 }
 
+/// `seed`: validate, then write (or roll back for `--dry-run`) in one transaction, with a
+/// progress bar that follows the phases on a terminal.
 pub(super) fn seed(
-    client: &mut Client,
-    fixture: &fixtures::Fixture,
+    cli: &Cli,
     out: Out,
+    file: &str,
+    dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<fixtures::Summary> {
+    let steps = 1 + fixtures::PHASES.len();
     let bar = if !out.quiet && out.format == Format::Table && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(u64::try_from(fixture.len()).unwrap_or(0));
+        let bar = indicatif::ProgressBar::new(u64::try_from(steps).unwrap_or(0));
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} seeding [{bar:30}] {pos}/{len} organizations {elapsed}",
+            "{spinner} seeding [{bar:30}] {pos}/{len} {msg} {elapsed}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
+        bar.set_message("validate");
         Some(bar)
     } else {
         None
     };
-    let result = db::in_tx(client, |tx| {
-        fixtures::apply(tx, fixture, now, &mut |done| {
-            if let Some(b) = &bar {
-                b.set_position(u64::try_from(done).unwrap_or(0));
-            }
-        })
+    let result = fixtures::read(file).and_then(|fixture| {
+        let mut c = connect(cli, out, Schema::Checked)?;
+        let apply = |tx: &mut postgres::Transaction<'_>| {
+            fixtures::apply(tx, &fixture, now, &mut |phase| {
+                if let Some(b) = &bar {
+                    b.set_position(u64::try_from(phase + 1).unwrap_or(0));
+                    b.set_message(fixtures::PHASES.get(phase).copied().unwrap_or(""));
+                }
+            })
+        };
+        if dry_run {
+            let mut s = db::rolled_back(&mut c, apply)?;
+            s.dry_run = true;
+            Ok(s)
+        } else {
+            db::in_tx(&mut c, apply)
+        }
     });
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -190,10 +190,33 @@ pub fn in_tx<T>(
     client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
+    run_tx(client, f, true)
+}
+
+/// As [`in_tx`], but always rolls back: what `f` did is seen by `f` only (dry runs).
+///
+/// # Errors
+/// Whatever `f` returns.
+pub fn rolled_back<T>(
+    client: &mut impl GenericClient,
+    f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    run_tx(client, f, false)
+}
+
+fn run_tx<T>(
+    client: &mut impl GenericClient,
+    f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    commit: bool,
+) -> Result<T> {
     let mut tx = client.transaction()?;
     tx.batch_execute(TX_SETTINGS)?;
     let value = f(&mut tx)?;
-    tx.commit()?;
+    if commit {
+        tx.commit()?;
+    } else {
+        tx.rollback()?;
+    }
     Ok(value)
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::support::{cli, TestDb};
+use crate::support::{cli, s, TestDb};
 
 const EXAMPLE: &str = include_str!("../../examples/fixture.json");
 
@@ -215,4 +215,225 @@ fn progress_bar_on_a_terminal_only() {
     piped.code(0);
     assert!(!piped.stderr.contains("seeding") && !piped.stdout.contains("seeding"));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn table_counts(db: &TestDb) -> Vec<i64> {
+    [
+        "organizations",
+        "agents",
+        "devices",
+        "device_tokens",
+        "watchers",
+        "runs",
+    ]
+    .iter()
+    .map(|t| db.scalar(&format!("SELECT count(*) FROM {t}")))
+    .collect()
+}
+
+#[test]
+fn dry_run_reports_the_real_counts_and_writes_nothing() {
+    let db = TestDb::new();
+    let before = table_counts(&db);
+    let dry = cli(&db)
+        .args(["seed", "--dry-run", "examples/fixture.json"])
+        .json();
+    assert_eq!(table_counts(&db), before, "a dry run wrote");
+    assert_eq!(dry["dry_run"], true);
+    let real = cli(&db).args(["seed", "examples/fixture.json"]).json();
+    assert_eq!(real["dry_run"], false);
+    for k in [
+        "organizations",
+        "agents",
+        "devices",
+        "tokens",
+        "watchers",
+        "changed",
+    ] {
+        assert_eq!(dry[k], real[k], "{k}");
+    }
+    // and on the seeded database, a dry run predicts "nothing to do"
+    let again = cli(&db)
+        .args(["seed", "--dry-run", "examples/fixture.json"])
+        .run();
+    again.code(0);
+    assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+    // invalid input is still exit 2, before anything
+    cli(&db)
+        .args(["seed", "--dry-run", "-"])
+        .stdin(r#"{"organizations": [{"id": "Bad Id"}]}"#)
+        .run()
+        .code(2);
+}
+
+#[test]
+fn export_round_trips_through_seed() {
+    let a = TestDb::new();
+    cli(&a)
+        .args(["seed", "examples/fixture.json"])
+        .run()
+        .code(0);
+    let first = cli(&a).args(["export"]).run();
+    first.code(0);
+    let b = TestDb::new();
+    cli(&b)
+        .args(["seed", "-"])
+        .stdin(&first.stdout)
+        .run()
+        .code(0);
+    let second = cli(&b).args(["export"]).run();
+    second.code(0);
+    assert_eq!(first.stdout, second.stdout);
+    // the same rows on both sides (ids, times and token hashes aside)
+    let shape = |db: &TestDb| -> Vec<String> {
+        db.client()
+            .query(
+                "SELECT format('%s %s %s %s %s %s', w.org_id, w.slug, w.schedule, w.timezone,
+                               w.agent_id, d.worker_key)
+                 FROM watchers w LEFT JOIN devices d ON d.id = w.device_id ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(shape(&a), shape(&b));
+    assert!(
+        !first.stdout.contains("\"token\""),
+        "tokens are not exportable"
+    );
+    let one = cli(&a)
+        .args(["-o", "json", "export", "--org", "acme"])
+        .json();
+    assert_eq!(one["organizations"].as_array().map(Vec::len), Some(1));
+    cli(&a).args(["export", "--org", "nope"]).run().code(3);
+}
+
+#[test]
+fn seed_and_single_commands_give_the_same_rows() {
+    let fixture = r#"{"organizations": [
+        {"id": "acme", "name": "Acme",
+         "devices": [
+            {"user": "ada", "worker_id": "mbp", "platform": "macos", "timezone": "Europe/Berlin", "name": "Ada's Mac"},
+            {"user": "bob", "worker_id": "mbp2", "platform": "macos", "timezone": "America/New_York"},
+            {"user": "bob", "worker_id": "phone", "platform": "ios"}],
+         "watchers": [{"slug": "weekly", "name": "Weekly", "schedule": "0 8 * * 1",
+                       "timezone": "Europe/Berlin", "device": "mbp", "prompt": "Plan the week"}]},
+        {"id": "globex", "provision_default_agent": false,
+         "devices": [{"user": "c", "worker_id": "m", "platform": "macos"}]}]}"#;
+    let seeded = TestDb::new();
+    cli(&seeded)
+        .args(["seed", "-"])
+        .stdin(fixture)
+        .run()
+        .code(0);
+
+    let by_hand = TestDb::new();
+    let run = |args: &[&str]| cli(&by_hand).args(args).json();
+    run(&["org", "create", "acme", "--name", "Acme"]);
+    run(&["provision-agent", "--org", "acme"]);
+    let ada = run(&[
+        "register-device",
+        "--org",
+        "acme",
+        "--user",
+        "ada",
+        "--worker-id",
+        "mbp",
+        "--platform",
+        "macos",
+        "--timezone",
+        "Europe/Berlin",
+        "--name",
+        "Ada's Mac",
+    ]);
+    run(&[
+        "register-device",
+        "--org",
+        "acme",
+        "--user",
+        "bob",
+        "--worker-id",
+        "mbp2",
+        "--platform",
+        "macos",
+        "--timezone",
+        "America/New_York",
+    ]);
+    run(&[
+        "register-device",
+        "--org",
+        "acme",
+        "--user",
+        "bob",
+        "--worker-id",
+        "phone",
+        "--platform",
+        "ios",
+    ]);
+    run(&[
+        "watchers",
+        "create",
+        "--org",
+        "acme",
+        "--slug",
+        "weekly",
+        "--name",
+        "Weekly",
+        "--schedule",
+        "0 8 * * 1",
+        "--timezone",
+        "Europe/Berlin",
+        "--agent",
+        "owletto-default",
+        "--device",
+        &s(&ada, "device_id"),
+        "--prompt",
+        "Plan the week",
+    ]);
+    run(&["org", "create", "globex"]);
+    run(&[
+        "register-device",
+        "--org",
+        "globex",
+        "--user",
+        "c",
+        "--worker-id",
+        "m",
+        "--platform",
+        "macos",
+    ]);
+
+    let rows = |db: &TestDb| -> Vec<String> {
+        let q = |sql: &str| -> Vec<String> {
+            db.client()
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect()
+        };
+        [
+            q("SELECT format('org %s %s %s', id, name,
+                      (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(metadata) k))
+               FROM organizations ORDER BY 1"),
+            q(
+                "SELECT format('agent %s %s %s %s', org_id, id, name, md5(identity))
+               FROM agents ORDER BY 1",
+            ),
+            q(
+                "SELECT format('device %s %s %s %s %s %s %s', org_id, user_id, worker_key,
+                      platform, name, timezone, app_version) FROM devices ORDER BY 1",
+            ),
+            q(
+                "SELECT format('watcher %s %s %s %s %s %s %s %s %s %s %s', w.org_id, w.slug,
+                      w.name, md5(w.prompt), w.schedule, w.timezone, w.agent_id, d.worker_key,
+                      w.min_cooldown_seconds, w.status, w.next_run_at)
+               FROM watchers w LEFT JOIN devices d ON d.id = w.device_id ORDER BY 1",
+            ),
+        ]
+        .concat()
+    };
+    assert_eq!(rows(&seeded), rows(&by_hand));
 }
