@@ -34,6 +34,9 @@ _lobu__admin() {
             lobu__admin,dispatch)
                 cmd="lobu__admin__subcmd__dispatch"
                 ;;
+            lobu__admin,export)
+                cmd="lobu__admin__subcmd__export"
+                ;;
             lobu__admin,help)
                 cmd="lobu__admin__subcmd__help"
                 ;;
@@ -150,6 +153,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__help,dispatch)
                 cmd="lobu__admin__subcmd__help__subcmd__dispatch"
+                ;;
+            lobu__admin__subcmd__help,export)
+                cmd="lobu__admin__subcmd__help__subcmd__export"
                 ;;
             lobu__admin__subcmd__help,help)
                 cmd="lobu__admin__subcmd__help__subcmd__help"
@@ -467,7 +473,7 @@ _lobu__admin() {
 
     case "${cmd}" in
         lobu__admin)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1084,8 +1090,38 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__export)
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__help)
-            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed completions man demo help"
+            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1281,6 +1317,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__dispatch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2683,7 +2733,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__seed)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand dispatch 'Queue runs of due watchers (and rescue stale runs)'
             cand runs 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
             cand seed 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
+            cand export 'Print the organisations as a fixture that `seed` accepts (all by default)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand demo 'A guided tour on the embedded (or given) database'
@@ -788,6 +789,19 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --dry-run 'Validate and report exactly what an apply would do, writing nothing'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;export'= {
+            cand --org 'Only this organisation (repeatable)'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -842,6 +856,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand dispatch 'Queue runs of due watchers (and rescue stale runs)'
             cand runs 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
             cand seed 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
+            cand export 'Print the organisations as a fixture that `seed` accepts (all by default)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand demo 'A guided tour on the embedded (or given) database'
@@ -968,6 +983,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;help;runs;cancel'= {
         }
         &'lobu-admin;help;seed'= {
+        }
+        &'lobu-admin;help;export'= {
         }
         &'lobu-admin;help;completions'= {
         }

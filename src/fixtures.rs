@@ -354,6 +354,7 @@ pub fn apply(
     s.organizations.tally(created, orgs.len());
     let owned: Vec<String> = ids.iter().map(|i| (*i).to_string()).collect();
     crate::orgs::lock_many(tx, &owned)?;
+    refresh_statistics(tx, orgs.len(), "organizations, agents")?;
 
     // the defaults first: extra agents would make provisioning skip them
     progress(1);
@@ -399,6 +400,7 @@ pub fn apply(
     progress(3);
     let devices = apply_devices(tx, orgs, now, &mut s)?;
 
+    refresh_statistics(tx, orgs.len(), "agents, devices, device_tokens, watchers")?;
     progress(4);
     let macs: Vec<provisioning::FirstMac> = devices
         .iter()
@@ -421,6 +423,19 @@ pub fn apply(
         .iter()
         .any(|c| c.created > 0);
     Ok(s)
+}
+
+/// Fixtures at least this large refresh the planner's statistics of the tables they
+/// just filled (inside the transaction, where ANALYZE counts its own rows): planned with
+/// the statistics of an empty table, the rule statements' look-ups turn quadratic.
+const ANALYZE_FROM: usize = 10_000;
+
+fn refresh_statistics(tx: &mut impl GenericClient, orgs: usize, tables: &str) -> Result<()> {
+    if orgs >= ANALYZE_FROM {
+        // a role that does not own the tables gets a warning, not an error
+        tx.batch_execute(&format!("ANALYZE {tables}"))?;
+    }
+    Ok(())
 }
 
 /// A fixture device after the write: its id and whether this apply inserted it.
@@ -581,13 +596,11 @@ fn apply_watchers(
         )));
     }
     // a watcher's device: the last device of its organisation with that worker_id
-    let device_of = |org: &str, worker: &str| {
-        devices
-            .iter()
-            .rev()
-            .find(|d| d.org_id == org && d.worker == worker)
-            .map(|d| d.id)
-    };
+    let by_worker: std::collections::HashMap<(&str, &str), Uuid> = devices
+        .iter()
+        .map(|d| ((d.org_id, d.worker), d.id))
+        .collect();
+    let device_of = |org: &str, worker: &str| by_worker.get(&(org, worker)).copied();
     let mut next = std::collections::HashMap::new();
     let mut next_at = Vec::with_capacity(all.len());
     let mut zones = Vec::with_capacity(all.len());

@@ -169,24 +169,27 @@ pub fn lock_many(client: &mut impl GenericClient, ids: &[String]) -> Result<Vec<
         .collect())
 }
 
-/// Sets `metadata[key]` to `at` unless it is already set; other keys are never touched.
-/// Uses jsonb operators in SQL, never a read-modify-write of the whole object.
+/// Sets `metadata[key]` to `at` in every organisation of `ids` where it is not set yet;
+/// other keys are never touched. Uses jsonb operators in SQL, never a read-modify-write
+/// of the whole object. Returns how many were stamped.
 ///
 /// # Errors
 /// Database failures.
-pub fn stamp_sentinel(
+pub fn stamp_sentinels(
     client: &mut impl GenericClient,
-    id: &str,
+    ids: &[String],
     key: &str,
     at: DateTime<Utc>,
-) -> Result<()> {
-    client.execute(
+) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(client.execute(
         "UPDATE organizations
          SET metadata = metadata || jsonb_build_object($2::text, to_jsonb($3::timestamptz))
-         WHERE id = $1 AND NOT metadata ? $2::text",
-        &[&id, &key, &at],
-    )?;
-    Ok(())
+         WHERE id = ANY($1) AND NOT metadata ? $2::text",
+        &[&ids, &key, &at],
+    )?)
 }
 
 fn org_from_row(r: &postgres::Row) -> Org {

@@ -70,41 +70,29 @@ pub struct AgentProvisioned {
     pub outcome: AgentOutcome,
 }
 
-/// The SPEC 3 agent rules for a set of organisations, in one statement: create the
-/// default where there is no sentinel and no agent, stamp the sentinel where it is
-/// missing, and say what happened. The caller holds the organisations' row locks, taken
-/// in an earlier statement so that this one's snapshot sees what the lock waited for.
-const PROVISION_AGENTS: &str = "
-    WITH o AS (
-        SELECT o.id,
-               o.metadata ? 'default_agent_provisioned' AS sentinel,
-               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id AND a.id = $2) AS has_default,
-               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id) AS any_agent
-        FROM organizations o
-        WHERE o.id = ANY($1::text[])
-    ), created AS (
-        INSERT INTO agents (org_id, id, name, identity, created_at)
-        SELECT id, $2, $3, $4, $5 FROM o WHERE NOT sentinel AND NOT any_agent
-        RETURNING org_id
-    ), stamped AS (
-        UPDATE organizations
-        SET metadata = metadata
-            || jsonb_build_object('default_agent_provisioned', to_jsonb($5::timestamptz))
-        FROM o WHERE organizations.id = o.id AND NOT o.sentinel
-        RETURNING 1
-    )
-    SELECT o.id,
-           CASE WHEN o.sentinel AND o.has_default THEN 'existing'
-                WHEN o.sentinel THEN 'suppressed'
-                WHEN o.any_agent THEN 'skipped_has_agents'
+/// The SPEC 3 agent rules for a set of organisations: what each one's outcome is. A
+/// read-only statement, so that its look-ups never walk rows the writes add (a statement
+/// that reads a table while inserting into it can turn quadratic). The caller holds the
+/// organisations' row locks, taken in an earlier statement so that this one's snapshot
+/// sees what the lock waited for.
+const DECIDE_AGENTS: &str = "
+    SELECT id,
+           CASE WHEN sentinel AND has_default THEN 'existing'
+                WHEN sentinel THEN 'suppressed'
+                WHEN any_agent THEN 'skipped_has_agents'
                 ELSE 'created' END,
-           o.has_default OR created.org_id IS NOT NULL
-    FROM o LEFT JOIN created ON created.org_id = o.id";
+           sentinel, has_default
+    FROM (SELECT o.id,
+                 o.metadata ? 'default_agent_provisioned' AS sentinel,
+                 EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id AND a.id = $2)
+                     AS has_default,
+                 EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id) AS any_agent
+          FROM unnest($1::text[]) AS u(id) JOIN organizations o ON o.id = u.id) o";
 
-/// Provisions the default agent of every organisation in `org_ids` (SPEC 3) in one
-/// statement: the one implementation of the agent rules, used by `provision-agent` and
-/// `seed` alike. Call inside a transaction that holds the organisations' row locks
-/// ([`orgs::lock`], [`orgs::lock_many`]).
+/// Provisions the default agent of every organisation in `org_ids` (SPEC 3): the one
+/// implementation of the agent rules, used by `provision-agent` and `seed` alike, in at
+/// most three statements whatever the number of organisations. Call inside a transaction
+/// that holds the organisations' row locks ([`orgs::lock`], [`orgs::lock_many`]).
 ///
 /// # Errors
 /// Database failures.
@@ -113,25 +101,39 @@ pub fn provision_agents(
     org_ids: &[String],
     now: DateTime<Utc>,
 ) -> Result<Vec<AgentProvisioned>> {
-    tx.query(
-        PROVISION_AGENTS,
-        &[
-            &org_ids,
-            &DEFAULT_AGENT_ID,
-            &DEFAULT_AGENT_NAME,
-            &DEFAULT_AGENT_IDENTITY,
-            &now,
-        ],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(AgentProvisioned {
-            org_id: r.get(0),
-            outcome: outcome(r.get(1))?,
-            agent_id: r.get::<_, bool>(2).then(|| DEFAULT_AGENT_ID.to_string()),
-        })
-    })
-    .collect()
+    let mut out = Vec::with_capacity(org_ids.len());
+    let (mut create, mut stamp) = (Vec::new(), Vec::new());
+    for r in tx.query(DECIDE_AGENTS, &[&org_ids, &DEFAULT_AGENT_ID])? {
+        let (id, sentinel, has_default): (String, bool, bool) = (r.get(0), r.get(2), r.get(3));
+        let outcome: AgentOutcome = outcome(r.get(1))?;
+        if outcome == AgentOutcome::Created {
+            create.push(id.clone());
+        }
+        if !sentinel {
+            stamp.push(id.clone());
+        }
+        out.push(AgentProvisioned {
+            agent_id: (has_default || outcome == AgentOutcome::Created)
+                .then(|| DEFAULT_AGENT_ID.to_string()),
+            org_id: id,
+            outcome,
+        });
+    }
+    if !create.is_empty() {
+        tx.execute(
+            "INSERT INTO agents (org_id, id, name, identity, created_at)
+             SELECT o, $2, $3, $4, $5 FROM unnest($1::text[]) AS t(o)",
+            &[
+                &create,
+                &DEFAULT_AGENT_ID,
+                &DEFAULT_AGENT_NAME,
+                &DEFAULT_AGENT_IDENTITY,
+                &now,
+            ],
+        )?;
+    }
+    orgs::stamp_sentinels(tx, &stamp, AGENT_SENTINEL, now)?;
+    Ok(out)
 }
 
 /// Parses an outcome word the SQL above produced.
@@ -201,48 +203,31 @@ pub struct Registration<'a> {
     pub timezone: chrono_tz::Tz,
 }
 
-/// The SPEC 3 watcher rules for first Macs, in one statement. Candidates are first
-/// registrations of Macs, in order; the first of each organisation decides (a later one
-/// finds the sentinel set). The caller holds the organisations' row locks.
-const PROVISION_WATCHERS: &str = "
-    WITH c AS (
-        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
-                      WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)
-    ), f AS (
-        SELECT DISTINCT ON (org_id) * FROM c ORDER BY org_id, n
-    ), o AS (
-        SELECT f.*,
-               org.metadata ? 'default_agent_provisioned' AS bootstrapped,
-               org.metadata ? 'default_watcher_provisioned' AS sentinel,
-               (SELECT w.id FROM watchers w
-                WHERE w.org_id = f.org_id AND w.slug = $5 AND w.status <> 'archived') AS live,
-               (SELECT a.id FROM agents a WHERE a.org_id = f.org_id
-                ORDER BY (a.id = $6) DESC, a.created_at, a.id LIMIT 1) AS agent
-        FROM f JOIN organizations org ON org.id = f.org_id
-    ), created AS (
-        INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
-                              timezone, agent_id, device_id, created_by,
-                              min_cooldown_seconds, next_run_at, created_at, updated_at)
-        SELECT org_id, $5, $7, $8, $9, $10, tz, agent, device_id, 'provisioning', $11,
-               next_at, $12, $12
-        FROM o WHERE bootstrapped AND NOT sentinel AND live IS NULL AND agent IS NOT NULL
-        RETURNING id, org_id
-    ), stamped AS (
-        UPDATE organizations
-        SET metadata = metadata
-            || jsonb_build_object('default_watcher_provisioned', to_jsonb($12::timestamptz))
-        FROM o WHERE organizations.id = o.org_id AND o.bootstrapped AND NOT o.sentinel
-        RETURNING 1
-    )
-    SELECT o.device_id,
-           CASE WHEN NOT o.bootstrapped THEN 'not_bootstrapped'
-                WHEN o.sentinel AND o.live IS NOT NULL THEN 'existing'
-                WHEN o.sentinel THEN 'suppressed'
-                WHEN o.live IS NOT NULL THEN 'skipped_slug_taken'
-                WHEN o.agent IS NULL THEN 'skipped_no_agent'
+/// The SPEC 3 watcher rules for first Macs: each organisation's outcome, decided by its
+/// first candidate (a later one finds the sentinel set). Read-only, as
+/// [`DECIDE_AGENTS`]; the caller holds the organisations' row locks.
+const DECIDE_WATCHERS: &str = "
+    SELECT device_id, org_id, tz, next_at, agent,
+           CASE WHEN NOT bootstrapped THEN 'not_bootstrapped'
+                WHEN sentinel AND live IS NOT NULL THEN 'existing'
+                WHEN sentinel THEN 'suppressed'
+                WHEN live IS NOT NULL THEN 'skipped_slug_taken'
+                WHEN agent IS NULL THEN 'skipped_no_agent'
                 ELSE 'created' END,
-           coalesce(created.id, CASE WHEN o.sentinel THEN o.live END)
-    FROM o LEFT JOIN created ON created.org_id = o.org_id";
+           CASE WHEN sentinel THEN live END,
+           bootstrapped AND NOT sentinel
+    FROM (SELECT f.*,
+                 org.metadata ? 'default_agent_provisioned' AS bootstrapped,
+                 org.metadata ? 'default_watcher_provisioned' AS sentinel,
+                 (SELECT w.id FROM watchers w
+                  WHERE w.org_id = f.org_id AND w.slug = $5 AND w.status <> 'archived') AS live,
+                 (SELECT a.id FROM agents a WHERE a.org_id = f.org_id
+                  ORDER BY (a.id = $6) DESC, a.created_at, a.id LIMIT 1) AS agent
+          FROM (SELECT DISTINCT ON (org_id) *
+                FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
+                     WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)
+                ORDER BY org_id, n) f
+          JOIN organizations org ON org.id = f.org_id) o";
 
 /// A first Mac's registration, as the watcher rules need it.
 #[derive(Debug, Clone)]
@@ -255,8 +240,9 @@ pub struct FirstMac {
     pub timezone: chrono_tz::Tz,
 }
 
-/// Provisions the daily check-in for first Macs (SPEC 3) in one statement: the one
-/// implementation of the watcher rules, used by `register-device` and `seed` alike.
+/// Provisions the daily check-in for first Macs (SPEC 3) in at most three statements
+/// whatever their number: the one implementation of the watcher rules, used by
+/// `register-device` and `seed` alike.
 /// Returns the deciding device of each organisation with its outcome. Call inside a
 /// transaction that holds the organisations' row locks.
 ///
@@ -283,8 +269,8 @@ pub fn provision_watchers(
     let orgs: Vec<&str> = macs.iter().map(|m| m.org_id.as_str()).collect();
     let devices: Vec<Uuid> = macs.iter().map(|m| m.device_id).collect();
     let zones: Vec<&str> = macs.iter().map(|m| m.timezone.name()).collect();
-    tx.query(
-        PROVISION_WATCHERS,
+    let decided = tx.query(
+        DECIDE_WATCHERS,
         &[
             &orgs,
             &devices,
@@ -292,25 +278,79 @@ pub fn provision_watchers(
             &next_at,
             &DEFAULT_WATCHER_SLUG,
             &DEFAULT_AGENT_ID,
-            &DEFAULT_WATCHER_NAME,
-            &DEFAULT_WATCHER_PROMPT,
-            &default_extraction_schema(),
-            &DEFAULT_WATCHER_SCHEDULE,
-            &DEFAULT_WATCHER_COOLDOWN,
-            &now,
         ],
-    )?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.get(0),
+    )?;
+    let mut out = Vec::with_capacity(decided.len());
+    let mut stamp = Vec::new();
+    let mut create: Vec<&postgres::Row> = Vec::new();
+    for r in &decided {
+        let outcome: WatcherOutcome = outcome(r.get(5))?;
+        if outcome == WatcherOutcome::Created {
+            create.push(r);
+        }
+        if r.get::<_, bool>(7) {
+            stamp.push(r.get::<_, String>(1));
+        }
+        out.push((
+            r.get::<_, Uuid>(0),
             DefaultWatcher {
-                outcome: outcome(r.get(1))?,
-                watcher_id: r.get(2),
+                outcome,
+                watcher_id: r.get(6),
             },
-        ))
-    })
-    .collect()
+        ));
+    }
+    if !create.is_empty() {
+        let created: std::collections::HashMap<Uuid, i64> = tx
+            .query(
+                "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
+                                       timezone, agent_id, device_id, created_by,
+                                       min_cooldown_seconds, next_run_at, created_at,
+                                       updated_at)
+                 SELECT o, $6, $7, $8, $9, $10, z, a, d, 'provisioning', $11, x, $12, $12
+                 FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+                      AS t(o, d, z, a, x)
+                 RETURNING device_id, id",
+                &[
+                    &create
+                        .iter()
+                        .map(|r| r.get::<_, String>(1))
+                        .collect::<Vec<_>>(),
+                    &create
+                        .iter()
+                        .map(|r| r.get::<_, Uuid>(0))
+                        .collect::<Vec<_>>(),
+                    &create
+                        .iter()
+                        .map(|r| r.get::<_, String>(2))
+                        .collect::<Vec<_>>(),
+                    &create
+                        .iter()
+                        .map(|r| r.get::<_, String>(4))
+                        .collect::<Vec<_>>(),
+                    &create
+                        .iter()
+                        .map(|r| r.get::<_, DateTime<Utc>>(3))
+                        .collect::<Vec<_>>(),
+                    &DEFAULT_WATCHER_SLUG,
+                    &DEFAULT_WATCHER_NAME,
+                    &DEFAULT_WATCHER_PROMPT,
+                    &default_extraction_schema(),
+                    &DEFAULT_WATCHER_SCHEDULE,
+                    &DEFAULT_WATCHER_COOLDOWN,
+                    &now,
+                ],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        for (device, w) in &mut out {
+            if w.outcome == WatcherOutcome::Created {
+                w.watcher_id = created.get(device).copied();
+            }
+        }
+    }
+    orgs::stamp_sentinels(tx, &stamp, WATCHER_SENTINEL, now)?;
+    Ok(out)
 }
 
 /// Provisions the daily check-in watcher for a first Mac (SPEC 3). Call inside the
