@@ -72,15 +72,7 @@ fn eight_claimer_processes_through_the_pooler_share_no_run() {
     let pool = bouncer("transaction");
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
-    db.client()
-        .batch_execute(
-            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
-             SELECT 'acme', 'w' || i, 'W', 'p', '@daily', 'owletto-default', now()
-             FROM generate_series(1, 200) i;
-             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
-             SELECT org_id, id, agent_id, 'manual', 'admin' FROM watchers WHERE slug LIKE 'w%'",
-        )
-        .unwrap();
+    crate::support::pending_runs(&db, "acme", 200);
     let via = db.through(pool.url(&db.name));
     let claimed: Vec<Vec<i64>> = crate::support::parallel(8, |_| {
         let mut mine = Vec::new();

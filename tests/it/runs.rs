@@ -232,15 +232,7 @@ fn operators_list_and_cancel_runs() {
 fn eight_concurrent_claimers_never_share_a_run() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
-    db.client()
-        .batch_execute(
-            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
-             SELECT 'acme', 'w' || i, 'W', 'p', '@daily', 'owletto-default', now()
-             FROM generate_series(1, 200) i;
-             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
-             SELECT org_id, id, agent_id, 'manual', 'admin' FROM watchers WHERE slug LIKE 'w%'",
-        )
-        .unwrap();
+    crate::support::pending_runs(&db, "acme", 200);
     let url = lobu_admin::db::DatabaseUrl::new(db.url.clone());
     let claimed: Vec<i64> = std::thread::scope(|sc| {
         let hs: Vec<_> = (0..8)

@@ -71,6 +71,23 @@ pub fn mac_org(db: &TestDb, org: &str) -> Dev {
     register(&mut c, org, "mbp", devices::Platform::Macos)
 }
 
+/// `n` watchers in `org`, each with a pending manual run (for claim races).
+pub fn pending_runs(db: &TestDb, org: &str, n: i32) {
+    db.client()
+        .execute(
+            "WITH w AS (
+                 INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id,
+                                       next_run_at)
+                 SELECT $1, 'w' || i, 'W', 'p', '@daily', 'owletto-default', now()
+                 FROM generate_series(1, $2) i
+                 RETURNING org_id, id, agent_id)
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
+             SELECT org_id, id, agent_id, 'manual', 'admin' FROM w",
+            &[&org, &n],
+        )
+        .unwrap();
+}
+
 /// A field of a JSON object as a string.
 pub fn s(v: &Value, k: &str) -> String {
     v[k].as_str()
