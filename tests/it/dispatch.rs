@@ -190,23 +190,7 @@ fn triggers_racing_dispatch_ticks_never_deadlock() {
     use lobu_admin::{db as ldb, dispatch, runs, watchers};
     let db = TestDb::new();
     mac_org(&db, "acme");
-    db.client()
-        .batch_execute(
-            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
-             SELECT 'acme', 'w' || i, 'W', 'p', '* * * * *', 'owletto-default', now()
-             FROM generate_series(1, 8) i",
-        )
-        .unwrap();
-    let ids: Vec<i64> = db
-        .client()
-        .query(
-            "SELECT id FROM watchers WHERE slug LIKE 'w%' ORDER BY id",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let ids = crate::support::due_watchers(&mut db.client(), "acme", 8, "* * * * *");
     let start = chrono::Utc::now();
     let deadlocks = crate::support::parallel(5, |worker| {
         let mut c = db.client();
@@ -371,14 +355,7 @@ fn dispatch_takes_the_rescue_thresholds_on_its_clock() {
 fn sigterm_mid_tick_finishes_the_tick_then_exits_zero() {
     let db = TestDb::new();
     mac_org(&db, "acme");
-    db.client()
-        .batch_execute(
-            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
-             SELECT 'acme', 'w' || i, 'W', 'p', '*/5 * * * *', 'owletto-default',
-                    now() - interval '1 minute'
-             FROM generate_series(1, 10000) i",
-        )
-        .unwrap();
+    crate::support::due_watchers(&mut db.client(), "acme", 10_000, "*/5 * * * *");
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
         .args(["-o", "json", "dispatch", "--loop", "--interval", "1s"])
         .args(["--limit", "10000"])
@@ -391,7 +368,7 @@ fn sigterm_mid_tick_finishes_the_tick_then_exits_zero() {
     let started = std::time::Instant::now();
     while db.scalar::<i64>(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lobu-admin' \
-         AND state = 'active'",
+         AND state = 'active' AND datname = current_database()",
     ) == 0
     {
         assert!(

@@ -52,22 +52,7 @@ fn dispatch_loop_and_triggers_follow_a_failover() {
     );
     let db = TestDb::external("app", url.clone(), primary.socket_url("app"));
     bootstrapped_org(&mut db.client(), "acme");
-    let mut setup = db.client();
-    setup
-        .batch_execute(
-            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
-             SELECT 'acme', 'w' || i, 'W', 'p', '* * * * *', 'owletto-default',
-                    now() - interval '1 minute'
-             FROM generate_series(1, 40) i",
-        )
-        .unwrap();
-    let watchers: Vec<i64> = setup
-        .query("SELECT id FROM watchers ORDER BY id", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    drop(setup);
+    let watchers = crate::support::due_watchers(&mut db.client(), "acme", 40, "* * * * *");
 
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
         .args(["-o", "json", "dispatch", "--loop", "--interval", "1s"])

@@ -71,6 +71,21 @@ pub fn mac_org(db: &TestDb, org: &str) -> Dev {
     register(&mut c, org, "mbp", devices::Platform::Macos)
 }
 
+/// `n` active watchers `w1`..`wn` in `org` on `schedule`, due a minute ago; their ids.
+pub fn due_watchers(c: &mut Client, org: &str, n: i32, schedule: &str) -> Vec<i64> {
+    c.query(
+        "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
+         SELECT $1, 'w' || i, 'W', 'p', $3, 'owletto-default', now() - interval '1 minute'
+         FROM generate_series(1, $2) i
+         RETURNING id",
+        &[&org, &n, &schedule],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
 /// `n` watchers in `org`, each with a pending manual run (for claim races).
 pub fn pending_runs(db: &TestDb, org: &str, n: i32) {
     db.client()
