@@ -368,7 +368,7 @@ fn sigterm_mid_tick_finishes_the_tick_then_exits_zero() {
     let started = std::time::Instant::now();
     while db.scalar::<i64>(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lobu-admin' \
-         AND state = 'active' AND datname = current_database()",
+         AND state = 'active' AND datname = current_database() AND pid <> pg_backend_pid()",
     ) == 0
     {
         assert!(
