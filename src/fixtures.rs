@@ -280,36 +280,6 @@ pub struct Summary {
     pub dry_run: bool,
 }
 
-impl Summary {
-    /// A table for people.
-    #[must_use]
-    pub fn render(&self) -> String {
-        let rows = [
-            ("organizations", self.organizations),
-            ("agents", self.agents),
-            ("devices", self.devices),
-            ("tokens", self.tokens),
-            ("watchers", self.watchers),
-        ];
-        let mut s = crate::output::table(
-            &["OBJECT", "CREATED", "EXISTING"],
-            rows.iter().map(|(n, c)| {
-                vec![
-                    (*n).to_string(),
-                    c.created.to_string(),
-                    c.existing.to_string(),
-                ]
-            }),
-        );
-        s.push_str(match (self.changed, self.dry_run) {
-            (true, false) => "\nfixture applied",
-            (true, true) => "\ndry run: this is what an apply would do; nothing was written",
-            (false, _) => "\nnothing to do: everything already exists",
-        });
-        s
-    }
-}
-
 /// The write phases of [`apply`], in order (for progress bars).
 pub const PHASES: [&str; 6] = [
     "organizations",

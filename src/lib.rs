@@ -4,11 +4,37 @@
 //!
 //! The library never prints and never exits: every operation takes a client (or a
 //! transaction), typed inputs, and returns a serialisable result or an [`Error`] whose
-//! [`ErrorKind`] carries the CLI's exit code. The `cli` module is the only place that
-//! renders.
+//! [`ErrorKind`] carries the CLI's exit code. Rendering and the command tree live in the
+//! binary's `cli` module, which is not part of this API.
+//!
+//! ```no_run
+//! use chrono::Utc;
+//! use lobu_admin::db::{self, DatabaseUrl};
+//! use lobu_admin::{orgs, provisioning, watchers};
+//!
+//! # fn main() -> lobu_admin::Result<()> {
+//! let mut client = db::connect(&DatabaseUrl::new("postgres://app@db/lobu?sslmode=verify-full"))?;
+//! db::migrate::check(&mut client)?; // exit 7 material when the schema is behind
+//! let now = Utc::now();
+//! // one transaction per state change; in_tx also sets the lock and statement timeouts
+//! let agent = db::in_tx(&mut client, |tx| {
+//!     orgs::create(tx, "acme", Some("Acme"))?;
+//!     provisioning::provision_agent(tx, "acme", now)
+//! })?;
+//! println!("{:?}", agent.outcome); // Created, then Existing on every later call
+//! let listed = db::in_tx(&mut client, |tx| {
+//!     watchers::list(tx, "acme", None, watchers::StatusFilter::Live, 100)
+//! })?;
+//! assert!(listed.is_empty());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `examples/provision.rs` goes on to register a Mac and trigger its daily check-in.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod agents;
+#[doc(hidden)]
 pub mod cli;
 pub mod db;
 pub mod devices;
@@ -16,7 +42,6 @@ pub mod dispatch;
 pub mod error;
 pub mod fixtures;
 pub mod orgs;
-mod output;
 pub mod provisioning;
 pub mod runs;
 pub mod schedule;

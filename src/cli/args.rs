@@ -163,6 +163,33 @@ impl TokenSource {
     }
 }
 
+/// Parses a cron expression.
+///
+/// # Errors
+/// The parser's message.
+pub fn parse_schedule(s: &str) -> std::result::Result<crate::schedule::Schedule, String> {
+    crate::schedule::Schedule::parse(s).map_err(|e| e.to_string())
+}
+
+/// Parses JSON.
+///
+/// # Errors
+/// The parser's message.
+pub fn parse_json(s: &str) -> std::result::Result<serde_json::Value, String> {
+    serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))
+}
+
+/// The rescue thresholds, on `runs rescue` and `dispatch` alike.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RescueArgs {
+    /// Claimed or running without a heartbeat for this long: back to pending.
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DUR")]
+    pub stale_after: chrono::Duration,
+    /// Active (pending included) for this long since queued: timeout.
+    #[arg(long, value_parser = parse_duration, default_value = "2h", value_name = "DUR")]
+    pub timeout_after: chrono::Duration,
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_duration;

@@ -1,207 +1,22 @@
-//! Commands that are not one library call: the embedded database, the dispatch loop,
-//! seeding with a progress bar, completions, the man page and the demo.
-
-use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration as StdDuration, Instant};
+//! `completions`, `man` and `demo`.
 
 use chrono::{DateTime, Utc};
 use postgres::Client;
 
-use super::commands::DbAction;
-use super::{connect, Cli, Schema};
-use crate::db::{self, local::Cluster};
-use crate::error::{Error, ErrorKind, Result};
-use crate::output::{kv_table, write_stdout, Format, Out};
-use crate::{devices, dispatch, fixtures, provisioning, runs, tokens, watchers};
+use super::context::{Ctx, Schema};
+use super::output::{kv_table, write_stdout, Format, Out};
+use crate::db;
+use crate::error::{Error, Result};
+use crate::{devices, dispatch, provisioning, runs, tokens, watchers};
 
-pub(super) fn db(action: &DbAction, out: Out) -> Result<()> {
-    let cluster = Cluster::default_location()?;
-    match action {
-        DbAction::Status => out.object(&cluster.status()),
-        DbAction::Start => {
-            cluster.start()?;
-            db::migrate::migrate(&mut db::connect(&cluster.url())?)?;
-            out.object(&cluster.status())
-        }
-        DbAction::Stop => {
-            let stopped = cluster.stop()?;
-            out.note(if stopped {
-                "embedded database stopped"
-            } else {
-                "embedded database was not running"
-            });
-            out.object(&cluster.status())
-        }
-    }
-}
-
-pub(super) fn dispatch(
-    cli: &Cli,
-    out: Out,
-    now: Option<DateTime<Utc>>,
-    opts: &dispatch::Options,
-    run_loop: bool,
-    interval: chrono::Duration,
-) -> Result<()> {
-    if !run_loop {
-        let mut c = connect(cli, out, Schema::Checked)?;
-        let tick = dispatch::run_once(&mut c, now.unwrap_or_else(Utc::now), opts)?;
-        return out.object(&tick);
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    // SIGINT or SIGTERM: finish the current tick, then exit 0; a second one exits at once
-    ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    })
-    .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
-    let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
-    let mut client: Option<Client> = None;
-    let mut down_since: Option<Instant> = None;
-    while !stop.load(Ordering::SeqCst) {
-        let result = match client.as_mut() {
-            Some(c) => dispatch::run_once(c, Utc::now(), opts),
-            None => connect(cli, out, Schema::Checked).and_then(|mut c| {
-                let r = dispatch::run_once(&mut c, Utc::now(), opts);
-                client = Some(c);
-                r
-            }),
-        };
-        match result {
-            Ok(tick) => {
-                if let Some(since) = down_since.take() {
-                    let secs = since.elapsed().as_secs_f64();
-                    event(
-                        out,
-                        &serde_json::json!({"event": "database_back", "down_seconds": secs}),
-                        &format!("dispatch: database is back after {secs:.1}s"),
-                    )?;
-                }
-                let mut v = serde_json::to_value(tick).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("event".into(), "tick".into());
-                }
-                let text = format!(
-                    "tick due={} queued={} skipped={}",
-                    tick.due, tick.queued, tick.skipped
-                );
-                if out.format == Format::Json {
-                    event(out, &v, &text)?;
-                } else if !out.quiet {
-                    write_stdout(&format!("{} {text}\n", stamp()))?;
-                }
-            }
-            // a lost, unreachable or read-only server (a failover): reconnect next tick
-            Err(e) if e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(&client) => {
-                client = None;
-                if down_since.is_none() {
-                    down_since = Some(Instant::now());
-                    event(
-                        out,
-                        &serde_json::json!({"event": "database_lost", "error": e.to_string()}),
-                        &format!("dispatch: {e}; retrying every {}s", interval.as_secs()),
-                    )?;
-                }
-            }
-            Err(e) => return Err(e),
-        }
-        sleep_unless_stopped(interval, &stop);
-    }
-    event(
-        out,
-        &serde_json::json!({"event": "stopped"}),
-        "dispatch: stopped",
-    )
-}
-
-fn stamp() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// One event of the loop: a JSON line with `at` on stdout, or a timed line on stderr.
-fn event(out: Out, json: &serde_json::Value, text: &str) -> Result<()> {
-    if out.format == Format::Json {
-        let mut v = json.clone();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("at".into(), stamp().into());
-        }
-        write_stdout(&format!("{v}\n"))
-    } else {
-        eprintln!("{} {text}", stamp());
-        Ok(())
-    }
-}
-
-fn is_connection_lost(client: &Option<Client>) -> bool {
-    client.as_ref().is_some_and(Client::is_closed)
-}
-
-fn sleep_unless_stopped(total: StdDuration, stop: &AtomicBool) {
-    let start = Instant::now();
-    while start.elapsed() < total && !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(StdDuration::from_millis(100).min(total));
-    }
-}
-
-/// `seed`: validate, then write (or roll back for `--dry-run`) in one transaction, with a
-/// progress bar that follows the phases on a terminal.
-pub(super) fn seed(
-    cli: &Cli,
-    out: Out,
-    file: &str,
-    dry_run: bool,
-    now: DateTime<Utc>,
-) -> Result<fixtures::Summary> {
-    let steps = 1 + fixtures::PHASES.len();
-    let bar = if !out.quiet && out.format == Format::Table && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(u64::try_from(steps).unwrap_or(0));
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} seeding [{bar:30}] {pos}/{len} {msg} {elapsed}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message("validate");
-        Some(bar)
-    } else {
-        None
-    };
-    let result = fixtures::read(file).and_then(|fixture| {
-        let mut c = connect(cli, out, Schema::Checked)?;
-        let apply = |tx: &mut postgres::Transaction<'_>| {
-            fixtures::apply(tx, &fixture, now, &mut |phase| {
-                if let Some(b) = &bar {
-                    b.set_position(u64::try_from(phase + 1).unwrap_or(0));
-                    b.set_message(fixtures::PHASES.get(phase).copied().unwrap_or(""));
-                }
-            })
-        };
-        if dry_run {
-            let mut s = db::rolled_back(&mut c, apply)?;
-            s.dry_run = true;
-            Ok(s)
-        } else {
-            db::in_tx(&mut c, apply)
-        }
-    });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    result
-}
-
-pub(super) fn completions(shell: clap_complete::Shell) -> Result<()> {
+pub(super) fn completions(shell: clap_complete::Shell, mut command: clap::Command) -> Result<()> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut super::command(), "lobu-admin", &mut buf);
+    clap_complete::generate(shell, &mut command, "lobu-admin", &mut buf);
     write_stdout(&String::from_utf8_lossy(&buf))
 }
 
-pub(super) fn man() -> Result<()> {
+pub(super) fn man(command: clap::Command) -> Result<()> {
     let mut buf = Vec::new();
-    let command = super::command();
     clap_mangen::Man::new(command.clone())
         .render(&mut buf)
         .map_err(|e| Error::Internal(format!("cannot render the man page: {e}")))?;
@@ -231,7 +46,8 @@ pub(super) fn man() -> Result<()> {
 }
 
 /// The quickstart: every step printed; rerunnable (each run uses a new organisation).
-pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
+pub(super) fn demo(ctx: &Ctx) -> Result<()> {
+    let out = ctx.out;
     let step = |n: u32, text: &str| -> Result<()> {
         if out.format == Format::Table {
             write_stdout(&format!("\n== {n}. {text}\n"))
@@ -245,7 +61,7 @@ pub(super) fn demo(cli: &Cli, out: Out) -> Result<()> {
             Format::Table => write_stdout(&format!("{}\n", kv_table(v))),
         }
     };
-    let mut c = connect(cli, out, Schema::Checked)?;
+    let mut c = ctx.connect(Schema::Checked)?;
     let now = Utc::now();
     let org = format!("demo-{}", now.format("%Y%m%d-%H%M%S-%3f"));
 
@@ -409,9 +225,6 @@ fn list_watchers(c: &mut Client, out: Out, org: &str, now: DateTime<Utc>) -> Res
             "{}\n",
             serde_json::to_string(&list).unwrap_or_default()
         )),
-        Format::Table => write_stdout(&format!(
-            "{}\n",
-            super::commands::watchers_table(&list, now)
-        )),
+        Format::Table => write_stdout(&format!("{}\n", super::output::watchers_table(&list, now))),
     }
 }

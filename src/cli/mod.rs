@@ -2,21 +2,31 @@
 //! printing. Handlers parse, call one library function and render; nothing else.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod agents;
 pub mod args;
-mod commands;
+mod context;
+mod db;
+mod devices;
+mod dispatch;
+mod fixtures;
 mod meta;
+mod orgs;
+pub(crate) mod output;
+mod runs;
+mod schedule;
+mod tokens;
+mod watchers;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-use postgres::Client;
-
-use crate::db::{self, DatabaseUrl};
 use crate::error::{Error, Result};
-use crate::output::{print_error, Format, Out};
+use chrono::Utc;
+use clap::Subcommand;
+use clap::{CommandFactory, Parser};
 
-pub use commands::Command;
+use context::Ctx;
+use output::{print_error, Format, Out};
 
 /// `lobu-admin`: bootstrap organisations, register devices, fire watchers.
 #[derive(Debug, Parser)]
@@ -73,7 +83,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
-    match commands::dispatch(&cli, out) {
+    match dispatch(&cli, out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             print_error(out.format, &e);
@@ -124,52 +134,146 @@ fn wants_json(argv: &[OsString]) -> bool {
         || argv.iter().any(|a| a == "--output=json" || a == "-ojson")
 }
 
-/// How a command wants its connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Schema {
-    /// Refuse a schema that is behind or ahead (exit 7).
-    Checked,
-    /// `migrate`: no check.
-    Unchecked,
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the embedded migrations (under an advisory lock), or list them.
+    Migrate {
+        /// `status`: list applied and pending migrations.
+        #[command(subcommand)]
+        action: Option<db::MigrateAction>,
+    },
+    /// Manage the embedded database (used when no DATABASE_URL is given).
+    Db {
+        /// What to do.
+        #[command(subcommand)]
+        action: db::DbAction,
+    },
+    /// Organisations.
+    Org {
+        /// What to do.
+        #[command(subcommand)]
+        action: orgs::OrgAction,
+    },
+    /// Give an organisation its default agent, once (sticky).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin org create acme --name 'Acme Inc'\n  \
+        lobu-admin provision-agent --org acme\n  \
+        lobu-admin -o json provision-agent --org acme | jq -r .outcome")]
+    ProvisionAgent {
+        /// Organisation id.
+        #[arg(long)]
+        org: String,
+    },
+    /// Agents.
+    Agents {
+        /// What to do.
+        #[command(subcommand)]
+        action: agents::AgentAction,
+    },
+    /// Register a device (or refresh a known one); a first Mac gets the daily check-in.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin register-device --org acme --user ada --worker-id mbp-1 --platform macos \\\n      \
+        --timezone Europe/Berlin --issue-token --expires-in 30d\n  \
+        lobu-admin -o json register-device --org acme --user ada --worker-id mbp-1 \\\n      \
+        --platform macos --issue-token | jq -r .token.token > ada.token")]
+    RegisterDevice(devices::RegisterArgs),
+    /// Devices.
+    Devices {
+        /// What to do.
+        #[command(subcommand)]
+        action: devices::DeviceAction,
+    },
+    /// Device tokens.
+    Tokens {
+        /// What to do.
+        #[command(subcommand)]
+        action: tokens::TokenAction,
+    },
+    /// Watchers.
+    Watchers {
+        /// What to do.
+        #[command(subcommand)]
+        action: watchers::WatcherAction,
+    },
+    /// Cron tools.
+    Schedule {
+        /// What to do.
+        #[command(subcommand)]
+        action: schedule::ScheduleAction,
+    },
+    /// Queue runs of due watchers (and rescue stale runs).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin dispatch                                  # one pass, now\n  \
+        lobu-admin dispatch --now 2026-06-01T07:00:00Z       # a simulated clock\n  \
+        lobu-admin -o json dispatch --loop --interval 30s    # a service: JSON lines, SIGTERM stops")]
+    Dispatch(dispatch::DispatchArgs),
+    /// Runs: device side (claim, heartbeat, complete, fail) and operator side.
+    Runs {
+        /// What to do.
+        #[command(subcommand)]
+        action: runs::RunAction,
+    },
+    /// Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin seed examples/fixture.json\n  \
+        cat fixture.json | lobu-admin -q -o json seed -")]
+    Seed {
+        /// The fixture file, or `-`.
+        file: String,
+        /// Validate and report exactly what an apply would do, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the organisations as a fixture that `seed` accepts (all by default).
+    ///
+    /// Token values cannot be exported (only their hashes are stored), so devices come out
+    /// without `token`; the daily check-ins are left out too, since registering the first
+    /// Mac re-creates them.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin export > fixture.json\n  \
+        lobu-admin export --org acme --org globex | lobu-admin --database-url \"$OTHER\" seed -")]
+    Export {
+        /// Only this organisation (repeatable).
+        #[arg(long = "org", value_name = "ID")]
+        orgs: Vec<String>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// A guided tour on the embedded (or given) database.
+    Demo,
 }
 
-/// Opens the invocation's one connection: the given URL, or the embedded database
-/// (started and migrated on first use).
-pub(crate) fn connect(cli: &Cli, out: Out, schema: Schema) -> Result<Client> {
-    let explicit = cli.database_url.as_deref().filter(|u| !u.is_empty());
-    let mut client = match explicit {
-        Some(u) => {
-            let url = DatabaseUrl::new(u);
-            if out.verbose {
-                eprintln!("connecting to {url}");
-            }
-            db::connect(&url)?
-        }
-        None => {
-            // the embedded database is usually up: try it first (one connection), and only
-            // when that fails, initialise or start it
-            let cluster = db::local::Cluster::default_location()?;
-            if out.verbose {
-                eprintln!(
-                    "connecting to the embedded database in {}",
-                    cluster.home.display()
-                );
-            }
-            match db::connect(&cluster.url()) {
-                Ok(c) => c,
-                Err(_) => db::connect(&db::local::ensure_running(&cluster)?)?,
-            }
-        }
+/// Runs the parsed command: each noun's module parses nothing more, calls the library
+/// and renders.
+fn dispatch(cli: &Cli, out: Out) -> Result<()> {
+    let now = Utc::now();
+    let ctx = Ctx {
+        database_url: cli.database_url.clone().filter(|u| !u.is_empty()),
+        out,
     };
-    let embedded = explicit.is_none();
-    if schema == Schema::Checked {
-        match db::in_tx(&mut client, |tx| db::migrate::state(tx))? {
-            // the embedded database migrates itself; an explicit one is the operator's
-            db::migrate::SchemaState::Behind { .. } if embedded => {
-                db::migrate::migrate(&mut client)?;
-            }
-            state => state.require_current()?,
-        }
+    match &cli.command {
+        Command::Migrate { action } => db::migrate(&ctx, action.as_ref()),
+        Command::Db { action } => db::db(action, out),
+        Command::Org { action } => orgs::run(&ctx, action, now),
+        Command::ProvisionAgent { org } => orgs::provision_agent(&ctx, org, now),
+        Command::Agents { action } => agents::run(&ctx, action, now),
+        Command::RegisterDevice(a) => devices::register(&ctx, a, now),
+        Command::Devices { action } => devices::run(&ctx, action, now),
+        Command::Tokens { action } => tokens::run(&ctx, action, now),
+        Command::Watchers { action } => watchers::run(&ctx, action, now),
+        Command::Schedule { action } => schedule::run(&ctx, action, now),
+        Command::Dispatch(a) => dispatch::run(&ctx, a),
+        Command::Runs { action } => runs::run(&ctx, action, now),
+        Command::Seed { file, dry_run } => fixtures::run_seed(&ctx, file, *dry_run, now),
+        Command::Export { orgs } => fixtures::export(&ctx, orgs),
+        Command::Completions { shell } => meta::completions(*shell, command()),
+        Command::Man => meta::man(command()),
+        Command::Demo => meta::demo(&ctx),
     }
-    Ok(client)
 }

@@ -8,6 +8,7 @@ use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::schedule::FireTime;
 
 /// `-o table|json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -126,6 +127,62 @@ pub fn cell(v: &serde_json::Value) -> String {
         Value::Array(a) => a.iter().map(nested).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
+}
+
+/// The `watchers list` table (also used by `demo`).
+pub fn watchers_table(l: &[crate::watchers::WatcherListItem], now: DateTime<Utc>) -> String {
+    table(
+        &[
+            "ID",
+            "SLUG",
+            "NAME",
+            "SCHEDULE",
+            "TZ",
+            "STATUS",
+            "DEVICE",
+            "AGENT",
+            "NEXT RUN",
+            "LAST FIRED",
+            "LAST RUN",
+        ],
+        l.iter().map(|w| {
+            vec![
+                w.id.to_string(),
+                w.slug.clone(),
+                w.name.clone(),
+                w.schedule.clone(),
+                w.timezone.clone(),
+                w.status.clone(),
+                w.device_id
+                    .map_or_else(|| "-".into(), |d| d.to_string()[..8].to_string()),
+                w.agent_id.clone(),
+                match (&w.next_run_local, w.next_run_at) {
+                    (Some(l), Some(n)) => format!(
+                        "{} ({})",
+                        l.get(..16).unwrap_or(l).replace('T', " "),
+                        relative(n, now)
+                    ),
+                    _ => "-".into(),
+                },
+                w.last_fired_at
+                    .map_or_else(|| "-".into(), |t| relative(t, now)),
+                w.last_run.as_ref().map_or_else(
+                    || "-".into(),
+                    |r| format!("#{} {} {}", r.id, r.status, r.dispatch_source),
+                ),
+            ]
+        }),
+    )
+}
+
+/// Fire times as LOCAL/UTC rows (or JSON).
+pub fn show_times(out: Out, times: &[FireTime]) -> Result<()> {
+    out.show(&times, |t| {
+        table(
+            &["LOCAL", "UTC"],
+            t.iter().map(|f| vec![f.at_local.clone(), f.at_utc.clone()]),
+        )
+    })
 }
 
 /// An optional time as a cell: RFC 3339 plus a relative hint ("in 3h", "2m ago").

@@ -1,0 +1,49 @@
+//! `agents list|delete`.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use super::context::{Ctx, Schema};
+use super::output::{table, when};
+use crate::agents;
+use crate::db;
+use crate::error::Result;
+
+#[derive(Debug, Subcommand)]
+pub enum AgentAction {
+    /// List an organisation's agents.
+    List {
+        /// Organisation id.
+        #[arg(long)]
+        org: String,
+    },
+    /// Delete an agent (the provisioning sentinel stays: it is not re-created).
+    Delete {
+        /// Organisation id.
+        #[arg(long)]
+        org: String,
+        /// Agent id.
+        id: String,
+    },
+}
+
+/// `agents ...`.
+pub(super) fn run(ctx: &Ctx, action: &AgentAction, now: DateTime<Utc>) -> Result<()> {
+    let out = ctx.out;
+    let mut c = ctx.connect(Schema::Checked)?;
+    match action {
+        AgentAction::List { org } => {
+            let list = db::in_tx(&mut c, |tx| agents::list(tx, org))?;
+            out.show(&list, |l| {
+                table(
+                    &["ID", "NAME", "CREATED"],
+                    l.iter()
+                        .map(|a| vec![a.id.clone(), a.name.clone(), when(Some(a.created_at), now)]),
+                )
+            })
+        }
+        AgentAction::Delete { org, id } => {
+            out.object(&db::in_tx(&mut c, |tx| agents::delete(tx, org, id))?)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! What every command handler gets: the database to use and how to render.
+
+use postgres::Client;
+
+use super::output::Out;
+use crate::db::{self, DatabaseUrl};
+use crate::error::Result;
+
+/// The invocation's settings that handlers need.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    /// `--database-url` / `DATABASE_URL`, if given and not empty.
+    pub database_url: Option<String>,
+    /// Rendering.
+    pub out: Out,
+}
+
+/// How a command wants its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Schema {
+    /// Refuse a schema that is behind or ahead (exit 7).
+    Checked,
+    /// `migrate`: no check.
+    Unchecked,
+}
+
+impl Ctx {
+    /// Opens the invocation's one connection: the given URL, or the embedded database
+    /// (started and migrated on first use).
+    pub(crate) fn connect(&self, schema: Schema) -> Result<Client> {
+        let out = self.out;
+        let explicit = self.database_url.as_deref().filter(|u| !u.is_empty());
+        let mut client = match explicit {
+            Some(u) => {
+                let url = DatabaseUrl::new(u);
+                if out.verbose {
+                    eprintln!("connecting to {url}");
+                }
+                db::connect(&url)?
+            }
+            None => {
+                // the embedded database is usually up: try it first (one connection), and only
+                // when that fails, initialise or start it
+                let cluster = db::local::Cluster::default_location()?;
+                if out.verbose {
+                    eprintln!(
+                        "connecting to the embedded database in {}",
+                        cluster.home.display()
+                    );
+                }
+                match db::connect(&cluster.url()) {
+                    Ok(c) => c,
+                    Err(_) => db::connect(&db::local::ensure_running(&cluster)?)?,
+                }
+            }
+        };
+        let embedded = explicit.is_none();
+        if schema == Schema::Checked {
+            match db::in_tx(&mut client, |tx| db::migrate::state(tx))? {
+                // the embedded database migrates itself; an explicit one is the operator's
+                db::migrate::SchemaState::Behind { .. } if embedded => {
+                    db::migrate::migrate(&mut client)?;
+                }
+                state => state.require_current()?,
+            }
+        }
+        Ok(client)
+    }
+}

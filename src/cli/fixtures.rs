@@ -1,0 +1,105 @@
+//! `seed [--dry-run]` and `export`.
+
+use std::io::IsTerminal;
+
+use chrono::{DateTime, Utc};
+
+use super::context::{Ctx, Schema};
+use super::output::{table, Format};
+use crate::db;
+use crate::error::{Error, Result};
+use crate::{fixtures, orgs};
+
+/// `seed`, rendered.
+pub(super) fn run_seed(ctx: &Ctx, file: &str, dry_run: bool, now: DateTime<Utc>) -> Result<()> {
+    let summary = seed(ctx, file, dry_run, now)?;
+    ctx.out.show(&summary, render)
+}
+
+/// `seed`: validate, then write (or roll back for `--dry-run`) in one transaction, with a
+/// progress bar that follows the phases on a terminal.
+pub(super) fn seed(
+    ctx: &Ctx,
+    file: &str,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<fixtures::Summary> {
+    let steps = 1 + fixtures::PHASES.len();
+    let out = ctx.out;
+    let bar = if !out.quiet && out.format == Format::Table && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(u64::try_from(steps).unwrap_or(0));
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} seeding [{bar:30}] {pos}/{len} {msg} {elapsed}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message("validate");
+        Some(bar)
+    } else {
+        None
+    };
+    let result = fixtures::read(file).and_then(|fixture| {
+        let mut c = ctx.connect(Schema::Checked)?;
+        let apply = |tx: &mut postgres::Transaction<'_>| {
+            fixtures::apply(tx, &fixture, now, &mut |phase| {
+                if let Some(b) = &bar {
+                    b.set_position(u64::try_from(phase + 1).unwrap_or(0));
+                    b.set_message(fixtures::PHASES.get(phase).copied().unwrap_or(""));
+                }
+            })
+        };
+        if dry_run {
+            let mut s = db::rolled_back(&mut c, apply)?;
+            s.dry_run = true;
+            Ok(s)
+        } else {
+            db::in_tx(&mut c, apply)
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result
+}
+
+/// `export`.
+pub(super) fn export(ctx: &Ctx, orgs: &[String]) -> Result<()> {
+    {
+        for id in orgs {
+            orgs::validate_id("organization id", id)?;
+        }
+        let mut c = ctx.connect(Schema::Checked)?;
+        let fixture = db::in_tx(&mut c, |tx| fixtures::export(tx, orgs))?;
+        let text = serde_json::to_string_pretty(&fixture)
+            .map_err(|e| Error::Internal(format!("cannot render the fixture: {e}")))?;
+        super::output::write_stdout(&format!("{text}\n"))
+    }
+}
+
+/// The `seed` summary as a table for people.
+pub(super) fn render(s: &fixtures::Summary) -> String {
+    let this = s;
+    let rows = [
+        ("organizations", this.organizations),
+        ("agents", this.agents),
+        ("devices", this.devices),
+        ("tokens", this.tokens),
+        ("watchers", this.watchers),
+    ];
+    let mut s = table(
+        &["OBJECT", "CREATED", "EXISTING"],
+        rows.iter().map(|(n, c)| {
+            vec![
+                (*n).to_string(),
+                c.created.to_string(),
+                c.existing.to_string(),
+            ]
+        }),
+    );
+    s.push_str(match (this.changed, this.dry_run) {
+        (true, false) => "\nfixture applied",
+        (true, true) => "\ndry run: this is what an apply would do; nothing was written",
+        (false, _) => "\nnothing to do: everything already exists",
+    });
+    s
+}

@@ -1,0 +1,68 @@
+//! `org create|list|show` and `provision-agent`.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use super::context::{Ctx, Schema};
+use super::output::{table, when};
+use crate::db;
+use crate::error::Result;
+use crate::{orgs, provisioning};
+
+#[derive(Debug, Subcommand)]
+pub enum OrgAction {
+    /// Create an organisation.
+    Create {
+        /// Lowercase id: [a-z0-9][a-z0-9_-]{0,62}.
+        id: String,
+        /// Display name (default: the id).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List organisations.
+    List,
+    /// Show one organisation with its metadata.
+    Show {
+        /// Organisation id.
+        id: String,
+    },
+}
+
+/// `org ...`.
+pub(super) fn run(ctx: &Ctx, action: &OrgAction, now: DateTime<Utc>) -> Result<()> {
+    let out = ctx.out;
+    let mut c = ctx.connect(Schema::Checked)?;
+    match action {
+        OrgAction::Create { id, name } => out.object(&db::in_tx(&mut c, |tx| {
+            orgs::create(tx, id, name.as_deref())
+        })?),
+        OrgAction::List => {
+            let list = db::in_tx(&mut c, |tx| orgs::list(tx))?;
+            out.show(&list, |l| {
+                table(
+                    &["ID", "NAME", "AGENTS", "DEVICES", "WATCHERS", "CREATED"],
+                    l.iter().map(|o| {
+                        vec![
+                            o.id.clone(),
+                            o.name.clone(),
+                            o.agents.to_string(),
+                            o.devices.to_string(),
+                            o.watchers.to_string(),
+                            when(Some(o.created_at), now),
+                        ]
+                    }),
+                )
+            })
+        }
+        OrgAction::Show { id } => out.object(&db::in_tx(&mut c, |tx| orgs::show(tx, id))?),
+    }
+}
+
+/// `provision-agent`.
+pub(super) fn provision_agent(ctx: &Ctx, org: &str, now: DateTime<Utc>) -> Result<()> {
+    let out = ctx.out;
+    orgs::validate_id("organization id", org)?;
+    let mut c = ctx.connect(Schema::Checked)?;
+    let r = db::in_tx(&mut c, |tx| provisioning::provision_agent(tx, org, now))?;
+    out.object(&r)
+}

@@ -1,0 +1,189 @@
+//! `runs claim|heartbeat|complete|fail` (device token) and `runs rescue|list|cancel`.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use super::args::*;
+use super::context::{Ctx, Schema};
+use super::output::{table, when};
+use crate::db;
+use crate::error::{Error, Result};
+use crate::runs::{self, Finish, RunFilter, RunStatus};
+use crate::tokens::{self, Token};
+
+#[derive(Debug, Subcommand)]
+pub enum RunAction {
+    /// Claim the oldest pending runs of the token's device.
+    #[command(after_help = "Examples:\n  \
+        LOBU_DEVICE_TOKEN=$(cat ada.token) lobu-admin -o json runs claim --limit 1\n  \
+        lobu-admin runs complete 42 --token-file ada.token --result '{\"summary\":\"ok\"}'")]
+    Claim {
+        #[command(flatten)]
+        token: TokenSource,
+        /// At most this many.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..=1000))]
+        limit: i64,
+    },
+    /// Record a heartbeat.
+    Heartbeat {
+        /// Run id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[command(flatten)]
+        token: TokenSource,
+    },
+    /// Complete a run.
+    Complete {
+        /// Run id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Result JSON.
+        #[arg(long, value_parser = parse_json)]
+        result: Option<serde_json::Value>,
+        #[command(flatten)]
+        token: TokenSource,
+    },
+    /// Fail a run.
+    Fail {
+        /// Run id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// What went wrong.
+        #[arg(long)]
+        error: String,
+        #[command(flatten)]
+        token: TokenSource,
+    },
+    /// Re-queue stale runs and time out old ones.
+    Rescue {
+        #[command(flatten)]
+        rescue: RescueArgs,
+        /// Pretend it is this time (RFC 3339).
+        #[arg(long, value_parser = parse_time)]
+        now: Option<DateTime<Utc>>,
+    },
+    /// List runs, newest first.
+    List {
+        /// Organisation id.
+        #[arg(long)]
+        org: Option<String>,
+        /// Watcher id.
+        #[arg(long, value_parser = parse_id)]
+        watcher: Option<i64>,
+        /// State.
+        #[arg(long, value_enum)]
+        status: Option<RunStatus>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
+        limit: i64,
+    },
+    /// Cancel an active run.
+    Cancel {
+        /// Run id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+    },
+}
+
+/// `runs ...`.
+pub(super) fn run(ctx: &Ctx, action: &RunAction, now: DateTime<Utc>) -> Result<()> {
+    let out = ctx.out;
+    let token: Option<Token> = match action {
+        RunAction::Claim { token, .. }
+        | RunAction::Heartbeat { token, .. }
+        | RunAction::Complete { token, .. }
+        | RunAction::Fail { token, .. } => Some(token.require()?),
+        _ => None,
+    };
+    let mut c = ctx.connect(Schema::Checked)?;
+    // authenticate and act in one transaction; render only after it committed
+    let done =
+        db::in_tx(&mut c, |tx| {
+            let who = match &token {
+                Some(t) => Some(tokens::authenticate(tx, t, now)?),
+                None => None,
+            };
+            Ok(match (action, who) {
+                (RunAction::Claim { limit, .. }, Some(who)) => {
+                    RunsDone::List(runs::claim(tx, &who, *limit, now)?)
+                }
+                (RunAction::Heartbeat { id, .. }, Some(who)) => {
+                    RunsDone::object(&runs::heartbeat(tx, &who, *id, now)?)
+                }
+                (RunAction::Complete { id, result, .. }, Some(who)) => RunsDone::object(
+                    &runs::finish(tx, &who, *id, &Finish::Complete(result.clone()), now)?,
+                ),
+                (RunAction::Fail { id, error, .. }, Some(who)) => RunsDone::object(&runs::finish(
+                    tx,
+                    &who,
+                    *id,
+                    &Finish::Fail(error.clone()),
+                    now,
+                )?),
+                (RunAction::Rescue { rescue, now: at }, _) => RunsDone::object(&runs::rescue(
+                    tx,
+                    at.unwrap_or(now),
+                    rescue.stale_after,
+                    rescue.timeout_after,
+                )?),
+                (
+                    RunAction::List {
+                        org,
+                        watcher,
+                        status,
+                        limit,
+                    },
+                    _,
+                ) => RunsDone::List(runs::list(
+                    tx,
+                    &RunFilter {
+                        org_id: org.clone(),
+                        watcher_id: *watcher,
+                        status: *status,
+                        limit: *limit,
+                    },
+                )?),
+                (RunAction::Cancel { id }, _) => RunsDone::object(&runs::cancel(tx, *id, now)?),
+                _ => return Err(Error::Internal("unreachable run command".into())),
+            })
+        })?;
+    match done {
+        RunsDone::List(list) => out.show(&list, |l| {
+            table(
+                &[
+                    "RUN",
+                    "WATCHER",
+                    "STATUS",
+                    "SOURCE",
+                    "TRIGGERED BY",
+                    "QUEUED",
+                    "FINISHED",
+                ],
+                l.iter().map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.watcher_id.map_or_else(|| "-".into(), |w| w.to_string()),
+                        r.status.clone(),
+                        r.dispatch_source.clone(),
+                        r.triggered_by.clone(),
+                        when(Some(r.queued_at), now),
+                        when(r.finished_at, now),
+                    ]
+                }),
+            )
+        }),
+        RunsDone::Object(v) => out.object(&v),
+    }
+}
+
+/// What a `runs` command produced, rendered after its transaction committed.
+enum RunsDone {
+    List(Vec<runs::Run>),
+    Object(serde_json::Value),
+}
+
+impl RunsDone {
+    fn object<T: serde::Serialize>(value: &T) -> Self {
+        Self::Object(serde_json::to_value(value).unwrap_or_default())
+    }
+}

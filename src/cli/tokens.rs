@@ -1,0 +1,86 @@
+//! `tokens create|list|revoke`.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use uuid::Uuid;
+
+use super::args::*;
+use super::context::{Ctx, Schema};
+use super::output::{table, when};
+use crate::db;
+use crate::error::Result;
+use crate::tokens;
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Issue a token for a device (shown once).
+    Create {
+        /// Device id.
+        #[arg(long, value_parser = parse_uuid)]
+        device: Uuid,
+        /// Lifetime, e.g. 30d.
+        #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+        expires_in: Option<chrono::Duration>,
+    },
+    /// List a device's tokens (never the secret).
+    List {
+        /// Device id.
+        #[arg(long, value_parser = parse_uuid)]
+        device: Uuid,
+    },
+    /// Revoke a token.
+    Revoke {
+        /// Token id.
+        #[arg(value_parser = parse_uuid)]
+        token_id: Uuid,
+    },
+}
+
+/// `tokens ...`.
+pub(super) fn run(ctx: &Ctx, action: &TokenAction, now: DateTime<Utc>) -> Result<()> {
+    let out = ctx.out;
+    let mut c = ctx.connect(Schema::Checked)?;
+    match action {
+        TokenAction::Create { device, expires_in } => {
+            let t = db::in_tx(&mut c, |tx| {
+                tokens::create(tx, *device, *expires_in, None, now)
+            })?;
+            out.show(&t, |t| {
+                format!(
+                    "token {} for device {device} (shown once, store it now):\n{}",
+                    t.id, t.token
+                )
+            })
+        }
+        TokenAction::List { device } => {
+            let list = db::in_tx(&mut c, |tx| tokens::list(tx, *device))?;
+            out.show(&list, |l| {
+                table(
+                    &[
+                        "ID",
+                        "PREFIX",
+                        "SCOPES",
+                        "CREATED",
+                        "EXPIRES",
+                        "REVOKED",
+                        "LAST USED",
+                    ],
+                    l.iter().map(|t| {
+                        vec![
+                            t.id.to_string(),
+                            format!("{}…", t.prefix),
+                            t.scopes.join(","),
+                            when(Some(t.created_at), now),
+                            when(t.expires_at, now),
+                            when(t.revoked_at, now),
+                            when(t.last_used_at, now),
+                        ]
+                    }),
+                )
+            })
+        }
+        TokenAction::Revoke { token_id } => {
+            out.object(&db::in_tx(&mut c, |tx| tokens::revoke(tx, *token_id, now))?)
+        }
+    }
+}

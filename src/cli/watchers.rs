@@ -1,0 +1,309 @@
+//! `watchers list|show|next|create|update|pause|resume|archive|trigger`.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use uuid::Uuid;
+
+use super::args::*;
+use super::context::{Ctx, Schema};
+use super::output::{kv_table, show_times, table, watchers_table, when};
+use crate::db;
+use crate::error::Result;
+use crate::schedule::Schedule;
+use crate::tokens;
+use crate::watchers::{self, NewWatcher, StatusFilter, Trigger, WatcherPatch};
+
+#[derive(Debug, Subcommand)]
+pub enum WatcherAction {
+    /// List an organisation's watchers with next and last firing.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin watchers list --org acme\n  \
+        lobu-admin watchers list --org acme --status all --device 0b6c…\n  \
+        lobu-admin -o json watchers list --org acme | jq '.[] | {id, next_run_at}'")]
+    List {
+        /// Organisation id.
+        #[arg(long)]
+        org: String,
+        /// Only watchers pinned to this device.
+        #[arg(long, value_parser = parse_uuid)]
+        device: Option<Uuid>,
+        /// Status filter (default: all but archived).
+        #[arg(long, value_enum)]
+        status: Option<ListStatus>,
+        /// At most this many.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
+        limit: i64,
+    },
+    /// Show a watcher with its recent runs.
+    Show {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+    },
+    /// Queue a manual run (device token, or --admin); returns the active run if any.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin watchers trigger 7 --token-file ada.token\n  \
+        echo \"$TOKEN\" | lobu-admin -o json watchers trigger 7 --token-file -\n  \
+        lobu-admin watchers trigger 7 --admin")]
+    Trigger {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Operator mode: no token, no pin check.
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        token: TokenSource,
+    },
+    /// Print the next fire times.
+    Next {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// How many.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        count: u16,
+    },
+    /// Create a watcher.
+    Create {
+        /// Organisation id.
+        #[arg(long)]
+        org: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Cron expression (5 fields or @daily etc.).
+        #[arg(long, value_parser = parse_schedule)]
+        schedule: Schedule,
+        /// IANA time zone.
+        #[arg(long, value_parser = parse_tz, default_value = "UTC")]
+        timezone: chrono_tz::Tz,
+        /// Agent id.
+        #[arg(long)]
+        agent: String,
+        /// Pin to a device.
+        #[arg(long, value_parser = parse_uuid)]
+        device: Option<Uuid>,
+        /// Prompt.
+        #[arg(long)]
+        prompt: String,
+        /// Slug (default: from the name).
+        #[arg(long)]
+        slug: Option<String>,
+        /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
+        #[arg(long = "min-cooldown", value_parser = parse_cooldown, default_value = "0s", value_name = "DUR")]
+        min_cooldown_seconds: i32,
+    },
+    /// Change a watcher: only the given flags change.
+    Update {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Slug.
+        #[arg(long)]
+        slug: Option<String>,
+        /// Cron expression.
+        #[arg(long, value_parser = parse_schedule)]
+        schedule: Option<Schedule>,
+        /// IANA time zone.
+        #[arg(long, value_parser = parse_tz)]
+        timezone: Option<chrono_tz::Tz>,
+        /// Agent id.
+        #[arg(long)]
+        agent: Option<String>,
+        /// Pin to a device.
+        #[arg(long, value_parser = parse_uuid, conflicts_with = "unpin")]
+        device: Option<Uuid>,
+        /// Remove the pin.
+        #[arg(long)]
+        unpin: bool,
+        /// Prompt.
+        #[arg(long)]
+        prompt: Option<String>,
+        /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
+        #[arg(long = "min-cooldown", value_parser = parse_cooldown, value_name = "DUR")]
+        min_cooldown_seconds: Option<i32>,
+    },
+    /// Pause a watcher.
+    Pause {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Resume a paused watcher.
+    Resume {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+    },
+    /// Archive a watcher (cancels its active run).
+    Archive {
+        /// Watcher id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ListStatus {
+    Active,
+    Paused,
+    Archived,
+    All,
+}
+
+/// `watchers ...`.
+pub(super) fn run(ctx: &Ctx, action: &WatcherAction, now: DateTime<Utc>) -> Result<()> {
+    let out = ctx.out;
+    if let WatcherAction::Trigger { id, admin, token } = action {
+        let id = *id;
+        let token = if *admin { None } else { Some(token.require()?) };
+        let mut c = ctx.connect(Schema::Checked)?;
+        let r = db::in_tx(&mut c, |tx| {
+            let who = match token {
+                Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
+                None => Trigger::Admin,
+            };
+            watchers::trigger(tx, id, &who, now)
+        })?;
+        return out.show(&r, |r| {
+            if r.already_queued {
+                format!(
+                    "run {} of watcher {} is already {} (queued {}); nothing new queued",
+                    r.run_id,
+                    r.watcher_id,
+                    r.status,
+                    when(Some(r.queued_at), now)
+                )
+            } else {
+                format!("queued run {} of watcher {}", r.run_id, r.watcher_id)
+            }
+        });
+    }
+    let mut c = ctx.connect(Schema::Checked)?;
+    match action {
+        WatcherAction::Trigger { .. } => Ok(()),
+        WatcherAction::List {
+            org,
+            device,
+            status,
+            limit,
+        } => {
+            let status = match status {
+                None => StatusFilter::Live,
+                Some(ListStatus::Active) => StatusFilter::Active,
+                Some(ListStatus::Paused) => StatusFilter::Paused,
+                Some(ListStatus::Archived) => StatusFilter::Archived,
+                Some(ListStatus::All) => StatusFilter::All,
+            };
+            let list = db::in_tx(&mut c, |tx| {
+                watchers::list(tx, org, *device, status, *limit)
+            })?;
+            out.show(&list, |l| watchers_table(l, now))
+        }
+        WatcherAction::Show { id } => {
+            let d = db::in_tx(&mut c, |tx| watchers::show(tx, *id))?;
+            out.show(&d, |d| {
+                let mut v = serde_json::to_value(&d.watcher).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("next_run_local".into(), serde_json::json!(d.next_run_local));
+                }
+                let runs = table(
+                    &[
+                        "RUN",
+                        "STATUS",
+                        "SOURCE",
+                        "TRIGGERED BY",
+                        "QUEUED",
+                        "FINISHED",
+                    ],
+                    d.recent_runs.iter().map(|r| {
+                        vec![
+                            r.id.to_string(),
+                            r.status.clone(),
+                            r.dispatch_source.clone(),
+                            r.triggered_by.clone(),
+                            when(Some(r.queued_at), now),
+                            when(r.finished_at, now),
+                        ]
+                    }),
+                );
+                format!("{}\n\nrecent runs:\n{runs}", kv_table(&v))
+            })
+        }
+        WatcherAction::Next { id, count } => {
+            let times = db::in_tx(&mut c, |tx| {
+                watchers::next_times(tx, *id, now, usize::from(*count))
+            })?;
+            show_times(out, &times)
+        }
+        WatcherAction::Create {
+            org,
+            name,
+            schedule,
+            timezone,
+            agent,
+            device,
+            prompt,
+            slug,
+            min_cooldown_seconds,
+        } => {
+            let w = NewWatcher {
+                org_id: org.clone(),
+                slug: slug.clone(),
+                name: name.clone(),
+                prompt: prompt.clone(),
+                schedule: schedule.clone(),
+                timezone: *timezone,
+                agent_id: agent.clone(),
+                device_id: *device,
+                extraction_schema: None,
+                min_cooldown_seconds: *min_cooldown_seconds,
+                created_by: "admin".into(),
+            };
+            out.object(&db::in_tx(&mut c, |tx| watchers::create(tx, &w, now))?)
+        }
+        WatcherAction::Update {
+            id,
+            name,
+            slug,
+            schedule,
+            timezone,
+            agent,
+            device,
+            unpin,
+            prompt,
+            min_cooldown_seconds,
+        } => {
+            let patch = WatcherPatch {
+                name: name.clone(),
+                slug: slug.clone(),
+                prompt: prompt.clone(),
+                schedule: schedule.clone(),
+                timezone: *timezone,
+                agent_id: agent.clone(),
+                device_id: if *unpin { Some(None) } else { device.map(Some) },
+                min_cooldown_seconds: *min_cooldown_seconds,
+                extraction_schema: None,
+            };
+            out.object(&db::in_tx(&mut c, |tx| {
+                watchers::update(tx, *id, &patch, now)
+            })?)
+        }
+        WatcherAction::Pause { id, reason } => out.object(&db::in_tx(&mut c, |tx| {
+            watchers::pause(tx, *id, reason.as_deref(), now)
+        })?),
+        WatcherAction::Resume { id } => {
+            out.object(&db::in_tx(&mut c, |tx| watchers::resume(tx, *id, now))?)
+        }
+        WatcherAction::Archive { id } => {
+            out.object(&db::in_tx(&mut c, |tx| watchers::archive(tx, *id, now))?)
+        }
+    }
+}
