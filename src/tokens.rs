@@ -197,8 +197,12 @@ pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<Toke
          FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
         &[&device_id],
     )?;
-    if rows.is_empty() {
-        crate::devices::show(client, device_id)?;
+    if rows.is_empty()
+        && client
+            .query_opt("SELECT 1 FROM devices WHERE id = $1", &[&device_id])?
+            .is_none()
+    {
+        return Err(Error::not_found(format!("device {device_id}")));
     }
     Ok(rows
         .iter()
