@@ -217,18 +217,6 @@ impl Fixture {
         }
         Ok(())
     }
-
-    /// Number of top-level steps (organisations), for progress bars.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.organizations.len()
-    }
-
-    /// Whether there is nothing to apply.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.organizations.is_empty()
-    }
 }
 
 /// The length rules `register-device` applies to a device's texts.

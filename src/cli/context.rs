@@ -9,7 +9,7 @@ use crate::error::Result;
 /// The invocation's settings that handlers need.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
-    /// `--database-url` / `DATABASE_URL`, if given and not empty.
+    /// `--database-url` / `DATABASE_URL`, if given and not empty (else the embedded one).
     pub database_url: Option<String>,
     /// Rendering.
     pub out: Out,
@@ -29,7 +29,7 @@ impl Ctx {
     /// (started and migrated on first use).
     pub(crate) fn connect(&self, schema: Schema) -> Result<Client> {
         let out = self.out;
-        let explicit = self.database_url.as_deref().filter(|u| !u.is_empty());
+        let explicit = self.database_url.as_deref();
         let mut client = match explicit {
             Some(u) => {
                 let url = DatabaseUrl::new(u);

@@ -2,10 +2,8 @@
 //! private clusters; `dispatch --loop` and a trigger storm on the multi-host URL while the
 //! primary dies and the standby is promoted.
 
-use std::io::BufRead;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -54,33 +52,18 @@ fn dispatch_loop_and_triggers_follow_a_failover() {
     bootstrapped_org(&mut db.client(), "acme");
     let watchers = crate::support::due_watchers(&mut db.client(), "acme", 40, "* * * * *");
 
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
-        .args(["-o", "json", "dispatch", "--loop", "--interval", "1s"])
-        .env("DATABASE_URL", &url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let lines: Arc<Mutex<Vec<(Instant, Value)>>> = Arc::default();
-    let sink = Arc::clone(&lines);
-    let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        for l in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let v: Value = serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}"));
-            sink.lock().unwrap().push((Instant::now(), v));
-        }
-    });
-    let ticks = || {
-        lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, v)| v["event"] == "tick")
-            .count()
+    let service = crate::support::service::Loop::spawn(
+        &url,
+        &["-o", "json", "dispatch", "--loop", "--interval", "1s"],
+    );
+    let json = |(t, l): (Instant, String)| -> (Instant, Value) {
+        (
+            t,
+            serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}")),
+        )
     };
+    let lines = || -> Vec<(Instant, Value)> { service.lines().into_iter().map(json).collect() };
+    let ticks = || lines().iter().filter(|(_, v)| v["event"] == "tick").count();
     wait_for("a first tick", Duration::from_secs(30), || ticks() > 0);
 
     // a storm: 4 workers trigger watchers (admin) and cancel the run, over and over;
@@ -122,9 +105,7 @@ fn dispatch_loop_and_triggers_follow_a_failover() {
     let first_after = {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let found = lines
-                .lock()
-                .unwrap()
+            let found = lines()
                 .iter()
                 .find(|(t, v)| *t > promoted_at && v["event"] == "tick")
                 .map(|(t, _)| *t);
@@ -135,22 +116,11 @@ fn dispatch_loop_and_triggers_follow_a_failover() {
             std::thread::sleep(Duration::from_millis(50));
         }
     };
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    reader.join().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let (status, stderr, all) = service.stop("TERM");
+    assert!(status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 
-    let events: Vec<Value> = lines
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(_, v)| v.clone())
-        .collect();
+    let events: Vec<Value> = all.into_iter().map(|l| json(l).1).collect();
     assert!(events.iter().all(|v| v["at"].is_string()), "{events:?}");
     let lost = events
         .iter()

@@ -1,8 +1,7 @@
 //! The embedded default database (SPEC 11) on private clusters in temporary homes.
 
-use std::io::BufRead;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::support::{bare, s};
@@ -226,25 +225,9 @@ fn dispatch_loop_and_triggers_survive_a_server_restart() {
     .code(0);
     home.psql("UPDATE watchers SET next_run_at = now() - interval '1 minute'");
 
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
-        .args(["dispatch", "--loop", "--interval", "1s"])
-        .env("DATABASE_URL", &url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let sink = std::sync::Arc::clone(&lines);
-    let reader = std::thread::spawn(move || {
-        for l in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            sink.lock().unwrap().push(l);
-        }
-    });
-    wait_for("a first tick", || !lines.lock().unwrap().is_empty());
+    let service =
+        crate::support::service::Loop::spawn(&url, &["dispatch", "--loop", "--interval", "1s"]);
+    wait_for("a first tick", || !service.lines().is_empty());
 
     // storm of triggers, then the server goes away in the middle of it
     let storm = |n: usize| {
@@ -267,22 +250,16 @@ fn dispatch_loop_and_triggers_survive_a_server_restart() {
         .run();
     down.code(6);
     assert!(down.stderr.contains("cannot connect"), "{}", down.stderr);
-    let ticks_before = lines.lock().unwrap().len();
+    let ticks_before = service.lines().len();
     std::thread::sleep(Duration::from_secs(3));
     home.cli().args(["db", "start"]).run().code(0);
     wait_for("ticks after the restart", || {
-        lines.lock().unwrap().len() > ticks_before + 1
+        service.lines().len() > ticks_before + 1
     });
     assert!(storm(8).iter().all(|c| *c == 0));
 
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    reader.join().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let (status, stderr, _) = service.stop("INT");
+    assert!(status.success(), "{stderr}");
     assert!(stderr.contains("retrying"), "{stderr}");
     assert!(stderr.contains("database is back"), "{stderr}");
 

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod db;
 pub mod flow;
 pub mod proxy;
+pub mod service;
 
 use chrono::{DateTime, Utc};
 use lobu_admin::{db as ldb, devices, provisioning};
