@@ -304,7 +304,7 @@ impl Bench {
                 let start = Instant::now();
                 let t = dispatch::tick(
                     &mut c,
-                    Utc::now(),
+                    lobu_admin::db::Clock::Database,
                     &dispatch::Options {
                         limit: i64::try_from(n).unwrap(),
                         ..dispatch::Options::default()
@@ -375,7 +375,7 @@ impl Bench {
             c.batch_execute("VACUUM ANALYZE runs").unwrap();
             c.batch_execute("VACUUM ANALYZE watchers").unwrap();
             let start = Instant::now();
-            let t = dispatch::tick(c, Utc::now(), &opts).unwrap();
+            let t = dispatch::tick(c, lobu_admin::db::Clock::Database, &opts).unwrap();
             assert_eq!(usize::try_from(t.queued).unwrap(), n);
             start.elapsed()
         };

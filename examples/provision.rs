@@ -3,7 +3,6 @@
 //!
 //! `DATABASE_URL=postgres://... cargo run --example provision` (a migrated database:
 //! `lobu-admin migrate` first).
-use chrono::Utc;
 use lobu_admin::db::{self, DatabaseUrl};
 use lobu_admin::devices::{self, Platform, RegisterDevice};
 use lobu_admin::watchers::{self, StatusFilter, Trigger};
@@ -14,18 +13,18 @@ fn main() -> Result<(), lobu_admin::Error> {
         .map_err(|_| lobu_admin::Error::InvalidInput("set DATABASE_URL".into()))?;
     let mut client = db::connect(&DatabaseUrl::new(url))?;
     db::migrate::check(&mut client)?;
-    let now = Utc::now();
+    let now = db::clock(&mut client)?;
     let org = format!("example-{}", now.format("%Y%m%d%H%M%S%3f"));
 
     // every state change is one transaction; in_tx also bounds it with lock and statement
     // timeouts
-    let agent = db::in_tx(&mut client, |tx| {
+    let agent = db::in_tx(&mut client, |tx, now| {
         orgs::create(tx, &org, Some("Example Org"))?;
         provisioning::provision_agent(tx, &org, now)
     })?;
     println!("default agent: {:?}", agent.outcome);
 
-    let mac = db::in_tx(&mut client, |tx| {
+    let mac = db::in_tx(&mut client, |tx, now| {
         devices::register(
             tx,
             &RegisterDevice {
@@ -49,7 +48,7 @@ fn main() -> Result<(), lobu_admin::Error> {
         (Some(w), Some(t)) => (w, tokens::Token::new(t.token)),
         _ => return Err(lobu_admin::Error::Internal("no watcher or token".into())),
     };
-    let run = db::in_tx(&mut client, |tx| {
+    let run = db::in_tx(&mut client, |tx, now| {
         let device = tokens::authenticate(tx, &token, now)?;
         watchers::trigger(tx, watcher, &Trigger::Device(device), now)
     })?;
@@ -58,7 +57,7 @@ fn main() -> Result<(), lobu_admin::Error> {
         run.run_id, run.status, run.already_queued
     );
 
-    let list = db::in_tx(&mut client, |tx| {
+    let list = db::in_tx(&mut client, |tx, _| {
         watchers::list(tx, &org, None, StatusFilter::Live, 100)
     })?;
     for w in list {

@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use postgres::Client;
 use serde::Serialize;
 
+use crate::db::Clock;
 use crate::error::Result;
 use crate::runs::{self, Rescued};
 use crate::schedule::{parse_timezone, Schedule};
@@ -120,12 +121,14 @@ impl Default for Options {
     }
 }
 
-/// Runs one tick at `now` over at most `opts.limit` due watchers, rescuing runs first.
+/// Runs one tick on `clock` (the database's, or a simulated one) over at most
+/// `opts.limit` due watchers, rescuing runs first.
 ///
 /// # Errors
 /// Database failures; the tick's transaction is then rolled back whole.
-pub fn tick(client: &mut Client, now: DateTime<Utc>, opts: &Options) -> Result<DispatchTick> {
-    crate::db::in_tx(client, |tx| {
+pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<DispatchTick> {
+    crate::db::in_tx(client, |tx, db_now| {
+        let now = clock.at(db_now);
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
         let mut ids = Vec::with_capacity(due.len());
@@ -160,10 +163,10 @@ pub fn tick(client: &mut Client, now: DateTime<Utc>, opts: &Options) -> Result<D
 ///
 /// # Errors
 /// As [`tick`]; batches already committed stay committed.
-pub fn run_once(client: &mut Client, now: DateTime<Utc>, opts: &Options) -> Result<DispatchTick> {
+pub fn run_once(client: &mut Client, clock: Clock, opts: &Options) -> Result<DispatchTick> {
     let mut total = DispatchTick::default();
     loop {
-        let t = tick(client, now, opts)?;
+        let t = tick(client, clock, opts)?;
         total.due += t.due;
         total.queued += t.queued;
         total.skipped += t.skipped;

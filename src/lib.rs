@@ -8,7 +8,6 @@
 //! binary's `cli` module, which is not part of this API.
 //!
 //! ```no_run
-//! use chrono::Utc;
 //! use lobu_admin::db::{self, DatabaseUrl};
 //! use lobu_admin::{orgs, provisioning, watchers};
 //!
@@ -17,12 +16,12 @@
 //! db::migrate::check(&mut client)?; // exit 7 material when the schema is behind
 //! let now = Utc::now();
 //! // one transaction per state change; in_tx also sets the lock and statement timeouts
-//! let agent = db::in_tx(&mut client, |tx| {
+//! let agent = db::in_tx(&mut client, |tx, now| {
 //!     orgs::create(tx, "acme", Some("Acme"))?;
 //!     provisioning::provision_agent(tx, "acme", now)
 //! })?;
 //! println!("{:?}", agent.outcome); // Created, then Existing on every later call
-//! let listed = db::in_tx(&mut client, |tx| {
+//! let listed = db::in_tx(&mut client, |tx, now| {
 //!     watchers::list(tx, "acme", None, watchers::StatusFilter::Live, 100)
 //! })?;
 //! assert!(listed.is_empty());

@@ -1,6 +1,5 @@
 //! `agents list|delete`.
 
-use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::context::{Ctx, Schema};
@@ -28,12 +27,12 @@ pub enum AgentAction {
 }
 
 /// `agents ...`.
-pub(super) fn run(ctx: &Ctx, action: &AgentAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         AgentAction::List { org } => {
-            let list = db::in_tx(&mut c, |tx| agents::list(tx, org))?;
+            let (list, now) = db::in_tx_at(&mut c, |tx, _| agents::list(tx, org))?;
             out.show(&list, |l| {
                 table(
                     &["ID", "NAME", "CREATED"],
@@ -43,7 +42,7 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction, now: DateTime<Utc>) -> Result
             })
         }
         AgentAction::Delete { org, id } => {
-            out.object(&db::in_tx(&mut c, |tx| agents::delete(tx, org, id))?)
+            out.object(&db::in_tx(&mut c, |tx, _| agents::delete(tx, org, id))?)
         }
     }
 }

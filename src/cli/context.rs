@@ -56,7 +56,7 @@ impl Ctx {
         };
         let embedded = explicit.is_none();
         if schema == Schema::Checked {
-            match db::in_tx(&mut client, |tx| db::migrate::state(tx))? {
+            match db::in_tx(&mut client, |tx, _| db::migrate::state(tx))? {
                 // the embedded database migrates itself; an explicit one is the operator's
                 db::migrate::SchemaState::Behind { .. } if embedded => {
                     db::migrate::migrate(&mut client)?;

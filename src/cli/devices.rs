@@ -1,6 +1,5 @@
 //! `register-device` and `devices list|show|delete`.
 
-use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use uuid::Uuid;
 
@@ -65,7 +64,7 @@ pub enum DeviceAction {
 }
 
 /// `register-device`.
-pub(super) fn register(ctx: &Ctx, a: &RegisterArgs, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn register(ctx: &Ctx, a: &RegisterArgs) -> Result<()> {
     let out = ctx.out;
     let input = RegisterDevice {
         org_id: a.org.clone(),
@@ -80,7 +79,7 @@ pub(super) fn register(ctx: &Ctx, a: &RegisterArgs, now: DateTime<Utc>) -> Resul
         token_value: None,
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = db::in_tx(&mut c, |tx| devices::register(tx, &input, now))?;
+    let r = db::in_tx(&mut c, |tx, now| devices::register(tx, &input, now))?;
     out.show(&r, |r| {
         let dw = &r.default_watcher;
         let outcome = serde_json::to_value(dw.outcome)
@@ -112,12 +111,12 @@ pub(super) fn register(ctx: &Ctx, a: &RegisterArgs, now: DateTime<Utc>) -> Resul
 }
 
 /// `devices ...`.
-pub(super) fn run(ctx: &Ctx, action: &DeviceAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         DeviceAction::List { org } => {
-            let list = db::in_tx(&mut c, |tx| devices::list(tx, org))?;
+            let (list, now) = db::in_tx_at(&mut c, |tx, _| devices::list(tx, org))?;
             out.show(&list, |l| {
                 table(
                     &[
@@ -145,9 +144,11 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction, now: DateTime<Utc>) -> Resul
                 )
             })
         }
-        DeviceAction::Show { id } => out.object(&db::in_tx(&mut c, |tx| devices::show(tx, *id))?),
+        DeviceAction::Show { id } => {
+            out.object(&db::in_tx(&mut c, |tx, _| devices::show(tx, *id))?)
+        }
         DeviceAction::Delete { id } => {
-            out.object(&db::in_tx(&mut c, |tx| devices::delete(tx, *id, now))?)
+            out.object(&db::in_tx(&mut c, |tx, now| devices::delete(tx, *id, now))?)
         }
     }
 }

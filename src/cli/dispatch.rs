@@ -11,6 +11,7 @@ use postgres::Client;
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{write_stdout, Format, Out};
+use crate::db::Clock;
 use crate::dispatch;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -55,7 +56,7 @@ fn run_loop(
     let out = ctx.out;
     if !run_loop {
         let mut c = ctx.connect(Schema::Checked)?;
-        let tick = dispatch::run_once(&mut c, now.unwrap_or_else(Utc::now), opts)?;
+        let tick = dispatch::run_once(&mut c, now.map_or(Clock::Database, Clock::At), opts)?;
         return out.object(&tick);
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -72,9 +73,9 @@ fn run_loop(
     let mut down_since: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         let result = match client.as_mut() {
-            Some(c) => dispatch::run_once(c, Utc::now(), opts),
+            Some(c) => dispatch::run_once(c, Clock::Database, opts),
             None => ctx.connect(Schema::Checked).and_then(|mut c| {
-                let r = dispatch::run_once(&mut c, Utc::now(), opts);
+                let r = dispatch::run_once(&mut c, Clock::Database, opts);
                 client = Some(c);
                 r
             }),

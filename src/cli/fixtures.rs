@@ -2,8 +2,6 @@
 
 use std::io::IsTerminal;
 
-use chrono::{DateTime, Utc};
-
 use super::context::{Ctx, Schema};
 use super::output::{table, Format};
 use crate::db;
@@ -11,19 +9,14 @@ use crate::error::{Error, Result};
 use crate::{fixtures, orgs};
 
 /// `seed`, rendered.
-pub(super) fn run_seed(ctx: &Ctx, file: &str, dry_run: bool, now: DateTime<Utc>) -> Result<()> {
-    let summary = seed(ctx, file, dry_run, now)?;
+pub(super) fn run_seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<()> {
+    let summary = seed(ctx, file, dry_run)?;
     ctx.out.show(&summary, render)
 }
 
 /// `seed`: validate, then write (or roll back for `--dry-run`) in one transaction, with a
 /// progress bar that follows the phases on a terminal.
-pub(super) fn seed(
-    ctx: &Ctx,
-    file: &str,
-    dry_run: bool,
-    now: DateTime<Utc>,
-) -> Result<fixtures::Summary> {
+pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Summary> {
     let steps = 1 + fixtures::PHASES.len();
     let out = ctx.out;
     let bar = if !out.quiet && out.format == Format::Table && std::io::stderr().is_terminal() {
@@ -40,7 +33,7 @@ pub(super) fn seed(
     };
     let result = fixtures::read(file).and_then(|fixture| {
         let mut c = ctx.connect(Schema::Checked)?;
-        let apply = |tx: &mut postgres::Transaction<'_>| {
+        let apply = |tx: &mut postgres::Transaction<'_>, now| {
             fixtures::apply(tx, &fixture, now, &mut |phase| {
                 if let Some(b) = &bar {
                     b.set_position(u64::try_from(phase + 1).unwrap_or(0));
@@ -69,7 +62,7 @@ pub(super) fn export(ctx: &Ctx, orgs: &[String]) -> Result<()> {
             orgs::validate_id("organization id", id)?;
         }
         let mut c = ctx.connect(Schema::Checked)?;
-        let fixture = db::in_tx(&mut c, |tx| fixtures::export(tx, orgs))?;
+        let fixture = db::in_tx(&mut c, |tx, _| fixtures::export(tx, orgs))?;
         let text = serde_json::to_string_pretty(&fixture)
             .map_err(|e| Error::Internal(format!("cannot render the fixture: {e}")))?;
         super::output::write_stdout(&format!("{text}\n"))

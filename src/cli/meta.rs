@@ -62,25 +62,29 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
         }
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    let now = Utc::now();
+    let now = db::clock(&mut c)?;
     let org = format!("demo-{}", now.format("%Y%m%d-%H%M%S-%3f"));
 
     step(1, &format!("create organization {org}"))?;
-    let o = db::in_tx(&mut c, |tx| crate::orgs::create(tx, &org, Some("Demo Org")))?;
+    let o = db::in_tx(&mut c, |tx, _| {
+        crate::orgs::create(tx, &org, Some("Demo Org"))
+    })?;
     show(&serde_json::json!({"id": o.id, "name": o.name}))?;
 
     step(
         2,
         "provision its default agent (sticky: never re-created once deleted)",
     )?;
-    let p = db::in_tx(&mut c, |tx| provisioning::provision_agent(tx, &org, now))?;
+    let p = db::in_tx(&mut c, |tx, now| {
+        provisioning::provision_agent(tx, &org, now)
+    })?;
     show(&serde_json::to_value(&p).unwrap_or_default())?;
 
     step(
         3,
         "register a Mac with a device token: the first Mac gets the daily check-in",
     )?;
-    let reg = db::in_tx(&mut c, |tx| {
+    let reg = db::in_tx(&mut c, |tx, now| {
         devices::register(
             tx,
             &devices::RegisterDevice {
@@ -114,10 +118,10 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
         .ok_or_else(|| Error::Internal("demo: no default watcher".into()))?;
 
     step(4, "list the organization's watchers")?;
-    list_watchers(&mut c, out, &org, now)?;
+    list_watchers(&mut c, out, &org)?;
 
     // the story runs on a simulated clock: 08:30 in Berlin before the next 09:00 slot
-    let slot = db::in_tx(&mut c, |tx| watchers::get(tx, watcher_id))?
+    let slot = db::in_tx(&mut c, |tx, _| watchers::get(tx, watcher_id))?
         .next_run_at
         .unwrap_or(now);
     let morning = slot - chrono::Duration::minutes(30);
@@ -125,9 +129,9 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
         5,
         "08:30 in Berlin: the Mac triggers its daily check-in with its device token",
     )?;
-    let principal = db::in_tx(&mut c, |tx| tokens::authenticate(tx, &token, morning))?;
+    let principal = db::in_tx(&mut c, |tx, _| tokens::authenticate(tx, &token, morning))?;
     let who = watchers::Trigger::Device(principal.clone());
-    let first = db::in_tx(&mut c, |tx| {
+    let first = db::in_tx(&mut c, |tx, _| {
         watchers::trigger(tx, watcher_id, &who, morning)
     })?;
     show(&serde_json::to_value(&first).unwrap_or_default())?;
@@ -136,7 +140,7 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
         6,
         "trigger again: the active run is returned (already_queued: true)",
     )?;
-    let second = db::in_tx(&mut c, |tx| {
+    let second = db::in_tx(&mut c, |tx, _| {
         watchers::trigger(tx, watcher_id, &who, morning)
     })?;
     show(&serde_json::to_value(&second).unwrap_or_default())?;
@@ -151,8 +155,8 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
          watcher's one-hour cool-down",
     )?;
     let opts = dispatch::Options::default();
-    let tick = dispatch::tick(&mut c, slot, &opts)?;
-    let why = db::in_tx(&mut c, |tx| {
+    let tick = dispatch::tick(&mut c, db::Clock::At(slot), &opts)?;
+    let why = db::in_tx(&mut c, |tx, _| {
         runs::list(
             tx,
             &runs::RunFilter {
@@ -173,16 +177,16 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
         9,
         "09:00 the next day: dispatch queues the scheduled run; the Mac claims and completes it",
     )?;
-    let next_day = db::in_tx(&mut c, |tx| watchers::get(tx, watcher_id))?
+    let next_day = db::in_tx(&mut c, |tx, _| watchers::get(tx, watcher_id))?
         .next_run_at
         .unwrap_or(slot);
-    let tick = dispatch::tick(&mut c, next_day, &opts)?;
+    let tick = dispatch::tick(&mut c, db::Clock::At(next_day), &opts)?;
     show(&serde_json::to_value(tick).unwrap_or_default())?;
     let done = claim_and_complete(&mut c, &principal, next_day, "A calm day ahead.")?;
     show(&done)?;
 
     step(10, "list again: last run and last fired are filled in")?;
-    list_watchers(&mut c, out, &org, Utc::now())?;
+    list_watchers(&mut c, out, &org)?;
     if out.format == Format::Table {
         write_stdout(&format!(
             "\ndone. try: lobu-admin watchers show {watcher_id}   lobu-admin runs list --org {org}\n"
@@ -198,7 +202,7 @@ fn claim_and_complete(
     at: DateTime<Utc>,
     summary: &str,
 ) -> Result<serde_json::Value> {
-    let done = db::in_tx(c, |tx| {
+    let done = db::in_tx(c, |tx, _| {
         let claimed = runs::claim(tx, principal, 1, at)?;
         let run = claimed
             .first()
@@ -216,8 +220,8 @@ fn claim_and_complete(
     }))
 }
 
-fn list_watchers(c: &mut Client, out: Out, org: &str, now: DateTime<Utc>) -> Result<()> {
-    let list = db::in_tx(c, |tx| {
+fn list_watchers(c: &mut Client, out: Out, org: &str) -> Result<()> {
+    let (list, now) = db::in_tx_at(c, |tx, _| {
         watchers::list(tx, org, None, watchers::StatusFilter::Live, 100)
     })?;
     match out.format {

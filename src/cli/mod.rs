@@ -21,7 +21,6 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use crate::error::{Error, Result};
-use chrono::Utc;
 use clap::Subcommand;
 use clap::{CommandFactory, Parser};
 
@@ -252,7 +251,6 @@ pub enum Command {
 /// Runs the parsed command: each noun's module parses nothing more, calls the library
 /// and renders.
 fn dispatch(cli: &Cli, out: Out) -> Result<()> {
-    let now = Utc::now();
     let ctx = Ctx {
         database_url: cli.database_url.clone().filter(|u| !u.is_empty()),
         out,
@@ -260,17 +258,17 @@ fn dispatch(cli: &Cli, out: Out) -> Result<()> {
     match &cli.command {
         Command::Migrate { action } => db::migrate(&ctx, action.as_ref()),
         Command::Db { action } => db::db(action, out),
-        Command::Org { action } => orgs::run(&ctx, action, now),
-        Command::ProvisionAgent { org } => orgs::provision_agent(&ctx, org, now),
-        Command::Agents { action } => agents::run(&ctx, action, now),
-        Command::RegisterDevice(a) => devices::register(&ctx, a, now),
-        Command::Devices { action } => devices::run(&ctx, action, now),
-        Command::Tokens { action } => tokens::run(&ctx, action, now),
-        Command::Watchers { action } => watchers::run(&ctx, action, now),
-        Command::Schedule { action } => schedule::run(&ctx, action, now),
+        Command::Org { action } => orgs::run(&ctx, action),
+        Command::ProvisionAgent { org } => orgs::provision_agent(&ctx, org),
+        Command::Agents { action } => agents::run(&ctx, action),
+        Command::RegisterDevice(a) => devices::register(&ctx, a),
+        Command::Devices { action } => devices::run(&ctx, action),
+        Command::Tokens { action } => tokens::run(&ctx, action),
+        Command::Watchers { action } => watchers::run(&ctx, action),
+        Command::Schedule { action } => schedule::run(&ctx, action),
         Command::Dispatch(a) => dispatch::run(&ctx, a),
-        Command::Runs { action } => runs::run(&ctx, action, now),
-        Command::Seed { file, dry_run } => fixtures::run_seed(&ctx, file, *dry_run, now),
+        Command::Runs { action } => runs::run(&ctx, action),
+        Command::Seed { file, dry_run } => fixtures::run_seed(&ctx, file, *dry_run),
         Command::Export { orgs } => fixtures::export(&ctx, orgs),
         Command::Completions { shell } => meta::completions(*shell, command()),
         Command::Man => meta::man(command()),

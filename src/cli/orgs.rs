@@ -1,6 +1,5 @@
 //! `org create|list|show` and `provision-agent`.
 
-use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::context::{Ctx, Schema};
@@ -29,15 +28,15 @@ pub enum OrgAction {
 }
 
 /// `org ...`.
-pub(super) fn run(ctx: &Ctx, action: &OrgAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
-        OrgAction::Create { id, name } => out.object(&db::in_tx(&mut c, |tx| {
+        OrgAction::Create { id, name } => out.object(&db::in_tx(&mut c, |tx, _| {
             orgs::create(tx, id, name.as_deref())
         })?),
         OrgAction::List => {
-            let list = db::in_tx(&mut c, |tx| orgs::list(tx))?;
+            let (list, now) = db::in_tx_at(&mut c, |tx, _| orgs::list(tx))?;
             out.show(&list, |l| {
                 table(
                     &["ID", "NAME", "AGENTS", "DEVICES", "WATCHERS", "CREATED"],
@@ -54,15 +53,17 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction, now: DateTime<Utc>) -> Result<(
                 )
             })
         }
-        OrgAction::Show { id } => out.object(&db::in_tx(&mut c, |tx| orgs::show(tx, id))?),
+        OrgAction::Show { id } => out.object(&db::in_tx(&mut c, |tx, _| orgs::show(tx, id))?),
     }
 }
 
 /// `provision-agent`.
-pub(super) fn provision_agent(ctx: &Ctx, org: &str, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn provision_agent(ctx: &Ctx, org: &str) -> Result<()> {
     let out = ctx.out;
     orgs::validate_id("organization id", org)?;
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = db::in_tx(&mut c, |tx| provisioning::provision_agent(tx, org, now))?;
+    let r = db::in_tx(&mut c, |tx, now| {
+        provisioning::provision_agent(tx, org, now)
+    })?;
     out.object(&r)
 }

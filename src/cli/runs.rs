@@ -86,7 +86,7 @@ pub enum RunAction {
 }
 
 /// `runs ...`.
-pub(super) fn run(ctx: &Ctx, action: &RunAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
     let out = ctx.out;
     let token: Option<Token> = match action {
         RunAction::Claim { token, .. }
@@ -97,8 +97,8 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction, now: DateTime<Utc>) -> Result<(
     };
     let mut c = ctx.connect(Schema::Checked)?;
     // authenticate and act in one transaction; render only after it committed
-    let done =
-        db::in_tx(&mut c, |tx| {
+    let (done, now) =
+        db::in_tx_at(&mut c, |tx, now| {
             let who = match &token {
                 Some(t) => Some(tokens::authenticate(tx, t, now)?),
                 None => None,

@@ -29,7 +29,7 @@ pub enum ScheduleAction {
 }
 
 /// `schedule ...`.
-pub(super) fn run(ctx: &Ctx, action: &ScheduleAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &ScheduleAction) -> Result<()> {
     let out = ctx.out;
     let ScheduleAction::Preview {
         expr,
@@ -38,7 +38,11 @@ pub(super) fn run(ctx: &Ctx, action: &ScheduleAction, now: DateTime<Utc>) -> Res
         count,
     } = action;
     {
-        let times = expr.upcoming(*timezone, from.unwrap_or(now), usize::from(*count))?;
+        let times = expr.upcoming(
+            *timezone,
+            from.unwrap_or_else(Utc::now),
+            usize::from(*count),
+        )?;
         show_times(out, &times)
     }
 }

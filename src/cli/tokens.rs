@@ -1,6 +1,5 @@
 //! `tokens create|list|revoke`.
 
-use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use uuid::Uuid;
 
@@ -37,12 +36,12 @@ pub enum TokenAction {
 }
 
 /// `tokens ...`.
-pub(super) fn run(ctx: &Ctx, action: &TokenAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         TokenAction::Create { device, expires_in } => {
-            let t = db::in_tx(&mut c, |tx| {
+            let t = db::in_tx(&mut c, |tx, now| {
                 tokens::create(tx, *device, *expires_in, None, now)
             })?;
             out.show(&t, |t| {
@@ -53,7 +52,7 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction, now: DateTime<Utc>) -> Result
             })
         }
         TokenAction::List { device } => {
-            let list = db::in_tx(&mut c, |tx| tokens::list(tx, *device))?;
+            let (list, now) = db::in_tx_at(&mut c, |tx, _| tokens::list(tx, *device))?;
             out.show(&list, |l| {
                 table(
                     &[
@@ -79,8 +78,8 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction, now: DateTime<Utc>) -> Result
                 )
             })
         }
-        TokenAction::Revoke { token_id } => {
-            out.object(&db::in_tx(&mut c, |tx| tokens::revoke(tx, *token_id, now))?)
-        }
+        TokenAction::Revoke { token_id } => out.object(&db::in_tx(&mut c, |tx, now| {
+            tokens::revoke(tx, *token_id, now)
+        })?),
     }
 }

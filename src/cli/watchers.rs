@@ -1,6 +1,5 @@
 //! `watchers list|show|next|create|update|pause|resume|archive|trigger`.
 
-use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use uuid::Uuid;
 
@@ -159,13 +158,13 @@ pub enum ListStatus {
 }
 
 /// `watchers ...`.
-pub(super) fn run(ctx: &Ctx, action: &WatcherAction, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
     let out = ctx.out;
     if let WatcherAction::Trigger { id, admin, token } = action {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
         let mut c = ctx.connect(Schema::Checked)?;
-        let r = db::in_tx(&mut c, |tx| {
+        let (r, now) = db::in_tx_at(&mut c, |tx, now| {
             let who = match token {
                 Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
                 None => Trigger::Admin,
@@ -202,13 +201,13 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction, now: DateTime<Utc>) -> Resu
                 Some(ListStatus::Archived) => StatusFilter::Archived,
                 Some(ListStatus::All) => StatusFilter::All,
             };
-            let list = db::in_tx(&mut c, |tx| {
+            let (list, now) = db::in_tx_at(&mut c, |tx, _| {
                 watchers::list(tx, org, *device, status, *limit)
             })?;
             out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {
-            let d = db::in_tx(&mut c, |tx| watchers::show(tx, *id))?;
+            let (d, now) = db::in_tx_at(&mut c, |tx, _| watchers::show(tx, *id))?;
             out.show(&d, |d| {
                 let mut v = serde_json::to_value(&d.watcher).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {
@@ -238,7 +237,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction, now: DateTime<Utc>) -> Resu
             })
         }
         WatcherAction::Next { id, count } => {
-            let times = db::in_tx(&mut c, |tx| {
+            let times = db::in_tx(&mut c, |tx, now| {
                 watchers::next_times(tx, *id, now, usize::from(*count))
             })?;
             show_times(out, &times)
@@ -267,7 +266,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction, now: DateTime<Utc>) -> Resu
                 min_cooldown_seconds: *min_cooldown_seconds,
                 created_by: "admin".into(),
             };
-            out.object(&db::in_tx(&mut c, |tx| watchers::create(tx, &w, now))?)
+            out.object(&db::in_tx(&mut c, |tx, now| watchers::create(tx, &w, now))?)
         }
         WatcherAction::Update {
             id,
@@ -292,18 +291,18 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction, now: DateTime<Utc>) -> Resu
                 min_cooldown_seconds: *min_cooldown_seconds,
                 extraction_schema: None,
             };
-            out.object(&db::in_tx(&mut c, |tx| {
+            out.object(&db::in_tx(&mut c, |tx, now| {
                 watchers::update(tx, *id, &patch, now)
             })?)
         }
-        WatcherAction::Pause { id, reason } => out.object(&db::in_tx(&mut c, |tx| {
+        WatcherAction::Pause { id, reason } => out.object(&db::in_tx(&mut c, |tx, now| {
             watchers::pause(tx, *id, reason.as_deref(), now)
         })?),
-        WatcherAction::Resume { id } => {
-            out.object(&db::in_tx(&mut c, |tx| watchers::resume(tx, *id, now))?)
-        }
-        WatcherAction::Archive { id } => {
-            out.object(&db::in_tx(&mut c, |tx| watchers::archive(tx, *id, now))?)
-        }
+        WatcherAction::Resume { id } => out.object(&db::in_tx(&mut c, |tx, now| {
+            watchers::resume(tx, *id, now)
+        })?),
+        WatcherAction::Archive { id } => out.object(&db::in_tx(&mut c, |tx, now| {
+            watchers::archive(tx, *id, now)
+        })?),
     }
 }

@@ -62,7 +62,7 @@ pub fn latest_version() -> i32 {
 /// `schema_mismatch` when applied migrations diverge from the embedded ones or are newer;
 /// `database_unreachable` or `internal` for database failures.
 pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
-    let report = crate::db::in_tx(client, |tx| {
+    let report = crate::db::in_tx(client, |tx, _| {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
         if applied_versions(tx)?
             .into_iter()

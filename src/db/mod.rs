@@ -3,24 +3,28 @@
 
 pub mod local;
 pub mod migrate;
+pub mod tcp;
 pub mod tls;
 
 use std::fmt;
 use std::time::Duration;
 
-use postgres::{Client, Config, GenericClient, Transaction};
+use chrono::{DateTime, Utc};
+use postgres::{Client, Config, GenericClient, SimpleQueryMessage, Transaction};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
-/// Run first in every transaction: this tool's lock timeout (5 s: a row held by someone else
-/// fails fast) and statement timeout (60 s), transaction-
-/// local (`set_config(.., true)`, i.e. `SET LOCAL`), so that nothing leaks into another
-/// client's session behind a transaction pooler, and only where the role, the database or
-/// the URL's `options` set none. A constant simple query: no named statement.
-const TX_SETTINGS: &str = "SELECT set_config(name, value, true) \
+/// Run first in every transaction, in one round trip: this tool's lock timeout (5 s: a row
+/// held by someone else fails fast) and statement timeout (60 s), transaction-local
+/// (`set_config(.., true)`, i.e. `SET LOCAL`), so that nothing leaks into another client's
+/// session behind a transaction pooler, and only where the role, the database or the URL's
+/// `options` set none; and the database's clock (`now()`, the transaction's start, in
+/// microseconds since the epoch), which is the one clock of every decision (SPEC 13). A
+/// constant simple query: no named statement.
+const TX_SETTINGS: &str = "SELECT (SELECT count(set_config(name, value, true)) \
     FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s')) AS d(name, value) \
-    WHERE current_setting(name) = '0'";
+    WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint";
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -41,15 +45,15 @@ impl DatabaseUrl {
         &self.0
     }
 
-    /// Parses the URL into a driver configuration (application name and connect timeout
-    /// unless the URL sets them) and the TLS connector that its `ssl*` keys ask for. No
+    /// Parses the URL into a driver configuration (application name, connect timeout,
+    /// keepalives and `tcp_user_timeout` unless the URL sets them, see [`tcp`]) and the TLS connector that its `ssl*` keys ask for. No
     /// startup parameter beyond what poolers accept is added: the session settings are
     /// applied per transaction by [`in_tx`].
     ///
     /// # Errors
     /// `invalid_input` when the URL does not parse or its TLS files are unusable.
     pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
-        let (rest, tls) = tls::split(&self.0)
+        let (rest, tls, tcp) = tls::split(&self.0)
             .map_err(|e| Error::invalid(format!("invalid database URL {self}: {e}")))?;
         let mut config: Config = rest.parse().map_err(|_| {
             Error::invalid(format!("invalid database URL {self}: cannot be parsed"))
@@ -60,6 +64,7 @@ impl DatabaseUrl {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        tcp.apply(&mut config);
         let (mode, connector) = tls.connector()?;
         config.ssl_mode(mode);
         Ok((config, connector))
@@ -184,12 +189,28 @@ pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
 /// the timeouts bound it and named statements never outlive it (transaction poolers).
 /// On a transaction, `f` runs in a savepoint.
 ///
+/// `f` gets the database's clock: `now()` of this transaction, read in the same round trip
+/// as the settings. Every library function that takes a `now` argument makes its time-based
+/// decisions and writes its timestamps with that value only, so passing this one makes
+/// hosts with skewed clocks agree; pass another only to simulate a clock (`dispatch --now`).
+///
 /// # Errors
 /// Whatever `f` returns, or the commit's failure.
 pub fn in_tx<T>(
     client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
+    run_tx(client, f, true).map(|(value, _)| value)
+}
+
+/// As [`in_tx`], and also returns the transaction's clock (for rendering relative times).
+///
+/// # Errors
+/// As [`in_tx`].
+pub fn in_tx_at<T>(
+    client: &mut impl GenericClient,
+    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+) -> Result<(T, DateTime<Utc>)> {
     run_tx(client, f, true)
 }
 
@@ -199,25 +220,65 @@ pub fn in_tx<T>(
 /// Whatever `f` returns.
 pub fn rolled_back<T>(
     client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
-    run_tx(client, f, false)
+    run_tx(client, f, false).map(|(value, _)| value)
+}
+
+/// Which clock a time-based operation runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// The database's `now()`, read in the operation's own transaction (SPEC 13).
+    #[default]
+    Database,
+    /// A simulated clock (`dispatch --now T`).
+    At(DateTime<Utc>),
+}
+
+impl Clock {
+    /// The time to use, given the transaction's database clock.
+    #[must_use]
+    pub fn at(self, database: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Self::Database => database,
+            Self::At(t) => t,
+        }
+    }
+}
+
+/// The database's clock, in a transaction of its own (for callers outside [`in_tx`]).
+///
+/// # Errors
+/// Database failures.
+pub fn clock(client: &mut impl GenericClient) -> Result<DateTime<Utc>> {
+    in_tx(client, |_, now| Ok(now))
 }
 
 fn run_tx<T>(
     client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
     commit: bool,
-) -> Result<T> {
+) -> Result<(T, DateTime<Utc>)> {
     let mut tx = client.transaction()?;
-    tx.batch_execute(TX_SETTINGS)?;
-    let value = f(&mut tx)?;
+    let now = settings_and_clock(&mut tx)?;
+    let value = f(&mut tx, now)?;
     if commit {
         tx.commit()?;
     } else {
         tx.rollback()?;
     }
-    Ok(value)
+    Ok((value, now))
+}
+
+/// Sends [`TX_SETTINGS`] and parses the clock it returns.
+fn settings_and_clock(tx: &mut Transaction<'_>) -> Result<DateTime<Utc>> {
+    let micros = tx.simple_query(TX_SETTINGS)?.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(row) => row.get(1).and_then(|v| v.parse::<i64>().ok()),
+        _ => None,
+    });
+    micros
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use rustls::{
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::tcp::{TcpParams, TCP_KEYS};
 use crate::error::{Error, Result};
 
 /// libpq's `sslmode`, weakest first.
@@ -95,26 +96,37 @@ impl TlsParams {
     }
 }
 
-/// Splits a URL or key=value connection string into what the driver parses and the TLS
-/// keys, which are configured here.
+/// Splits a URL or key=value connection string into what the driver parses, the TLS keys
+/// and the TCP keys (libpq's meaning and units, see [`super::tcp`]), which are configured
+/// here.
 ///
 /// # Errors
-/// `invalid_input` for an unknown `sslmode` or an unterminated quote.
-pub fn split(conn: &str) -> Result<(String, TlsParams)> {
+/// `invalid_input` for an unknown `sslmode`, a TCP key that is not a number, or an
+/// unterminated quote.
+pub fn split(conn: &str) -> Result<(String, TlsParams, TcpParams)> {
     let mut tls = TlsParams::default();
+    let mut tcp = TcpParams::default();
+    let mut take = |key: &str, value: String| -> Result<bool> {
+        if TLS_KEYS.contains(&key) {
+            tls.set(key, value)?;
+        } else if TCP_KEYS.contains(&key) {
+            tcp.set(key, &value)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    };
     if conn.starts_with("postgres://") || conn.starts_with("postgresql://") {
         let Some((base, query)) = conn.split_once('?') else {
-            return Ok((conn.to_string(), tls));
+            return Ok((conn.to_string(), tls, tcp));
         };
         let mut kept = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            if TLS_KEYS.contains(&key) {
-                tls.set(
-                    key,
-                    percent_decode_str(value).decode_utf8_lossy().into_owned(),
-                )?;
-            } else {
+            if !take(
+                key,
+                percent_decode_str(value).decode_utf8_lossy().into_owned(),
+            )? {
                 kept.push(pair);
             }
         }
@@ -123,18 +135,16 @@ pub fn split(conn: &str) -> Result<(String, TlsParams)> {
         } else {
             format!("{base}?{}", kept.join("&"))
         };
-        return Ok((rest, tls));
+        return Ok((rest, tls, tcp));
     }
     let mut kept = Vec::new();
     for (key, value) in key_values(conn)? {
-        if TLS_KEYS.contains(&key.as_str()) {
-            tls.set(&key, value)?;
-        } else {
+        if !take(&key, value.clone())? {
             let quoted = value.replace('\\', "\\\\").replace('\'', "\\'");
             kept.push(format!("{key}='{quoted}'"));
         }
     }
-    Ok((kept.join(" "), tls))
+    Ok((kept.join(" "), tls, tcp))
 }
 
 /// Tokenises libpq's `key = value` syntax: values may be single-quoted, and `\` escapes.
@@ -473,7 +483,7 @@ mod tests {
 
     #[track_caller]
     fn case(input: &str, rest: &str, mode: Option<SslMode>, root: Option<&str>) {
-        let (r, tls) = split(input).unwrap();
+        let (r, tls, _) = split(input).unwrap();
         assert_eq!(r, rest, "rest of {input:?}");
         assert_eq!(tls.mode, mode, "mode of {input:?}");
         assert_eq!(tls.root_cert.as_deref(), root, "root of {input:?}");

@@ -201,13 +201,13 @@ fn triggers_racing_dispatch_ticks_never_deadlock() {
             let r = if worker == 0 {
                 dispatch::tick(
                     &mut c,
-                    start + chrono::Duration::minutes(i + 1),
+                    ldb::Clock::At(start + chrono::Duration::minutes(i + 1)),
                     &dispatch::Options::default(),
                 )
                 .map(drop)
             } else {
                 ids.iter().try_for_each(|w| {
-                    ldb::in_tx(&mut c, |tx| {
+                    ldb::in_tx(&mut c, |tx, _| {
                         let t = watchers::trigger(tx, *w, &watchers::Trigger::Admin, start)?;
                         runs::cancel(tx, t.run_id, start).map(drop)
                     })

@@ -24,7 +24,7 @@ pub fn t(s: &str) -> DateTime<Utc> {
 /// Creates an org with its default agent.
 pub fn bootstrapped_org(c: &mut Client, id: &str) {
     lobu_admin::orgs::create(c, id, None).unwrap();
-    ldb::in_tx(c, |tx| provisioning::provision_agent(tx, id, Utc::now())).unwrap();
+    ldb::in_tx(c, |tx, now| provisioning::provision_agent(tx, id, now)).unwrap();
 }
 
 /// A registered device with a token.
@@ -39,7 +39,7 @@ pub struct Dev {
 
 /// Registers a device with a token through the library.
 pub fn register(c: &mut Client, org: &str, worker: &str, platform: devices::Platform) -> Dev {
-    let r = ldb::in_tx(c, |tx| {
+    let r = ldb::in_tx(c, |tx, now| {
         devices::register(
             tx,
             &devices::RegisterDevice {
@@ -54,7 +54,7 @@ pub fn register(c: &mut Client, org: &str, worker: &str, platform: devices::Plat
                 token_expires_in: None,
                 token_value: None,
             },
-            Utc::now(),
+            now,
         )
     })
     .unwrap();
