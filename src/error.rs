@@ -84,6 +84,16 @@ pub enum Error {
     /// Exit 7.
     #[error("{0}")]
     SchemaMismatch(String),
+    /// Exit 5: a failure that the same work may not meet again (a lock or statement
+    /// timeout, a deadlock, a serialization failure): `kind` names which, for the loop's
+    /// `tick_failed` events.
+    #[error("{message}")]
+    Transient {
+        /// `lock_timeout`, `statement_timeout`, `deadlock` or `serialization_failure`.
+        kind: &'static str,
+        /// What happened.
+        message: String,
+    },
     /// Exit 6: TLS could not be set up, or the server's certificate failed verification.
     #[error("{0}")]
     Tls(String),
@@ -104,7 +114,7 @@ impl Error {
             Self::InvalidInput(_) => ErrorKind::InvalidInput,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Forbidden(_) => ErrorKind::Forbidden,
-            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::Conflict(_) | Self::Transient { .. } => ErrorKind::Conflict,
             Self::DatabaseUnreachable(_) | Self::Tls(_) | Self::ReadOnly(_) => {
                 ErrorKind::DatabaseUnreachable
             }
@@ -170,15 +180,27 @@ impl From<postgres::Error> for Error {
         } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
             Self::NotFound(format!("referenced object not found ({constraint})"))
         } else if *code == SqlState::LOCK_NOT_AVAILABLE {
-            Self::Conflict(
-                "timed out waiting for a lock held by another session (lock_timeout); retry".into(),
-            )
+            Self::Transient {
+                kind: "lock_timeout",
+                message: "timed out waiting for a lock held by another session (lock_timeout); \
+                          retry"
+                    .into(),
+            }
         } else if *code == SqlState::QUERY_CANCELED {
-            Self::Conflict("statement timed out (statement_timeout); retry".into())
-        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE
-            || *code == SqlState::T_R_DEADLOCK_DETECTED
-        {
-            Self::Conflict(format!("concurrent update, retry: {message}"))
+            Self::Transient {
+                kind: "statement_timeout",
+                message: "statement timed out (statement_timeout); retry".into(),
+            }
+        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE {
+            Self::Transient {
+                kind: "serialization_failure",
+                message: format!("concurrent update, retry: {message}"),
+            }
+        } else if *code == SqlState::T_R_DEADLOCK_DETECTED {
+            Self::Transient {
+                kind: "deadlock",
+                message: format!("concurrent update, retry: {message}"),
+            }
         } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
             Self::Forbidden(format!("the database role lacks a privilege: {message}"))
         } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
@@ -191,6 +213,12 @@ impl From<postgres::Error> for Error {
             || *code == SqlState::CANNOT_CONNECT_NOW
         {
             Self::DatabaseUnreachable(format!("database unavailable: {message}"))
+        } else if *code == SqlState::CHARACTER_NOT_IN_REPERTOIRE
+            || *code == SqlState::UNTRANSLATABLE_CHARACTER
+        {
+            // a NUL character: PostgreSQL cannot store it in text or jsonb. Inputs are checked
+            // (naming the field) before anything is written; this is the backstop.
+            Self::InvalidInput(format!("input PostgreSQL cannot store: {message}"))
         } else if *code == SqlState::INVALID_TEXT_REPRESENTATION
             || *code == SqlState::DATETIME_FIELD_OVERFLOW
             || *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE

@@ -161,6 +161,8 @@ impl Fixture {
             for a in &org.agents {
                 validate_id("agent id", &a.id).map_err(|e| wrap(e, "agents".into()))?;
                 validate_name("agent name", &a.name).map_err(|e| wrap(e, "agents".into()))?;
+                crate::input::storable("agent identity", &a.identity)
+                    .map_err(|e| wrap(e, "agents".into()))?;
             }
             if org.provision_default_agent {
                 agents.insert(DEFAULT_AGENT_ID);

@@ -40,6 +40,7 @@ pub mod devices;
 pub mod dispatch;
 pub mod error;
 pub mod fixtures;
+pub mod input;
 pub mod orgs;
 pub mod provisioning;
 pub mod runs;

@@ -63,6 +63,7 @@ pub fn validate_id(what: &str, id: &str) -> Result<()> {
 /// # Errors
 /// `invalid_input`.
 pub fn validate_name(what: &str, name: &str) -> Result<()> {
+    crate::input::storable(what, name)?;
     if name.trim().is_empty() || name.chars().count() > 200 {
         return Err(Error::invalid(format!(
             "invalid {what}: must be 1 to 200 characters and not blank"

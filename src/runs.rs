@@ -242,6 +242,11 @@ pub fn finish(
     how: &Finish,
     now: DateTime<Utc>,
 ) -> Result<RunUpdate> {
+    match how {
+        Finish::Complete(Some(out)) => crate::input::storable_json("result", out)?,
+        Finish::Complete(None) => {}
+        Finish::Fail(msg) => crate::input::storable("error message", msg)?,
+    }
     let (status, output, error) = match how {
         Finish::Complete(out) => ("completed", out.clone(), None),
         Finish::Fail(msg) => ("failed", None, Some(msg.clone())),

@@ -125,6 +125,7 @@ pub fn slugify(name: &str) -> String {
 }
 
 pub(crate) fn check_prompt(prompt: &str) -> Result<()> {
+    crate::input::storable("prompt", prompt)?;
     if prompt.trim().is_empty() || prompt.len() > 100_000 {
         return Err(Error::invalid(
             "invalid prompt: must be 1 to 100000 bytes and not blank",
@@ -134,6 +135,9 @@ pub(crate) fn check_prompt(prompt: &str) -> Result<()> {
 }
 
 fn check_schema(v: Option<&serde_json::Value>) -> Result<()> {
+    if let Some(v) = v {
+        crate::input::storable_json("extraction schema", v)?;
+    }
     match v {
         Some(v) if !v.is_object() => Err(Error::invalid("extraction schema must be a JSON object")),
         _ => Ok(()),
@@ -354,6 +358,9 @@ pub fn pause(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Watcher> {
+    if let Some(r) = reason {
+        crate::input::storable("pause reason", r)?;
+    }
     let w = lock_watcher(tx, id)?;
     if w.status == "archived" {
         return Err(Error::Conflict(format!("watcher {id} is archived")));

@@ -104,26 +104,81 @@ fn run_loop(
                     write_stdout(&format!("{} {text}\n", stamp()))?;
                 }
             }
-            // a lost, unreachable or read-only server (a failover): reconnect next tick
-            Err(e) if e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(&client) => {
-                client = None;
-                if down_since.is_none() {
-                    down_since = Some(Instant::now());
-                    event(
-                        out,
-                        &serde_json::json!({"event": "database_lost", "error": e.to_string()}),
-                        &format!("dispatch: {e}; retrying every {}s", interval.as_secs()),
-                    )?;
+            // what a retry cannot fix: say so, then exit with the error's code
+            Err(e) if is_fatal(&e) => {
+                event(
+                    out,
+                    &serde_json::json!({"event": "fatal", "kind": e.kind(), "message": e.to_string()}),
+                    &format!("dispatch: stopping: {e}"),
+                )?;
+                return Err(e);
+            }
+            Err(e) => {
+                let had_connection = client.is_some();
+                // a lost, unreachable or read-only server (a failover, a dark path, a
+                // terminated backend): reconnect next tick, trying every host of the URL
+                if e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(&client) {
+                    client = None;
+                    if had_connection {
+                        tick_failed(out, "connection_lost", &e)?;
+                    }
+                    lost(out, &mut down_since, &e, interval)?;
+                } else {
+                    // a statement or lock timeout, a deadlock, a serialization failure,
+                    // anything else: the transaction rolled back whole; the next tick retries
+                    let kind = match &e {
+                        Error::Transient { kind, .. } => kind,
+                        other => other.kind().as_str(),
+                    };
+                    tick_failed(out, kind, &e)?;
                 }
             }
-            Err(e) => return Err(e),
         }
-        sleep_unless_stopped(interval, &stop);
+        if !wait_for_next_tick(interval, &stop, &mut client) {
+            let e = Error::DatabaseUnreachable(
+                "lost the database connection: no answer to a liveness check".into(),
+            );
+            lost(out, &mut down_since, &e, interval)?;
+        }
     }
     event(
         out,
         &serde_json::json!({"event": "stopped"}),
         "dispatch: stopped",
+    )
+}
+
+/// Errors that the next tick would meet again: the loop stops on them.
+fn is_fatal(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::SchemaMismatch | ErrorKind::Forbidden | ErrorKind::InvalidInput
+    )
+}
+
+fn tick_failed(out: Out, kind: &str, e: &Error) -> Result<()> {
+    event(
+        out,
+        &serde_json::json!({"event": "tick_failed", "kind": kind, "message": e.to_string()}),
+        &format!("dispatch: tick failed ({kind}): {e}; retrying next tick"),
+    )
+}
+
+/// Reports `database_lost` once per outage.
+fn lost(
+    out: Out,
+    down_since: &mut Option<Instant>,
+    e: &Error,
+    interval: StdDuration,
+) -> Result<()> {
+    if down_since.is_some() {
+        return Ok(());
+    }
+    *down_since = Some(Instant::now());
+    event(
+        out,
+        &serde_json::json!({"event": "database_lost", "error": e.to_string()}),
+        &format!("dispatch: {e}; retrying every {}s", interval.as_secs()),
     )
 }
 
@@ -149,9 +204,31 @@ fn is_connection_lost(client: &Option<Client>) -> bool {
     client.as_ref().is_some_and(Client::is_closed)
 }
 
-fn sleep_unless_stopped(total: StdDuration, stop: &AtomicBool) {
+/// How often an idle connection is checked while the loop waits for its next tick, when the
+/// interval is longer: a path that went dark between ticks is noticed within this plus
+/// [`LIVENESS_TIMEOUT`], well inside the 15 s of SPEC 13.
+const LIVENESS_EVERY: StdDuration = StdDuration::from_secs(5);
+const LIVENESS_TIMEOUT: StdDuration = StdDuration::from_secs(5);
+
+/// Waits `total` (or until a stop signal), checking the idle connection every
+/// [`LIVENESS_EVERY`] (an empty query, no transaction). Returns false when the check failed:
+/// the connection is then dropped.
+fn wait_for_next_tick(total: StdDuration, stop: &AtomicBool, client: &mut Option<Client>) -> bool {
     let start = Instant::now();
+    let mut checked = start;
     while start.elapsed() < total && !stop.load(Ordering::SeqCst) {
         std::thread::sleep(StdDuration::from_millis(100).min(total));
+        if checked.elapsed() >= LIVENESS_EVERY
+            && total.saturating_sub(start.elapsed()) > LIVENESS_EVERY
+        {
+            checked = Instant::now();
+            if let Some(c) = client.as_mut() {
+                if c.is_valid(LIVENESS_TIMEOUT).is_err() {
+                    *client = None;
+                    return false;
+                }
+            }
+        }
     }
+    true
 }

@@ -16,14 +16,17 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::error::{Error, Result};
 
 /// Run first in every transaction, in one round trip: this tool's lock timeout (5 s: a row
-/// held by someone else fails fast) and statement timeout (60 s), transaction-local
+/// held by someone else fails fast), statement timeout (60 s) and idle-in-transaction
+/// timeout (60 s: a client whose path went dark mid-transaction does not hold its row locks
+/// on the server for the kernel's 15 minutes), transaction-local
 /// (`set_config(.., true)`, i.e. `SET LOCAL`), so that nothing leaks into another client's
 /// session behind a transaction pooler, and only where the role, the database or the URL's
 /// `options` set none; and the database's clock (`now()`, the transaction's start, in
 /// microseconds since the epoch), which is the one clock of every decision (SPEC 13). A
 /// constant simple query: no named statement.
 const TX_SETTINGS: &str = "SELECT (SELECT count(set_config(name, value, true)) \
-    FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s')) AS d(name, value) \
+    FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), \
+                 ('idle_in_transaction_session_timeout', '60s')) AS d(name, value) \
     WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint";
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -6,6 +6,7 @@ mod completions;
 mod devices;
 mod dispatch;
 mod failover;
+mod faults;
 mod foundation;
 mod local;
 mod pooler;

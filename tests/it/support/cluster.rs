@@ -84,6 +84,8 @@ pub struct Cluster {
     /// TCP port on 127.0.0.1.
     pub port: u16,
     bin: PathBuf,
+    /// The network namespace the server runs in (`ip netns exec`), if any.
+    netns: Option<String>,
 }
 
 impl Cluster {
@@ -108,6 +110,7 @@ impl Cluster {
             dir,
             port: free_port(),
             bin,
+            netns: None,
         };
         c.conf(&format!(
             "listen_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = '{}'\n\
@@ -142,6 +145,7 @@ impl Cluster {
             dir,
             port: free_port(),
             bin,
+            netns: None,
         };
         c.conf(&format!(
             "port = {}\nunix_socket_directories = '{}'\nhot_standby = on\n",
@@ -156,6 +160,14 @@ impl Cluster {
             primary.port
         ));
         std::fs::write(&auto, text).unwrap();
+        c
+    }
+
+    /// As [`Cluster::init`], but the server will run inside the network namespace `netns`
+    /// (its TCP port is reachable only from there; the private socket from everywhere).
+    pub fn init_in(kind: &str, netns: &str) -> Self {
+        let mut c = Self::init(kind);
+        c.netns = Some(netns.to_string());
         c
     }
 
@@ -187,8 +199,17 @@ impl Cluster {
     }
 
     fn pg_ctl(&self, args: &[&str]) -> Output {
-        as_server_user(&self.bin.join("pg_ctl"))
-            .args(["-D", self.data().to_str().unwrap()])
+        let pg_ctl = self.bin.join("pg_ctl");
+        let mut cmd = match &self.netns {
+            Some(ns) if is_root() => {
+                let mut c = Command::new("ip");
+                c.args(["netns", "exec", ns, "runuser", "-u", "postgres", "--"])
+                    .arg(&pg_ctl);
+                c
+            }
+            _ => as_server_user(&pg_ctl),
+        };
+        cmd.args(["-D", self.data().to_str().unwrap()])
             .args(args)
             .output()
             .unwrap()

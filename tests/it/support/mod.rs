@@ -5,6 +5,7 @@ pub mod cli;
 pub mod cluster;
 pub mod db;
 pub mod flow;
+pub mod netns;
 pub mod proxy;
 pub mod service;
 

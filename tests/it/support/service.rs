@@ -17,7 +17,17 @@ pub struct Loop {
 impl Loop {
     /// Starts `lobu-admin <args>` with `DATABASE_URL=url`.
     pub fn spawn(url: &str, args: &[&str]) -> Self {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
+        Self::spawn_with(
+            Command::new(assert_cmd::cargo::cargo_bin("lobu-admin")),
+            url,
+            args,
+        )
+    }
+
+    /// As [`Loop::spawn`], from a command that runs `lobu-admin` (inside a network
+    /// namespace, under libfaketime, ...).
+    pub fn spawn_with(mut cmd: Command, url: &str, args: &[&str]) -> Self {
+        let mut child = cmd
             .args(args)
             .env("DATABASE_URL", url)
             .stdout(Stdio::piped())
@@ -39,6 +49,29 @@ impl Loop {
             child,
             reader: Some(reader),
             lines,
+        }
+    }
+
+    /// Waits up to `limit` for a line after `since` that contains `needle`; its arrival.
+    pub fn wait_for(
+        &self,
+        needle: &str,
+        since: Instant,
+        limit: std::time::Duration,
+    ) -> Option<Instant> {
+        let start = Instant::now();
+        loop {
+            if let Some((at, _)) = self
+                .lines()
+                .into_iter()
+                .find(|(at, l)| *at >= since && l.contains(needle))
+            {
+                return Some(at);
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
     }
 
