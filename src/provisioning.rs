@@ -309,6 +309,7 @@ pub fn provision_watchers(
                  SELECT o, $6, $7, $8, $9, $10, z, a, d, 'provisioning', $11, x, $12, $12
                  FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
                       AS t(o, d, z, a, x)
+                 ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
                  RETURNING device_id, id",
                 &[
                     &create
@@ -343,9 +344,15 @@ pub fn provision_watchers(
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
+        // a `watchers create` of the same slug that committed between the decision and
+        // this insert (it does not lock the organisation) takes the slug: the documented
+        // outcome for a taken slug, never a conflict error
         for (device, w) in &mut out {
             if w.outcome == WatcherOutcome::Created {
                 w.watcher_id = created.get(device).copied();
+                if w.watcher_id.is_none() {
+                    w.outcome = WatcherOutcome::SkippedSlugTaken;
+                }
             }
         }
     }

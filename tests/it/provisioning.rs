@@ -385,3 +385,58 @@ pub(crate) fn sixteen_first_macs(db: &TestDb) {
     );
     assert_eq!(watchers(db, "acme").len(), 1);
 }
+
+/// `watchers create --slug daily-checkin` in flight while a first Mac registers: the
+/// registration decides `created`, then its insert meets the other's uncommitted slug. When
+/// that commits, the registration's outcome is `skipped_slug_taken`; when it rolls back,
+/// `created`. Never a conflict error (deterministic: the test holds the create open until
+/// the registration waits on it).
+#[test]
+fn watchers_create_racing_a_first_mac_leaves_a_documented_outcome() {
+    let db = TestDb::new();
+    for (i, commit) in [true, false].into_iter().enumerate() {
+        let org = format!("race{i}");
+        cli(&db).args(["org", "create", &org]).run().code(0);
+        provision(&db, &org);
+        let mut holder = db.client();
+        let mut tx = holder.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, created_by)
+             VALUES ($1, 'daily-checkin', 'Mine', 'p', '@daily', 'owletto-default', 'admin')",
+            &[&org],
+        )
+        .unwrap();
+        let reg = std::thread::scope(|s| {
+            let reg = s.spawn(|| {
+                cli(&db)
+                    .args(["-o", "json", "register-device", "--org", &org, "--user", "u"])
+                    .args(["--worker-id", "mac", "--platform", "macos"])
+                    .run()
+            });
+            let waiting = format!(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' \
+                 AND wait_event_type = 'Lock'",
+                db.name
+            );
+            let start = std::time::Instant::now();
+            while db.scalar::<i64>(&waiting) == 0 {
+                assert!(start.elapsed().as_secs() < 20, "the registration never waited");
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            if commit {
+                tx.commit().unwrap();
+            } else {
+                tx.rollback().unwrap();
+            }
+            reg.join().unwrap()
+        });
+        reg.code(0);
+        let v = reg.json();
+        let expected = if commit { "skipped_slug_taken" } else { "created" };
+        assert_eq!(v["default_watcher"]["outcome"], expected, "{v}");
+        let live = watchers(&db, &org);
+        assert_eq!(live.len(), 1, "{live:?}");
+        assert_eq!(live[0]["name"], if commit { "Mine" } else { "Daily check-in" });
+        assert!(metadata(&db, &org)["default_watcher_provisioned"].is_string());
+    }
+}
