@@ -37,8 +37,8 @@ pub enum RunAction {
         /// Run id.
         #[arg(value_parser = parse_id)]
         id: i64,
-        /// Result JSON.
-        #[arg(long, value_parser = parse_json)]
+        /// Result JSON (any JSON value, a negative number included).
+        #[arg(long, value_parser = parse_json, allow_hyphen_values = true)]
         result: Option<serde_json::Value>,
         #[command(flatten)]
         token: TokenSource,

@@ -8,6 +8,7 @@ mod dispatch;
 mod failover;
 mod faults;
 mod foundation;
+mod fuzz;
 mod local;
 mod pooler;
 mod privileges;

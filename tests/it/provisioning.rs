@@ -409,7 +409,15 @@ fn watchers_create_racing_a_first_mac_leaves_a_documented_outcome() {
         let reg = std::thread::scope(|s| {
             let reg = s.spawn(|| {
                 cli(&db)
-                    .args(["-o", "json", "register-device", "--org", &org, "--user", "u"])
+                    .args([
+                        "-o",
+                        "json",
+                        "register-device",
+                        "--org",
+                        &org,
+                        "--user",
+                        "u",
+                    ])
                     .args(["--worker-id", "mac", "--platform", "macos"])
                     .run()
             });
@@ -420,7 +428,10 @@ fn watchers_create_racing_a_first_mac_leaves_a_documented_outcome() {
             );
             let start = std::time::Instant::now();
             while db.scalar::<i64>(&waiting) == 0 {
-                assert!(start.elapsed().as_secs() < 20, "the registration never waited");
+                assert!(
+                    start.elapsed().as_secs() < 20,
+                    "the registration never waited"
+                );
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
             if commit {
@@ -432,11 +443,18 @@ fn watchers_create_racing_a_first_mac_leaves_a_documented_outcome() {
         });
         reg.code(0);
         let v = reg.json();
-        let expected = if commit { "skipped_slug_taken" } else { "created" };
+        let expected = if commit {
+            "skipped_slug_taken"
+        } else {
+            "created"
+        };
         assert_eq!(v["default_watcher"]["outcome"], expected, "{v}");
         let live = watchers(&db, &org);
         assert_eq!(live.len(), 1, "{live:?}");
-        assert_eq!(live[0]["name"], if commit { "Mine" } else { "Daily check-in" });
+        assert_eq!(
+            live[0]["name"],
+            if commit { "Mine" } else { "Daily check-in" }
+        );
         assert!(metadata(&db, &org)["default_watcher_provisioned"].is_string());
     }
 }
