@@ -776,7 +776,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;runs;complete' {
-            [CompletionResult]::new('--result', '--result', [CompletionResultType]::ParameterName, 'Result JSON')
+            [CompletionResult]::new('--result', '--result', [CompletionResultType]::ParameterName, 'Result JSON (any JSON value, a negative number included)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the device token from a file, or from standard input with `-`')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')

@@ -692,7 +692,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;runs;complete'= {
-            cand --result 'Result JSON'
+            cand --result 'Result JSON (any JSON value, a negative number included)'
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'

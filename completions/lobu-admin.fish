@@ -423,7 +423,7 @@ json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l result -d 'Result JSON' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l result -d 'Result JSON (any JSON value, a negative number included)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
