@@ -238,22 +238,31 @@ fn trigger_costs_two_statements() {
     let proxy = crate::support::proxy::Proxy::start();
     let url = proxy.url(&db.name);
     let count = |args: &[&str]| {
-        let before = proxy.executed();
+        let (before, trips) = (proxy.executed(), proxy.round_trips());
         crate::support::bare()
             .env("DATABASE_URL", &url)
             .token(&dev.token)
             .args(args)
             .run()
             .code(0);
-        proxy.executed() - before
+        (proxy.executed() - before, proxy.round_trips() - trips)
     };
     let w = dev.watcher.unwrap().to_string();
-    let baseline = count(&["org", "show", "acme"]);
-    let first = count(&["watchers", "trigger", &w]);
-    let second = count(&["watchers", "trigger", &w]);
+    let (baseline, baseline_trips) = count(&["org", "show", "acme"]);
+    let (first, first_trips) = count(&["watchers", "trigger", &w]);
+    let (second, second_trips) = count(&["watchers", "trigger", &w]);
+    eprintln!(
+        "org show: {baseline} statements, {baseline_trips} round trips; trigger: {first} \
+         statements, {first_trips} round trips"
+    );
     // schema check + one show = baseline; a trigger = schema check + authenticate + trigger
     assert_eq!(first, baseline + 1, "baseline {baseline}");
     assert_eq!(second, baseline + 1);
+    // schema check (BEGIN, settings + clock, state, COMMIT) + the trigger (BEGIN, settings +
+    // clock, authenticate, insert, COMMIT): the database's clock rides on the settings'
+    // simple query and costs no round trip of its own
+    assert_eq!(first_trips, 9, "trigger round trips");
+    assert_eq!(second_trips, first_trips);
     let _ = s;
 }
 

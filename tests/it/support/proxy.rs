@@ -1,5 +1,6 @@
 //! A TCP proxy in front of the test server that counts the statements clients execute
-//! (protocol messages `Bind` and simple `Query`), to prove a command's query count.
+//! (protocol messages `Bind` and simple `Query`) and the round trips they cost (`Sync` and
+//! simple `Query`: each makes the client wait for the server), to prove a command's count.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -11,6 +12,7 @@ pub struct Proxy {
     /// Port on 127.0.0.1.
     pub port: u16,
     executed: Arc<AtomicUsize>,
+    round_trips: Arc<AtomicUsize>,
 }
 
 impl Proxy {
@@ -20,7 +22,9 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let executed = Arc::new(AtomicUsize::new(0));
+        let round_trips = Arc::new(AtomicUsize::new(0));
         let count = Arc::clone(&executed);
+        let trips = Arc::clone(&round_trips);
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(server) = TcpStream::connect(&target) else {
@@ -28,13 +32,23 @@ impl Proxy {
                 };
                 let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
                 let count = Arc::clone(&count);
-                std::thread::spawn(move || pipe_counting(client, server, &count));
+                let trips = Arc::clone(&trips);
+                std::thread::spawn(move || pipe_counting(client, server, &count, &trips));
                 std::thread::spawn(move || {
                     let _ = std::io::copy(&mut { s2 }, &mut { c2 });
                 });
             }
         });
-        Self { port, executed }
+        Self {
+            port,
+            executed,
+            round_trips,
+        }
+    }
+
+    /// Round trips (client messages that wait for the server) so far, startup excluded.
+    pub fn round_trips(&self) -> usize {
+        self.round_trips.load(Ordering::SeqCst)
     }
 
     /// Statements executed through the proxy so far.
@@ -64,7 +78,12 @@ fn upstream() -> String {
 }
 
 /// Copies client to server, parsing frontend messages to count Bind ('B') and Query ('Q').
-fn pipe_counting(mut from: TcpStream, mut to: TcpStream, count: &AtomicUsize) {
+fn pipe_counting(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    count: &AtomicUsize,
+    round_trips: &AtomicUsize,
+) {
     let mut read_exact = |buf: &mut [u8]| -> bool { from.read_exact(buf).is_ok() };
     let mut startup_done = false;
     loop {
@@ -96,6 +115,9 @@ fn pipe_counting(mut from: TcpStream, mut to: TcpStream, count: &AtomicUsize) {
         }
         if head[0] == b'B' || head[0] == b'Q' {
             count.fetch_add(1, Ordering::SeqCst);
+        }
+        if head[0] == b'S' || head[0] == b'Q' {
+            round_trips.fetch_add(1, Ordering::SeqCst);
         }
         let n = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
         let mut body = vec![0u8; n.saturating_sub(4)];
