@@ -50,13 +50,14 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let benches: [Named; 6] = [
+    let benches: [Named; 7] = [
         ("trigger", Bench::trigger_throughput),
         ("latency", Bench::cli_trigger_latency),
         ("dispatch", Bench::dispatch_tick),
         ("cooldown", Bench::cooldown),
         ("list", Bench::list_json),
         ("seed", Bench::seed),
+        ("wait", Bench::wait_latency),
     ];
     for (name, f) in benches {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
@@ -568,6 +569,107 @@ impl Bench {
             peak_kb as f64 / 1e3 / file_mb
         );
         let _ = std::fs::remove_file(file);
+        self.drop_db(&name);
+    }
+
+    /// `runs wait`: how long after a run completes its waiter exits, direct (LISTEN) and
+    /// through PgBouncer in transaction mode (polling), over `n` completions each, vs the
+    /// floor: a raw `LISTEN` client in this process hearing the same completions.
+    fn wait_latency(&self) {
+        let n = self.scale(50, 5);
+        let (name, url) = self.database("wait", n);
+        let port = url
+            .rsplit_once(':')
+            .and_then(|(_, r)| r.split('/').next()?.parse().ok())
+            .unwrap_or(5432);
+        let bouncer = cluster::Bouncer::start(port, "transaction", 4);
+        let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
+        let mut floor = Vec::new();
+        for (how, target) in [
+            ("direct, LISTEN", url.clone()),
+            ("PgBouncer, polling", bouncer.url(&name)),
+        ] {
+            c.batch_execute(
+                "DELETE FROM runs;
+                 INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
+                 SELECT org_id, id, agent_id, 'manual', 'admin' FROM watchers",
+            )
+            .unwrap();
+            let ids: Vec<i64> = c
+                .query("SELECT id FROM runs ORDER BY id", &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let mut listener = Client::connect(&url, NoTls).unwrap();
+            for id in &ids {
+                listener
+                    .batch_execute(&format!("LISTEN lobu_run_{id}"))
+                    .unwrap();
+            }
+            let waiters: Vec<std::process::Child> = ids
+                .iter()
+                .map(|id| {
+                    Command::new(BIN)
+                        .args(["runs", "wait", &id.to_string()])
+                        .env("DATABASE_URL", &target)
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            // every waiter past its first seconds (the polling ones at their steady rate)
+            std::thread::sleep(Duration::from_secs(5));
+            let mut latencies = Vec::new();
+            for (id, mut w) in ids.iter().zip(waiters) {
+                let done = Instant::now();
+                c.execute(
+                    "UPDATE runs SET status = 'completed', finished_at = now() WHERE id = $1",
+                    &[id],
+                )
+                .unwrap();
+                {
+                    use postgres::fallible_iterator::FallibleIterator;
+                    let heard = listener
+                        .notifications()
+                        .timeout_iter(Duration::from_secs(5))
+                        .next()
+                        .unwrap();
+                    assert!(heard.is_some());
+                    if how.starts_with("direct") {
+                        floor.push(done.elapsed());
+                    }
+                }
+                assert!(w.wait().unwrap().success());
+                latencies.push(done.elapsed());
+                // completions fall at every phase of the waiters' polling
+                std::thread::sleep(Duration::from_millis((latencies.len() as u64 * 373) % 900));
+            }
+            let worst = *latencies.iter().max().unwrap();
+            let med = median(latencies);
+            report(
+                &format!("runs wait notice, {how}, median of {n}"),
+                ms(med),
+                ms(median(floor.clone())),
+                "ms",
+                "<= 1000 ms",
+                med < Duration::from_secs(1),
+            );
+            println!(
+                "{:<46} {:>9.1} ms {:>12} {:>7}  <= 1000 ms {}",
+                format!("runs wait notice, {how}, worst of {n}"),
+                ms(worst),
+                "",
+                "",
+                if worst < Duration::from_secs(1) {
+                    "met"
+                } else {
+                    "NOT MET"
+                }
+            );
+        }
+        drop(bouncer);
         self.drop_db(&name);
     }
 }

@@ -247,6 +247,9 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__rescue"
                 ;;
+            lobu__admin__subcmd__help__subcmd__runs,wait)
+                cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__wait"
+                ;;
             lobu__admin__subcmd__help__subcmd__schedule,preview)
                 cmd="lobu__admin__subcmd__help__subcmd__schedule__subcmd__preview"
                 ;;
@@ -346,6 +349,9 @@ _lobu__admin() {
             lobu__admin__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__rescue"
                 ;;
+            lobu__admin__subcmd__runs,wait)
+                cmd="lobu__admin__subcmd__runs__subcmd__wait"
+                ;;
             lobu__admin__subcmd__runs__subcmd__help,cancel)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__cancel"
                 ;;
@@ -369,6 +375,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__runs__subcmd__help,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__rescue"
+                ;;
+            lobu__admin__subcmd__runs__subcmd__help,wait)
+                cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__wait"
                 ;;
             lobu__admin__subcmd__schedule,help)
                 cmd="lobu__admin__subcmd__schedule__subcmd__help"
@@ -1485,7 +1494,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs)
-            opts="claim heartbeat complete fail rescue list cancel"
+            opts="claim heartbeat complete fail rescue list wait cancel"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1583,6 +1592,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__rescue)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2221,7 +2244,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help claim heartbeat complete fail rescue list cancel help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --help claim heartbeat complete fail rescue list wait cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2421,7 +2444,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help)
-            opts="claim heartbeat complete fail rescue list cancel help"
+            opts="claim heartbeat complete fail rescue list wait cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2546,6 +2569,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__list)
             opts="-o -q -v -h --org --watcher --status --limit --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2604,6 +2641,44 @@ _lobu__admin() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__wait)
+            opts="-o -q -v -h --timeout --token --token-file --database-url --output --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3367,7 +3442,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__trigger)
-            opts="-o -q -v -h --admin --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --admin --token --token-file --wait --timeout --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3378,6 +3453,10 @@ _lobu__admin() {
                     return 0
                     ;;
                 --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

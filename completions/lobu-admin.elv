@@ -464,10 +464,12 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;watchers;trigger'= {
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --timeout 'With --wait: give up after this long (exit 9), leaving the run as it is'
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --admin 'Operator mode: no token, no pin check'
+            cand --wait 'Then wait until the run (or the active one, when already queued) is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout, 130 interrupted'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -661,6 +663,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand fail 'Fail a run'
             cand rescue 'Re-queue stale runs and time out old ones'
             cand list 'List runs, newest first'
+            cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
             cand cancel 'Cancel an active run'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -748,6 +751,20 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lobu-admin;runs;wait'= {
+            cand --timeout 'Give up after this long (exit 9); default: wait as long as it takes'
+            cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
+            cand --token-file 'Read the device token from a file, or from standard input with `-`'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lobu-admin;runs;cancel'= {
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
@@ -766,6 +783,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand fail 'Fail a run'
             cand rescue 'Re-queue stale runs and time out old ones'
             cand list 'List runs, newest first'
+            cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
             cand cancel 'Cancel an active run'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -780,6 +798,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;runs;help;rescue'= {
         }
         &'lobu-admin;runs;help;list'= {
+        }
+        &'lobu-admin;runs;help;wait'= {
         }
         &'lobu-admin;runs;help;cancel'= {
         }
@@ -966,6 +986,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand fail 'Fail a run'
             cand rescue 'Re-queue stale runs and time out old ones'
             cand list 'List runs, newest first'
+            cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
             cand cancel 'Cancel an active run'
         }
         &'lobu-admin;help;runs;claim'= {
@@ -979,6 +1000,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;help;runs;rescue'= {
         }
         &'lobu-admin;help;runs;list'= {
+        }
+        &'lobu-admin;help;runs;wait'= {
         }
         &'lobu-admin;help;runs;cancel'= {
         }

@@ -288,10 +288,12 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l timeout -d 'With --wait: give up after this long (exit 9), leaving the run as it is' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l admin -d 'Operator mode: no token, no pin check'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l wait -d 'Then wait until the run (or the active one, when already queued) is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout, 130 interrupted'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -392,20 +394,21 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l loop 
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s q -l quiet -d 'No progress bars or notes'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "claim" -d 'Claim the oldest pending runs of the token\'s device'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "heartbeat" -d 'Record a heartbeat'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "complete" -d 'Complete a run'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "fail" -d 'Fail a run'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "list" -d 'List runs, newest first'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "cancel" -d 'Cancel an active run'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "claim" -d 'Claim the oldest pending runs of the token\'s device'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "heartbeat" -d 'Record a heartbeat'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "complete" -d 'Complete a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "fail" -d 'Fail a run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "list" -d 'List runs, newest first'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "wait" -d 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "cancel" -d 'Cancel an active run'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l limit -d 'At most this many' -r
@@ -467,6 +470,15 @@ json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l timeout -d 'Give up after this long (exit 9); default: wait as long as it takes' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l token -d 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l token-file -d 'Read the device token from a file, or from standard input with `-`' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -479,6 +491,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "fail" -d 'Fail a run'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List runs, newest first'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel an active run'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
@@ -562,4 +575,5 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "fail" -d 'Fail a run'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "rescue" -d 'Re-queue stale runs and time out old ones'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List runs, newest first'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "wait" -d 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "cancel" -d 'Cancel an active run'

@@ -1,4 +1,4 @@
-//! The one error type of the library and the seven kinds of failure that the CLI maps to
+//! The one error type of the library and the kinds of failure that the CLI maps to
 //! exit codes (SPEC section 11).
 
 use std::fmt;
@@ -21,6 +21,12 @@ pub enum ErrorKind {
     DatabaseUnreachable,
     /// The schema is behind or ahead of this binary (exit 7).
     SchemaMismatch,
+    /// A waited-for run ended `failed`, `timeout`, `cancelled` or `skipped` (exit 8).
+    RunUnsuccessful,
+    /// `--timeout` passed before the waited-for run ended (exit 9).
+    WaitTimeout,
+    /// SIGINT during a wait (exit 130, the shell's code for it).
+    Interrupted,
 }
 
 impl ErrorKind {
@@ -35,6 +41,9 @@ impl ErrorKind {
             Self::Conflict => 5,
             Self::DatabaseUnreachable => 6,
             Self::SchemaMismatch => 7,
+            Self::RunUnsuccessful => 8,
+            Self::WaitTimeout => 9,
+            Self::Interrupted => 130,
         }
     }
 
@@ -49,6 +58,9 @@ impl ErrorKind {
             Self::Conflict => "conflict",
             Self::DatabaseUnreachable => "database_unreachable",
             Self::SchemaMismatch => "schema_mismatch",
+            Self::RunUnsuccessful => "run_unsuccessful",
+            Self::WaitTimeout => "wait_timeout",
+            Self::Interrupted => "interrupted",
         }
     }
 }
@@ -94,6 +106,15 @@ pub enum Error {
         /// What happened.
         message: String,
     },
+    /// Exit 8.
+    #[error("{0}")]
+    RunUnsuccessful(String),
+    /// Exit 9.
+    #[error("{0}")]
+    WaitTimeout(String),
+    /// Exit 130.
+    #[error("interrupted")]
+    Interrupted,
     /// Exit 6: TLS could not be set up, or the server's certificate failed verification.
     #[error("{0}")]
     Tls(String),
@@ -119,6 +140,9 @@ impl Error {
                 ErrorKind::DatabaseUnreachable
             }
             Self::SchemaMismatch(_) => ErrorKind::SchemaMismatch,
+            Self::RunUnsuccessful(_) => ErrorKind::RunUnsuccessful,
+            Self::WaitTimeout(_) => ErrorKind::WaitTimeout,
+            Self::Interrupted => ErrorKind::Interrupted,
         }
     }
 

@@ -46,6 +46,7 @@ pub mod provisioning;
 pub mod runs;
 pub mod schedule;
 pub mod tokens;
+pub mod wait;
 pub mod watchers;
 
 pub use error::{Error, ErrorKind, Result};

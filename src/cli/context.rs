@@ -25,6 +25,16 @@ pub(crate) enum Schema {
 }
 
 impl Ctx {
+    /// The driver configuration of the database this invocation uses (the given URL, or
+    /// the embedded database's socket).
+    pub(crate) fn config(&self) -> Result<postgres::Config> {
+        let url = match self.database_url.as_deref() {
+            Some(u) => DatabaseUrl::new(u),
+            None => db::local::Cluster::default_location()?.url(),
+        };
+        Ok(url.config()?.0)
+    }
+
     /// Opens the invocation's one connection: the given URL, or the embedded database
     /// (started and migrated on first use).
     pub(crate) fn connect(&self, schema: Schema) -> Result<Client> {

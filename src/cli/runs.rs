@@ -10,6 +10,7 @@ use crate::db;
 use crate::error::{Error, Result};
 use crate::runs::{self, Finish, RunFilter, RunStatus};
 use crate::tokens::{self, Token};
+use crate::wait;
 
 #[derive(Debug, Subcommand)]
 pub enum RunAction {
@@ -77,6 +78,22 @@ pub enum RunAction {
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
         limit: i64,
     },
+    /// Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped,
+    /// 9 --timeout passed, 130 interrupted (the run is left as it is).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin runs wait 42 --timeout 10m && echo done\n  \
+        lobu-admin -o json runs wait 42 --token-file ada.token | jq .output")]
+    Wait {
+        /// Run id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Give up after this long (exit 9); default: wait as long as it takes.
+        #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+        timeout: Option<chrono::Duration>,
+        /// A device token limits the wait to that device's runs (operator mode without).
+        #[command(flatten)]
+        token: TokenSource,
+    },
     /// Cancel an active run.
     Cancel {
         /// Run id.
@@ -88,6 +105,17 @@ pub enum RunAction {
 /// `runs ...`.
 pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
     let out = ctx.out;
+    if let RunAction::Wait { id, timeout, token } = action {
+        let token = token.read()?;
+        let mut c = ctx.connect(Schema::Checked)?;
+        let who = match token {
+            Some(t) => Some(db::in_tx(&mut c, |tx, now| {
+                tokens::authenticate(tx, &t, now)
+            })?),
+            None => None,
+        };
+        return wait_for(ctx, &mut c, *id, who.as_ref(), *timeout);
+    }
     let token: Option<Token> = match action {
         RunAction::Claim { token, .. }
         | RunAction::Heartbeat { token, .. }
@@ -186,4 +214,46 @@ impl RunsDone {
     fn object<T: serde::Serialize>(value: &T) -> Self {
         Self::Object(serde_json::to_value(value).unwrap_or_default())
     }
+}
+
+/// Waits for run `id` on `c` (SPEC 14) and renders it: progress lines on a terminal, the
+/// final run (with `waited_seconds`) on stdout, then the outcome's error (exit 8, 9, 130).
+pub(super) fn wait_for(
+    ctx: &Ctx,
+    c: &mut postgres::Client,
+    id: i64,
+    who: Option<&tokens::Principal>,
+    timeout: Option<chrono::Duration>,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    let out = ctx.out;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    // SIGINT/SIGTERM: stop waiting, leave the run as it is, exit 130
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+        .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
+    let mode = wait::mode(c, &ctx.config()?)?;
+    if out.verbose {
+        let how = match mode {
+            wait::Mode::Listen => "LISTEN (a direct connection)",
+            wait::Mode::Poll => "polling (a pooler or proxy is in between)",
+        };
+        eprintln!("waiting for run {id} by {how}");
+    }
+    let progress =
+        out.format == super::output::Format::Table && !out.quiet && std::io::stderr().is_terminal();
+    let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
+    let ended = wait::wait(c, id, who, mode, timeout, &stop, &mut |r| {
+        if progress {
+            eprintln!("run {}: {}", r.id, r.status);
+        }
+    })?;
+    let (waited, result) = ended.into_result();
+    if let Some(w) = waited {
+        out.show(&w, |w| {
+            let v = serde_json::to_value(w).unwrap_or_default();
+            super::output::kv_table(&v)
+        })?;
+    }
+    result
 }

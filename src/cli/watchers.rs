@@ -53,6 +53,13 @@ pub enum WatcherAction {
         admin: bool,
         #[command(flatten)]
         token: TokenSource,
+        /// Then wait until the run (or the active one, when already queued) is final: exit
+        /// 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout, 130 interrupted.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: give up after this long (exit 9), leaving the run as it is.
+        #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "wait")]
+        timeout: Option<chrono::Duration>,
     },
     /// Print the next fire times.
     Next {
@@ -160,18 +167,25 @@ pub enum ListStatus {
 /// `watchers ...`.
 pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
     let out = ctx.out;
-    if let WatcherAction::Trigger { id, admin, token } = action {
+    if let WatcherAction::Trigger {
+        id,
+        admin,
+        token,
+        wait,
+        timeout,
+    } = action
+    {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
         let mut c = ctx.connect(Schema::Checked)?;
-        let (r, now) = db::in_tx_at(&mut c, |tx, now| {
+        let ((r, who), now) = db::in_tx_at(&mut c, |tx, now| {
             let who = match token {
                 Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
                 None => Trigger::Admin,
             };
-            watchers::trigger(tx, id, &who, now)
+            Ok((watchers::trigger(tx, id, &who, now)?, who))
         })?;
-        return out.show(&r, |r| {
+        let text = |r: &watchers::TriggerOutcome| {
             if r.already_queued {
                 format!(
                     "run {} of watcher {} is already {} (queued {}); nothing new queued",
@@ -183,7 +197,19 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             } else {
                 format!("queued run {} of watcher {}", r.run_id, r.watcher_id)
             }
-        });
+        };
+        if !*wait {
+            return out.show(&r, text);
+        }
+        // stdout carries only the final run; say what was queued on stderr
+        if out.format == super::output::Format::Table && !out.quiet {
+            eprintln!("{}", text(&r));
+        }
+        let device = match &who {
+            Trigger::Device(p) => Some(p),
+            Trigger::Admin => None,
+        };
+        return super::runs::wait_for(ctx, &mut c, r.run_id, device, *timeout);
     }
     let mut c = ctx.connect(Schema::Checked)?;
     match action {

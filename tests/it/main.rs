@@ -20,4 +20,5 @@ mod seed;
 mod support;
 mod tls;
 mod trigger;
+mod wait;
 mod watchers;

@@ -308,7 +308,7 @@ impl Bouncer {
             format!(
                 "[databases]\n* = host=127.0.0.1 port={upstream_port}\n\n[pgbouncer]\n\
                  listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
-                 auth_type = trust\nauth_file = {d}/userlist.txt\n\
+                 auth_type = trust\nauth_file = {d}/userlist.txt\nadmin_users = postgres\n\
                  pool_mode = {pool_mode}\ndefault_pool_size = {pool_size}\n\
                  max_client_conn = 500\nlogfile = {d}/pgbouncer.log\n",
                 d = dir.display()
@@ -338,6 +338,31 @@ impl Bouncer {
     /// A URL for `dbname` through the pooler.
     pub fn url(&self, dbname: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{dbname}", self.port)
+    }
+
+    /// Transactions PgBouncer has passed to the server for `dbname` so far (its admin
+    /// console's `SHOW STATS`: exact, unlike the server's statistics, which backends
+    /// flush late).
+    pub fn transactions(&self, dbname: &str) -> i64 {
+        let mut admin = Client::connect(
+            &format!(
+                "host=127.0.0.1 port={} user=postgres dbname=pgbouncer",
+                self.port
+            ),
+            NoTls,
+        )
+        .unwrap();
+        admin
+            .simple_query("SHOW STATS")
+            .unwrap()
+            .iter()
+            .find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) if r.get("database") == Some(dbname) => {
+                    r.get("total_xact_count")?.parse().ok()
+                }
+                _ => None,
+            })
+            .unwrap_or(0)
     }
 
     /// PgBouncer's log (for failure messages).

@@ -1,0 +1,305 @@
+//! SPEC 14: scripts that wait for a run's outcome (`runs wait`, `watchers trigger --wait`).
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::cluster::Bouncer;
+use crate::support::{cli, mac_org, register, s, Dev, TestDb};
+
+/// `lobu-admin <args>` in the background on `url`, with a device token if given.
+fn spawn(url: &str, token: Option<&str>, args: &[&str]) -> Child {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"));
+    c.args(args)
+        .env("DATABASE_URL", url)
+        .env_remove("LOBU_DEVICE_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(t) = token {
+        c.env("LOBU_DEVICE_TOKEN", t);
+    }
+    c.spawn().unwrap()
+}
+
+/// Exit code, stdout as JSON (null when empty, a string when it is a table), stderr.
+fn finish(child: Child) -> (i32, Value, String) {
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v = if stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&stdout).unwrap_or_else(|_| Value::from(stdout.as_ref()))
+    };
+    (out.status.code().unwrap_or(-1), v, stderr)
+}
+
+/// A Mac whose daily check-in has a pending run; the run id.
+fn pending(db: &TestDb) -> (Dev, String) {
+    let dev = mac_org(db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let r = cli(db).args(["watchers", "trigger", &w, "--admin"]).json();
+    (dev, s(&r, "run_id"))
+}
+
+fn status(db: &TestDb, run: &str) -> String {
+    db.scalar(&format!("SELECT status FROM runs WHERE id = {run}"))
+}
+
+/// Waits until the waiter process has its connection (it is then reading the run).
+fn settle() {
+    std::thread::sleep(Duration::from_millis(600));
+}
+
+#[test]
+fn completed_is_exit_0_and_the_waiter_may_start_before_the_claim() {
+    let db = TestDb::new();
+    let (dev, run) = pending(&db);
+    let waiter = spawn(&db.url, None, &["-o", "json", "-v", "runs", "wait", &run]);
+    settle();
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    cli(&db)
+        .args(["runs", "complete", &run, "--result", "{\"summary\":\"ok\"}"])
+        .token(&dev.token)
+        .json();
+    let (code, v, stderr) = finish(waiter);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(v["status"], "completed");
+    assert_eq!(s(&v, "id"), run);
+    assert_eq!(v["output"]["summary"], "ok");
+    assert!(v["waited_seconds"].as_f64().unwrap() > 0.0);
+    // the runs list object plus waited_seconds
+    let listed = cli(&db).args(["runs", "list", "--org", "acme"]).json();
+    let keys = |o: &Value| {
+        let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+        k.retain(|k| k != "waited_seconds");
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), keys(&listed[0]));
+    assert!(stderr.contains("by LISTEN"), "{stderr}");
+}
+
+#[test]
+fn unsuccessful_ends_are_exit_8_naming_the_status() {
+    let db = TestDb::new();
+    let (dev, run) = pending(&db);
+    // failed
+    let waiter = spawn(
+        &db.url,
+        Some(&dev.token),
+        &["-o", "json", "runs", "wait", &run],
+    );
+    settle();
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    cli(&db)
+        .args(["runs", "fail", &run, "--error", "disk full"])
+        .token(&dev.token)
+        .json();
+    let (code, v, stderr) = finish(waiter);
+    assert_eq!(code, 8, "{stderr}");
+    assert_eq!(v["status"], "failed");
+    assert!(stderr.contains("run_unsuccessful") && stderr.contains("failed: disk full"));
+
+    // cancelled
+    let w = dev.watcher.unwrap().to_string();
+    let run = s(
+        &cli(&db).args(["watchers", "trigger", &w, "--admin"]).json(),
+        "run_id",
+    );
+    let waiter = spawn(&db.url, None, &["runs", "wait", &run]);
+    settle();
+    cli(&db).args(["runs", "cancel", &run]).json();
+    let (code, _, stderr) = finish(waiter);
+    assert_eq!(code, 8, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("cancelled"),
+        "{stderr}"
+    );
+
+    // timed out by the rescue (active for longer than 2 h)
+    let run = s(
+        &cli(&db).args(["watchers", "trigger", &w, "--admin"]).json(),
+        "run_id",
+    );
+    db.client()
+        .execute(
+            &format!("UPDATE runs SET queued_at = now() - interval '3 hours' WHERE id = {run}"),
+            &[],
+        )
+        .unwrap();
+    let waiter = spawn(&db.url, None, &["-o", "json", "runs", "wait", &run]);
+    settle();
+    cli(&db).args(["runs", "rescue"]).json();
+    let (code, v, stderr) = finish(waiter);
+    assert_eq!(code, 8, "{stderr}");
+    assert_eq!(v["status"], "timeout");
+
+    // an already final run answers at once
+    let (code, v, _) = finish(spawn(&db.url, None, &["-o", "json", "runs", "wait", &run]));
+    assert_eq!((code, v["status"].as_str()), (8, Some("timeout")));
+}
+
+#[test]
+fn timeout_is_exit_9_and_sigint_130_leaving_the_run_untouched() {
+    let db = TestDb::new();
+    let (_, run) = pending(&db);
+    let start = Instant::now();
+    let (code, v, stderr) = finish(spawn(
+        &db.url,
+        None,
+        &["-o", "json", "runs", "wait", &run, "--timeout", "2s"],
+    ));
+    let took = start.elapsed();
+    assert_eq!(code, 9, "{stderr}");
+    assert!(stderr.contains("wait_timeout"), "{stderr}");
+    assert_eq!(v["status"], "pending");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+    assert_eq!(status(&db, &run), "pending");
+
+    let waiter = spawn(&db.url, None, &["runs", "wait", &run]);
+    settle();
+    Command::new("kill")
+        .args(["-INT", &waiter.id().to_string()])
+        .status()
+        .unwrap();
+    let (code, _, stderr) = finish(waiter);
+    assert_eq!(code, 130, "{stderr}");
+    assert_eq!(status(&db, &run), "pending");
+}
+
+#[test]
+fn trigger_wait_follows_an_already_queued_run_and_tokens_see_only_their_runs() {
+    let db = TestDb::new();
+    let (dev, run) = pending(&db);
+    let w = dev.watcher.unwrap().to_string();
+    // already queued: the waiter follows the active run
+    let waiter = spawn(
+        &db.url,
+        Some(&dev.token),
+        &[
+            "-o",
+            "json",
+            "watchers",
+            "trigger",
+            &w,
+            "--wait",
+            "--timeout",
+            "30s",
+        ],
+    );
+    settle();
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    cli(&db)
+        .args(["runs", "complete", &run])
+        .token(&dev.token)
+        .json();
+    let (code, v, stderr) = finish(waiter);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(s(&v, "id"), run);
+
+    // another device's token: exit 4; another organisation's: exit 3 (not revealed)
+    let mut c = db.client();
+    let other = register(
+        &mut c,
+        "acme",
+        "linux-box",
+        lobu_admin::devices::Platform::Linux,
+    );
+    let r = cli(&db)
+        .args(["runs", "wait", &run])
+        .token(&other.token)
+        .run();
+    r.code(4);
+    crate::support::bootstrapped_org(&mut c, "globex");
+    let stranger = register(
+        &mut c,
+        "globex",
+        "mbp",
+        lobu_admin::devices::Platform::Macos,
+    );
+    cli(&db)
+        .args(["runs", "wait", &run])
+        .token(&stranger.token)
+        .run()
+        .code(3);
+    cli(&db).args(["runs", "wait", "999999"]).run().code(3);
+    // its own device may wait; --timeout needs --wait on trigger
+    let (code, _, _) = finish(spawn(&db.url, Some(&dev.token), &["runs", "wait", &run]));
+    assert_eq!(code, 0);
+    cli(&db)
+        .args(["watchers", "trigger", &w, "--admin", "--timeout", "1s"])
+        .run()
+        .code(2);
+}
+
+/// 200 waiters through PgBouncer in transaction mode poll (LISTEN cannot work there): all
+/// are released within about a second of their runs completing, each costing about one
+/// server transaction a second.
+#[test]
+fn two_hundred_waiters_through_transaction_pooling() {
+    let pool = Bouncer::start(crate::pooler::server_port(), "transaction", 10);
+    let db = TestDb::new();
+    crate::support::bootstrapped_org(&mut db.client(), "acme");
+    crate::support::pending_runs(&db, "acme", 200);
+    let ids: Vec<i64> = db
+        .client()
+        .query("SELECT id FROM runs ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let url = pool.url(&db.name);
+    let probe = spawn(
+        &url,
+        None,
+        &["-v", "runs", "wait", &ids[0].to_string(), "--timeout", "1s"],
+    );
+    let (_, _, stderr) = finish(probe);
+    assert!(stderr.contains("by polling"), "{stderr}");
+
+    let waiters: Vec<Child> = ids
+        .iter()
+        .map(|id| spawn(&url, None, &["-o", "json", "runs", "wait", &id.to_string()]))
+        .collect();
+    // steady state: every waiter past its first seconds of faster polling
+    std::thread::sleep(Duration::from_secs(8));
+    let (c0, t0) = (pool.transactions(&db.name), Instant::now());
+    std::thread::sleep(Duration::from_secs(5));
+    let per_waiter = (pool.transactions(&db.name) - c0) as f64 / t0.elapsed().as_secs_f64() / 200.0;
+    let done = Instant::now();
+    db.client()
+        .execute(
+            "UPDATE runs SET status = 'completed', finished_at = now() WHERE status = 'pending'",
+            &[],
+        )
+        .unwrap();
+    let released: Vec<(i32, Duration)> = std::thread::scope(|s| {
+        let handles: Vec<_> = waiters
+            .into_iter()
+            .map(|w| {
+                s.spawn(move || {
+                    let out = w.wait_with_output().unwrap();
+                    (out.status.code().unwrap_or(-1), done.elapsed())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let worst = released.iter().map(|(_, d)| *d).max().unwrap();
+    eprintln!(
+        "200 waiters through PgBouncer (transaction mode, pool 10): {per_waiter:.2} server \
+         transactions per second per waiter; all released {worst:?} after the completion"
+    );
+    assert!(released.iter().all(|(code, _)| *code == 0), "{released:?}");
+    assert!(per_waiter <= 1.15, "{per_waiter} transactions/s per waiter");
+    assert!(
+        worst < Duration::from_millis(1000),
+        "released after {worst:?}"
+    );
+}
