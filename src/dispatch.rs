@@ -127,7 +127,7 @@ impl Default for Options {
 /// # Errors
 /// Database failures; the tick's transaction is then rolled back whole.
 pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<DispatchTick> {
-    crate::db::in_tx(client, |tx, db_now| {
+    let (tick, _) = crate::db::in_tx_by_key(client, |tx, db_now| {
         let now = clock.at(db_now);
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
@@ -156,7 +156,8 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             skipped: row.get(1),
             rescued,
         })
-    })
+    })?;
+    Ok(tick)
 }
 
 /// Runs ticks until fewer than `opts.limit` watchers are due; returns the sums.

@@ -43,6 +43,7 @@ pub mod fixtures;
 pub mod input;
 pub mod orgs;
 pub mod provisioning;
+pub mod prune;
 pub mod runs;
 pub mod schedule;
 pub mod tokens;

@@ -363,6 +363,8 @@ pub struct RunFilter {
     pub status: Option<RunStatus>,
     /// At most this many, newest first.
     pub limit: i64,
+    /// Keyset paging: only runs with a smaller id (the last id of the previous page).
+    pub before: Option<i64>,
 }
 
 /// Lists runs, newest first.
@@ -377,10 +379,11 @@ pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> 
              WHERE ($1::text IS NULL OR org_id = $1)
                AND ($2::bigint IS NULL OR watcher_id = $2)
                AND ($3::text IS NULL OR status = $3)
+               AND ($5::bigint IS NULL OR id < $5)
              ORDER BY id DESC
              LIMIT $4"
         ),
-        &[&f.org_id, &f.watcher_id, &status, &f.limit],
+        &[&f.org_id, &f.watcher_id, &status, &f.limit, &f.before],
     )?;
     Ok(rows.iter().map(run_from_row).collect())
 }

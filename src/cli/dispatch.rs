@@ -31,6 +31,13 @@ pub struct DispatchArgs {
     interval: chrono::Duration,
     #[command(flatten)]
     rescue: RescueArgs,
+    /// With --loop: also prune runs finished longer ago than this, at most one batch per
+    /// tick (as `runs prune`), so the service keeps the table bounded without cron.
+    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "run_loop")]
+    prune_after: Option<chrono::Duration>,
+    /// Runs per prune batch.
+    #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    prune_batch: i64,
 }
 
 /// `dispatch`.
@@ -41,7 +48,8 @@ pub(super) fn run(ctx: &Ctx, a: &DispatchArgs) -> Result<()> {
             stale_after: a.rescue.stale_after,
             timeout_after: a.rescue.timeout_after,
         };
-        run_loop(ctx, a.now, &opts, a.run_loop, a.interval)
+        let prune = a.prune_after.map(|d| (d, a.prune_batch));
+        run_loop(ctx, a.now, &opts, a.run_loop, a.interval, prune)
     }
 }
 
@@ -52,6 +60,7 @@ fn run_loop(
     opts: &dispatch::Options,
     run_loop: bool,
     interval: chrono::Duration,
+    prune: Option<(chrono::Duration, i64)>,
 ) -> Result<()> {
     let out = ctx.out;
     if !run_loop {
@@ -71,6 +80,7 @@ fn run_loop(
     let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
     let mut client: Option<Client> = None;
     let mut down_since: Option<Instant> = None;
+    let mut pruned_to = crate::prune::Position::start();
     while !stop.load(Ordering::SeqCst) {
         let result = match client.as_mut() {
             Some(c) => dispatch::run_once(c, Clock::Database, opts),
@@ -80,8 +90,20 @@ fn run_loop(
                 r
             }),
         };
+        // then at most one prune batch, in a transaction of its own
+        let result = result.and_then(|tick| match (prune, client.as_mut()) {
+            (Some((older_than, batch)), Some(c)) => {
+                let (b, _) = crate::db::in_tx_by_key(c, |tx, now| {
+                    let cutoff = crate::prune::cutoff(now, older_than);
+                    crate::prune::batch(tx, cutoff, pruned_to, batch)
+                })?;
+                pruned_to = b.next.unwrap_or_else(crate::prune::Position::start);
+                Ok((tick, Some(b.deleted)))
+            }
+            _ => Ok((tick, None)),
+        });
         match result {
-            Ok(tick) => {
+            Ok((tick, pruned)) => {
                 if let Some(since) = down_since.take() {
                     let secs = since.elapsed().as_secs_f64();
                     event(
@@ -93,10 +115,16 @@ fn run_loop(
                 let mut v = serde_json::to_value(tick).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {
                     o.insert("event".into(), "tick".into());
+                    if let Some(n) = pruned {
+                        o.insert("pruned".into(), n.into());
+                    }
                 }
                 let text = format!(
-                    "tick due={} queued={} skipped={}",
-                    tick.due, tick.queued, tick.skipped
+                    "tick due={} queued={} skipped={}{}",
+                    tick.due,
+                    tick.queued,
+                    tick.skipped,
+                    pruned.map(|n| format!(" pruned={n}")).unwrap_or_default()
                 );
                 if out.format == Format::Json {
                     event(out, &v, &text)?;

@@ -164,6 +164,7 @@ pub(super) fn demo(ctx: &Ctx) -> Result<()> {
                 watcher_id: Some(watcher_id),
                 status: Some(runs::RunStatus::Skipped),
                 limit: 1,
+                before: None,
             },
         )
     })?;

@@ -77,6 +77,9 @@ pub enum RunAction {
         /// At most this many.
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
         limit: i64,
+        /// The next page: runs older than this run id (the last id of the previous page).
+        #[arg(long, value_parser = parse_id, value_name = "RUN_ID")]
+        before: Option<i64>,
     },
     /// Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped,
     /// 9 --timeout passed, 130 interrupted (the run is left as it is).
@@ -94,6 +97,22 @@ pub enum RunAction {
         #[command(flatten)]
         token: TokenSource,
     },
+    /// Delete finished runs older than DUR, in batches (each its own transaction), keeping
+    /// active runs and each watcher's latest run (for the cool-down and `watchers list`).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin runs prune --older-than 90d --dry-run\n  \
+        lobu-admin -o json runs prune --older-than 90d --batch 5000")]
+    Prune {
+        /// Finished longer ago than this (on the database's clock).
+        #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+        older_than: chrono::Duration,
+        /// Report what would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Runs per batch (transaction).
+        #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+        batch: i64,
+    },
     /// Cancel an active run.
     Cancel {
         /// Run id.
@@ -105,6 +124,14 @@ pub enum RunAction {
 /// `runs ...`.
 pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
     let out = ctx.out;
+    if let RunAction::Prune {
+        older_than,
+        dry_run,
+        batch,
+    } = action
+    {
+        return prune(ctx, *older_than, *dry_run, *batch);
+    }
     if let RunAction::Wait { id, timeout, token } = action {
         let token = token.read()?;
         let mut c = ctx.connect(Schema::Checked)?;
@@ -125,8 +152,9 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
     };
     let mut c = ctx.connect(Schema::Checked)?;
     // authenticate and act in one transaction; render only after it committed
+    // every runs command reaches rows by key: planned so whatever the statistics say
     let (done, now) =
-        db::in_tx_at(&mut c, |tx, now| {
+        db::in_tx_by_key(&mut c, |tx, now| {
             let who = match &token {
                 Some(t) => Some(tokens::authenticate(tx, t, now)?),
                 None => None,
@@ -160,6 +188,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         watcher,
                         status,
                         limit,
+                        before,
                     },
                     _,
                 ) => RunsDone::List(runs::list(
@@ -169,6 +198,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         watcher_id: *watcher,
                         status: *status,
                         limit: *limit,
+                        before: *before,
                     },
                 )?),
                 (RunAction::Cancel { id }, _) => RunsDone::object(&runs::cancel(tx, *id, now)?),
@@ -256,4 +286,38 @@ pub(super) fn wait_for(
         })?;
     }
     result
+}
+
+/// `runs prune`: a spinner with the running totals on a terminal, then the totals.
+fn prune(ctx: &Ctx, older_than: chrono::Duration, dry_run: bool, batch: i64) -> Result<()> {
+    use std::io::IsTerminal;
+    let out = ctx.out;
+    let mut c = ctx.connect(Schema::Checked)?;
+    let pruned = if dry_run {
+        crate::prune::dry_run(&mut c, older_than, batch)?
+    } else {
+        let bar = (out.format == super::output::Format::Table
+            && !out.quiet
+            && std::io::stderr().is_terminal())
+        .then(indicatif::ProgressBar::new_spinner);
+        let pruned = crate::prune::run(&mut c, older_than, batch, &mut |p| {
+            if let Some(b) = &bar {
+                b.set_message(format!("pruned {} runs in {} batches", p.deleted, p.batches));
+                b.tick();
+            }
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        pruned?
+    };
+    out.show(&pruned, |p| {
+        format!(
+            "{} {} finished runs in {} batch(es); kept {} as their watcher's latest",
+            if p.dry_run { "would delete" } else { "deleted" },
+            p.deleted,
+            p.batches,
+            p.kept_latest
+        )
+    })
 }

@@ -227,13 +227,13 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 Some(ListStatus::Archived) => StatusFilter::Archived,
                 Some(ListStatus::All) => StatusFilter::All,
             };
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| {
+            let (list, now) = db::in_tx_by_key(&mut c, |tx, _| {
                 watchers::list(tx, org, *device, status, *limit)
             })?;
             out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {
-            let (d, now) = db::in_tx_at(&mut c, |tx, _| watchers::show(tx, *id))?;
+            let (d, now) = db::in_tx_by_key(&mut c, |tx, _| watchers::show(tx, *id))?;
             out.show(&d, |d| {
                 let mut v = serde_json::to_value(&d.watcher).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {

@@ -24,10 +24,20 @@ use crate::error::{Error, Result};
 /// `options` set none; and the database's clock (`now()`, the transaction's start, in
 /// microseconds since the epoch), which is the one clock of every decision (SPEC 13). A
 /// constant simple query: no named statement.
-const TX_SETTINGS: &str = "SELECT (SELECT count(set_config(name, value, true)) \
-    FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), \
-                 ('idle_in_transaction_session_timeout', '60s')) AS d(name, value) \
-    WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint";
+const TX_SETTINGS: &str = concat!(
+    "SELECT (SELECT count(set_config(name, value, true)) ",
+    "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
+    "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
+    "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint"
+);
+/// [`TX_SETTINGS`] for [`in_tx_by_key`]: also `enable_seqscan = off` for the transaction.
+const TX_SETTINGS_BY_KEY: &str = concat!(
+    "SELECT (SELECT count(set_config(name, value, true)) ",
+    "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
+    "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
+    "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint, ",
+    "set_config('enable_seqscan', 'off', true)"
+);
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -203,7 +213,22 @@ pub fn in_tx<T>(
     client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
-    run_tx(client, f, true).map(|(value, _)| value)
+    run_tx(client, f, Commit::Yes, TX_SETTINGS).map(|(value, _)| value)
+}
+
+/// As [`in_tx`] for transactions whose every access is meant to be by key (a dispatch
+/// tick, `watchers list`, `runs list`, a prune batch): they plan with `enable_seqscan =
+/// off`, so that statistics gathered when the runs table was tiny (or empty, or before
+/// millions of rows of history arrived) can never turn a per-watcher index look-up into a
+/// scan of the table. A scan is still used where no index serves, at no extra round trip.
+///
+/// # Errors
+/// As [`in_tx`].
+pub fn in_tx_by_key<T>(
+    client: &mut impl GenericClient,
+    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+) -> Result<(T, DateTime<Utc>)> {
+    run_tx(client, f, Commit::Yes, TX_SETTINGS_BY_KEY)
 }
 
 /// As [`in_tx`], and also returns the transaction's clock (for rendering relative times).
@@ -214,7 +239,7 @@ pub fn in_tx_at<T>(
     client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
 ) -> Result<(T, DateTime<Utc>)> {
-    run_tx(client, f, true)
+    run_tx(client, f, Commit::Yes, TX_SETTINGS)
 }
 
 /// As [`in_tx`], but always rolls back: what `f` did is seen by `f` only (dry runs).
@@ -225,7 +250,7 @@ pub fn rolled_back<T>(
     client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
-    run_tx(client, f, false).map(|(value, _)| value)
+    run_tx(client, f, Commit::No, TX_SETTINGS).map(|(value, _)| value)
 }
 
 /// Which clock a time-based operation runs on.
@@ -257,15 +282,22 @@ pub fn clock(client: &mut impl GenericClient) -> Result<DateTime<Utc>> {
     in_tx(client, |_, now| Ok(now))
 }
 
+#[derive(PartialEq, Eq)]
+enum Commit {
+    Yes,
+    No,
+}
+
 fn run_tx<T>(
     client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
-    commit: bool,
+    commit: Commit,
+    settings: &str,
 ) -> Result<(T, DateTime<Utc>)> {
     let mut tx = client.transaction()?;
-    let now = settings_and_clock(&mut tx)?;
+    let now = settings_and_clock(&mut tx, settings)?;
     let value = f(&mut tx, now)?;
-    if commit {
+    if commit == Commit::Yes {
         tx.commit()?;
     } else {
         tx.rollback()?;
@@ -273,9 +305,9 @@ fn run_tx<T>(
     Ok((value, now))
 }
 
-/// Sends [`TX_SETTINGS`] and parses the clock it returns.
-fn settings_and_clock(tx: &mut Transaction<'_>) -> Result<DateTime<Utc>> {
-    let micros = tx.simple_query(TX_SETTINGS)?.iter().find_map(|m| match m {
+/// Sends the settings query and parses the clock it returns.
+fn settings_and_clock(tx: &mut Transaction<'_>, settings: &str) -> Result<DateTime<Utc>> {
+    let micros = tx.simple_query(settings)?.iter().find_map(|m| match m {
         SimpleQueryMessage::Row(row) => row.get(1).and_then(|v| v.parse::<i64>().ok()),
         _ => None,
     });

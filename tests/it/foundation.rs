@@ -5,9 +5,10 @@ use crate::support::{bare, cli, TestDb};
 #[test]
 fn migrate_applies_all_then_is_a_no_op() {
     let db = TestDb::empty();
+    let n = lobu_admin::db::migrate::latest_version();
     let first = cli(&db).args(["migrate"]).json();
-    assert_eq!(first["applied"].as_array().unwrap().len(), 5);
-    assert_eq!(first["version"], 5);
+    assert_eq!(first["applied"].as_array().unwrap().len(), n as usize);
+    assert_eq!(first["version"], n);
     let second = cli(&db).args(["migrate"]).json();
     assert_eq!(second["applied"].as_array().unwrap().len(), 0);
     let status = cli(&db).args(["migrate", "status"]).json();
@@ -17,7 +18,7 @@ fn migrate_applies_all_then_is_a_no_op() {
         .iter()
         .map(|m| m["state"].as_str().unwrap())
         .collect();
-    assert_eq!(states, ["applied"; 5]);
+    assert_eq!(states, vec!["applied"; n as usize]);
 }
 
 #[test]
@@ -32,7 +33,9 @@ fn migrate_status_lists_pending_on_an_empty_database() {
          2        devices_tokens            pending\n\
          3        watchers                  pending\n\
          4        runs                      pending\n\
-         5        organizations_fillfactor  pending\n"
+         5        organizations_fillfactor  pending\n\
+         6        run_notify                pending\n\
+         7        runs_history              pending\n"
     );
 }
 
@@ -54,7 +57,7 @@ fn concurrent_migrations_all_succeed() {
     let codes: Vec<i32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(codes, [0; 6]);
     let applied: i64 = db.scalar("SELECT count(*) FROM lobu_schema_history");
-    assert_eq!(applied, 5);
+    assert_eq!(applied, i64::from(lobu_admin::db::migrate::latest_version()));
 }
 
 #[test]
@@ -64,7 +67,7 @@ fn unmigrated_database_exits_7_naming_migrate() {
     r.code(7);
     assert_eq!(
         r.stderr,
-        "error: database schema is behind this binary (0 of 5 migrations applied); \
+        "error: database schema is behind this binary (0 of 7 migrations applied); \
          run `lobu-admin migrate`\n"
     );
 }

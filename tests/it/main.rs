@@ -13,6 +13,7 @@ mod local;
 mod pooler;
 mod privileges;
 mod provisioning;
+mod prune;
 mod reliability;
 mod runs;
 mod schedule;
