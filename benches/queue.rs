@@ -696,7 +696,7 @@ impl Bench {
     }
 
     /// `orgs` organisations, each with its default agent, a Mac and its daily check-in
-    /// (cool-down 1 h) pinned to it, all due; plus org `big` with 50 watchers.
+    /// (cool-down 1 h) pinned to it, all due; org `big` has 49 more watchers (50 in all).
     fn fleet(c: &mut Client, orgs: usize) {
         c.batch_execute(&format!(
             "INSERT INTO organizations (id, name) SELECT 'o' || i, 'O' FROM generate_series(1, {orgs}) i;
@@ -747,7 +747,8 @@ impl Bench {
             .collect();
         let measure = |c: &mut Client, keep_above: i64| -> [Duration; 5] {
             let reset = |c: &mut Client| {
-                c.execute("DELETE FROM runs WHERE id > $1", &[&keep_above]).unwrap();
+                c.execute("DELETE FROM runs WHERE id > $1", &[&keep_above])
+                    .unwrap();
                 for sql in [
                     "UPDATE watchers SET next_run_at = now() - interval '1 minute'",
                     "VACUUM ANALYZE runs",
@@ -778,8 +779,8 @@ impl Bench {
                     .iter()
                     .map(|(_, who)| {
                         timed(&mut || {
-                            let got =
-                                db::in_tx_by_key(c, |tx, now| runs::claim(tx, who, 1, now)).unwrap();
+                            let got = db::in_tx_by_key(c, |tx, now| runs::claim(tx, who, 1, now))
+                                .unwrap();
                             assert_eq!(got.0.len(), 1);
                         })
                     })
@@ -818,7 +819,7 @@ impl Bench {
             };
             let tick = timed(&mut || {
                 let t = dispatch::tick(c, lobu_admin::db::Clock::Database, &opts).unwrap();
-                assert_eq!(usize::try_from(t.due).unwrap(), orgs + 49);
+                assert_eq!(usize::try_from(t.due).unwrap(), orgs + 50);
             });
             [trigger, claim, list, runs_list, tick]
         };
@@ -858,7 +859,7 @@ impl Bench {
             "claim (library, one transaction)",
             "watchers list, 50 watchers",
             "runs list --org, 50 runs",
-            "dispatch tick, 20,049 due",
+            "dispatch tick, 20,050 due",
         ]
         .iter()
         .zip(with.iter().zip(none.iter()))
@@ -891,7 +892,11 @@ impl Bench {
                 .env("DATABASE_URL", &url)
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             start.elapsed()
         };
         let mut stale = Vec::new();
@@ -975,7 +980,11 @@ impl Bench {
                 .unwrap();
             let took = start.elapsed();
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             (took, prober.join().unwrap(), v["deleted"].as_i64().unwrap())
         });
@@ -1011,7 +1020,11 @@ impl Bench {
             ms(slowest),
             "",
             "",
-            if slowest < Duration::from_secs(1) { "met" } else { "NOT MET" }
+            if slowest < Duration::from_secs(1) {
+                "met"
+            } else {
+                "NOT MET"
+            }
         );
         self.drop_db(&name);
     }

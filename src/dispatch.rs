@@ -31,6 +31,20 @@ pub struct DispatchTick {
     /// Rescued runs.
     #[serde(skip_serializing_if = "is_zero")]
     pub rescued: Rescued,
+    /// `skipped`, by reason (for the metrics; not in the JSON).
+    #[serde(skip)]
+    pub skipped_by: SkippedBy,
+}
+
+/// Skipped slots by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SkippedBy {
+    /// A run of the watcher was already active.
+    pub active: i64,
+    /// Inside the cool-down.
+    pub cooldown: i64,
+    /// The watcher's agent no longer exists.
+    pub agent_gone: i64,
 }
 
 fn is_zero(r: &Rescued) -> bool {
@@ -90,14 +104,17 @@ const FIRE: &str = "
         FROM w
         LEFT JOIN queued ON queued.watcher_id = w.id
         WHERE queued.watcher_id IS NULL
-        RETURNING 1
+        RETURNING error
     ), advanced AS (
         UPDATE watchers SET next_run_at = w.next_at, updated_at = $3
         FROM w WHERE watchers.id = w.id
         RETURNING 1
     )
     SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM skipped),
-           (SELECT count(*) FROM advanced)";
+           (SELECT count(*) FROM advanced),
+           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: a run%'),
+           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: cooldown%'),
+           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: agent%')";
 
 /// How a dispatch tick works: watchers per transaction, and the rescue thresholds
 /// (SPEC 7 and 8), all on the tick's one clock.
@@ -155,6 +172,11 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             queued: row.get(0),
             skipped: row.get(1),
             rescued,
+            skipped_by: SkippedBy {
+                active: row.get(3),
+                cooldown: row.get(4),
+                agent_gone: row.get(5),
+            },
         })
     })?;
     Ok(tick)
@@ -173,6 +195,9 @@ pub fn run_once(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dis
         total.skipped += t.skipped;
         total.rescued.requeued += t.rescued.requeued;
         total.rescued.timed_out += t.rescued.timed_out;
+        total.skipped_by.active += t.skipped_by.active;
+        total.skipped_by.cooldown += t.skipped_by.cooldown;
+        total.skipped_by.agent_gone += t.skipped_by.agent_gone;
         if t.due < opts.limit {
             return Ok(total);
         }

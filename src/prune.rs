@@ -98,7 +98,10 @@ pub fn batch(
         &[&cutoff, &from.0, &from.1, &limit],
     )?;
     let taken: i64 = row.get(2);
-    let next = match (row.get::<_, Option<DateTime<Utc>>>(3), row.get::<_, Option<i64>>(4)) {
+    let next = match (
+        row.get::<_, Option<DateTime<Utc>>>(3),
+        row.get::<_, Option<i64>>(4),
+    ) {
         (Some(at), Some(id)) if taken >= limit => Some(Position(at, id)),
         _ => None,
     };
@@ -175,6 +178,8 @@ pub fn run(
 /// # Errors
 /// Database failures.
 pub fn dry_run(client: &mut postgres::Client, older_than: Duration, limit: i64) -> Result<Pruned> {
-    crate::db::in_tx_by_key(client, |tx, now| predict(tx, cutoff(now, older_than), limit))
-        .map(|(p, _)| p)
+    crate::db::in_tx_by_key(client, |tx, now| {
+        predict(tx, cutoff(now, older_than), limit)
+    })
+    .map(|(p, _)| p)
 }

@@ -14,6 +14,7 @@ use super::output::{write_stdout, Format, Out};
 use crate::db::Clock;
 use crate::dispatch;
 use crate::error::{Error, ErrorKind, Result};
+use crate::metrics::{Health, Metrics};
 
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
@@ -35,6 +36,10 @@ pub struct DispatchArgs {
     /// tick (as `runs prune`), so the service keeps the table bounded without cron.
     #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "run_loop")]
     prune_after: Option<chrono::Duration>,
+    /// With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on
+    /// this address, e.g. 127.0.0.1:9187. Nothing is listened on without it.
+    #[arg(long, value_name = "HOST:PORT", requires = "run_loop")]
+    metrics_addr: Option<String>,
     /// Runs per prune batch.
     #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
     prune_batch: i64,
@@ -49,7 +54,11 @@ pub(super) fn run(ctx: &Ctx, a: &DispatchArgs) -> Result<()> {
             timeout_after: a.rescue.timeout_after,
         };
         let prune = a.prune_after.map(|d| (d, a.prune_batch));
-        run_loop(ctx, a.now, &opts, a.run_loop, a.interval, prune)
+        let service = Service {
+            prune,
+            metrics_addr: a.metrics_addr.clone(),
+        };
+        run_loop(ctx, a.now, &opts, a.run_loop, a.interval, &service)
     }
 }
 
@@ -60,8 +69,9 @@ fn run_loop(
     opts: &dispatch::Options,
     run_loop: bool,
     interval: chrono::Duration,
-    prune: Option<(chrono::Duration, i64)>,
+    service: &Service,
 ) -> Result<()> {
+    let prune = service.prune;
     let out = ctx.out;
     if !run_loop {
         let mut c = ctx.connect(Schema::Checked)?;
@@ -78,10 +88,20 @@ fn run_loop(
     })
     .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
     let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
+    let observed = match &service.metrics_addr {
+        Some(addr) => {
+            let metrics = Arc::new(Metrics::new());
+            let health = Arc::new(Health::new(interval));
+            super::serve::start(addr, Arc::clone(&metrics), Arc::clone(&health))?;
+            Some((metrics, health))
+        }
+        None => None,
+    };
     let mut client: Option<Client> = None;
     let mut down_since: Option<Instant> = None;
     let mut pruned_to = crate::prune::Position::start();
     while !stop.load(Ordering::SeqCst) {
+        let started = Instant::now();
         let result = match client.as_mut() {
             Some(c) => dispatch::run_once(c, Clock::Database, opts),
             None => ctx.connect(Schema::Checked).and_then(|mut c| {
@@ -102,6 +122,22 @@ fn run_loop(
             }
             _ => Ok((tick, None)),
         });
+        // then, for the metrics, the gauges (one by-key statement)
+        let result = result.and_then(|(tick, pruned)| match (&observed, client.as_mut()) {
+            (Some((metrics, health)), Some(c)) => {
+                let (g, _) = crate::db::in_tx_by_key(c, |tx, now| crate::status::gauges(tx, now))?;
+                metrics.tick_ok(&tick, &g, pruned.unwrap_or(0), started.elapsed());
+                health.ok();
+                Ok((tick, pruned))
+            }
+            _ => Ok((tick, pruned)),
+        });
+        if let (Err(e), Some((metrics, health))) = (&result, &observed) {
+            metrics.tick_failed(
+                e.kind() != ErrorKind::DatabaseUnreachable && !is_connection_lost(&client),
+            );
+            health.failed(&e.to_string());
+        }
         match result {
             Ok((tick, pruned)) => {
                 if let Some(since) = down_since.take() {
@@ -174,6 +210,14 @@ fn run_loop(
         &serde_json::json!({"event": "stopped"}),
         "dispatch: stopped",
     )
+}
+
+/// What the service does besides ticking.
+pub(super) struct Service {
+    /// `--prune-after` and `--prune-batch`.
+    prune: Option<(chrono::Duration, i64)>,
+    /// `--metrics-addr`.
+    metrics_addr: Option<String>,
 }
 
 /// Errors that the next tick would meet again: the loop stops on them.

@@ -233,3 +233,26 @@ fn list_watchers(c: &mut Client, out: Out, org: &str) -> Result<()> {
         Format::Table => write_stdout(&format!("{}\n", super::output::watchers_table(&list, now))),
     }
 }
+
+/// `status`: the figures, and the skew between the database's clock and this host's
+/// (measured against the midpoint of the transaction, so within half its duration).
+pub(super) fn status(ctx: &Ctx) -> Result<()> {
+    let out = ctx.out;
+    let mut c = ctx.connect(Schema::Checked)?;
+    let before = Utc::now();
+    let (s, _) = db::in_tx_by_key(&mut c, |tx, now| {
+        crate::status::status(tx, now, crate::runs::STALE_AFTER)
+    })?;
+    let after = Utc::now();
+    let host = before + (after - before) / 2;
+    let skew = (s.database_time - host).num_microseconds().unwrap_or(0) as f64 / 1e6;
+    let mut v = serde_json::to_value(&s).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("host_time".into(), serde_json::json!(host));
+        o.insert(
+            "clock_skew_seconds".into(),
+            serde_json::json!((skew * 1000.0).round() / 1000.0),
+        );
+    }
+    out.show(&v, kv_table)
+}

@@ -14,6 +14,7 @@ mod orgs;
 pub(crate) mod output;
 mod runs;
 mod schedule;
+mod serve;
 mod tokens;
 mod watchers;
 
@@ -246,6 +247,12 @@ pub enum Command {
     Man,
     /// A guided tour on the embedded (or given) database.
     Demo,
+    /// One screen for an operator: schema, counts, due slots and lag, active, pending and
+    /// stale runs, history, and the database's clock with its skew from this host's.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin status\n  \
+        lobu-admin -o json status | jq '.dispatch_lag_seconds, .clock_skew_seconds'")]
+    Status,
 }
 
 /// Runs the parsed command: each noun's module parses nothing more, calls the library
@@ -273,5 +280,6 @@ fn dispatch(cli: &Cli, out: Out) -> Result<()> {
         Command::Completions { shell } => meta::completions(*shell, command()),
         Command::Man => meta::man(command()),
         Command::Demo => meta::demo(&ctx),
+        Command::Status => meta::status(&ctx),
     }
 }

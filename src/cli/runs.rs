@@ -302,7 +302,10 @@ fn prune(ctx: &Ctx, older_than: chrono::Duration, dry_run: bool, batch: i64) -> 
         .then(indicatif::ProgressBar::new_spinner);
         let pruned = crate::prune::run(&mut c, older_than, batch, &mut |p| {
             if let Some(b) = &bar {
-                b.set_message(format!("pruned {} runs in {} batches", p.deleted, p.batches));
+                b.set_message(format!(
+                    "pruned {} runs in {} batches",
+                    p.deleted, p.batches
+                ));
                 b.tick();
             }
         });

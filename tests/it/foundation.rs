@@ -57,7 +57,10 @@ fn concurrent_migrations_all_succeed() {
     let codes: Vec<i32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(codes, [0; 6]);
     let applied: i64 = db.scalar("SELECT count(*) FROM lobu_schema_history");
-    assert_eq!(applied, i64::from(lobu_admin::db::migrate::latest_version()));
+    assert_eq!(
+        applied,
+        i64::from(lobu_admin::db::migrate::latest_version())
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod faults;
 mod foundation;
 mod fuzz;
 mod local;
+mod operator;
 mod pooler;
 mod privileges;
 mod provisioning;

@@ -79,18 +79,37 @@ fn prune_keeps_active_latest_and_young_runs_and_a_dry_run_predicts_it() {
     assert_eq!(dry["dry_run"], true);
     assert_eq!(ids(&db), all, "a dry run writes nothing");
 
-    let done = cli(&db).args(["runs", "prune", "--older-than", "30d"]).json();
+    let done = cli(&db)
+        .args(["runs", "prune", "--older-than", "30d"])
+        .json();
     assert_eq!(
-        (done["deleted"].clone(), done["kept_latest"].clone(), done["dry_run"].clone()),
-        (dry["deleted"].clone(), dry["kept_latest"].clone(), Value::from(false)),
+        (
+            done["deleted"].clone(),
+            done["kept_latest"].clone(),
+            done["dry_run"].clone()
+        ),
+        (
+            dry["deleted"].clone(),
+            dry["kept_latest"].clone(),
+            Value::from(false)
+        ),
         "{done}"
     );
     assert_eq!(ids(&db), [r2, r3, r7, r9]);
     let _ = (r1, r4, r6, r8, orphan);
-    assert_eq!(observed(&db), before, "watchers list and the cool-down see the same runs");
+    assert_eq!(
+        observed(&db),
+        before,
+        "watchers list and the cool-down see the same runs"
+    );
 
-    let again = cli(&db).args(["runs", "prune", "--older-than", "30d"]).json();
-    assert_eq!((again["deleted"].clone(), again["batches"].clone()), (0.into(), 1.into()));
+    let again = cli(&db)
+        .args(["runs", "prune", "--older-than", "30d"])
+        .json();
+    assert_eq!(
+        (again["deleted"].clone(), again["batches"].clone()),
+        (0.into(), 1.into())
+    );
     cli(&db)
         .args(["runs", "prune", "--older-than", "soon"])
         .run()
@@ -108,7 +127,15 @@ fn prune_works_in_batches_and_through_transaction_pooling() {
     }
     let via = db.through(pool.url(&db.name));
     let dry = cli(&via)
-        .args(["runs", "prune", "--older-than", "30d", "--batch", "10", "--dry-run"])
+        .args([
+            "runs",
+            "prune",
+            "--older-than",
+            "30d",
+            "--batch",
+            "10",
+            "--dry-run",
+        ])
         .json();
     let done = cli(&via)
         .args(["runs", "prune", "--older-than", "30d", "--batch", "10"])
@@ -116,7 +143,10 @@ fn prune_works_in_batches_and_through_transaction_pooling() {
     assert_eq!(done["deleted"], 24, "{done}");
     assert_eq!(done["kept_latest"], 1);
     assert_eq!(done["batches"], 3);
-    assert_eq!((dry["deleted"].clone(), dry["batches"].clone()), (24.into(), 3.into()));
+    assert_eq!(
+        (dry["deleted"].clone(), dry["batches"].clone()),
+        (24.into(), 3.into())
+    );
     assert_eq!(ids(&db).len(), 1);
 }
 
@@ -131,8 +161,16 @@ fn the_loop_prunes_at_most_one_batch_per_tick() {
     let service = Loop::spawn(
         &db.url,
         &[
-            "-o", "json", "dispatch", "--loop", "--interval", "1s", "--prune-after", "30d",
-            "--prune-batch", "5",
+            "-o",
+            "json",
+            "dispatch",
+            "--loop",
+            "--interval",
+            "1s",
+            "--prune-after",
+            "30d",
+            "--prune-batch",
+            "5",
         ],
     );
     let start = Instant::now();
@@ -158,11 +196,18 @@ fn keyset_pages_have_no_gaps_or_overlaps_while_runs_arrive() {
     let db = TestDb::new();
     bootstrapped_org(&mut db.client(), "acme");
     let w = due_watchers(&mut db.client(), "acme", 1, "@daily")[0];
-    let original: Vec<i64> = (0..30).map(|i| run(&db, Some(w), "completed", 30 - i)).collect();
+    let original: Vec<i64> = (0..30)
+        .map(|i| run(&db, Some(w), "completed", 30 - i))
+        .collect();
     let mut seen = Vec::new();
     let mut before: Option<i64> = None;
     loop {
-        let mut args = vec!["runs".to_string(), "list".into(), "--org".into(), "acme".into()];
+        let mut args = vec![
+            "runs".to_string(),
+            "list".into(),
+            "--org".into(),
+            "acme".into(),
+        ];
         args.extend(["--limit".into(), "7".into()]);
         if let Some(b) = before {
             args.extend(["--before".into(), b.to_string()]);

@@ -1,0 +1,164 @@
+//! The operator's view (SPEC 13): `lobu-admin status`, and the gauges the dispatcher
+//! exports with its metrics. Each is one statement whose every part is an index look-up
+//! or a count over the active runs only, so it costs the same with millions of finished
+//! runs (the finished count is the planner's estimate once the table is large).
+
+use chrono::{DateTime, Utc};
+use postgres::GenericClient;
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// Active runs by status.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct ActiveRuns {
+    /// Queued, waiting for a device.
+    pub pending: i64,
+    /// Reserved by a device.
+    pub claimed: i64,
+    /// Being worked on.
+    pub running: i64,
+}
+
+/// What the dispatcher exports after every tick.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct Gauges {
+    /// Active watchers whose slot is due now.
+    pub due_now: i64,
+    /// Seconds the oldest due slot has waited (0 when none is due).
+    pub dispatch_lag_seconds: f64,
+    /// Active runs by status.
+    pub active_runs: ActiveRuns,
+    /// Seconds the oldest pending run has waited (0 when none).
+    pub oldest_pending_seconds: f64,
+}
+
+const GAUGES: &str = "
+    SELECT (SELECT count(*) FROM watchers WHERE status = 'active' AND next_run_at <= $1)
+               AS due_now,
+           coalesce(extract(epoch FROM $1 - (SELECT min(next_run_at) FROM watchers
+                                             WHERE status = 'active' AND next_run_at <= $1)),
+                    0)::float8 AS lag,
+           (SELECT count(*) FROM runs WHERE status = 'pending') AS pending,
+           (SELECT count(*) FROM runs WHERE status = 'claimed') AS claimed,
+           (SELECT count(*) FROM runs WHERE status = 'running') AS running,
+           coalesce(extract(epoch FROM $1 - (SELECT min(queued_at) FROM runs
+                                             WHERE status = 'pending')), 0)::float8
+               AS oldest_pending";
+
+fn gauges_from(r: &postgres::Row, at: usize) -> Gauges {
+    Gauges {
+        due_now: r.get(at),
+        dispatch_lag_seconds: r.get::<_, f64>(at + 1).max(0.0),
+        active_runs: ActiveRuns {
+            pending: r.get(at + 2),
+            claimed: r.get(at + 3),
+            running: r.get(at + 4),
+        },
+        oldest_pending_seconds: r.get::<_, f64>(at + 5).max(0.0),
+    }
+}
+
+/// The dispatcher's gauges at `now`. Call in a `db::in_tx_by_key` transaction.
+///
+/// # Errors
+/// Database failures.
+pub fn gauges(tx: &mut impl GenericClient, now: DateTime<Utc>) -> Result<Gauges> {
+    let row = tx.query_one(GAUGES, &[&now])?;
+    Ok(gauges_from(&row, 0))
+}
+
+/// Watchers by status.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Watchers {
+    /// Dispatched on schedule.
+    pub active: i64,
+    /// Paused.
+    pub paused: i64,
+    /// Archived.
+    pub archived: i64,
+}
+
+/// `lobu-admin status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// Latest migration applied.
+    pub schema_version: i64,
+    /// Organisations.
+    pub organizations: i64,
+    /// Devices.
+    pub devices: i64,
+    /// Watchers by status.
+    pub watchers: Watchers,
+    /// Due slots, lag, active runs, oldest pending run.
+    #[serde(flatten)]
+    pub gauges: Gauges,
+    /// Queue time of the oldest pending run.
+    pub oldest_pending_run: Option<DateTime<Utc>>,
+    /// Claimed or running runs without a heartbeat for longer than the stale threshold.
+    pub stale_runs: i64,
+    /// Finished runs (the planner's estimate when `finished_runs_estimated`).
+    pub finished_runs: i64,
+    /// Whether `finished_runs` is an estimate (over 100,000 runs in the table).
+    pub finished_runs_estimated: bool,
+    /// When the oldest finished run ended.
+    pub oldest_finished_run: Option<DateTime<Utc>>,
+    /// The database's clock.
+    pub database_time: DateTime<Utc>,
+}
+
+/// Above this many rows in `runs` (by the planner's estimate), finished runs are estimated.
+pub const EXACT_UP_TO: f64 = 100_000.0;
+
+/// The figures of `status` at `now` (the database's clock); `stale_after` as for rescue.
+/// Call in a `db::in_tx_by_key` transaction.
+///
+/// # Errors
+/// Database failures.
+pub fn status(
+    tx: &mut impl GenericClient,
+    now: DateTime<Utc>,
+    stale_after: chrono::Duration,
+) -> Result<Status> {
+    let row = tx.query_one(
+        &format!(
+            "WITH g AS ({GAUGES}), est AS (
+                 SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class
+                 WHERE oid = 'runs'::regclass
+             )
+             SELECT g.*,
+                    (SELECT coalesce(max(version), 0)::bigint FROM lobu_schema_history),
+                    (SELECT count(*) FROM organizations), (SELECT count(*) FROM devices),
+                    (SELECT count(*) FROM watchers WHERE status = 'active'),
+                    (SELECT count(*) FROM watchers WHERE status = 'paused'),
+                    (SELECT count(*) FROM watchers WHERE status = 'archived'),
+                    (SELECT min(queued_at) FROM runs WHERE status = 'pending'),
+                    (SELECT count(*) FROM runs WHERE status IN ('claimed', 'running')
+                     AND coalesce(heartbeat_at, claimed_at) <= $2),
+                    CASE WHEN est.n > {EXACT_UP_TO}
+                         THEN (est.n - g.pending - g.claimed - g.running)::bigint
+                         ELSE (SELECT count(*) FROM runs WHERE finished_at IS NOT NULL) END,
+                    est.n > {EXACT_UP_TO},
+                    (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL)
+             FROM g, est"
+        ),
+        &[&now, &(now - stale_after)],
+    )?;
+    Ok(Status {
+        gauges: gauges_from(&row, 0),
+        schema_version: row.get(6),
+        organizations: row.get(7),
+        devices: row.get(8),
+        watchers: Watchers {
+            active: row.get(9),
+            paused: row.get(10),
+            archived: row.get(11),
+        },
+        oldest_pending_run: row.get(12),
+        stale_runs: row.get(13),
+        finished_runs: row.get::<_, i64>(14).max(0),
+        finished_runs_estimated: row.get(15),
+        oldest_finished_run: row.get(16),
+        database_time: now,
+    })
+}
