@@ -50,7 +50,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let benches: [Named; 10] = [
+    let benches: [Named; 11] = [
         ("trigger", Bench::trigger_throughput),
         ("latency", Bench::cli_trigger_latency),
         ("dispatch", Bench::dispatch_tick),
@@ -61,6 +61,7 @@ fn main() {
         ("history", Bench::history),
         ("stale", Bench::stale_statistics),
         ("prune", Bench::prune),
+        ("status", Bench::status),
     ];
     for (name, f) in benches {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
@@ -93,20 +94,8 @@ impl Bench {
 
     /// A fresh database with `n` active watchers in one org, each due now.
     fn database(&self, tag: &str, n: usize) -> (String, String) {
-        let name = format!("lobu_bench_{tag}_{}", std::process::id());
-        let mut admin = Client::connect(&self.server, NoTls).unwrap();
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let url = match self.server.rfind('/') {
-            Some(i) => format!("{}/{name}", &self.server[..i]),
-            None => format!("{} dbname={name}", self.server),
-        };
+        let (name, url) = self.empty_database(tag);
         let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
-        db::migrate::migrate(&mut c).unwrap();
         c.batch_execute(&format!(
             "INSERT INTO organizations (id, name) VALUES ('acme', 'Acme');
              INSERT INTO agents (org_id, id, name) VALUES ('acme', 'owletto-default', 'O');
@@ -696,7 +685,8 @@ impl Bench {
     }
 
     /// `orgs` organisations, each with its default agent, a Mac and its daily check-in
-    /// (cool-down 1 h) pinned to it, all due; org `big` has 49 more watchers (50 in all).
+    /// (cool-down 1 h) pinned to it, all due; org `big` has 49 more watchers (50 in all)
+    /// and 100 recent finished runs (so that `runs list` returns a full page either way).
     fn fleet(c: &mut Client, orgs: usize) {
         c.batch_execute(&format!(
             "INSERT INTO organizations (id, name) SELECT 'o' || i, 'O' FROM generate_series(1, {orgs}) i;
@@ -713,7 +703,12 @@ impl Bench {
                                    next_run_at)
              SELECT 'big', 'w' || i, 'W', 'p', '*/5 * * * *', 'UTC', 'owletto-default',
                     now() - interval '1 minute'
-             FROM generate_series(1, 49) i;"
+             FROM generate_series(1, 49) i;
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, finished_at)
+             SELECT 'big', w.id, w.agent_id, 'manual', 'admin', 'completed',
+                    now() - interval '1 hour', now() - interval '1 hour'
+             FROM watchers w, generate_series(1, 2) WHERE w.org_id = 'big';"
         ))
         .unwrap();
     }
@@ -823,7 +818,11 @@ impl Bench {
             });
             [trigger, claim, list, runs_list, tick]
         };
-        let none = measure(&mut c, 0);
+        let fleet_runs: i64 = c
+            .query_one("SELECT coalesce(max(id), 0) FROM runs", &[])
+            .unwrap()
+            .get(0);
+        let none = measure(&mut c, fleet_runs);
         // the history: finished runs spread over every watcher, days to a year old
         let start = Instant::now();
         c.batch_execute(&format!(
@@ -995,7 +994,7 @@ impl Bench {
                 "DELETE FROM runs r WHERE r.finished_at < now() - interval '30 days'
                  AND NOT (r.watcher_id IS NOT NULL AND (
                      r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
-                             AND x.status NOT IN ('skipped', 'cancelled') ORDER BY x.id DESC LIMIT 1)
+                             AND x.status <> 'skipped' AND x.status <> 'cancelled' ORDER BY x.id DESC LIMIT 1)
                   OR r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
                              AND x.status <> 'skipped' ORDER BY x.id DESC LIMIT 1)))",
                 &[],
@@ -1025,6 +1024,57 @@ impl Bench {
             } else {
                 "NOT MET"
             }
+        );
+        self.drop_db(&name);
+    }
+
+    /// `lobu-admin status` on a table of a million runs (goal: under 100 ms), beside
+    /// `org show`, the cheapest one-shot command, in the same run.
+    fn status(&self) {
+        let n = self.scale(1_000_000, 20_000);
+        let k = self.scale(20, 3);
+        let (name, url) = self.empty_database("status");
+        let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
+        Self::fleet(&mut c, 20_000);
+        c.batch_execute(&format!(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, finished_at)
+             SELECT w.org_id, w.id, w.agent_id, 'scheduled', 'schedule', 'completed',
+                    now() - make_interval(days => 1 + g % 300), now() - make_interval(days => 1 + g % 300)
+             FROM generate_series(1, {n}) g
+             JOIN watchers w ON w.id = 1 + g % (SELECT count(*) FROM watchers)"
+        ))
+        .unwrap();
+        c.batch_execute("VACUUM ANALYZE runs").unwrap();
+        let time = |args: &[&str]| {
+            median(
+                (0..k)
+                    .map(|_| {
+                        let start = Instant::now();
+                        let out = Command::new(BIN)
+                            .args(args)
+                            .env("DATABASE_URL", &url)
+                            .output()
+                            .unwrap();
+                        assert!(
+                            out.status.success(),
+                            "{}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                        start.elapsed()
+                    })
+                    .collect(),
+            )
+        };
+        let ours = time(&["-o", "json", "status"]);
+        let floor = time(&["-o", "json", "org", "show", "o1"]);
+        report(
+            &format!("status, {n} runs (process start to exit)"),
+            ms(ours),
+            ms(floor),
+            "ms",
+            "< 100 ms",
+            ours < Duration::from_millis(100),
         );
         self.drop_db(&name);
     }

@@ -3,10 +3,9 @@
 -- fresh the table's statistics are (the transactions that use them also plan with
 -- enable_seqscan off; see docs/decisions.md).
 
--- cool-down: a watcher's latest run that was not skipped or cancelled (also kept by prune)
-CREATE INDEX runs_watcher_counted ON runs (watcher_id, id DESC)
-    WHERE status NOT IN ('skipped', 'cancelled');
--- watchers list's last run: the latest that was not skipped (also kept by prune)
+-- a watcher's latest runs that were not skipped: watchers list's last run, and (past the
+-- rare cancelled one) the cool-down's anchor; prune keeps both. One index serves both, as
+-- every index on runs is paid for by every insert and every status change.
 CREATE INDEX runs_watcher_shown ON runs (watcher_id, id DESC)
     WHERE status <> 'skipped';
 -- rescue's timeout: active runs by age, however long the history

@@ -52,10 +52,7 @@ fn dispatch_loop_and_triggers_follow_a_failover() {
     bootstrapped_org(&mut db.client(), "acme");
     let watchers = crate::support::due_watchers(&mut db.client(), "acme", 40, "* * * * *");
 
-    let service = crate::support::service::Loop::spawn(
-        &url,
-        &["-o", "json", "dispatch", "--loop", "--interval", "1s"],
-    );
+    let service = crate::support::service::Loop::dispatch(&url, &[]);
     let json = |(t, l): (Instant, String)| -> (Instant, Value) {
         (
             t,

@@ -58,11 +58,7 @@ fn dark_path_one_shot_and_loop() {
     let ns = Netns::new("dark-path");
     let cluster = dark_able_cluster(&ns, "");
     let url = cluster.url("postgres", "lobu");
-    let service = Loop::spawn_with(
-        ns.command(bin()),
-        &url,
-        &["-o", "json", "dispatch", "--loop", "--interval", "1s"],
-    );
+    let service = Loop::dispatch_with(ns.command(bin()), &url, &[]);
     let started = Instant::now();
     service
         .wait_for(TICK, started, Duration::from_secs(30))
@@ -123,11 +119,7 @@ fn dark_first_host_moves_to_the_second() {
         "postgres://postgres@127.0.0.1:{p},127.0.0.2:{p}/lobu?target_session_attrs=read-write",
         p = cluster.port
     );
-    let service = Loop::spawn_with(
-        ns.command(bin()),
-        &url,
-        &["-o", "json", "dispatch", "--loop", "--interval", "1s"],
-    );
+    let service = Loop::dispatch_with(ns.command(bin()), &url, &[]);
     service
         .wait_for(TICK, Instant::now(), Duration::from_secs(30))
         .expect("a first tick");
@@ -363,10 +355,7 @@ fn transient_errors_keep_the_loop_ticking() {
     set(
         "ALTER DATABASE DB SET lock_timeout = '1h'; ALTER DATABASE DB SET statement_timeout = '2s'",
     );
-    let service = Loop::spawn(
-        &db.url,
-        &["-o", "json", "dispatch", "--loop", "--interval", "1s"],
-    );
+    let service = Loop::dispatch(&db.url, &[]);
     next_tick(&service, Instant::now());
 
     // statement timeout: the tick's rescue waits on a run row this test holds
@@ -421,19 +410,7 @@ fn transient_errors_keep_the_loop_ticking() {
         .unwrap();
     tx.execute("SELECT 1 FROM runs WHERE id = $1 FOR UPDATE", &[&ids[2]])
         .unwrap();
-    let waiting = format!(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' \
-         AND application_name = 'lobu-admin' AND wait_event_type = 'Lock'",
-        db.name
-    );
-    let start = Instant::now();
-    while db.scalar::<i64>(&waiting) == 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the tick never waited"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::support::until_a_session_waits_on_a_lock(&mut db.client(), &db.name);
     let free: Vec<i64> = tx
         .query(
             "SELECT id FROM runs WHERE id = ANY($1) FOR UPDATE SKIP LOCKED",
@@ -468,10 +445,7 @@ fn transient_errors_keep_the_loop_ticking() {
 fn the_loop_stops_on_what_a_retry_cannot_fix() {
     // an unmigrated database: schema mismatch, said as an event, then exit 7
     let db = TestDb::empty();
-    let service = Loop::spawn(
-        &db.url,
-        &["-o", "json", "dispatch", "--loop", "--interval", "1s"],
-    );
+    let service = Loop::dispatch(&db.url, &[]);
     let fatal = service.wait_for(
         "\"event\":\"fatal\"",
         Instant::now(),

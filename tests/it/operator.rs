@@ -74,19 +74,7 @@ fn metrics_scrape_is_valid_prometheus_and_counts_ticks_and_lag() {
     let ids = due_watchers(&mut db.client(), "acme", 5, "* * * * *");
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let service = Loop::spawn(
-        &db.url,
-        &[
-            "-o",
-            "json",
-            "dispatch",
-            "--loop",
-            "--interval",
-            "1s",
-            "--metrics-addr",
-            &addr,
-        ],
-    );
+    let service = Loop::dispatch(&db.url, &["--metrics-addr", &addr]);
     until(port, "/healthz", 200, Duration::from_secs(20));
     let tick = "lobu_dispatch_ticks_total{outcome=\"ok\"}";
     let start = Instant::now();
@@ -169,19 +157,7 @@ fn healthz_follows_the_database_and_answers_while_a_tick_is_blocked() {
     due_watchers(&mut admin, "acme", 3, "* * * * *");
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let service = Loop::spawn(
-        &cluster.url("postgres", "lobu"),
-        &[
-            "-o",
-            "json",
-            "dispatch",
-            "--loop",
-            "--interval",
-            "1s",
-            "--metrics-addr",
-            &addr,
-        ],
-    );
+    let service = Loop::dispatch(&cluster.url("postgres", "lobu"), &["--metrics-addr", &addr]);
     let starting = until(port, "/healthz", 200, Duration::from_secs(20));
 
     // a tick blocked on a row this test holds (the rescue waits up to the 5 s lock timeout)
@@ -201,24 +177,7 @@ fn healthz_follows_the_database_and_answers_while_a_tick_is_blocked() {
     let mut tx = holder.transaction().unwrap();
     tx.execute("SELECT 1 FROM runs WHERE id = $1 FOR UPDATE", &[&stale])
         .unwrap();
-    let start = Instant::now();
-    while cluster
-        .admin("lobu")
-        .query_one(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'lobu'
-             AND application_name = 'lobu-admin' AND wait_event_type = 'Lock'",
-            &[],
-        )
-        .unwrap()
-        .get::<_, i64>(0)
-        == 0
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the tick never waited"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::support::until_a_session_waits_on_a_lock(&mut cluster.admin("lobu"), "lobu");
     let (blocked, _, took) = get(port, "/healthz").unwrap();
     let (_, _, metrics_took) = get(port, "/metrics").unwrap();
     tx.rollback().unwrap();

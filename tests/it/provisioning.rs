@@ -421,19 +421,7 @@ fn watchers_create_racing_a_first_mac_leaves_a_documented_outcome() {
                     .args(["--worker-id", "mac", "--platform", "macos"])
                     .run()
             });
-            let waiting = format!(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' \
-                 AND wait_event_type = 'Lock'",
-                db.name
-            );
-            let start = std::time::Instant::now();
-            while db.scalar::<i64>(&waiting) == 0 {
-                assert!(
-                    start.elapsed().as_secs() < 20,
-                    "the registration never waited"
-                );
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
+            crate::support::until_a_session_waits_on_a_lock(&mut db.client(), &db.name);
             if commit {
                 tx.commit().unwrap();
             } else {

@@ -158,21 +158,7 @@ fn the_loop_prunes_at_most_one_batch_per_tick() {
     for _ in 0..12 {
         run(&db, Some(w), "completed", 40);
     }
-    let service = Loop::spawn(
-        &db.url,
-        &[
-            "-o",
-            "json",
-            "dispatch",
-            "--loop",
-            "--interval",
-            "1s",
-            "--prune-after",
-            "30d",
-            "--prune-batch",
-            "5",
-        ],
-    );
+    let service = Loop::dispatch(&db.url, &["--prune-after", "30d", "--prune-batch", "5"]);
     let start = Instant::now();
     while ids(&db).len() > 1 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(100));

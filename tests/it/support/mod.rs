@@ -123,3 +123,24 @@ pub fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     })
 }
+
+/// Waits (up to 20 s) until a session of database `dbname` waits on a lock, asking through
+/// `client`: the moment a race test has its contender where it wants it.
+pub fn until_a_session_waits_on_a_lock(client: &mut Client, dbname: &str) {
+    let start = std::time::Instant::now();
+    while client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+            &[&dbname],
+        )
+        .unwrap()
+        .get::<_, i64>(0)
+        == 0
+    {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no session of {dbname} waited on a lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -24,6 +24,22 @@ impl Loop {
         )
     }
 
+    /// `lobu-admin -o json dispatch --loop --interval 1s <extra>` on `url`.
+    pub fn dispatch(url: &str, extra: &[&str]) -> Self {
+        Self::dispatch_with(
+            Command::new(assert_cmd::cargo::cargo_bin("lobu-admin")),
+            url,
+            extra,
+        )
+    }
+
+    /// As [`Loop::dispatch`], through `cmd` (a network namespace, libfaketime, ...).
+    pub fn dispatch_with(cmd: Command, url: &str, extra: &[&str]) -> Self {
+        let mut args = vec!["-o", "json", "dispatch", "--loop", "--interval", "1s"];
+        args.extend_from_slice(extra);
+        Self::spawn_with(cmd, url, &args)
+    }
+
     /// As [`Loop::spawn`], from a command that runs `lobu-admin` (inside a network
     /// namespace, under libfaketime, ...).
     pub fn spawn_with(mut cmd: Command, url: &str, args: &[&str]) -> Self {
