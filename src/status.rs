@@ -99,7 +99,7 @@ pub struct Status {
     pub stale_runs: i64,
     /// Finished runs (the planner's estimate when `finished_runs_estimated`).
     pub finished_runs: i64,
-    /// Whether `finished_runs` is an estimate (over 100,000 runs in the table).
+    /// Whether `finished_runs` is an estimate (over 100,000 finished runs).
     pub finished_runs_estimated: bool,
     /// When the oldest finished run ended.
     pub oldest_finished_run: Option<DateTime<Utc>>,
@@ -107,8 +107,9 @@ pub struct Status {
     pub database_time: DateTime<Utc>,
 }
 
-/// Above this many rows in `runs` (by the planner's estimate), finished runs are estimated.
-pub const EXACT_UP_TO: f64 = 100_000.0;
+/// Finished runs are counted exactly up to this many (reading at most this many index
+/// entries), and estimated from the planner's statistics above.
+pub const EXACT_UP_TO: i64 = 100_000;
 
 /// The figures of `status` at `now` (the database's clock); `stale_after` as for rescue.
 /// Call in a `db::in_tx_by_key` transaction.
@@ -122,8 +123,12 @@ pub fn status(
 ) -> Result<Status> {
     let row = tx.query_one(
         &format!(
-            "WITH g AS ({GAUGES}), est AS (
-                 SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class
+            "WITH g AS ({GAUGES}), finished AS (
+                 SELECT count(*) AS n FROM (
+                     SELECT 1 FROM runs WHERE finished_at IS NOT NULL LIMIT {EXACT_UP_TO} + 1
+                 ) f
+             ), est AS (
+                 SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class
                  WHERE oid = 'runs'::regclass
              )
              SELECT g.*,
@@ -135,12 +140,12 @@ pub fn status(
                     (SELECT min(queued_at) FROM runs WHERE status = 'pending'),
                     (SELECT count(*) FROM runs WHERE status IN ('claimed', 'running')
                      AND coalesce(heartbeat_at, claimed_at) <= $2),
-                    CASE WHEN est.n > {EXACT_UP_TO}
-                         THEN (est.n - g.pending - g.claimed - g.running)::bigint
-                         ELSE (SELECT count(*) FROM runs WHERE finished_at IS NOT NULL) END,
-                    est.n > {EXACT_UP_TO},
+                    CASE WHEN finished.n > {EXACT_UP_TO}
+                         THEN greatest(est.n - g.pending - g.claimed - g.running, finished.n)
+                         ELSE finished.n END,
+                    finished.n > {EXACT_UP_TO},
                     (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL)
-             FROM g, est"
+             FROM g, finished, est"
         ),
         &[&now, &(now - stale_after)],
     )?;

@@ -30,13 +30,16 @@ const TX_SETTINGS: &str = concat!(
     "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
     "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint"
 );
-/// [`TX_SETTINGS`] for [`in_tx_by_key`]: also `enable_seqscan = off` for the transaction.
+/// [`TX_SETTINGS`] for [`in_tx_by_key`]: also `enable_seqscan = off` for the transaction,
+/// and `jit = off`: a disabled scan's cost (10^10) would otherwise push any plan that
+/// still needs one over `jit_above_cost`, and compiling it takes longer (~0.4 s) than the
+/// key look-ups it would speed up.
 const TX_SETTINGS_BY_KEY: &str = concat!(
     "SELECT (SELECT count(set_config(name, value, true)) ",
     "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
     "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
     "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint, ",
-    "set_config('enable_seqscan', 'off', true)"
+    "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
 );
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
