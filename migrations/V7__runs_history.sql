@@ -3,9 +3,13 @@
 -- fresh the table's statistics are (the transactions that use them also plan with
 -- enable_seqscan off; see docs/decisions.md).
 
--- a watcher's latest runs that were not skipped: watchers list's last run, and (past the
--- rare cancelled one) the cool-down's anchor; prune keeps both. One index serves both, as
--- every index on runs is paid for by every insert and every status change.
+-- cool-down: a watcher's latest run that was not skipped or cancelled (also kept by prune).
+-- Its own index, whose predicate is the look-up's whole filter: with one index for both
+-- look-ups, the planner, misled by statistics taken when every run was cancelled, walked
+-- the history (a 20,000-watcher dispatch took 24 s instead of 1.7 s).
+CREATE INDEX runs_watcher_counted ON runs (watcher_id, id DESC)
+    WHERE status NOT IN ('skipped', 'cancelled');
+-- watchers list's last run: the latest that was not skipped (also kept by prune)
 CREATE INDEX runs_watcher_shown ON runs (watcher_id, id DESC)
     WHERE status <> 'skipped';
 -- rescue's timeout: active runs by age, however long the history

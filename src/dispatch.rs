@@ -63,8 +63,8 @@ const TAKE_DUE: &str = "
 /// `skipped` run for the others (saying why: the agent is gone, a run is already active,
 /// or the slot is inside the cool-down, in that order), and advance `next_run_at`. The
 /// cool-down looks up the latest run that was not `skipped` or `cancelled` only for
-/// watchers that have one, through the partial index `runs_watcher_shown` (V7), which
-/// holds no skipped run to walk past.
+/// watchers that have one, through the partial index `runs_watcher_counted` (V7), whose
+/// predicate is the look-up's whole filter.
 const FIRE: &str = "
     WITH due AS (
         SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS d(id, next_at)
@@ -74,7 +74,7 @@ const FIRE: &str = "
                    AS agent_exists,
                CASE WHEN w.min_cooldown_seconds > 0 THEN
                    (SELECT r.queued_at FROM runs r
-                    WHERE r.watcher_id = w.id AND r.status <> 'skipped' AND r.status <> 'cancelled'
+                    WHERE r.watcher_id = w.id AND r.status NOT IN ('skipped', 'cancelled')
                     ORDER BY r.id DESC LIMIT 1)
                    + make_interval(secs => w.min_cooldown_seconds)
                END AS cooldown_until

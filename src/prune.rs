@@ -44,11 +44,11 @@ impl Position {
     }
 }
 
-/// A candidate `r` that prune keeps: its watcher's latest counted or shown run (both found
-/// through the partial index `runs_watcher_shown`, V7).
+/// A candidate `r` that prune keeps: its watcher's latest counted or shown run (found
+/// through the partial indexes `runs_watcher_counted` and `runs_watcher_shown`, V7).
 const KEPT: &str = "r.watcher_id IS NOT NULL AND (
     r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
-            AND x.status <> 'skipped' AND x.status <> 'cancelled' ORDER BY x.id DESC LIMIT 1)
+            AND x.status NOT IN ('skipped', 'cancelled') ORDER BY x.id DESC LIMIT 1)
     OR r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
                AND x.status <> 'skipped' ORDER BY x.id DESC LIMIT 1))";
 
