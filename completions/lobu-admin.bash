@@ -64,6 +64,9 @@ _lobu__admin() {
             lobu__admin,seed)
                 cmd="lobu__admin__subcmd__seed"
                 ;;
+            lobu__admin,status)
+                cmd="lobu__admin__subcmd__status"
+                ;;
             lobu__admin,tokens)
                 cmd="lobu__admin__subcmd__tokens"
                 ;;
@@ -184,6 +187,9 @@ _lobu__admin() {
             lobu__admin__subcmd__help,seed)
                 cmd="lobu__admin__subcmd__help__subcmd__seed"
                 ;;
+            lobu__admin__subcmd__help,status)
+                cmd="lobu__admin__subcmd__help__subcmd__status"
+                ;;
             lobu__admin__subcmd__help,tokens)
                 cmd="lobu__admin__subcmd__help__subcmd__tokens"
                 ;;
@@ -243,6 +249,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__help__subcmd__runs,list)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__list"
+                ;;
+            lobu__admin__subcmd__help__subcmd__runs,prune)
+                cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__prune"
                 ;;
             lobu__admin__subcmd__help__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__rescue"
@@ -346,6 +355,9 @@ _lobu__admin() {
             lobu__admin__subcmd__runs,list)
                 cmd="lobu__admin__subcmd__runs__subcmd__list"
                 ;;
+            lobu__admin__subcmd__runs,prune)
+                cmd="lobu__admin__subcmd__runs__subcmd__prune"
+                ;;
             lobu__admin__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__rescue"
                 ;;
@@ -372,6 +384,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__runs__subcmd__help,list)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__list"
+                ;;
+            lobu__admin__subcmd__runs__subcmd__help,prune)
+                cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__prune"
                 ;;
             lobu__admin__subcmd__runs__subcmd__help,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__rescue"
@@ -482,7 +497,7 @@ _lobu__admin() {
 
     case "${cmd}" in
         lobu__admin)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,7 +1069,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__dispatch)
-            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --prune-after --metrics-addr --prune-batch --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1077,6 +1092,18 @@ _lobu__admin() {
                     return 0
                     ;;
                 --timeout-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prune-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prune-batch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1130,7 +1157,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help)
-            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo help"
+            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1494,7 +1521,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs)
-            opts="claim heartbeat complete fail rescue list wait cancel"
+            opts="claim heartbeat complete fail rescue list wait prune cancel"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,6 +1618,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__rescue)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1648,6 +1689,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__seed)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2244,7 +2299,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help claim heartbeat complete fail rescue list wait cancel help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --help claim heartbeat complete fail rescue list wait prune cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2444,7 +2499,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help)
-            opts="claim heartbeat complete fail rescue list wait cancel help"
+            opts="claim heartbeat complete fail rescue list wait prune cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2555,6 +2610,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__rescue)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2584,7 +2653,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__list)
-            opts="-o -q -v -h --org --watcher --status --limit --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --watcher --status --limit --before --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2603,6 +2672,44 @@ _lobu__admin() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__prune)
+            opts="-o -q -v -h --older-than --dry-run --batch --database-url --output --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2809,6 +2916,32 @@ _lobu__admin() {
             ;;
         lobu__subcmd__admin__subcmd__seed)
             opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__status)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand demo 'A guided tour on the embedded (or given) database'
+            cand status 'One screen for an operator: schema, counts, due slots and lag, active, pending and stale runs, history, and the database''s clock with its skew from this host''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;migrate'= {
@@ -636,6 +637,9 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --interval 'Pause between ticks of --loop'
             cand --stale-after 'Claimed or running without a heartbeat for this long: back to pending'
             cand --timeout-after 'Active (pending included) for this long since queued: timeout'
+            cand --prune-after 'With --loop: also prune runs finished longer ago than this, at most one batch per tick (as `runs prune`), so the service keeps the table bounded without cron'
+            cand --metrics-addr 'With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on this address, e.g. 127.0.0.1:9187. Nothing is listened on without it'
+            cand --prune-batch 'Runs per prune batch'
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -664,6 +668,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand rescue 'Re-queue stale runs and time out old ones'
             cand list 'List runs, newest first'
             cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
+            cand prune 'Delete finished runs older than DUR, in batches (each its own transaction), keeping active runs and each watcher''s latest run (for the cool-down and `watchers list`)'
             cand cancel 'Cancel an active run'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -741,6 +746,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --watcher 'Watcher id'
             cand --status 'State'
             cand --limit 'At most this many'
+            cand --before 'The next page: runs older than this run id (the last id of the previous page)'
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -758,6 +764,20 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;prune'= {
+            cand --older-than 'Finished longer ago than this (on the database''s clock)'
+            cand --batch 'Runs per batch (transaction)'
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --dry-run 'Report what would be deleted; delete nothing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -784,6 +804,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand rescue 'Re-queue stale runs and time out old ones'
             cand list 'List runs, newest first'
             cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
+            cand prune 'Delete finished runs older than DUR, in batches (each its own transaction), keeping active runs and each watcher''s latest run (for the cool-down and `watchers list`)'
             cand cancel 'Cancel an active run'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -800,6 +821,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;runs;help;list'= {
         }
         &'lobu-admin;runs;help;wait'= {
+        }
+        &'lobu-admin;runs;help;prune'= {
         }
         &'lobu-admin;runs;help;cancel'= {
         }
@@ -862,6 +885,17 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lobu-admin;status'= {
+            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lobu-admin;help'= {
             cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
             cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
@@ -880,6 +914,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand demo 'A guided tour on the embedded (or given) database'
+            cand status 'One screen for an operator: schema, counts, due slots and lag, active, pending and stale runs, history, and the database''s clock with its skew from this host''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;help;migrate'= {
@@ -987,6 +1022,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand rescue 'Re-queue stale runs and time out old ones'
             cand list 'List runs, newest first'
             cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
+            cand prune 'Delete finished runs older than DUR, in batches (each its own transaction), keeping active runs and each watcher''s latest run (for the cool-down and `watchers list`)'
             cand cancel 'Cancel an active run'
         }
         &'lobu-admin;help;runs;claim'= {
@@ -1003,6 +1039,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;help;runs;wait'= {
         }
+        &'lobu-admin;help;runs;prune'= {
+        }
         &'lobu-admin;help;runs;cancel'= {
         }
         &'lobu-admin;help;seed'= {
@@ -1014,6 +1052,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;help;man'= {
         }
         &'lobu-admin;help;demo'= {
+        }
+        &'lobu-admin;help;status'= {
         }
         &'lobu-admin;help;help'= {
         }

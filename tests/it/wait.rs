@@ -303,3 +303,46 @@ fn two_hundred_waiters_through_transaction_pooling() {
         "released after {worst:?}"
     );
 }
+
+/// On a terminal, table output shows each status as it changes; piped, only the run.
+#[test]
+fn a_terminal_sees_the_progress() {
+    let db = TestDb::new();
+    let (dev, run) = pending(&db);
+    let bin = assert_cmd::cargo::cargo_bin("lobu-admin");
+    // `script` gives the waiter a pseudo-terminal
+    let waiter = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} runs wait {run}", bin.display()),
+            "/dev/null",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    settle();
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    std::thread::sleep(Duration::from_millis(300));
+    cli(&db)
+        .args(["runs", "complete", &run])
+        .token(&dev.token)
+        .json();
+    let out = waiter.wait_with_output().unwrap();
+    let tty = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{tty}");
+    for step in ["pending", "running", "completed"] {
+        assert!(
+            tty.contains(&format!("run {run}: {step}")),
+            "no {step} in: {tty}"
+        );
+    }
+    let piped = cli(&db).args(["runs", "wait", &run]).run();
+    piped.code(0);
+    assert!(
+        !piped.stderr.contains(&format!("run {run}: ")),
+        "{}",
+        piped.stderr
+    );
+}
