@@ -176,7 +176,7 @@ fn is_final(run: &Run) -> bool {
 /// `client`; with [`Mode::Listen`] it leaves a `LISTEN` on it.
 ///
 /// # Errors
-/// `not_found`, `forbidden` (see [`read`]), database failures.
+/// `not_found` (also for another organisation's run), `forbidden` (another device's run), database failures.
 pub fn wait(
     client: &mut Client,
     id: i64,
