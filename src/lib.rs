@@ -14,14 +14,15 @@
 //! # fn main() -> lobu_admin::Result<()> {
 //! let mut client = db::connect(&DatabaseUrl::new("postgres://app@db/lobu?sslmode=verify-full"))?;
 //! db::migrate::check(&mut client)?; // exit 7 material when the schema is behind
-//! let now = Utc::now();
 //! // one transaction per state change; in_tx also sets the lock and statement timeouts
+//! // and hands over the database's clock, read in the same round trip: every `now`
+//! // argument of the library takes it, so hosts with skewed clocks agree (SPEC 13)
 //! let agent = db::in_tx(&mut client, |tx, now| {
 //!     orgs::create(tx, "acme", Some("Acme"))?;
 //!     provisioning::provision_agent(tx, "acme", now)
 //! })?;
 //! println!("{:?}", agent.outcome); // Created, then Existing on every later call
-//! let listed = db::in_tx(&mut client, |tx, now| {
+//! let listed = db::in_tx(&mut client, |tx, _| {
 //!     watchers::list(tx, "acme", None, watchers::StatusFilter::Live, 100)
 //! })?;
 //! assert!(listed.is_empty());
