@@ -1,9 +1,7 @@
 //! `seed [--dry-run]` and `export`.
 
-use std::io::IsTerminal;
-
 use super::context::{Ctx, Schema};
-use super::output::{table, Format};
+use super::output::table;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::{fixtures, orgs};
@@ -19,7 +17,7 @@ pub(super) fn run_seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<()> {
 pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Summary> {
     let steps = 1 + fixtures::PHASES.len();
     let out = ctx.out;
-    let bar = if !out.quiet && out.format == Format::Table && std::io::stderr().is_terminal() {
+    let bar = if out.progress() {
         let bar = indicatif::ProgressBar::new(u64::try_from(steps).unwrap_or(0));
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} seeding [{bar:30}] {pos}/{len} {msg} {elapsed}",

@@ -31,6 +31,13 @@ pub struct Out {
 }
 
 impl Out {
+    /// Whether to show progress (bars, spinners, status changes) on stderr: table output,
+    /// not `-q`, and stderr a terminal.
+    pub fn progress(&self) -> bool {
+        use std::io::IsTerminal;
+        self.format == Format::Table && !self.quiet && std::io::stderr().is_terminal()
+    }
+
     /// Prints `value` as JSON, or the table that `human` builds.
     pub fn show<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
         match self.format {

@@ -255,7 +255,6 @@ pub(super) fn wait_for(
     who: Option<&tokens::Principal>,
     timeout: Option<chrono::Duration>,
 ) -> Result<()> {
-    use std::io::IsTerminal;
     let out = ctx.out;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = std::sync::Arc::clone(&stop);
@@ -270,8 +269,7 @@ pub(super) fn wait_for(
         };
         eprintln!("waiting for run {id} by {how}");
     }
-    let progress =
-        out.format == super::output::Format::Table && !out.quiet && std::io::stderr().is_terminal();
+    let progress = out.progress();
     let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
     let ended = wait::wait(c, id, who, mode, timeout, &stop, &mut |r| {
         if progress {
@@ -290,16 +288,12 @@ pub(super) fn wait_for(
 
 /// `runs prune`: a spinner with the running totals on a terminal, then the totals.
 fn prune(ctx: &Ctx, older_than: chrono::Duration, dry_run: bool, batch: i64) -> Result<()> {
-    use std::io::IsTerminal;
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     let pruned = if dry_run {
         crate::prune::dry_run(&mut c, older_than, batch)?
     } else {
-        let bar = (out.format == super::output::Format::Table
-            && !out.quiet
-            && std::io::stderr().is_terminal())
-        .then(indicatif::ProgressBar::new_spinner);
+        let bar = out.progress().then(indicatif::ProgressBar::new_spinner);
         let pruned = crate::prune::run(&mut c, older_than, batch, &mut |p| {
             if let Some(b) = &bar {
                 b.set_message(format!(

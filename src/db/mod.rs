@@ -15,6 +15,19 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
+/// The settings query of [`TX_SETTINGS`], with `extra` columns after the clock.
+macro_rules! settings_query {
+    ($extra:literal) => {
+        concat!(
+            "SELECT (SELECT count(set_config(name, value, true)) ",
+            "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
+            "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
+            "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint",
+            $extra
+        )
+    };
+}
+
 /// Run first in every transaction, in one round trip: this tool's lock timeout (5 s: a row
 /// held by someone else fails fast), statement timeout (60 s) and idle-in-transaction
 /// timeout (60 s: a client whose path went dark mid-transaction does not hold its row locks
@@ -24,23 +37,13 @@ use crate::error::{Error, Result};
 /// `options` set none; and the database's clock (`now()`, the transaction's start, in
 /// microseconds since the epoch), which is the one clock of every decision (SPEC 13). A
 /// constant simple query: no named statement.
-const TX_SETTINGS: &str = concat!(
-    "SELECT (SELECT count(set_config(name, value, true)) ",
-    "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
-    "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
-    "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint"
-);
+const TX_SETTINGS: &str = settings_query!("");
 /// [`TX_SETTINGS`] for [`in_tx_by_key`]: also `enable_seqscan = off` for the transaction,
 /// and `jit = off`: a disabled scan's cost (10^10) would otherwise push any plan that
 /// still needs one over `jit_above_cost`, and compiling it takes longer (~0.4 s) than the
 /// key look-ups it would speed up.
-const TX_SETTINGS_BY_KEY: &str = concat!(
-    "SELECT (SELECT count(set_config(name, value, true)) ",
-    "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
-    "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
-    "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint, ",
-    "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-);
+const TX_SETTINGS_BY_KEY: &str =
+    settings_query!(", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)");
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 

@@ -142,25 +142,9 @@ fn dark_first_host_moves_to_the_second() {
     assert_nothing_doubled(&cluster);
 }
 
-/// libfaketime's library (Debian's `libfaketime`, installed with `faketime`).
-fn libfaketime() -> String {
-    let found = std::fs::read_dir("/usr/lib")
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|d| d.path().join("faketime/libfaketime.so.1"))
-        .find(|p| p.is_file());
-    found
-        .expect("libfaketime is not installed (`apt-get install faketime`; .ci/run installs it)")
-        .display()
-        .to_string()
-}
-
-/// `lobu-admin` on a host whose clock is `offset` away (libfaketime: `+5m`, `-2h`, ...).
+/// `lobu-admin` on a host whose clock is `offset` away.
 fn skewed(db: &TestDb, offset: &str) -> crate::support::cli::Cli {
-    cli(db)
-        .env("LD_PRELOAD", &libfaketime())
-        .env("FAKETIME", offset)
-        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+    cli(db).skewed(offset)
 }
 
 /// Seconds between the database's clock and a timestamp expression (absolute).

@@ -51,6 +51,14 @@ impl Cli {
         self
     }
 
+    /// Runs on a host whose clock is `offset` away (libfaketime: `+5m`, `-2h`, ...); the
+    /// monotonic clock is left alone.
+    pub fn skewed(self, offset: &str) -> Self {
+        self.env("LD_PRELOAD", &libfaketime())
+            .env("FAKETIME", offset)
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+    }
+
     /// Feeds standard input.
     pub fn stdin(mut self, input: &str) -> Self {
         self.cmd.write_stdin(input.to_string());
@@ -126,4 +134,16 @@ impl Run {
             .unwrap_or_else(|e| panic!("stderr is not a JSON error ({e}): {}", self.stderr));
         v["error"].clone()
     }
+}
+
+/// libfaketime's library (Debian's `libfaketime`, installed with `faketime`).
+pub fn libfaketime() -> String {
+    std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|d| d.path().join("faketime/libfaketime.so.1"))
+        .find(|p| p.is_file())
+        .expect("libfaketime is not installed (`apt-get install faketime`; .ci/run installs it)")
+        .display()
+        .to_string()
 }
