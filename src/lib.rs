@@ -13,9 +13,9 @@
 //!
 //! # fn main() -> lobu_admin::Result<()> {
 //! let mut client = db::connect(&DatabaseUrl::new("postgres://app@db/lobu?sslmode=verify-full"))?;
-//! db::migrate::check(&mut client)?; // exit 7 material when the schema is behind
-//! // one transaction per state change; in_tx also sets the lock and statement timeouts
-//! // and hands over the database's clock, read in the same round trip: every `now`
+//! // one transaction per state change; in_tx also sets the lock and statement timeouts,
+//! // refuses a schema that is behind or ahead of this crate (`schema_mismatch`, exit 7)
+//! // and hands over the database's clock, all in its first round trip: every `now`
 //! // argument of the library takes it, so hosts with skewed clocks agree (SPEC 13)
 //! let agent = db::in_tx(&mut client, |tx, now| {
 //!     orgs::create(tx, "acme", Some("Acme"))?;

@@ -18,7 +18,9 @@ pub(crate) struct Ctx {
 /// How a command wants its connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Schema {
-    /// Refuse a schema that is behind or ahead (exit 7).
+    /// Refuse a schema that is behind or ahead (exit 7). Every transaction of `db::in_tx`
+    /// checks it in its first statement, so an explicit database costs no check here; the
+    /// embedded one is checked (and migrated when behind) on connecting.
     Checked,
     /// `migrate`: no check.
     Unchecked,
@@ -64,11 +66,11 @@ impl Ctx {
                 }
             }
         };
-        let embedded = explicit.is_none();
-        if schema == Schema::Checked {
-            match db::in_tx(&mut client, |tx, _| db::migrate::state(tx))? {
-                // the embedded database migrates itself; an explicit one is the operator's
-                db::migrate::SchemaState::Behind { .. } if embedded => {
+        // the embedded database migrates itself; an explicit one is the operator's, and the
+        // command's own transactions refuse it when it does not match
+        if schema == Schema::Checked && explicit.is_none() {
+            match db::in_tx_unchecked(&mut client, |tx, _| db::migrate::state(tx))? {
+                db::migrate::SchemaState::Behind { .. } => {
                     db::migrate::migrate(&mut client)?;
                 }
                 state => state.require_current()?,

@@ -42,15 +42,16 @@ pub struct MigrateReport {
     pub version: i32,
 }
 
+/// The embedded migrations' newest version and count, written by `build.rs` from the file
+/// names (a unit test pins them to refinery's own reading).
+mod embedded_schema {
+    include!(concat!(env!("OUT_DIR"), "/schema.rs"));
+}
+
 /// The newest embedded migration version.
 #[must_use]
-pub fn latest_version() -> i32 {
-    migrations::runner()
-        .get_migrations()
-        .iter()
-        .map(refinery::Migration::version)
-        .max()
-        .unwrap_or(0)
+pub const fn latest_version() -> i32 {
+    embedded_schema::LATEST_VERSION
 }
 
 /// Applies the pending embedded migrations, all in one transaction that first takes a
@@ -62,7 +63,7 @@ pub fn latest_version() -> i32 {
 /// `schema_mismatch` when applied migrations diverge from the embedded ones or are newer;
 /// `database_unreachable` or `internal` for database failures.
 pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
-    let report = crate::db::in_tx(client, |tx, _| {
+    let report = crate::db::in_tx_unchecked(client, |tx, _| {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
         if applied_versions(tx)?
             .into_iter()
@@ -209,13 +210,28 @@ pub enum SchemaState {
         /// Migrations applied.
         applied: i64,
         /// Migrations this binary has.
-        expected: usize,
+        expected: i64,
     },
     /// The database has migrations newer than this binary.
     Ahead,
 }
 
 impl SchemaState {
+    /// The state of a history table whose newest version is `current`, with `applied` rows.
+    #[must_use]
+    pub const fn of(current: i32, applied: i64) -> Self {
+        if current > latest_version() {
+            Self::Ahead
+        } else if current < latest_version() || applied < embedded_schema::MIGRATIONS {
+            Self::Behind {
+                applied,
+                expected: embedded_schema::MIGRATIONS,
+            }
+        } else {
+            Self::Current
+        }
+    }
+
     /// `Ok` only when current.
     ///
     /// # Errors
@@ -238,24 +254,17 @@ impl SchemaState {
 /// # Errors
 /// Database failures.
 pub fn state(client: &mut impl GenericClient) -> Result<SchemaState> {
-    let (current, applied): (i32, i64) = match client.query_typed(
+    match client.query_typed(
         &format!("SELECT coalesce(max(version), 0), count(*) FROM {HISTORY_TABLE}"),
         &[],
     ) {
-        Ok(rows) if rows.len() == 1 => (rows[0].get(0), rows[0].get(1)),
-        Ok(_) => (0, 0),
-        Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => (0, 0),
-        Err(e) => return Err(e.into()),
-    };
-    let latest = latest_version();
-    let expected = migrations::runner().get_migrations().len();
-    Ok(if current > latest {
-        SchemaState::Ahead
-    } else if current < latest || usize::try_from(applied).unwrap_or(0) < expected {
-        SchemaState::Behind { applied, expected }
-    } else {
-        SchemaState::Current
-    })
+        Ok(rows) if rows.len() == 1 => Ok(SchemaState::of(rows[0].get(0), rows[0].get(1))),
+        Ok(_) => Ok(SchemaState::of(0, 0)),
+        Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => {
+            Ok(SchemaState::of(0, 0))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Refuses to work on a schema that is behind or ahead of this binary.
@@ -286,4 +295,20 @@ fn applied_versions(client: &mut impl GenericClient) -> Result<Vec<(i32, String)
         &[],
     )?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{embedded_schema, latest_version, migrations};
+
+    #[test]
+    fn build_constants_match_refinerys_reading() {
+        let all = migrations::runner().get_migrations().clone();
+        let newest = all.iter().map(refinery::Migration::version).max();
+        assert_eq!(Some(latest_version()), newest);
+        assert_eq!(
+            usize::try_from(embedded_schema::MIGRATIONS).ok(),
+            Some(all.len())
+        );
+    }
 }

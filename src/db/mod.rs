@@ -15,14 +15,26 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
-/// The settings query of [`TX_SETTINGS`], with `extra` columns after the clock.
+/// The settings query of [`TX_SETTINGS`]: `$schema` is `checked` (the schema columns
+/// follow the clock) or `unchecked`; `$extra` columns come last.
 macro_rules! settings_query {
-    ($extra:literal) => {
+    (checked, $extra:literal) => {
+        settings_query!(
+            @ ", (SELECT coalesce(max(version), 0) FROM lobu_schema_history), \
+               (SELECT count(*) FROM lobu_schema_history)",
+            $extra
+        )
+    };
+    (unchecked, $extra:literal) => {
+        settings_query!(@ "", $extra)
+    };
+    (@ $schema:literal, $extra:literal) => {
         concat!(
             "SELECT (SELECT count(set_config(name, value, true)) ",
             "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
             "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
             "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint",
+            $schema,
             $extra
         )
     };
@@ -34,16 +46,38 @@ macro_rules! settings_query {
 /// on the server for the kernel's 15 minutes), transaction-local
 /// (`set_config(.., true)`, i.e. `SET LOCAL`), so that nothing leaks into another client's
 /// session behind a transaction pooler, and only where the role, the database or the URL's
-/// `options` set none; and the database's clock (`now()`, the transaction's start, in
-/// microseconds since the epoch), which is the one clock of every decision (SPEC 13). A
-/// constant simple query: no named statement.
-const TX_SETTINGS: &str = settings_query!("");
+/// `options` set none; the database's clock (`now()`, the transaction's start, in
+/// microseconds since the epoch), which is the one clock of every decision (SPEC 13); and
+/// the schema's version and number of migrations, so that no transaction of this binary
+/// works on a schema that is behind or ahead of it (exit 7), at no round trip of its own.
+/// A constant simple query: no named statement.
+const TX_SETTINGS: Settings = Settings::checked(settings_query!(checked, ""));
 /// [`TX_SETTINGS`] for [`in_tx_by_key`]: also `enable_seqscan = off` for the transaction,
 /// and `jit = off`: a disabled scan's cost (10^10) would otherwise push any plan that
 /// still needs one over `jit_above_cost`, and compiling it takes longer (~0.4 s) than the
 /// key look-ups it would speed up.
-const TX_SETTINGS_BY_KEY: &str =
-    settings_query!(", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)");
+const TX_SETTINGS_BY_KEY: Settings = Settings::checked(settings_query!(
+    checked,
+    ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+));
+/// [`TX_SETTINGS`] without the schema check, for `migrate` and `migrate status`.
+const TX_SETTINGS_UNCHECKED: Settings = Settings {
+    sql: settings_query!(unchecked, ""),
+    checked: false,
+};
+
+/// A transaction's first statement, and whether it returns the schema's columns.
+#[derive(Clone, Copy)]
+struct Settings {
+    sql: &'static str,
+    checked: bool,
+}
+
+impl Settings {
+    const fn checked(sql: &'static str) -> Self {
+        Self { sql, checked: true }
+    }
+}
 /// Default connect timeout, unless the URL sets `connect_timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -248,6 +282,18 @@ pub fn in_tx_at<T>(
     run_tx(client, f, Commit::Yes, TX_SETTINGS)
 }
 
+/// As [`in_tx`], on a schema that may be behind or ahead of this binary (`migrate`,
+/// `migrate status`, the embedded database's check before it migrates itself).
+///
+/// # Errors
+/// As [`in_tx`].
+pub fn in_tx_unchecked<T>(
+    client: &mut impl GenericClient,
+    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+) -> Result<T> {
+    run_tx(client, f, Commit::Yes, TX_SETTINGS_UNCHECKED).map(|(value, _)| value)
+}
+
 /// As [`in_tx`], but always rolls back: what `f` did is seen by `f` only (dry runs).
 ///
 /// # Errors
@@ -298,7 +344,7 @@ fn run_tx<T>(
     client: &mut impl GenericClient,
     f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
     commit: Commit,
-    settings: &str,
+    settings: Settings,
 ) -> Result<(T, DateTime<Utc>)> {
     let mut tx = client.transaction()?;
     let now = settings_and_clock(&mut tx, settings)?;
@@ -311,13 +357,31 @@ fn run_tx<T>(
     Ok((value, now))
 }
 
-/// Sends the settings query and parses the clock it returns.
-fn settings_and_clock(tx: &mut Transaction<'_>, settings: &str) -> Result<DateTime<Utc>> {
-    let micros = tx.simple_query(settings)?.iter().find_map(|m| match m {
-        SimpleQueryMessage::Row(row) => row.get(1).and_then(|v| v.parse::<i64>().ok()),
+/// Sends the settings query, refuses a schema that does not match this binary (when the
+/// query checks it), and parses the clock it returns.
+fn settings_and_clock(tx: &mut Transaction<'_>, settings: Settings) -> Result<DateTime<Utc>> {
+    let checked = settings.checked;
+    let messages = match tx.simple_query(settings.sql) {
+        Ok(m) => m,
+        // no history table: nothing is migrated yet
+        Err(e) if checked && e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => {
+            return Err(migrate::SchemaState::of(0, 0)
+                .require_current()
+                .err()
+                .unwrap_or_else(|| e.into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let row = messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(row) => Some(row),
         _ => None,
     });
-    micros
+    let int = |i: usize| row.and_then(|r| r.get(i)).and_then(|v| v.parse::<i64>().ok());
+    if checked {
+        let current = int(2).and_then(|v| i32::try_from(v).ok()).unwrap_or(0);
+        migrate::SchemaState::of(current, int(3).unwrap_or(0)).require_current()?;
+    }
+    int(1)
         .and_then(DateTime::from_timestamp_micros)
         .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
 }
