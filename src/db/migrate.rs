@@ -2,7 +2,7 @@
 //! advisory lock (safe behind a transaction pooler), list, and refuse to run on a schema
 //! that is behind or ahead of this binary.
 
-use postgres::{Client, GenericClient, Transaction};
+use postgres::{Client, GenericClient};
 use refinery_core::traits::sync::{Migrate, Query, Transaction as RefineryTransaction};
 use refinery_core::Migration;
 use serde::Serialize;
@@ -99,12 +99,12 @@ pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
 /// refinery's runner inside our transaction: its statements join it instead of
 /// committing on their own. The first database error is kept so that it maps to its
 /// kind (a lost connection stays exit 6).
-struct InTx<'a, 'b> {
-    tx: &'a mut Transaction<'b>,
+struct InTx<'a> {
+    tx: &'a mut Client,
     failed: Option<postgres::Error>,
 }
 
-impl InTx<'_, '_> {
+impl InTx<'_> {
     fn keep<T>(
         &mut self,
         r: std::result::Result<T, postgres::Error>,
@@ -129,7 +129,7 @@ impl std::fmt::Display for MigrationError {
 
 impl std::error::Error for MigrationError {}
 
-impl RefineryTransaction for InTx<'_, '_> {
+impl RefineryTransaction for InTx<'_> {
     type Error = MigrationError;
 
     fn execute<'q, T: Iterator<Item = &'q str>>(
@@ -146,7 +146,7 @@ impl RefineryTransaction for InTx<'_, '_> {
     }
 }
 
-impl Query<Vec<Migration>> for InTx<'_, '_> {
+impl Query<Vec<Migration>> for InTx<'_> {
     fn query(&mut self, query: &str) -> std::result::Result<Vec<Migration>, Self::Error> {
         let r = self.tx.query(query, &[]);
         let rows = self.keep(r)?;
@@ -166,7 +166,7 @@ impl Query<Vec<Migration>> for InTx<'_, '_> {
     }
 }
 
-impl Migrate for InTx<'_, '_> {}
+impl Migrate for InTx<'_> {}
 
 /// Lists every embedded migration with its state, plus applied ones this binary lacks.
 ///

@@ -10,7 +10,7 @@ use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use postgres::{Client, Config, GenericClient, SimpleQueryMessage, Transaction};
+use postgres::{Client, Config, SimpleQueryMessage};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
@@ -30,10 +30,11 @@ macro_rules! settings_query {
     };
     (@ $schema:literal, $extra:literal) => {
         concat!(
-            "SELECT (SELECT count(set_config(name, value, true)) ",
+            "BEGIN; SELECT (SELECT count(set_config(name, value, true)) ",
             "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
             "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
-            "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint",
+            "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint, ",
+            "now() = statement_timestamp()",
             $schema,
             $extra
         )
@@ -240,7 +241,10 @@ pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
 /// Runs `f` in one transaction with this tool's lock and statement timeouts, committing on
 /// success and rolling back on error. Every statement the CLI sends runs in one, so that
 /// the timeouts bound it and named statements never outlive it (transaction poolers).
-/// On a transaction, `f` runs in a savepoint.
+/// `BEGIN`, the settings, the clock and the schema check (see [`TX_SETTINGS`]) share one
+/// round trip, so a transaction costs its statements plus one round trip for them and one
+/// for `COMMIT`. `f` gets the client inside the transaction; opening another `in_tx` there
+/// is refused (`internal`) and rolls the outer one back.
 ///
 /// `f` gets the database's clock: `now()` of this transaction, read in the same round trip
 /// as the settings. Every library function that takes a `now` argument makes its time-based
@@ -248,10 +252,11 @@ pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
 /// hosts with skewed clocks agree; pass another only to simulate a clock (`dispatch --now`).
 ///
 /// # Errors
-/// Whatever `f` returns, or the commit's failure.
+/// `schema_mismatch` when the schema is behind or ahead of this binary; whatever `f`
+/// returns; or the commit's failure.
 pub fn in_tx<T>(
-    client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    client: &mut Client,
+    f: impl FnOnce(&mut Client, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
     run_tx(client, f, Commit::Yes, TX_SETTINGS).map(|(value, _)| value)
 }
@@ -265,8 +270,8 @@ pub fn in_tx<T>(
 /// # Errors
 /// As [`in_tx`].
 pub fn in_tx_by_key<T>(
-    client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    client: &mut Client,
+    f: impl FnOnce(&mut Client, DateTime<Utc>) -> Result<T>,
 ) -> Result<(T, DateTime<Utc>)> {
     run_tx(client, f, Commit::Yes, TX_SETTINGS_BY_KEY)
 }
@@ -276,8 +281,8 @@ pub fn in_tx_by_key<T>(
 /// # Errors
 /// As [`in_tx`].
 pub fn in_tx_at<T>(
-    client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    client: &mut Client,
+    f: impl FnOnce(&mut Client, DateTime<Utc>) -> Result<T>,
 ) -> Result<(T, DateTime<Utc>)> {
     run_tx(client, f, Commit::Yes, TX_SETTINGS)
 }
@@ -288,8 +293,8 @@ pub fn in_tx_at<T>(
 /// # Errors
 /// As [`in_tx`].
 pub fn in_tx_unchecked<T>(
-    client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    client: &mut Client,
+    f: impl FnOnce(&mut Client, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
     run_tx(client, f, Commit::Yes, TX_SETTINGS_UNCHECKED).map(|(value, _)| value)
 }
@@ -299,8 +304,8 @@ pub fn in_tx_unchecked<T>(
 /// # Errors
 /// Whatever `f` returns.
 pub fn rolled_back<T>(
-    client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    client: &mut Client,
+    f: impl FnOnce(&mut Client, DateTime<Utc>) -> Result<T>,
 ) -> Result<T> {
     run_tx(client, f, Commit::No, TX_SETTINGS).map(|(value, _)| value)
 }
@@ -330,7 +335,7 @@ impl Clock {
 ///
 /// # Errors
 /// Database failures.
-pub fn clock(client: &mut impl GenericClient) -> Result<DateTime<Utc>> {
+pub fn clock(client: &mut Client) -> Result<DateTime<Utc>> {
     in_tx(client, |_, now| Ok(now))
 }
 
@@ -341,27 +346,48 @@ enum Commit {
 }
 
 fn run_tx<T>(
-    client: &mut impl GenericClient,
-    f: impl FnOnce(&mut Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    client: &mut Client,
+    f: impl FnOnce(&mut Client, DateTime<Utc>) -> Result<T>,
     commit: Commit,
     settings: Settings,
 ) -> Result<(T, DateTime<Utc>)> {
-    let mut tx = client.transaction()?;
-    let now = settings_and_clock(&mut tx, settings)?;
-    let value = f(&mut tx, now)?;
-    if commit == Commit::Yes {
-        tx.commit()?;
+    let mut open = Open {
+        client,
+        open: true,
+    };
+    let now = settings_and_clock(open.client, settings)?;
+    let value = f(open.client, now)?;
+    open.open = false;
+    open.client.batch_execute(if commit == Commit::Yes {
+        "COMMIT"
     } else {
-        tx.rollback()?;
-    }
+        "ROLLBACK"
+    })?;
     Ok((value, now))
+}
+
+/// A transaction that `BEGIN` opened in the settings query's round trip (the driver's own
+/// `Transaction` sends `BEGIN` as a round trip of its own); rolled back when dropped open
+/// (an error, or a panic in `f`).
+struct Open<'a> {
+    client: &'a mut Client,
+    open: bool,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // a broken connection has nothing to roll back; the error it gave is reported
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
 }
 
 /// Sends the settings query, refuses a schema that does not match this binary (when the
 /// query checks it), and parses the clock it returns.
-fn settings_and_clock(tx: &mut Transaction<'_>, settings: Settings) -> Result<DateTime<Utc>> {
+fn settings_and_clock(client: &mut Client, settings: Settings) -> Result<DateTime<Utc>> {
     let checked = settings.checked;
-    let messages = match tx.simple_query(settings.sql) {
+    let messages = match client.simple_query(settings.sql) {
         Ok(m) => m,
         // no history table: nothing is migrated yet
         Err(e) if checked && e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => {
@@ -377,9 +403,16 @@ fn settings_and_clock(tx: &mut Transaction<'_>, settings: Settings) -> Result<Da
         _ => None,
     });
     let int = |i: usize| row.and_then(|r| r.get(i)).and_then(|v| v.parse::<i64>().ok());
+    // the transaction began with this query (else `BEGIN` was a no-op inside one that the
+    // caller had left open, and our `COMMIT` would end theirs)
+    if row.and_then(|r| r.get(2)) != Some("t") {
+        return Err(Error::Internal(
+            "a transaction was opened inside another one on the same connection".into(),
+        ));
+    }
     if checked {
-        let current = int(2).and_then(|v| i32::try_from(v).ok()).unwrap_or(0);
-        migrate::SchemaState::of(current, int(3).unwrap_or(0)).require_current()?;
+        let current = int(3).and_then(|v| i32::try_from(v).ok()).unwrap_or(0);
+        migrate::SchemaState::of(current, int(4).unwrap_or(0)).require_current()?;
     }
     int(1)
         .and_then(DateTime::from_timestamp_micros)

@@ -221,3 +221,22 @@ fn closed_pipe_is_not_a_panic() {
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn a_transaction_inside_another_is_refused_and_rolls_both_back() {
+    let db = TestDb::new();
+    let mut c = db.client();
+    let r = lobu_admin::db::in_tx(&mut c, |tx, _| {
+        lobu_admin::orgs::create(tx, "outer", None)?;
+        lobu_admin::db::in_tx(tx, |tx, _| lobu_admin::orgs::create(tx, "inner", None))
+    });
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), lobu_admin::ErrorKind::Internal, "{e}");
+    assert!(e.to_string().contains("inside another"), "{e}");
+    let orgs: i64 = db.scalar("SELECT count(*) FROM organizations");
+    assert_eq!(orgs, 0);
+    // the connection is usable afterwards
+    lobu_admin::db::in_tx(&mut c, |tx, _| lobu_admin::orgs::create(tx, "later", None)).unwrap();
+    let orgs: i64 = db.scalar("SELECT count(*) FROM organizations");
+    assert_eq!(orgs, 1);
+}
