@@ -8,6 +8,7 @@ use postgres::GenericClient;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 use crate::provisioning::{self, DefaultWatcher, Registration};
 use crate::tokens::{self, IssuedToken};
@@ -147,17 +148,17 @@ pub fn register(
     }
     let tz_name = input.timezone.map(|t| t.name());
     let row = tx
-        .query_one(
+        .query_typed_one(
             UPSERT_DEVICE,
             &[
-                &input.org_id,
-                &input.user_id,
-                &input.worker_key,
-                &input.platform.as_str(),
-                &input.name,
-                &tz_name,
-                &input.app_version,
-                &now,
+                p(&input.org_id),
+                p(&input.user_id),
+                p(&input.worker_key),
+                p(&input.platform.as_str()),
+                p(&input.name),
+                p(&tz_name),
+                p(&input.app_version),
+                p(&now),
             ],
         )
         .map_err(|e| match Error::from(e) {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use postgres::GenericClient;
 use serde::Serialize;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 
 /// An organisation row.
@@ -127,9 +128,9 @@ pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: &str) -> Result<Org> {
     client
-        .query_opt(
+        .query_typed_opt(
             "SELECT id, name, metadata, created_at FROM organizations WHERE id = $1",
-            &[&id],
+            &[p(&id)],
         )?
         .map(|r| org_from_row(&r))
         .ok_or_else(|| Error::not_found(format!("organization {id}")))

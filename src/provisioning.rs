@@ -9,6 +9,7 @@ use postgres::GenericClient;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::db::typed::p;
 use crate::error::Result;
 use crate::orgs;
 use crate::schedule::Schedule;
@@ -269,15 +270,15 @@ pub fn provision_watchers(
     let orgs: Vec<&str> = macs.iter().map(|m| m.org_id.as_str()).collect();
     let devices: Vec<Uuid> = macs.iter().map(|m| m.device_id).collect();
     let zones: Vec<&str> = macs.iter().map(|m| m.timezone.name()).collect();
-    let decided = tx.query(
+    let decided = tx.query_typed(
         DECIDE_WATCHERS,
         &[
-            &orgs,
-            &devices,
-            &zones,
-            &next_at,
-            &DEFAULT_WATCHER_SLUG,
-            &DEFAULT_AGENT_ID,
+            p(&orgs),
+            p(&devices),
+            p(&zones),
+            p(&next_at),
+            p(&DEFAULT_WATCHER_SLUG),
+            p(&DEFAULT_AGENT_ID),
         ],
     )?;
     let mut out = Vec::with_capacity(decided.len());
@@ -301,7 +302,7 @@ pub fn provision_watchers(
     }
     if !create.is_empty() {
         let created: std::collections::HashMap<Uuid, i64> = tx
-            .query(
+            .query_typed(
                 "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
                                        timezone, agent_id, device_id, created_by,
                                        min_cooldown_seconds, next_run_at, created_at,
@@ -312,33 +313,33 @@ pub fn provision_watchers(
                  ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
                  RETURNING device_id, id",
                 &[
-                    &create
+                    p(&create
                         .iter()
                         .map(|r| r.get::<_, String>(1))
-                        .collect::<Vec<_>>(),
-                    &create
+                        .collect::<Vec<_>>()),
+                    p(&create
                         .iter()
                         .map(|r| r.get::<_, Uuid>(0))
-                        .collect::<Vec<_>>(),
-                    &create
+                        .collect::<Vec<_>>()),
+                    p(&create
                         .iter()
                         .map(|r| r.get::<_, String>(2))
-                        .collect::<Vec<_>>(),
-                    &create
+                        .collect::<Vec<_>>()),
+                    p(&create
                         .iter()
                         .map(|r| r.get::<_, String>(4))
-                        .collect::<Vec<_>>(),
-                    &create
+                        .collect::<Vec<_>>()),
+                    p(&create
                         .iter()
                         .map(|r| r.get::<_, DateTime<Utc>>(3))
-                        .collect::<Vec<_>>(),
-                    &DEFAULT_WATCHER_SLUG,
-                    &DEFAULT_WATCHER_NAME,
-                    &DEFAULT_WATCHER_PROMPT,
-                    &default_extraction_schema(),
-                    &DEFAULT_WATCHER_SCHEDULE,
-                    &DEFAULT_WATCHER_COOLDOWN,
-                    &now,
+                        .collect::<Vec<_>>()),
+                    p(&DEFAULT_WATCHER_SLUG),
+                    p(&DEFAULT_WATCHER_NAME),
+                    p(&DEFAULT_WATCHER_PROMPT),
+                    p(&default_extraction_schema()),
+                    p(&DEFAULT_WATCHER_SCHEDULE),
+                    p(&DEFAULT_WATCHER_COOLDOWN),
+                    p(&now),
                 ],
             )?
             .iter()

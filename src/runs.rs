@@ -17,6 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use postgres::GenericClient;
 use serde::Serialize;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 use crate::tokens::Principal;
 
@@ -159,7 +160,10 @@ pub fn claim(
         prefixed("r.")
     );
     let mut runs: Vec<Run> = client
-        .query(&sql, &[&who.org_id, &who.device_id, &limit, &now])?
+        .query_typed(
+            &sql,
+            &[p(&who.org_id), p(&who.device_id), p(&limit), p(&now)],
+        )?
         .iter()
         .map(run_from_row)
         .collect();
@@ -211,13 +215,13 @@ pub fn heartbeat(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<RunUpdate> {
-    let row = client.query_opt(
+    let row = client.query_typed_opt(
         &format!(
             "UPDATE runs SET heartbeat_at = $3
              WHERE id = $1 AND claimed_by = $2 AND status IN ('claimed', 'running')
              RETURNING {RUN_COLUMNS}"
         ),
-        &[&id, &who.device_id, &now],
+        &[p(&id), p(&who.device_id), p(&now)],
     )?;
     if let Some(row) = row {
         return Ok(RunUpdate::new(run_from_row(&row), true));
@@ -251,7 +255,7 @@ pub fn finish(
         Finish::Complete(out) => ("completed", out.clone(), None),
         Finish::Fail(msg) => ("failed", None, Some(msg.clone())),
     };
-    let row = client.query_opt(
+    let row = client.query_typed_opt(
         &format!(
             "WITH done AS (
                  UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6
@@ -263,7 +267,14 @@ pub fn finish(
              )
              SELECT * FROM done"
         ),
-        &[&id, &who.device_id, &status, &now, &output, &error],
+        &[
+            p(&id),
+            p(&who.device_id),
+            p(&status),
+            p(&now),
+            p(&output),
+            p(&error),
+        ],
     )?;
     if let Some(row) = row {
         return Ok(RunUpdate::new(run_from_row(&row), true));
@@ -281,9 +292,9 @@ pub fn finish(
 /// Loads a run for a device and explains why it cannot act on it.
 fn owned_run(client: &mut impl GenericClient, who: &Principal, id: i64) -> Result<Run> {
     let run = client
-        .query_opt(
+        .query_typed_opt(
             &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1 AND org_id = $2"),
-            &[&id, &who.org_id],
+            &[p(&id), p(&who.org_id)],
         )?
         .map(|r| run_from_row(&r))
         .ok_or_else(|| Error::not_found(format!("run {id}")))?;

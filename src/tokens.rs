@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 
 /// Every token starts with this.
@@ -168,13 +169,13 @@ pub fn create(
     };
     let expires_at = expires_in.map(|d| now + d);
     let row = client
-        .query_opt(
+        .query_typed_opt(
             INSERT_TOKEN,
             &[
-                &device_id,
-                &token.display_prefix(),
-                &token.hash(),
-                &expires_at,
+                p(&device_id),
+                p(&token.display_prefix()),
+                p(&token.hash()),
+                p(&expires_at),
             ],
         )?
         .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;

@@ -5,6 +5,7 @@ pub mod local;
 pub mod migrate;
 pub mod tcp;
 pub mod tls;
+pub mod typed;
 
 use std::fmt;
 use std::time::Duration;
@@ -351,10 +352,7 @@ fn run_tx<T>(
     commit: Commit,
     settings: Settings,
 ) -> Result<(T, DateTime<Utc>)> {
-    let mut open = Open {
-        client,
-        open: true,
-    };
+    let mut open = Open { client, open: true };
     let now = settings_and_clock(open.client, settings)?;
     let value = f(open.client, now)?;
     open.open = false;
@@ -402,7 +400,10 @@ fn settings_and_clock(client: &mut Client, settings: Settings) -> Result<DateTim
         SimpleQueryMessage::Row(row) => Some(row),
         _ => None,
     });
-    let int = |i: usize| row.and_then(|r| r.get(i)).and_then(|v| v.parse::<i64>().ok());
+    let int = |i: usize| {
+        row.and_then(|r| r.get(i))
+            .and_then(|v| v.parse::<i64>().ok())
+    };
     // the transaction began with this query (else `BEGIN` was a no-op inside one that the
     // caller had left open, and our `COMMIT` would end theirs)
     if row.and_then(|r| r.get(2)) != Some("t") {

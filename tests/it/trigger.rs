@@ -231,38 +231,69 @@ pub(crate) fn trigger_storm(db: &TestDb) {
     assert_eq!(run_count(db), 1);
 }
 
+/// The round trips of each one-shot command a script calls (connection start-up excluded),
+/// counted by a proxy between the CLI and the server: `BEGIN`, the settings, the database's
+/// clock and the schema check share one simple query, every statement is one round trip
+/// (its types are given, so it needs no preparation of its own), and `COMMIT` is the last.
 #[test]
-fn trigger_costs_two_statements() {
+fn one_shot_commands_cost_one_round_trip_per_statement() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
+    crate::support::pending_runs(&db, "acme", 2);
     let proxy = crate::support::proxy::Proxy::start();
     let url = proxy.url(&db.name);
     let count = |args: &[&str]| {
         let (before, trips) = (proxy.executed(), proxy.round_trips());
-        crate::support::bare()
+        let out = crate::support::bare()
             .env("DATABASE_URL", &url)
             .token(&dev.token)
+            .args(["-o", "json"])
             .args(args)
-            .run()
-            .code(0);
-        (proxy.executed() - before, proxy.round_trips() - trips)
+            .run();
+        out.code(0);
+        (
+            proxy.executed() - before,
+            proxy.round_trips() - trips,
+            out.json(),
+        )
     };
     let w = dev.watcher.unwrap().to_string();
-    let (baseline, baseline_trips) = count(&["org", "show", "acme"]);
-    let (first, first_trips) = count(&["watchers", "trigger", &w]);
-    let (second, second_trips) = count(&["watchers", "trigger", &w]);
+    let (shown, show_trips, _) = count(&["org", "show", "acme"]);
+    let (first, first_trips, _) = count(&["watchers", "trigger", &w]);
+    let (second, second_trips, _) = count(&["watchers", "trigger", &w]);
+    let (_, claim_trips, claimed) = count(&["runs", "claim", "--limit", "1"]);
+    let run = claimed[0]["id"].to_string();
+    let (_, complete_trips, _) = count(&["runs", "complete", &run]);
+    let (_, register_trips, _) = count(&[
+        "register-device",
+        "--org",
+        "acme",
+        "--user",
+        "u2",
+        "--worker-id",
+        "w2",
+        "--platform",
+        "linux",
+    ]);
     eprintln!(
-        "org show: {baseline} statements, {baseline_trips} round trips; trigger: {first} \
-         statements, {first_trips} round trips"
+        "round trips: org show {show_trips}, trigger {first_trips}, claim {claim_trips}, \
+         complete {complete_trips}, register-device {register_trips}"
     );
-    // settings + one show = baseline; a trigger = settings + authenticate + trigger
-    assert_eq!(first, baseline + 1, "baseline {baseline}");
-    assert_eq!(second, baseline + 1);
-    // BEGIN + settings + clock + schema check (one simple query), authenticate, insert,
-    // COMMIT: the clock, the schema check and BEGIN cost no round trip of their own (a
+    // one show = the settings' query + the statement; a trigger = that + authenticate
+    assert_eq!(first, shown + 1, "org show: {shown} statements");
+    assert_eq!(second, first);
+    // org show: BEGIN + settings + clock + schema check (one simple query), the select,
+    // COMMIT; the clock, the schema check and BEGIN cost no round trip of their own (a
     // trigger was 9 round trips: BEGIN apart, and a transaction of its own for the check)
-    assert_eq!(first_trips, 4, "trigger round trips");
-    assert_eq!(second_trips, first_trips);
+    assert_eq!(show_trips, 3, "org show");
+    assert_eq!(
+        (first_trips, second_trips),
+        (4, 4),
+        "trigger: + authenticate"
+    );
+    assert_eq!(claim_trips, 4, "claim: authenticate, claim");
+    assert_eq!(complete_trips, 4, "complete: authenticate, finish");
+    assert_eq!(register_trips, 3, "register-device: the upsert");
 }
 
 #[test]
