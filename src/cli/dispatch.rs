@@ -125,7 +125,7 @@ fn run_loop(
         // then, for the metrics, the gauges (one by-key statement)
         let result = result.and_then(|(tick, pruned)| match (&observed, client.as_mut()) {
             (Some((metrics, health)), Some(c)) => {
-                let (g, _) = crate::db::in_tx_by_key(c, |tx, now| crate::status::gauges(tx, now))?;
+                let (g, _) = crate::db::in_tx_by_key(c, crate::status::gauges)?;
                 metrics.tick_ok(&tick, &g, pruned.unwrap_or(0), started.elapsed());
                 health.ok();
                 Ok((tick, pruned))
