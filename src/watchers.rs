@@ -669,7 +669,11 @@ pub struct TriggerOutcome {
 /// One statement: look the watcher up, and insert a manual run when every check passes;
 /// the partial unique index turns a second trigger into DO NOTHING. Returns the watcher
 /// facts, and the inserted run or the active one visible to this statement.
-const TRIGGER: &str = "
+/// The statement of a trigger (`$1` watcher id, `$2` the token's organisation or NULL, `$3`
+/// its device or NULL, `$4` `triggered_by`, `$5` the clock); public for the benchmarks,
+/// which run it as the floor of `watchers trigger`.
+#[doc(hidden)]
+pub const TRIGGER: &str = "
     WITH w AS (
         SELECT w.id, w.org_id, w.status, w.agent_id, w.device_id,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
