@@ -443,3 +443,38 @@ fn the_loop_stops_on_what_a_retry_cannot_fix() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_loop_whose_schema_moves_past_it_stops_at_its_next_tick() {
+    // every transaction checks the schema in its first statement: a newer binary's
+    // migration under a running loop is seen at the next tick, said, and exit 7
+    let db = TestDb::new();
+    let service = Loop::dispatch(&db.url, &[]);
+    let first = service.wait_for(
+        "\"event\":\"tick\"",
+        Instant::now(),
+        Duration::from_secs(30),
+    );
+    assert!(first.is_some());
+    db.client()
+        .execute(
+            "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
+             VALUES (999, 'from_a_newer_binary', now()::text, '0')",
+            &[],
+        )
+        .unwrap();
+    let fatal = service.wait_for(
+        "\"event\":\"fatal\"",
+        Instant::now(),
+        Duration::from_secs(30),
+    );
+    let (status, stderr, lines) = service.stop("TERM");
+    assert!(fatal.is_some(), "{lines:?} {stderr}");
+    assert_eq!(status.code(), Some(7), "{stderr}");
+    assert!(
+        lines
+            .iter()
+            .any(|(_, l)| l.contains("newer than this binary")),
+        "{lines:?}"
+    );
+}
