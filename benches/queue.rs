@@ -233,6 +233,8 @@ impl Bench {
     /// the floor, and ahead of psql.
     fn one_shot(&self) {
         let n = self.scale(40, 3);
+        // LOBU_BENCH_BIN=path/to/an/older/lobu-admin measures that build instead (before/after)
+        let ours_bin = std::env::var("LOBU_BENCH_BIN").unwrap_or_else(|_| BIN.to_string());
         let (name, url) = self.database("oneshot", 10);
         let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
         let registered = db::in_tx(&mut c, |tx, now| {
@@ -364,7 +366,7 @@ impl Bench {
                 )
                 .unwrap();
                 let ours = || {
-                    let mut c = Command::new(BIN);
+                    let mut c = Command::new(&ours_bin);
                     c.args(args)
                         .env("DATABASE_URL", &url)
                         .env("LOBU_DEVICE_TOKEN", &token);

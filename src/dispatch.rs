@@ -62,9 +62,12 @@ const TAKE_DUE: &str = "
 /// One set-based statement: queue a run for every due watcher that is ready, record a
 /// `skipped` run for the others (saying why: the agent is gone, a run is already active,
 /// or the slot is inside the cool-down, in that order), and advance `next_run_at`. The
-/// cool-down looks up the latest run that was not `skipped` or `cancelled` only for
-/// watchers that have one, through the partial index `runs_watcher_counted` (V7), whose
-/// predicate is the look-up's whole filter.
+/// cool-down looks up the latest finished run that was not `skipped` or `cancelled` only
+/// for watchers that have one, through the partial index `runs_watcher_counted` (V8),
+/// whose predicate is the look-up's whole filter. An active run would be the latest
+/// counted one, but with one the slot is skipped as `active` whatever the cool-down says,
+/// so finished runs are all it needs (and the index holds no active run, so queueing
+/// adds nothing to it).
 const FIRE: &str = "
     WITH due AS (
         SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS d(id, next_at)
@@ -74,7 +77,7 @@ const FIRE: &str = "
                    AS agent_exists,
                CASE WHEN w.min_cooldown_seconds > 0 THEN
                    (SELECT r.queued_at FROM runs r
-                    WHERE r.watcher_id = w.id AND r.status NOT IN ('skipped', 'cancelled')
+                    WHERE r.watcher_id = w.id AND r.status IN ('completed', 'failed', 'timeout')
                     ORDER BY r.id DESC LIMIT 1)
                    + make_interval(secs => w.min_cooldown_seconds)
                END AS cooldown_until

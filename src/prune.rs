@@ -44,13 +44,16 @@ impl Position {
     }
 }
 
-/// A candidate `r` that prune keeps: its watcher's latest counted or shown run (found
-/// through the partial indexes `runs_watcher_counted` and `runs_watcher_shown`, V7).
+/// A candidate `r` (a finished run) that prune keeps: its watcher's latest finished run
+/// that the cool-down counts or `watchers list` shows (found through the partial indexes
+/// `runs_watcher_counted` and `runs_watcher_shown`, V8). It is kept even while a newer run
+/// is active: if that run is cancelled, the cool-down and the list fall back to it.
 const KEPT: &str = "r.watcher_id IS NOT NULL AND (
     r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
-            AND x.status NOT IN ('skipped', 'cancelled') ORDER BY x.id DESC LIMIT 1)
+            AND x.status IN ('completed', 'failed', 'timeout') ORDER BY x.id DESC LIMIT 1)
     OR r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
-               AND x.status <> 'skipped' ORDER BY x.id DESC LIMIT 1))";
+               AND x.status IN ('completed', 'failed', 'timeout', 'cancelled')
+               ORDER BY x.id DESC LIMIT 1))";
 
 /// The outcome of one batch.
 #[derive(Debug, Clone, Copy)]

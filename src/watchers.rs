@@ -498,9 +498,18 @@ const LIST_WATCHERS: &str = "
            r.id, r.status, r.dispatch_source, r.queued_at, r.finished_at
     FROM watchers w
     LEFT JOIN LATERAL (
-        SELECT id, status, dispatch_source, queued_at, finished_at
-        FROM runs
-        WHERE runs.watcher_id = w.id AND runs.status <> 'skipped'
+        -- the active run (newer than every run that is not skipped), else the latest
+        -- finished that was not skipped: runs_one_active_per_watcher, runs_watcher_shown
+        (SELECT id, status, dispatch_source, queued_at, finished_at
+         FROM runs
+         WHERE runs.watcher_id = w.id AND runs.status IN ('pending', 'claimed', 'running'))
+        UNION ALL
+        (SELECT id, status, dispatch_source, queued_at, finished_at
+         FROM runs
+         WHERE runs.watcher_id = w.id
+           AND runs.status IN ('completed', 'failed', 'timeout', 'cancelled')
+         ORDER BY id DESC
+         LIMIT 1)
         ORDER BY id DESC
         LIMIT 1
     ) r ON true

@@ -35,7 +35,8 @@ fn migrate_status_lists_pending_on_an_empty_database() {
          4        runs                      pending\n\
          5        organizations_fillfactor  pending\n\
          6        run_notify                pending\n\
-         7        runs_history              pending\n"
+         7        runs_history              pending\n\
+         8        runs_finished_lookups     pending\n"
     );
 }
 
@@ -70,8 +71,11 @@ fn unmigrated_database_exits_7_naming_migrate() {
     r.code(7);
     assert_eq!(
         r.stderr,
-        "error: database schema is behind this binary (0 of 7 migrations applied); \
-         run `lobu-admin migrate`\n"
+        format!(
+            "error: database schema is behind this binary (0 of {} migrations applied); \
+             run `lobu-admin migrate`\n",
+            lobu_admin::db::migrate::latest_version()
+        )
     );
 }
 

@@ -1,0 +1,18 @@
+-- SPEC 13, costs flat in history: the per-watcher look-ups of V7 also indexed active runs,
+-- so every run a trigger or a dispatch tick queued, and every claim (an update of an
+-- indexed column, never HOT), added an entry to two history-sized indexes, at a random
+-- leaf page per watcher: with 5 million finished runs a tick of 20,000 watchers read tens
+-- of thousands of leaf pages that no longer fit in shared_buffers. A watcher's active run
+-- is found through runs_one_active_per_watcher (at most one, and newer than every finished
+-- run that counts), so these indexes hold finished runs only: an entry is added once, when
+-- the run finishes.
+
+-- cool-down: a watcher's latest finished run that was not skipped or cancelled (while a
+-- run is active, the slot is skipped for that reason first, so only finished runs count)
+DROP INDEX runs_watcher_counted;
+CREATE INDEX runs_watcher_counted ON runs (watcher_id, id DESC)
+    WHERE status IN ('completed', 'failed', 'timeout');
+-- watchers list's last run, when no run is active: the latest finished that was not skipped
+DROP INDEX runs_watcher_shown;
+CREATE INDEX runs_watcher_shown ON runs (watcher_id, id DESC)
+    WHERE status IN ('completed', 'failed', 'timeout', 'cancelled');
