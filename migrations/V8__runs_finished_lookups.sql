@@ -16,3 +16,17 @@ CREATE INDEX runs_watcher_counted ON runs (watcher_id, id DESC)
 DROP INDEX runs_watcher_shown;
 CREATE INDEX runs_watcher_shown ON runs (watcher_id, id DESC)
     WHERE status IN ('completed', 'failed', 'timeout', 'cancelled');
+
+-- runs list and watchers show, newest first: the same split. Finished runs by watcher and
+-- by organisation (an entry once, when a run finishes), and the active ones, a few at
+-- most per watcher, in small indexes of their own (by watcher: runs_one_active_per_watcher).
+-- Nothing in the product deletes a watcher or an organisation; a hand-written DELETE that
+-- cascades to runs now scans it.
+DROP INDEX runs_watcher_recent;
+CREATE INDEX runs_watcher_recent ON runs (watcher_id, id DESC) WHERE finished_at IS NOT NULL;
+DROP INDEX runs_org_recent;
+CREATE INDEX runs_org_recent ON runs (org_id, id DESC) WHERE finished_at IS NOT NULL;
+CREATE INDEX runs_active_org ON runs (org_id, id DESC)
+    WHERE status IN ('pending', 'claimed', 'running');
+CREATE INDEX runs_active_recent ON runs (id DESC)
+    WHERE status IN ('pending', 'claimed', 'running');

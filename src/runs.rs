@@ -378,23 +378,41 @@ pub struct RunFilter {
     pub before: Option<i64>,
 }
 
-/// Lists runs, newest first.
+/// Lists runs, newest first: the newest active ones and the newest finished ones, each
+/// from indexes that hold only their kind (V8), merged. A status filter leaves out the
+/// other kind's branch before it runs (a constant false once the parameters are bound).
 ///
 /// # Errors
 /// Database failures.
 pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> {
     let status = f.status.map(RunStatus::as_str);
-    let rows = client.query(
-        &format!(
-            "SELECT {RUN_COLUMNS} FROM runs
-             WHERE ($1::text IS NULL OR org_id = $1)
+    let filters = "($1::text IS NULL OR org_id = $1)
                AND ($2::bigint IS NULL OR watcher_id = $2)
                AND ($3::text IS NULL OR status = $3)
-               AND ($5::bigint IS NULL OR id < $5)
+               AND ($5::bigint IS NULL OR id < $5)";
+    let rows = client.query_typed(
+        &format!(
+            "SELECT {RUN_COLUMNS} FROM (
+                 (SELECT * FROM runs
+                  WHERE status IN ('pending', 'claimed', 'running') AND {filters}
+                    AND ($3::text IS NULL OR $3 IN ('pending', 'claimed', 'running'))
+                  ORDER BY id DESC LIMIT $4)
+                 UNION ALL
+                 (SELECT * FROM runs
+                  WHERE finished_at IS NOT NULL AND {filters}
+                    AND ($3::text IS NULL OR $3 NOT IN ('pending', 'claimed', 'running'))
+                  ORDER BY id DESC LIMIT $4)
+             ) runs
              ORDER BY id DESC
              LIMIT $4"
         ),
-        &[&f.org_id, &f.watcher_id, &status, &f.limit, &f.before],
+        &[
+            p(&f.org_id),
+            p(&f.watcher_id),
+            p(&status),
+            p(&f.limit),
+            p(&f.before),
+        ],
     )?;
     Ok(rows.iter().map(run_from_row).collect())
 }

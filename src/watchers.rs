@@ -601,7 +601,14 @@ pub fn show(client: &mut impl GenericClient, id: i64) -> Result<WatcherDetail> {
     let recent_runs = client
         .query(
             &format!(
-                "SELECT {RUN_COLUMNS} FROM runs WHERE watcher_id = $1 ORDER BY id DESC LIMIT 10"
+                "SELECT {RUN_COLUMNS} FROM (
+                     (SELECT * FROM runs
+                      WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running'))
+                     UNION ALL
+                     (SELECT * FROM runs WHERE watcher_id = $1 AND finished_at IS NOT NULL
+                      ORDER BY id DESC LIMIT 10)
+                 ) runs
+                 ORDER BY id DESC LIMIT 10"
             ),
             &[&id],
         )?
