@@ -336,7 +336,7 @@ pub fn rescue(
     let timed_out = client.execute(
         "UPDATE runs SET status = 'timeout', finished_at = $1,
                 error = 'timed out: active for longer than ' || $3
-         WHERE status IN ('pending', 'claimed', 'running') AND queued_at <= $2",
+         WHERE finished_at IS NULL AND queued_at <= $2",
         &[&now, &(now - timeout_after), &human(timeout_after)],
     )?;
     let requeued = client.execute(
@@ -394,7 +394,7 @@ pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> 
         &format!(
             "SELECT {RUN_COLUMNS} FROM (
                  (SELECT * FROM runs
-                  WHERE status IN ('pending', 'claimed', 'running') AND {filters}
+                  WHERE finished_at IS NULL AND {filters}
                     AND ($3::text IS NULL OR $3 IN ('pending', 'claimed', 'running'))
                   ORDER BY id DESC LIMIT $4)
                  UNION ALL
