@@ -242,7 +242,7 @@ pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
 /// Runs `f` in one transaction with this tool's lock and statement timeouts, committing on
 /// success and rolling back on error. Every statement the CLI sends runs in one, so that
 /// the timeouts bound it and named statements never outlive it (transaction poolers).
-/// `BEGIN`, the settings, the clock and the schema check (see [`TX_SETTINGS`]) share one
+/// `BEGIN`, the settings, the clock and the schema check share one
 /// round trip, so a transaction costs its statements plus one round trip for them and one
 /// for `COMMIT`. `f` gets the client inside the transaction; opening another `in_tx` there
 /// is refused (`internal`) and rolls the outer one back.
