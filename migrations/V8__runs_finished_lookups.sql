@@ -30,16 +30,18 @@ CREATE INDEX runs_watcher_recent ON runs (watcher_id, id DESC) WHERE finished_at
 DROP INDEX runs_org_recent;
 CREATE INDEX runs_org_recent ON runs (org_id, id DESC) WHERE finished_at IS NOT NULL;
 
--- The active runs by organisation and overall, and (replacing V7's runs_active_queued) by
--- age for the rescue. Their predicate is spelled `finished_at IS NULL`, which the CHECK
--- runs_finished_iff_final makes the same rows as `status IN ('pending', 'claimed',
--- 'running')` but which the planner cannot derive from it: so a query that names the
--- statuses (a watcher's active run: the trigger, dispatch, watchers list and show) can use
--- runs_one_active_per_watcher and nothing else. With statistics taken while few runs were
--- active (autovacuum re-analyses a table of millions only after 10% of it changes), the
--- planner otherwise scanned a whole active-only index per watcher, thinking it empty
--- (watchers list on 5 million runs: 190 ms instead of 20).
-CREATE INDEX runs_active_org ON runs (org_id, id DESC) WHERE finished_at IS NULL;
-CREATE INDEX runs_active_recent ON runs (id DESC) WHERE finished_at IS NULL;
+-- The active runs by organisation (runs list), and (replacing V7's runs_active_queued) by
+-- age for the rescue. Each active-only index has a predicate that only its own queries
+-- imply, so that no look-up can pick another one's whole-index scan: with statistics
+-- taken while few runs were active (autovacuum re-analyses a table of millions only after
+-- 10% of it changes) the planner thinks such an index empty, and scanned it whole, once
+-- per watcher (watchers list on 5 million runs: 190 ms instead of 20). The CHECK
+-- runs_finished_iff_final makes `finished_at IS NULL` the same rows as `status IN
+-- ('pending', 'claimed', 'running')`, but the planner cannot derive one from the other:
+-- a watcher's active run (trigger, dispatch, watchers list and show) names the statuses,
+-- so only runs_one_active_per_watcher serves it; runs list says `finished_at IS NULL AND
+-- id > 0`; and only the rescue's `queued_at <= $2` implies `queued_at IS NOT NULL`.
+CREATE INDEX runs_active_org ON runs (org_id, id DESC) WHERE finished_at IS NULL AND id > 0;
 DROP INDEX runs_active_queued;
-CREATE INDEX runs_active_queued ON runs (queued_at) WHERE finished_at IS NULL;
+CREATE INDEX runs_active_queued ON runs (queued_at)
+    WHERE finished_at IS NULL AND queued_at IS NOT NULL;

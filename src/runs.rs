@@ -381,6 +381,8 @@ pub struct RunFilter {
 /// Lists runs, newest first: the newest active ones and the newest finished ones, each
 /// from indexes that hold only their kind (V8), merged. A status filter leaves out the
 /// other kind's branch before it runs (a constant false once the parameters are bound).
+/// `id > 0` is always true; it is what lets the active branch, and only it, use
+/// `runs_active_org` (see migration V8).
 ///
 /// # Errors
 /// Database failures.
@@ -394,7 +396,7 @@ pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> 
         &format!(
             "SELECT {RUN_COLUMNS} FROM (
                  (SELECT * FROM runs
-                  WHERE finished_at IS NULL AND {filters}
+                  WHERE finished_at IS NULL AND id > 0 AND {filters}
                     AND ($3::text IS NULL OR $3 IN ('pending', 'claimed', 'running'))
                   ORDER BY id DESC LIMIT $4)
                  UNION ALL
