@@ -1164,9 +1164,11 @@ impl Bench {
                 "DELETE FROM runs r WHERE r.finished_at < now() - interval '30 days'
                  AND NOT (r.watcher_id IS NOT NULL AND (
                      r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
-                             AND x.status NOT IN ('skipped', 'cancelled') ORDER BY x.id DESC LIMIT 1)
+                             AND x.status IN ('completed', 'failed', 'timeout')
+                             ORDER BY x.id DESC LIMIT 1)
                   OR r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
-                             AND x.status <> 'skipped' ORDER BY x.id DESC LIMIT 1)))",
+                             AND x.status IN ('completed', 'failed', 'timeout', 'cancelled')
+                             ORDER BY x.id DESC LIMIT 1)))",
                 &[],
             )
             .unwrap();
