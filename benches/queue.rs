@@ -90,14 +90,10 @@ fn report_within(name: &str, measured: Duration, baseline: Duration, max: f64) {
     );
 }
 
-/// Runs `lobu-admin <args>` on `url` and asserts success; how long it took, and stdout.
-fn timed_cli(url: &str, args: &[&str]) -> (Duration, Vec<u8>) {
+/// Runs `cmd` to its exit and asserts success; how long it took, and stdout.
+fn timed(mut cmd: Command) -> (Duration, Vec<u8>) {
     let start = Instant::now();
-    let out = Command::new(BIN)
-        .args(args)
-        .env("DATABASE_URL", url)
-        .output()
-        .unwrap();
+    let out = cmd.output().unwrap();
     let took = start.elapsed();
     assert!(
         out.status.success(),
@@ -105,6 +101,13 @@ fn timed_cli(url: &str, args: &[&str]) -> (Duration, Vec<u8>) {
         String::from_utf8_lossy(&out.stderr)
     );
     (took, out.stdout)
+}
+
+/// Runs `lobu-admin <args>` on `url` and asserts success; how long it took, and stdout.
+fn timed_cli(url: &str, args: &[&str]) -> (Duration, Vec<u8>) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env("DATABASE_URL", url);
+    timed(cmd)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -281,24 +284,6 @@ impl Bench {
         .unwrap()
         .trim()
         .to_string();
-        let time = |cmd: &mut dyn FnMut() -> Command| -> Duration {
-            median(
-                (0..n)
-                    .map(|_| {
-                        let mut cmd = cmd();
-                        let start = Instant::now();
-                        let out = cmd.output().unwrap();
-                        let took = start.elapsed();
-                        assert!(
-                            out.status.success(),
-                            "{}",
-                            String::from_utf8_lossy(&out.stderr)
-                        );
-                        took
-                    })
-                    .collect(),
-            )
-        };
         let commands: [(&str, Vec<&str>, String); 3] = [
             (
                 "watchers trigger --admin",
@@ -344,17 +329,7 @@ impl Bench {
         ];
         // the contenders take turns (after one warm-up each), so that a slow moment of this
         // shared machine falls on all of them alike
-        let run = |mut cmd: Command| -> Duration {
-            let start = Instant::now();
-            let out = cmd.output().unwrap();
-            let took = start.elapsed();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            took
-        };
+        let run = |cmd: Command| timed(cmd).0;
         for mode in ["disable", "require"] {
             let url = format!("{url}?sslmode={mode}");
             for (what, args, sql) in &commands {
@@ -380,18 +355,13 @@ impl Bench {
                 // pgbench's own figure per transaction with a new connection each (its
                 // process start is not in it), plus what starting a process costs
                 let floor = || {
-                    let out = Command::new(format!("{bin}/pgbench"))
+                    let mut pgbench = Command::new(format!("{bin}/pgbench"));
+                    pgbench
                         .args(["-n", "-C", "-t", "2", "-f"])
                         .arg(&script)
-                        .arg(&url)
-                        .output()
-                        .unwrap();
-                    assert!(
-                        out.status.success(),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    let text = String::from_utf8_lossy(&out.stdout);
+                        .arg(&url);
+                    let stdout = timed(pgbench).1;
+                    let text = String::from_utf8_lossy(&stdout);
                     let latency: f64 = text
                         .lines()
                         .find_map(|l| l.strip_prefix("latency average = ")?.strip_suffix(" ms"))
@@ -423,18 +393,15 @@ impl Bench {
             .unwrap_or(5432);
         let bouncer = cluster::Bouncer::start(port, "transaction", 4);
         let via = format!("{}?sslmode=disable", bouncer.url(&name));
-        let pooled = time(&mut || {
-            let mut c = Command::new(BIN);
-            c.args(["watchers", "trigger", "1", "--admin"])
-                .env("DATABASE_URL", &via);
-            c
-        });
-        let direct = time(&mut || {
-            let mut c = Command::new(BIN);
-            c.args(["watchers", "trigger", "1", "--admin"])
-                .env("DATABASE_URL", format!("{url}?sslmode=disable"));
-            c
-        });
+        let trigger_on = |url: &str| {
+            median(
+                (0..n)
+                    .map(|_| timed_cli(url, &["watchers", "trigger", "1", "--admin"]).0)
+                    .collect(),
+            )
+        };
+        let pooled = trigger_on(&via);
+        let direct = trigger_on(&format!("{url}?sslmode=disable"));
         drop(bouncer);
         report(
             "watchers trigger, PgBouncer (transaction) vs direct",
@@ -999,9 +966,12 @@ impl Bench {
         // steady traffic would (and pays the full-page writes that follow a checkpoint);
         // the checkpoint before it flushes what setting up wrote, so that no measurement
         // runs while millions of rows are written out
-        c.batch_execute("CHECKPOINT").unwrap();
-        measure(&mut c, fleet_runs);
-        let none = measure(&mut c, fleet_runs);
+        let steady = |c: &mut Client, keep_above: i64| {
+            c.batch_execute("CHECKPOINT").unwrap();
+            measure(c, keep_above);
+            measure(c, keep_above)
+        };
+        let none = steady(&mut c, fleet_runs);
         // what those passes queued and claimed goes, so the history starts from the fleet
         c.execute("DELETE FROM runs WHERE id > $1", &[&fleet_runs])
             .unwrap();
@@ -1028,9 +998,7 @@ impl Bench {
             .query_one("SELECT pg_total_relation_size('runs')", &[])
             .unwrap()
             .get(0);
-        c.batch_execute("CHECKPOINT").unwrap();
-        measure(&mut c, keep);
-        let with = measure(&mut c, keep);
+        let with = steady(&mut c, keep);
         println!(
             "{:<46} {:>9.0} MB per million runs (table and indexes; filled in {:.0} s)",
             format!("runs table, {history} finished runs"),

@@ -430,6 +430,15 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_query_reads_the_history_table_by_its_name() {
+        let table = super::migrate::HISTORY_TABLE;
+        for settings in [super::TX_SETTINGS, super::TX_SETTINGS_BY_KEY] {
+            assert_eq!(settings.sql.matches(table).count(), 2, "{}", settings.sql);
+        }
+        assert!(!super::TX_SETTINGS_UNCHECKED.sql.contains(table));
+    }
+
+    #[test]
     fn passwords_are_redacted() {
         case(
             "postgres://bob:s3cret@db:5432/app",

@@ -430,6 +430,12 @@ fn the_loop_stops_on_what_a_retry_cannot_fix() {
     // an unmigrated database: schema mismatch, said as an event, then exit 7
     let db = TestDb::empty();
     let service = Loop::dispatch(&db.url, &[]);
+    stops_with_exit_7_saying(service, "schema_mismatch");
+}
+
+/// Waits for the loop's `fatal` event, stops it, and checks it exited 7 with an event
+/// line containing `said`.
+fn stops_with_exit_7_saying(service: Loop, said: &str) {
     let fatal = service.wait_for(
         "\"event\":\"fatal\"",
         Instant::now(),
@@ -438,10 +444,7 @@ fn the_loop_stops_on_what_a_retry_cannot_fix() {
     let (status, stderr, lines) = service.stop("TERM");
     assert!(fatal.is_some(), "{lines:?} {stderr}");
     assert_eq!(status.code(), Some(7), "{stderr}");
-    assert!(
-        lines.iter().any(|(_, l)| l.contains("schema_mismatch")),
-        "{lines:?}"
-    );
+    assert!(lines.iter().any(|(_, l)| l.contains(said)), "{lines:?}");
 }
 
 #[test]
@@ -463,18 +466,5 @@ fn a_loop_whose_schema_moves_past_it_stops_at_its_next_tick() {
             &[],
         )
         .unwrap();
-    let fatal = service.wait_for(
-        "\"event\":\"fatal\"",
-        Instant::now(),
-        Duration::from_secs(30),
-    );
-    let (status, stderr, lines) = service.stop("TERM");
-    assert!(fatal.is_some(), "{lines:?} {stderr}");
-    assert_eq!(status.code(), Some(7), "{stderr}");
-    assert!(
-        lines
-            .iter()
-            .any(|(_, l)| l.contains("newer than this binary")),
-        "{lines:?}"
-    );
+    stops_with_exit_7_saying(service, "newer than this binary");
 }
