@@ -17,18 +17,13 @@ pub(super) fn run_seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<()> {
 pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Summary> {
     let steps = 1 + fixtures::PHASES.len();
     let out = ctx.out;
-    let bar = if out.progress() {
-        let bar = indicatif::ProgressBar::new(u64::try_from(steps).unwrap_or(0));
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} seeding [{bar:30}] {pos}/{len} {msg} {elapsed}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message("validate");
-        Some(bar)
-    } else {
-        None
-    };
+    let bar = out.bar(
+        u64::try_from(steps).unwrap_or(0),
+        "{spinner} seeding [{bar:30}] {pos}/{len} {msg} {elapsed}",
+    );
+    if let Some(b) = &bar {
+        b.set_message("validate");
+    }
     let result = fixtures::read(file).and_then(|fixture| {
         let mut c = ctx.connect(Schema::Checked)?;
         let apply = |tx: &mut postgres::Client, now| {

@@ -38,6 +38,18 @@ impl Out {
         self.format == Format::Table && !self.quiet && std::io::stderr().is_terminal()
     }
 
+    /// A progress bar of `len` steps drawn with `template` (indicatif's), when
+    /// [`Out::progress`] says so.
+    pub fn bar(&self, len: u64, template: &str) -> Option<indicatif::ProgressBar> {
+        self.progress().then(|| {
+            let bar = indicatif::ProgressBar::new(len);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        })
+    }
+
     /// Prints `value` as JSON, or the table that `human` builds.
     pub fn show<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
         match self.format {

@@ -109,7 +109,7 @@ pub enum RunAction {
         /// Report what would be deleted; delete nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Runs per batch (transaction).
+        /// At most this many runs per batch (transaction): a window of this many ids.
         #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
         batch: i64,
     },
@@ -286,21 +286,24 @@ pub(super) fn wait_for(
     result
 }
 
-/// `runs prune`: a spinner with the running totals on a terminal, then the totals.
+/// `runs prune`: a progress bar over the runs finished before the cutoff on a terminal,
+/// then the totals.
 fn prune(ctx: &Ctx, older_than: chrono::Duration, dry_run: bool, batch: i64) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     let pruned = if dry_run {
         crate::prune::dry_run(&mut c, older_than, batch)?
     } else {
-        let bar = out.progress().then(indicatif::ProgressBar::new_spinner);
-        let pruned = crate::prune::run(&mut c, older_than, batch, &mut |p| {
+        let bar = out.bar(
+            0,
+            "{spinner} pruning [{bar:30}] {pos}/{len} runs {msg} {elapsed}",
+        );
+        let pruned = crate::prune::run(&mut c, older_than, batch, &mut |p, candidates| {
             if let Some(b) = &bar {
-                b.set_message(format!(
-                    "pruned {} runs in {} batches",
-                    p.deleted, p.batches
-                ));
-                b.tick();
+                let n = |v: i64| u64::try_from(v).unwrap_or(0);
+                b.set_length(n(candidates));
+                b.set_position(n(p.deleted + p.kept_latest));
+                b.set_message(format!("({} deleted, {} batches)", p.deleted, p.batches));
             }
         });
         if let Some(b) = bar {

@@ -118,6 +118,42 @@ fn prune_keeps_active_latest_and_young_runs_and_a_dry_run_predicts_it() {
         .code(2);
 }
 
+/// A prune reads each watcher's latest runs once, at its start; a run that finished after
+/// that (here one stamped before the cutoff, as a transaction that began long ago would
+/// stamp it) is decided in its window's own snapshot, so a watcher's new latest run is
+/// kept. Without that rule it would be deleted: it was not among the latest at the start.
+#[test]
+fn a_run_finished_after_the_prune_started_is_decided_in_its_window() {
+    use lobu_admin::{db as ldb, prune::Sweep};
+    let db = TestDb::new();
+    bootstrapped_org(&mut db.client(), "acme");
+    let w = due_watchers(&mut db.client(), "acme", 2, "@daily");
+    let old = run(&db, Some(w[0]), "completed", 40);
+    let latest_at_start = run(&db, Some(w[0]), "completed", 39);
+    let active = run(&db, Some(w[0]), "running", 39);
+    let other = run(&db, Some(w[1]), "completed", 38); // puts `active` inside a window
+    let mut c = db.client();
+    let (mut sweep, _) = ldb::in_tx_by_key(&mut c, |tx, now| {
+        Sweep::start(tx, now - chrono::Duration::days(30))
+    })
+    .unwrap();
+    assert_eq!(sweep.candidates, 3);
+    db.client()
+        .execute(
+            "UPDATE runs SET status = 'completed', finished_at = now() - interval '35 days'
+             WHERE id = $1",
+            &[&active],
+        )
+        .unwrap();
+    let mut deleted = 0;
+    while !sweep.done() {
+        let (b, _) = ldb::in_tx_by_key(&mut c, |tx, _| sweep.batch(tx, 10_000)).unwrap();
+        deleted += b.deleted;
+    }
+    assert_eq!(deleted, 1);
+    assert_eq!(ids(&db), [latest_at_start, active, other], "{old} went");
+}
+
 #[test]
 fn prune_works_in_batches_and_through_transaction_pooling() {
     let pool = Bouncer::start(crate::pooler::server_port(), "transaction", 4);
