@@ -862,7 +862,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
         }
         'lobu-admin;runs;prune' {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Finished longer ago than this (on the database''s clock)')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Runs per batch (transaction)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'At most this many runs per batch (transaction): a window of this many ids')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

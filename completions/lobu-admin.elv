@@ -773,7 +773,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;runs;prune'= {
             cand --older-than 'Finished longer ago than this (on the database''s clock)'
-            cand --batch 'Runs per batch (transaction)'
+            cand --batch 'At most this many runs per batch (transaction): a window of this many ids'
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -16,28 +16,40 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
-/// The settings query of [`TX_SETTINGS`]: `$schema` is `checked` (the schema columns
-/// follow the clock) or `unchecked`; `$extra` columns come last.
+/// The settings query of [`TX_SETTINGS`]: `checked` adds the schema's columns after the
+/// clock (read from one sub-select of the history table), `unchecked` does not; `$extra`
+/// columns come last. Spelled for a fresh backend, where planning it is most of its
+/// cost: the timeouts as three `CASE`s (0.10 ms, against 0.24 ms for a `VALUES` list
+/// filtered and counted) and the history table read once (0.36 ms, against 0.44 ms for
+/// two scalar sub-selects; `EXPLAIN ANALYZE` on new connections, mean of 80).
 macro_rules! settings_query {
     (checked, $extra:literal) => {
-        settings_query!(
-            @ ", (SELECT coalesce(max(version), 0) FROM lobu_schema_history), \
-               (SELECT count(*) FROM lobu_schema_history)",
-            $extra
+        concat!(
+            settings_query!(@ ", s.v, s.n"),
+            $extra,
+            " FROM (SELECT coalesce(max(version), 0) AS v, count(*) AS n \
+             FROM lobu_schema_history) s"
         )
     };
     (unchecked, $extra:literal) => {
-        settings_query!(@ "", $extra)
+        concat!(settings_query!(@ ""), $extra)
     };
-    (@ $schema:literal, $extra:literal) => {
+    (@ $schema:literal) => {
         concat!(
-            "BEGIN; SELECT (SELECT count(set_config(name, value, true)) ",
-            "FROM (VALUES ('lock_timeout', '5s'), ('statement_timeout', '60s'), ",
-            "('idle_in_transaction_session_timeout', '60s')) AS d(name, value) ",
-            "WHERE current_setting(name) = '0'), (extract(epoch FROM now()) * 1000000)::bigint, ",
-            "now() = statement_timestamp()",
-            $schema,
-            $extra
+            "BEGIN; SELECT ARRAY[",
+            settings_query!(# "lock_timeout", "5s"),
+            ", ",
+            settings_query!(# "statement_timeout", "60s"),
+            ", ",
+            settings_query!(# "idle_in_transaction_session_timeout", "60s"),
+            "], (extract(epoch FROM now()) * 1000000)::bigint, now() = statement_timestamp()",
+            $schema
+        )
+    };
+    (# $name:literal, $value:literal) => {
+        concat!(
+            "CASE WHEN current_setting('", $name, "') = '0' THEN set_config('", $name,
+            "', '", $value, "', true) END"
         )
     };
 }
@@ -433,7 +445,7 @@ mod tests {
     fn the_settings_query_reads_the_history_table_by_its_name() {
         let table = super::migrate::HISTORY_TABLE;
         for settings in [super::TX_SETTINGS, super::TX_SETTINGS_BY_KEY] {
-            assert_eq!(settings.sql.matches(table).count(), 2, "{}", settings.sql);
+            assert_eq!(settings.sql.matches(table).count(), 1, "{}", settings.sql);
         }
         assert!(!super::TX_SETTINGS_UNCHECKED.sql.contains(table));
     }
