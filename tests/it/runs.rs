@@ -266,3 +266,76 @@ fn eight_concurrent_claimers_never_share_a_run() {
     assert_eq!(claimed.len(), 200);
     assert_eq!(unique.len(), 200);
 }
+
+/// Heartbeat, complete and cancel find their run by its key whatever the statistics say:
+/// with the runs table analysed while no run was active, then 200 runs claimed, they
+/// scanned `runs_one_active_per_watcher` (every active run) for one row; `runs.rs` spells
+/// their status tests so that no partial index's predicate follows from them.
+#[test]
+fn heartbeat_complete_and_cancel_use_the_key_whatever_the_statistics_say() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let mut c = db.client();
+    crate::support::due_watchers(&mut c, "acme", 200, "@daily");
+    let running: Vec<i64> = {
+        c.batch_execute(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, finished_at)
+             SELECT 'acme', w.id, w.agent_id, 'scheduled', 'schedule', 'completed',
+                    now() - make_interval(days => g), now() - make_interval(days => g)
+             FROM watchers w, generate_series(1, 50) g;
+             ANALYZE runs;",
+        )
+        .unwrap();
+        c.query(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, claimed_at, heartbeat_at, claimed_by)
+             SELECT org_id, id, agent_id, 'manual', 'admin', 'running', now(), now(), now(), $1
+             FROM watchers ORDER BY id
+             RETURNING id",
+            &[&dev.id],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    };
+    let scans = |c: &mut postgres::Client| -> std::collections::HashMap<String, i64> {
+        c.batch_execute("SELECT pg_stat_clear_snapshot()").unwrap();
+        c.query(
+            "SELECT indexrelname::text, idx_scan FROM pg_stat_user_indexes WHERE relname = 'runs'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    let before = scans(&mut c);
+    let [a, b, x] = [running[0], running[1], running[2]].map(|id| id.to_string());
+    cli(&db)
+        .args(["runs", "heartbeat", &a])
+        .token(&dev.token)
+        .json();
+    cli(&db)
+        .args(["runs", "complete", &b])
+        .token(&dev.token)
+        .json();
+    cli(&db).args(["runs", "cancel", &x]).json();
+    // the CLI's statistics reach the server when its backend exits
+    let start = std::time::Instant::now();
+    let mut after = scans(&mut c);
+    while after["runs_pkey"] < before["runs_pkey"] + 3
+        && start.elapsed() < std::time::Duration::from_secs(10)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        after = scans(&mut c);
+    }
+    assert!(after["runs_pkey"] >= before["runs_pkey"] + 3, "{after:?}");
+    for whole_set in ["runs_one_active_per_watcher", "runs_active_heartbeat"] {
+        assert_eq!(
+            after[whole_set], before[whole_set],
+            "{whole_set} was scanned"
+        );
+    }
+}
