@@ -9,7 +9,7 @@
 //! Two walks: `runs prune` is a [`Sweep`] (windows of ids in the heap's order, the latest
 //! runs read once, set-based: within 2x of one hand-written `DELETE`); the loop's one
 //! batch per tick is a [`batch`] (keyset on `runs_finished`, each candidate decided by
-//! [`KEPT`] in the batch's snapshot: no state between ticks, rows others hold skipped).
+//! two look-ups in the batch's snapshot: no state between ticks, rows others hold skipped).
 
 use chrono::{DateTime, Duration, Utc};
 use postgres::{Client, GenericClient};
@@ -103,8 +103,8 @@ fn next_window(after: &str) -> String {
 /// latest is read once, set-based, at the start ([`Sweep::start`]); a window then deletes
 /// every candidate but those, with no look-up per row. A run that changed after the start
 /// (its row's `xmin` is not older than the start's oldest running transaction) is not
-/// covered by that reading and is decided by [`KEPT`] in the window's own snapshot, as
-/// the loop's [`batch`] decides every run. The windows' deletes wait for rows another
+/// covered by that reading and is decided by the two look-ups in the window's own
+/// snapshot, as the loop's [`batch`] decides every run. The windows' deletes wait for rows another
 /// prune holds (in the same order: no deadlock), never for a trigger or a claim, which
 /// touch active runs only.
 #[derive(Debug, Clone)]
