@@ -6,13 +6,15 @@
 //! watcher's latest run that was not `skipped` or `cancelled` (the cool-down reads it) and
 //! latest that was not `skipped` (`watchers list` shows it).
 //!
-//! Two walks: `runs prune` is a [`Sweep`] (windows of ids in the heap's order, the latest
-//! runs read once, set-based: within 2x of one hand-written `DELETE`); the loop's one
-//! batch per tick is a [`batch`] (keyset on `runs_finished`, each candidate decided by
-//! two look-ups in the batch's snapshot: no state between ticks, rows others hold skipped).
+//! Both are a [`Sweep`]: windows of ids in the heap's order, each watcher's latest runs
+//! read once at the start, set-based (within 2x of one hand-written `DELETE`). `runs
+//! prune` walks it to the end; the loop keeps one between ticks ([`Pruner`]) and deletes
+//! one window per tick.
+
+use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use postgres::{Client, GenericClient};
+use postgres::Client;
 use serde::Serialize;
 
 use crate::db::typed::p;
@@ -34,21 +36,6 @@ pub struct Pruned {
     pub dry_run: bool,
 }
 
-/// Where a prune has got to: past (`finished_at`, `id`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position(pub DateTime<Utc>, pub i64);
-
-impl Position {
-    /// Before every finished run (0001-01-01, well inside PostgreSQL's range).
-    #[must_use]
-    pub fn start() -> Self {
-        Self(
-            DateTime::from_timestamp(-62_135_596_800, 0).unwrap_or(DateTime::UNIX_EPOCH),
-            0,
-        )
-    }
-}
-
 /// A candidate `r` (a finished run) that prune keeps: its watcher's latest finished run
 /// that the cool-down counts or `watchers list` shows (found through the partial indexes
 /// `runs_watcher_counted` and `runs_watcher_shown`, V8). It is kept even while a newer run
@@ -59,17 +46,6 @@ const KEPT: &str = "r.watcher_id IS NOT NULL AND (
     OR r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id
                AND x.status IN ('completed', 'failed', 'timeout', 'cancelled')
                ORDER BY x.id DESC LIMIT 1))";
-
-/// The outcome of one [`batch`].
-#[derive(Debug, Clone, Copy)]
-pub struct Batch {
-    /// Runs deleted.
-    pub deleted: i64,
-    /// Candidates kept as their watcher's latest.
-    pub kept: i64,
-    /// Where the next batch starts; `None` when this batch reached the end.
-    pub next: Option<Position>,
-}
 
 /// Every watcher's latest finished run that the cool-down counts and latest that `watchers
 /// list` shows ([`KEPT`]'s two look-ups), set-based: two index probes per watcher.
@@ -104,7 +80,7 @@ fn next_window(after: &str) -> String {
 /// every candidate but those, with no look-up per row. A run that changed after the start
 /// (its row's `xmin` is not older than the start's oldest running transaction) is not
 /// covered by that reading and is decided by the two look-ups in the window's own
-/// snapshot, as the loop's [`batch`] decides every run. The windows' deletes wait for rows another
+/// snapshot. The windows' deletes wait for rows another
 /// prune holds (in the same order: no deadlock), never for a trigger or a claim, which
 /// touch active runs only.
 #[derive(Debug, Clone)]
@@ -218,53 +194,69 @@ impl Sweep {
     }
 }
 
-/// Deletes one batch: up to `limit` finished runs older than `cutoff`, after `from`. Call
-/// inside a transaction of its own (`db::in_tx_by_key`). Rows another transaction holds are
-/// skipped, not waited for.
-///
-/// # Errors
-/// Database failures.
-pub fn batch(
-    tx: &mut impl GenericClient,
-    cutoff: DateTime<Utc>,
-    from: Position,
-    limit: i64,
-) -> Result<Batch> {
-    let row = tx.query_one(
-        &format!(
-            "WITH candidates AS (
-                 SELECT r.id, r.finished_at, {KEPT} AS kept
-                 FROM runs r
-                 WHERE r.finished_at IS NOT NULL AND r.finished_at < $1
-                   AND (r.finished_at, r.id) > ($2, $3)
-                 ORDER BY r.finished_at, r.id
-                 LIMIT $4
-                 FOR UPDATE OF r SKIP LOCKED
-             ), gone AS (
-                 DELETE FROM runs WHERE id IN (SELECT id FROM candidates WHERE NOT kept)
-                 RETURNING 1
-             ), last AS (
-                 SELECT finished_at, id FROM candidates ORDER BY finished_at DESC, id DESC LIMIT 1
-             )
-             SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM candidates WHERE kept),
-                    (SELECT count(*) FROM candidates), (SELECT finished_at FROM last),
-                    (SELECT id FROM last)"
-        ),
-        &[&cutoff, &from.0, &from.1, &limit],
-    )?;
-    let taken: i64 = row.get(2);
-    let next = match (
-        row.get::<_, Option<DateTime<Utc>>>(3),
-        row.get::<_, Option<i64>>(4),
-    ) {
-        (Some(at), Some(id)) if taken >= limit => Some(Position(at, id)),
-        _ => None,
-    };
-    Ok(Batch {
-        deleted: row.get(0),
-        kept: row.get(1),
-        next,
-    })
+/// How long the loop rests between the end of one sweep and the start of the next: a
+/// start reads every watcher's latest runs (two index probes each), which a service need
+/// not pay every tick when nothing is old enough, and runs that became old meanwhile can
+/// wait that long.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The loop's pruning (`dispatch --loop --prune-after`): a [`Sweep`] kept between ticks,
+/// one window per tick; the next sweep starts [`SWEEP_EVERY`] after one ends. A window
+/// that fails is tried again at the next tick (on a new connection, if need be).
+#[derive(Debug)]
+pub struct Pruner {
+    older_than: Duration,
+    width: i64,
+    rest: std::time::Duration,
+    sweep: Option<Sweep>,
+    rest_until: Option<Instant>,
+}
+
+impl Pruner {
+    /// Prunes runs finished more than `older_than` ago, windows of `width` ids.
+    #[must_use]
+    pub fn new(older_than: Duration, width: i64) -> Self {
+        Self {
+            older_than,
+            width,
+            rest: SWEEP_EVERY,
+            sweep: None,
+            rest_until: None,
+        }
+    }
+
+    /// The same, resting `rest` between sweeps instead of [`SWEEP_EVERY`].
+    #[must_use]
+    pub fn resting(self, rest: std::time::Duration) -> Self {
+        Self { rest, ..self }
+    }
+
+    /// At most one window (starting a sweep first when it is time); the runs deleted.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub fn tick(&mut self, client: &mut Client) -> Result<i64> {
+        if self.sweep.is_none() {
+            if self.rest_until.is_some_and(|t| Instant::now() < t) {
+                return Ok(0);
+            }
+            let older_than = self.older_than;
+            let (sweep, _) = crate::db::in_tx_by_key(client, |tx, now| {
+                Sweep::start(tx, cutoff(now, older_than))
+            })?;
+            self.sweep = Some(sweep);
+        }
+        let Some(sweep) = self.sweep.as_mut() else {
+            return Ok(0);
+        };
+        let width = self.width;
+        let (window, _) = crate::db::in_tx_by_key(client, |tx, _| sweep.batch(tx, width))?;
+        if sweep.done() {
+            self.sweep = None;
+            self.rest_until = Some(Instant::now() + self.rest);
+        }
+        Ok(window.deleted)
+    }
 }
 
 /// What a prune of everything finished before `cutoff` would do, read-only: the sweep's

@@ -99,7 +99,7 @@ fn run_loop(
     };
     let mut client: Option<Client> = None;
     let mut down_since: Option<Instant> = None;
-    let mut pruned_to = crate::prune::Position::start();
+    let mut pruner = prune.map(|(older_than, batch)| crate::prune::Pruner::new(older_than, batch));
     while !stop.load(Ordering::SeqCst) {
         let started = Instant::now();
         let result = match client.as_mut() {
@@ -111,15 +111,8 @@ fn run_loop(
             }),
         };
         // then at most one prune batch, in a transaction of its own
-        let result = result.and_then(|tick| match (prune, client.as_mut()) {
-            (Some((older_than, batch)), Some(c)) => {
-                let (b, _) = crate::db::in_tx_by_key(c, |tx, now| {
-                    let cutoff = crate::prune::cutoff(now, older_than);
-                    crate::prune::batch(tx, cutoff, pruned_to, batch)
-                })?;
-                pruned_to = b.next.unwrap_or_else(crate::prune::Position::start);
-                Ok((tick, Some(b.deleted)))
-            }
+        let result = result.and_then(|tick| match (pruner.as_mut(), client.as_mut()) {
+            (Some(p), Some(c)) => Ok((tick, Some(p.tick(c)?))),
             _ => Ok((tick, None)),
         });
         // then, for the metrics, the gauges (one by-key statement)

@@ -27,6 +27,17 @@ fn run(db: &TestDb, watcher: Option<i64>, status: &str, days: i32) -> i64 {
         .get(0)
 }
 
+/// A database with one due watcher in `acme` and `n` of its runs completed 40 days ago.
+fn old_runs_of_one_watcher(n: usize) -> (TestDb, i64) {
+    let db = TestDb::new();
+    bootstrapped_org(&mut db.client(), "acme");
+    let w = due_watchers(&mut db.client(), "acme", 1, "@daily")[0];
+    for _ in 0..n {
+        run(&db, Some(w), "completed", 40);
+    }
+    (db, w)
+}
+
 fn ids(db: &TestDb) -> Vec<i64> {
     db.client()
         .query("SELECT id FROM runs ORDER BY id", &[])
@@ -157,12 +168,7 @@ fn a_run_finished_after_the_prune_started_is_decided_in_its_window() {
 #[test]
 fn prune_works_in_batches_and_through_transaction_pooling() {
     let pool = Bouncer::start(crate::pooler::server_port(), "transaction", 4);
-    let db = TestDb::new();
-    bootstrapped_org(&mut db.client(), "acme");
-    let w = due_watchers(&mut db.client(), "acme", 1, "@daily")[0];
-    for _ in 0..25 {
-        run(&db, Some(w), "completed", 40);
-    }
+    let (db, _) = old_runs_of_one_watcher(25);
     let via = db.through(pool.url(&db.name));
     let dry = cli(&via)
         .args([
@@ -190,12 +196,7 @@ fn prune_works_in_batches_and_through_transaction_pooling() {
 
 #[test]
 fn the_loop_prunes_at_most_one_batch_per_tick() {
-    let db = TestDb::new();
-    bootstrapped_org(&mut db.client(), "acme");
-    let w = due_watchers(&mut db.client(), "acme", 1, "@daily")[0];
-    for _ in 0..12 {
-        run(&db, Some(w), "completed", 40);
-    }
+    let (db, _) = old_runs_of_one_watcher(12);
     let service = Loop::dispatch(&db.url, &["--prune-after", "30d", "--prune-batch", "5"]);
     let start = Instant::now();
     while ids(&db).len() > 2 && start.elapsed() < Duration::from_secs(30) {
@@ -214,6 +215,31 @@ fn the_loop_prunes_at_most_one_batch_per_tick() {
     // as the finished run the cool-down falls back to if that one is cancelled
     assert_eq!(pruned.iter().sum::<i64>(), 11, "{pruned:?}");
     assert_eq!(ids(&db).len(), 2);
+}
+
+/// The loop's pruner deletes one window per tick of a sweep it keeps between ticks, and
+/// after a sweep ends it rests before reading every watcher's latest runs again: runs
+/// that grow old meanwhile wait for the next sweep.
+#[test]
+fn the_pruner_rests_between_sweeps() {
+    use lobu_admin::prune::Pruner;
+    let (db, w) = old_runs_of_one_watcher(7);
+    let mut c = db.client();
+    let tick = |p: &mut Pruner, c: &mut postgres::Client| p.tick(c).unwrap();
+    let mut resting = Pruner::new(chrono::Duration::days(30), 3);
+    assert_eq!([3, 3, 0].map(|_| tick(&mut resting, &mut c)), [3, 3, 0]);
+    assert_eq!(ids(&db).len(), 1, "the latest stays");
+    // a newer old run: the watcher's latest is now deletable, but the pruner rests
+    run(&db, Some(w), "completed", 35);
+    assert_eq!(tick(&mut resting, &mut c), 0);
+    assert_eq!(ids(&db).len(), 2);
+    let mut eager = Pruner::new(chrono::Duration::days(30), 3).resting(Duration::ZERO);
+    assert_eq!(
+        tick(&mut eager, &mut c),
+        1,
+        "a new sweep deletes the old latest"
+    );
+    assert_eq!(ids(&db).len(), 1);
 }
 
 #[test]
