@@ -106,7 +106,7 @@ impl Sweep {
     /// # Errors
     /// Database failures.
     pub fn start(tx: &mut Client, cutoff: DateTime<Utc>) -> Result<Self> {
-        let rows = tx.query_typed(
+        let row = tx.query_typed_one(
             &format!(
                 "SELECT ARRAY(SELECT DISTINCT l.id FROM ({LATEST}) l ORDER BY l.id),
                         pg_snapshot_xmin(pg_current_snapshot())::text,
@@ -115,9 +115,6 @@ impl Sweep {
             ),
             &[p(&cutoff)],
         )?;
-        let row = rows
-            .first()
-            .ok_or_else(|| crate::error::Error::Internal("prune: no start row".into()))?;
         let first: Option<i64> = row.get(2);
         let last: i64 = row.get::<_, Option<i64>>(3).unwrap_or(0);
         let mut kept: Vec<i64> = row.get(0);
@@ -130,6 +127,24 @@ impl Sweep {
             last,
             candidates: row.get(4),
         })
+    }
+
+    /// [`Sweep::start`] in a transaction of its own, for runs finished more than
+    /// `older_than` ago on the database's clock.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub fn begin(client: &mut Client, older_than: Duration) -> Result<Self> {
+        crate::db::in_tx_by_key(client, |tx, now| Self::start(tx, cutoff(now, older_than)))
+            .map(|(sweep, _)| sweep)
+    }
+
+    /// [`Sweep::batch`] in a transaction of its own: the next window.
+    ///
+    /// # Errors
+    /// Database failures; the same window is tried again by the next call.
+    pub fn advance(&mut self, client: &mut Client, width: i64) -> Result<Pruned> {
+        crate::db::in_tx_by_key(client, |tx, _| self.batch(tx, width)).map(|(window, _)| window)
     }
 
     /// Whether every window has been deleted.
@@ -157,7 +172,7 @@ impl Sweep {
             .kept
             .partition_point(|id| *id <= from.saturating_add(width));
         let kept = self.kept[lo..hi].to_vec();
-        let rows = tx.query_typed(
+        let row = tx.query_typed_one(
             &format!(
                 "WITH gone AS (
                      DELETE FROM runs r
@@ -181,9 +196,6 @@ impl Sweep {
                 p(&self.xmin),
             ],
         )?;
-        let row = rows
-            .first()
-            .ok_or_else(|| crate::error::Error::Internal("prune: no batch row".into()))?;
         self.next = row.get(2);
         Ok(Pruned {
             deleted: row.get(0),
@@ -236,21 +248,12 @@ impl Pruner {
     /// # Errors
     /// Database failures.
     pub fn tick(&mut self, client: &mut Client) -> Result<i64> {
-        if self.sweep.is_none() {
-            if self.rest_until.is_some_and(|t| Instant::now() < t) {
-                return Ok(0);
-            }
-            let older_than = self.older_than;
-            let (sweep, _) = crate::db::in_tx_by_key(client, |tx, now| {
-                Sweep::start(tx, cutoff(now, older_than))
-            })?;
-            self.sweep = Some(sweep);
-        }
-        let Some(sweep) = self.sweep.as_mut() else {
-            return Ok(0);
+        let sweep = match self.sweep.as_mut() {
+            Some(sweep) => sweep,
+            None if self.rest_until.is_some_and(|t| Instant::now() < t) => return Ok(0),
+            None => self.sweep.insert(Sweep::begin(client, self.older_than)?),
         };
-        let width = self.width;
-        let (window, _) = crate::db::in_tx_by_key(client, |tx, _| sweep.batch(tx, width))?;
+        let window = sweep.advance(client, self.width)?;
         if sweep.done() {
             self.sweep = None;
             self.rest_until = Some(Instant::now() + self.rest);
@@ -267,7 +270,7 @@ impl Pruner {
 /// Database failures.
 pub fn predict(tx: &mut Client, cutoff: DateTime<Utc>, limit: i64) -> Result<Pruned> {
     let sweep = Sweep::start(tx, cutoff)?;
-    let rows = tx.query_typed(
+    let row = tx.query_typed_one(
         &format!(
             "WITH RECURSIVE w(a) AS (
                  SELECT $1::bigint
@@ -286,7 +289,7 @@ pub fn predict(tx: &mut Client, cutoff: DateTime<Utc>, limit: i64) -> Result<Pru
             p(&sweep.last),
         ],
     )?;
-    let (batches, kept): (i64, i64) = rows.first().map_or((0, 0), |r| (r.get(0), r.get(1)));
+    let (batches, kept): (i64, i64) = (row.get(0), row.get(1));
     Ok(Pruned {
         deleted: sweep.candidates - kept,
         batches,
@@ -314,11 +317,10 @@ pub fn run(
     limit: i64,
     on_batch: &mut dyn FnMut(&Pruned, i64),
 ) -> Result<Pruned> {
-    let (mut sweep, _) =
-        crate::db::in_tx_by_key(client, |tx, now| Sweep::start(tx, cutoff(now, older_than)))?;
+    let mut sweep = Sweep::begin(client, older_than)?;
     let mut total = Pruned::default();
     while !sweep.done() {
-        let (b, _) = crate::db::in_tx_by_key(client, |tx, _| sweep.batch(tx, limit))?;
+        let b = sweep.advance(client, limit)?;
         total.deleted += b.deleted;
         total.kept_latest += b.kept_latest;
         total.batches += b.batches;

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::support::cluster::Bouncer;
 use crate::support::service::Loop;
-use crate::support::{bootstrapped_org, cli, due_watchers, TestDb};
+use crate::support::{
+    bootstrapped_org, cli, due_watchers, runs_index_scans, runs_index_scans_after, TestDb,
+};
 
 /// Inserts a finished (or active) run of `watcher` (`None`: its watcher was deleted),
 /// `days` old; its id.
@@ -135,7 +137,7 @@ fn prune_keeps_active_latest_and_young_runs_and_a_dry_run_predicts_it() {
 /// kept. Without that rule it would be deleted: it was not among the latest at the start.
 #[test]
 fn a_run_finished_after_the_prune_started_is_decided_in_its_window() {
-    use lobu_admin::{db as ldb, prune::Sweep};
+    use lobu_admin::prune::Sweep;
     let db = TestDb::new();
     bootstrapped_org(&mut db.client(), "acme");
     let w = due_watchers(&mut db.client(), "acme", 2, "@daily");
@@ -144,10 +146,7 @@ fn a_run_finished_after_the_prune_started_is_decided_in_its_window() {
     let active = run(&db, Some(w[0]), "running", 39);
     let other = run(&db, Some(w[1]), "completed", 38); // puts `active` inside a window
     let mut c = db.client();
-    let (mut sweep, _) = ldb::in_tx_by_key(&mut c, |tx, now| {
-        Sweep::start(tx, now - chrono::Duration::days(30))
-    })
-    .unwrap();
+    let mut sweep = Sweep::begin(&mut c, chrono::Duration::days(30)).unwrap();
     assert_eq!(sweep.candidates, 3);
     db.client()
         .execute(
@@ -158,8 +157,7 @@ fn a_run_finished_after_the_prune_started_is_decided_in_its_window() {
         .unwrap();
     let mut deleted = 0;
     while !sweep.done() {
-        let (b, _) = ldb::in_tx_by_key(&mut c, |tx, _| sweep.batch(tx, 10_000)).unwrap();
-        deleted += b.deleted;
+        deleted += sweep.advance(&mut c, 10_000).unwrap().deleted;
     }
     assert_eq!(deleted, 1);
     assert_eq!(ids(&db), [latest_at_start, active, other], "{old} went");
@@ -310,18 +308,7 @@ fn active_runs_are_found_by_watcher_whatever_the_statistics_say() {
          SELECT org_id, id, agent_id, 'manual', 'admin' FROM watchers;",
     )
     .unwrap();
-    let scans = |c: &mut postgres::Client| -> std::collections::HashMap<String, i64> {
-        c.batch_execute("SELECT pg_stat_clear_snapshot()").unwrap();
-        c.query(
-            "SELECT indexrelname::text, idx_scan FROM pg_stat_user_indexes WHERE relname = 'runs'",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
-    };
-    let before = scans(&mut c);
+    let before = runs_index_scans(&mut c);
     let listed = cli(&db)
         .args([
             "-o", "json", "watchers", "list", "--org", "acme", "--limit", "1000",
@@ -334,15 +321,7 @@ fn active_runs_are_found_by_watcher_whatever_the_statistics_say() {
         .filter(|w| w["last_run"]["status"] == "pending")
         .count();
     assert_eq!(active, 200, "every watcher's last run is its active one");
-    // the CLI's statistics reach the server when its backend exits
-    let start = Instant::now();
-    let mut after = scans(&mut c);
-    while after["runs_one_active_per_watcher"] == before["runs_one_active_per_watcher"]
-        && start.elapsed() < Duration::from_secs(10)
-    {
-        std::thread::sleep(Duration::from_millis(100));
-        after = scans(&mut c);
-    }
+    let after = runs_index_scans_after(&mut c, &before, "runs_one_active_per_watcher", 200);
     assert!(
         after["runs_one_active_per_watcher"] - before["runs_one_active_per_watcher"] >= 200,
         "{before:?} {after:?}"
@@ -361,14 +340,7 @@ fn active_runs_are_found_by_watcher_whatever_the_statistics_say() {
         ])
         .json();
     assert_eq!(page.as_array().unwrap().len(), 50);
-    let start = Instant::now();
-    let mut after = scans(&mut c);
-    while after["runs_active_org"] == before["runs_active_org"]
-        && start.elapsed() < Duration::from_secs(10)
-    {
-        std::thread::sleep(Duration::from_millis(100));
-        after = scans(&mut c);
-    }
+    let after = runs_index_scans_after(&mut c, &before, "runs_active_org", 1);
     assert!(
         after["runs_active_org"] > before["runs_active_org"],
         "{after:?}"

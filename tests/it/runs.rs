@@ -300,18 +300,7 @@ fn heartbeat_complete_and_cancel_use_the_key_whatever_the_statistics_say() {
         .map(|r| r.get(0))
         .collect()
     };
-    let scans = |c: &mut postgres::Client| -> std::collections::HashMap<String, i64> {
-        c.batch_execute("SELECT pg_stat_clear_snapshot()").unwrap();
-        c.query(
-            "SELECT indexrelname::text, idx_scan FROM pg_stat_user_indexes WHERE relname = 'runs'",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
-    };
-    let before = scans(&mut c);
+    let before = crate::support::runs_index_scans(&mut c);
     let [a, b, x] = [running[0], running[1], running[2]].map(|id| id.to_string());
     cli(&db)
         .args(["runs", "heartbeat", &a])
@@ -322,15 +311,7 @@ fn heartbeat_complete_and_cancel_use_the_key_whatever_the_statistics_say() {
         .token(&dev.token)
         .json();
     cli(&db).args(["runs", "cancel", &x]).json();
-    // the CLI's statistics reach the server when its backend exits
-    let start = std::time::Instant::now();
-    let mut after = scans(&mut c);
-    while after["runs_pkey"] < before["runs_pkey"] + 3
-        && start.elapsed() < std::time::Duration::from_secs(10)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        after = scans(&mut c);
-    }
+    let after = crate::support::runs_index_scans_after(&mut c, &before, "runs_pkey", 3);
     assert!(after["runs_pkey"] >= before["runs_pkey"] + 3, "{after:?}");
     for whole_set in ["runs_one_active_per_watcher", "runs_active_heartbeat"] {
         assert_eq!(

@@ -144,3 +144,33 @@ pub fn until_a_session_waits_on_a_lock(client: &mut Client, dbname: &str) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// How often each index of `runs` has been scanned (`pg_stat_user_indexes`), read afresh.
+pub fn runs_index_scans(c: &mut Client) -> std::collections::HashMap<String, i64> {
+    c.batch_execute("SELECT pg_stat_clear_snapshot()").unwrap();
+    c.query(
+        "SELECT indexrelname::text, idx_scan FROM pg_stat_user_indexes WHERE relname = 'runs'",
+        &[],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+/// [`runs_index_scans`] once `index` has been scanned at least `n` times more than in
+/// `before`, or after 10 s: a CLI's statistics reach the server when its backend exits.
+pub fn runs_index_scans_after(
+    c: &mut Client,
+    before: &std::collections::HashMap<String, i64>,
+    index: &str,
+    n: i64,
+) -> std::collections::HashMap<String, i64> {
+    let start = std::time::Instant::now();
+    let mut after = runs_index_scans(c);
+    while after[index] < before[index] + n && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        after = runs_index_scans(c);
+    }
+    after
+}
