@@ -32,7 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations (under an advisory lock), or list them')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations online (one migrator at a time), or list them')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Manage the embedded database (used when no DATABASE_URL is given)')
             [CompletionResult]::new('org', 'org', [CompletionResultType]::ParameterValue, 'Organisations')
             [CompletionResult]::new('provision-agent', 'provision-agent', [CompletionResultType]::ParameterValue, 'Give an organisation its default agent, once (sticky)')
@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print each pending migration''s statements, the locks they take and whether binaries of the previous release stay served; change nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or notes')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')
@@ -1005,7 +1006,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;help' {
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations (under an advisory lock), or list them')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations online (one migrator at a time), or list them')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Manage the embedded database (used when no DATABASE_URL is given)')
             [CompletionResult]::new('org', 'org', [CompletionResultType]::ParameterValue, 'Organisations')
             [CompletionResult]::new('provision-agent', 'provision-agent', [CompletionResultType]::ParameterValue, 'Give an organisation its default agent, once (sticky)')

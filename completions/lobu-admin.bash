@@ -1939,7 +1939,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help status help"
+            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -29,7 +29,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
+            cand migrate 'Apply the embedded migrations online (one migrator at a time), or list them'
             cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
             cand org 'Organisations'
             cand provision-agent 'Give an organisation its default agent, once (sticky)'
@@ -53,6 +53,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --dry-run 'Print each pending migration''s statements, the locks they take and whether binaries of the previous release stay served; change nothing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -897,7 +898,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;help'= {
-            cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
+            cand migrate 'Apply the embedded migrations online (one migrator at a time), or list them'
             cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
             cand org 'Organisations'
             cand provision-agent 'Give an organisation its default agent, once (sticky)'

@@ -31,7 +31,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s q -l quiet -d 'No
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s V -l version -d 'Print version'
-complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "migrate" -d 'Apply the embedded migrations (under an advisory lock), or list them'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "migrate" -d 'Apply the embedded migrations online (one migrator at a time), or list them'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "db" -d 'Manage the embedded database (used when no DATABASE_URL is given)'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "org" -d 'Organisations'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "provision-agent" -d 'Give an organisation its default agent, once (sticky)'
@@ -53,6 +53,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "help" -d 'Pri
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l database-url -d 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l dry-run -d 'Print each pending migration\'s statements, the locks they take and whether binaries of the previous release stay served; change nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -548,7 +549,7 @@ json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "migrate" -d 'Apply the embedded migrations (under an advisory lock), or list them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "migrate" -d 'Apply the embedded migrations online (one migrator at a time), or list them'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "db" -d 'Manage the embedded database (used when no DATABASE_URL is given)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "org" -d 'Organisations'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "provision-agent" -d 'Give an organisation its default agent, once (sticky)'

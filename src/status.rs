@@ -132,7 +132,7 @@ pub fn status(
                  WHERE oid = 'runs'::regclass
              )
              SELECT g.*,
-                    (SELECT coalesce(max(version), 0)::bigint FROM lobu_schema_history),
+                    (SELECT coalesce(max(version), 0)::bigint FROM lobu_migrations),
                     (SELECT count(*) FROM organizations), (SELECT count(*) FROM devices),
                     (SELECT count(*) FROM watchers WHERE status = 'active'),
                     (SELECT count(*) FROM watchers WHERE status = 'paused'),

@@ -137,9 +137,18 @@ fn wants_json(argv: &[OsString]) -> bool {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Apply the embedded migrations (under an advisory lock), or list them.
+    /// Apply the embedded migrations online (one migrator at a time), or list them.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  lobu-admin migrate --dry-run   # what each pending migration locks, \
+                      who stays served\n  lobu-admin migrate\n  lobu-admin migrate status"
+    )]
     Migrate {
-        /// `status`: list applied and pending migrations.
+        /// Print each pending migration's statements, the locks they take and whether
+        /// binaries of the previous release stay served; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// `status`: list applied and pending migrations with their marks.
         #[command(subcommand)]
         action: Option<db::MigrateAction>,
     },
@@ -263,7 +272,7 @@ fn dispatch(cli: &Cli, out: Out) -> Result<()> {
         out,
     };
     match &cli.command {
-        Command::Migrate { action } => db::migrate(&ctx, action.as_ref()),
+        Command::Migrate { dry_run, action } => db::migrate(&ctx, *dry_run, action.as_ref()),
         Command::Db { action } => db::db(action, out),
         Command::Org { action } => orgs::run(&ctx, action),
         Command::ProvisionAgent { org } => orgs::provision_agent(&ctx, org),

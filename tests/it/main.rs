@@ -22,5 +22,6 @@ mod seed;
 mod support;
 mod tls;
 mod trigger;
+mod upgrade;
 mod wait;
 mod watchers;

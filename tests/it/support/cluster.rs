@@ -269,7 +269,7 @@ impl Cluster {
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap();
         let url = lobu_admin::db::DatabaseUrl::new(self.socket_url(name));
-        lobu_admin::db::migrate::migrate(&mut lobu_admin::db::connect(&url).unwrap()).unwrap();
+        lobu_admin::db::migrate::migrate_url(&url).unwrap();
     }
 }
 
