@@ -1,5 +1,7 @@
-//! SPEC 13, the operator's view: the dispatcher's `/metrics` (checked by `promtool`, the
-//! Prometheus project's own parser) and `/healthz`, and `status`.
+//! SPEC 13 and 16, the operator's view: the dispatcher's `/metrics` (checked by `promtool`,
+//! the Prometheus project's own parser) and `/healthz`, what each means (`starting`, a
+//! committed tick whatever follows it, the lag when a tick starts, every series from the
+//! start), the alerting rules of `docs/alerts/`, and `status`.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -630,4 +632,44 @@ fn status_shows_the_figures_and_the_clock_skew() {
     let fast = cli(&db).skewed("+5m").args(["status"]).json();
     let skew = fast["clock_skew_seconds"].as_f64().unwrap();
     assert!((skew + 300.0).abs() < 2.0, "skew {skew}");
+}
+
+/// The alerting rules shipped in `docs/alerts/` pass `promtool check rules` and their own
+/// unit tests (`promtool test rules`), and every `lobu_` metric they use is one the
+/// dispatcher exports (a renamed metric would leave an alert that can never fire).
+#[test]
+fn alerting_rules_pass_promtool_and_use_exported_metrics() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/alerts");
+    for args in [
+        ["check", "rules", "lobu.rules.yml"],
+        ["test", "rules", "lobu.rules.test.yml"],
+    ] {
+        let out = Command::new("promtool")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("promtool is not installed (`apt-get install prometheus`; .ci/run does)");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "promtool {}: {said}", args.join(" "));
+        eprintln!("$ promtool {}\n{said}", args.join(" "));
+    }
+    let rules = std::fs::read_to_string(format!("{dir}/lobu.rules.yml")).unwrap();
+    let used: std::collections::BTreeSet<&str> = rules
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.starts_with("lobu_"))
+        .collect();
+    let exported = lobu_admin::metrics::Metrics::new().encode_text();
+    let names: std::collections::BTreeSet<&str> = exported
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split(['{', ' ']).next())
+        .collect();
+    assert!(used.len() >= 7, "{used:?}");
+    for name in &used {
+        assert!(names.contains(name), "{name} is not exported: {names:?}");
+    }
 }
