@@ -318,14 +318,14 @@ fn huge_header(port: u16) -> String {
             }
         }
     }
+    let took = start.elapsed();
     let mut seen = Seen::default();
     let mut done = false;
     seen.poll(&mut s, &mut done);
     std::thread::sleep(HOLD.saturating_sub(start.elapsed()));
     format!(
-        "{:.1} MiB of one header sent in {:.1?}, {ended}; {}",
+        "{:.1} MiB of one header sent in {took:.1?}, {ended}; {}",
         sent as f64 / f64::from(1 << 20),
-        start.elapsed(),
         seen.note(1)
     )
 }
@@ -784,4 +784,50 @@ fn heads_are_bounded_in_size_and_time_and_connections_in_number() {
         "idle client closed after {idle_closed:?}, slow one after {slow_closed:?}; \
          {closed} of the 100 oldest closed by 200 newer"
     );
+}
+
+/// An address that cannot be listened on is a usage error, said before anything else
+/// happens (no tick runs); a host name is resolved.
+#[test]
+fn an_address_that_cannot_be_listened_on_is_exit_2() {
+    let db = TestDb::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    for (addr, says) in [
+        (
+            format!("127.0.0.1:{port}"),
+            "Address already in use (os error 98)",
+        ),
+        ("nonsense".to_string(), "invalid socket address"),
+        (
+            "192.0.2.1:9187".to_string(),
+            "Cannot assign requested address (os error 99)",
+        ),
+    ] {
+        let run = crate::support::cli(&db)
+            .args(["dispatch", "--loop", "--metrics-addr", &addr])
+            .run();
+        run.code(2);
+        assert_eq!(
+            run.stderr.lines().next().unwrap(),
+            format!("error: cannot listen on --metrics-addr {addr}: {says}"),
+            "{}",
+            run.stderr
+        );
+    }
+    let mut c = db.client();
+    let runs: i64 = c
+        .query_one("SELECT count(*) FROM runs", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(runs, 0);
+    let free = free_port();
+    let service = Loop::dispatch(&db.url, &["--metrics-addr", &format!("localhost:{free}")]);
+    let start = Instant::now();
+    while !get(free, "/healthz").is_ok_and(|a| a.code == 200) {
+        assert!(start.elapsed() < Duration::from_secs(20), "never healthy");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, stderr, _) = service.stop("TERM");
+    assert!(status.success(), "{stderr}");
 }
