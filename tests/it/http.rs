@@ -584,30 +584,41 @@ fn attacks_never_stop_the_loop_nor_delay_a_polite_probe() {
     assert!(status.success(), "{stderr}");
 }
 
-/// The attacks hold over a thousand sockets: raise this process's open-file limit to its
-/// hard limit first (the loop it starts inherits it, and never needs it: it caps its
-/// connections well below).
+/// The attacks hold over a thousand sockets: raise this process's soft open-file limit
+/// towards its hard limit first (an unprivileged change; the loop it starts inherits it and
+/// never needs it: it caps its connections well below).
 fn raise_open_files() {
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
-    let soft: u64 = limits
+    let (soft, hard) = limits
         .lines()
         .find(|l| l.starts_with("Max open files"))
-        .and_then(|l| l.split_whitespace().nth(3)?.parse().ok())
-        .unwrap_or(0);
-    if soft < 4096 {
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let n = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+            (n(f[3]), n(f[4]))
+        })
+        .unwrap();
+    let want = hard.min(65_536);
+    if soft < 4096 && want > soft {
+        let hard = if hard == u64::MAX {
+            "unlimited".to_string()
+        } else {
+            hard.to_string()
+        };
         let ok = std::process::Command::new("prlimit")
             .args([
                 "--pid",
                 &std::process::id().to_string(),
-                "--nofile=8192:8192",
+                &format!("--nofile={want}:{hard}"),
             ])
             .status()
             .is_ok_and(|s| s.success());
-        assert!(
-            ok,
-            "cannot raise the open-file limit ({soft}) for the attacks"
-        );
+        assert!(ok, "cannot raise the open-file limit from {soft} to {want}");
     }
+    assert!(
+        soft.max(want) >= 2048,
+        "the attacks need 2,048 open files; the hard limit is {hard}"
+    );
 }
 
 /// `GET` and `HEAD` on the two paths; 405 (with `Allow`) for other methods there, 404
