@@ -159,7 +159,7 @@ impl Metrics {
         );
         registry.register_with_unit(
             "dispatch_tick_duration",
-            "Duration of a successful tick's dispatch transactions",
+            "Duration of a successful tick (connecting if need be, the lag, its transactions)",
             Unit::Seconds,
             m.tick_duration.clone(),
         );
