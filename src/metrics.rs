@@ -223,12 +223,12 @@ impl Metrics {
         }
     }
 
-    /// A tick succeeded (its queueing committed) in `took`.
-    pub fn tick_ok(&self, took: Duration) {
+    /// A tick succeeded: its queueing committed at `at`, after `took`.
+    pub fn tick_ok(&self, took: Duration, at: std::time::SystemTime) {
         self.ticks.get_or_create(&outcome("ok")).inc();
         self.tick_duration.observe(took.as_secs_f64());
         self.up.set(1);
-        let unix = std::time::SystemTime::now()
+        let unix = at
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
         self.last_success.set(unix);

@@ -115,8 +115,8 @@ fn run_loop(
         // tick's event.
         let mut after: Vec<(&str, Error)> = Vec::new();
         let result = result.map(|()| {
+            let committed_at = std::time::SystemTime::now();
             if let Some(o) = observed {
-                o.metrics.tick_ok(took);
                 o.health.ok();
             }
             // then at most one prune batch, in a transaction of its own
@@ -145,6 +145,11 @@ fn run_loop(
                         }
                     }
                 }
+            }
+            // counted once the gauges it leaves are in place, so that a scrape that sees
+            // the tick sees them too
+            if let Some(o) = observed {
+                o.metrics.tick_ok(took, committed_at);
             }
             (committed, pruned)
         });

@@ -350,8 +350,12 @@ fn at_start_up_healthz_is_starting_and_every_series_is_exported() {
 fn the_failed_tick_counter_exists_before_any_failure() {
     let db = TestDb::new();
     let port = free_port();
+    let started = Instant::now();
     let service = Loop::dispatch(&db.url, &["--metrics-addr", &format!("127.0.0.1:{port}")]);
-    until(port, "/healthz", 200, Duration::from_secs(20));
+    // the tick's event comes after its metrics
+    assert!(service
+        .wait_for("\"event\":\"tick\"", started, Duration::from_secs(20))
+        .is_some());
     let (_, m, _) = get(port, "/metrics").unwrap();
     assert!(sample(&m, "lobu_dispatch_ticks_total{outcome=\"ok\"}") >= 1.0);
     assert_eq!(
