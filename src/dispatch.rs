@@ -192,6 +192,22 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
 /// As [`tick`]; batches already committed stay committed.
 pub fn run_once(client: &mut Client, clock: Clock, opts: &Options) -> Result<DispatchTick> {
     let mut total = DispatchTick::default();
+    run_into(client, clock, opts, &mut total)?;
+    Ok(total)
+}
+
+/// As [`run_once`], adding each committed transaction's figures into `total` as it
+/// commits, so that a caller still counts what committed before a later one failed (the
+/// loop's metrics).
+///
+/// # Errors
+/// As [`tick`]; `total` then holds the transactions that committed.
+pub fn run_into(
+    client: &mut Client,
+    clock: Clock,
+    opts: &Options,
+    total: &mut DispatchTick,
+) -> Result<()> {
     loop {
         let t = tick(client, clock, opts)?;
         total.due += t.due;
@@ -203,7 +219,7 @@ pub fn run_once(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dis
         total.skipped_by.cooldown += t.skipped_by.cooldown;
         total.skipped_by.agent_gone += t.skipped_by.agent_gone;
         if t.due < opts.limit {
-            return Ok(total);
+            return Ok(());
         }
     }
 }

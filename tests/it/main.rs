@@ -9,6 +9,7 @@ mod failover;
 mod faults;
 mod foundation;
 mod fuzz;
+mod http;
 mod local;
 mod operator;
 mod pooler;
