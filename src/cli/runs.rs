@@ -22,7 +22,7 @@ pub enum RunAction {
         #[command(flatten)]
         token: TokenSource,
         /// At most this many.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..=1000))]
+        #[arg(long, default_value_t = 1, value_parser = parse_count::<1, 1000>)]
         limit: i64,
     },
     /// Record a heartbeat.
@@ -66,7 +66,7 @@ pub enum RunAction {
     /// List runs, newest first.
     List {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: Option<String>,
         /// Watcher id.
         #[arg(long, value_parser = parse_id)]
@@ -75,7 +75,7 @@ pub enum RunAction {
         #[arg(long, value_enum)]
         status: Option<RunStatus>,
         /// At most this many.
-        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
+        #[arg(long, default_value_t = 50, value_parser = parse_count::<1, { i64::MAX }>)]
         limit: i64,
         /// The next page: runs older than this run id (the last id of the previous page).
         #[arg(long, value_parser = parse_id, value_name = "RUN_ID")]
@@ -110,7 +110,7 @@ pub enum RunAction {
         #[arg(long)]
         dry_run: bool,
         /// At most this many runs per batch (transaction): a window of this many ids.
-        #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+        #[arg(long, default_value_t = crate::prune::BATCH, value_parser = parse_count::<1, 1_000_000>)]
         batch: i64,
     },
     /// Cancel an active run.
