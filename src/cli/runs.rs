@@ -261,21 +261,28 @@ pub(super) fn wait_for(
     // SIGINT/SIGTERM: stop waiting, leave the run as it is, exit 130
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
         .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
-    let mode = wait::mode(c, &ctx.config()?)?;
-    if out.verbose {
-        let how = match mode {
-            wait::Mode::Listen => "LISTEN (a direct connection)",
-            wait::Mode::Poll => "polling (a pooler or proxy is in between)",
-        };
-        eprintln!("waiting for run {id} by {how}");
-    }
     let progress = out.progress();
     let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
-    let ended = wait::wait(c, id, who, mode, timeout, &stop, &mut |r| {
-        if progress {
-            eprintln!("run {}: {}", r.id, r.status);
-        }
-    })?;
+    let config = ctx.config()?;
+    let ended = wait::wait(
+        c,
+        &config,
+        id,
+        who,
+        timeout,
+        &stop,
+        &mut |event| match event {
+            wait::Event::Mode(mode, why) if out.verbose => {
+                let how = match mode {
+                    wait::Mode::Listen => "LISTEN",
+                    wait::Mode::Poll => "polling",
+                };
+                eprintln!("waiting for run {id} by {how} ({why})");
+            }
+            wait::Event::Run(r) if progress => eprintln!("run {}: {}", r.id, r.status),
+            _ => {}
+        },
+    )?;
     let (waited, result) = ended.into_result();
     if let Some(w) = waited {
         out.show(&w, |w| {
