@@ -22,5 +22,6 @@ mod seed;
 mod support;
 mod tls;
 mod trigger;
+mod usage;
 mod wait;
 mod watchers;
