@@ -306,7 +306,7 @@ fn a_malformed_organisation_id_is_exit_2_everywhere() {
             }
             let message = usage_error(&args);
             assert!(
-                message.starts_with(&format!("invalid value 'Bad Id!' for '{}", name(&arg)))
+                message.starts_with(&format!("invalid value 'Bad Id!' for '{}", name(arg)))
                     && message.contains("invalid organization id"),
                 "{args:?}: {message}"
             );
