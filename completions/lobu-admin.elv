@@ -649,7 +649,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;schedule;help;help'= {
         }
         &'lobu-admin;dispatch'= {
-            cand --now 'Pretend it is this time (RFC 3339)'
+            cand --now 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database''s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)'
             cand --limit 'Watchers per transaction'
             cand --interval 'With --loop: the pause between ticks'
             cand --stale-after 'Claimed or running without a heartbeat for this long: back to pending'

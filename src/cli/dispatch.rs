@@ -18,8 +18,10 @@ use crate::metrics::{Health, Metrics};
 
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
-    /// Pretend it is this time (RFC 3339).
-    #[arg(long, value_parser = parse_time, conflicts_with = "run_loop")]
+    /// Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of
+    /// the database's clock moves next runs past it (a warning says so; `watchers
+    /// reschedule` undoes it).
+    #[arg(long, value_name = "T", value_parser = parse_time, conflicts_with = "run_loop")]
     now: Option<DateTime<Utc>>,
     /// Watchers per transaction.
     #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>)]
