@@ -1,4 +1,4 @@
-//! Watchers: create, patch, pause, resume, archive, list (one query), show, next fire
+//! Watchers: create, patch, pause, resume, archive, reschedule, list (one query), show, next fire
 //! times, and the manual trigger with at most one active run.
 
 use chrono::{DateTime, Utc};

@@ -110,7 +110,11 @@ pub enum RunAction {
         #[arg(long)]
         dry_run: bool,
         /// At most this many runs per batch (transaction): a window of this many ids.
-        #[arg(long, default_value_t = crate::prune::BATCH, value_parser = parse_count::<1, 1_000_000>)]
+        #[arg(
+            long,
+            default_value_t = crate::prune::BATCH,
+            value_parser = parse_count::<1, 1_000_000>
+        )]
         batch: i64,
     },
     /// Cancel an active run.
