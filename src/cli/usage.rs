@@ -17,7 +17,7 @@ pub(crate) fn describe(e: &clap::Error, argv: &[OsString]) -> (String, Option<St
         ErrorKind::InvalidValue => invalid_value(e),
         ErrorKind::ValueValidation => {
             let arg = string(e, ContextKind::InvalidArg).unwrap_or_default();
-            let value = string(e, ContextKind::InvalidValue).unwrap_or_default();
+            let value = shown(&string(e, ContextKind::InvalidValue).unwrap_or_default());
             let why = std::error::Error::source(e).map_or_else(String::new, |s| s.to_string());
             format!("invalid value '{value}' for '{arg}': {why}")
         }
@@ -188,7 +188,7 @@ fn with_help(cmd: &clap::Command, display: String) -> String {
 /// A value outside a fixed set (or no value at all): the flag and every value allowed.
 fn invalid_value(e: &clap::Error) -> String {
     let arg = string(e, ContextKind::InvalidArg).unwrap_or_default();
-    let value = string(e, ContextKind::InvalidValue).unwrap_or_default();
+    let value = shown(&string(e, ContextKind::InvalidValue).unwrap_or_default());
     let mut m = if value.is_empty() {
         format!("a value is required for '{arg}' but none was supplied")
     } else {
@@ -219,16 +219,22 @@ fn suggestions(e: &clap::Error) -> Option<String> {
     (!out.is_empty()).then(|| out.join("; "))
 }
 
-/// The first line of clap's own message, without its `error: ` prefix.
+/// The first line of clap's own message, without its `error: ` prefix (cut short: it may
+/// echo a value of any length).
 fn first_line(e: &clap::Error) -> String {
-    e.render()
-        .to_string()
+    let line = e.render().to_string();
+    let line = line
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("invalid usage")
         .trim_start_matches("error: ")
-        .trim()
-        .to_string()
+        .trim();
+    crate::truncate(line, 300)
+}
+
+/// A value the user gave, as echoed in a message: at most 60 characters.
+fn shown(value: &str) -> String {
+    crate::truncate(value, 60)
 }
 
 fn string(e: &clap::Error, kind: ContextKind) -> Option<String> {
