@@ -103,7 +103,7 @@ fn missing_arguments(e: &clap::Error, argv: &[OsString]) -> String {
         }
     }
     // a required group (`<ID>|--org <ORG>|--all`): one of its members
-    let (groups, mut required): (Vec<String>, Vec<String>) = required
+    let (groups, required): (Vec<String>, Vec<String>) = required
         .into_iter()
         .partition(|m| group_members(&cmd, m).is_some());
     let mut parts: Vec<String> = groups
@@ -111,7 +111,6 @@ fn missing_arguments(e: &clap::Error, argv: &[OsString]) -> String {
         .filter_map(|g| group_members(&cmd, g))
         .map(|members| format!("missing one of {}", members.join(", ")))
         .collect();
-    let required: Vec<String> = std::mem::take(&mut required);
     match required.len() {
         0 => {}
         1 => parts.push(format!("missing required argument {}", required[0])),
