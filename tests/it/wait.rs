@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::cluster::Bouncer;
+use crate::support::cluster::{Bouncer, Cluster};
 use crate::support::{cli, mac_org, register, s, Dev, TestDb};
 
 /// `lobu-admin <args>` in the background on `url`, with a device token if given.
@@ -320,27 +320,28 @@ fn two_hundred_waiters_through_transaction_pooling() {
     );
 }
 
-/// The server's Unix socket directory (its first) and port.
-fn server_socket(db: &TestDb) -> (String, u16) {
-    let dirs: String = db.scalar("SELECT current_setting('unix_socket_directories')");
-    let port: String = db.scalar("SELECT current_setting('port')");
-    let dir = dirs.split(',').next().unwrap().trim().to_string();
-    (dir, port.parse().unwrap())
-}
-
 /// `LISTEN` only on a connection proven direct (SPEC 14). PgBouncer in transaction mode
 /// listening on a Unix socket with the server's own port number, and reaching the server
 /// through the server's Unix socket: the server sees a Unix-socket connection at the port
 /// dialed, as from a direct client, so neither end has an address that gives the pooler
 /// away; the socket's directory does. The waiter polls, and still sees the outcome within
-/// about a second. The server's own socket, dialed directly, is proven direct.
+/// about a second. The server's own socket, dialed directly, is proven direct. (A private
+/// cluster: its socket trusts every local user, which a packaged server's peer
+/// authentication would not.)
 #[test]
 fn behind_a_pooler_on_a_unix_socket_the_waiter_polls() {
-    let db = TestDb::new();
-    let (dir, port) = server_socket(&db);
-    let pool = Bouncer::start_on_socket(&dir, port, "transaction", 2);
+    let cluster = Cluster::init("wait-socket");
+    cluster.start();
+    cluster.migrated_db("app");
+    let direct = cluster.socket_url("app");
+    let db = TestDb::external("app", direct.clone(), direct.clone());
+    let pool = Bouncer::start_on_socket(
+        cluster.dir.to_str().unwrap(),
+        cluster.port,
+        "transaction",
+        2,
+    );
     let (dev, run) = pending(&db);
-    let direct = format!("host={dir} port={port} user=postgres dbname={}", db.name);
     let (_, _, stderr) = finish(spawn(
         &direct,
         None,
@@ -352,7 +353,7 @@ fn behind_a_pooler_on_a_unix_socket_the_waiter_polls() {
     );
 
     let waiter = spawn(
-        &pool.url(&db.name),
+        &pool.url("app"),
         None,
         &["-v", "-o", "json", "runs", "wait", &run, "--timeout", "60s"],
     );
