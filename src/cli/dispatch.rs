@@ -18,17 +18,25 @@ use crate::metrics::{Health, Metrics};
 
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
-    /// Pretend it is this time (RFC 3339).
-    #[arg(long, value_parser = parse_time, conflicts_with = "run_loop")]
+    /// Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of
+    /// the database's clock moves next runs past it (a warning says so; `watchers
+    /// reschedule` undoes it).
+    #[arg(long, value_name = "T", value_parser = parse_time, conflicts_with = "run_loop")]
     now: Option<DateTime<Utc>>,
     /// Watchers per transaction.
-    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>)]
     limit: i64,
     /// Keep dispatching until interrupted (Ctrl-C).
     #[arg(long = "loop")]
     run_loop: bool,
-    /// Pause between ticks of --loop.
-    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DUR")]
+    /// With --loop: the pause between ticks.
+    #[arg(
+        long,
+        value_parser = parse_duration,
+        default_value = "30s",
+        value_name = "DUR",
+        requires = "run_loop"
+    )]
     interval: chrono::Duration,
     #[command(flatten)]
     rescue: RescueArgs,
@@ -40,8 +48,13 @@ pub struct DispatchArgs {
     /// this address, e.g. 127.0.0.1:9187. Nothing is listened on without it.
     #[arg(long, value_name = "HOST:PORT", requires = "run_loop")]
     metrics_addr: Option<String>,
-    /// Runs per prune batch.
-    #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    /// With --prune-after: runs per prune batch.
+    #[arg(
+        long,
+        default_value_t = crate::prune::BATCH,
+        value_parser = parse_count::<1, 1_000_000>,
+        requires = "prune_after"
+    )]
     prune_batch: i64,
 }
 
@@ -76,7 +89,11 @@ fn run_loop(
     if !run_loop {
         let mut c = ctx.connect(Schema::Checked)?;
         let tick = dispatch::run_once(&mut c, now.map_or(Clock::Database, Clock::At), opts)?;
-        return out.object(&tick);
+        out.object(&tick)?;
+        if let (Some(at), n @ 1..) = (now, tick.ahead_of_clock) {
+            warn_ahead(out, at, n);
+        }
+        return Ok(());
     }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -176,13 +193,7 @@ fn run_loop(
                         o.insert("pruned".into(), n.into());
                     }
                 }
-                let text = format!(
-                    "tick due={} queued={} skipped={}{}",
-                    tick.due,
-                    tick.queued,
-                    tick.skipped,
-                    pruned.map(|n| format!(" pruned={n}")).unwrap_or_default()
-                );
+                let text = tick_line(&tick, pruned);
                 if out.format == Format::Json {
                     event(out, &v, &text)?;
                 } else if !out.quiet {
@@ -314,6 +325,42 @@ fn is_lost(e: &Error, client: &Option<Client>) -> bool {
     e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(client)
 }
 
+/// `dispatch --now T` with `T` ahead of the database's clock wrote next runs past it
+/// (SPEC 7): say how many, what it means and how to undo it.
+fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64) {
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let (whose, verb) = if watchers == 1 {
+        ("1 watcher".to_string(), "it does")
+    } else {
+        (format!("{watchers} watchers"), "they do")
+    };
+    super::output::print_warning(
+        out.format,
+        "clock_ahead",
+        &format!(
+            "--now {at} is ahead of the database's clock: the next run of {whose} moved past \
+             the time the real clock gives, so {verb} not fire until after {at}; undo with \
+             `lobu-admin watchers reschedule --all`"
+        ),
+        serde_json::json!({ "watchers": watchers }),
+    );
+}
+
+/// A tick as one line for people: what it queued and skipped, what its rescue requeued
+/// and timed out, and (with `--prune-after`) how many runs it pruned; the JSON event
+/// carries the same figures.
+fn tick_line(tick: &dispatch::DispatchTick, pruned: Option<i64>) -> String {
+    format!(
+        "tick due={} queued={} skipped={} requeued={} timed_out={}{}",
+        tick.due,
+        tick.queued,
+        tick.skipped,
+        tick.rescued.requeued,
+        tick.rescued.timed_out,
+        pruned.map(|n| format!(" pruned={n}")).unwrap_or_default()
+    )
+}
+
 /// What the service does besides ticking.
 pub(super) struct Service {
     /// `--prune-after` and `--prune-batch`.
@@ -411,4 +458,33 @@ fn wait_for_next_tick(total: StdDuration, stop: &AtomicBool, client: &mut Option
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick_line;
+    use crate::dispatch::DispatchTick;
+    use crate::runs::Rescued;
+
+    #[test]
+    fn a_table_tick_line_shows_rescues_and_prunes() {
+        let tick = DispatchTick {
+            due: 3,
+            queued: 2,
+            skipped: 1,
+            rescued: Rescued {
+                requeued: 4,
+                timed_out: 5,
+            },
+            ..DispatchTick::default()
+        };
+        assert_eq!(
+            tick_line(&tick, Some(6)),
+            "tick due=3 queued=2 skipped=1 requeued=4 timed_out=5 pruned=6"
+        );
+        assert_eq!(
+            tick_line(&DispatchTick::default(), None),
+            "tick due=0 queued=0 skipped=0 requeued=0 timed_out=0"
+        );
+    }
 }

@@ -24,5 +24,6 @@ mod support;
 mod tls;
 mod trigger;
 mod upgrade;
+mod usage;
 mod wait;
 mod watchers;
