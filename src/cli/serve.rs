@@ -11,12 +11,15 @@
 //! - one request per connection (`Connection: close`), and the whole connection, writing
 //!   the answer included, within [`CONNECTION_DEADLINE`];
 //! - at most [`MAX_CONNECTIONS`] at once, as tasks of the one thread (no thread per
-//!   connection): a connection beyond them closes the oldest one, so that holding sockets
-//!   open (idle, or trickling a head) cannot lock a liveness probe out.
+//!   connection): a connection beyond them closes the oldest one whose request head has not
+//!   arrived, so that holding sockets open (idle, or trickling a head) cannot lock a
+//!   liveness probe out, and a probe that sent its request is answered, never closed
+//!   (each new connection gets to read what it sent before the next is accepted).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,31 +106,32 @@ async fn serve(listener: TcpListener, endpoint: Arc<Endpoint>) {
         .max_header_size(MAX_HEAD)
         .max_headers(MAX_HEADERS)
         .keep_alive(false);
-    // the open connections, oldest first
-    let mut open: VecDeque<tokio::task::AbortHandle> = VecDeque::new();
+    // the open connections, oldest first, each with whether its request head has arrived
+    let mut open: VecDeque<(tokio::task::AbortHandle, Arc<AtomicBool>)> = VecDeque::new();
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(_) => {
                 // out of file descriptors, or the like: make room, and breathe
-                if let Some(oldest) = open.pop_front() {
-                    oldest.abort();
-                }
+                evict_idle(&mut open);
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             }
         };
-        open.retain(|task| !task.is_finished());
-        if open.len() >= MAX_CONNECTIONS {
-            if let Some(oldest) = open.pop_front() {
-                oldest.abort();
-            }
+        open.retain(|(task, _)| !task.is_finished());
+        if open.len() >= MAX_CONNECTIONS && !evict_idle(&mut open) {
+            // every connection is answering a request: this one waits its turn elsewhere
+            drop(stream);
+            continue;
         }
         let _ = stream.set_nodelay(true);
         let endpoint = Arc::clone(&endpoint);
+        let asked = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&asked);
         let connection = http.serve_connection(
             TokioIo::new(stream),
             service_fn(move |request: Request<Incoming>| {
+                seen.store(true, Ordering::Relaxed);
                 let response = endpoint.answer(&request);
                 async move { Ok::<_, Infallible>(response) }
             }),
@@ -136,7 +140,28 @@ async fn serve(listener: TcpListener, endpoint: Arc<Endpoint>) {
             // a failed or timed-out connection is the client's problem: it is closed
             let _ = tokio::time::timeout(CONNECTION_DEADLINE, connection).await;
         });
-        open.push_back(task.abort_handle());
+        open.push_back((task.abort_handle(), asked));
+        // let the new connection read the head a client sent with its connect (a probe's),
+        // and be answered, before more connections are accepted that could crowd it out
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Closes the oldest connection whose request head has not arrived (idle, or trickling
+/// it); says whether there was one. A connection that is being answered is never closed:
+/// its answer is a moment away.
+fn evict_idle(open: &mut VecDeque<(tokio::task::AbortHandle, Arc<AtomicBool>)>) -> bool {
+    match open
+        .iter()
+        .position(|(_, asked)| !asked.load(Ordering::Relaxed))
+    {
+        Some(i) => {
+            if let Some((task, _)) = open.remove(i) {
+                task.abort();
+            }
+            true
+        }
+        None => false,
     }
 }
 
