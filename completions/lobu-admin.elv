@@ -18,7 +18,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
     }
     var completions = [
         &'lobu-admin'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -50,7 +50,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;migrate'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -63,7 +63,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;migrate;status'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -82,7 +82,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;migrate;help;help'= {
         }
         &'lobu-admin;db'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -97,7 +97,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;db;status'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -108,7 +108,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;db;start'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -119,7 +119,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;db;stop'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -144,7 +144,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;db;help;help'= {
         }
         &'lobu-admin;org'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -160,7 +160,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;org;create'= {
             cand --name 'Display name (default: the id)'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -171,7 +171,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;org;list'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -182,7 +182,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;org;show'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -208,7 +208,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;provision-agent'= {
             cand --org 'Organisation id'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -219,7 +219,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;agents'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -234,7 +234,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;agents;list'= {
             cand --org 'Organisation id'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -246,7 +246,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;agents;delete'= {
             cand --org 'Organisation id'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -276,7 +276,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --timezone 'IANA time zone (a new device defaults to UTC)'
             cand --app-version 'Client version'
             cand --expires-in 'Token lifetime, e.g. 30d'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --issue-token 'Issue a device token (shown once)'
@@ -288,7 +288,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;devices'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -304,7 +304,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;devices;list'= {
             cand --org 'Organisation id'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -315,7 +315,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;devices;show'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -326,7 +326,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;devices;delete'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -351,7 +351,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;devices;help;help'= {
         }
         &'lobu-admin;tokens'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -368,7 +368,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;tokens;create'= {
             cand --device 'Device id'
             cand --expires-in 'Lifetime, e.g. 30d'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -380,7 +380,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;tokens;list'= {
             cand --device 'Device id'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -391,7 +391,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;tokens;revoke'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -416,7 +416,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;tokens;help;help'= {
         }
         &'lobu-admin;watchers'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -441,7 +441,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --device 'Only watchers pinned to this device'
             cand --status 'Status filter (default: all but archived)'
             cand --limit 'At most this many'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -452,7 +452,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;watchers;show'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -466,7 +466,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
             cand --timeout 'With --wait: give up after this long (exit 9), leaving the run as it is'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --admin 'Operator mode: no token, no pin check'
@@ -480,7 +480,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;watchers;next'= {
             cand --count 'How many'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -500,7 +500,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --prompt 'Prompt'
             cand --slug 'Slug (default: from the name)'
             cand --min-cooldown 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -519,7 +519,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --device 'Pin to a device'
             cand --prompt 'Prompt'
             cand --min-cooldown 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --unpin 'Remove the pin'
@@ -532,7 +532,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;watchers;pause'= {
             cand --reason 'Why'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -543,7 +543,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;watchers;resume'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -554,7 +554,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;watchers;archive'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -597,7 +597,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;watchers;help;help'= {
         }
         &'lobu-admin;schedule'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -613,7 +613,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --timezone 'IANA time zone'
             cand --from 'Start (exclusive), RFC 3339; default now'
             cand --count 'How many'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -640,7 +640,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --prune-after 'With --loop: also prune runs finished longer ago than this, at most one batch per tick (as `runs prune`), so the service keeps the table bounded without cron'
             cand --metrics-addr 'With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on this address, e.g. 127.0.0.1:9187. Nothing is listened on without it'
             cand --prune-batch 'Runs per prune batch'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --loop 'Keep dispatching until interrupted (Ctrl-C)'
@@ -652,7 +652,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;runs'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -676,7 +676,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
             cand --limit 'At most this many'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -689,7 +689,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;runs;heartbeat'= {
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -703,7 +703,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --result 'Result JSON (any JSON value, a negative number included)'
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -717,7 +717,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --error 'What went wrong'
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -731,7 +731,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --stale-after 'Claimed or running without a heartbeat for this long: back to pending'
             cand --timeout-after 'Active (pending included) for this long since queued: timeout'
             cand --now 'Pretend it is this time (RFC 3339)'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -747,7 +747,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --status 'State'
             cand --limit 'At most this many'
             cand --before 'The next page: runs older than this run id (the last id of the previous page)'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -761,7 +761,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --timeout 'Give up after this long (exit 9); default: wait as long as it takes'
             cand --token 'Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to other users in the process list)'
             cand --token-file 'Read the device token from a file, or from standard input with `-`'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -774,7 +774,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;runs;prune'= {
             cand --older-than 'Finished longer ago than this (on the database''s clock)'
             cand --batch 'At most this many runs per batch (transaction): a window of this many ids'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --dry-run 'Report what would be deleted; delete nothing'
@@ -786,7 +786,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;runs;cancel'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -829,7 +829,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;runs;help;help'= {
         }
         &'lobu-admin;seed'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --dry-run 'Validate and report exactly what an apply would do, writing nothing'
@@ -842,7 +842,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;export'= {
             cand --org 'Only this organisation (repeatable)'
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -853,7 +853,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;completions'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -864,7 +864,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;man'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -875,7 +875,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;demo'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'
@@ -886,7 +886,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;status'= {
-            cand --database-url 'PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
             cand -q 'No progress bars or notes'

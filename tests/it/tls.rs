@@ -185,7 +185,10 @@ fn tls_modes_follow_libpq() {
     ));
     r.code(6);
     assert!(
-        !r.stderr.contains("s3cret-pw") && r.stderr.contains("***"),
+        !r.stderr.contains("s3cret-pw")
+            && r.stderr.contains(&format!(
+                "database app as user postgres on 127.0.0.1:{port}"
+            )),
         "{}",
         r.stderr
     );
