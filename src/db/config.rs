@@ -134,7 +134,9 @@ impl fmt::Display for Source {
 pub struct Env {
     vars: BTreeMap<String, String>,
     home: Option<PathBuf>,
-    user: Option<String>,
+    /// `None`: ask the OS when needed (only when no user is given: a look-up in the
+    /// password database costs a one-shot command time).
+    user: Option<Option<String>>,
 }
 
 impl Env {
@@ -148,14 +150,25 @@ impl Env {
                 .filter(|(k, _)| k.starts_with("PG"))
                 .collect(),
             home: std::env::home_dir().filter(|h| !h.as_os_str().is_empty()),
-            user: whoami::username().ok().filter(|u| !u.is_empty()),
+            user: None,
         }
     }
 
     /// No variables, no home directory (so no `~/.pgpass`), no user name.
     #[must_use]
     pub fn none() -> Self {
-        Self::default()
+        Self {
+            user: Some(None),
+            ..Self::default()
+        }
+    }
+
+    /// The OS user's name (libpq's default user).
+    fn user(&self) -> Option<String> {
+        match &self.user {
+            Some(u) => u.clone(),
+            None => whoami::username().ok().filter(|u| !u.is_empty()),
+        }
     }
 
     /// A given set (tests).
@@ -167,7 +180,7 @@ impl Env {
                 .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
                 .collect(),
             home: home.map(Path::to_path_buf),
-            user: user.map(str::to_string),
+            user: Some(user.map(str::to_string)),
         }
     }
 
@@ -845,7 +858,7 @@ impl ConnInfo {
         };
         info.user = match info.settings.get("user") {
             Some(u) => u.to_string(),
-            None => env.user.clone().ok_or_else(|| {
+            None => env.user().ok_or_else(|| {
                 Error::invalid("cannot tell which user to connect as: set user= or PGUSER")
             })?,
         };

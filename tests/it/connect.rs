@@ -358,6 +358,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("key=value", "multi-host", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} user=app password={PW} dbname=lobu")), ok()),
         case("key=value", "service", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(""), 0o600),
         case("key=value", "passfile", Some(format!("host=127.0.0.1 port={p} user=app dbname=lobu passfile='$HOME/pw file'")), ok()).file("pw file", exact.clone(), 0o600),
+        case("key=value", "passfile: a systemd credential (0400, spaces in the path)", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} dbname=lobu user=app target_session_attrs=read-write passfile='$HOME/credentials dir/pgpass'")), ok()).file("credentials dir/pgpass", format!("*:{p}:lobu:app:{PW}\n"), 0o400),
         case("key=value", "password (the last one wins)", Some(format!("{kv} password=wrong password={PW}")), ok()),
         // the environment, with no connection string
         case("environment", "PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE", None, ok()).env_all(p),
