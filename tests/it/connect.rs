@@ -872,7 +872,11 @@ fn no_spelling_of_a_secret_leaks() {
             }
             match http_get(port, "/healthz") {
                 Some((503, body)) => {
-                    bodies.push((*i, body));
+                    // the metrics too: no label or help text may carry the error
+                    let metrics = http_get(port, "/metrics")
+                        .map(|(_, m)| m)
+                        .unwrap_or_default();
+                    bodies.push((*i, format!("{body}\n{metrics}")));
                     break;
                 }
                 _ if Instant::now() > deadline => {
@@ -945,9 +949,14 @@ fn no_spelling_of_a_secret_leaks() {
         for (_, body) in bodies.iter().filter(|(j, _)| *j == i) {
             let found = leaks(body, row.secrets);
             cells.push(format!(
-                "/healthz {}",
+                "/healthz+metrics {}",
                 if found.is_empty() { "ok" } else { "LEAK" }
             ));
+            // the body does say why, naming the connection from the parsed settings
+            let named = format!("cannot connect to database lobu as user spell{i} on 127.0.0.1");
+            if !body.contains(&named) {
+                wrong_exit.push(format!("{} / healthz: no {named:?}: {body}", row.name));
+            }
             if !found.is_empty() {
                 leaked.push(format!("{} / healthz: {found:?}\n{body}", row.name));
             }
