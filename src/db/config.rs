@@ -611,10 +611,14 @@ fn default_sysconfdir() -> PathBuf {
 
 /// libpq's `parseServiceInfo`: fills what `s` lacks from its service, if one is named.
 fn apply_service(s: &mut Settings, env: &Env) -> Result<()> {
-    let name = match s.get("service").or_else(|| env.var("PGSERVICE")) {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => return Ok(()),
+    // an empty service= keeps PGSERVICE out, like any empty key of the string
+    let name = match s.values.get("service") {
+        Some((v, _)) => v.clone(),
+        None => env.var("PGSERVICE").unwrap_or_default().to_string(),
     };
+    if name.is_empty() {
+        return Ok(());
+    }
     let named = s
         .get("servicefile")
         .map(PathBuf::from)
@@ -1621,6 +1625,10 @@ mod tests {
             info.targets()[0].host.as_deref(),
             Some(default_socket_dir())
         );
+        // service='' keeps PGSERVICE out too
+        let env = Env::with(&[("PGSERVICE", "lobu")], Some(&home), Some("u"));
+        let info = ConnInfo::from_string("service='' host=h", &env).unwrap();
+        assert_eq!(info.targets()[0].host.as_deref(), Some("h"));
         // defaults: the OS user, the database named after the user, port 5432, the socket
         let info = ConnInfo::from_string("", &Env::with(&[], None, Some("os-user"))).unwrap();
         assert_eq!(
