@@ -39,4 +39,12 @@ fn main() {
         ),
     )
     .expect("OUT_DIR is writable");
+    // the newest version as a literal too, for the settings query that `concat!` builds
+    let macros =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("schema_macros.rs");
+    std::fs::write(
+        macros,
+        format!("macro_rules! latest_version {{ () => {{ \"{latest}\" }} }}\n"),
+    )
+    .expect("OUT_DIR is writable");
 }

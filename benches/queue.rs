@@ -827,8 +827,7 @@ impl Bench {
             Some(i) => format!("{}/{name}", &self.server[..i]),
             None => format!("{} dbname={name}", self.server),
         };
-        let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
-        db::migrate::migrate(&mut c).unwrap();
+        db::migrate::migrate_url(&DatabaseUrl::new(url.clone())).unwrap();
         (name, url)
     }
 

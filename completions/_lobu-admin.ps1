@@ -32,7 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations (under an advisory lock), or list them')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations online (one migrator at a time), or list them')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Manage the embedded database (used when no DATABASE_URL is given)')
             [CompletionResult]::new('org', 'org', [CompletionResultType]::ParameterValue, 'Organisations')
             [CompletionResult]::new('provision-agent', 'provision-agent', [CompletionResultType]::ParameterValue, 'Give an organisation its default agent, once (sticky)')
@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print each pending migration''s statements, the locks they take and whether binaries of the previous release stay served; change nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or notes')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')
@@ -488,6 +489,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a watcher')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher')
             [CompletionResult]::new('archive', 'archive', [CompletionResultType]::ParameterValue, 'Archive a watcher (cancels its active run)')
+            [CompletionResult]::new('reschedule', 'reschedule', [CompletionResultType]::ParameterValue, 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -628,6 +630,20 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'lobu-admin;watchers;reschedule' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Every active watcher of this organisation')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every active watcher')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'lobu-admin;watchers;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List an organisation''s watchers with next and last firing')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a watcher with its recent runs')
@@ -638,6 +654,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a watcher')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher')
             [CompletionResult]::new('archive', 'archive', [CompletionResultType]::ParameterValue, 'Archive a watcher (cancels its active run)')
+            [CompletionResult]::new('reschedule', 'reschedule', [CompletionResultType]::ParameterValue, 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -666,6 +683,9 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;watchers;help;archive' {
+            break
+        }
+        'lobu-admin;watchers;help;reschedule' {
             break
         }
         'lobu-admin;watchers;help;help' {
@@ -712,14 +732,14 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;dispatch' {
-            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend it is this time (RFC 3339)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database''s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Watchers per transaction')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause between ticks of --loop')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With --loop: the pause between ticks')
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Claimed or running without a heartbeat for this long: back to pending')
             [CompletionResult]::new('--timeout-after', '--timeout-after', [CompletionResultType]::ParameterName, 'Active (pending included) for this long since queued: timeout')
             [CompletionResult]::new('--prune-after', '--prune-after', [CompletionResultType]::ParameterName, 'With --loop: also prune runs finished longer ago than this, at most one batch per tick (as `runs prune`), so the service keeps the table bounded without cron')
             [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on this address, e.g. 127.0.0.1:9187. Nothing is listened on without it')
-            [CompletionResult]::new('--prune-batch', '--prune-batch', [CompletionResultType]::ParameterName, 'Runs per prune batch')
+            [CompletionResult]::new('--prune-batch', '--prune-batch', [CompletionResultType]::ParameterName, 'With --prune-after: runs per prune batch')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -1005,7 +1025,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;help' {
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations (under an advisory lock), or list them')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the embedded migrations online (one migrator at a time), or list them')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Manage the embedded database (used when no DATABASE_URL is given)')
             [CompletionResult]::new('org', 'org', [CompletionResultType]::ParameterValue, 'Organisations')
             [CompletionResult]::new('provision-agent', 'provision-agent', [CompletionResultType]::ParameterValue, 'Give an organisation its default agent, once (sticky)')
@@ -1120,6 +1140,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a watcher')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher')
             [CompletionResult]::new('archive', 'archive', [CompletionResultType]::ParameterValue, 'Archive a watcher (cancels its active run)')
+            [CompletionResult]::new('reschedule', 'reschedule', [CompletionResultType]::ParameterValue, 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch')
             break
         }
         'lobu-admin;help;watchers;list' {
@@ -1147,6 +1168,9 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;help;watchers;archive' {
+            break
+        }
+        'lobu-admin;help;watchers;reschedule' {
             break
         }
         'lobu-admin;help;schedule' {

@@ -286,6 +286,9 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__watchers,pause)
                 cmd="lobu__admin__subcmd__help__subcmd__watchers__subcmd__pause"
                 ;;
+            lobu__admin__subcmd__help__subcmd__watchers,reschedule)
+                cmd="lobu__admin__subcmd__help__subcmd__watchers__subcmd__reschedule"
+                ;;
             lobu__admin__subcmd__help__subcmd__watchers,resume)
                 cmd="lobu__admin__subcmd__help__subcmd__watchers__subcmd__resume"
                 ;;
@@ -448,6 +451,9 @@ _lobu__admin() {
             lobu__admin__subcmd__watchers,pause)
                 cmd="lobu__admin__subcmd__watchers__subcmd__pause"
                 ;;
+            lobu__admin__subcmd__watchers,reschedule)
+                cmd="lobu__admin__subcmd__watchers__subcmd__reschedule"
+                ;;
             lobu__admin__subcmd__watchers,resume)
                 cmd="lobu__admin__subcmd__watchers__subcmd__resume"
                 ;;
@@ -477,6 +483,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__watchers__subcmd__help,pause)
                 cmd="lobu__admin__subcmd__watchers__subcmd__help__subcmd__pause"
+                ;;
+            lobu__admin__subcmd__watchers__subcmd__help,reschedule)
+                cmd="lobu__admin__subcmd__watchers__subcmd__help__subcmd__reschedule"
                 ;;
             lobu__admin__subcmd__watchers__subcmd__help,resume)
                 cmd="lobu__admin__subcmd__watchers__subcmd__help__subcmd__resume"
@@ -1773,7 +1782,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__watchers)
-            opts="list show trigger next create update pause resume archive"
+            opts="list show trigger next create update pause resume archive reschedule"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1843,6 +1852,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__watchers__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__watchers__subcmd__reschedule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1939,7 +1962,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help status help"
+            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3153,7 +3176,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list show trigger next create update pause resume archive help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --help list show trigger next create update pause resume archive reschedule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3267,7 +3290,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__help)
-            opts="list show trigger next create update pause resume archive help"
+            opts="list show trigger next create update pause resume archive reschedule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3351,6 +3374,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__watchers__subcmd__help__subcmd__reschedule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3500,6 +3537,36 @@ _lobu__admin() {
             fi
             case "${prev}" in
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__watchers__subcmd__reschedule)
+            opts="-o -q -v -h --org --all --database-url --output --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,7 +29,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
+            cand migrate 'Apply the embedded migrations online (one migrator at a time), or list them'
             cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
             cand org 'Organisations'
             cand provision-agent 'Give an organisation its default agent, once (sticky)'
@@ -53,6 +53,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --dry-run 'Print each pending migration''s statements, the locks they take and whether binaries of the previous release stay served; change nothing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -434,6 +435,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand pause 'Pause a watcher'
             cand resume 'Resume a paused watcher'
             cand archive 'Archive a watcher (cancels its active run)'
+            cand reschedule 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;watchers;list'= {
@@ -564,6 +566,19 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lobu-admin;watchers;reschedule'= {
+            cand --org 'Every active watcher of this organisation'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --all 'Every active watcher'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lobu-admin;watchers;help'= {
             cand list 'List an organisation''s watchers with next and last firing'
             cand show 'Show a watcher with its recent runs'
@@ -574,6 +589,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand pause 'Pause a watcher'
             cand resume 'Resume a paused watcher'
             cand archive 'Archive a watcher (cancels its active run)'
+            cand reschedule 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;watchers;help;list'= {
@@ -593,6 +609,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;watchers;help;resume'= {
         }
         &'lobu-admin;watchers;help;archive'= {
+        }
+        &'lobu-admin;watchers;help;reschedule'= {
         }
         &'lobu-admin;watchers;help;help'= {
         }
@@ -632,14 +650,14 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;schedule;help;help'= {
         }
         &'lobu-admin;dispatch'= {
-            cand --now 'Pretend it is this time (RFC 3339)'
+            cand --now 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database''s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)'
             cand --limit 'Watchers per transaction'
-            cand --interval 'Pause between ticks of --loop'
+            cand --interval 'With --loop: the pause between ticks'
             cand --stale-after 'Claimed or running without a heartbeat for this long: back to pending'
             cand --timeout-after 'Active (pending included) for this long since queued: timeout'
             cand --prune-after 'With --loop: also prune runs finished longer ago than this, at most one batch per tick (as `runs prune`), so the service keeps the table bounded without cron'
             cand --metrics-addr 'With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on this address, e.g. 127.0.0.1:9187. Nothing is listened on without it'
-            cand --prune-batch 'Runs per prune batch'
+            cand --prune-batch 'With --prune-after: runs per prune batch'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -897,7 +915,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;help'= {
-            cand migrate 'Apply the embedded migrations (under an advisory lock), or list them'
+            cand migrate 'Apply the embedded migrations online (one migrator at a time), or list them'
             cand db 'Manage the embedded database (used when no DATABASE_URL is given)'
             cand org 'Organisations'
             cand provision-agent 'Give an organisation its default agent, once (sticky)'
@@ -988,6 +1006,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand pause 'Pause a watcher'
             cand resume 'Resume a paused watcher'
             cand archive 'Archive a watcher (cancels its active run)'
+            cand reschedule 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
         }
         &'lobu-admin;help;watchers;list'= {
         }
@@ -1006,6 +1025,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;help;watchers;resume'= {
         }
         &'lobu-admin;help;watchers;archive'= {
+        }
+        &'lobu-admin;help;watchers;reschedule'= {
         }
         &'lobu-admin;help;schedule'= {
             cand preview 'Print the fire times of an expression'

@@ -31,7 +31,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s q -l quiet -d 'No
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s V -l version -d 'Print version'
-complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "migrate" -d 'Apply the embedded migrations (under an advisory lock), or list them'
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "migrate" -d 'Apply the embedded migrations online (one migrator at a time), or list them'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "db" -d 'Manage the embedded database (used when no DATABASE_URL is given)'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "org" -d 'Organisations'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "provision-agent" -d 'Give an organisation its default agent, once (sticky)'
@@ -53,6 +53,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -f -a "help" -d 'Pri
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l dry-run -d 'Print each pending migration\'s statements, the locks they take and whether binaries of the previous release stay served; change nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -252,22 +253,23 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a device\'s tokens (never the secret)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s q -l quiet -d 'No progress bars or notes'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "show" -d 'Show a watcher with its recent runs'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "trigger" -d 'Queue a manual run (device token, or --admin); returns the active run if any'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "next" -d 'Print the next fire times'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "create" -d 'Create a watcher'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "update" -d 'Change a watcher: only the given flags change'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "pause" -d 'Pause a watcher'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "resume" -d 'Resume a paused watcher'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "show" -d 'Show a watcher with its recent runs'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "trigger" -d 'Queue a manual run (device token, or --admin); returns the active run if any'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "next" -d 'Print the next fire times'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "create" -d 'Create a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "update" -d 'Change a watcher: only the given flags change'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "pause" -d 'Pause a watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l device -d 'Only watchers pinned to this device' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l status -d 'Status filter (default: all but archived)' -r -f -a "active\t''
@@ -354,6 +356,14 @@ json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l org -d 'Every active watcher of this organisation' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l all -d 'Every active watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a watcher with its recent runs'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "trigger" -d 'Queue a manual run (device token, or --admin); returns the active run if any'
@@ -363,6 +373,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Pause a watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Resume a paused watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -383,14 +394,14 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Print the fire times of an expression'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l now -d 'Pretend it is this time (RFC 3339)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l now -d 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database\'s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l limit -d 'Watchers per transaction' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l interval -d 'Pause between ticks of --loop' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l interval -d 'With --loop: the pause between ticks' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l stale-after -d 'Claimed or running without a heartbeat for this long: back to pending' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l timeout-after -d 'Active (pending included) for this long since queued: timeout' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l prune-after -d 'With --loop: also prune runs finished longer ago than this, at most one batch per tick (as `runs prune`), so the service keeps the table bounded without cron' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l metrics-addr -d 'With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on this address, e.g. 127.0.0.1:9187. Nothing is listened on without it' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l prune-batch -d 'Runs per prune batch' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l prune-batch -d 'With --prune-after: runs per prune batch' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -548,7 +559,7 @@ json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "migrate" -d 'Apply the embedded migrations (under an advisory lock), or list them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "migrate" -d 'Apply the embedded migrations online (one migrator at a time), or list them'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "db" -d 'Manage the embedded database (used when no DATABASE_URL is given)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "org" -d 'Organisations'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and not __fish_seen_subcommand_from migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help" -f -a "provision-agent" -d 'Give an organisation its default agent, once (sticky)'
@@ -591,6 +602,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "pause" -d 'Pause a watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "resume" -d 'Resume a paused watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "preview" -d 'Print the fire times of an expression'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "claim" -d 'Claim the oldest pending runs of the token\'s device'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "heartbeat" -d 'Record a heartbeat'

@@ -34,6 +34,11 @@ pub struct DispatchTick {
     /// `skipped`, by reason (for the metrics; not in the JSON).
     #[serde(skip)]
     pub skipped_by: SkippedBy,
+    /// Watchers whose `next_run_at` this tick moved past the first fire time after the
+    /// database's clock: only a simulated clock ahead of it (`dispatch --now T`) does
+    /// that, and `watchers reschedule` undoes it. Not in the JSON (the CLI warns).
+    #[serde(skip)]
+    pub ahead_of_clock: i64,
 }
 
 /// Skipped slots by reason.
@@ -120,6 +125,10 @@ const FIRE: &str = "
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: cooldown%'),
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: agent%')";
 
+/// A due watcher's next fire time on the tick's clock, and whether it lies past the one
+/// on the database's clock, by (schedule, time zone).
+type NextFire = (Option<DateTime<Utc>>, bool);
+
 /// How a dispatch tick works: watchers per transaction, and the rescue thresholds
 /// (SPEC 7 and 8), all on the tick's one clock.
 #[derive(Debug, Clone, Copy)]
@@ -156,19 +165,33 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
         let mut next = Vec::with_capacity(due.len());
         // The next fire time depends only on (schedule, zone, now): compute it once per
         // distinct pair, not once per watcher.
-        let mut cache: HashMap<(String, String), Option<DateTime<Utc>>> = HashMap::new();
+        // With a simulated clock ahead of the database's, also the next fire time on the
+        // database's clock: a watcher moved past it is counted in `ahead_of_clock`.
+        let simulated_ahead = now > db_now;
+        let mut cache: HashMap<(String, String), NextFire> = HashMap::new();
+        let mut ahead_of_clock = 0;
         for row in &due {
             let (id, expr, tz): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
-            let at = *cache.entry((expr, tz)).or_insert_with_key(|(expr, tz)| {
+            let (at, ahead) = *cache.entry((expr, tz)).or_insert_with_key(|(expr, tz)| {
                 // A schedule that no longer parses gets no next run, so it is not retried
                 // every tick; `watchers update` fixes it.
                 match (Schedule::parse(expr), parse_timezone(tz)) {
-                    (Ok(s), Ok(tz)) => s.next_after(tz, now).ok(),
-                    _ => None,
+                    (Ok(s), Ok(tz)) => {
+                        let at = s.next_after(tz, now).ok();
+                        let real = simulated_ahead
+                            .then(|| s.next_after(tz, db_now).ok())
+                            .flatten();
+                        (
+                            at,
+                            matches!((at, real), (Some(at), Some(real)) if at > real),
+                        )
+                    }
+                    _ => (None, false),
                 }
             });
             ids.push(id);
             next.push(at);
+            ahead_of_clock += i64::from(ahead);
         }
         let row = tx.query_one(FIRE, &[&ids, &next, &now])?;
         Ok(DispatchTick {
@@ -181,6 +204,7 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
                 cooldown: row.get(4),
                 agent_gone: row.get(5),
             },
+            ahead_of_clock,
         })
     })?;
     Ok(tick)
@@ -192,6 +216,22 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
 /// As [`tick`]; batches already committed stay committed.
 pub fn run_once(client: &mut Client, clock: Clock, opts: &Options) -> Result<DispatchTick> {
     let mut total = DispatchTick::default();
+    run_into(client, clock, opts, &mut total)?;
+    Ok(total)
+}
+
+/// As [`run_once`], adding each committed transaction's figures into `total` as it
+/// commits, so that a caller still counts what committed before a later one failed (the
+/// loop's metrics).
+///
+/// # Errors
+/// As [`tick`]; `total` then holds the transactions that committed.
+pub fn run_into(
+    client: &mut Client,
+    clock: Clock,
+    opts: &Options,
+    total: &mut DispatchTick,
+) -> Result<()> {
     loop {
         let t = tick(client, clock, opts)?;
         total.due += t.due;
@@ -202,8 +242,9 @@ pub fn run_once(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dis
         total.skipped_by.active += t.skipped_by.active;
         total.skipped_by.cooldown += t.skipped_by.cooldown;
         total.skipped_by.agent_gone += t.skipped_by.agent_gone;
+        total.ahead_of_clock += t.ahead_of_clock;
         if t.due < opts.limit {
-            return Ok(total);
+            return Ok(());
         }
     }
 }

@@ -382,10 +382,11 @@ pub struct RunFilter {
 /// from indexes that hold only their kind (V8), merged. A status filter leaves out the
 /// other kind's branch before it runs (a constant false once the parameters are bound).
 /// `id > 0` is always true; it is what lets the active branch, and only it, use
-/// `runs_active_org` (see migration V8).
+/// `runs_active_org` (see migration V8). An empty page costs one more query per filter
+/// to tell an unknown organisation or watcher apart, as `watchers list` does.
 ///
 /// # Errors
-/// Database failures.
+/// `not_found` for an unknown organisation or watcher; database failures.
 pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> {
     let status = f.status.map(RunStatus::as_str);
     let filters = "($1::text IS NULL OR org_id = $1)
@@ -416,6 +417,14 @@ pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> 
             p(&f.before),
         ],
     )?;
+    if rows.is_empty() {
+        if let Some(org) = &f.org_id {
+            crate::orgs::show(client, org)?;
+        }
+        if let Some(watcher) = f.watcher_id {
+            crate::watchers::get(client, watcher)?;
+        }
+    }
     Ok(rows.iter().map(run_from_row).collect())
 }
 

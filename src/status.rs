@@ -46,6 +46,22 @@ const GAUGES: &str = "
                                              WHERE status = 'pending')), 0)::float8
                AS oldest_pending";
 
+/// How long the oldest due slot has waited at `$1` (0 when none is due): read when a tick
+/// starts, so a long `--interval` or a stuck tick shows (SPEC 16). One look-up of the
+/// smallest `next_run_at` among active watchers.
+const LAG: &str = "
+    SELECT coalesce(extract(epoch FROM $1 - (SELECT min(next_run_at) FROM watchers
+                                             WHERE status = 'active' AND next_run_at <= $1)),
+                    0)::float8";
+
+/// The dispatch lag at `now`, in seconds. Call in a `db::in_tx_by_key` transaction.
+///
+/// # Errors
+/// Database failures.
+pub fn lag(tx: &mut impl GenericClient, now: DateTime<Utc>) -> Result<f64> {
+    Ok(tx.query_one(LAG, &[&now])?.get::<_, f64>(0).max(0.0))
+}
+
 fn gauges_from(r: &postgres::Row, at: usize) -> Gauges {
     Gauges {
         due_now: r.get(at),
@@ -132,7 +148,7 @@ pub fn status(
                  WHERE oid = 'runs'::regclass
              )
              SELECT g.*,
-                    (SELECT coalesce(max(version), 0)::bigint FROM lobu_schema_history),
+                    (SELECT coalesce(max(version), 0)::bigint FROM lobu_migrations),
                     (SELECT count(*) FROM organizations), (SELECT count(*) FROM devices),
                     (SELECT count(*) FROM watchers WHERE status = 'active'),
                     (SELECT count(*) FROM watchers WHERE status = 'paused'),

@@ -1,4 +1,4 @@
-//! Watchers: create, patch, pause, resume, archive, list (one query), show, next fire
+//! Watchers: create, patch, pause, resume, archive, reschedule, list (one query), show, next fire
 //! times, and the manual trigger with at most one active run.
 
 use chrono::{DateTime, Utc};
@@ -385,6 +385,111 @@ pub fn resume(tx: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Resul
         Some(next_fire(&w, now)?)
     };
     set_status(tx, id, "active", None, next, now)
+}
+
+/// Which watchers `watchers reschedule` recomputes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RescheduleScope {
+    /// These watchers; each must exist and be active.
+    Ids(Vec<i64>),
+    /// The active watchers of an organisation (which must exist).
+    Org(String),
+    /// Every active watcher.
+    All,
+}
+
+/// Result of `watchers reschedule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rescheduled {
+    /// Watchers whose `next_run_at` changed.
+    pub rescheduled: i64,
+}
+
+/// The watchers in scope, locked as a dispatch tick locks them: explicit ids whatever
+/// their status (to say why one cannot be rescheduled), else the active ones.
+const LOCK_FOR_RESCHEDULE: &str = "
+    SELECT id, status, schedule, timezone, next_run_at
+    FROM watchers
+    WHERE ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
+      AND ($2::text IS NULL OR org_id = $2::text)
+      AND ($1::bigint[] IS NOT NULL OR status = 'active')
+    ORDER BY id
+    FOR NO KEY UPDATE";
+
+/// One statement for all of them, however many.
+const RESCHEDULE: &str = "
+    UPDATE watchers SET next_run_at = u.next_at, updated_at = $3
+    FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, next_at)
+    WHERE watchers.id = u.id AND watchers.next_run_at IS DISTINCT FROM u.next_at";
+
+/// Recomputes `next_run_at` of active watchers from `now` (pass the database's clock), the
+/// repair after `dispatch --now T` moved next runs past the real clock (SPEC 7): a
+/// watcher whose next run is in the future gets the first fire time after `now`, the
+/// value create and resume give it; a due one (`next_run_at <= now`) keeps its slot for
+/// the next dispatch. Running it twice changes nothing the second time. Set-based: one
+/// statement locks the watchers, one updates them all.
+///
+/// # Errors
+/// `not_found` for an unknown watcher id or organisation; `conflict` for an id that is
+/// paused (resuming recomputes its next run) or archived.
+pub fn reschedule(
+    tx: &mut impl GenericClient,
+    scope: &RescheduleScope,
+    now: DateTime<Utc>,
+) -> Result<Rescheduled> {
+    let (ids, org) = match scope {
+        RescheduleScope::Ids(ids) => (Some(ids.clone()), None),
+        RescheduleScope::Org(org) => (None, Some(org.as_str())),
+        RescheduleScope::All => (None, None),
+    };
+    let rows = tx.query(LOCK_FOR_RESCHEDULE, &[&ids, &org])?;
+    if let Some(ids) = &ids {
+        let found: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        if let Some(missing) = ids.iter().find(|id| !found.contains(id)) {
+            return Err(Error::not_found(format!("watcher {missing}")));
+        }
+        if let Some(r) = rows.iter().find(|r| r.get::<_, &str>(1) != "active") {
+            let (id, status): (i64, &str) = (r.get(0), r.get(1));
+            return Err(Error::Conflict(if status == "paused" {
+                format!(
+                    "watcher {id} is paused: `lobu-admin watchers resume {id}` recomputes its \
+                     next run"
+                )
+            } else {
+                format!("watcher {id} is {status}")
+            }));
+        }
+    }
+    if let (Some(org), true) = (org, rows.is_empty()) {
+        crate::orgs::show(tx, org)?;
+    }
+    let mut cache: std::collections::HashMap<(String, String), Option<DateTime<Utc>>> =
+        std::collections::HashMap::new();
+    let (mut update_ids, mut update_at) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let current: Option<DateTime<Utc>> = r.get(4);
+        if current.is_some_and(|c| c <= now) {
+            continue;
+        }
+        let key = (r.get::<_, String>(2), r.get::<_, String>(3));
+        let next = *cache.entry(key).or_insert_with_key(|(expr, tz)| {
+            match (Schedule::parse(expr), parse_timezone(tz)) {
+                (Ok(s), Ok(tz)) => s.next_after(tz, now).ok(),
+                _ => None,
+            }
+        });
+        if let Some(next) = next.filter(|n| current != Some(*n)) {
+            update_ids.push(r.get::<_, i64>(0));
+            update_at.push(next);
+        }
+    }
+    if update_ids.is_empty() {
+        return Ok(Rescheduled { rescheduled: 0 });
+    }
+    let n = tx.execute(RESCHEDULE, &[&update_ids, &update_at, &now])?;
+    Ok(Rescheduled {
+        rescheduled: i64::try_from(n).unwrap_or(i64::MAX),
+    })
 }
 
 /// Result of `watchers archive`.

@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::agents;
@@ -13,13 +14,13 @@ pub enum AgentAction {
     /// List an organisation's agents.
     List {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: String,
     },
     /// Delete an agent (the provisioning sentinel stays: it is not re-created).
     Delete {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: String,
         /// Agent id.
         id: String,

@@ -10,56 +10,121 @@ use clap::Args;
 use crate::error::{Error, Result};
 use crate::tokens::Token;
 
-/// Parses `90s`, `5m`, `2h`, `30d` (or a sum like `1h30m`) into a duration.
+/// The units a duration (`DUR`) may use, for messages and help.
+pub const DURATION_UNITS: &str =
+    "s (seconds), m (minutes), h (hours), d (days), w (weeks), e.g. 90s, 5m, 1h30m, 2w";
+
+/// The longest duration accepted: 100 years.
+const MAX_DURATION_SECS: i64 = 100 * 365 * 86_400;
+
+/// Parses a duration: whole numbers each followed by a unit, `s`, `m`, `h`, `d` or `w`,
+/// summed (`90s`, `5m`, `2h`, `30d`, `2w`, `1h30m`, `1w2d`). Zero is refused.
 ///
 /// # Errors
-/// A message naming the expected format.
+/// A message naming what is wrong and the units.
 pub fn parse_duration(s: &str) -> std::result::Result<chrono::Duration, String> {
-    let bad = || format!("invalid duration {s:?}: use a number and a unit: 90s, 5m, 2h, 30d");
+    let d = parse_duration_or_zero(s)?;
+    if d.is_zero() {
+        return Err(format!("invalid duration {s:?}: must be more than zero"));
+    }
+    Ok(d)
+}
+
+/// As [`parse_duration`], zero included (`0s`, `0m`, `0`... all mean zero).
+fn parse_duration_or_zero(s: &str) -> std::result::Result<chrono::Duration, String> {
+    let shown = crate::truncate(s, 40);
+    let bad = |why: &str| format!("invalid duration {shown:?}: {why}; units: {DURATION_UNITS}");
     if s.is_empty() {
-        return Err(bad());
+        return Err(bad("empty"));
+    }
+    if s == "0" {
+        return Ok(chrono::Duration::zero());
     }
     let mut total: i64 = 0;
-    let mut digits = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (number, after) = rest.split_at(digits);
+        let letters = after.len()
+            - after
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .len();
+        let (unit, after) = after.split_at(letters);
+        if number.is_empty() {
+            return Err(match after.chars().next() {
+                Some(c @ ('-' | '+')) => bad(&format!("no sign ({c}) is allowed")),
+                _ if unit.is_empty() => bad(&format!("unexpected {:?}", first_char(after))),
+                _ => bad(&format!("a number must come before {unit:?}")),
+            });
         }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            _ => return Err(bad()),
+        if unit.is_empty() && after.starts_with(['.', ',']) {
+            return Err(bad("use whole numbers (1h30m, not 1.5h)"));
+        }
+        let seconds = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 7 * 86_400,
+            "" if after.is_empty() => return Err(bad(&format!("{number} needs a unit"))),
+            "" => return Err(bad(&format!("unexpected {:?}", first_char(after)))),
+            other => return Err(bad(&format!("unknown unit {other:?}"))),
         };
-        let n: i64 = digits.parse().map_err(|_| bad())?;
+        let too_long = || format!("duration {shown:?} is too long (at most 100 years)");
+        let n: i64 = number.parse().map_err(|_| too_long())?;
         total = n
-            .checked_mul(unit)
+            .checked_mul(seconds)
             .and_then(|v| total.checked_add(v))
-            .filter(|v| *v <= 100 * 365 * 86_400)
-            .ok_or_else(|| format!("duration {s:?} is too long (at most 100 years)"))?;
-        digits.clear();
-    }
-    if !digits.is_empty() {
-        return Err(bad());
-    }
-    if total == 0 {
-        return Err(format!("duration {s:?} must be positive"));
+            .filter(|v| *v <= MAX_DURATION_SECS)
+            .ok_or_else(too_long)?;
+        rest = after;
     }
     Ok(chrono::Duration::seconds(total))
 }
 
-/// Parses a cool-down: a duration (`0s` allowed) in whole seconds that fits the column.
+fn first_char(s: &str) -> String {
+    s.chars().next().map(String::from).unwrap_or_default()
+}
+
+/// Parses a cool-down: a duration (zero allowed: never skip) in whole seconds that fits
+/// the column.
 ///
 /// # Errors
-/// A message with an example.
+/// A message naming what is wrong and the units.
 pub fn parse_cooldown(s: &str) -> std::result::Result<i32, String> {
-    if s.trim_end_matches(['s', 'm', 'h', 'd']) == "0" {
-        return Ok(0);
-    }
-    let d = parse_duration(s)?;
+    let d = parse_duration_or_zero(s)?;
     i32::try_from(d.num_seconds()).map_err(|_| format!("cool-down {s:?} is too long"))
+}
+
+/// Parses a count between `MIN` and `MAX` (`--limit`, `--count`, `--batch`).
+///
+/// # Errors
+/// A message giving the range in words.
+pub fn parse_count<const MIN: i64, const MAX: i64>(s: &str) -> std::result::Result<i64, String> {
+    let range = if MAX == i64::MAX {
+        format!("a whole number, at least {MIN}")
+    } else {
+        format!("a whole number from {MIN} to {MAX}")
+    };
+    match s.parse::<i64>() {
+        Ok(n) if (MIN..=MAX).contains(&n) => Ok(n),
+        Ok(_) => Err(format!("must be {range}")),
+        Err(_) if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) => {
+            Err(format!("too large: must be {range}"))
+        }
+        Err(_) => Err(format!("not a number: must be {range}")),
+    }
+}
+
+/// Parses an organisation id (`[a-z0-9][a-z0-9_-]{0,62}`), so that a malformed one is a
+/// usage error (exit 2) before any connection, not an unknown organisation (exit 3).
+///
+/// # Errors
+/// The id rule.
+pub fn parse_org_id(s: &str) -> std::result::Result<String, String> {
+    crate::orgs::validate_id("organization id", s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Parses an RFC 3339 time.
@@ -192,16 +257,22 @@ pub struct RescueArgs {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{parse_cooldown, parse_count, parse_duration, DURATION_UNITS};
 
     #[track_caller]
     fn ok(s: &str, secs: i64) {
         assert_eq!(parse_duration(s).map(|d| d.num_seconds()), Ok(secs), "{s}");
     }
 
+    /// Rejected with a message that says `why` and, unless too long, lists the units.
     #[track_caller]
-    fn bad(s: &str) {
-        assert!(parse_duration(s).is_err(), "{s} should be rejected");
+    fn bad(s: &str, why: &str) {
+        let e = parse_duration(s).expect_err(s);
+        assert!(e.contains(why), "{s}: {e}");
+        assert!(
+            e.contains(DURATION_UNITS) || why == "too long" || why == "more than zero",
+            "{s}: {e}"
+        );
     }
 
     #[test]
@@ -210,13 +281,52 @@ mod tests {
         ok("5m", 300);
         ok("2h", 7200);
         ok("30d", 2_592_000);
+        ok("1w", 604_800);
         ok("1h30m", 5400);
-        bad("");
-        bad("5");
-        bad("m");
-        bad("5x");
-        bad("-5m");
-        bad("0s");
-        bad("99999999999999999d");
+        ok("1w2d", 777_600);
+        ok("1d1h1m1s", 90_061);
+        ok("0h5m", 300);
+        ok("100s", 100);
+        bad("", "empty");
+        bad("5", "5 needs a unit");
+        bad("m", "a number must come before \"m\"");
+        bad("5x", "unknown unit \"x\"");
+        bad("30min", "unknown unit \"min\"");
+        bad("1.5h", "use whole numbers");
+        bad("-5m", "no sign");
+        bad("0s", "more than zero");
+        bad("0", "more than zero");
+        bad("1h 30m", "unexpected \" \"");
+        bad("99999999999999999d", "too long");
+        bad("99999999999999999999999s", "too long");
+        bad("5300w", "too long");
+    }
+
+    #[test]
+    fn cooldowns_may_be_zero() {
+        assert_eq!(parse_cooldown("0s"), Ok(0));
+        assert_eq!(parse_cooldown("0"), Ok(0));
+        assert_eq!(parse_cooldown("0h0m"), Ok(0));
+        assert_eq!(parse_cooldown("1w"), Ok(604_800));
+        assert!(parse_cooldown("1.5h").is_err());
+    }
+
+    #[test]
+    fn counts_say_the_range_in_words() {
+        assert_eq!(parse_count::<1, 1000>("1000"), Ok(1000));
+        assert_eq!(
+            parse_count::<1, 1000>("0"),
+            Err("must be a whole number from 1 to 1000".into())
+        );
+        assert_eq!(
+            parse_count::<1, { i64::MAX }>("0"),
+            Err("must be a whole number, at least 1".into())
+        );
+        assert!(parse_count::<1, 10>("ten")
+            .unwrap_err()
+            .starts_with("not a number"));
+        assert!(parse_count::<1, 10>("99999999999999999999")
+            .unwrap_err()
+            .starts_with("too large"));
     }
 }

@@ -143,7 +143,8 @@ impl Ctx {
         if schema == Schema::Checked && matches!(self.database, Database::Embedded) {
             match db::in_tx_unchecked(&mut client, |tx, _| db::migrate::state(tx))? {
                 db::migrate::SchemaState::Behind { .. } => {
-                    db::migrate::migrate(&mut client)?;
+                    let mut lock = self.connect(Schema::Unchecked)?;
+                    db::migrate::migrate(&mut client, &mut lock)?;
                 }
                 state => state.require_current()?,
             }

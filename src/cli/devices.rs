@@ -13,7 +13,7 @@ use crate::error::Result;
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// Organisation id.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_org_id)]
     org: String,
     /// The user owning the device.
     #[arg(long)]
@@ -46,7 +46,7 @@ pub enum DeviceAction {
     /// List an organisation's devices.
     List {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: String,
     },
     /// Show a device.

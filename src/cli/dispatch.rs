@@ -18,17 +18,25 @@ use crate::metrics::{Health, Metrics};
 
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
-    /// Pretend it is this time (RFC 3339).
-    #[arg(long, value_parser = parse_time, conflicts_with = "run_loop")]
+    /// Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of
+    /// the database's clock moves next runs past it (a warning says so; `watchers
+    /// reschedule` undoes it).
+    #[arg(long, value_name = "T", value_parser = parse_time, conflicts_with = "run_loop")]
     now: Option<DateTime<Utc>>,
     /// Watchers per transaction.
-    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>)]
     limit: i64,
     /// Keep dispatching until interrupted (Ctrl-C).
     #[arg(long = "loop")]
     run_loop: bool,
-    /// Pause between ticks of --loop.
-    #[arg(long, value_parser = parse_duration, default_value = "30s", value_name = "DUR")]
+    /// With --loop: the pause between ticks.
+    #[arg(
+        long,
+        value_parser = parse_duration,
+        default_value = "30s",
+        value_name = "DUR",
+        requires = "run_loop"
+    )]
     interval: chrono::Duration,
     #[command(flatten)]
     rescue: RescueArgs,
@@ -40,8 +48,13 @@ pub struct DispatchArgs {
     /// this address, e.g. 127.0.0.1:9187. Nothing is listened on without it.
     #[arg(long, value_name = "HOST:PORT", requires = "run_loop")]
     metrics_addr: Option<String>,
-    /// Runs per prune batch.
-    #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    /// With --prune-after: runs per prune batch.
+    #[arg(
+        long,
+        default_value_t = crate::prune::BATCH,
+        value_parser = parse_count::<1, 1_000_000>,
+        requires = "prune_after"
+    )]
     prune_batch: i64,
 }
 
@@ -76,7 +89,11 @@ fn run_loop(
     if !run_loop {
         let mut c = ctx.connect(Schema::Checked)?;
         let tick = dispatch::run_once(&mut c, now.map_or(Clock::Database, Clock::At), opts)?;
-        return out.object(&tick);
+        out.object(&tick)?;
+        if let (Some(at), n @ 1..) = (now, tick.ahead_of_clock) {
+            warn_ahead(out, at, n);
+        }
+        return Ok(());
     }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -93,43 +110,71 @@ fn run_loop(
             let metrics = Arc::new(Metrics::new());
             let health = Arc::new(Health::new(interval));
             super::serve::start(addr, Arc::clone(&metrics), Arc::clone(&health))?;
-            Some((metrics, health))
+            Some(Observed { metrics, health })
         }
         None => None,
     };
+    let observed = observed.as_ref();
     let mut client: Option<Client> = None;
     let mut down_since: Option<Instant> = None;
     let mut pruner = prune.map(|(older_than, batch)| crate::prune::Pruner::new(older_than, batch));
     while !stop.load(Ordering::SeqCst) {
         let started = Instant::now();
-        let result = match client.as_mut() {
-            Some(c) => dispatch::run_once(c, Clock::Database, opts),
-            None => ctx.connect(Schema::Checked).and_then(|mut c| {
-                let r = dispatch::run_once(&mut c, Clock::Database, opts);
-                client = Some(c);
-                r
-            }),
-        };
-        // then at most one prune batch, in a transaction of its own
-        let result = result.and_then(|tick| match (pruner.as_mut(), client.as_mut()) {
-            (Some(p), Some(c)) => Ok((tick, Some(p.tick(c)?))),
-            _ => Ok((tick, None)),
-        });
-        // then, for the metrics, the gauges (one by-key statement)
-        let result = result.and_then(|(tick, pruned)| match (&observed, client.as_mut()) {
-            (Some((metrics, health)), Some(c)) => {
-                let (g, _) = crate::db::in_tx_by_key(c, crate::status::gauges)?;
-                metrics.tick_ok(&tick, &g, pruned.unwrap_or(0), started.elapsed());
-                health.ok();
-                Ok((tick, pruned))
+        // what the tick's transactions committed, even when a later one fails
+        let mut committed = dispatch::DispatchTick::default();
+        let result = dispatch_tick(ctx, &mut client, opts, observed, &mut committed, out);
+        let took = started.elapsed();
+        if let Some(o) = observed {
+            o.metrics.committed(&committed);
+        }
+        // A tick whose queueing committed is a successful tick, whatever follows it
+        // (SPEC 16): the prune window and the gauges report their own failures, after the
+        // tick's event.
+        let mut after: Vec<(&str, Error)> = Vec::new();
+        let result = result.map(|()| {
+            let committed_at = std::time::SystemTime::now();
+            if let Some(o) = observed {
+                o.health.ok();
             }
-            _ => Ok((tick, pruned)),
+            // then at most one prune batch, in a transaction of its own
+            let pruned = match (pruner.as_mut(), client.as_mut()) {
+                (Some(p), Some(c)) => match p.tick(c) {
+                    Ok(n) => {
+                        observed.inspect(|o| o.metrics.pruned(n));
+                        Some(n)
+                    }
+                    Err(e) => {
+                        observed.inspect(|o| o.metrics.prune_failed());
+                        after.push(("prune_failed", e));
+                        None
+                    }
+                },
+                _ => None,
+            };
+            // then, for the metrics, the gauges (one by-key statement)
+            if let (Some(o), Some(c)) = (observed, client.as_mut()) {
+                if !c.is_closed() {
+                    match crate::db::in_tx_by_key(c, crate::status::gauges) {
+                        Ok((g, _)) => o.metrics.gauges(&g),
+                        Err(e) => {
+                            o.metrics.gauges_failed();
+                            after.push(("gauges_failed", e));
+                        }
+                    }
+                }
+            }
+            // counted once the gauges it leaves are in place, so that a scrape that sees
+            // the tick sees them too
+            if let Some(o) = observed {
+                o.metrics.tick_ok(took, committed_at);
+            }
+            (committed, pruned)
         });
-        if let (Err(e), Some((metrics, health))) = (&result, &observed) {
-            metrics.tick_failed(
-                e.kind() != ErrorKind::DatabaseUnreachable && !is_connection_lost(&client),
-            );
-            health.failed(&e.to_string());
+        if let (Err(e), Some(o)) = (&result, observed) {
+            o.metrics.tick_failed();
+            if !is_lost(e, &client) {
+                o.health.failed(failure_kind(e));
+            }
         }
         match result {
             Ok((tick, pruned)) => {
@@ -148,13 +193,7 @@ fn run_loop(
                         o.insert("pruned".into(), n.into());
                     }
                 }
-                let text = format!(
-                    "tick due={} queued={} skipped={}{}",
-                    tick.due,
-                    tick.queued,
-                    tick.skipped,
-                    pruned.map(|n| format!(" pruned={n}")).unwrap_or_default()
-                );
+                let text = tick_line(&tick, pruned);
                 if out.format == Format::Json {
                     event(out, &v, &text)?;
                 } else if !out.quiet {
@@ -174,34 +213,151 @@ fn run_loop(
                 let had_connection = client.is_some();
                 // a lost, unreachable or read-only server (a failover, a dark path, a
                 // terminated backend): reconnect next tick, trying every host of the URL
-                if e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(&client) {
+                if is_lost(&e, &client) {
                     client = None;
                     if had_connection {
                         tick_failed(out, "connection_lost", &e)?;
                     }
-                    lost(out, &mut down_since, &e, interval)?;
+                    lost(out, &mut down_since, &e, interval, observed)?;
                 } else {
                     // a statement or lock timeout, a deadlock, a serialization failure,
                     // anything else: the transaction rolled back whole; the next tick retries
-                    let kind = match &e {
-                        Error::Transient { kind, .. } => kind,
-                        other => other.kind().as_str(),
-                    };
-                    tick_failed(out, kind, &e)?;
+                    tick_failed(out, failure_kind(&e), &e)?;
                 }
+            }
+        }
+        // what failed after a committed tick: its own event; the loop stops only on what a
+        // retry cannot fix, and reconnects next tick when the connection was lost
+        for (name, e) in after {
+            if is_fatal(&e) {
+                event(
+                    out,
+                    &serde_json::json!({"event": "fatal", "kind": e.kind(), "message": e.to_string()}),
+                    &format!("dispatch: stopping: {e}"),
+                )?;
+                return Err(e);
+            }
+            let kind = if is_lost(&e, &client) {
+                "connection_lost"
+            } else {
+                failure_kind(&e)
+            };
+            let what = name.replace('_', " ");
+            event(
+                out,
+                &serde_json::json!({"event": name, "kind": kind, "message": e.to_string()}),
+                &format!("dispatch: {what} ({kind}): {e}; retrying next tick"),
+            )?;
+            if is_lost(&e, &client) {
+                client = None;
+                lost(out, &mut down_since, &e, interval, observed)?;
             }
         }
         if !wait_for_next_tick(interval, &stop, &mut client) {
             let e = Error::DatabaseUnreachable(
                 "lost the database connection: no answer to a liveness check".into(),
             );
-            lost(out, &mut down_since, &e, interval)?;
+            lost(out, &mut down_since, &e, interval, observed)?;
         }
     }
     event(
         out,
         &serde_json::json!({"event": "stopped"}),
         "dispatch: stopped",
+    )
+}
+
+/// The metrics and health the loop records, with `--metrics-addr`.
+struct Observed {
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+}
+
+/// One tick: connects first when there is no connection; with metrics, reads the lag as
+/// the tick starts (SPEC 16: a long interval or a stuck tick shows); then dispatches every
+/// due slot, adding each committed transaction into `committed`.
+fn dispatch_tick(
+    ctx: &Ctx,
+    client: &mut Option<Client>,
+    opts: &dispatch::Options,
+    observed: Option<&Observed>,
+    committed: &mut dispatch::DispatchTick,
+    out: Out,
+) -> Result<()> {
+    let c = match client {
+        Some(c) => c,
+        None => client.insert(ctx.connect(Schema::Checked)?),
+    };
+    if let Some(o) = observed {
+        match crate::db::in_tx_by_key(c, crate::status::lag) {
+            Ok((lag, _)) => o.metrics.lag(lag),
+            // the tick would meet these too: they are its failure
+            Err(e)
+                if is_fatal(&e) || e.kind() == ErrorKind::DatabaseUnreachable || c.is_closed() =>
+            {
+                return Err(e)
+            }
+            Err(e) => {
+                o.metrics.gauges_failed();
+                let kind = failure_kind(&e);
+                event(
+                    out,
+                    &serde_json::json!({"event": "gauges_failed", "kind": kind, "message": e.to_string()}),
+                    &format!("dispatch: gauges failed ({kind}): {e}; dispatching anyway"),
+                )?;
+            }
+        }
+    }
+    dispatch::run_into(c, Clock::Database, opts, committed)
+}
+
+/// The kind a failure event names: the transient error's own (`lock_timeout`, ...) or the
+/// error's kind.
+fn failure_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Transient { kind, .. } => kind,
+        other => other.kind().as_str(),
+    }
+}
+
+/// Whether `e` means the database is out of reach: unreachable, or the connection closed.
+fn is_lost(e: &Error, client: &Option<Client>) -> bool {
+    e.kind() == ErrorKind::DatabaseUnreachable || is_connection_lost(client)
+}
+
+/// `dispatch --now T` with `T` ahead of the database's clock wrote next runs past it
+/// (SPEC 7): say how many, what it means and how to undo it.
+fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64) {
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let (whose, verb) = if watchers == 1 {
+        ("1 watcher".to_string(), "it does")
+    } else {
+        (format!("{watchers} watchers"), "they do")
+    };
+    super::output::print_warning(
+        out.format,
+        "clock_ahead",
+        &format!(
+            "--now {at} is ahead of the database's clock: the next run of {whose} moved past \
+             the time the real clock gives, so {verb} not fire until after {at}; undo with \
+             `lobu-admin watchers reschedule --all`"
+        ),
+        serde_json::json!({ "watchers": watchers }),
+    );
+}
+
+/// A tick as one line for people: what it queued and skipped, what its rescue requeued
+/// and timed out, and (with `--prune-after`) how many runs it pruned; the JSON event
+/// carries the same figures.
+fn tick_line(tick: &dispatch::DispatchTick, pruned: Option<i64>) -> String {
+    format!(
+        "tick due={} queued={} skipped={} requeued={} timed_out={}{}",
+        tick.due,
+        tick.queued,
+        tick.skipped,
+        tick.rescued.requeued,
+        tick.rescued.timed_out,
+        pruned.map(|n| format!(" pruned={n}")).unwrap_or_default()
     )
 }
 
@@ -229,13 +385,19 @@ fn tick_failed(out: Out, kind: &str, e: &Error) -> Result<()> {
     )
 }
 
-/// Reports `database_lost` once per outage.
+/// Reports `database_lost` once per outage (and, with metrics, `lobu_database_up` 0 and the
+/// outage's start for `/healthz`).
 fn lost(
     out: Out,
     down_since: &mut Option<Instant>,
     e: &Error,
     interval: StdDuration,
+    observed: Option<&Observed>,
 ) -> Result<()> {
+    if let Some(o) = observed {
+        o.metrics.database_down();
+        o.health.unreachable();
+    }
     if down_since.is_some() {
         return Ok(());
     }
@@ -296,4 +458,33 @@ fn wait_for_next_tick(total: StdDuration, stop: &AtomicBool, client: &mut Option
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick_line;
+    use crate::dispatch::DispatchTick;
+    use crate::runs::Rescued;
+
+    #[test]
+    fn a_table_tick_line_shows_rescues_and_prunes() {
+        let tick = DispatchTick {
+            due: 3,
+            queued: 2,
+            skipped: 1,
+            rescued: Rescued {
+                requeued: 4,
+                timed_out: 5,
+            },
+            ..DispatchTick::default()
+        };
+        assert_eq!(
+            tick_line(&tick, Some(6)),
+            "tick due=3 queued=2 skipped=1 requeued=4 timed_out=5 pruned=6"
+        );
+        assert_eq!(
+            tick_line(&DispatchTick::default(), None),
+            "tick due=0 queued=0 skipped=0 requeued=0 timed_out=0"
+        );
+    }
 }

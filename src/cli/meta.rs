@@ -16,33 +16,217 @@ pub(super) fn completions(shell: clap_complete::Shell, mut command: clap::Comman
 }
 
 pub(super) fn man(command: clap::Command) -> Result<()> {
+    write_stdout(&man_page(command)?)
+}
+
+/// The variables the tool reads, for the man page's ENVIRONMENT section (a test checks
+/// that every variable the sources read is here).
+const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "The database: a postgres:// URL or a libpq key=value string (as --database-url). \
+         Unset, the embedded database is used; set but empty is an error (exit 2).",
+    ),
+    (
+        "PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGPASSFILE, PGSERVICE, \
+         PGSERVICEFILE, PGSYSCONFDIR, PGSSLMODE, PGSSLROOTCERT, PGSSLCERT, PGSSLKEY, \
+         PGAPPNAME, PGCONNECT_TIMEOUT, PGTARGETSESSIONATTRS",
+        "libpq's connection variables, with libpq's meaning: what the URL (or key=value \
+         string) leaves out is taken from them, the password file and the connection \
+         service file included.",
+    ),
+    (
+        "LOBU_DEVICE_TOKEN",
+        "The device token of device-side commands (runs claim, heartbeat, complete, fail, \
+         wait; watchers trigger), when neither --token-file nor --token is given.",
+    ),
+    (
+        "LOBU_ACTOR",
+        "Who is acting: the name the audit trail records for the changes this invocation \
+         makes.",
+    ),
+    (
+        "LOBU_ADMIN_HOME",
+        "The directory of the embedded database (default: $XDG_DATA_HOME/lobu-admin, \
+         else ~/.local/share/lobu-admin; /var/lib/lobu-admin as root on Linux; \
+         ~/Library/Application Support/lobu-admin on macOS).",
+    ),
+    (
+        "XDG_DATA_HOME, HOME",
+        "Where the default LOBU_ADMIN_HOME is; HOME also locates ~/.postgresql/ (the \
+         client certificate and root certificate files libpq would use).",
+    ),
+    (
+        "LOBU_PG_BIN",
+        "The directory of the PostgreSQL server programs (initdb, pg_ctl, postgres) the \
+         embedded database runs; default: pg_config --bindir, the newest \
+         /usr/lib/postgresql/*/bin, then PATH.",
+    ),
+    ("PATH", "Searched for pg_config and the server programs."),
+    (
+        "NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM",
+        "Whether help and usage errors are coloured (the usual conventions).",
+    ),
+];
+
+/// The exit codes (SPEC 11 and 14), for the man page's EXIT STATUS section.
+const EXIT_STATUS: &[(&str, &str)] = &[
+    (
+        "0",
+        "Success (also a trigger that returned the already active run).",
+    ),
+    (
+        "1",
+        "Internal error (a bug, or an unexpected database error).",
+    ),
+    ("2", "Usage error or invalid input."),
+    (
+        "3",
+        "Not found (or another organisation's, for a device token).",
+    ),
+    ("4", "Unauthenticated or forbidden."),
+    (
+        "5",
+        "Conflict with the current state (or a lock held too long).",
+    ),
+    (
+        "6",
+        "Database unreachable (also TLS failures and read-only servers).",
+    ),
+    ("7", "Schema not migrated, or newer than this binary."),
+    (
+        "8",
+        "--wait, runs wait: the run ended failed, timeout, cancelled or skipped.",
+    ),
+    (
+        "9",
+        "--wait, runs wait: --timeout passed first; the run is left as it is.",
+    ),
+    (
+        "130",
+        "--wait, runs wait, dispatch --loop (a second signal): interrupted.",
+    ),
+];
+
+/// One page for the whole tool: the global options, then every command with its synopsis,
+/// options and examples (clap_mangen would refer to a page per subcommand, which is not
+/// shipped), the exit status and the environment.
+pub(crate) fn man_page(command: clap::Command) -> Result<String> {
+    use clap_mangen::roff::{bold, roman, Roff};
+    let io = |e: std::io::Error| Error::Internal(format!("cannot render the man page: {e}"));
+    let root = clap_mangen::Man::new(command.clone());
     let mut buf = Vec::new();
-    clap_mangen::Man::new(command.clone())
-        .render(&mut buf)
-        .map_err(|e| Error::Internal(format!("cannot render the man page: {e}")))?;
+    root.render_title(&mut buf).map_err(io)?;
+    root.render_name_section(&mut buf).map_err(io)?;
+    root.render_synopsis_section(&mut buf).map_err(io)?;
+    root.render_description_section(&mut buf).map_err(io)?;
+    root.render_options_section(&mut buf).map_err(io)?;
     let mut page = String::from_utf8_lossy(&buf).into_owned();
-    // the subcommands' examples, which clap_mangen leaves out of the top-level page
-    page.push_str(".SH EXAMPLES\n");
-    let mut stack: Vec<(String, &clap::Command)> = vec![(String::new(), &command)];
+
+    let mut commands = Roff::new();
+    commands.control("SH", ["COMMANDS"]);
+    page.push_str(&commands.to_roff());
+    let children = |path: &str, cmd: &clap::Command| {
+        let mut c: Vec<(String, clap::Command)> = cmd
+            .get_subcommands()
+            .map(|c| {
+                (
+                    format!("{path} {}", c.get_name()).trim().to_string(),
+                    c.clone(),
+                )
+            })
+            .collect();
+        c.reverse();
+        c
+    };
+    let mut stack = children("", &command);
     while let Some((path, cmd)) = stack.pop() {
-        if let Some(help) = cmd.get_after_help() {
-            let text = help.to_string();
-            let body = text.strip_prefix("Examples:\n").unwrap_or(&text);
-            page.push_str(&format!(".TP\n\\fBlobu-admin{path}\\fR\n.nf\n"));
-            for line in body.lines() {
-                page.push_str(&line.trim_start().replace('\\', "\\\\"));
+        stack.extend(children(&path, &cmd));
+        if cmd.is_subcommand_required_set() || cmd.is_hide_set() {
+            continue;
+        }
+        let mut head = Roff::new();
+        head.control("SS", [format!("lobu-admin {path}").as_str()]);
+        if let Some(about) = cmd.get_long_about().or_else(|| cmd.get_about()) {
+            for para in about.to_string().split("\n\n") {
+                head.control("PP", [])
+                    .text([roman(para.replace('\n', " "))]);
+            }
+        }
+        head.control("PP", []);
+        page.push_str(&head.to_roff());
+        let sub = clap_mangen::Man::new(
+            cmd.clone()
+                .bin_name(format!("lobu-admin {path}"))
+                .disable_help_flag(true)
+                .disable_help_subcommand(true),
+        );
+        for part in [
+            clap_mangen::Man::render_synopsis_section,
+            clap_mangen::Man::render_options_section,
+        ] {
+            let mut b = Vec::new();
+            part(&sub, &mut b).map_err(io)?;
+            let text = String::from_utf8_lossy(&b);
+            // the section heading (SYNOPSIS, OPTIONS) is this subsection's
+            for line in text.lines().filter(|l| !l.starts_with(".SH")) {
+                page.push_str(line);
                 page.push('\n');
             }
-            page.push_str(".fi\n");
         }
-        let mut subs: Vec<_> = cmd.get_subcommands().collect();
-        subs.reverse();
-        stack.extend(
-            subs.into_iter()
-                .map(|c| (format!("{path} {}", c.get_name()), c)),
-        );
+        if let Some(help) = cmd.get_after_help() {
+            let text = help.to_string();
+            let mut ex = Roff::new();
+            ex.control("PP", [])
+                .text([bold("Examples:")])
+                .control("nf", []);
+            for line in text.strip_prefix("Examples:\n").unwrap_or(&text).lines() {
+                ex.text([roman(line.trim_start())]);
+            }
+            ex.control("fi", []);
+            page.push_str(&ex.to_roff());
+        }
     }
-    write_stdout(&page)
+
+    let mut tail = Roff::new();
+    tail.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in EXIT_STATUS {
+        tail.control("TP", [])
+            .text([bold(*code)])
+            .text([roman(*meaning)]);
+    }
+    tail.control("PP", []).text([roman(
+        "Errors are one line on standard error, error: ..., sometimes followed by hint: \
+         ...; with -o json, the object {\"error\":{\"kind\":...,\"message\":...}} on \
+         standard error, whose kind names the status: internal, invalid_input, not_found, \
+         forbidden, conflict, database_unreachable, schema_mismatch, run_unsuccessful, \
+         wait_timeout, interrupted.",
+    )]);
+    tail.control("SH", ["ENVIRONMENT"]);
+    for (name, meaning) in ENVIRONMENT {
+        tail.control("TP", [])
+            .text([bold(*name)])
+            .text([roman(*meaning)]);
+    }
+    tail.control("SH", ["FILES"]);
+    tail.control("TP", [])
+        .text([bold("$LOBU_ADMIN_HOME/pgdata/")])
+        .text([roman(
+            "The embedded database: a PostgreSQL cluster created on first use \
+         (lobu-admin db status|start|stop).",
+        )]);
+    tail.control("TP", [])
+        .text([bold("$LOBU_ADMIN_HOME/run/")])
+        .text([roman(
+            "Its Unix socket, the only place it listens (no TCP).",
+        )]);
+    tail.control("SH", ["VERSION"]);
+    tail.text([roman(format!("v{}", env!("CARGO_PKG_VERSION")))]);
+    page.push_str(&tail.to_roff());
+    // every render starts with roff's apostrophe definition: keep the first
+    let prelude = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
+    let body = page.split(prelude).collect::<Vec<_>>().concat();
+    Ok(format!("{prelude}{body}"))
 }
 
 /// The quickstart: every step printed; rerunnable (each run uses a new organisation).

@@ -16,6 +16,7 @@ mod runs;
 mod schedule;
 mod serve;
 mod tokens;
+mod usage;
 mod watchers;
 
 use std::ffi::OsString;
@@ -76,7 +77,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
                 // --help, --version
                 let _ = e.print();
             } else {
-                print_usage_error(&e, wants_json(&argv));
+                print_usage_error(&e, &argv);
             }
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
@@ -99,54 +100,44 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// Condenses a clap usage error to SPEC 11's form: one `error:` line and one `hint:` line.
-fn print_usage_error(e: &clap::Error, json: bool) {
-    let text = e.render().to_string();
-    let (message, hint) =
-        if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            let usage = text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("Usage: "))
-                .unwrap_or("lobu-admin <COMMAND>");
-            (
-                format!("a subcommand is required: {usage}"),
-                "add --help to list the subcommands".to_string(),
-            )
-        } else {
-            let message = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid usage")
-                .trim_start_matches("error: ")
-                .to_string();
-            let hint = text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("tip: "))
-                .map_or_else(
-                    || "run `lobu-admin --help` (or `<command> --help`) for usage".to_string(),
-                    str::to_string,
-                );
-            (message, hint)
-        };
-    if json {
+/// Prints a clap usage error in SPEC 11's form: one `error:` line saying exactly what is
+/// wrong, and clap's usage line as the `hint:` (see [`usage`]); with `-o json`, the JSON
+/// error object (`invalid_input`), whose message is the same line.
+fn print_usage_error(e: &clap::Error, argv: &[OsString]) {
+    let (message, hint) = usage::describe(e, argv);
+    if wants_json(argv) {
         print_error(Format::Json, &Error::InvalidInput(message));
     } else {
-        eprintln!("error: {message}\nhint: {hint}");
+        match hint {
+            Some(hint) => eprintln!("error: {message}\nhint: {hint}"),
+            None => eprintln!("error: {message}"),
+        }
     }
 }
 
 fn wants_json(argv: &[OsString]) -> bool {
     argv.windows(2)
         .any(|w| (w[0] == "-o" || w[0] == "--output") && w[1] == "json")
-        || argv.iter().any(|a| a == "--output=json" || a == "-ojson")
+        || argv
+            .iter()
+            .any(|a| a == "--output=json" || a == "-ojson" || a == "-o=json")
 }
 
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Apply the embedded migrations (under an advisory lock), or list them.
+    /// Apply the embedded migrations online (one migrator at a time), or list them.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  lobu-admin migrate --dry-run   # what each pending migration locks, \
+                      who stays served\n  lobu-admin migrate\n  lobu-admin migrate status"
+    )]
     Migrate {
-        /// `status`: list applied and pending migrations.
+        /// Print each pending migration's statements, the locks they take and whether
+        /// binaries of the previous release stay served; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// `status`: list applied and pending migrations with their marks.
         #[command(subcommand)]
         action: Option<db::MigrateAction>,
     },
@@ -169,7 +160,7 @@ pub enum Command {
         lobu-admin -o json provision-agent --org acme | jq -r .outcome")]
     ProvisionAgent {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = args::parse_org_id)]
         org: String,
     },
     /// Agents.
@@ -242,7 +233,7 @@ pub enum Command {
         lobu-admin export --org acme --org globex | lobu-admin --database-url \"$OTHER\" seed -")]
     Export {
         /// Only this organisation (repeatable).
-        #[arg(long = "org", value_name = "ID")]
+        #[arg(long = "org", value_name = "ID", value_parser = args::parse_org_id)]
         orgs: Vec<String>,
     },
     /// Print a shell completion script.
@@ -270,7 +261,7 @@ fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
         out,
     };
     match &cli.command {
-        Command::Migrate { action } => db::migrate(&ctx, action.as_ref()),
+        Command::Migrate { dry_run, action } => db::migrate(&ctx, *dry_run, action.as_ref()),
         Command::Db { action } => db::db(action, out),
         Command::Org { action } => orgs::run(&ctx, action),
         Command::ProvisionAgent { org } => orgs::provision_agent(&ctx, org),

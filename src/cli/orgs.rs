@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::db;
@@ -12,7 +13,8 @@ use crate::{orgs, provisioning};
 pub enum OrgAction {
     /// Create an organisation.
     Create {
-        /// Lowercase id: [a-z0-9][a-z0-9_-]{0,62}.
+        /// Organisation id: lowercase [a-z0-9][a-z0-9_-]{0,62}.
+        #[arg(value_parser = parse_org_id)]
         id: String,
         /// Display name (default: the id).
         #[arg(long)]
@@ -23,6 +25,7 @@ pub enum OrgAction {
     /// Show one organisation with its metadata.
     Show {
         /// Organisation id.
+        #[arg(value_parser = parse_org_id)]
         id: String,
     },
 }

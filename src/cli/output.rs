@@ -230,6 +230,24 @@ pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Prints a warning on stderr, whatever `-q` says (it is not a note: something may be
+/// wrong): `warning: <message>`, or with `-o json` the object
+/// `{"warning":{"kind":...,"message":...,<fields>}}`, shaped like the error object, so that
+/// stdout keeps only results in either format.
+pub fn print_warning(format: Format, kind: &str, message: &str, fields: serde_json::Value) {
+    let mut stderr = io::stderr().lock();
+    let _ = match format {
+        Format::Json => {
+            let mut w = serde_json::json!({"kind": kind, "message": message});
+            if let (Some(o), serde_json::Value::Object(extra)) = (w.as_object_mut(), fields) {
+                o.extend(extra);
+            }
+            writeln!(stderr, "{}", serde_json::json!({ "warning": w }))
+        }
+        Format::Table => writeln!(stderr, "warning: {message}"),
+    };
+}
+
 /// Prints an error the way SPEC 11 says: `error: ...` (+ `hint: ...`), or a JSON object.
 pub fn print_error(format: Format, err: &Error) {
     let mut stderr = io::stderr().lock();

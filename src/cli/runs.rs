@@ -22,7 +22,7 @@ pub enum RunAction {
         #[command(flatten)]
         token: TokenSource,
         /// At most this many.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..=1000))]
+        #[arg(long, default_value_t = 1, value_parser = parse_count::<1, 1000>)]
         limit: i64,
     },
     /// Record a heartbeat.
@@ -66,7 +66,7 @@ pub enum RunAction {
     /// List runs, newest first.
     List {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: Option<String>,
         /// Watcher id.
         #[arg(long, value_parser = parse_id)]
@@ -75,7 +75,7 @@ pub enum RunAction {
         #[arg(long, value_enum)]
         status: Option<RunStatus>,
         /// At most this many.
-        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
+        #[arg(long, default_value_t = 50, value_parser = parse_count::<1, { i64::MAX }>)]
         limit: i64,
         /// The next page: runs older than this run id (the last id of the previous page).
         #[arg(long, value_parser = parse_id, value_name = "RUN_ID")]
@@ -110,7 +110,11 @@ pub enum RunAction {
         #[arg(long)]
         dry_run: bool,
         /// At most this many runs per batch (transaction): a window of this many ids.
-        #[arg(long, default_value_t = crate::prune::BATCH, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+        #[arg(
+            long,
+            default_value_t = crate::prune::BATCH,
+            value_parser = parse_count::<1, 1_000_000>
+        )]
         batch: i64,
     },
     /// Cancel an active run.
@@ -261,21 +265,28 @@ pub(super) fn wait_for(
     // SIGINT/SIGTERM: stop waiting, leave the run as it is, exit 130
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
         .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
-    let mode = wait::mode(c, &ctx.config()?)?;
-    if out.verbose {
-        let how = match mode {
-            wait::Mode::Listen => "LISTEN (a direct connection)",
-            wait::Mode::Poll => "polling (a pooler or proxy is in between)",
-        };
-        eprintln!("waiting for run {id} by {how}");
-    }
     let progress = out.progress();
     let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
-    let ended = wait::wait(c, id, who, mode, timeout, &stop, &mut |r| {
-        if progress {
-            eprintln!("run {}: {}", r.id, r.status);
-        }
-    })?;
+    let config = ctx.config()?;
+    let ended = wait::wait(
+        c,
+        &config,
+        id,
+        who,
+        timeout,
+        &stop,
+        &mut |event| match event {
+            wait::Event::Mode(mode, why) if out.verbose => {
+                let how = match mode {
+                    wait::Mode::Listen => "LISTEN",
+                    wait::Mode::Poll => "polling",
+                };
+                eprintln!("waiting for run {id} by {how} ({why})");
+            }
+            wait::Event::Run(r) if progress => eprintln!("run {}: {}", r.id, r.status),
+            _ => {}
+        },
+    )?;
     let (waited, result) = ended.into_result();
     if let Some(w) = waited {
         out.show(&w, |w| {

@@ -23,8 +23,8 @@ pub enum ScheduleAction {
         #[arg(long, value_parser = parse_time)]
         from: Option<DateTime<Utc>>,
         /// How many.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        count: u16,
+        #[arg(long, default_value_t = 5, value_parser = parse_count::<1, 1000>)]
+        count: i64,
     },
 }
 
@@ -41,7 +41,7 @@ pub(super) fn run(ctx: &Ctx, action: &ScheduleAction) -> Result<()> {
         let times = expr.upcoming(
             *timezone,
             from.unwrap_or_else(Utc::now),
-            usize::from(*count),
+            usize::try_from(*count).unwrap_or(1),
         )?;
         show_times(out, &times)
     }

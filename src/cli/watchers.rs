@@ -1,4 +1,4 @@
-//! `watchers list|show|next|create|update|pause|resume|archive|trigger`.
+//! `watchers list|show|next|create|update|pause|resume|archive|reschedule|trigger`.
 
 use clap::Subcommand;
 use uuid::Uuid;
@@ -10,7 +10,7 @@ use crate::db;
 use crate::error::Result;
 use crate::schedule::Schedule;
 use crate::tokens;
-use crate::watchers::{self, NewWatcher, StatusFilter, Trigger, WatcherPatch};
+use crate::watchers::{self, NewWatcher, RescheduleScope, StatusFilter, Trigger, WatcherPatch};
 
 #[derive(Debug, Subcommand)]
 pub enum WatcherAction {
@@ -21,7 +21,7 @@ pub enum WatcherAction {
         lobu-admin -o json watchers list --org acme | jq '.[] | {id, next_run_at}'")]
     List {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: String,
         /// Only watchers pinned to this device.
         #[arg(long, value_parser = parse_uuid)]
@@ -30,7 +30,7 @@ pub enum WatcherAction {
         #[arg(long, value_enum)]
         status: Option<ListStatus>,
         /// At most this many.
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
+        #[arg(long, default_value_t = 1000, value_parser = parse_count::<1, { i64::MAX }>)]
         limit: i64,
     },
     /// Show a watcher with its recent runs.
@@ -67,13 +67,13 @@ pub enum WatcherAction {
         #[arg(value_parser = parse_id)]
         id: i64,
         /// How many.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        count: u16,
+        #[arg(long, default_value_t = 5, value_parser = parse_count::<1, 1000>)]
+        count: i64,
     },
     /// Create a watcher.
     Create {
         /// Organisation id.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_org_id)]
         org: String,
         /// Display name.
         #[arg(long)]
@@ -153,6 +153,26 @@ pub enum WatcherAction {
         /// Watcher id.
         #[arg(value_parser = parse_id)]
         id: i64,
+    },
+    /// Recompute active watchers' next runs from the database's clock: the repair after
+    /// `dispatch --now T` moved them past it. Due slots are kept for the next dispatch.
+    #[command(
+        group(clap::ArgGroup::new("which").required(true).args(["ids", "org", "all"])),
+        after_help = "Examples:\n  \
+        lobu-admin watchers reschedule 7 12\n  \
+        lobu-admin watchers reschedule --org acme\n  \
+        lobu-admin -o json watchers reschedule --all | jq .rescheduled"
+    )]
+    Reschedule {
+        /// Watcher ids (each must exist and be active).
+        #[arg(value_parser = parse_id, value_name = "ID")]
+        ids: Vec<i64>,
+        /// Every active watcher of this organisation.
+        #[arg(long, value_parser = parse_org_id)]
+        org: Option<String>,
+        /// Every active watcher.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -264,7 +284,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
         }
         WatcherAction::Next { id, count } => {
             let times = db::in_tx(&mut c, |tx, now| {
-                watchers::next_times(tx, *id, now, usize::from(*count))
+                watchers::next_times(tx, *id, now, usize::try_from(*count).unwrap_or(1))
             })?;
             show_times(out, &times)
         }
@@ -330,5 +350,17 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
         WatcherAction::Archive { id } => out.object(&db::in_tx(&mut c, |tx, now| {
             watchers::archive(tx, *id, now)
         })?),
+        WatcherAction::Reschedule { ids, org, all: _ } => {
+            let scope = match (ids.is_empty(), org) {
+                (false, _) => RescheduleScope::Ids(ids.clone()),
+                (true, Some(org)) => RescheduleScope::Org(org.clone()),
+                (true, None) => RescheduleScope::All,
+            };
+            let r = db::in_tx(&mut c, |tx, now| watchers::reschedule(tx, &scope, now))?;
+            out.show(&r, |r| match r.rescheduled {
+                1 => "rescheduled 1 watcher".to_string(),
+                n => format!("rescheduled {n} watchers"),
+            })
+        }
     }
 }

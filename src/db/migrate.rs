@@ -1,46 +1,77 @@
-//! Embedded refinery migrations: apply in one transaction under a transaction-scoped
-//! advisory lock (safe behind a transaction pooler), list, and refuse to run on a schema
-//! that is behind or ahead of this binary.
+//! Embedded migrations and the runner that applies them online (SPEC 11 and 19).
+//!
+//! refinery embeds `migrations/` (names, versions, checksums); this module runs them,
+//! because refinery's runner applies every migration inside a transaction, where `CREATE
+//! INDEX CONCURRENTLY` cannot run, and knows nothing of compatibility.
+//!
+//! - **Marks.** A migration after V8 starts with a line `-- lobu: compatible` or `-- lobu:
+//!   incompatible`, plus `online` when it runs statement by statement outside one
+//!   transaction. V1 to V8 are released and frozen (their checksums), so their marks live in
+//!   [`LEGACY_MARKS`].
+//! - **Online.** Each statement of an online migration runs on its own: `CONCURRENTLY`
+//!   ones alone (they cannot run in a transaction block), every other one in a transaction
+//!   of its own with a short `lock_timeout` ([`LOCK_TIMEOUT`]), retried when the lock is not
+//!   granted in time, so that nothing queues behind a DDL for longer than that. Each step is
+//!   recorded in `lobu_migration_steps` as it finishes, so an interrupted migration
+//!   resumes where it stopped; an index that an interrupted `CONCURRENTLY` build left
+//!   invalid is dropped and built again.
+//! - **One migrator.** The advisory lock is held by a transaction of a second connection
+//!   (a transaction-scoped lock, so a transaction pooler keeps that transaction's server
+//!   connection for it, and no session state is left behind), while the first connection
+//!   runs the DDL outside any transaction. A migrator that finds the lock taken polls for it
+//!   instead of blocking in `pg_advisory_xact_lock`: a blocked call holds a snapshot, which
+//!   the running migrator's `CREATE INDEX CONCURRENTLY` waits for, a deadlock that
+//!   PostgreSQL cannot see (docs/decisions.md).
+//! - **Rolling upgrades.** `lobu_migrations` records every migration with its mark; a
+//!   binary serves a schema where every migration it does not know is compatible.
+//!   Binaries released before this runner read only refinery's `lobu_schema_history`,
+//!   exactly; the runner writes V1 to V8 there, and every incompatible migration, so they
+//!   stay served across compatible migrations and refuse the rest (exit 7).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use postgres::{Client, GenericClient};
-use refinery_core::traits::sync::{Migrate, Query, Transaction as RefineryTransaction};
-use refinery_core::Migration;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 
 mod embedded {
     #![allow(missing_docs)]
     refinery::embed_migrations!("migrations");
 }
-use embedded::migrations;
 
-/// The history table (refinery's, under a name of our own).
-pub const HISTORY_TABLE: &str = "lobu_schema_history";
-/// `pg_advisory_xact_lock` key held while migrating, so concurrent `migrate` calls queue up.
+/// The history table this binary reads: every applied migration and its mark.
+pub const HISTORY_TABLE: &str = "lobu_migrations";
+/// refinery's history table, which binaries released before the online runner read.
+pub const LEGACY_TABLE: &str = "lobu_schema_history";
+/// The newest migration that binaries released before the online runner know.
+pub const LEGACY_LAST: i32 = 8;
+/// Compatibility of the released migrations V1 to V8, whose files cannot carry a mark
+/// (their checksums are recorded). Each only added tables, columns, a trigger, a storage
+/// parameter or indexes that no binary names, so each is compatible; V8 is compatible but
+/// not online (it dropped and re-created indexes inside one transaction).
+pub const LEGACY_MARKS: [(i32, bool); 8] = [
+    (1, true),
+    (2, true),
+    (3, true),
+    (4, true),
+    (5, true),
+    (6, true),
+    (7, true),
+    (8, true),
+];
+/// How long a DDL statement waits for its lock before it gives up and is retried: what
+/// other sessions queue behind it, at most.
+pub const LOCK_TIMEOUT: Duration = Duration::from_millis(500);
+/// How often a statement is tried before the migration fails (with backoff: about two
+/// minutes in all).
+const ATTEMPTS: u32 = 60;
+/// `pg_try_advisory_xact_lock` key held while migrating, so migrators take turns.
 const LOCK_KEY: i64 = 0x6c6f_6275_6d69_6772; // "lobumigr"
-
-/// One migration and whether it is applied.
-#[derive(Debug, Clone, Serialize)]
-pub struct MigrationState {
-    /// Version number (the `V<n>` of the file name).
-    pub version: i32,
-    /// Name after the version.
-    pub name: String,
-    /// `applied` or `pending`.
-    pub state: &'static str,
-}
-
-/// What `migrate` did.
-#[derive(Debug, Clone, Serialize)]
-pub struct MigrateReport {
-    /// Migrations applied by this call, oldest first.
-    pub applied: Vec<MigrationState>,
-    /// The schema version afterwards.
-    pub version: i32,
-}
+/// How often a migrator that waits for another one asks for the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(100);
 
 /// The embedded migrations' newest version and count, written by `build.rs` from the file
 /// names (a unit test pins them to refinery's own reading).
@@ -54,145 +85,982 @@ pub const fn latest_version() -> i32 {
     embedded_schema::LATEST_VERSION
 }
 
-/// Applies the pending embedded migrations, all in one transaction that first takes a
-/// transaction-scoped advisory lock: concurrent callers wait for each other and all
-/// succeed, a failure applies nothing, and no session state is left behind (a session
-/// lock would stay on a pooled server connection).
+/// How many migrations this binary embeds.
+#[must_use]
+pub const fn embedded_count() -> i64 {
+    embedded_schema::MIGRATIONS
+}
+
+/// One embedded migration with its marks.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// Version number (the `V<n>` of the file name).
+    pub version: i32,
+    /// Name after the version.
+    pub name: String,
+    /// The SQL.
+    pub sql: String,
+    /// refinery's checksum of name, version and SQL (recorded when applied).
+    pub checksum: u64,
+    /// Binaries that do not know it keep working on the schema after it.
+    pub compatible: bool,
+    /// Runs statement by statement outside a transaction (else in one transaction).
+    pub online: bool,
+}
+
+impl Migration {
+    /// `V<n>__<name>`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("V{}__{}", self.version, self.name)
+    }
+
+    /// Its statements, in order.
+    #[must_use]
+    pub fn statements(&self) -> Vec<&str> {
+        statements(&self.sql)
+    }
+}
+
+/// Every embedded migration, oldest first, with its marks.
 ///
 /// # Errors
-/// `schema_mismatch` when applied migrations diverge from the embedded ones or are newer;
-/// `database_unreachable` or `internal` for database failures.
-pub fn migrate(client: &mut Client) -> Result<MigrateReport> {
-    let report = crate::db::in_tx_unchecked(client, |tx, _| {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
-        if applied_versions(tx)?
-            .into_iter()
-            .any(|(n, _)| n > latest_version())
-        {
-            return Err(newer_error());
-        }
-        let mut runner = migrations::runner()
-            .set_abort_divergent(true)
-            .set_abort_missing(true);
-        runner.set_migration_table_name(HISTORY_TABLE);
-        let mut inner = InTx { tx, failed: None };
-        let result = runner.run(&mut inner);
-        if let Some(e) = inner.failed {
-            return Err(e.into());
-        }
-        result.map_err(|e| Error::SchemaMismatch(format!("migration failed: {e}")))
-    })?;
-    Ok(MigrateReport {
-        applied: report
-            .applied_migrations()
-            .iter()
-            .map(|m| MigrationState {
+/// `internal` when a migration after V8 lacks its `-- lobu:` mark (a unit test keeps that
+/// from being released).
+pub fn embedded() -> Result<Vec<Migration>> {
+    let mut all: Vec<Migration> = embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| {
+            let sql = m.sql().unwrap_or_default().to_string();
+            let (compatible, online) = marks(m.version(), &sql).ok_or_else(|| {
+                Error::Internal(format!(
+                    "migration V{}__{} has no `-- lobu: compatible|incompatible` mark",
+                    m.version(),
+                    m.name()
+                ))
+            })?;
+            Ok(Migration {
                 version: m.version(),
                 name: m.name().to_string(),
-                state: "applied",
+                sql,
+                checksum: m.checksum(),
+                compatible,
+                online,
             })
-            .collect(),
-        version: latest_version(),
+        })
+        .collect::<Result<_>>()?;
+    all.sort_by_key(|m| m.version);
+    Ok(all)
+}
+
+/// A migration's marks: (compatible, online), from [`LEGACY_MARKS`] or its first line.
+fn marks(version: i32, sql: &str) -> Option<(bool, bool)> {
+    if version <= LEGACY_LAST {
+        return LEGACY_MARKS
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|&(_, compatible)| (compatible, false));
+    }
+    let words: Vec<&str> = sql
+        .lines()
+        .next()?
+        .strip_prefix("-- lobu:")?
+        .split([',', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let compatible = match (
+        words.contains(&"compatible"),
+        words.contains(&"incompatible"),
+    ) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => return None,
+    };
+    Some((compatible, words.contains(&"online")))
+}
+
+/// Splits SQL into its statements at the semicolons outside quotes, dollar quotes and
+/// comments; comments and blank space between statements are dropped.
+#[must_use]
+pub fn statements(sql: &str) -> Vec<&str> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &sql[i..];
+        let skip = if rest.starts_with("--") {
+            rest.find('\n').map_or(rest.len(), |n| n + 1)
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            comment.find("*/").map_or(rest.len(), |n| n + 4)
+        } else {
+            0
+        };
+        if skip > 0 {
+            i += skip;
+            continue;
+        }
+        let c = bytes[i];
+        if c == b';' {
+            if let Some(s) = start.take() {
+                out.push(sql[s..i].trim());
+            }
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        start.get_or_insert(i);
+        i += match c {
+            b'\'' | b'"' => {
+                // a quote ends at the next one that is not doubled
+                let q = c as char;
+                let mut j = 1;
+                loop {
+                    match rest[j..].find(q) {
+                        None => break rest.len(),
+                        Some(n) if rest[j + n + 1..].starts_with(q) => j += n + 2,
+                        Some(n) => break j + n + 1,
+                    }
+                }
+            }
+            b'$' => {
+                // $tag$ ... $tag$
+                let tag_end = rest[1..]
+                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                    .map(|n| n + 1);
+                match tag_end {
+                    Some(e) if rest[e..].starts_with('$') => {
+                        let tag = &rest[..=e];
+                        rest[tag.len()..]
+                            .find(tag)
+                            .map_or(rest.len(), |n| tag.len() + n + tag.len())
+                    }
+                    _ => 1,
+                }
+            }
+            _ => rest.chars().next().map_or(1, char::len_utf8),
+        };
+    }
+    if let Some(s) = start {
+        let tail = sql[s..].trim();
+        if !tail.is_empty() {
+            out.push(tail);
+        }
+    }
+    out
+}
+
+/// A table lock that a statement takes, as PostgreSQL names the modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockMode {
+    /// `SHARE UPDATE EXCLUSIVE`: reads and writes go on.
+    ShareUpdateExclusive,
+    /// `SHARE`: reads go on, writes wait until the statement ends.
+    Share,
+    /// `SHARE ROW EXCLUSIVE`: reads go on, writes wait until the statement ends.
+    ShareRowExclusive,
+    /// `ACCESS EXCLUSIVE`: reads and writes wait until the statement ends.
+    AccessExclusive,
+}
+
+impl LockMode {
+    /// PostgreSQL's name (`pg_locks.mode`).
+    #[must_use]
+    pub fn pg_name(self) -> &'static str {
+        match self {
+            Self::ShareUpdateExclusive => "ShareUpdateExclusiveLock",
+            Self::Share => "ShareLock",
+            Self::ShareRowExclusive => "ShareRowExclusiveLock",
+            Self::AccessExclusive => "AccessExclusiveLock",
+        }
+    }
+
+    /// The mode as the documentation spells it.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
+            Self::Share => "SHARE",
+            Self::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
+            Self::AccessExclusive => "ACCESS EXCLUSIVE",
+        }
+    }
+
+    /// Whether the tool's writes (triggers, claims, dispatch) wait behind it.
+    #[must_use]
+    pub fn blocks_writes(self) -> bool {
+        self != Self::ShareUpdateExclusive
+    }
+}
+
+/// A lock one statement takes on a table that existed before its migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableLock {
+    /// The table.
+    pub table: String,
+    /// The mode.
+    pub mode: LockMode,
+}
+
+/// What each statement of the embedded migrations locks, worked out from its text: the
+/// tables a migration creates are its own (no one else uses them yet), an index is on the
+/// table its `CREATE INDEX` named. Pinned against `pg_locks` by a test.
+#[derive(Debug, Default)]
+struct LockReader {
+    index_tables: HashMap<String, String>,
+}
+
+impl LockReader {
+    fn read(&mut self, statement: &str, own: &mut HashSet<String>) -> Vec<TableLock> {
+        let words: Vec<String> = statements_words(statement);
+        let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+        let has = |w: &str| upper.iter().any(|u| u == w);
+        let after = |w: &str| {
+            upper
+                .iter()
+                .position(|u| u == w)
+                .and_then(|i| words.get(i + 1))
+                .map(|t| name(t))
+        };
+        let first_name_after = |start: usize| {
+            upper[start..]
+                .iter()
+                .position(|u| !matches!(u.as_str(), "IF" | "NOT" | "EXISTS" | "ONLY"))
+                .map(|i| name(&words[start + i]))
+        };
+        let lock = |table: String, mode: LockMode| TableLock { table, mode };
+        let mut locks = Vec::new();
+        let kind: Vec<&str> = upper.iter().take(3).map(String::as_str).collect();
+        match kind.as_slice() {
+            ["CREATE", "TABLE", ..] => {
+                if let Some(t) = first_name_after(2) {
+                    own.insert(t);
+                }
+                // a foreign key locks the table it references
+                for (i, u) in upper.iter().enumerate() {
+                    if u == "REFERENCES" {
+                        match words.get(i + 1).map(|t| name(t)) {
+                            Some(t) if !own.contains(&t) => {
+                                locks.push(lock(t, LockMode::ShareRowExclusive));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            ["CREATE", "INDEX" | "UNIQUE", ..] => {
+                let table = after("ON").unwrap_or_default();
+                let at = upper.iter().position(|u| u == "INDEX").unwrap_or(1) + 1;
+                if let Some(index) = first_name_after(at).filter(|i| *i != "ON") {
+                    let index = if upper.get(at).is_some_and(|u| u == "CONCURRENTLY") {
+                        first_name_after(at + 1).unwrap_or(index)
+                    } else {
+                        index
+                    };
+                    self.index_tables.insert(index, table.clone());
+                }
+                if !own.contains(&table) {
+                    let mode = if has("CONCURRENTLY") {
+                        LockMode::ShareUpdateExclusive
+                    } else {
+                        LockMode::Share
+                    };
+                    locks.push(lock(table, mode));
+                }
+            }
+            ["DROP", "INDEX", ..] => {
+                let at = if has("CONCURRENTLY") { 3 } else { 2 };
+                let index = first_name_after(at).unwrap_or_default();
+                let table = self
+                    .index_tables
+                    .get(&index)
+                    .cloned()
+                    .unwrap_or_else(|| format!("the table of index {index}"));
+                let mode = if has("CONCURRENTLY") {
+                    LockMode::ShareUpdateExclusive
+                } else {
+                    LockMode::AccessExclusive
+                };
+                locks.push(lock(table, mode));
+            }
+            ["ALTER", "TABLE", ..] => {
+                let table = first_name_after(2).unwrap_or_default();
+                if !own.contains(&table) {
+                    let actions: Vec<&str> = upper
+                        .iter()
+                        .skip(3)
+                        .map(String::as_str)
+                        .filter(|w| matches!(*w, "ADD" | "VALIDATE" | "SET" | "DROP" | "ALTER"))
+                        .collect();
+                    let mode = if actions.iter().all(|a| *a == "VALIDATE")
+                        || (actions == ["SET"] && has("(FILLFACTOR"))
+                    {
+                        LockMode::ShareUpdateExclusive
+                    } else if actions.iter().all(|a| *a == "ADD")
+                        && has("FOREIGN")
+                        && !has("COLUMN")
+                    {
+                        LockMode::ShareRowExclusive
+                    } else {
+                        LockMode::AccessExclusive
+                    };
+                    locks.push(lock(table, mode));
+                }
+            }
+            ["CREATE", "FUNCTION" | "OR", ..] => {}
+            ["CREATE", "TRIGGER", ..] => {
+                if let Some(t) = after("ON").filter(|t| !own.contains(t)) {
+                    locks.push(lock(t, LockMode::ShareRowExclusive));
+                }
+            }
+            _ => locks.push(lock(
+                "(unrecognised statement: assume every table)".into(),
+                LockMode::AccessExclusive,
+            )),
+        }
+        locks
+    }
+}
+
+/// A statement's words, comments dropped, parentheses split off the front of names.
+fn statements_words(statement: &str) -> Vec<String> {
+    statement
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .flat_map(str::split_whitespace)
+        .map(str::to_string)
+        .collect()
+}
+
+/// A table or index name as written (`organizations (id)` -> `organizations`).
+fn name(word: &str) -> String {
+    word.split('(')
+        .next()
+        .unwrap_or(word)
+        .trim_matches('"')
+        .to_string()
+}
+
+/// One statement of a pending migration and what it locks.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedStep {
+    /// The statement's first words.
+    pub statement: String,
+    /// The tables it locks that other sessions use, and how.
+    pub locks: Vec<TableLock>,
+}
+
+/// One pending migration as `migrate --dry-run` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedMigration {
+    /// Version.
+    pub version: i32,
+    /// Name.
+    pub name: String,
+    /// Binaries that do not know it keep working.
+    pub compatible: bool,
+    /// Statement by statement, outside a transaction.
+    pub online: bool,
+    /// Its statements.
+    pub steps: Vec<PlannedStep>,
+}
+
+/// What `migrate --dry-run` reports: the pending migrations and who stays served.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The schema's version now (0 when nothing is applied).
+    pub version: i32,
+    /// The migrations `migrate` would apply, oldest first.
+    pub pending: Vec<PlannedMigration>,
+    /// Binaries that know the current version stay served after the migration.
+    pub older_binaries_served: bool,
+    /// The oldest version a binary may know and still be served afterwards: every
+    /// migration after it is compatible (and, for binaries released before the online
+    /// runner, which know up to V8 and read refinery's table, it is at least V8).
+    pub served_from: i32,
+    /// How long a statement that is not `CONCURRENTLY` waits for a lock before it is
+    /// retried, in milliseconds: what other sessions may queue behind it.
+    pub lock_timeout_ms: u64,
+}
+
+/// One migration and whether it is applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationState {
+    /// Version number (the `V<n>` of the file name).
+    pub version: i32,
+    /// Name after the version.
+    pub name: String,
+    /// `applied`, `pending`, `in progress` (an online migration that was interrupted) or
+    /// `unknown (newer than this binary)`.
+    pub state: &'static str,
+    /// Binaries that do not know it keep working on the schema after it.
+    pub compatible: bool,
+    /// Applied statement by statement outside a transaction; `None` for a newer
+    /// migration this binary does not know.
+    pub online: Option<bool>,
+}
+
+/// A migration `migrate` applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Applied {
+    /// Version.
+    pub version: i32,
+    /// Name.
+    pub name: String,
+    /// Its mark.
+    pub compatible: bool,
+    /// Applied statement by statement.
+    pub online: bool,
+    /// Statements this call ran (an interrupted migration's finished ones are skipped).
+    pub statements: usize,
+    /// Attempts that ran into the lock timeout and were retried.
+    pub retries: u32,
+    /// Wall time, in seconds.
+    pub seconds: f64,
+}
+
+/// What `migrate` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrateReport {
+    /// Migrations applied by this call, oldest first.
+    pub applied: Vec<Applied>,
+    /// Indexes that an interrupted build had left invalid, dropped and built again.
+    pub rebuilt_indexes: Vec<String>,
+    /// The schema version afterwards (the newest applied).
+    pub version: i32,
+}
+
+/// A row of the history table.
+#[derive(Debug, Clone)]
+struct Recorded {
+    version: i32,
+    name: String,
+    checksum: String,
+    compatible: bool,
+}
+
+/// Applies the pending embedded migrations online (see the module's documentation), with
+/// `client` running the DDL and `lock` holding the migrator lock in a transaction of its
+/// own. Concurrent migrators take turns and all succeed; an interrupted one is finished by
+/// the next call.
+///
+/// # Errors
+/// `schema_mismatch` when applied migrations diverge from the embedded ones, or when a
+/// newer incompatible migration is applied; `conflict` (a lock timeout) when a statement
+/// did not get its lock in 60 tries (about two minutes); `database_unreachable` or `internal` for
+/// database failures.
+pub fn migrate(client: &mut Client, lock: &mut Client) -> Result<MigrateReport> {
+    let embedded = embedded()?;
+    let mut held = MigratorLock::take(lock)?;
+    let (recorded, _) = retried(|| {
+        in_own_tx(client, |tx| {
+            tx.batch_execute(BOOKKEEPING)?;
+            copy_legacy(tx)?;
+            recorded(tx)
+        })
+    })?;
+    check_recorded(&embedded, &recorded)?;
+    let mut report = MigrateReport {
+        applied: Vec::new(),
+        rebuilt_indexes: Vec::new(),
+        version: 0,
+    };
+    let applied: HashSet<i32> = recorded.iter().map(|r| r.version).collect();
+    for m in embedded.iter().filter(|m| !applied.contains(&m.version)) {
+        held.still_held()?;
+        let started = Instant::now();
+        let (statements, retries) = if m.online {
+            apply_online(client, &mut held, m, &mut report.rebuilt_indexes)?
+        } else {
+            let ((), retries) = retried(|| {
+                in_own_tx(client, |tx| {
+                    tx.batch_execute(&m.sql)?;
+                    record_applied(tx, m)
+                })
+            })?;
+            (m.statements().len(), retries)
+        };
+        report.applied.push(Applied {
+            version: m.version,
+            name: m.name.clone(),
+            compatible: m.compatible,
+            online: m.online,
+            statements,
+            retries,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    held.release()?;
+    report.version = recorded
+        .iter()
+        .map(|r| r.version)
+        .chain(report.applied.iter().map(|a| a.version))
+        .max()
+        .unwrap_or(0);
+    Ok(report)
+}
+
+/// [`migrate`] on two new connections to `url`.
+///
+/// # Errors
+/// As [`migrate`], and `database_unreachable` when `url` cannot be reached.
+pub fn migrate_url(url: &crate::db::DatabaseUrl) -> Result<MigrateReport> {
+    let mut client = crate::db::connect(url)?;
+    let mut lock = crate::db::connect(url)?;
+    migrate(&mut client, &mut lock)
+}
+
+/// The migrator lock, held by an open transaction of its own connection.
+struct MigratorLock<'a> {
+    client: &'a mut Client,
+    open: bool,
+}
+
+impl<'a> MigratorLock<'a> {
+    fn take(client: &'a mut Client) -> Result<Self> {
+        // READ COMMITTED, so that between its statements the transaction holds no snapshot
+        // that a CONCURRENTLY build would wait for; no idle timeout: it idles on purpose.
+        // The simple protocol: an extended-protocol portal would stay open in the
+        // transaction, and with it the snapshot. A try that fails ends its transaction, so
+        // that a waiting migrator does not keep a pooled server connection from the
+        // running one's DDL.
+        let ask = format!(
+            "BEGIN ISOLATION LEVEL READ COMMITTED; \
+             SET LOCAL idle_in_transaction_session_timeout = 0; \
+             SET LOCAL statement_timeout = '60s'; \
+             SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
+        );
+        let held = Self { client, open: true };
+        loop {
+            let got = held.client.simple_query(&ask)?.iter().any(
+                |m| matches!(m, postgres::SimpleQueryMessage::Row(r) if r.get(0) == Some("t")),
+            );
+            if got {
+                return Ok(held);
+            }
+            held.client.batch_execute("ROLLBACK")?;
+            std::thread::sleep(LOCK_POLL);
+        }
+    }
+
+    /// Fails when the lock's connection is gone (its transaction, and the lock, with it).
+    fn still_held(&mut self) -> Result<()> {
+        self.client.batch_execute("SELECT 1").map_err(|e| {
+            Error::DatabaseUnreachable(format!("lost the migrator lock's connection: {e}"))
+        })
+    }
+
+    fn release(mut self) -> Result<()> {
+        self.open = false;
+        self.client.batch_execute("COMMIT")?;
+        Ok(())
+    }
+}
+
+impl Drop for MigratorLock<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // a broken connection has nothing to roll back; its error is reported
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
+}
+
+/// The history tables: refinery's (for binaries released before this runner), this
+/// runner's, and the finished steps of online migrations in progress.
+const BOOKKEEPING: &str = "\
+    CREATE TABLE IF NOT EXISTS lobu_schema_history (
+        version int4 PRIMARY KEY, name varchar(255), applied_on varchar(255),
+        checksum varchar(255));
+    CREATE TABLE IF NOT EXISTS lobu_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        checksum text NOT NULL,
+        compatible boolean NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE IF NOT EXISTS lobu_migration_steps (
+        version integer NOT NULL,
+        step integer NOT NULL,
+        done_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (version, step));";
+
+/// Copies what refinery recorded into `lobu_migrations` (once): V1 to V8 with their marks;
+/// any later version there came from elsewhere and is taken as incompatible.
+fn copy_legacy(client: &mut impl GenericClient) -> Result<()> {
+    let versions: Vec<i32> = LEGACY_MARKS.iter().map(|(v, _)| *v).collect();
+    let marks: Vec<bool> = LEGACY_MARKS.iter().map(|(_, c)| *c).collect();
+    client.execute(
+        "INSERT INTO lobu_migrations (version, name, checksum, compatible)
+         SELECT h.version, h.name, h.checksum, coalesce(m.compatible, false)
+         FROM lobu_schema_history h
+         LEFT JOIN unnest($1::int4[], $2::bool[]) AS m (version, compatible)
+                ON m.version = h.version
+         ON CONFLICT (version) DO NOTHING",
+        &[&versions, &marks],
+    )?;
+    Ok(())
+}
+
+fn recorded(client: &mut impl GenericClient) -> Result<Vec<Recorded>> {
+    let tables: (bool, bool) = {
+        let row = client.query_one(
+            "SELECT to_regclass('lobu_migrations') IS NOT NULL,
+                    to_regclass('lobu_schema_history') IS NOT NULL",
+            &[],
+        )?;
+        (row.get(0), row.get(1))
+    };
+    let sql = match tables {
+        (true, _) => {
+            "SELECT version, name, checksum, compatible FROM lobu_migrations ORDER BY version"
+        }
+        // migrated by a binary before this runner: its marks are the legacy ones
+        (false, true) => {
+            "SELECT version, coalesce(name, ''), coalesce(checksum, ''), version <= 8
+             FROM lobu_schema_history ORDER BY version"
+        }
+        (false, false) => return Ok(Vec::new()),
+    };
+    Ok(client
+        .query(sql, &[])?
+        .iter()
+        .map(|r| Recorded {
+            version: r.get(0),
+            name: r.get(1),
+            checksum: r.get(2),
+            compatible: r.get(3),
+        })
+        .collect())
+}
+
+/// refinery's rules (divergent and missing migrations abort), and this runner's: a newer
+/// migration this binary does not know must be compatible.
+fn check_recorded(embedded: &[Migration], recorded: &[Recorded]) -> Result<()> {
+    for r in recorded {
+        match embedded.iter().find(|m| m.version == r.version) {
+            Some(m) if m.checksum.to_string() != r.checksum => {
+                return Err(Error::SchemaMismatch(format!(
+                    "applied migration V{}__{} differs from this binary's {}; \
+                     a released migration was edited",
+                    r.version,
+                    r.name,
+                    m.label()
+                )));
+            }
+            Some(_) => {}
+            None if r.version <= latest_version() => {
+                return Err(Error::SchemaMismatch(format!(
+                    "applied migration V{}__{} is not one of this binary's",
+                    r.version, r.name
+                )));
+            }
+            None if !r.compatible => return Err(newer_error()),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Runs `f` in a transaction of its own under [`LOCK_TIMEOUT`] (no statement timeout: a
+/// migration may scan a big table). Every statement of `migrate` outside the DDL that
+/// cannot run in a transaction goes through here, so the driver's named statements never
+/// outlive a transaction (a transaction pooler hands the next one another connection).
+fn in_own_tx<T>(
+    client: &mut Client,
+    f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut tx = client.transaction()?;
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = 0",
+        LOCK_TIMEOUT.as_millis()
+    ))?;
+    let value = f(&mut tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+/// Tries `f` until it does not fail on a lock timeout or a deadlock, with backoff (100 ms
+/// doubling to 2 s); returns its value and how many tries failed.
+fn retried<T>(mut f: impl FnMut() -> Result<T>) -> Result<(T, u32)> {
+    let mut failed = 0;
+    loop {
+        match f() {
+            Err(Error::Transient { kind, message })
+                if matches!(kind, "lock_timeout" | "deadlock") =>
+            {
+                failed += 1;
+                if failed >= ATTEMPTS {
+                    return Err(Error::Transient {
+                        kind,
+                        message: format!(
+                            "{message}: gave up after {ATTEMPTS} tries (a long transaction \
+                             holds a lock the migration needs; end it, then run migrate again)"
+                        ),
+                    });
+                }
+                let backoff = 100u64 << failed.min(5);
+                std::thread::sleep(Duration::from_millis(backoff.min(2000)));
+            }
+            other => return other.map(|value| (value, failed)),
+        }
+    }
+}
+
+/// Records an applied migration: always in `lobu_migrations`; in refinery's table too for
+/// V1 to V8 and for an incompatible one, so that binaries before this runner refuse it.
+fn record_applied(tx: &mut impl GenericClient, m: &Migration) -> Result<()> {
+    let checksum = m.checksum.to_string();
+    tx.execute(
+        "INSERT INTO lobu_migrations (version, name, checksum, compatible)
+         VALUES ($1, $2, $3, $4)",
+        &[&m.version, &m.name, &checksum, &m.compatible],
+    )?;
+    if m.version <= LEGACY_LAST || !m.compatible {
+        tx.execute(
+            "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
+             VALUES ($1, $2, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), $3)
+             ON CONFLICT (version) DO NOTHING",
+            &[&m.version, &m.name, &checksum],
+        )?;
+    }
+    tx.execute(
+        "DELETE FROM lobu_migration_steps WHERE version = $1",
+        &[&m.version],
+    )?;
+    Ok(())
+}
+
+/// An online migration: each statement on its own, the finished ones skipped. Returns the
+/// statements run and the retries.
+fn apply_online(
+    client: &mut Client,
+    held: &mut MigratorLock<'_>,
+    m: &Migration,
+    rebuilt: &mut Vec<String>,
+) -> Result<(usize, u32)> {
+    let (done, mut retries) = retried(|| {
+        in_own_tx(client, |tx| {
+            Ok(tx
+                .query(
+                    "SELECT step FROM lobu_migration_steps WHERE version = $1",
+                    &[&m.version],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect::<BTreeSet<i32>>())
+        })
+    })?;
+    let record_step = |tx: &mut postgres::Transaction<'_>, step: i32| -> Result<()> {
+        tx.execute(
+            "INSERT INTO lobu_migration_steps (version, step) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+            &[&m.version, &step],
+        )?;
+        Ok(())
+    };
+    let mut ran = 0;
+    for (step, statement) in (1..).zip(m.statements()) {
+        if done.contains(&step) {
+            continue;
+        }
+        held.still_held()?;
+        let ((), failed) = if let Some(index) = concurrent_index(statement) {
+            if drop_invalid(client, &index)? {
+                rebuilt.push(index);
+            }
+            // no transaction block, so no SET LOCAL: it takes SHARE UPDATE EXCLUSIVE, which
+            // no statement of this tool waits for
+            let ((), failed) = retried(|| Ok(client.batch_execute(statement)?))?;
+            let ((), more) = retried(|| in_own_tx(client, |tx| record_step(tx, step)))?;
+            ((), failed + more)
+        } else {
+            retried(|| {
+                in_own_tx(client, |tx| {
+                    tx.batch_execute(statement)?;
+                    record_step(tx, step)
+                })
+            })?
+        };
+        retries += failed;
+        ran += 1;
+    }
+    let ((), failed) = retried(|| in_own_tx(client, |tx| record_applied(tx, m)))?;
+    retries += failed;
+    Ok((ran, retries))
+}
+
+/// The index a `CREATE|DROP INDEX CONCURRENTLY` statement names, if it is one.
+fn concurrent_index(statement: &str) -> Option<String> {
+    let words = statements_words(statement);
+    let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    let at = upper.iter().position(|u| u == "CONCURRENTLY")?;
+    if !matches!(upper.first().map(String::as_str), Some("CREATE" | "DROP")) {
+        return None;
+    }
+    upper[at + 1..]
+        .iter()
+        .position(|u| !matches!(u.as_str(), "IF" | "NOT" | "EXISTS"))
+        .map(|i| name(&words[at + 1 + i]))
+}
+
+/// Drops `index` when an interrupted `CONCURRENTLY` build left it invalid; says whether it
+/// did.
+fn drop_invalid(client: &mut Client, index: &str) -> Result<bool> {
+    let (drop, _) = retried(|| {
+        in_own_tx(client, |tx| {
+            Ok(tx
+                .query_opt(
+                    "SELECT format('DROP INDEX CONCURRENTLY IF EXISTS %I.%I', n.nspname, c.relname)
+                     FROM pg_index i
+                     JOIN pg_class c ON c.oid = i.indexrelid
+                     JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE i.indexrelid = to_regclass($1) AND NOT i.indisvalid",
+                    &[&index],
+                )?
+                .map(|r| r.get::<_, String>(0)))
+        })
+    })?;
+    match drop {
+        Some(sql) => {
+            retried(|| Ok(client.batch_execute(&sql)?))?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// What `migrate` would do, writing nothing: each pending migration's statements and
+/// locks, and which binaries stay served.
+///
+/// # Errors
+/// As [`status`]; `schema_mismatch` as [`migrate`] would refuse.
+pub fn plan(client: &mut impl GenericClient) -> Result<Plan> {
+    let embedded = embedded()?;
+    let recorded = recorded(client)?;
+    check_recorded(&embedded, &recorded)?;
+    let applied: HashSet<i32> = recorded.iter().map(|r| r.version).collect();
+    let mut reader = LockReader::default();
+    let mut pending = Vec::new();
+    for m in &embedded {
+        let mut own = HashSet::new();
+        let steps: Vec<PlannedStep> = m
+            .statements()
+            .into_iter()
+            .map(|s| PlannedStep {
+                statement: summary(s),
+                locks: reader.read(s, &mut own),
+            })
+            .collect();
+        if !applied.contains(&m.version) {
+            pending.push(PlannedMigration {
+                version: m.version,
+                name: m.name.clone(),
+                compatible: m.compatible,
+                online: m.online,
+                steps,
+            });
+        }
+    }
+    // the marks of everything the schema will have, newest last
+    let mut marks: Vec<(i32, bool)> = recorded
+        .iter()
+        .map(|r| (r.version, r.compatible))
+        .chain(pending.iter().map(|m| (m.version, m.compatible)))
+        .collect();
+    marks.sort_unstable();
+    // a binary that knows version k is served when every later migration is compatible;
+    // a binary released before this runner (k <= V8) reads refinery's table, which holds
+    // V1 to V8 and the incompatible migrations, and wants its newest version there
+    let newest = marks.last().map_or(0, |(v, _)| *v);
+    let served_from = marks
+        .iter()
+        .rev()
+        .find(|(_, compatible)| !compatible)
+        .map_or(0, |(v, _)| *v)
+        .max(newest.min(LEGACY_LAST));
+    let version = recorded.iter().map(|r| r.version).max().unwrap_or(0);
+    Ok(Plan {
+        version,
+        older_binaries_served: version >= served_from,
+        served_from,
+        pending,
+        lock_timeout_ms: u64::try_from(LOCK_TIMEOUT.as_millis()).unwrap_or(u64::MAX),
     })
 }
 
-/// refinery's runner inside our transaction: its statements join it instead of
-/// committing on their own. The first database error is kept so that it maps to its
-/// kind (a lost connection stays exit 6).
-struct InTx<'a> {
-    tx: &'a mut Client,
-    failed: Option<postgres::Error>,
+/// The statement's first words on one line.
+fn summary(statement: &str) -> String {
+    crate::truncate(&statements_words(statement).join(" "), 72)
 }
 
-impl InTx<'_> {
-    fn keep<T>(
-        &mut self,
-        r: std::result::Result<T, postgres::Error>,
-    ) -> std::result::Result<T, MigrationError> {
-        r.map_err(|e| {
-            let text = MigrationError(e.to_string());
-            self.failed.get_or_insert(e);
-            text
-        })
-    }
-}
-
-/// A migration error as refinery needs it (`Send + Sync`).
-#[derive(Debug)]
-struct MigrationError(String);
-
-impl std::fmt::Display for MigrationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for MigrationError {}
-
-impl RefineryTransaction for InTx<'_> {
-    type Error = MigrationError;
-
-    fn execute<'q, T: Iterator<Item = &'q str>>(
-        &mut self,
-        queries: T,
-    ) -> std::result::Result<usize, Self::Error> {
-        let mut count = 0;
-        for query in queries {
-            let r = self.tx.batch_execute(query);
-            self.keep(r)?;
-            count += 1;
+/// What each statement of every embedded migration locks, in order (for tests: the
+/// reading that `migrate --dry-run` prints, to compare with `pg_locks`).
+///
+/// # Errors
+/// As [`embedded`].
+pub fn lock_reading() -> Result<Vec<(i32, String, Vec<TableLock>)>> {
+    let mut reader = LockReader::default();
+    let mut out = Vec::new();
+    for m in embedded()? {
+        let mut own = HashSet::new();
+        for s in m.statements() {
+            let locks = reader.read(s, &mut own);
+            out.push((m.version, s.to_string(), locks));
         }
-        Ok(count)
     }
+    Ok(out)
 }
 
-impl Query<Vec<Migration>> for InTx<'_> {
-    fn query(&mut self, query: &str) -> std::result::Result<Vec<Migration>, Self::Error> {
-        let r = self.tx.query(query, &[]);
-        let rows = self.keep(r)?;
-        rows.iter()
-            .map(|row| {
-                let applied_on: String = row.get(2);
-                let checksum: String = row.get(3);
-                let bad = |what: &str| MigrationError(format!("history table: bad {what}"));
-                Ok(Migration::applied(
-                    row.get(0),
-                    row.get(1),
-                    OffsetDateTime::parse(&applied_on, &Rfc3339).map_err(|_| bad("applied_on"))?,
-                    checksum.parse().map_err(|_| bad("checksum"))?,
-                ))
-            })
-            .collect()
-    }
-}
-
-impl Migrate for InTx<'_> {}
-
-/// Lists every embedded migration with its state, plus applied ones this binary lacks.
+/// Lists every embedded migration with its state and marks, plus applied ones this binary
+/// does not know.
 ///
 /// # Errors
 /// Database failures.
 pub fn status(client: &mut impl GenericClient) -> Result<Vec<MigrationState>> {
-    let applied = applied_versions(client)?;
-    let mut states: Vec<MigrationState> = migrations::runner()
-        .get_migrations()
-        .iter()
+    let recorded = recorded(client)?;
+    let in_progress: HashSet<i32> = match client
+        .query_one(
+            "SELECT to_regclass('lobu_migration_steps') IS NOT NULL",
+            &[],
+        )?
+        .get(0)
+    {
+        true => client
+            .query("SELECT DISTINCT version FROM lobu_migration_steps", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect(),
+        false => HashSet::new(),
+    };
+    let mut states: Vec<MigrationState> = embedded()?
+        .into_iter()
         .map(|m| MigrationState {
-            version: m.version(),
-            name: m.name().to_string(),
-            state: if applied.iter().any(|(v, _)| *v == m.version()) {
+            state: if recorded.iter().any(|r| r.version == m.version) {
                 "applied"
+            } else if in_progress.contains(&m.version) {
+                "in progress"
             } else {
                 "pending"
             },
+            version: m.version,
+            name: m.name,
+            compatible: m.compatible,
+            online: Some(m.online),
         })
         .collect();
-    for (version, name) in applied {
-        if version > latest_version() {
+    for r in recorded {
+        if r.version > latest_version() {
             states.push(MigrationState {
-                version,
-                name,
+                version: r.version,
+                name: r.name,
                 state: "unknown (newer than this binary)",
+                compatible: r.compatible,
+                online: None,
             });
         }
     }
@@ -203,32 +1071,33 @@ pub fn status(client: &mut impl GenericClient) -> Result<Vec<MigrationState>> {
 /// How the database schema compares with this binary's migrations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaState {
-    /// Every embedded migration is applied, nothing newer.
+    /// Every embedded migration is applied, and any newer one is compatible.
     Current,
     /// Some embedded migrations are not applied yet.
     Behind {
-        /// Migrations applied.
+        /// This binary's migrations applied.
         applied: i64,
         /// Migrations this binary has.
         expected: i64,
     },
-    /// The database has migrations newer than this binary.
+    /// The database has a newer migration that is not compatible with this binary.
     Ahead,
 }
 
 impl SchemaState {
-    /// The state of a history table whose newest version is `current`, with `applied` rows.
+    /// The state of a history table with `known` of this binary's migrations applied, and
+    /// whether every newer one is compatible.
     #[must_use]
-    pub const fn of(current: i32, applied: i64) -> Self {
-        if current > latest_version() {
-            Self::Ahead
-        } else if current < latest_version() || applied < embedded_schema::MIGRATIONS {
+    pub const fn of(known: i64, newer_compatible: bool) -> Self {
+        if known < embedded_schema::MIGRATIONS {
             Self::Behind {
-                applied,
+                applied: known,
                 expected: embedded_schema::MIGRATIONS,
             }
-        } else {
+        } else if newer_compatible {
             Self::Current
+        } else {
+            Self::Ahead
         }
     }
 
@@ -249,25 +1118,30 @@ impl SchemaState {
 }
 
 /// Compares the applied migrations with the embedded ones, in one round trip (a missing
-/// history table means nothing is applied).
+/// history table means nothing of this runner is applied).
 ///
 /// # Errors
 /// Database failures.
 pub fn state(client: &mut impl GenericClient) -> Result<SchemaState> {
     match client.query_typed(
-        &format!("SELECT coalesce(max(version), 0), count(*) FROM {HISTORY_TABLE}"),
-        &[],
+        &format!(
+            "SELECT count(*) FILTER (WHERE version <= $1),
+                    coalesce(bool_and(compatible) FILTER (WHERE version > $1), true)
+             FROM {HISTORY_TABLE}"
+        ),
+        &[p(&latest_version())],
     ) {
         Ok(rows) if rows.len() == 1 => Ok(SchemaState::of(rows[0].get(0), rows[0].get(1))),
-        Ok(_) => Ok(SchemaState::of(0, 0)),
+        Ok(_) => Ok(SchemaState::of(0, true)),
         Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => {
-            Ok(SchemaState::of(0, 0))
+            Ok(SchemaState::of(0, true))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// Refuses to work on a schema that is behind or ahead of this binary.
+/// Refuses to work on a schema that is behind this binary or has a newer incompatible
+/// migration.
 ///
 /// # Errors
 /// `schema_mismatch` (exit 7) naming `lobu-admin migrate`.
@@ -275,40 +1149,106 @@ pub fn check(client: &mut impl GenericClient) -> Result<()> {
     state(client)?.require_current()
 }
 
-fn newer_error() -> Error {
+pub(crate) fn newer_error() -> Error {
     Error::SchemaMismatch(format!(
-        "database schema is newer than this binary (which knows up to version {}); \
-         upgrade lobu-admin before `lobu-admin migrate`",
+        "database schema is newer than this binary and not compatible with it (it knows up \
+         to version {}); upgrade lobu-admin",
         latest_version()
     ))
 }
 
-fn applied_versions(client: &mut impl GenericClient) -> Result<Vec<(i32, String)>> {
-    let exists: bool = client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&HISTORY_TABLE])?
-        .get(0);
-    if !exists {
-        return Ok(Vec::new());
-    }
-    let rows = client.query(
-        &format!("SELECT version, name FROM {HISTORY_TABLE} ORDER BY version"),
-        &[],
-    )?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{embedded_schema, latest_version, migrations};
+    use super::{concurrent_index, embedded, embedded_schema, latest_version, statements};
 
     #[test]
     fn build_constants_match_refinerys_reading() {
-        let all = migrations::runner().get_migrations().clone();
-        let newest = all.iter().map(refinery::Migration::version).max();
+        let all = embedded().unwrap();
+        let newest = all.iter().map(|m| m.version).max();
         assert_eq!(Some(latest_version()), newest);
         assert_eq!(
             usize::try_from(embedded_schema::MIGRATIONS).ok(),
             Some(all.len())
         );
+    }
+
+    #[test]
+    fn every_migration_after_v8_is_marked_and_online_ones_are_resumable() {
+        for m in embedded().unwrap() {
+            if m.version <= super::LEGACY_LAST {
+                assert!(!m.online, "{}", m.label());
+                continue;
+            }
+            assert!(m.online, "{}: new migrations run online", m.label());
+            for s in m.statements() {
+                let upper = s.to_ascii_uppercase();
+                // a CONCURRENTLY build is not recorded with its step: run again after an
+                // interruption it must find its index there (or dropped when invalid)
+                if upper.contains("CONCURRENTLY") {
+                    assert!(
+                        upper.contains("IF NOT EXISTS") || upper.contains("IF EXISTS"),
+                        "{}: {s}",
+                        m.label()
+                    );
+                    assert!(concurrent_index(s).is_some(), "{s}");
+                }
+                // a non-concurrent index on an existing table would block writes
+                if upper.starts_with("CREATE INDEX") || upper.starts_with("CREATE UNIQUE") {
+                    let table = s.split_whitespace().skip_while(|w| *w != "ON").nth(1);
+                    assert!(
+                        upper.contains("CONCURRENTLY")
+                            || table.is_some_and(|t| m
+                                .sql
+                                .contains(&format!("CREATE TABLE IF NOT EXISTS {t} "))),
+                        "{}: {s}",
+                        m.label()
+                    );
+                }
+            }
+        }
+    }
+
+    #[track_caller]
+    fn split(sql: &str, expected: &[&str]) {
+        assert_eq!(statements(sql), expected, "{sql:?}");
+    }
+
+    #[test]
+    fn statements_split_at_semicolons_outside_quotes_and_comments() {
+        split("SELECT 1; SELECT 2;", &["SELECT 1", "SELECT 2"]);
+        split("SELECT 1", &["SELECT 1"]);
+        split("-- a; comment\nSELECT 1;\n\n", &["SELECT 1"]);
+        split("SELECT ';', \"a;b\";", &["SELECT ';', \"a;b\""]);
+        split("SELECT 'it''s; fine';", &["SELECT 'it''s; fine'"]);
+        split(
+            "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2;",
+            &[
+                "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql",
+                "SELECT 2",
+            ],
+        );
+        split(
+            "DO $x$ BEGIN PERFORM 1; END $x$; /* a; */ SELECT $1;",
+            &["DO $x$ BEGIN PERFORM 1; END $x$", "SELECT $1"],
+        );
+        split(
+            "SELECT 1 -- trailing; comment\n;",
+            &["SELECT 1 -- trailing; comment"],
+        );
+    }
+
+    #[test]
+    fn concurrent_statements_name_their_index() {
+        for (s, index) in [
+            (
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON t (x)",
+                Some("a"),
+            ),
+            ("CREATE UNIQUE INDEX CONCURRENTLY b ON t (x)", Some("b")),
+            ("DROP INDEX CONCURRENTLY IF EXISTS c", Some("c")),
+            ("CREATE INDEX d ON t (x)", None),
+        ] {
+            assert_eq!(concurrent_index(s).as_deref(), index, "{s}");
+        }
     }
 }

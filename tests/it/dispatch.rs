@@ -400,3 +400,135 @@ fn sigterm_mid_tick_finishes_the_tick_then_exits_zero() {
         .sum();
     assert_eq!(queued, runs, "{lines:?}");
 }
+
+/// SPEC 7: `dispatch --now T` with `T` ahead of the database's clock moves next runs past
+/// it, so a normal dispatch finds nothing due for years: it says so on a `warning:` line
+/// naming how many watchers moved and the repair, `watchers reschedule`. In JSON mode
+/// stdout keeps its `{due, queued, skipped}` and the warning is a JSON object on stderr.
+#[test]
+fn a_clock_ahead_warns_and_reschedule_repairs_it() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let natural = |db: &TestDb| {
+        cli(db)
+            .args(["watchers", "next", &w, "--count", "1"])
+            .json()[0]["at_utc"]
+            .clone()
+    };
+    let before = natural(&db);
+    let shown = cli(&db).args(["watchers", "show", &w]).json()["next_run_at"].clone();
+    assert!(shown == before || shown == natural(&db), "{shown}");
+
+    let r = cli(&db)
+        .args(["dispatch", "--now", "2099-01-07T12:00:00Z"])
+        .run();
+    r.code(0);
+    assert_eq!(
+        r.stderr,
+        "warning: --now 2099-01-07T12:00:00Z is ahead of the database's clock: the next run \
+         of 1 watcher moved past the time the real clock gives, so it does not fire until \
+         after 2099-01-07T12:00:00Z; undo with `lobu-admin watchers reschedule --all`\n"
+    );
+    assert!(r.stdout.contains("queued   1"), "{}", r.stdout);
+    let shown = cli(&db).args(["watchers", "show", &w]).json();
+    assert_eq!(shown["next_run_at"], "2099-01-08T08:00:00Z");
+    // the trap: nothing is due on the real clock
+    assert_eq!(cli(&db).args(["dispatch"]).json()["due"], 0);
+
+    let r = cli(&db)
+        .args(["-o", "json", "dispatch", "--now", "2099-01-09T12:00:00Z"])
+        .run();
+    r.code(0);
+    let tick = r.json();
+    assert_eq!(tick["due"], 1, "{tick}");
+    let mut keys: Vec<&String> = tick.as_object().unwrap().keys().collect();
+    keys.retain(|k| *k != "rescued");
+    assert_eq!(keys, ["due", "queued", "skipped"], "{tick}");
+    let warning: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert_eq!(warning["warning"]["kind"], "clock_ahead");
+    assert_eq!(warning["warning"]["watchers"], 1);
+    assert!(warning["warning"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("watchers reschedule --all"));
+
+    // the repair: next run back to what the real clock gives (read before and after: a
+    // slot may pass meanwhile); a second one changes nothing
+    let before = natural(&db);
+    let repaired = cli(&db).args(["watchers", "reschedule", "--all"]).json();
+    assert_eq!(repaired, serde_json::json!({"rescheduled": 1}));
+    let got = cli(&db).args(["watchers", "show", &w]).json()["next_run_at"].clone();
+    assert!(got == before || got == natural(&db), "{got}");
+    assert_eq!(
+        cli(&db).args(["watchers", "reschedule", "--all"]).json(),
+        serde_json::json!({"rescheduled": 0})
+    );
+    let r = cli(&db).args(["watchers", "reschedule", "--all"]).run();
+    assert_eq!(r.stdout, "rescheduled 0 watchers\n");
+
+    // a clock behind the database's, or the database's own, warns of nothing
+    make_due(&db, "2020-01-01T07:00:00Z");
+    let r = cli(&db)
+        .args(["dispatch", "--now", "2020-01-01T08:00:00Z"])
+        .run();
+    r.code(0);
+    assert_eq!(r.stderr, "");
+    let r = cli(&db).args(["dispatch"]).run();
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+}
+
+/// The loop's table lines show what a tick rescued and pruned, as its JSON events do.
+#[test]
+fn a_table_loop_line_shows_rescues_and_prunes() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    // two runs that finished 100 days ago (the older one is prunable, the newer is the
+    // watcher's latest), then a running run whose heartbeat stopped 10 minutes ago
+    for _ in 0..2 {
+        let run = s(
+            &cli(&db).args(["watchers", "trigger", &w, "--admin"]).json(),
+            "run_id",
+        );
+        cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+        cli(&db)
+            .args(["runs", "complete", &run])
+            .token(&dev.token)
+            .json();
+    }
+    db.client()
+        .batch_execute(
+            "UPDATE runs SET queued_at = now() - interval '100 days',
+                             finished_at = now() - interval '100 days'",
+        )
+        .unwrap();
+    cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    db.client()
+        .batch_execute(
+            "UPDATE runs SET heartbeat_at = now() - interval '10 minutes' WHERE status = 'running'",
+        )
+        .unwrap();
+    let since = std::time::Instant::now();
+    let service = crate::support::service::Loop::spawn(
+        &db.url,
+        &[
+            "dispatch",
+            "--loop",
+            "--interval",
+            "1s",
+            "--prune-after",
+            "30d",
+        ],
+    );
+    let first = service.wait_for("tick ", since, std::time::Duration::from_secs(30));
+    let (status, stderr, lines) = service.stop("TERM");
+    assert!(first.is_some() && status.success(), "{stderr}");
+    assert!(
+        lines[0]
+            .1
+            .ends_with(" tick due=0 queued=0 skipped=0 requeued=1 timed_out=0 pruned=1"),
+        "{lines:?}"
+    );
+}

@@ -461,8 +461,8 @@ fn a_loop_whose_schema_moves_past_it_stops_at_its_next_tick() {
     assert!(first.is_some());
     db.client()
         .execute(
-            "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
-             VALUES (999, 'from_a_newer_binary', now()::text, '0')",
+            "INSERT INTO lobu_migrations (version, name, checksum, compatible)
+             VALUES (999, 'from_a_newer_binary', '0', false)",
             &[],
         )
         .unwrap();

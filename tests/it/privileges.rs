@@ -63,16 +63,18 @@ fn a_dml_only_role_runs_everything_but_migrate_in_its_own_schema() {
         .code(0);
     let in_lobu: i64 = db.scalar(
         "SELECT count(*) FROM pg_tables WHERE schemaname = 'lobu' \
-         AND tablename IN ('organizations','agents','devices','device_tokens','watchers','runs','lobu_schema_history')",
+         AND tablename IN ('organizations','agents','devices','device_tokens','watchers','runs',\
+         'audit_events','lobu_schema_history','lobu_migrations','lobu_migration_steps')",
     );
     let in_public: i64 = db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
-    assert_eq!((in_lobu, in_public), (7, 0));
+    assert_eq!((in_lobu, in_public), (10, 0));
     db.client()
         .batch_execute(&format!(
             "SET ROLE {o};
              GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA lobu TO {a};
              GRANT USAGE ON ALL SEQUENCES IN SCHEMA lobu TO {a};
-             REVOKE INSERT, UPDATE, DELETE ON lobu.lobu_schema_history FROM {a};
+             REVOKE INSERT, UPDATE, DELETE ON lobu.lobu_schema_history, lobu.lobu_migrations,
+                 lobu.lobu_migration_steps FROM {a};
              RESET ROLE",
             o = roles.owner,
             a = roles.app

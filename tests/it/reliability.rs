@@ -168,8 +168,10 @@ fn bad_input_matrix() {
         ),
         // injection strings, huge strings, empty strings
         case(2, &["org", "create", inject]),
-        case(3, &["org", "show", inject]),
-        case(3, &["watchers", "list", "--org", inject]),
+        // not an organisation id at all: a usage error, not "not found"
+        case(2, &["org", "show", inject]),
+        case(2, &["watchers", "list", "--org", inject]),
+        case(3, &["watchers", "list", "--org", "no-such-org"]),
         case(2, &["org", "create", &huge]),
         case(2, &["watchers", "update", &w, "--name", &huge]),
         case(2, &["watchers", "update", &w, "--name", ""]),

@@ -320,3 +320,56 @@ fn heartbeat_complete_and_cancel_use_the_key_whatever_the_statistics_say() {
         );
     }
 }
+
+/// `runs list --org X` and `--watcher N` name an unknown one (exit 3), as every other
+/// command does, instead of printing an empty list; an existing one with no runs, or a
+/// page past the last, is an empty list.
+#[test]
+fn runs_list_names_an_unknown_organisation_or_watcher() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let r = cli(&db).args(["runs", "list", "--org", "acm"]).run();
+    r.code(3);
+    assert_eq!(r.stderr, "error: organization acm not found\n");
+    let r = cli(&db).args(["runs", "list", "--watcher", "999"]).run();
+    r.code(3);
+    assert_eq!(r.stderr, "error: watcher 999 not found\n");
+    let r = cli(&db)
+        .args([
+            "-o",
+            "json",
+            "runs",
+            "list",
+            "--org",
+            "acme",
+            "--watcher",
+            "999",
+        ])
+        .run();
+    r.code(3);
+    assert_eq!(r.json_error()["kind"], "not_found");
+    // known, without runs: an empty list
+    assert_eq!(
+        cli(&db).args(["runs", "list", "--org", "acme"]).json(),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        cli(&db).args(["runs", "list", "--watcher", &w]).json(),
+        serde_json::json!([])
+    );
+    let run = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json()["run_id"].clone();
+    assert_eq!(
+        cli(&db)
+            .args([
+                "runs",
+                "list",
+                "--org",
+                "acme",
+                "--before",
+                &run.to_string()
+            ])
+            .json(),
+        serde_json::json!([])
+    );
+}

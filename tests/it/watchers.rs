@@ -421,3 +421,111 @@ fn watchers_next_lists_upcoming_fire_times() {
         .run()
         .code(2);
 }
+
+/// `watchers reschedule (ID... | --org ORG | --all)` (SPEC 7): an active watcher whose next
+/// run lies past what the database's clock gives gets the first fire time after it; a due
+/// one keeps its slot for the next dispatch; paused and archived ones are left alone (an
+/// id naming one is exit 5, an unknown id or organisation exit 3); a second run changes
+/// nothing. Set-based: the same statements for 1 watcher as for 500.
+#[test]
+fn reschedule_repairs_next_runs_past_the_clock() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    crate::support::bootstrapped_org(&mut db.client(), "globex");
+    let checkin = dev.watcher.unwrap().to_string();
+    let ahead = create(&db, "Ahead", &[]).to_string();
+    let due = create(&db, "Due", &[]).to_string();
+    let paused = create(&db, "Paused", &[]).to_string();
+    let next = |id: &str| cli(&db).args(["watchers", "show", id]).json()["next_run_at"].clone();
+    let natural = |id: &str| {
+        cli(&db)
+            .args(["watchers", "next", id, "--count", "1"])
+            .json()[0]["at_utc"]
+            .clone()
+    };
+    let c = |sql: &str| db.client().batch_execute(sql).unwrap();
+    c(&format!(
+        "UPDATE watchers SET next_run_at = '2099-01-01T00:00:00Z' WHERE id IN ({checkin}, {ahead}, {paused});
+         UPDATE watchers SET next_run_at = '2020-01-01T00:00:00Z' WHERE id = {due};
+         INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at)
+         VALUES ('globex', 'g', 'G', 'p', '@hourly', 'owletto-default', '2099-01-01T00:00:00Z');"
+    ));
+    cli(&db).args(["watchers", "pause", &paused]).run().code(0);
+
+    // the first fire time after now, read before and after (a slot may pass meanwhile)
+    let naturals = [natural(&checkin), natural(&ahead)];
+    let r = cli(&db)
+        .args(["watchers", "reschedule", "--org", "acme"])
+        .json();
+    assert_eq!(r, serde_json::json!({"rescheduled": 2}));
+    for (id, before) in [&checkin, &ahead].into_iter().zip(naturals) {
+        let got = next(id);
+        assert!(got == before || got == natural(id), "{id}: {got}");
+    }
+    assert_eq!(next(&due), "2020-01-01T00:00:00Z");
+    assert_eq!(next(&paused), "2099-01-01T00:00:00Z");
+    let globex: String =
+        db.scalar("SELECT next_run_at::text FROM watchers WHERE org_id = 'globex' AND slug = 'g'");
+    assert!(globex.starts_with("2099-01-01"), "{globex}");
+
+    // ids: an unknown one, a paused one, then the right one
+    let r = cli(&db)
+        .args(["watchers", "reschedule", &ahead, "999"])
+        .run();
+    r.code(3);
+    assert_eq!(r.stderr, "error: watcher 999 not found\n");
+    let r = cli(&db).args(["watchers", "reschedule", &paused]).run();
+    r.code(5);
+    assert!(
+        r.stderr
+            .contains(&format!("`lobu-admin watchers resume {paused}` recomputes")),
+        "{}",
+        r.stderr
+    );
+    cli(&db)
+        .args(["watchers", "reschedule", "--org", "nope"])
+        .run()
+        .code(3);
+    let g: String = db.scalar("SELECT id::text FROM watchers WHERE org_id = 'globex'");
+    assert_eq!(
+        cli(&db).args(["watchers", "reschedule", &g, &ahead]).json(),
+        serde_json::json!({"rescheduled": 1})
+    );
+    assert_eq!(
+        cli(&db).args(["watchers", "reschedule", "--all"]).json(),
+        serde_json::json!({"rescheduled": 0})
+    );
+    cli(&db)
+        .args(["watchers", "reschedule", &ahead, "--all"])
+        .run()
+        .code(2);
+
+    // set-based: as many statements for 500 watchers as for 1
+    let proxy = crate::support::proxy::Proxy::start();
+    let url = proxy.url(&db.name);
+    let count = || {
+        c("UPDATE watchers SET next_run_at = '2099-01-01T00:00:00Z' WHERE status = 'active'");
+        let before = proxy.executed();
+        let r = crate::support::bare()
+            .env("DATABASE_URL", &url)
+            .args(["-o", "json", "watchers", "reschedule", "--all"])
+            .run();
+        r.code(0);
+        (
+            proxy.executed() - before,
+            r.json()["rescheduled"].as_i64().unwrap(),
+        )
+    };
+    let (few, n_few) = count();
+    c(
+        "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id)
+       SELECT 'globex', 'm' || i, 'M', 'p', (i % 60) || ' * * * *', 'owletto-default'
+       FROM generate_series(1, 500) i",
+    );
+    let (many, n_many) = count();
+    assert_eq!((n_few, n_many), (4, 504));
+    assert_eq!(
+        few, many,
+        "{n_few} watchers: {few} statements, {n_many}: {many}"
+    );
+}

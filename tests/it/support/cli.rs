@@ -20,15 +20,25 @@ pub fn cli(db: &TestDb) -> Cli {
 
 /// `lobu-admin` with no database configured.
 pub fn bare() -> Cli {
-    let mut cmd = assert_cmd::Command::cargo_bin("lobu-admin").unwrap();
-    cmd.env_remove("DATABASE_URL")
-        .env_remove("LOBU_DEVICE_TOKEN")
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(120));
-    Cli { cmd }
+    Cli::of(assert_cmd::Command::cargo_bin("lobu-admin").unwrap())
 }
 
 impl Cli {
+    /// Another build of the tool (the previous release) with `DATABASE_URL` set.
+    pub fn with_program(program: &std::path::Path, url: &str) -> Self {
+        let mut c = Self::of(assert_cmd::Command::new(program));
+        c.cmd.env("DATABASE_URL", url);
+        c
+    }
+
+    fn of(mut cmd: assert_cmd::Command) -> Self {
+        cmd.env_remove("DATABASE_URL")
+            .env_remove("LOBU_DEVICE_TOKEN")
+            .env("NO_COLOR", "1")
+            .timeout(std::time::Duration::from_secs(120));
+        Self { cmd }
+    }
+
     /// Adds arguments.
     pub fn args<I, S>(mut self, args: I) -> Self
     where

@@ -286,7 +286,7 @@ impl Cluster {
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap();
         let url = lobu_admin::db::DatabaseUrl::new(self.socket_url(name));
-        lobu_admin::db::migrate::migrate(&mut lobu_admin::db::connect(&url).unwrap()).unwrap();
+        lobu_admin::db::migrate::migrate_url(&url).unwrap();
     }
 }
 
@@ -303,28 +303,55 @@ impl Drop for Cluster {
 
 /// A private PgBouncer in front of a server, killed on drop.
 pub struct Bouncer {
-    /// TCP port on 127.0.0.1.
+    /// Its port: TCP on 127.0.0.1, or the number of its Unix socket.
     pub port: u16,
     dir: PathBuf,
     child: Child,
+    /// Listening on a Unix socket in `dir` only (no TCP).
+    unix: bool,
 }
 
 impl Bouncer {
     /// PgBouncer with stock settings except the pool mode and a small pool, forwarding
     /// every database to `upstream_port` on 127.0.0.1 (trust, user `postgres`).
     pub fn start(upstream_port: u16, pool_mode: &str, pool_size: u32) -> Self {
+        let upstream = format!("host=127.0.0.1 port={upstream_port}");
+        Self::launch(&upstream, free_port(), false, pool_mode, pool_size)
+    }
+
+    /// As [`Bouncer::start`], but PgBouncer listens only on a Unix socket in its own
+    /// directory, with the same port number as the server's, and reaches the server
+    /// through the server's own Unix socket (`upstream_dir`): both ends a Unix socket, so
+    /// neither side has an address that tells the pooler apart.
+    pub fn start_on_socket(
+        upstream_dir: &str,
+        upstream_port: u16,
+        pool_mode: &str,
+        pool_size: u32,
+    ) -> Self {
+        let upstream = format!("host={upstream_dir} port={upstream_port}");
+        Self::launch(&upstream, upstream_port, true, pool_mode, pool_size)
+    }
+
+    fn launch(upstream: &str, port: u16, unix: bool, pool_mode: &str, pool_size: u32) -> Self {
         let exe = which("pgbouncer").expect(
             "pgbouncer is not installed (`apt-get install pgbouncer`; .ci/run installs it)",
         );
         let dir = server_dir("pgbouncer");
-        let port = free_port();
         std::fs::write(dir.join("userlist.txt"), "\"postgres\" \"\"\n").unwrap();
         let ini = dir.join("pgbouncer.ini");
+        let listen = if unix {
+            format!(
+                "listen_addr =\nlisten_port = {port}\nunix_socket_dir = {}\n",
+                dir.display()
+            )
+        } else {
+            format!("listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n")
+        };
         std::fs::write(
             &ini,
             format!(
-                "[databases]\n* = host=127.0.0.1 port={upstream_port}\n\n[pgbouncer]\n\
-                 listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
+                "[databases]\n* = {upstream}\n\n[pgbouncer]\n{listen}\
                  auth_type = trust\nauth_file = {d}/userlist.txt\nadmin_users = postgres\n\
                  pool_mode = {pool_mode}\ndefault_pool_size = {pool_size}\n\
                  max_client_conn = 500\nlogfile = {d}/pgbouncer.log\n",
@@ -339,9 +366,19 @@ impl Bouncer {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let b = Self { port, dir, child };
+        let b = Self {
+            port,
+            dir,
+            child,
+            unix,
+        };
         let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        let socket = b.dir.join(format!(".s.PGSQL.{port}"));
+        while if unix {
+            std::os::unix::net::UnixStream::connect(&socket).is_err()
+        } else {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        } {
             assert!(
                 start.elapsed() < Duration::from_secs(20),
                 "pgbouncer did not start: {}",
@@ -352,23 +389,24 @@ impl Bouncer {
         b
     }
 
-    /// A URL for `dbname` through the pooler.
+    /// A URL (key=value on a Unix socket) for `dbname` through the pooler.
     pub fn url(&self, dbname: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{dbname}", self.port)
+        if self.unix {
+            format!(
+                "host={} port={} user=postgres dbname={dbname}",
+                self.dir.display(),
+                self.port
+            )
+        } else {
+            format!("postgres://postgres@127.0.0.1:{}/{dbname}", self.port)
+        }
     }
 
     /// Transactions PgBouncer has passed to the server for `dbname` so far (its admin
     /// console's `SHOW STATS`: exact, unlike the server's statistics, which backends
     /// flush late).
     pub fn transactions(&self, dbname: &str) -> i64 {
-        let mut admin = Client::connect(
-            &format!(
-                "host=127.0.0.1 port={} user=postgres dbname=pgbouncer",
-                self.port
-            ),
-            NoTls,
-        )
-        .unwrap();
+        let mut admin = Client::connect(&self.url("pgbouncer"), NoTls).unwrap();
         admin
             .simple_query("SHOW STATS")
             .unwrap()

@@ -61,9 +61,7 @@ fn template() -> &'static str {
             c.batch_execute(&format!("DROP DATABASE IF EXISTS {tmp}"))
                 .unwrap();
             c.batch_execute(&format!("CREATE DATABASE {tmp}")).unwrap();
-            let mut t = db::connect(&DatabaseUrl::new(url_for(&tmp))).unwrap();
-            db::migrate::migrate(&mut t).unwrap();
-            drop(t);
+            db::migrate::migrate_url(&DatabaseUrl::new(url_for(&tmp))).unwrap();
             c.batch_execute(&format!("ALTER DATABASE {tmp} RENAME TO {name}"))
                 .unwrap();
         }

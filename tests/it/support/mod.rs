@@ -7,6 +7,7 @@ pub mod db;
 pub mod flow;
 pub mod netns;
 pub mod pki;
+pub mod previous;
 pub mod proxy;
 pub mod service;
 

@@ -1,7 +1,8 @@
 //! `lobu-admin ... dispatch --loop` as a child process whose stdout lines are collected,
-//! with their arrival time, while the test works; stopped by a signal.
+//! with their arrival time, while the test works; stopped by a signal, and killed on drop
+//! when a test fails before it stops the loop.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -96,21 +97,41 @@ impl Loop {
         self.lines.lock().unwrap().clone()
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process is still running (else its exit status).
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
     /// Sends `signal` (`INT`, `TERM`) and waits: the exit status, stderr and every line.
     pub fn stop(mut self, signal: &str) -> (ExitStatus, String, Vec<(Instant, String)>) {
         Command::new("kill")
             .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status()
             .unwrap();
-        let out = self.child.wait_with_output().unwrap();
+        let mut stderr = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            e.read_to_string(&mut stderr).unwrap();
+        }
+        let status = self.child.wait().unwrap();
         if let Some(r) = self.reader.take() {
             r.join().unwrap();
         }
         let lines = self.lines.lock().unwrap().clone();
-        (
-            out.status,
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            lines,
-        )
+        (status, stderr, lines)
+    }
+}
+
+impl Drop for Loop {
+    /// A loop the test did not stop (it failed first) is killed, so nothing keeps running.
+    fn drop(&mut self) {
+        if self.child.try_wait().is_ok_and(|s| s.is_none()) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
