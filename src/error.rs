@@ -151,7 +151,8 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Self::DatabaseUnreachable(_) => Some(
-                "check --database-url / DATABASE_URL (without either, the embedded database is used)",
+                "check --database-url / DATABASE_URL, the PG* variables and the service and \
+                 password files (without any of them, the embedded database is used)",
             ),
             Self::Tls(_) => Some(
                 "sslrootcert must name the PEM file of the CA that signed the server's certificate \

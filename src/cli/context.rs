@@ -1,18 +1,61 @@
 //! What every command handler gets: the database to use and how to render.
 
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
 use postgres::Client;
 
 use super::output::Out;
-use crate::db::{self, DatabaseUrl};
-use crate::error::Result;
+use crate::db::{self, ConnInfo, DatabaseUrl, Env};
+use crate::error::{Error, Result};
 
 /// The invocation's settings that handlers need.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
-    /// `--database-url` / `DATABASE_URL`, if given and not empty (else the embedded one).
-    pub database_url: Option<String>,
+    /// The database: given, refused, or the embedded one.
+    pub database: Database,
     /// Rendering.
     pub out: Out,
+}
+
+/// Which database an invocation uses (SPEC 11 and 15).
+#[derive(Debug, Clone)]
+pub(crate) enum Database {
+    /// `--database-url` / `DATABASE_URL`; or, when neither is given but `PGHOST`,
+    /// `PGHOSTADDR` or `PGSERVICE` is, the empty string, which libpq completes from the
+    /// environment.
+    Given(DatabaseUrl),
+    /// `--database-url ''` or `DATABASE_URL=` (or blanks): refused (exit 2) when a command
+    /// needs a connection, never taken for "use the embedded database".
+    Empty(&'static str),
+    /// Nothing given: the embedded database.
+    Embedded,
+}
+
+impl Database {
+    /// Chooses from the flag's (or variable's) value; `flag` says whether it came from the
+    /// command line.
+    pub(crate) fn choose(given: Option<&str>, flag: bool) -> Self {
+        match given {
+            Some(s) if s.trim().is_empty() => Self::Empty(if flag {
+                "--database-url"
+            } else {
+                "DATABASE_URL"
+            }),
+            Some(s) => Self::Given(DatabaseUrl::new(s)),
+            None => {
+                let env = Env::process();
+                if ["PGHOST", "PGHOSTADDR", "PGSERVICE"]
+                    .iter()
+                    .any(|v| env.is_set(v))
+                {
+                    Self::Given(DatabaseUrl::new(""))
+                } else {
+                    Self::Embedded
+                }
+            }
+        }
+    }
 }
 
 /// How a command wants its connection.
@@ -26,31 +69,60 @@ pub(crate) enum Schema {
     Unchecked,
 }
 
+fn empty(what: &str) -> Error {
+    let instead = if what.starts_with('-') {
+        "leave the flag out"
+    } else {
+        "unset it"
+    };
+    Error::InvalidInput(format!(
+        "{what} is set but empty ({instead} to use the embedded database, or give a connection \
+         string)"
+    ))
+}
+
+/// Resolves the given settings, printing what libpq would print to stderr (a password file
+/// ignored for its permissions) once per invocation, however often the loop reconnects.
+fn resolve(url: &DatabaseUrl) -> Result<ConnInfo> {
+    static SAID: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let info = url.resolve()?;
+    for w in info.warnings() {
+        let first = SAID
+            .get_or_init(Mutex::default)
+            .lock()
+            .map_or(true, |mut said| said.insert(w.clone()));
+        if first {
+            eprintln!("warning: {w}");
+        }
+    }
+    Ok(info)
+}
+
 impl Ctx {
-    /// The driver configuration of the database this invocation uses (the given URL, or
-    /// the embedded database's socket).
+    /// The driver configuration of the database this invocation uses (the given one, every
+    /// host named, or the embedded database's socket).
     pub(crate) fn config(&self) -> Result<postgres::Config> {
-        let url = match self.database_url.as_deref() {
-            Some(u) => DatabaseUrl::new(u),
-            None => db::local::Cluster::default_location()?.url(),
-        };
-        Ok(url.config()?.0)
+        match &self.database {
+            Database::Given(url) => Ok(resolve(url)?.config()?.0),
+            Database::Empty(what) => Err(empty(what)),
+            Database::Embedded => Ok(db::local::Cluster::default_location()?.url().config()?.0),
+        }
     }
 
-    /// Opens the invocation's one connection: the given URL, or the embedded database
+    /// Opens the invocation's one connection: the given database, or the embedded one
     /// (started and migrated on first use).
     pub(crate) fn connect(&self, schema: Schema) -> Result<Client> {
         let out = self.out;
-        let explicit = self.database_url.as_deref();
-        let mut client = match explicit {
-            Some(u) => {
-                let url = DatabaseUrl::new(u);
+        let mut client = match &self.database {
+            Database::Given(url) => {
+                let info = resolve(url)?;
                 if out.verbose {
-                    eprintln!("connecting to {url}");
+                    eprintln!("connecting to {info} ({})", info.details());
                 }
-                db::connect(&url)?
+                db::connect_to(&info)?
             }
-            None => {
+            Database::Empty(what) => return Err(empty(what)),
+            Database::Embedded => {
                 // the embedded database is usually up: try it first (one connection), and only
                 // when that fails, initialise or start it
                 let cluster = db::local::Cluster::default_location()?;
@@ -68,7 +140,7 @@ impl Ctx {
         };
         // the embedded database migrates itself; an explicit one is the operator's, and the
         // command's own transactions refuse it when it does not match
-        if schema == Schema::Checked && explicit.is_none() {
+        if schema == Schema::Checked && matches!(self.database, Database::Embedded) {
             match db::in_tx_unchecked(&mut client, |tx, _| db::migrate::state(tx))? {
                 db::migrate::SchemaState::Behind { .. } => {
                     let mut lock = self.connect(Schema::Unchecked)?;

@@ -36,6 +36,16 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          service file included.",
     ),
     (
+        "PGOPTIONS, PGCLIENTENCODING, PGSSLSNI, PGSSLCERTMODE, PGSSLMINPROTOCOLVERSION, \
+         PGSSLMAXPROTOCOLVERSION, PGSSLNEGOTIATION, PGSSLCOMPRESSION, PGLOADBALANCEHOSTS, \
+         PGCHANNELBINDING, PGGSSENCMODE, PGGSSLIB, PGGSSDELEGATION, PGKRBSRVNAME, \
+         PGREQUIREAUTH, PGREQUIREPEER, PGREQUIRESSL, PGSSLCRL, PGSSLCRLDIR, \
+         PGMINPROTOCOLVERSION, PGMAXPROTOCOLVERSION",
+        "The rest of libpq's variables, read as libpq reads them: each stands for its \
+         connection key, and a key this tool cannot honour (a certificate revocation list, \
+         GSSAPI, require_auth, requirepeer, ...) is refused with exit 2 rather than ignored.",
+    ),
+    (
         "LOBU_DEVICE_TOKEN",
         "The device token of device-side commands (runs claim, heartbeat, complete, fail, \
          wait; watchers trigger), when neither --token-file nor --token is given.",

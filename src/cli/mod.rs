@@ -33,7 +33,10 @@ use output::{print_error, Format, Out};
 #[derive(Debug, Parser)]
 #[command(name = "lobu-admin", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// PostgreSQL URL; without it (and without DATABASE_URL) the embedded database is used.
+    /// PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed
+    /// as libpq does from the PG* variables, the service file and the password file (keep
+    /// the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and
+    /// PGSERVICE, the embedded database is used.
     #[arg(
         long,
         global = true,
@@ -84,7 +87,11 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
-    match dispatch(&cli, out) {
+    // an empty value is refused, naming the flag or the variable it came from
+    let flag = argv
+        .iter()
+        .any(|a| a == "--database-url" || a.to_string_lossy().starts_with("--database-url="));
+    match dispatch(&cli, out, flag) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             print_error(out.format, &e);
@@ -248,9 +255,9 @@ pub enum Command {
 
 /// Runs the parsed command: each noun's module parses nothing more, calls the library
 /// and renders.
-fn dispatch(cli: &Cli, out: Out) -> Result<()> {
+fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
     let ctx = Ctx {
-        database_url: cli.database_url.clone().filter(|u| !u.is_empty()),
+        database: context::Database::choose(cli.database_url.as_deref(), flag),
         out,
     };
     match &cli.command {

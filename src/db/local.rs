@@ -91,7 +91,7 @@ impl Cluster {
     /// The connection string of the embedded database.
     #[must_use]
     pub fn url(&self) -> DatabaseUrl {
-        DatabaseUrl::new(format!(
+        DatabaseUrl::exact(format!(
             "host={} port={PORT} user=postgres dbname={DB_NAME}",
             self.socket_dir().display()
         ))
@@ -112,7 +112,7 @@ impl Cluster {
             socket_dir: self.socket_dir().display().to_string(),
             initialized: self.initialized(),
             running,
-            url: self.url().to_string(),
+            url: self.url().expose().to_string(),
             bin_dir: bin.map(|b| b.display().to_string()),
         }
     }
@@ -221,7 +221,7 @@ impl Cluster {
     }
 
     fn create_database(&self) -> Result<()> {
-        let admin = DatabaseUrl::new(format!(
+        let admin = DatabaseUrl::exact(format!(
             "host={} port={PORT} user=postgres dbname=postgres",
             self.socket_dir().display()
         ));

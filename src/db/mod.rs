@@ -1,6 +1,8 @@
-//! Connections: one client per CLI invocation, an r2d2 pool for in-process concurrency,
-//! session settings (application name, timeouts) and URL redaction.
+//! Connections: one client per CLI invocation (libpq's settings, see [`config`]), an r2d2
+//! pool for in-process concurrency, and the session settings (timeouts, clock, schema check)
+//! every transaction starts with.
 
+pub mod config;
 pub mod local;
 pub mod migrate;
 pub mod tcp;
@@ -98,55 +100,76 @@ impl Settings {
         Self { sql, checked: true }
     }
 }
-/// Default connect timeout, unless the URL sets `connect_timeout`.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub use config::{ConnInfo, Env, CONNECT_TIMEOUT};
 
-/// A database URL (or key=value string) whose `Debug` and `Display` hide the password.
+/// A connection string as the user gave it (a URL or key=value pairs). Its `Debug` and
+/// `Display` never show it: they name the connection it stands for, as parsed, by database,
+/// user and hosts (see [`ConnInfo`]).
 #[derive(Clone)]
-pub struct DatabaseUrl(String);
+pub struct DatabaseUrl {
+    conn: String,
+    hermetic: bool,
+}
 
 impl DatabaseUrl {
-    /// Wraps a URL.
+    /// A connection string completed as libpq completes it, from the service file, the
+    /// process's `PG*` variables and the password file.
     #[must_use]
     pub fn new(url: impl Into<String>) -> Self {
-        Self(url.into())
+        Self {
+            conn: url.into(),
+            hermetic: false,
+        }
     }
 
-    /// The secret, for the driver only.
+    /// A connection string used exactly as given, with no environment, service or password
+    /// file (the embedded database's, which must not pick up an operator's `PGSSLMODE`).
+    #[must_use]
+    pub fn exact(url: impl Into<String>) -> Self {
+        Self {
+            conn: url.into(),
+            hermetic: true,
+        }
+    }
+
+    /// The string, for whoever needs it verbatim (never for a message).
     #[must_use]
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.conn
     }
 
-    /// Parses the URL into a driver configuration (application name, connect timeout,
-    /// keepalives and `tcp_user_timeout` unless the URL sets them, see [`tcp`]) and the TLS connector that its `ssl*` keys ask for. No
-    /// startup parameter beyond what poolers accept is added: the session settings are
-    /// applied per transaction by [`in_tx`].
+    /// The settings the string stands for, completed from the environment and the files.
     ///
     /// # Errors
-    /// `invalid_input` when the URL does not parse or its TLS files are unusable.
+    /// `invalid_input` when the string, a service file or a value is invalid (the message
+    /// names the key and where it came from, never a value).
+    pub fn resolve(&self) -> Result<ConnInfo> {
+        let env = if self.hermetic {
+            Env::none()
+        } else {
+            Env::process()
+        };
+        ConnInfo::from_string(&self.conn, &env)
+    }
+
+    /// One driver configuration naming every host (application name, connect timeout,
+    /// keepalives and `tcp_user_timeout` unless the string sets them, see [`tcp`]) and the
+    /// TLS connector that its `ssl*` keys ask for. No startup parameter beyond what poolers
+    /// accept is added: the session settings are applied per transaction by [`in_tx`].
+    ///
+    /// # Errors
+    /// As [`DatabaseUrl::resolve`], and `invalid_input` when its TLS files are unusable.
     pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
-        let (rest, tls, tcp) = tls::split(&self.0)
-            .map_err(|e| Error::invalid(format!("invalid database URL {self}: {e}")))?;
-        let mut config: Config = rest.parse().map_err(|_| {
-            Error::invalid(format!("invalid database URL {self}: cannot be parsed"))
-        })?;
-        if config.get_application_name().is_none() {
-            config.application_name("lobu-admin");
-        }
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECT_TIMEOUT);
-        }
-        tcp.apply(&mut config);
-        let (mode, connector) = tls.connector()?;
-        config.ssl_mode(mode);
-        Ok((config, connector))
+        self.resolve()?.config()
     }
 }
 
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&redact(&self.0))
+        match self.resolve() {
+            Ok(info) => write!(f, "{info}"),
+            Err(_) => f.write_str("an invalid connection string"),
+        }
     }
 }
 
@@ -156,62 +179,44 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
-/// Hides the password of a `postgres://user:pass@host` URL or a `password=...` pair.
-#[must_use]
-pub fn redact(url: &str) -> String {
-    if let Some(scheme_end) = url.find("://") {
-        let rest = &url[scheme_end + 3..];
-        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@') {
-            let userinfo = &rest[..at];
-            if let Some(colon) = userinfo.find(':') {
-                return format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &userinfo[..colon],
-                    &rest[at..]
-                );
-            }
-        }
-        let mut out = url.to_string();
-        if let Some(q) = out.find("password=") {
-            let end = out[q..].find('&').map_or(out.len(), |e| q + e);
-            out.replace_range(q + 9..end, "***");
-        }
-        return out;
-    }
-    url.split_whitespace()
-        .map(|pair| {
-            if pair.starts_with("password=") {
-                "password=***".to_string()
-            } else {
-                pair.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Opens exactly one connection (what a CLI invocation uses).
+/// Opens exactly one connection (what a CLI invocation uses): each host in turn, as libpq.
 ///
 /// # Errors
-/// `database_unreachable` (exit 6) when the server cannot be reached; the message carries
-/// the redacted URL only.
+/// `invalid_input` for a bad connection string; `database_unreachable` (exit 6) when no
+/// host can be reached, naming the connection by database, user and hosts only.
 pub fn connect(url: &DatabaseUrl) -> Result<Client> {
-    let (config, tls) = url.config()?;
-    config.connect(tls).map_err(|e| unreachable_error(url, &e))
+    connect_to(&url.resolve()?)
 }
 
-fn unreachable_error(url: &DatabaseUrl, e: &postgres::Error) -> Error {
-    if let Some(db) = e.as_db_error() {
-        let code = db.code().code();
-        // 28xxx: authentication; 3D000: database does not exist.
-        if code.starts_with("28") || code == "3D000" {
-            return Error::DatabaseUnreachable(format!(
-                "cannot connect to {url}: {}",
-                db.message()
-            ));
+/// [`connect`] on settings already resolved.
+///
+/// # Errors
+/// As [`connect`].
+pub fn connect_to(info: &ConnInfo) -> Result<Client> {
+    let (attempts, tls) = info.attempts()?;
+    let mut failures = Vec::new();
+    for (target, config) in attempts {
+        match config.connect(tls.clone()) {
+            Ok(client) => return Ok(client),
+            Err(e) => failures.push((target, e)),
         }
+    }
+    Err(unreachable_error(info, &failures))
+}
+
+/// Why one host failed, in words of our own (the driver never saw the user's string, so
+/// its messages cannot contain it), and what kind of failure it was.
+fn reason(info: &ConnInfo, target: usize, e: &postgres::Error) -> (Error, String) {
+    let unreachable = |m: String| (Error::DatabaseUnreachable(String::new()), m);
+    if let Some(db) = e.as_db_error() {
+        let mut message = db.message().to_string();
+        // 28P01: the password was wrong; say where it came from, as libpq does
+        if db.code().code() == "28P01" {
+            if let Some(source) = info.password_source(target) {
+                message = format!("{message} (the password came from {source})");
+            }
+        }
+        return unreachable(message);
     }
     if let Some(cause) = tls::tls_cause(e) {
         let what = match cause {
@@ -220,41 +225,101 @@ fn unreachable_error(url: &DatabaseUrl, e: &postgres::Error) -> Error {
             }
             _ => "the TLS handshake failed",
         };
-        return Error::Tls(format!("cannot connect to {url}: {what}: {cause}"));
+        return (Error::Tls(String::new()), format!("{what}: {cause}"));
     }
-    let mut reason = e.to_string();
-    if let Some(source) = std::error::Error::source(e) {
-        reason = format!("{reason}: {source}");
+    // the driver's text is its kind ("error connecting to server"); the cause says why
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
     }
-    if reason.contains("does not allow writes") {
+    if text.contains("does not allow writes") {
+        return (
+            Error::ReadOnly(String::new()),
+            "the server does not accept writes".into(),
+        );
+    }
+    if text.contains("password missing") {
+        return unreachable(
+            "the server asks for a password, and no password was given or found (set \
+             PGPASSWORD, or add a line for this host to the password file: ~/.pgpass, \
+             PGPASSFILE or passfile=)"
+                .into(),
+        );
+    }
+    unreachable(text)
+}
+
+/// The error for a connection that no host accepted: one clause per host, and the kind of
+/// the most telling failure (TLS verification, then authentication and the rest, then a
+/// read-only server: exit 6 in every case).
+fn unreachable_error(info: &ConnInfo, failures: &[(usize, postgres::Error)]) -> Error {
+    let reasons: Vec<(Error, String)> = failures.iter().map(|(t, e)| reason(info, *t, e)).collect();
+    let text = match failures {
+        [(_, _)] => reasons[0].1.clone(),
+        _ => failures
+            .iter()
+            .zip(&reasons)
+            .map(|((t, _), (_, r))| format!("{}: {r}", info.targets()[*t]))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    if reasons.iter().all(|(k, _)| matches!(k, Error::ReadOnly(_))) && !reasons.is_empty() {
         return Error::ReadOnly(format!(
-            "cannot connect to {url}: no server in the list accepts writes"
+            "cannot connect to {info}: no server in the list accepts writes"
         ));
     }
-    Error::DatabaseUnreachable(format!("cannot connect to {url}: {}", redact(&reason)))
+    let message = format!("cannot connect to {info}: {text}");
+    if reasons.iter().any(|(k, _)| matches!(k, Error::Tls(_))) {
+        Error::Tls(message)
+    } else {
+        Error::DatabaseUnreachable(message)
+    }
 }
 
 /// An r2d2 pool of clients, for in-process concurrency (benchmarks, tests, long loops).
-pub type Pool = r2d2::Pool<r2d2_postgres::PostgresConnectionManager<MakeRustlsConnect>>;
+pub type Pool = r2d2::Pool<Manager>;
+
+/// Opens the pool's connections as [`connect`] does (each host in turn, each with its own
+/// password).
+#[derive(Debug)]
+pub struct Manager {
+    info: ConnInfo,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Client;
+    type Error = Error;
+
+    fn connect(&self) -> Result<Client> {
+        connect_to(&self.info)
+    }
+
+    fn is_valid(&self, client: &mut Client) -> Result<()> {
+        client.simple_query("")?;
+        Ok(())
+    }
+
+    fn has_broken(&self, client: &mut Client) -> bool {
+        client.is_closed()
+    }
+}
 
 /// Builds a pool of at most `max_size` connections that opens them lazily.
 ///
 /// # Errors
 /// `invalid_input` for a bad URL, `database_unreachable` when the first connection fails.
 pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
-    let (config, tls) = url.config()?;
-    let manager = r2d2_postgres::PostgresConnectionManager::new(config, tls);
-    let pool = r2d2::Pool::builder()
+    let info = url.resolve()?;
+    // the first connection says what is wrong, in connect's words
+    drop(connect_to(&info)?);
+    r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(30))
-        .build(manager)
-        .map_err(|e| Error::DatabaseUnreachable(format!("cannot connect to {url}: {e}")))?;
-    drop(
-        pool.get()
-            .map_err(|e| Error::DatabaseUnreachable(format!("cannot connect to {url}: {e}")))?,
-    );
-    Ok(pool)
+        .build(Manager { info })
+        .map_err(|e| Error::DatabaseUnreachable(format!("cannot open a connection pool: {e}")))
 }
 
 /// Runs `f` in one transaction with this tool's lock and statement timeouts, committing on
@@ -440,13 +505,6 @@ fn settings_and_clock(client: &mut Client, settings: Settings) -> Result<DateTim
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
-
-    #[track_caller]
-    fn case(input: &str, expected: &str) {
-        assert_eq!(redact(input), expected, "redact({input:?})");
-    }
-
     #[test]
     fn the_settings_query_reads_the_history_table_by_its_name() {
         let table = super::migrate::HISTORY_TABLE;
@@ -454,23 +512,5 @@ mod tests {
             assert_eq!(settings.sql.matches(table).count(), 1, "{}", settings.sql);
         }
         assert!(!super::TX_SETTINGS_UNCHECKED.sql.contains(table));
-    }
-
-    #[test]
-    fn passwords_are_redacted() {
-        case(
-            "postgres://bob:s3cret@db:5432/app",
-            "postgres://bob:***@db:5432/app",
-        );
-        case("postgres://bob@db/app", "postgres://bob@db/app");
-        case(
-            "postgres://db/app?password=s3cret&sslmode=disable",
-            "postgres://db/app?password=***&sslmode=disable",
-        );
-        case(
-            "host=db password=s3cret user=bob",
-            "host=db password=*** user=bob",
-        );
-        case("postgresql://a:p@ss@h/d", "postgresql://a:***@h/d");
     }
 }

@@ -21,8 +21,6 @@ use std::time::Duration;
 
 use postgres::Config;
 
-use crate::error::{Error, Result};
-
 /// Default `tcp_user_timeout` (libpq: milliseconds).
 pub const USER_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default `keepalives_idle` (seconds).
@@ -32,15 +30,14 @@ pub const KEEPALIVES_INTERVAL: Duration = Duration::from_secs(2);
 /// Default `keepalives_count`.
 pub const KEEPALIVES_COUNT: u32 = 3;
 
-/// The keys this module takes out of a connection string (libpq's names;
-/// `keepalives_retries` is the Rust driver's name for `keepalives_count`).
-pub(crate) const TCP_KEYS: [&str; 6] = [
+/// The keys this module takes (libpq's names; [`super::config`] takes the Rust driver's
+/// `keepalives_retries` as `keepalives_count`).
+pub(crate) const TCP_KEYS: [&str; 5] = [
     "tcp_user_timeout",
     "keepalives",
     "keepalives_idle",
     "keepalives_interval",
     "keepalives_count",
-    "keepalives_retries",
 ];
 
 /// The TCP keys of a connection string, as libpq reads them. `None`: not given.
@@ -59,24 +56,21 @@ pub struct TcpParams {
 }
 
 impl TcpParams {
-    pub(crate) fn set(&mut self, key: &str, value: &str) -> Result<()> {
+    /// Takes `key` (one of [`TCP_KEYS`]); what is wrong with the value, if anything (never
+    /// the value itself).
+    pub(crate) fn set(&mut self, key: &str, value: &str) -> std::result::Result<(), &'static str> {
         let number = || {
-            value.trim().parse::<u64>().map_err(|_| {
-                Error::invalid(format!(
-                    "invalid database URL: {key} must be a whole number, not {value:?}"
-                ))
-            })
+            value
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| "must be a whole number")
         };
         match key {
             "tcp_user_timeout" => self.user_timeout_ms = Some(number()?),
             "keepalives" => self.keepalives = Some(number()? != 0),
             "keepalives_idle" => self.idle_s = Some(number()?),
             "keepalives_interval" => self.interval_s = Some(number()?),
-            _ => {
-                self.count = Some(u32::try_from(number()?).map_err(|_| {
-                    Error::invalid(format!("invalid database URL: {key} is too large"))
-                })?);
-            }
+            _ => self.count = Some(u32::try_from(number()?).map_err(|_| "is too large")?),
         }
         Ok(())
     }

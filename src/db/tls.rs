@@ -9,7 +9,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use percent_encoding::percent_decode_str;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{self, CryptoProvider};
@@ -20,7 +19,6 @@ use rustls::{
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::tcp::{TcpParams, TCP_KEYS};
 use crate::error::{Error, Result};
 
 /// libpq's `sslmode`, weakest first.
@@ -40,19 +38,15 @@ pub enum SslMode {
 }
 
 impl SslMode {
-    fn parse(value: &str) -> Result<Self> {
-        Ok(match value {
+    /// libpq's spelling (`allow` is taken as `prefer`).
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        Some(match value {
             "disable" => Self::Disable,
             "prefer" | "allow" => Self::Prefer,
             "require" => Self::Require,
             "verify-ca" => Self::VerifyCa,
             "verify-full" => Self::VerifyFull,
-            other => {
-                return Err(Error::invalid(format!(
-                    "invalid sslmode {other:?}: use disable, prefer, require, verify-ca or \
-                     verify-full"
-                )))
-            }
+            _ => return None,
         })
     }
 }
@@ -69,7 +63,7 @@ impl fmt::Display for SslMode {
     }
 }
 
-/// The TLS keys of a connection string.
+/// The TLS keys of a connection string (see [`super::config`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TlsParams {
     /// `sslmode`, if given.
@@ -80,117 +74,14 @@ pub struct TlsParams {
     pub cert: Option<String>,
     /// `sslkey`, if given.
     pub key: Option<String>,
-}
-
-const TLS_KEYS: [&str; 4] = ["sslmode", "sslrootcert", "sslcert", "sslkey"];
-
-impl TlsParams {
-    fn set(&mut self, key: &str, value: String) -> Result<()> {
-        match key {
-            "sslmode" => self.mode = Some(SslMode::parse(&value)?),
-            "sslrootcert" => self.root_cert = Some(value),
-            "sslcert" => self.cert = Some(value),
-            _ => self.key = Some(value),
-        }
-        Ok(())
-    }
-}
-
-/// Splits a URL or key=value connection string into what the driver parses, the TLS keys
-/// and the TCP keys (libpq's meaning and units, see [`super::tcp`]), which are configured
-/// here.
-///
-/// # Errors
-/// `invalid_input` for an unknown `sslmode`, a TCP key that is not a number, or an
-/// unterminated quote.
-pub fn split(conn: &str) -> Result<(String, TlsParams, TcpParams)> {
-    let mut tls = TlsParams::default();
-    let mut tcp = TcpParams::default();
-    let mut take = |key: &str, value: String| -> Result<bool> {
-        if TLS_KEYS.contains(&key) {
-            tls.set(key, value)?;
-        } else if TCP_KEYS.contains(&key) {
-            tcp.set(key, &value)?;
-        } else {
-            return Ok(false);
-        }
-        Ok(true)
-    };
-    if conn.starts_with("postgres://") || conn.starts_with("postgresql://") {
-        let Some((base, query)) = conn.split_once('?') else {
-            return Ok((conn.to_string(), tls, tcp));
-        };
-        let mut kept = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            if !take(
-                key,
-                percent_decode_str(value).decode_utf8_lossy().into_owned(),
-            )? {
-                kept.push(pair);
-            }
-        }
-        let rest = if kept.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}?{}", kept.join("&"))
-        };
-        return Ok((rest, tls, tcp));
-    }
-    let mut kept = Vec::new();
-    for (key, value) in key_values(conn)? {
-        if !take(&key, value.clone())? {
-            let quoted = value.replace('\\', "\\\\").replace('\'', "\\'");
-            kept.push(format!("{key}='{quoted}'"));
-        }
-    }
-    Ok((kept.join(" "), tls, tcp))
-}
-
-/// Tokenises libpq's `key = value` syntax: values may be single-quoted, and `\` escapes.
-fn key_values(conn: &str) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut chars = conn.chars().peekable();
-    let skip_ws = |c: &mut std::iter::Peekable<std::str::Chars<'_>>| {
-        while c.next_if(|ch| ch.is_whitespace()).is_some() {}
-    };
-    loop {
-        skip_ws(&mut chars);
-        if chars.peek().is_none() {
-            return Ok(out);
-        }
-        let mut key = String::new();
-        while let Some(ch) = chars.next_if(|ch| *ch != '=' && !ch.is_whitespace()) {
-            key.push(ch);
-        }
-        skip_ws(&mut chars);
-        if chars.next() != Some('=') {
-            return Err(Error::invalid(format!(
-                "invalid connection string: missing \"=\" after {key:?}"
-            )));
-        }
-        skip_ws(&mut chars);
-        let quoted = chars.next_if_eq(&'\'').is_some();
-        let mut value = String::new();
-        let mut closed = !quoted;
-        while let Some(ch) = chars.next() {
-            match ch {
-                '\\' => value.extend(chars.next()),
-                '\'' if quoted => {
-                    closed = true;
-                    break;
-                }
-                c if c.is_whitespace() && !quoted => break,
-                c => value.push(c),
-            }
-        }
-        if !closed {
-            return Err(Error::invalid(format!(
-                "invalid connection string: unterminated quoted value of {key:?}"
-            )));
-        }
-        out.push((key, value));
-    }
+    /// `sslsni=0`: send no server name.
+    pub sni_off: bool,
+    /// `sslcertmode=disable`: never send a client certificate.
+    pub client_cert_off: bool,
+    /// `ssl_min_protocol_version=TLSv1.3`.
+    pub min_tls13: bool,
+    /// `ssl_max_protocol_version=TLSv1.2`.
+    pub max_tls12: bool,
 }
 
 impl TlsParams {
@@ -234,18 +125,49 @@ impl TlsParams {
             (_, Some(roots)) => Arc::new(ChainOnly(webpki(roots, &provider)?)),
             (_, None) => return Err(Error::Internal("verify mode without roots".into())),
         };
+        let versions: &[&rustls::SupportedProtocolVersion] = match (self.min_tls13, self.max_tls12)
+        {
+            (true, true) => {
+                return Err(Error::invalid(
+                    "ssl_min_protocol_version is above ssl_max_protocol_version",
+                ))
+            }
+            (true, false) => &[&rustls::version::TLS13],
+            (false, true) => &[&rustls::version::TLS12],
+            (false, false) => rustls::DEFAULT_VERSIONS,
+        };
         let builder = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(versions)
             .map_err(|e| Error::Internal(format!("TLS set-up: {e}")))?
             .dangerous()
             .with_custom_certificate_verifier(verifier);
-        let config = match self.client_identity()? {
+        let identity = if self.client_cert_off || mode == SslMode::Disable {
+            None
+        } else {
+            self.client_identity()?
+        };
+        let mut config = match identity {
             Some((certs, key)) => builder.with_client_auth_cert(certs, key).map_err(|e| {
                 Error::invalid(format!("client certificate and key do not match: {e}"))
             })?,
             None => builder.with_no_client_auth(),
         };
+        config.enable_sni = !self.sni_off;
         Ok((driver_mode, MakeRustlsConnect::new(config)))
+    }
+
+    /// A connector for connections that never use TLS (Unix sockets, `sslmode=disable`):
+    /// reads no file.
+    ///
+    /// # Errors
+    /// `internal` if rustls cannot be set up.
+    pub fn plain() -> Result<MakeRustlsConnect> {
+        Ok(Self {
+            mode: Some(SslMode::Disable),
+            ..Self::default()
+        }
+        .connector()?
+        .1)
     }
 
     /// The trusted roots for `mode`: the named PEM file, the OS store for `system`, or
@@ -295,6 +217,13 @@ impl TlsParams {
         };
         let certs = read_pem::<CertificateDer<'static>>(&cert, "sslcert")?;
         check_key_permissions(&key)?;
+        if std::fs::read_to_string(&key).is_ok_and(|k| k.contains("ENCRYPTED")) {
+            return Err(Error::invalid(format!(
+                "sslkey {} is encrypted, and lobu-admin cannot decrypt keys (sslpassword): \
+                 store it decrypted, readable by its owner only (openssl pkey -in KEY -out NEW)",
+                key.display()
+            )));
+        }
         let key = PrivateKeyDer::from_pem_file(&key)
             .map_err(|e| Error::invalid(format!("sslkey {}: {e}", key.display())))?;
         Ok(Some((certs, key)))
@@ -480,48 +409,6 @@ pub(crate) fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[track_caller]
-    fn case(input: &str, rest: &str, mode: Option<SslMode>, root: Option<&str>) {
-        let (r, tls, _) = split(input).unwrap();
-        assert_eq!(r, rest, "rest of {input:?}");
-        assert_eq!(tls.mode, mode, "mode of {input:?}");
-        assert_eq!(tls.root_cert.as_deref(), root, "root of {input:?}");
-    }
-
-    #[test]
-    fn tls_keys_are_taken_out_of_urls_and_key_values() {
-        use SslMode::*;
-        case("postgres://h/db", "postgres://h/db", None, None);
-        case(
-            "postgres://u:p@h:5/db?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.pem&application_name=x",
-            "postgres://u:p@h:5/db?application_name=x",
-            Some(VerifyFull),
-            Some("/tmp/ca.pem"),
-        );
-        case(
-            "postgresql://a,b/db?sslmode=require",
-            "postgresql://a,b/db",
-            Some(Require),
-            None,
-        );
-        case(
-            "host=h sslmode = verify-ca sslrootcert='/my dir/ca.pem' dbname=x",
-            "host='h' dbname='x'",
-            Some(VerifyCa),
-            Some("/my dir/ca.pem"),
-        );
-        case(
-            "host=h password='it\\'s' sslmode=disable",
-            "host='h' password='it\\'s'",
-            Some(Disable),
-            None,
-        );
-        assert!(split("host=h sslmode=maybe").is_err());
-        assert!(split("postgres://h/d?sslmode=verify").is_err());
-        assert!(split("host='h").is_err());
-        assert!(split("host").is_err());
-    }
 
     #[test]
     fn system_roots_demand_verify_full() {

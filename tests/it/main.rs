@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod completions;
+mod connect;
 mod devices;
 mod dispatch;
 mod failover;

@@ -61,6 +61,12 @@ impl Cli {
         self
     }
 
+    /// Removes an environment variable.
+    pub fn env_remove(mut self, k: &str) -> Self {
+        self.cmd.env_remove(k);
+        self
+    }
+
     /// Runs on a host whose clock is `offset` away (libfaketime: `+5m`, `-2h`, ...); the
     /// monotonic clock is left alone.
     pub fn skewed(self, offset: &str) -> Self {

@@ -121,6 +121,23 @@ impl Cluster {
         c
     }
 
+    /// As [`Cluster::init`], but TCP connections authenticate with SCRAM-SHA-256 passwords
+    /// (the private socket stays `trust`, for the test's own [`Cluster::admin`]), and every
+    /// connection is logged (`log_connections`): the server's log then says which user,
+    /// database, `application_name` and TLS each client arrived with ([`Cluster::log`]).
+    /// Not started.
+    pub fn init_scram(kind: &str) -> Self {
+        let c = Self::init(kind);
+        c.conf("password_encryption = 'scram-sha-256'\nlog_connections = on\n");
+        c.hba("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
+        c
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
     /// A standby of `primary` by `pg_basebackup -R` (streaming replication), not started.
     pub fn standby_of(primary: &Cluster) -> Self {
         let dir = server_dir("standby");

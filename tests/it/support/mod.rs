@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod db;
 pub mod flow;
 pub mod netns;
+pub mod pki;
 pub mod previous;
 pub mod proxy;
 pub mod service;
