@@ -267,11 +267,13 @@ fn read(client: &mut Client, id: i64, who: Option<&Principal>) -> Result<(Run, i
     db::in_tx(client, |tx, _| {
         let row = tx
             .query_typed_opt(
-                &format!("SELECT {RUN_COLUMNS}, pg_backend_pid() FROM runs WHERE id = $1"),
+                &format!(
+                    "SELECT {RUN_COLUMNS}, pg_backend_pid() AS backend_pid FROM runs WHERE id = $1"
+                ),
                 &[(&id, Type::INT8)],
             )?
             .ok_or_else(|| Error::not_found(format!("run {id}")))?;
-        let (run, pid) = (run_from_row(&row), row.get::<_, i32>(16));
+        let (run, pid) = (run_from_row(&row), row.get::<_, i32>("backend_pid"));
         if let Some(who) = who {
             if run.org_id != who.org_id {
                 return Err(Error::not_found(format!("run {id}")));

@@ -406,13 +406,15 @@ pub struct Rescheduled {
 }
 
 /// The watchers in scope, locked as a dispatch tick locks them: explicit ids whatever
-/// their status (to say why one cannot be rescheduled), else the active ones.
+/// their status (to say why one cannot be rescheduled), else the active ones whose next
+/// run is in the future (a due one keeps its slot, and a tick at the same moment must not
+/// skip it as locked).
 const LOCK_FOR_RESCHEDULE: &str = "
     SELECT id, status, schedule, timezone, next_run_at
     FROM watchers
     WHERE ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
       AND ($2::text IS NULL OR org_id = $2::text)
-      AND ($1::bigint[] IS NOT NULL OR status = 'active')
+      AND ($1::bigint[] IS NOT NULL OR (status = 'active' AND next_run_at > $3))
     ORDER BY id
     FOR NO KEY UPDATE";
 
@@ -442,7 +444,7 @@ pub fn reschedule(
         RescheduleScope::Org(org) => (None, Some(org.as_str())),
         RescheduleScope::All => (None, None),
     };
-    let rows = tx.query(LOCK_FOR_RESCHEDULE, &[&ids, &org])?;
+    let rows = tx.query(LOCK_FOR_RESCHEDULE, &[&ids, &org, &now])?;
     if let Some(ids) = &ids {
         let found: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
         if let Some(missing) = ids.iter().find(|id| !found.contains(id)) {

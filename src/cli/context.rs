@@ -144,11 +144,23 @@ impl Ctx {
             match db::in_tx_unchecked(&mut client, |tx, _| db::migrate::state(tx))? {
                 db::migrate::SchemaState::Behind { .. } => {
                     let mut lock = self.connect(Schema::Unchecked)?;
-                    db::migrate::migrate(&mut client, &mut lock)?;
+                    db::migrate::migrate(&mut client, &mut lock, |holder| {
+                        out.note(&waiting_note(holder));
+                    })?;
                 }
                 state => state.require_current()?,
             }
         }
         Ok(client)
     }
+}
+
+/// What a migrator says while another one holds the lock.
+pub(crate) fn waiting_note(holder: Option<i32>) -> String {
+    format!(
+        "waiting for another migrate{} to finish",
+        holder
+            .map(|pid| format!(" (backend pid {pid})"))
+            .unwrap_or_default()
+    )
 }

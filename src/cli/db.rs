@@ -36,7 +36,9 @@ pub(super) fn migrate(ctx: &Ctx, dry_run: bool, action: Option<&MigrateAction>) 
             // the DDL runs on `c`, outside any transaction; the migrator lock is held by a
             // transaction of a second connection (docs/decisions.md)
             let mut lock = ctx.connect(Schema::Unchecked)?;
-            let r = migrate::migrate(&mut c, &mut lock)?;
+            let r = migrate::migrate(&mut c, &mut lock, |holder| {
+                out.note(&super::context::waiting_note(holder));
+            })?;
             out.show(&r, |r| {
                 let mut lines: Vec<String> = r
                     .rebuilt_indexes

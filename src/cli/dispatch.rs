@@ -60,19 +60,16 @@ pub struct DispatchArgs {
 
 /// `dispatch`.
 pub(super) fn run(ctx: &Ctx, a: &DispatchArgs) -> Result<()> {
-    {
-        let opts = crate::dispatch::Options {
-            limit: a.limit,
-            stale_after: a.rescue.stale_after,
-            timeout_after: a.rescue.timeout_after,
-        };
-        let prune = a.prune_after.map(|d| (d, a.prune_batch));
-        let service = Service {
-            prune,
-            metrics_addr: a.metrics_addr.clone(),
-        };
-        run_loop(ctx, a.now, &opts, a.run_loop, a.interval, &service)
-    }
+    let opts = crate::dispatch::Options {
+        limit: a.limit,
+        stale_after: a.rescue.stale_after,
+        timeout_after: a.rescue.timeout_after,
+    };
+    let service = Service {
+        prune: a.prune_after.map(|d| (d, a.prune_batch)),
+        metrics_addr: a.metrics_addr.clone(),
+    };
+    run_loop(ctx, a.now, &opts, a.run_loop, a.interval, &service)
 }
 
 /// One pass, or with `--loop` the service: ticks until SIGTERM/SIGINT, reconnecting.
@@ -201,14 +198,7 @@ fn run_loop(
                 }
             }
             // what a retry cannot fix: say so, then exit with the error's code
-            Err(e) if is_fatal(&e) => {
-                event(
-                    out,
-                    &serde_json::json!({"event": "fatal", "kind": e.kind(), "message": e.to_string()}),
-                    &format!("dispatch: stopping: {e}"),
-                )?;
-                return Err(e);
-            }
+            Err(e) if is_fatal(&e) => return fatal(out, e),
             Err(e) => {
                 let had_connection = client.is_some();
                 // a lost, unreachable or read-only server (a failover, a dark path, a
@@ -230,12 +220,7 @@ fn run_loop(
         // retry cannot fix, and reconnects next tick when the connection was lost
         for (name, e) in after {
             if is_fatal(&e) {
-                event(
-                    out,
-                    &serde_json::json!({"event": "fatal", "kind": e.kind(), "message": e.to_string()}),
-                    &format!("dispatch: stopping: {e}"),
-                )?;
-                return Err(e);
+                return fatal(out, e);
             }
             let kind = if is_lost(&e, &client) {
                 "connection_lost"
@@ -309,6 +294,17 @@ fn dispatch_tick(
         }
     }
     dispatch::run_into(c, Clock::Database, opts, committed)
+}
+
+/// What a retry cannot fix: said as a `fatal` event, then the loop ends with the error's
+/// exit code.
+fn fatal(out: Out, e: Error) -> Result<()> {
+    event(
+        out,
+        &serde_json::json!({"event": "fatal", "kind": e.kind(), "message": e.to_string()}),
+        &format!("dispatch: stopping: {e}"),
+    )?;
+    Err(e)
 }
 
 /// The kind a failure event names: the transient error's own (`lock_timeout`, ...) or the

@@ -4,7 +4,7 @@ use super::context::{Ctx, Schema};
 use super::output::table;
 use crate::db;
 use crate::error::{Error, Result};
-use crate::{fixtures, orgs};
+use crate::fixtures;
 
 /// `seed`, rendered.
 pub(super) fn run_seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<()> {
@@ -50,16 +50,12 @@ pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Sum
 
 /// `export`.
 pub(super) fn export(ctx: &Ctx, orgs: &[String]) -> Result<()> {
-    {
-        for id in orgs {
-            orgs::validate_id("organization id", id)?;
-        }
-        let mut c = ctx.connect(Schema::Checked)?;
-        let fixture = db::in_tx(&mut c, |tx, _| fixtures::export(tx, orgs))?;
-        let text = serde_json::to_string_pretty(&fixture)
-            .map_err(|e| Error::Internal(format!("cannot render the fixture: {e}")))?;
-        super::output::write_stdout(&format!("{text}\n"))
-    }
+    // the ids were checked by `--org`'s value parser
+    let mut c = ctx.connect(Schema::Checked)?;
+    let fixture = db::in_tx(&mut c, |tx, _| fixtures::export(tx, orgs))?;
+    let text = serde_json::to_string_pretty(&fixture)
+        .map_err(|e| Error::Internal(format!("cannot render the fixture: {e}")))?;
+    super::output::write_stdout(&format!("{text}\n"))
 }
 
 /// The `seed` summary as a table for people.

@@ -63,7 +63,7 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
 /// `provision-agent`.
 pub(super) fn provision_agent(ctx: &Ctx, org: &str) -> Result<()> {
     let out = ctx.out;
-    orgs::validate_id("organization id", org)?;
+    // the id was checked by `--org`'s value parser
     let mut c = ctx.connect(Schema::Checked)?;
     let r = db::in_tx(&mut c, |tx, now| {
         provisioning::provision_agent(tx, org, now)

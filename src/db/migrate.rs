@@ -34,7 +34,6 @@ use std::time::{Duration, Instant};
 use postgres::{Client, GenericClient};
 use serde::Serialize;
 
-use crate::db::typed::p;
 use crate::error::{Error, Result};
 
 mod embedded {
@@ -115,9 +114,9 @@ impl Migration {
         format!("V{}__{}", self.version, self.name)
     }
 
-    /// Its statements, in order.
+    /// Its statements, in order, comments left out.
     #[must_use]
-    pub fn statements(&self) -> Vec<&str> {
+    pub fn statements(&self) -> Vec<String> {
         statements(&self.sql)
     }
 }
@@ -135,7 +134,8 @@ pub fn embedded() -> Result<Vec<Migration>> {
             let sql = m.sql().unwrap_or_default().to_string();
             let (compatible, online) = marks(m.version(), &sql).ok_or_else(|| {
                 Error::Internal(format!(
-                    "migration V{}__{} has no `-- lobu: compatible|incompatible` mark",
+                    "migration V{}__{} has no `-- lobu: compatible[, online]` or `-- lobu: \
+                     incompatible` mark (an incompatible migration runs in one transaction)",
                     m.version(),
                     m.name()
                 ))
@@ -177,81 +177,69 @@ fn marks(version: i32, sql: &str) -> Option<(bool, bool)> {
         (false, true) => false,
         _ => return None,
     };
-    Some((compatible, words.contains(&"online")))
+    let online = words.contains(&"online");
+    // an incompatible migration stops older binaries only once it is recorded: its DDL and
+    // that record must commit together, in one transaction
+    if online && !compatible {
+        return None;
+    }
+    Some((compatible, online))
 }
 
 /// Splits SQL into its statements at the semicolons outside quotes, dollar quotes and
-/// comments; comments and blank space between statements are dropped.
+/// comments; comments become a space, and blank statements are dropped.
 #[must_use]
-pub fn statements(sql: &str) -> Vec<&str> {
-    let bytes = sql.as_bytes();
+pub fn statements(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &sql[i..];
-        let skip = if rest.starts_with("--") {
-            rest.find('\n').map_or(rest.len(), |n| n + 1)
-        } else if let Some(comment) = rest.strip_prefix("/*") {
-            comment.find("*/").map_or(rest.len(), |n| n + 4)
+    let mut current = String::new();
+    let mut rest = sql;
+    while let Some(c) = rest.chars().next() {
+        // the length of what starts here: a comment, a quoted span, or one character
+        let (len, comment) = if rest.starts_with("--") {
+            (rest.find('\n').unwrap_or(rest.len()), true)
+        } else if let Some(body) = rest.strip_prefix("/*") {
+            (body.find("*/").map_or(rest.len(), |n| n + 4), true)
+        } else if c == '\'' || c == '"' {
+            // a quote ends at the next one that is not doubled
+            let mut j = 1;
+            let len = loop {
+                match rest[j..].find(c) {
+                    None => break rest.len(),
+                    Some(n) if rest[j + n + 1..].starts_with(c) => j += n + 2,
+                    Some(n) => break j + n + 1,
+                }
+            };
+            (len, false)
+        } else if c == '$' {
+            // $tag$ ... $tag$
+            let tag = rest[1..]
+                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                .map(|n| n + 1)
+                .filter(|&e| rest[e..].starts_with('$'))
+                .map(|e| &rest[..=e]);
+            let len = tag.map_or(1, |tag| {
+                rest[tag.len()..]
+                    .find(tag)
+                    .map_or(rest.len(), |n| 2 * tag.len() + n)
+            });
+            (len, false)
         } else {
-            0
+            (c.len_utf8(), false)
         };
-        if skip > 0 {
-            i += skip;
-            continue;
+        if comment {
+            current.push(' ');
+        } else if c == ';' {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push_str(&rest[..len]);
         }
-        let c = bytes[i];
-        if c == b';' {
-            if let Some(s) = start.take() {
-                out.push(sql[s..i].trim());
-            }
-            i += 1;
-            continue;
-        }
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        start.get_or_insert(i);
-        i += match c {
-            b'\'' | b'"' => {
-                // a quote ends at the next one that is not doubled
-                let q = c as char;
-                let mut j = 1;
-                loop {
-                    match rest[j..].find(q) {
-                        None => break rest.len(),
-                        Some(n) if rest[j + n + 1..].starts_with(q) => j += n + 2,
-                        Some(n) => break j + n + 1,
-                    }
-                }
-            }
-            b'$' => {
-                // $tag$ ... $tag$
-                let tag_end = rest[1..]
-                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
-                    .map(|n| n + 1);
-                match tag_end {
-                    Some(e) if rest[e..].starts_with('$') => {
-                        let tag = &rest[..=e];
-                        rest[tag.len()..]
-                            .find(tag)
-                            .map_or(rest.len(), |n| tag.len() + n + tag.len())
-                    }
-                    _ => 1,
-                }
-            }
-            _ => rest.chars().next().map_or(1, char::len_utf8),
-        };
+        rest = &rest[len..];
     }
-    if let Some(s) = start {
-        let tail = sql[s..].trim();
-        if !tail.is_empty() {
-            out.push(tail);
-        }
-    }
-    out
+    out.push(current);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// A table lock that a statement takes, as PostgreSQL names the modes.
@@ -427,14 +415,9 @@ impl LockReader {
     }
 }
 
-/// A statement's words, comments dropped, parentheses split off the front of names.
+/// A statement's words (its comments are gone: see [`statements`]).
 fn statements_words(statement: &str) -> Vec<String> {
-    statement
-        .lines()
-        .map(|l| l.split("--").next().unwrap_or(""))
-        .flat_map(str::split_whitespace)
-        .map(str::to_string)
-        .collect()
+    statement.split_whitespace().map(str::to_string).collect()
 }
 
 /// A table or index name as written (`organizations (id)` -> `organizations`).
@@ -495,7 +478,7 @@ pub struct MigrationState {
     pub version: i32,
     /// Name after the version.
     pub name: String,
-    /// `applied`, `pending`, `in progress` (an online migration that was interrupted) or
+    /// `applied`, `pending`, `in_progress` (an online migration that was interrupted) or
     /// `unknown (newer than this binary)`.
     pub state: &'static str,
     /// Binaries that do not know it keep working on the schema after it.
@@ -512,6 +495,8 @@ pub struct Applied {
     pub version: i32,
     /// Name.
     pub name: String,
+    /// Always `applied` (the field `migrate` printed before the online runner).
+    pub state: &'static str,
     /// Its mark.
     pub compatible: bool,
     /// Applied statement by statement.
@@ -547,16 +532,21 @@ struct Recorded {
 /// Applies the pending embedded migrations online (see the module's documentation), with
 /// `client` running the DDL and `lock` holding the migrator lock in a transaction of its
 /// own. Concurrent migrators take turns and all succeed; an interrupted one is finished by
-/// the next call.
+/// the next call. When another migrator holds the lock, `waiting` is called once, with
+/// that migrator's backend pid, before this one waits for it (as long as it takes).
 ///
 /// # Errors
 /// `schema_mismatch` when applied migrations diverge from the embedded ones, or when a
 /// newer incompatible migration is applied; `conflict` (a lock timeout) when a statement
 /// did not get its lock in 60 tries (about two minutes); `database_unreachable` or `internal` for
 /// database failures.
-pub fn migrate(client: &mut Client, lock: &mut Client) -> Result<MigrateReport> {
+pub fn migrate(
+    client: &mut Client,
+    lock: &mut Client,
+    waiting: impl FnOnce(Option<i32>),
+) -> Result<MigrateReport> {
     let embedded = embedded()?;
-    let mut held = MigratorLock::take(lock)?;
+    let mut held = MigratorLock::take(lock, waiting)?;
     let (recorded, _) = retried(|| {
         in_own_tx(client, |tx| {
             tx.batch_execute(BOOKKEEPING)?;
@@ -588,6 +578,7 @@ pub fn migrate(client: &mut Client, lock: &mut Client) -> Result<MigrateReport> 
         report.applied.push(Applied {
             version: m.version,
             name: m.name.clone(),
+            state: "applied",
             compatible: m.compatible,
             online: m.online,
             statements,
@@ -612,7 +603,7 @@ pub fn migrate(client: &mut Client, lock: &mut Client) -> Result<MigrateReport> 
 pub fn migrate_url(url: &crate::db::DatabaseUrl) -> Result<MigrateReport> {
     let mut client = crate::db::connect(url)?;
     let mut lock = crate::db::connect(url)?;
-    migrate(&mut client, &mut lock)
+    migrate(&mut client, &mut lock, |_| {})
 }
 
 /// The migrator lock, held by an open transaction of its own connection.
@@ -622,7 +613,7 @@ struct MigratorLock<'a> {
 }
 
 impl<'a> MigratorLock<'a> {
-    fn take(client: &'a mut Client) -> Result<Self> {
+    fn take(client: &'a mut Client, waiting: impl FnOnce(Option<i32>)) -> Result<Self> {
         // READ COMMITTED, so that between its statements the transaction holds no snapshot
         // that a CONCURRENTLY build would wait for; no idle timeout: it idles on purpose.
         // The simple protocol: an extended-protocol portal would stay open in the
@@ -636,6 +627,7 @@ impl<'a> MigratorLock<'a> {
              SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
         );
         let held = Self { client, open: true };
+        let mut waiting = Some(waiting);
         loop {
             let got = held.client.simple_query(&ask)?.iter().any(
                 |m| matches!(m, postgres::SimpleQueryMessage::Row(r) if r.get(0) == Some("t")),
@@ -644,6 +636,19 @@ impl<'a> MigratorLock<'a> {
                 return Ok(held);
             }
             held.client.batch_execute("ROLLBACK")?;
+            if let Some(say) = waiting.take() {
+                // who holds it, for the note (the key is split in two 32-bit halves)
+                let holder = held
+                    .client
+                    .query_typed(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                         AND ((classid::bigint << 32) | objid::bigint) = $1 LIMIT 1",
+                        &[crate::db::typed::p(&LOCK_KEY)],
+                    )?
+                    .first()
+                    .map(|r| r.get(0));
+                say(holder);
+            }
             std::thread::sleep(LOCK_POLL);
         }
     }
@@ -721,13 +726,15 @@ fn recorded(client: &mut impl GenericClient) -> Result<Vec<Recorded>> {
         }
         // migrated by a binary before this runner: its marks are the legacy ones
         (false, true) => {
-            "SELECT version, coalesce(name, ''), coalesce(checksum, ''), version <= 8
+            "SELECT version, coalesce(name, ''), coalesce(checksum, ''), version <= $1
              FROM lobu_schema_history ORDER BY version"
         }
         (false, false) => return Ok(Vec::new()),
     };
+    let params: &[&(dyn postgres::types::ToSql + Sync)] =
+        if tables.0 { &[] } else { &[&LEGACY_LAST] };
     Ok(client
-        .query(sql, &[])?
+        .query(sql, params)?
         .iter()
         .map(|r| Recorded {
             version: r.get(0),
@@ -869,19 +876,30 @@ fn apply_online(
             continue;
         }
         held.still_held()?;
-        let ((), failed) = if let Some(index) = concurrent_index(statement) {
-            if drop_invalid(client, &index)? {
-                rebuilt.push(index);
-            }
+        let ((), failed) = if let Some(index) = concurrent_index(&statement) {
             // no transaction block, so no SET LOCAL: it takes SHARE UPDATE EXCLUSIVE, which
-            // no statement of this tool waits for
-            let ((), failed) = retried(|| Ok(client.batch_execute(statement)?))?;
+            // no statement of this tool waits for. A build that fails (a lock timeout of the
+            // role's, a deadlock, a cancel, a lost connection) leaves its index invalid, and
+            // `IF NOT EXISTS` would then keep it: every try drops such an index first, and
+            // the step is recorded only once the index is valid.
+            let ((), failed) = retried(|| {
+                if drop_invalid(client, &index)? && !rebuilt.contains(&index) {
+                    rebuilt.push(index.clone());
+                }
+                client.batch_execute(&statement)?;
+                if is_invalid(client, &index)? {
+                    return Err(Error::Internal(format!(
+                        "index {index} is invalid after its build; run migrate again"
+                    )));
+                }
+                Ok(())
+            })?;
             let ((), more) = retried(|| in_own_tx(client, |tx| record_step(tx, step)))?;
             ((), failed + more)
         } else {
             retried(|| {
                 in_own_tx(client, |tx| {
-                    tx.batch_execute(statement)?;
+                    tx.batch_execute(&statement)?;
                     record_step(tx, step)
                 })
             })?
@@ -908,10 +926,9 @@ fn concurrent_index(statement: &str) -> Option<String> {
         .map(|i| name(&words[at + 1 + i]))
 }
 
-/// Drops `index` when an interrupted `CONCURRENTLY` build left it invalid; says whether it
-/// did.
-fn drop_invalid(client: &mut Client, index: &str) -> Result<bool> {
-    let (drop, _) = retried(|| {
+/// `DROP INDEX CONCURRENTLY` of `index` when a failed `CONCURRENTLY` build left it invalid.
+fn invalid_index_drop(client: &mut Client, index: &str) -> Result<Option<String>> {
+    Ok(retried(|| {
         in_own_tx(client, |tx| {
             Ok(tx
                 .query_opt(
@@ -924,8 +941,18 @@ fn drop_invalid(client: &mut Client, index: &str) -> Result<bool> {
                 )?
                 .map(|r| r.get::<_, String>(0)))
         })
-    })?;
-    match drop {
+    })?
+    .0)
+}
+
+/// Whether `index` exists and is invalid (a failed `CONCURRENTLY` build's leftover).
+fn is_invalid(client: &mut Client, index: &str) -> Result<bool> {
+    invalid_index_drop(client, index).map(|drop| drop.is_some())
+}
+
+/// Drops `index` when a failed `CONCURRENTLY` build left it invalid; says whether it did.
+fn drop_invalid(client: &mut Client, index: &str) -> Result<bool> {
+    match invalid_index_drop(client, index)? {
         Some(sql) => {
             retried(|| Ok(client.batch_execute(&sql)?))?;
             Ok(true)
@@ -952,8 +979,8 @@ pub fn plan(client: &mut impl GenericClient) -> Result<Plan> {
             .statements()
             .into_iter()
             .map(|s| PlannedStep {
-                statement: summary(s),
-                locks: reader.read(s, &mut own),
+                statement: summary(&s),
+                locks: reader.read(&s, &mut own),
             })
             .collect();
         if !applied.contains(&m.version) {
@@ -1009,7 +1036,7 @@ pub fn lock_reading() -> Result<Vec<(i32, String, Vec<TableLock>)>> {
     for m in embedded()? {
         let mut own = HashSet::new();
         for s in m.statements() {
-            let locks = reader.read(s, &mut own);
+            let locks = reader.read(&s, &mut own);
             out.push((m.version, s.to_string(), locks));
         }
     }
@@ -1043,7 +1070,7 @@ pub fn status(client: &mut impl GenericClient) -> Result<Vec<MigrationState>> {
             state: if recorded.iter().any(|r| r.version == m.version) {
                 "applied"
             } else if in_progress.contains(&m.version) {
-                "in progress"
+                "in_progress"
             } else {
                 "pending"
             },
@@ -1123,14 +1150,7 @@ impl SchemaState {
 /// # Errors
 /// Database failures.
 pub fn state(client: &mut impl GenericClient) -> Result<SchemaState> {
-    match client.query_typed(
-        &format!(
-            "SELECT count(*) FILTER (WHERE version <= $1),
-                    coalesce(bool_and(compatible) FILTER (WHERE version > $1), true)
-             FROM {HISTORY_TABLE}"
-        ),
-        &[p(&latest_version())],
-    ) {
+    match client.query_typed(crate::db::SCHEMA_CHECK, &[]) {
         Ok(rows) if rows.len() == 1 => Ok(SchemaState::of(rows[0].get(0), rows[0].get(1))),
         Ok(_) => Ok(SchemaState::of(0, true)),
         Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => {
@@ -1179,7 +1199,13 @@ mod tests {
                 assert!(!m.online, "{}", m.label());
                 continue;
             }
-            assert!(m.online, "{}: new migrations run online", m.label());
+            assert_eq!(
+                m.online,
+                m.compatible,
+                "{}: a compatible migration runs online, an incompatible one in one \
+                 transaction (its DDL and its record commit together)",
+                m.label()
+            );
             for s in m.statements() {
                 let upper = s.to_ascii_uppercase();
                 // a CONCURRENTLY build is not recorded with its step: run again after an
@@ -1190,7 +1216,7 @@ mod tests {
                         "{}: {s}",
                         m.label()
                     );
-                    assert!(concurrent_index(s).is_some(), "{s}");
+                    assert!(concurrent_index(&s).is_some(), "{s}");
                 }
                 // a non-concurrent index on an existing table would block writes
                 if upper.starts_with("CREATE INDEX") || upper.starts_with("CREATE UNIQUE") {
@@ -1231,9 +1257,10 @@ mod tests {
             "DO $x$ BEGIN PERFORM 1; END $x$; /* a; */ SELECT $1;",
             &["DO $x$ BEGIN PERFORM 1; END $x$", "SELECT $1"],
         );
+        split("SELECT 1 -- trailing; comment\n;", &["SELECT 1"]);
         split(
-            "SELECT 1 -- trailing; comment\n;",
-            &["SELECT 1 -- trailing; comment"],
+            "SELECT '--not a comment', /* gone */ 2;",
+            &["SELECT '--not a comment',   2"],
         );
     }
 

@@ -20,6 +20,21 @@ use crate::error::{Error, Result};
 
 // `latest_version!()`: the newest embedded migration's version, a literal (build.rs)
 include!(concat!(env!("OUT_DIR"), "/schema_macros.rs"));
+/// The schema check as a sub-select `s`: `s.n`, how many of this binary's migrations are
+/// applied, and `s.c`, whether every newer one is compatible (SPEC 19).
+macro_rules! schema_check {
+    () => {
+        concat!(
+            "(SELECT count(*) FILTER (WHERE version <= ",
+            latest_version!(),
+            ") AS n, coalesce(bool_and(compatible) FILTER (WHERE version > ",
+            latest_version!(),
+            "), true) AS c FROM lobu_migrations) s"
+        )
+    };
+}
+/// [`schema_check`] on its own, for [`migrate::state`].
+pub(crate) const SCHEMA_CHECK: &str = concat!("SELECT s.n, s.c FROM ", schema_check!());
 /// The settings query of [`TX_SETTINGS`]: `checked` adds the schema's columns after the
 /// clock (read from one sub-select of the history table: how many of this binary's
 /// migrations are applied, and whether every newer one is compatible), `unchecked` does
@@ -32,11 +47,8 @@ macro_rules! settings_query {
         concat!(
             settings_query!(@ ", s.n, s.c"),
             $extra,
-            " FROM (SELECT count(*) FILTER (WHERE version <= ",
-            latest_version!(),
-            ") AS n, coalesce(bool_and(compatible) FILTER (WHERE version > ",
-            latest_version!(),
-            "), true) AS c FROM lobu_migrations) s"
+            " FROM ",
+            schema_check!()
         )
     };
     (unchecked, $extra:literal) => {

@@ -459,12 +459,6 @@ fn a_loop_whose_schema_moves_past_it_stops_at_its_next_tick() {
         Duration::from_secs(30),
     );
     assert!(first.is_some());
-    db.client()
-        .execute(
-            "INSERT INTO lobu_migrations (version, name, checksum, compatible)
-             VALUES (999, 'from_a_newer_binary', '0', false)",
-            &[],
-        )
-        .unwrap();
+    db.newer_migration(999, false);
     stops_with_exit_7_saying(service, "newer than this binary");
 }

@@ -84,12 +84,7 @@ fn unmigrated_database_exits_7_naming_migrate() {
 #[test]
 fn newer_schema_exits_7() {
     let db = TestDb::new();
-    db.client()
-        .batch_execute(
-            "INSERT INTO lobu_migrations (version, name, checksum, compatible)
-             VALUES (99, 'future', '1', false)",
-        )
-        .unwrap();
+    db.newer_migration(99, false);
     let r = cli(&db).args(["org", "list"]).run();
     r.code(7);
     assert!(r.stderr.contains("newer than this binary"), "{}", r.stderr);

@@ -214,26 +214,7 @@ fn compatibility_marks_decide_which_binaries_are_served() {
     // after this release's compatible migrations, the previous release is served
     previous::cli(&db.url).args(["org", "list"]).run().code(0);
     cli(&db).args(["org", "list"]).run().code(0);
-    let newer = |version: i32, compatible: bool| {
-        // what a newer binary's runner records for a migration of its own
-        db.client()
-            .execute(
-                "INSERT INTO lobu_migrations (version, name, checksum, compatible)
-                 VALUES ($1, 'from_a_newer_binary', '0', $2)",
-                &[&version, &compatible],
-            )
-            .unwrap();
-        if !compatible {
-            db.client()
-                .execute(
-                    "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
-                     VALUES ($1, 'from_a_newer_binary', '2030-01-01T00:00:00Z', '0')",
-                    &[&version],
-                )
-                .unwrap();
-        }
-    };
-    newer(900, true);
+    db.newer_migration(900, true);
     cli(&db).args(["org", "list"]).run().code(0);
     previous::cli(&db.url).args(["org", "list"]).run().code(0);
     let status = cli(&db).args(["migrate", "status"]).json();
@@ -245,7 +226,7 @@ fn compatibility_marks_decide_which_binaries_are_served() {
     assert_eq!(last["compatible"], true, "{status}");
     cli(&db).args(["migrate"]).run().code(0);
 
-    newer(901, false);
+    db.newer_migration(901, false);
     for r in [
         cli(&db).args(["org", "list"]).run(),
         previous::cli(&db.url).args(["org", "list"]).run(),
@@ -271,14 +252,7 @@ fn a_previous_release_loop_keeps_ticking_across_a_compatible_migration_and_stops
     assert!(service
         .wait_for("\"event\":\"fatal\"", after, Duration::from_millis(10))
         .is_none());
-    db.client()
-        .batch_execute(
-            "INSERT INTO lobu_migrations (version, name, checksum, compatible)
-             VALUES (902, 'incompatible', '0', false);
-             INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
-             VALUES (902, 'incompatible', '2030-01-01T00:00:00Z', '0')",
-        )
-        .unwrap();
+    db.newer_migration(902, false);
     let fatal = service.wait_for("\"event\":\"fatal\"", after, Duration::from_secs(30));
     let (status, stderr, _) = service.stop("TERM");
     assert!(fatal.is_some(), "{stderr}");
@@ -356,7 +330,7 @@ fn an_interrupted_migrate_finishes_with_every_index_valid() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|m| m["state"] == "in progress"),
+            .any(|m| m["state"] == "in_progress"),
         "{status}"
     );
     let second = cli(&db).args(["migrate"]).json();
@@ -454,4 +428,95 @@ fn the_dry_run_names_the_locks_postgresql_takes() {
         printed.sort();
         assert_eq!(printed, held, "V{v}: {statement}");
     }
+}
+
+#[test]
+fn a_concurrently_build_that_fails_is_dropped_and_built_again_never_recorded_invalid() {
+    // a database whose own lock_timeout is short: CREATE INDEX CONCURRENTLY waits for the
+    // writers of its table with it (SET LOCAL is impossible outside a transaction block),
+    // fails while one holds on, and leaves its index invalid
+    let db = TestDb::empty();
+    previous::cli(&db.url).args(["migrate"]).run().code(0);
+    db.client()
+        .batch_execute(&format!(
+            "ALTER DATABASE {} SET lock_timeout = '300ms'",
+            db.name
+        ))
+        .unwrap();
+    let mut writer = db.client();
+    writer
+        .batch_execute("BEGIN; LOCK TABLE devices IN ROW EXCLUSIVE MODE")
+        .unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(2));
+        writer.batch_execute("COMMIT").unwrap();
+    });
+    let r = cli(&db).args(["migrate"]).json();
+    release.join().unwrap();
+    assert_eq!(
+        r["rebuilt_indexes"],
+        serde_json::json!(["devices_org_worker"]),
+        "{r}"
+    );
+    let v9 = &r["applied"].as_array().unwrap()[0];
+    assert!(v9["retries"].as_u64().unwrap() >= 1, "{r}");
+    every_index_valid(&db);
+    let status = cli(&db).args(["migrate", "status"]).json();
+    assert!(
+        status
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["state"] == "applied"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_second_migrate_says_whom_it_waits_for() {
+    let db = TestDb::empty();
+    // a migrator that holds the lock (its key, in a transaction that stays open)
+    let mut first = db.client();
+    first
+        .batch_execute("BEGIN; SELECT pg_advisory_xact_lock(7813572134997419890)")
+        .unwrap();
+    let pid: i32 = first
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
+        .env("DATABASE_URL", &db.url)
+        .arg("migrate")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // the second one has asked for the lock (and polls for it)
+    let mut watch = db.client();
+    let start = Instant::now();
+    while watch
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1
+             AND query LIKE '%pg_try_advisory_xact_lock%' AND pid <> pg_backend_pid()",
+            &[&db.name],
+        )
+        .unwrap()
+        .get::<_, i64>(0)
+        == 0
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no second migrator"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    first.batch_execute("COMMIT").unwrap();
+    let out = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.lines().next(),
+        Some(format!("waiting for another migrate (backend pid {pid}) to finish").as_str()),
+        "{stderr}"
+    );
 }

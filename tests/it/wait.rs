@@ -385,12 +385,7 @@ fn behind_a_pooler_on_a_unix_socket_the_waiter_polls() {
 fn runs_wait_refuses_a_newer_schema_with_exit_7() {
     let db = TestDb::new();
     let (_, run) = pending(&db);
-    db.client()
-        .batch_execute(
-            "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
-             VALUES (99, 'future', '2030-01-01', '1')",
-        )
-        .unwrap();
+    db.newer_migration(99, false);
     for id in [run.as_str(), "999999"] {
         let r = cli(&db).args(["runs", "wait", id, "--timeout", "5s"]).run();
         r.code(7);

@@ -156,6 +156,27 @@ impl TestDb {
     pub fn scalar<T: for<'a> postgres::types::FromSql<'a>>(&self, sql: &str) -> T {
         self.client().query_one(sql, &[]).unwrap().get(0)
     }
+
+    /// Records migration `version` as a newer binary's runner would: in `lobu_migrations`
+    /// with its mark, and, when incompatible, in refinery's table too (which binaries
+    /// released before the online runner read).
+    pub fn newer_migration(&self, version: i32, compatible: bool) {
+        let mut c = self.client();
+        c.execute(
+            "INSERT INTO lobu_migrations (version, name, checksum, compatible)
+             VALUES ($1, 'from_a_newer_binary', '0', $2)",
+            &[&version, &compatible],
+        )
+        .unwrap();
+        if !compatible {
+            c.execute(
+                "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
+                 VALUES ($1, 'from_a_newer_binary', '2030-01-01T00:00:00Z', '0')",
+                &[&version],
+            )
+            .unwrap();
+        }
+    }
 }
 
 impl Drop for TestDb {
