@@ -1962,12 +1962,16 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate)
-            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help status help"
+            opts="-o -q -v -h --dry-run --index-wait --database-url --output --quiet --verbose --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --index-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

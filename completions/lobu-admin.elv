@@ -50,6 +50,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;migrate'= {
+            cand --index-wait 'How long an index build may wait for older transactions to end (a pg_dump, a session idle in a transaction) before it is cancelled and tried again; three tries, then exit 5 naming those transactions'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -109,6 +109,17 @@ impl Ctx {
         }
     }
 
+    /// `migrate` on this invocation's database, saying on stderr what it waits for.
+    pub(crate) fn migrate(
+        &self,
+        options: db::migrate::Options,
+    ) -> Result<db::migrate::MigrateReport> {
+        let out = self.out;
+        db::migrate::migrate(&|| self.connect(Schema::Unchecked), options, &|waiting| {
+            out.note(&waiting_note(waiting))
+        })
+    }
+
     /// Opens the invocation's one connection: the given database, or the embedded one
     /// (started and migrated on first use).
     pub(crate) fn connect(&self, schema: Schema) -> Result<Client> {
@@ -143,10 +154,7 @@ impl Ctx {
         if schema == Schema::Checked && matches!(self.database, Database::Embedded) {
             match db::in_tx_unchecked(&mut client, |tx, _| db::migrate::state(tx))? {
                 db::migrate::SchemaState::Behind { .. } => {
-                    let mut lock = self.connect(Schema::Unchecked)?;
-                    db::migrate::migrate(&mut client, &mut lock, |holder| {
-                        out.note(&waiting_note(holder));
-                    })?;
+                    self.migrate(db::migrate::Options::default())?;
                 }
                 state => state.require_current()?,
             }
@@ -155,12 +163,27 @@ impl Ctx {
     }
 }
 
-/// What a migrator says while another one holds the lock.
-pub(crate) fn waiting_note(holder: Option<i32>) -> String {
-    format!(
-        "waiting for another migrate{} to finish",
-        holder
-            .map(|pid| format!(" (backend pid {pid})"))
-            .unwrap_or_default()
-    )
+/// What `migrate` says, as it starts waiting, to the person who runs it.
+fn waiting_note(waiting: &db::migrate::Waiting) -> String {
+    use db::migrate::Waiting;
+    match waiting {
+        Waiting::ForMigrator(holder) => format!(
+            "waiting for another migrate{} to finish",
+            holder
+                .map(|pid| format!(" (backend pid {pid})"))
+                .unwrap_or_default()
+        ),
+        Waiting::ForTransactions { index, blockers } => format!(
+            "index {index}: waiting for older transactions to end ({})",
+            blockers
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Waiting::ForEarlierBuild { index } => format!(
+            "index {index}: waiting for an interrupted migrate's statement, still running on \
+             the server, to end"
+        ),
+    }
 }

@@ -24,20 +24,24 @@ pub enum DbAction {
 }
 
 /// `migrate [--dry-run | status]`.
-pub(super) fn migrate(ctx: &Ctx, dry_run: bool, action: Option<&MigrateAction>) -> Result<()> {
+pub(super) fn migrate(
+    ctx: &Ctx,
+    dry_run: bool,
+    index_wait: chrono::Duration,
+    action: Option<&MigrateAction>,
+) -> Result<()> {
     let out = ctx.out;
-    let mut c = ctx.connect(Schema::Unchecked)?;
     match action {
         None if dry_run => {
+            let mut c = ctx.connect(Schema::Unchecked)?;
             let plan = db::in_tx_unchecked(&mut c, |tx, _| migrate::plan(tx))?;
             out.show(&plan, show_plan)
         }
         None => {
-            // the DDL runs on `c`, outside any transaction; the migrator lock is held by a
-            // transaction of a second connection (docs/decisions.md)
-            let mut lock = ctx.connect(Schema::Unchecked)?;
-            let r = migrate::migrate(&mut c, &mut lock, |holder| {
-                out.note(&super::context::waiting_note(holder));
+            // connections of its own: one runs the DDL outside any transaction, one holds
+            // the migrator lock in a transaction, one watches index builds
+            let r = ctx.migrate(migrate::Options {
+                index_wait: index_wait.to_std().unwrap_or(migrate::INDEX_WAIT),
             })?;
             out.show(&r, |r| {
                 let mut lines: Vec<String> = r
@@ -66,6 +70,7 @@ pub(super) fn migrate(ctx: &Ctx, dry_run: bool, action: Option<&MigrateAction>) 
             })
         }
         Some(MigrateAction::Status) => {
+            let mut c = ctx.connect(Schema::Unchecked)?;
             let s = db::in_tx_unchecked(&mut c, |tx, _| migrate::status(tx))?;
             out.show(&s, |s| {
                 table(

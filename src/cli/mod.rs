@@ -137,6 +137,11 @@ pub enum Command {
         /// binaries of the previous release stay served; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// How long an index build may wait for older transactions to end (a pg_dump, a
+        /// session idle in a transaction) before it is cancelled and tried again; three
+        /// tries, then exit 5 naming those transactions.
+        #[arg(long, value_name = "DUR", default_value = "60s", value_parser = args::parse_duration)]
+        index_wait: chrono::Duration,
         /// `status`: list applied and pending migrations with their marks.
         #[command(subcommand)]
         action: Option<db::MigrateAction>,
@@ -261,7 +266,11 @@ fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
         out,
     };
     match &cli.command {
-        Command::Migrate { dry_run, action } => db::migrate(&ctx, *dry_run, action.as_ref()),
+        Command::Migrate {
+            dry_run,
+            index_wait,
+            action,
+        } => db::migrate(&ctx, *dry_run, *index_wait, action.as_ref()),
         Command::Db { action } => db::db(action, out),
         Command::Org { action } => orgs::run(&ctx, action),
         Command::ProvisionAgent { org } => orgs::provision_agent(&ctx, org),

@@ -29,11 +29,13 @@
 //!   stay served across compatible migrations and refuse the rest (exit 7).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use postgres::{Client, GenericClient};
 use serde::Serialize;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 
 mod embedded {
@@ -520,6 +522,81 @@ pub struct MigrateReport {
     pub version: i32,
 }
 
+/// How `migrate` behaves where it has to wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// How long a `CONCURRENTLY` statement may wait for older transactions to end (a
+    /// snapshot held by `pg_dump`, a long report, a session idle in a transaction) before
+    /// it is cancelled and tried again (three tries in all, then `conflict`).
+    pub index_wait: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            index_wait: INDEX_WAIT,
+        }
+    }
+}
+
+/// The default [`Options::index_wait`].
+pub const INDEX_WAIT: Duration = Duration::from_secs(60);
+/// Tries of a `CONCURRENTLY` statement that waited [`Options::index_wait`] in vain.
+const CONCURRENT_ATTEMPTS: u32 = 3;
+
+/// What `migrate` waits for, as it starts waiting (for notes to people).
+#[derive(Debug, Clone)]
+pub enum Waiting {
+    /// Another migrator holds the lock: its backend pid, where visible.
+    ForMigrator(Option<i32>),
+    /// A `CONCURRENTLY` statement waits for older transactions to end.
+    ForTransactions {
+        /// The index being built or dropped.
+        index: String,
+        /// The transactions it waits for.
+        blockers: Vec<Blocker>,
+    },
+    /// A `CONCURRENTLY` statement of an earlier, interrupted `migrate` is still running on
+    /// the server (its client is gone; the server has not noticed yet).
+    ForEarlierBuild {
+        /// The index.
+        index: String,
+    },
+}
+
+/// A transaction that a `CONCURRENTLY` statement waits for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Blocker {
+    /// Its backend.
+    pub pid: i32,
+    /// Its `application_name`.
+    pub application_name: String,
+    /// `active`, `idle in transaction`, ...
+    pub state: String,
+    /// When its transaction started.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pid {}", self.pid)?;
+        if !self.application_name.is_empty() {
+            write!(f, " ({})", self.application_name)?;
+        }
+        if !self.state.is_empty() {
+            write!(f, ", {}", self.state)?;
+        }
+        if let Some(since) = self.since {
+            write!(
+                f,
+                ", in a transaction since {}",
+                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// A row of the history table.
 #[derive(Debug, Clone)]
 struct Recorded {
@@ -529,11 +606,13 @@ struct Recorded {
     compatible: bool,
 }
 
-/// Applies the pending embedded migrations online (see the module's documentation), with
-/// `client` running the DDL and `lock` holding the migrator lock in a transaction of its
-/// own. Concurrent migrators take turns and all succeed; an interrupted one is finished by
-/// the next call. When another migrator holds the lock, `waiting` is called once, with
-/// that migrator's backend pid, before this one waits for it (as long as it takes).
+/// Applies the pending embedded migrations online (see the module's documentation) on
+/// connections from `connect`: one runs the DDL, one holds the migrator lock in a
+/// transaction of its own, and while a `CONCURRENTLY` statement runs a third watches it.
+/// Concurrent migrators take turns and all succeed; an interrupted one is finished by the
+/// next call. `on_wait` is told (from any thread) when this call starts to wait: for
+/// another migrator (as long as it takes), or for older transactions to end before an
+/// index can be built (at most `options.index_wait` a try).
 ///
 /// # Errors
 /// `schema_mismatch` when applied migrations diverge from the embedded ones, or when a
@@ -541,20 +620,34 @@ struct Recorded {
 /// did not get its lock in 60 tries (about two minutes); `database_unreachable` or `internal` for
 /// database failures.
 pub fn migrate(
-    client: &mut Client,
-    lock: &mut Client,
-    waiting: impl FnOnce(Option<i32>),
+    connect: &dyn Fn() -> Result<Client>,
+    options: Options,
+    on_wait: &(dyn Fn(&Waiting) + Sync),
 ) -> Result<MigrateReport> {
     let embedded = embedded()?;
-    let mut held = MigratorLock::take(lock, waiting)?;
+    let mut client = connect()?;
+    let mut lock = connect()?;
+    let client = &mut client;
+    let mut held = MigratorLock::take(&mut lock, |holder| {
+        on_wait(&Waiting::ForMigrator(holder));
+    })?;
+    // the check inside the transaction that copies refinery's rows: a refusal copies
+    // nothing, as the dry run (which writes nothing) says
     let (recorded, _) = retried(|| {
         in_own_tx(client, |tx| {
             tx.batch_execute(BOOKKEEPING)?;
             copy_legacy(tx)?;
-            recorded(tx)
+            let recorded = recorded(tx)?;
+            check_recorded(&embedded, &recorded)?;
+            Ok(recorded)
         })
     })?;
-    check_recorded(&embedded, &recorded)?;
+    let mut watch = Watch {
+        connect,
+        client: None,
+        options,
+        on_wait,
+    };
     let mut report = MigrateReport {
         applied: Vec::new(),
         rebuilt_indexes: Vec::new(),
@@ -565,7 +658,13 @@ pub fn migrate(
         held.still_held()?;
         let started = Instant::now();
         let (statements, retries) = if m.online {
-            apply_online(client, &mut held, m, &mut report.rebuilt_indexes)?
+            apply_online(
+                client,
+                &mut held,
+                &mut watch,
+                m,
+                &mut report.rebuilt_indexes,
+            )?
         } else {
             let ((), retries) = retried(|| {
                 in_own_tx(client, |tx| {
@@ -596,14 +695,12 @@ pub fn migrate(
     Ok(report)
 }
 
-/// [`migrate`] on two new connections to `url`.
+/// [`migrate`] on new connections to `url`, with the default options and no notes.
 ///
 /// # Errors
 /// As [`migrate`], and `database_unreachable` when `url` cannot be reached.
 pub fn migrate_url(url: &crate::db::DatabaseUrl) -> Result<MigrateReport> {
-    let mut client = crate::db::connect(url)?;
-    let mut lock = crate::db::connect(url)?;
-    migrate(&mut client, &mut lock, |_| {})
+    migrate(&|| crate::db::connect(url), Options::default(), &|_| {})
 }
 
 /// The migrator lock, held by an open transaction of its own connection.
@@ -697,11 +794,11 @@ const BOOKKEEPING: &str = "\
 /// Copies what refinery recorded into `lobu_migrations` (once): V1 to V8 with their marks;
 /// any later version there came from elsewhere and is taken as incompatible.
 fn copy_legacy(client: &mut impl GenericClient) -> Result<()> {
-    let versions: Vec<i32> = LEGACY_MARKS.iter().map(|(v, _)| *v).collect();
-    let marks: Vec<bool> = LEGACY_MARKS.iter().map(|(_, c)| *c).collect();
+    let (versions, marks) = legacy_marks();
     client.execute(
         "INSERT INTO lobu_migrations (version, name, checksum, compatible)
-         SELECT h.version, h.name, h.checksum, coalesce(m.compatible, false)
+         SELECT h.version, coalesce(h.name, ''), coalesce(h.checksum, ''),
+                coalesce(m.compatible, false)
          FROM lobu_schema_history h
          LEFT JOIN unnest($1::int4[], $2::bool[]) AS m (version, compatible)
                 ON m.version = h.version
@@ -720,21 +817,31 @@ fn recorded(client: &mut impl GenericClient) -> Result<Vec<Recorded>> {
         )?;
         (row.get(0), row.get(1))
     };
+    // refinery's rows that `migrate` has not copied yet count as `migrate` would copy them,
+    // so that the dry run and `migrate status` see what `migrate` sees
+    let legacy = "SELECT h.version, coalesce(h.name, ''), coalesce(h.checksum, ''),
+                         coalesce(m.compatible, false)
+                  FROM lobu_schema_history h
+                  LEFT JOIN unnest($1::int4[], $2::bool[]) AS m (version, compatible)
+                         ON m.version = h.version";
     let sql = match tables {
-        (true, _) => {
-            "SELECT version, name, checksum, compatible FROM lobu_migrations ORDER BY version"
+        (true, true) => format!(
+            "SELECT version, name, checksum, compatible FROM lobu_migrations
+             UNION ALL
+             {legacy} WHERE h.version NOT IN (SELECT version FROM lobu_migrations)
+             ORDER BY 1"
+        ),
+        (true, false) => {
+            "SELECT version, name, checksum, compatible FROM lobu_migrations ORDER BY 1".into()
         }
-        // migrated by a binary before this runner: its marks are the legacy ones
-        (false, true) => {
-            "SELECT version, coalesce(name, ''), coalesce(checksum, ''), version <= $1
-             FROM lobu_schema_history ORDER BY version"
-        }
+        (false, true) => format!("{legacy} ORDER BY 1"),
         (false, false) => return Ok(Vec::new()),
     };
-    let params: &[&(dyn postgres::types::ToSql + Sync)] =
-        if tables.0 { &[] } else { &[&LEGACY_LAST] };
+    let (versions, marks) = legacy_marks();
+    let with_legacy: [&(dyn postgres::types::ToSql + Sync); 2] = [&versions, &marks];
+    let params: &[&(dyn postgres::types::ToSql + Sync)] = if tables.1 { &with_legacy } else { &[] };
     Ok(client
-        .query(sql, params)?
+        .query(&sql, params)?
         .iter()
         .map(|r| Recorded {
             version: r.get(0),
@@ -743,6 +850,11 @@ fn recorded(client: &mut impl GenericClient) -> Result<Vec<Recorded>> {
             compatible: r.get(3),
         })
         .collect())
+}
+
+/// [`LEGACY_MARKS`] as two arrays, for SQL.
+fn legacy_marks() -> (Vec<i32>, Vec<bool>) {
+    LEGACY_MARKS.iter().copied().unzip()
 }
 
 /// refinery's rules (divergent and missing migrations abort), and this runner's: a newer
@@ -792,8 +904,14 @@ fn in_own_tx<T>(
 }
 
 /// Tries `f` until it does not fail on a lock timeout or a deadlock, with backoff (100 ms
-/// doubling to 2 s); returns its value and how many tries failed.
-fn retried<T>(mut f: impl FnMut() -> Result<T>) -> Result<(T, u32)> {
+/// doubling to 2 s), at most [`ATTEMPTS`] times; returns its value and how many tries
+/// failed.
+fn retried<T>(f: impl FnMut() -> Result<T>) -> Result<(T, u32)> {
+    retried_up_to(ATTEMPTS, f)
+}
+
+/// [`retried`], at most `attempts` times.
+fn retried_up_to<T>(attempts: u32, mut f: impl FnMut() -> Result<T>) -> Result<(T, u32)> {
     let mut failed = 0;
     loop {
         match f() {
@@ -801,12 +919,13 @@ fn retried<T>(mut f: impl FnMut() -> Result<T>) -> Result<(T, u32)> {
                 if matches!(kind, "lock_timeout" | "deadlock") =>
             {
                 failed += 1;
-                if failed >= ATTEMPTS {
+                if failed >= attempts {
                     return Err(Error::Transient {
                         kind,
                         message: format!(
-                            "{message}: gave up after {ATTEMPTS} tries (a long transaction \
-                             holds a lock the migration needs; end it, then run migrate again)"
+                            "{message}: gave up after {attempts} tries (a long transaction \
+                             holds a lock the migration needs, or an old snapshot; end it, \
+                             then run migrate again)"
                         ),
                     });
                 }
@@ -847,6 +966,7 @@ fn record_applied(tx: &mut impl GenericClient, m: &Migration) -> Result<()> {
 fn apply_online(
     client: &mut Client,
     held: &mut MigratorLock<'_>,
+    watch: &mut Watch<'_>,
     m: &Migration,
     rebuilt: &mut Vec<String>,
 ) -> Result<(usize, u32)> {
@@ -878,16 +998,20 @@ fn apply_online(
         held.still_held()?;
         let ((), failed) = if let Some(index) = concurrent_index(&statement) {
             // no transaction block, so no SET LOCAL: it takes SHARE UPDATE EXCLUSIVE, which
-            // no statement of this tool waits for. A build that fails (a lock timeout of the
-            // role's, a deadlock, a cancel, a lost connection) leaves its index invalid, and
-            // `IF NOT EXISTS` would then keep it: every try drops such an index first, and
-            // the step is recorded only once the index is valid.
-            let ((), failed) = retried(|| {
-                if drop_invalid(client, &index)? && !rebuilt.contains(&index) {
-                    rebuilt.push(index.clone());
+            // no statement of this tool waits for, and a watcher cancels it when it waits
+            // too long for older transactions. A build that fails (that cancel, a lock
+            // timeout of the role's, a deadlock, a lost connection) leaves its index
+            // invalid, and `IF NOT EXISTS` would then keep it: every try drops such an index
+            // first, and the step is recorded only once the index is valid.
+            let ((), failed) = retried_up_to(CONCURRENT_ATTEMPTS, || {
+                if let Some(drop) = invalid_index_drop(client, &index)? {
+                    watch.run(client, &drop, &index)?;
+                    if !rebuilt.contains(&index) {
+                        rebuilt.push(index.clone());
+                    }
                 }
-                client.batch_execute(&statement)?;
-                if is_invalid(client, &index)? {
+                watch.run(client, &statement, &index)?;
+                if invalid_index_drop(client, &index)?.is_some() {
                     return Err(Error::Internal(format!(
                         "index {index} is invalid after its build; run migrate again"
                     )));
@@ -926,6 +1050,165 @@ fn concurrent_index(statement: &str) -> Option<String> {
         .map(|i| name(&words[at + 1 + i]))
 }
 
+/// How often the watcher of a `CONCURRENTLY` statement looks at it.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
+/// How long a `CONCURRENTLY` statement waits before `migrate` says what it waits for.
+const NOTE_AFTER: Duration = Duration::from_secs(2);
+
+/// Runs `CONCURRENTLY` statements, which cannot carry `SET LOCAL lock_timeout` (they run
+/// outside any transaction block), under the eye of a watcher on a connection of its own.
+struct Watch<'a> {
+    connect: &'a dyn Fn() -> Result<Client>,
+    client: Option<Client>,
+    options: Options,
+    on_wait: &'a (dyn Fn(&Waiting) + Sync),
+}
+
+impl Watch<'_> {
+    /// Runs `statement` (a `CONCURRENTLY` one, about `index`) on `client`. First waits for
+    /// an earlier `migrate`'s run of the same statement that the server still carries out
+    /// (a killed client's backend goes on until the server notices). While it runs, the
+    /// watcher (outside any transaction, so that it is never one the statement waits for)
+    /// cancels it once it has waited [`Options::index_wait`] for older transactions to end:
+    /// a `lock_timeout` that names them, which the caller retries.
+    fn run(&mut self, client: &mut Client, statement: &str, index: &str) -> Result<()> {
+        let (options, on_wait) = (self.options, self.on_wait);
+        let watcher = match &mut self.client {
+            Some(c) => c,
+            None => self.client.insert((self.connect)()?),
+        };
+        let start = Instant::now();
+        let mut said = false;
+        while running_elsewhere(watcher, statement)?.is_some() {
+            if !std::mem::replace(&mut said, true) {
+                on_wait(&Waiting::ForEarlierBuild {
+                    index: index.into(),
+                });
+            }
+            if start.elapsed() > options.index_wait {
+                return Err(Error::Transient {
+                    kind: "lock_timeout",
+                    message: format!(
+                        "index {index}: an earlier migrate's `{}` still runs on the server",
+                        summary(statement)
+                    ),
+                });
+            }
+            std::thread::sleep(WATCH_EVERY);
+        }
+        let stop = AtomicBool::new(false);
+        let (result, cancelled) = std::thread::scope(|s| {
+            let watching =
+                s.spawn(|| watch_statement(watcher, statement, index, options, on_wait, &stop));
+            let result = client.batch_execute(statement);
+            stop.store(true, Ordering::SeqCst);
+            // a watcher that failed only stops watching
+            (result, watching.join().ok().and_then(Result::ok).flatten())
+        });
+        match (result, cancelled) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(blockers)) => Err(Error::Transient {
+                kind: "lock_timeout",
+                message: format!(
+                    "index {index}: `{}` waited {} s for older transactions to end ({})",
+                    summary(statement),
+                    options.index_wait.as_secs(),
+                    if blockers.is_empty() {
+                        "gone by now".to_string()
+                    } else {
+                        blockers
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    }
+                ),
+            }),
+            (Err(e), None) => Err(match Error::from(e) {
+                Error::Transient {
+                    kind: "statement_timeout",
+                    ..
+                } => Error::Transient {
+                    kind: "statement_timeout",
+                    message: format!(
+                        "index {index}: `{}` was cancelled by the statement_timeout of the \
+                         role or the database; an index build may take longer: run migrate \
+                         as a role without one",
+                        summary(statement)
+                    ),
+                },
+                other => other,
+            }),
+        }
+    }
+}
+
+/// The backend (other than the asker's) that runs `statement` now, and whether it waits
+/// on a lock (for other transactions to end).
+fn running_elsewhere(c: &mut Client, statement: &str) -> Result<Option<(i32, bool)>> {
+    Ok(c.query_typed_opt(
+        "SELECT pid, wait_event_type IS NOT DISTINCT FROM 'Lock' FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'active' AND query = $1
+           AND pid <> pg_backend_pid()
+         LIMIT 1",
+        &[p(&statement)],
+    )?
+    .map(|r| (r.get(0), r.get(1))))
+}
+
+/// Watches `statement` until `stop`: says what it waits for after [`NOTE_AFTER`], and
+/// cancels it after [`Options::index_wait`] of waiting, returning what it waited for.
+fn watch_statement(
+    c: &mut Client,
+    statement: &str,
+    index: &str,
+    options: Options,
+    on_wait: &(dyn Fn(&Waiting) + Sync),
+    stop: &AtomicBool,
+) -> Result<Option<Vec<Blocker>>> {
+    let mut waiting_since: Option<Instant> = None;
+    let mut said = false;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(WATCH_EVERY);
+        let Some((pid, true)) = running_elsewhere(c, statement)? else {
+            waiting_since = None;
+            continue;
+        };
+        let waited = waiting_since.get_or_insert_with(Instant::now).elapsed();
+        if waited >= NOTE_AFTER.min(options.index_wait / 2) && !std::mem::replace(&mut said, true) {
+            on_wait(&Waiting::ForTransactions {
+                index: index.into(),
+                blockers: blockers(c, pid)?,
+            });
+        }
+        if waited >= options.index_wait {
+            let blockers = blockers(c, pid)?;
+            c.query_typed("SELECT pg_cancel_backend($1)", &[p(&pid)])?;
+            return Ok(Some(blockers));
+        }
+    }
+    Ok(None)
+}
+
+/// The transactions backend `pid` waits for, oldest first.
+fn blockers(c: &mut Client, pid: i32) -> Result<Vec<Blocker>> {
+    Ok(c.query_typed(
+        "SELECT b.pid, coalesce(b.application_name, ''), coalesce(b.state, ''), b.xact_start
+             FROM unnest(pg_blocking_pids($1)) AS x (pid)
+             JOIN pg_stat_activity b ON b.pid = x.pid
+             ORDER BY b.xact_start NULLS LAST",
+        &[p(&pid)],
+    )?
+    .iter()
+    .map(|r| Blocker {
+        pid: r.get(0),
+        application_name: r.get(1),
+        state: r.get(2),
+        since: r.get(3),
+    })
+    .collect())
+}
+
 /// `DROP INDEX CONCURRENTLY` of `index` when a failed `CONCURRENTLY` build left it invalid.
 fn invalid_index_drop(client: &mut Client, index: &str) -> Result<Option<String>> {
     Ok(retried(|| {
@@ -943,22 +1226,6 @@ fn invalid_index_drop(client: &mut Client, index: &str) -> Result<Option<String>
         })
     })?
     .0)
-}
-
-/// Whether `index` exists and is invalid (a failed `CONCURRENTLY` build's leftover).
-fn is_invalid(client: &mut Client, index: &str) -> Result<bool> {
-    invalid_index_drop(client, index).map(|drop| drop.is_some())
-}
-
-/// Drops `index` when a failed `CONCURRENTLY` build left it invalid; says whether it did.
-fn drop_invalid(client: &mut Client, index: &str) -> Result<bool> {
-    match invalid_index_drop(client, index)? {
-        Some(sql) => {
-            retried(|| Ok(client.batch_execute(&sql)?))?;
-            Ok(true)
-        }
-        None => Ok(false),
-    }
 }
 
 /// What `migrate` would do, writing nothing: each pending migration's statements and

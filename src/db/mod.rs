@@ -25,7 +25,7 @@ include!(concat!(env!("OUT_DIR"), "/schema_macros.rs"));
 macro_rules! schema_check {
     () => {
         concat!(
-            "(SELECT count(*) FILTER (WHERE version <= ",
+            "(SELECT count(*) FILTER (WHERE version BETWEEN 1 AND ",
             latest_version!(),
             ") AS n, coalesce(bool_and(compatible) FILTER (WHERE version > ",
             latest_version!(),

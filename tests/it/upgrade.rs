@@ -520,3 +520,124 @@ fn a_second_migrate_says_whom_it_waits_for() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_index_build_that_waits_for_an_old_snapshot_gives_up_naming_it() {
+    // a transaction holding a snapshot (a pg_dump, a long report): CREATE INDEX
+    // CONCURRENTLY waits for it to end, and cannot carry a lock_timeout; the watcher
+    // cancels it after --index-wait, three tries, then exit 5 naming the transaction
+    let db = TestDb::empty();
+    previous::cli(&db.url).args(["migrate"]).run().code(0);
+    let mut holder = db.client();
+    holder
+        .batch_execute(
+            // a snapshot, and no lock on any table (those are the ALTERs' business)
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1",
+        )
+        .unwrap();
+    let pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    let start = Instant::now();
+    let r = cli(&db).args(["migrate", "--index-wait", "2s"]).run();
+    // notes while it waited, then the one error line
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("waiting for older transactions to end (pid {pid}")),
+        "{}",
+        r.stderr
+    );
+    let error = r.stderr.lines().last().unwrap();
+    assert!(error.starts_with("error: "), "{}", r.stderr);
+    assert!(
+        error.contains("devices_org_worker") && error.contains(&format!("pid {pid}")),
+        "{error}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    // once it ends, migrate finishes (the cancelled build's index dropped and rebuilt)
+    holder.batch_execute("COMMIT").unwrap();
+    let second = cli(&db).args(["migrate"]).json();
+    assert_eq!(
+        second["rebuilt_indexes"],
+        serde_json::json!(["devices_org_worker"]),
+        "{second}"
+    );
+    every_index_valid(&db);
+}
+
+#[test]
+fn a_migrate_run_right_after_a_kill_waits_for_the_build_the_server_still_runs() {
+    // without client_connection_check_interval the server goes on with a killed client's
+    // CREATE INDEX CONCURRENTLY until it has to talk to it; the next migrate waits for
+    // that build instead of dropping an index in progress
+    let db = TestDb::empty();
+    previous::cli(&db.url).args(["migrate"]).run().code(0);
+    fill(&db, 400_000);
+    let mut migrate = std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
+        .env("DATABASE_URL", &db.url)
+        .arg("migrate")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut watch = db.client();
+    let start = Instant::now();
+    loop {
+        let building: i64 = watch
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                 AND query LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_watcher_fk%'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if building > 0 {
+            break;
+        }
+        assert!(migrate.try_wait().unwrap().is_none(), "migrate ended first");
+        assert!(start.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    migrate.kill().unwrap();
+    migrate.wait().unwrap();
+    let r = cli(&db).args(["migrate"]).run();
+    r.code(0);
+    assert!(
+        r.stderr.is_empty() || r.stderr.contains("runs_watcher_fk"),
+        "{}",
+        r.stderr
+    );
+    every_index_valid(&db);
+    let present: i64 = db.scalar(
+        "SELECT count(*) FROM pg_indexes WHERE indexname IN ('runs_watcher_fk', 'devices_org_worker')",
+    );
+    assert_eq!(present, 2);
+}
+
+#[test]
+fn a_refusal_copies_nothing_and_the_dry_run_refuses_alike() {
+    // a newer version found only in refinery's table: migrate refuses it (exit 7) and
+    // writes nothing, so this release's commands go on being served; the dry run says the
+    // same as migrate, having written nothing either
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(
+            "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
+             VALUES (11, 'future', '2030-01-01T00:00:00Z', '42')",
+        )
+        .unwrap();
+    for args in [&["migrate", "--dry-run"][..], &["migrate"][..]] {
+        let r = cli(&db).args(args).run();
+        r.code(7);
+        assert!(r.stderr.contains("newer than this binary"), "{}", r.stderr);
+    }
+    let copied: i64 = db.scalar("SELECT count(*) FROM lobu_migrations WHERE version = 11");
+    assert_eq!(copied, 0);
+    cli(&db).args(["org", "list"]).run().code(0);
+}
