@@ -24,7 +24,7 @@ pub struct DispatchArgs {
     #[arg(long, value_name = "T", value_parser = parse_time, conflicts_with = "run_loop")]
     now: Option<DateTime<Utc>>,
     /// Watchers per transaction.
-    #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>)]
+    #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>, allow_negative_numbers = true)]
     limit: i64,
     /// Keep dispatching until interrupted (Ctrl-C).
     #[arg(long = "loop")]
@@ -32,7 +32,7 @@ pub struct DispatchArgs {
     /// With --loop: the pause between ticks.
     #[arg(
         long,
-        value_parser = parse_duration,
+        value_parser = parse_duration, allow_hyphen_values = true,
         default_value = "30s",
         value_name = "DUR",
         requires = "run_loop"
@@ -42,7 +42,7 @@ pub struct DispatchArgs {
     rescue: RescueArgs,
     /// With --loop: also prune runs finished longer ago than this, at most one batch per
     /// tick (as `runs prune`), so the service keeps the table bounded without cron.
-    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "run_loop")]
+    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR", requires = "run_loop")]
     prune_after: Option<chrono::Duration>,
     /// With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on
     /// this address, e.g. 127.0.0.1:9187. Nothing is listened on without it.
@@ -52,7 +52,7 @@ pub struct DispatchArgs {
     #[arg(
         long,
         default_value_t = crate::prune::BATCH,
-        value_parser = parse_count::<1, 1_000_000>,
+        value_parser = parse_count::<1, 1_000_000>, allow_negative_numbers = true,
         requires = "prune_after"
     )]
     prune_batch: i64,
@@ -418,7 +418,8 @@ fn event(out: Out, json: &serde_json::Value, text: &str) -> Result<()> {
         }
         write_stdout(&format!("{v}\n"))
     } else {
-        eprintln!("{} {text}", stamp());
+        // the text may quote the server's message
+        eprintln!("{} {}", stamp(), super::output::escaped(text));
         Ok(())
     }
 }
