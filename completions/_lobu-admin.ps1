@@ -733,7 +733,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             break
         }
         'lobu-admin;dispatch' {
-            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database''s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run on a simulated clock (RFC 3339), at most 100 years from the database''s. What it decides is written: a time ahead of the database''s clock moves next runs past it and queues runs that hold their watcher''s slot (a warning says so; `watchers reschedule` and `runs cancel` undo it)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Watchers per transaction')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'With --loop: the pause between ticks')
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Claimed or running without a heartbeat for this long: back to pending')

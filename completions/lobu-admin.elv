@@ -651,7 +651,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;schedule;help;help'= {
         }
         &'lobu-admin;dispatch'= {
-            cand --now 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database''s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)'
+            cand --now 'Run on a simulated clock (RFC 3339), at most 100 years from the database''s. What it decides is written: a time ahead of the database''s clock moves next runs past it and queues runs that hold their watcher''s slot (a warning says so; `watchers reschedule` and `runs cancel` undo it)'
             cand --limit 'Watchers per transaction'
             cand --interval 'With --loop: the pause between ticks'
             cand --stale-after 'Claimed or running without a heartbeat for this long: back to pending'

@@ -395,7 +395,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Print the fire times of an expression'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l now -d 'Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of the database\'s clock moves next runs past it (a warning says so; `watchers reschedule` undoes it)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l now -d 'Run on a simulated clock (RFC 3339), at most 100 years from the database\'s. What it decides is written: a time ahead of the database\'s clock moves next runs past it and queues runs that hold their watcher\'s slot (a warning says so; `watchers reschedule` and `runs cancel` undo it)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l limit -d 'Watchers per transaction' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l interval -d 'With --loop: the pause between ticks' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l stale-after -d 'Claimed or running without a heartbeat for this long: back to pending' -r

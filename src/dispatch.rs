@@ -15,7 +15,7 @@ use postgres::Client;
 use serde::Serialize;
 
 use crate::db::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::runs::{self, Rescued};
 use crate::schedule::{parse_timezone, Schedule};
 
@@ -39,6 +39,45 @@ pub struct DispatchTick {
     /// that, and `watchers reschedule` undoes it. Not in the JSON (the CLI warns).
     #[serde(skip)]
     pub ahead_of_clock: i64,
+    /// Runs queued at a simulated time past the database's clock: rescue does not time
+    /// them out before that time plus `timeout_after`, and until they finish each holds
+    /// its watcher's one active slot. Not in the JSON (the CLI warns).
+    #[serde(skip)]
+    pub queued_ahead: i64,
+    /// Due watchers whose schedule gave no next fire time (it no longer parses, or never
+    /// fires again): their `next_run_at` is now NULL, so they do not fire until
+    /// `watchers update` or `watchers reschedule` gives them one. Not in the JSON (the CLI
+    /// warns).
+    #[serde(skip)]
+    pub no_next_run: i64,
+}
+
+/// How far a simulated clock may lie from the database's, either way: 100 years. A
+/// clock further out means nothing for a schedule, and past the cron calendar's end (the
+/// year 5000) no fire time can be computed at all: a tick would set every due watcher's
+/// `next_run_at` to NULL, disabling it.
+pub const MAX_CLOCK_DISTANCE_YEARS: i64 = 100;
+
+/// Refuses a simulated clock more than [`MAX_CLOCK_DISTANCE_YEARS`] from the database's.
+fn check_simulated(at: DateTime<Utc>, database: DateTime<Utc>) -> Result<()> {
+    let limit = Duration::days(MAX_CLOCK_DISTANCE_YEARS * 365 + MAX_CLOCK_DISTANCE_YEARS / 4);
+    let distance = at.signed_duration_since(database);
+    if distance.abs() <= limit {
+        return Ok(());
+    }
+    let secs = chrono::SecondsFormat::Secs;
+    Err(Error::invalid(format!(
+        "--now {} is {} years {} the database's clock ({}): a simulated clock may be at most \
+         {MAX_CLOCK_DISTANCE_YEARS} years either way, so that every next run stays computable",
+        at.to_rfc3339_opts(secs, true),
+        distance.num_days().abs() * 4 / 1461,
+        if distance > Duration::zero() {
+            "ahead of"
+        } else {
+            "behind"
+        },
+        database.to_rfc3339_opts(secs, true),
+    )))
 }
 
 /// Skipped slots by reason.
@@ -155,10 +194,15 @@ impl Default for Options {
 /// `opts.limit` due watchers, rescuing runs first.
 ///
 /// # Errors
-/// Database failures; the tick's transaction is then rolled back whole.
+/// Database failures; the tick's transaction is then rolled back whole. `invalid_input`
+/// for a simulated clock more than [`MAX_CLOCK_DISTANCE_YEARS`] from the database's,
+/// before anything is written.
 pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<DispatchTick> {
     let (tick, _) = crate::db::in_tx_by_key(client, |tx, db_now| {
         let now = clock.at(db_now);
+        if let Clock::At(at) = clock {
+            check_simulated(at, db_now)?;
+        }
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
         let mut ids = Vec::with_capacity(due.len());
@@ -169,7 +213,7 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
         // database's clock: a watcher moved past it is counted in `ahead_of_clock`.
         let simulated_ahead = now > db_now;
         let mut cache: HashMap<(String, String), NextFire> = HashMap::new();
-        let mut ahead_of_clock = 0;
+        let (mut ahead_of_clock, mut no_next_run) = (0, 0);
         for row in &due {
             let (id, expr, tz): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
             let (at, ahead) = *cache.entry((expr, tz)).or_insert_with_key(|(expr, tz)| {
@@ -192,11 +236,13 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             ids.push(id);
             next.push(at);
             ahead_of_clock += i64::from(ahead);
+            no_next_run += i64::from(at.is_none());
         }
         let row = tx.query_one(FIRE, &[&ids, &next, &now])?;
+        let queued: i64 = row.get(0);
         Ok(DispatchTick {
             due: i64::try_from(ids.len()).unwrap_or(i64::MAX),
-            queued: row.get(0),
+            queued,
             skipped: row.get(1),
             rescued,
             skipped_by: SkippedBy {
@@ -205,6 +251,8 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
                 agent_gone: row.get(5),
             },
             ahead_of_clock,
+            queued_ahead: if simulated_ahead { queued } else { 0 },
+            no_next_run,
         })
     })?;
     Ok(tick)
@@ -243,6 +291,8 @@ pub fn run_into(
         total.skipped_by.cooldown += t.skipped_by.cooldown;
         total.skipped_by.agent_gone += t.skipped_by.agent_gone;
         total.ahead_of_clock += t.ahead_of_clock;
+        total.queued_ahead += t.queued_ahead;
+        total.no_next_run += t.no_next_run;
         if t.due < opts.limit {
             return Ok(());
         }

@@ -51,6 +51,14 @@ fn parse_duration_or_zero(s: &str) -> std::result::Result<chrono::Duration, Stri
                 .len();
         let (unit, after) = after.split_at(letters);
         if number.is_empty() {
+            // a flag where the value belongs (`--interval --loop`: durations take values
+            // that start with `-`, so that `-5m` reaches this parser)
+            if rest.len() == s.len()
+                && s.starts_with('-')
+                && !s[1..].starts_with(|c: char| c.is_ascii_digit())
+            {
+                return Err(bad("a duration is needed here, not a flag"));
+            }
             return Err(match after.chars().next() {
                 Some(c @ ('-' | '+')) => bad(&format!("no sign ({c}) is allowed")),
                 _ if unit.is_empty() => bad(&format!("unexpected {:?}", first_char(after))),
@@ -86,14 +94,23 @@ fn first_char(s: &str) -> String {
     s.chars().next().map(String::from).unwrap_or_default()
 }
 
+/// The longest cool-down, `i32::MAX` seconds (the column's type), as a duration.
+pub const MAX_COOLDOWN: &str = "3550w5d3h14m7s";
+
 /// Parses a cool-down: a duration (zero allowed: never skip) in whole seconds that fits
 /// the column.
 ///
 /// # Errors
-/// A message naming what is wrong and the units.
+/// A message naming what is wrong and the units, or the limit.
 pub fn parse_cooldown(s: &str) -> std::result::Result<i32, String> {
     let d = parse_duration_or_zero(s)?;
-    i32::try_from(d.num_seconds()).map_err(|_| format!("cool-down {s:?} is too long"))
+    i32::try_from(d.num_seconds()).map_err(|_| {
+        format!(
+            "cool-down {:?} is too long (at most {MAX_COOLDOWN}, {} seconds, about 68 years)",
+            crate::truncate(s, 40),
+            i32::MAX
+        )
+    })
 }
 
 /// Parses a count between `MIN` and `MAX` (`--limit`, `--count`, `--batch`).
@@ -109,11 +126,15 @@ pub fn parse_count<const MIN: i64, const MAX: i64>(s: &str) -> std::result::Resu
     match s.parse::<i64>() {
         Ok(n) if (MIN..=MAX).contains(&n) => Ok(n),
         Ok(_) => Err(format!("must be {range}")),
-        Err(_) if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) => {
-            Err(format!("too large: must be {range}"))
-        }
+        Err(_) if MAX == i64::MAX && is_digits(s) => Err(format!("too large: at most {MAX}")),
+        Err(_) if is_digits(s) => Err(format!("too large: must be {range}")),
         Err(_) => Err(format!("not a number: must be {range}")),
     }
+}
+
+/// Whether `s` is a whole number without a sign (one too large for `i64` fails to parse).
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Parses an organisation id (`[a-z0-9][a-z0-9_-]{0,62}`), so that a malformed one is a
@@ -134,20 +155,27 @@ pub fn parse_org_id(s: &str) -> std::result::Result<String, String> {
 pub fn parse_time(s: &str) -> std::result::Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("invalid time {s:?}: use RFC 3339, e.g. 2026-03-29T00:30:00Z"))
+        .map_err(|_| {
+            format!(
+                "invalid time {:?}: use RFC 3339, e.g. 2026-03-29T00:30:00Z",
+                crate::truncate(s, 40)
+            )
+        })
 }
 
 /// Parses a positive integer id.
 ///
 /// # Errors
-/// A message saying what an id looks like.
+/// A message saying what an id looks like, or the largest one.
 pub fn parse_id(s: &str) -> std::result::Result<i64, String> {
+    let shown = crate::truncate(s, 40);
     match s.parse::<i64>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!(
-            "invalid id {:?}: must be a positive integer",
-            crate::truncate(s, 40)
+        Err(_) if is_digits(s) => Err(format!(
+            "invalid id {shown:?}: too large (at most {})",
+            i64::MAX
         )),
+        _ => Err(format!("invalid id {shown:?}: must be a positive integer")),
     }
 }
 
@@ -248,16 +276,18 @@ pub fn parse_json(s: &str) -> std::result::Result<serde_json::Value, String> {
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RescueArgs {
     /// Claimed or running without a heartbeat for this long: back to pending.
-    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, default_value = "5m", value_name = "DUR")]
     pub stale_after: chrono::Duration,
     /// Active (pending included) for this long since queued: timeout.
-    #[arg(long, value_parser = parse_duration, default_value = "2h", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, default_value = "2h", value_name = "DUR")]
     pub timeout_after: chrono::Duration,
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_cooldown, parse_count, parse_duration, DURATION_UNITS};
+    use super::{
+        parse_cooldown, parse_count, parse_duration, parse_id, DURATION_UNITS, MAX_COOLDOWN,
+    };
 
     #[track_caller]
     fn ok(s: &str, secs: i64) {
@@ -294,6 +324,8 @@ mod tests {
         bad("30min", "unknown unit \"min\"");
         bad("1.5h", "use whole numbers");
         bad("-5m", "no sign");
+        bad("--loop", "a duration is needed here, not a flag");
+        bad("-q", "a duration is needed here, not a flag");
         bad("0s", "more than zero");
         bad("0", "more than zero");
         bad("1h 30m", "unexpected \" \"");
@@ -309,6 +341,44 @@ mod tests {
         assert_eq!(parse_cooldown("0h0m"), Ok(0));
         assert_eq!(parse_cooldown("1w"), Ok(604_800));
         assert!(parse_cooldown("1.5h").is_err());
+    }
+
+    /// The longest cool-down is the column's limit, and past it the message says so,
+    /// echoing at most 40 characters of the value (it echoed all 7 KB of "1w" x 3551).
+    #[test]
+    fn a_cooldown_too_long_says_the_limit() {
+        assert_eq!(parse_cooldown(MAX_COOLDOWN), Ok(i32::MAX));
+        let e = parse_cooldown("3550w5d3h14m8s").unwrap_err();
+        assert!(
+            e.contains("at most 3550w5d3h14m7s, 2147483647 seconds"),
+            "{e}"
+        );
+        let e = parse_cooldown(&"1w".repeat(3551)).unwrap_err();
+        assert!(e.len() < 150 && e.contains("at most 3550w5d3h14m7s"), "{e}");
+    }
+
+    /// An id too large for the column says so and gives the largest, not "must be a
+    /// positive integer" (it is one).
+    #[test]
+    fn an_id_too_large_says_the_limit() {
+        assert_eq!(parse_id("9223372036854775807"), Ok(i64::MAX));
+        assert_eq!(
+            parse_id("9223372036854775808"),
+            Err(
+                "invalid id \"9223372036854775808\": too large (at most 9223372036854775807)"
+                    .into()
+            )
+        );
+        assert!(parse_id("-5")
+            .unwrap_err()
+            .ends_with("must be a positive integer"));
+        assert!(parse_id("0")
+            .unwrap_err()
+            .ends_with("must be a positive integer"));
+        assert_eq!(
+            parse_count::<1, { i64::MAX }>("9223372036854775808"),
+            Err("too large: at most 9223372036854775807".into())
+        );
     }
 
     #[test]

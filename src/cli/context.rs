@@ -92,7 +92,7 @@ fn resolve(url: &DatabaseUrl) -> Result<ConnInfo> {
             .lock()
             .map_or(true, |mut said| said.insert(w.clone()));
         if first {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", super::output::escaped(w));
         }
     }
     Ok(info)
@@ -128,7 +128,8 @@ impl Ctx {
             Database::Given(url) => {
                 let info = resolve(url)?;
                 if out.verbose {
-                    eprintln!("connecting to {info} ({})", info.details());
+                    let line = format!("connecting to {info} ({})", info.details());
+                    eprintln!("{}", super::output::escaped(&line));
                 }
                 db::connect_to(&info)?
             }

@@ -37,7 +37,7 @@ pub struct RegisterArgs {
     #[arg(long)]
     issue_token: bool,
     /// Token lifetime, e.g. 30d.
-    #[arg(long, value_parser = parse_duration, requires = "issue_token", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, requires = "issue_token", value_name = "DUR")]
     expires_in: Option<chrono::Duration>,
 }
 

@@ -18,13 +18,14 @@ use crate::metrics::{Health, Metrics};
 
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
-    /// Run on a simulated clock (RFC 3339). What it decides is written: a time ahead of
-    /// the database's clock moves next runs past it (a warning says so; `watchers
-    /// reschedule` undoes it).
+    /// Run on a simulated clock (RFC 3339), at most 100 years from the database's. What it
+    /// decides is written: a time ahead of the database's clock moves next runs past it
+    /// and queues runs that hold their watcher's slot (a warning says so; `watchers
+    /// reschedule` and `runs cancel` undo it).
     #[arg(long, value_name = "T", value_parser = parse_time, conflicts_with = "run_loop")]
     now: Option<DateTime<Utc>>,
     /// Watchers per transaction.
-    #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>)]
+    #[arg(long, default_value_t = 5000, value_parser = parse_count::<1, { i64::MAX }>, allow_negative_numbers = true)]
     limit: i64,
     /// Keep dispatching until interrupted (Ctrl-C).
     #[arg(long = "loop")]
@@ -32,7 +33,7 @@ pub struct DispatchArgs {
     /// With --loop: the pause between ticks.
     #[arg(
         long,
-        value_parser = parse_duration,
+        value_parser = parse_duration, allow_hyphen_values = true,
         default_value = "30s",
         value_name = "DUR",
         requires = "run_loop"
@@ -42,7 +43,7 @@ pub struct DispatchArgs {
     rescue: RescueArgs,
     /// With --loop: also prune runs finished longer ago than this, at most one batch per
     /// tick (as `runs prune`), so the service keeps the table bounded without cron.
-    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "run_loop")]
+    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR", requires = "run_loop")]
     prune_after: Option<chrono::Duration>,
     /// With --loop: serve Prometheus metrics (GET /metrics) and health (GET /healthz) on
     /// this address, e.g. 127.0.0.1:9187. Nothing is listened on without it.
@@ -52,7 +53,7 @@ pub struct DispatchArgs {
     #[arg(
         long,
         default_value_t = crate::prune::BATCH,
-        value_parser = parse_count::<1, 1_000_000>,
+        value_parser = parse_count::<1, 1_000_000>, allow_negative_numbers = true,
         requires = "prune_after"
     )]
     prune_batch: i64,
@@ -87,9 +88,10 @@ fn run_loop(
         let mut c = ctx.connect(Schema::Checked)?;
         let tick = dispatch::run_once(&mut c, now.map_or(Clock::Database, Clock::At), opts)?;
         out.object(&tick)?;
-        if let (Some(at), n @ 1..) = (now, tick.ahead_of_clock) {
-            warn_ahead(out, at, n);
+        if let Some(at) = now.filter(|_| tick.ahead_of_clock > 0 || tick.queued_ahead > 0) {
+            warn_ahead(out, at, tick.ahead_of_clock, tick.queued_ahead);
         }
+        warn_no_next_run(out, tick.no_next_run);
         return Ok(());
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -196,6 +198,7 @@ fn run_loop(
                 } else if !out.quiet {
                     write_stdout(&format!("{} {text}\n", stamp()))?;
                 }
+                warn_no_next_run(out, tick.no_next_run);
             }
             // what a retry cannot fix: say so, then exit with the error's code
             Err(e) if is_fatal(&e) => return fatal(out, e),
@@ -322,9 +325,60 @@ fn is_lost(e: &Error, client: &Option<Client>) -> bool {
 }
 
 /// `dispatch --now T` with `T` ahead of the database's clock wrote next runs past it
-/// (SPEC 7): say how many, what it means and how to undo it.
-fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64) {
+/// (SPEC 7), and queued runs whose `queued_at` is `T`: say how many of each, what it means
+/// and how to undo it.
+fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64, runs: i64) {
     let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let mut parts = Vec::new();
+    if watchers > 0 {
+        let (whose, verb) = if watchers == 1 {
+            ("1 watcher".to_string(), "it does")
+        } else {
+            (format!("{watchers} watchers"), "they do")
+        };
+        parts.push(format!(
+            "the next run of {whose} moved past the time the real clock gives, so {verb} not \
+             fire until after {at}; undo with `lobu-admin watchers reschedule --all`"
+        ));
+    }
+    if runs > 0 {
+        let (which, them, holds) = if runs == 1 {
+            (
+                "the run it queued is".to_string(),
+                "it",
+                "it holds its watcher's",
+            )
+        } else {
+            (
+                format!("the {runs} runs it queued are"),
+                "them",
+                "each holds its watcher's",
+            )
+        };
+        parts.push(format!(
+            "{which} queued at {at}, so rescue does not time {them} out before {at} plus \
+             --timeout-after, and {holds} one active slot (later slots are skipped) until a \
+             device finishes {them}; clear {them} with `lobu-admin runs cancel ID` (`lobu-admin \
+             runs list --status pending` lists them)"
+        ));
+    }
+    super::output::print_warning(
+        out.format,
+        "clock_ahead",
+        &format!(
+            "--now {at} is ahead of the database's clock: {}",
+            parts.join("; ")
+        ),
+        serde_json::json!({ "watchers": watchers, "runs": runs }),
+    );
+}
+
+/// Due watchers that got no next run (a schedule that no longer parses, or no fire time
+/// left): they are disabled in effect, so say so, whatever `-q` says.
+fn warn_no_next_run(out: Out, watchers: i64) {
+    if watchers < 1 {
+        return;
+    }
     let (whose, verb) = if watchers == 1 {
         ("1 watcher".to_string(), "it does")
     } else {
@@ -332,11 +386,12 @@ fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64) {
     };
     super::output::print_warning(
         out.format,
-        "clock_ahead",
+        "no_next_run",
         &format!(
-            "--now {at} is ahead of the database's clock: the next run of {whose} moved past \
-             the time the real clock gives, so {verb} not fire until after {at}; undo with \
-             `lobu-admin watchers reschedule --all`"
+            "{whose} got no next run (a schedule or time zone that no longer parses, or no \
+             fire time left): {verb} not fire again until `lobu-admin watchers update ID \
+             --schedule EXPR` gives one (or, once the schedule parses, `lobu-admin watchers \
+             reschedule --all`); `lobu-admin watchers list` shows their NEXT RUN as '-'"
         ),
         serde_json::json!({ "watchers": watchers }),
     );
@@ -418,7 +473,8 @@ fn event(out: Out, json: &serde_json::Value, text: &str) -> Result<()> {
         }
         write_stdout(&format!("{v}\n"))
     } else {
-        eprintln!("{} {text}", stamp());
+        // the text may quote the server's message
+        eprintln!("{} {}", stamp(), super::output::escaped(text));
         Ok(())
     }
 }

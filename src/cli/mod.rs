@@ -105,7 +105,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// error object (`invalid_input`), whose message is the same line.
 fn print_usage_error(e: &clap::Error, argv: &[OsString]) {
     let (message, hint) = usage::describe(e, argv);
-    if wants_json(argv) {
+    if usage::wants_json(argv) {
         print_error(Format::Json, &Error::InvalidInput(message));
     } else {
         match hint {
@@ -113,14 +113,6 @@ fn print_usage_error(e: &clap::Error, argv: &[OsString]) {
             None => eprintln!("error: {message}"),
         }
     }
-}
-
-fn wants_json(argv: &[OsString]) -> bool {
-    argv.windows(2)
-        .any(|w| (w[0] == "-o" || w[0] == "--output") && w[1] == "json")
-        || argv
-            .iter()
-            .any(|a| a == "--output=json" || a == "-ojson" || a == "-o=json")
 }
 
 /// Every command.

@@ -1,6 +1,7 @@
 //! Rendering: comfy-table for people, pretty JSON for scripts; a closed pipe is success.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
@@ -60,7 +61,8 @@ impl Out {
                 write_stdout(&s)
             }
             Format::Table => {
-                let mut s = human(value);
+                // what `human` wrote outside a table's cells is escaped too
+                let mut s = escaped_lines(&human(value)).into_owned();
                 if !s.ends_with('\n') {
                     s.push('\n');
                 }
@@ -79,7 +81,7 @@ impl Out {
     /// A note for people on stderr (not in JSON mode, not with `-q`).
     pub fn note(&self, msg: &str) {
         if !self.quiet && self.format == Format::Table {
-            let _ = writeln!(io::stderr().lock(), "{msg}");
+            let _ = writeln!(io::stderr().lock(), "{}", escaped_lines(msg));
         }
     }
 }
@@ -95,14 +97,78 @@ pub fn write_stdout(s: &str) -> Result<()> {
     }
 }
 
-/// Builds a plain, column-aligned table.
+/// Whether `c` is escaped before it reaches a terminal: the C0 and C1 controls and DEL
+/// (`\n`, ESC, BEL, CSI...), the line and paragraph separators, and the bidirectional
+/// controls that reorder what follows them on screen.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'
+                ..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `s` with every control character shown as an escape (`\n`, `\t`, `\u{1b}`), so that a
+/// value the user or the database supplied can neither split a line nor drive the
+/// terminal (move the cursor, set the title or the colours). JSON output needs none of
+/// this: serde escapes the controls itself.
+pub(crate) fn escaped(s: &str) -> Cow<'_, str> {
+    escape_but(s, None)
+}
+
+/// As [`escaped`], keeping the line breaks of text of several lines (a table, a list).
+pub(crate) fn escaped_lines(s: &str) -> Cow<'_, str> {
+    escape_but(s, Some('\n'))
+}
+
+fn escape_but(s: &str, keep: Option<char>) -> Cow<'_, str> {
+    let unsafe_char = |c: char| is_unsafe(c) && Some(c) != keep;
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A value the user gave, as an error message echoes it: escaped (see [`escaped`]) and
+/// cut to at most `max` characters, then `…` (never inside an escape).
+pub(crate) fn shown(value: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for c in value.chars() {
+        let piece: String = if is_unsafe(c) {
+            c.escape_default().collect()
+        } else {
+            c.to_string()
+        };
+        let n = piece.chars().count();
+        if len + n > max {
+            out.push('…');
+            return out;
+        }
+        len += n;
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// Builds a plain, column-aligned table. Every cell is [`escaped`]: a name stored with a
+/// newline or a terminal escape shows as `\n` or `\u{1b}` and keeps its row.
 pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut t = Table::new();
     *t.style_mut() = presets::NOTHING;
     t.set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers.iter().copied());
     for row in rows {
-        t.add_row(row);
+        t.add_row(row.iter().map(|c| escaped(c).into_owned()));
     }
     let mut s = t.to_string();
     // comfy-table pads every line with a leading space under the NOTHING preset
@@ -244,11 +310,12 @@ pub fn print_warning(format: Format, kind: &str, message: &str, fields: serde_js
             }
             writeln!(stderr, "{}", serde_json::json!({ "warning": w }))
         }
-        Format::Table => writeln!(stderr, "warning: {message}"),
+        Format::Table => writeln!(stderr, "warning: {}", escaped(message)),
     };
 }
 
-/// Prints an error the way SPEC 11 says: `error: ...` (+ `hint: ...`), or a JSON object.
+/// Prints an error the way SPEC 11 says: one `error: ...` line (+ `hint: ...`), its control
+/// characters [`escaped`], or a JSON object.
 pub fn print_error(format: Format, err: &Error) {
     let mut stderr = io::stderr().lock();
     let _ = match format {
@@ -258,9 +325,9 @@ pub fn print_error(format: Format, err: &Error) {
             serde_json::json!({"error": {"kind": err.kind().as_str(), "message": err.to_string()}})
         ),
         Format::Table => {
-            let _ = writeln!(stderr, "error: {err}");
+            let _ = writeln!(stderr, "error: {}", escaped(&err.to_string()));
             match err.hint() {
-                Some(h) => writeln!(stderr, "hint: {h}"),
+                Some(h) => writeln!(stderr, "hint: {}", escaped(h)),
                 None => Ok(()),
             }
         }
@@ -269,8 +336,29 @@ pub fn print_error(format: Format, err: &Error) {
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, relative};
+    use super::{cell, escaped, escaped_lines, relative, shown, table};
     use serde_json::json;
+
+    /// Controls become escapes; text without any is borrowed as it is; a cut value never
+    /// ends inside an escape.
+    #[test]
+    fn controls_are_escaped_and_values_cut_whole() {
+        assert_eq!(
+            escaped("a\nb\x1b[2J\x07\u{9b}\u{202e}\t\r\x7f"),
+            "a\\nb\\u{1b}[2J\\u{7}\\u{9b}\\u{202e}\\t\\r\\u{7f}"
+        );
+        assert!(matches!(
+            escaped("plain — ünïcode"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(escaped_lines("a\nb\x1b"), "a\nb\\u{1b}");
+        assert_eq!(shown("abcdef", 6), "abcdef");
+        assert_eq!(shown("abcdefg", 6), "abcdef…");
+        assert_eq!(shown("ab\x1bc", 6), "ab…");
+        assert_eq!(shown("ab\x1bc", 9), "ab\\u{1b}c");
+        // a cell keeps its row
+        assert_eq!(table(&["A"], [vec!["x\ny".to_string()]]), "A\nx\\ny");
+    }
 
     #[test]
     fn nested_values_are_words_not_json() {

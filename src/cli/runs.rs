@@ -22,13 +22,13 @@ pub enum RunAction {
         #[command(flatten)]
         token: TokenSource,
         /// At most this many.
-        #[arg(long, default_value_t = 1, value_parser = parse_count::<1, 1000>)]
+        #[arg(long, default_value_t = 1, value_parser = parse_count::<1, 1000>, allow_negative_numbers = true)]
         limit: i64,
     },
     /// Record a heartbeat.
     Heartbeat {
         /// Run id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         #[command(flatten)]
         token: TokenSource,
@@ -36,7 +36,7 @@ pub enum RunAction {
     /// Complete a run.
     Complete {
         /// Run id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// Result JSON (any JSON value, a negative number included).
         #[arg(long, value_parser = parse_json, allow_hyphen_values = true)]
@@ -47,7 +47,7 @@ pub enum RunAction {
     /// Fail a run.
     Fail {
         /// Run id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// What went wrong.
         #[arg(long)]
@@ -69,16 +69,16 @@ pub enum RunAction {
         #[arg(long, value_parser = parse_org_id)]
         org: Option<String>,
         /// Watcher id.
-        #[arg(long, value_parser = parse_id)]
+        #[arg(long, value_parser = parse_id, allow_negative_numbers = true)]
         watcher: Option<i64>,
         /// State.
         #[arg(long, value_enum)]
         status: Option<RunStatus>,
         /// At most this many.
-        #[arg(long, default_value_t = 50, value_parser = parse_count::<1, { i64::MAX }>)]
+        #[arg(long, default_value_t = 50, value_parser = parse_count::<1, { i64::MAX }>, allow_negative_numbers = true)]
         limit: i64,
         /// The next page: runs older than this run id (the last id of the previous page).
-        #[arg(long, value_parser = parse_id, value_name = "RUN_ID")]
+        #[arg(long, value_parser = parse_id, allow_negative_numbers = true, value_name = "RUN_ID")]
         before: Option<i64>,
     },
     /// Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped,
@@ -88,10 +88,10 @@ pub enum RunAction {
         lobu-admin -o json runs wait 42 --token-file ada.token | jq .output")]
     Wait {
         /// Run id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// Give up after this long (exit 9); default: wait as long as it takes.
-        #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
         timeout: Option<chrono::Duration>,
         /// A device token limits the wait to that device's runs (operator mode without).
         #[command(flatten)]
@@ -104,7 +104,7 @@ pub enum RunAction {
         lobu-admin -o json runs prune --older-than 90d --batch 5000")]
     Prune {
         /// Finished longer ago than this (on the database's clock).
-        #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
         older_than: chrono::Duration,
         /// Report what would be deleted; delete nothing.
         #[arg(long)]
@@ -113,14 +113,15 @@ pub enum RunAction {
         #[arg(
             long,
             default_value_t = crate::prune::BATCH,
-            value_parser = parse_count::<1, 1_000_000>
+            value_parser = parse_count::<1, 1_000_000>,
+            allow_negative_numbers = true
         )]
         batch: i64,
     },
     /// Cancel an active run.
     Cancel {
         /// Run id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
     },
 }

@@ -23,7 +23,7 @@ pub enum ScheduleAction {
         #[arg(long, value_parser = parse_time)]
         from: Option<DateTime<Utc>>,
         /// How many.
-        #[arg(long, default_value_t = 5, value_parser = parse_count::<1, 1000>)]
+        #[arg(long, default_value_t = 5, value_parser = parse_count::<1, 1000>, allow_negative_numbers = true)]
         count: i64,
     },
 }

@@ -18,7 +18,7 @@ pub enum TokenAction {
         #[arg(long, value_parser = parse_uuid)]
         device: Uuid,
         /// Lifetime, e.g. 30d.
-        #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
         expires_in: Option<chrono::Duration>,
     },
     /// List a device's tokens (never the secret).

@@ -3,12 +3,28 @@
 //! another one needs), and clap's usage line as the `hint:`. Built from clap's structured
 //! error context, never by cutting its rendered text.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
+
+use clap_lex::OsStrExt as _;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-/// An error line and an optional hint line for a clap usage error.
+use super::output::{escaped, shown, Format};
+
+/// The most characters of one value the user gave that an error line echoes (escaped,
+/// then cut with `…`).
+pub(crate) const SHOWN_MAX: usize = 60;
+
+/// The most characters of a value parser's own reason that an error line carries (the
+/// parsers echo at most 40 characters of the value, so theirs are shorter).
+const REASON_MAX: usize = 300;
+
+/// An error line and an optional hint line for a clap usage error. Every value the user
+/// gave is echoed escaped and cut (see [`safe`]), so the line stays one line whatever the
+/// value holds, and nothing in it can drive a terminal.
 pub(crate) fn describe(e: &clap::Error, argv: &[OsString]) -> (String, Option<String>) {
+    let raw = e;
+    let e = &safe(raw);
     let message = match e.kind() {
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             missing_subcommand(argv)
@@ -17,10 +33,12 @@ pub(crate) fn describe(e: &clap::Error, argv: &[OsString]) -> (String, Option<St
         ErrorKind::InvalidValue => invalid_value(e),
         ErrorKind::ValueValidation => {
             let arg = string(e, ContextKind::InvalidArg).unwrap_or_default();
-            let value = shown(&string(e, ContextKind::InvalidValue).unwrap_or_default());
-            let why = std::error::Error::source(e).map_or_else(String::new, |s| s.to_string());
+            let value = string(e, ContextKind::InvalidValue).unwrap_or_default();
+            let why = std::error::Error::source(raw)
+                .map_or_else(String::new, |s| shown(&s.to_string(), REASON_MAX));
             format!("invalid value '{value}' for '{arg}': {why}")
         }
+        ErrorKind::InvalidUtf8 => invalid_utf8(argv),
         _ => {
             let mut m = first_line(e);
             if let Some(valid) = strings(e, ContextKind::ValidValue) {
@@ -33,7 +51,110 @@ pub(crate) fn describe(e: &clap::Error, argv: &[OsString]) -> (String, Option<St
         Some(s) => format!("{message}; {s}"),
         None => message,
     };
-    (message, usage(e, argv))
+    // names and clap's own words only by now; escaped again so that nothing can split it
+    let hint = usage(e, argv).map(|h| escaped(&h).into_owned());
+    (escaped(&message).into_owned(), hint)
+}
+
+/// `e` with every piece of context that may echo the user's words (the unknown argument,
+/// the bad value, the misspelt subcommand, clap's tips) [`shown`]: escaped and at most
+/// [`SHOWN_MAX`] characters. Clap echoes them whole and raw; a newline would split the
+/// line, an escape sequence would reach the terminal, a long value would fill it. The
+/// names of arguments and values it also holds are short and plain, so they pass as
+/// they are. The reason of a value parser (the error's source) is not copied: see
+/// [`describe`].
+fn safe(e: &clap::Error) -> clap::Error {
+    let mut out = clap::Error::new(e.kind());
+    for (kind, value) in e.context() {
+        let value = match value {
+            ContextValue::String(s) => ContextValue::String(shown(s, SHOWN_MAX)),
+            ContextValue::Strings(v) => {
+                ContextValue::Strings(v.iter().map(|s| shown(s, SHOWN_MAX)).collect())
+            }
+            // clap's usage: names only, and of several lines when there are several forms
+            ContextValue::StyledStr(s) if kind == ContextKind::Usage => {
+                ContextValue::StyledStr(s.clone())
+            }
+            ContextValue::StyledStr(s) => {
+                ContextValue::StyledStr(shown(&s.to_string(), REASON_MAX).into())
+            }
+            ContextValue::StyledStrs(v) => ContextValue::StyledStrs(
+                v.iter()
+                    .map(|s| shown(&s.to_string(), REASON_MAX).into())
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        out.insert(kind, value);
+    }
+    out
+}
+
+/// Clap's "invalid UTF-8 was detected in one or more arguments", made to say which: the
+/// argument's position, the flag it is the value of, and the argument itself with each
+/// byte that is not UTF-8 as `\xNN`. Clap stops at the first one it cannot take (a path
+/// may be any bytes), so that is the one named: the first whose lossy copy, with every
+/// later one made lossy too, still fails.
+fn invalid_utf8(argv: &[OsString]) -> String {
+    let bad: Vec<usize> = (1..argv.len())
+        .filter(|&i| argv[i].to_str().is_none())
+        .collect();
+    let lossy = |upto: usize| -> Vec<OsString> {
+        argv.iter()
+            .enumerate()
+            .map(|(i, a)| {
+                if i > upto {
+                    OsString::from(a.to_string_lossy().into_owned())
+                } else {
+                    a.clone()
+                }
+            })
+            .collect()
+    };
+    let culprit = bad.iter().copied().find(|&i| {
+        super::command()
+            .try_get_matches_from(lossy(i))
+            .is_err_and(|e| e.kind() == ErrorKind::InvalidUtf8)
+    });
+    let Some(i) = culprit.or_else(|| bad.first().copied()) else {
+        return "invalid UTF-8 was detected in one or more arguments".into();
+    };
+    let word = bytes_shown(&argv[i]);
+    let text = argv[i].to_string_lossy();
+    let (cmd, _) = leaf(argv);
+    let whose = if text.starts_with("--") && text.contains('=') {
+        let flag = text.split('=').next().unwrap_or_default();
+        format!(", the value of '{}'", shown(flag, SHOWN_MAX))
+    } else {
+        match argv
+            .get(i - 1)
+            .filter(|_| i > 1)
+            .map(|p| p.to_string_lossy())
+        {
+            Some(p) if find_flag(&cmd, &p).is_some_and(takes_value) && !p.contains('=') => {
+                format!(", the value of '{}'", shown(&p, SHOWN_MAX))
+            }
+            Some(p) if p.starts_with('-') && p.len() > 1 => {
+                format!(", after '{}'", shown(&p, SHOWN_MAX))
+            }
+            _ => String::new(),
+        }
+    };
+    format!("invalid UTF-8 in argument {i} ('{word}'{whose}); arguments must be UTF-8 text")
+}
+
+/// An argument that is not UTF-8, as an error shows it: the UTF-8 parts [`shown`], each
+/// other byte as `\xNN`; at most [`SHOWN_MAX`] characters.
+fn bytes_shown(arg: &std::ffi::OsStr) -> String {
+    let bytes = arg.as_encoded_bytes();
+    let mut text = String::new();
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(&shown(chunk.valid(), usize::MAX));
+        for b in chunk.invalid() {
+            text.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    crate::truncate(&text, SHOWN_MAX)
 }
 
 /// The usage line of the command the error is about, for the `hint:`.
@@ -187,7 +308,7 @@ fn with_help(cmd: &clap::Command, display: String) -> String {
 /// A value outside a fixed set (or no value at all): the flag and every value allowed.
 fn invalid_value(e: &clap::Error) -> String {
     let arg = string(e, ContextKind::InvalidArg).unwrap_or_default();
-    let value = shown(&string(e, ContextKind::InvalidValue).unwrap_or_default());
+    let value = string(e, ContextKind::InvalidValue).unwrap_or_default();
     let mut m = if value.is_empty() {
         format!("a value is required for '{arg}' but none was supplied")
     } else {
@@ -218,22 +339,16 @@ fn suggestions(e: &clap::Error) -> Option<String> {
     (!out.is_empty()).then(|| out.join("; "))
 }
 
-/// The first line of clap's own message, without its `error: ` prefix (cut short: it may
-/// echo a value of any length).
+/// The first line of clap's own message, without its `error: ` prefix. `e` is [`safe`]:
+/// the values it echoes are escaped and cut already, so this line is the whole message.
 fn first_line(e: &clap::Error) -> String {
     let line = e.render().to_string();
-    let line = line
-        .lines()
+    line.lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("invalid usage")
         .trim_start_matches("error: ")
-        .trim();
-    crate::truncate(line, 300)
-}
-
-/// A value the user gave, as echoed in a message: at most 60 characters.
-fn shown(value: &str) -> String {
-    crate::truncate(value, 60)
+        .trim()
+        .to_string()
 }
 
 fn string(e: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -255,30 +370,103 @@ fn strings(e: &clap::Error, kind: ContextKind) -> Option<Vec<String>> {
     }
 }
 
-/// The (built) subcommand that `argv` names, and its path below the root: the words of
-/// `argv` that are subcommand names, in order, skipping the values of options.
+/// The (built) subcommand that `argv` names, and its path below the root.
 fn leaf(argv: &[OsString]) -> (clap::Command, Vec<String>) {
+    let w = walk(argv);
+    (w.cmd, w.path)
+}
+
+/// Whether `argv` asks for JSON output, as clap would read it had the command line
+/// parsed: the last `-o`/`--output` value wins, in any of clap's spellings (`-o json`,
+/// `-ojson`, `-o=json`, `--output json`, `--output=json`, and inside a cluster of short
+/// flags, `-qojson`, `-vo json`), before or after the subcommand. A value that is not a
+/// format leaves table output (the error is then about `-o` itself).
+pub(crate) fn wants_json(argv: &[OsString]) -> bool {
+    walk(argv).output.is_some_and(|v| {
+        v.to_str()
+            .and_then(|v| <Format as clap::ValueEnum>::from_str(v, false).ok())
+            == Some(Format::Json)
+    })
+}
+
+/// What clap makes of a command line, as far as a usage error needs it.
+struct Walk {
+    /// The (built, so global arguments are on it) subcommand the words name.
+    cmd: clap::Command,
+    /// Its path below the root.
+    path: Vec<String>,
+    /// The last `--output` value given.
+    output: Option<OsString>,
+}
+
+/// Reads `argv` with clap's own lexer and clap's rules: `--name=value` and `--name value`;
+/// a cluster of short flags, where the first one that takes a value takes the rest of the
+/// word (less one leading `=`) or else the next word; a next word that starts with `-`
+/// is a new argument unless the option allows hyphen values (or negative numbers, and it
+/// is one); `--` ends the options; a plain word that names a subcommand enters it. Where
+/// clap would stop at an error (an unknown flag, a bad value), this goes on reading, so
+/// that an `-o json` after the mistake still counts.
+fn walk(argv: &[OsString]) -> Walk {
     let mut cmd = super::command();
     cmd.build();
     let mut path = Vec::new();
-    let mut words = argv.iter().skip(1).map(|a| a.to_string_lossy());
-    while let Some(word) = words.next() {
-        if word == "--" {
+    let mut output = None;
+    let raw = clap_lex::RawArgs::new(argv.iter());
+    let mut cursor = raw.cursor();
+    let _binary = raw.next_os(&mut cursor);
+    while let Some(word) = raw.next(&mut cursor) {
+        if word.is_escape() {
             break;
         }
-        if word.starts_with('-') {
-            if !word.contains('=') && find_flag(&cmd, &word).is_some_and(takes_value) {
-                words.next();
+        // the option that takes a value here, and the value given in the same word
+        let mut pending: Option<(clap::Arg, Option<OsString>)> = None;
+        if let Some((name, inline)) = word.to_long() {
+            let Ok(name) = name else { continue };
+            let arg = cmd.get_arguments().find(|a| {
+                a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|v| v.contains(&name))
+            });
+            if let Some(arg) = arg.filter(|a| takes_value(a)) {
+                pending = Some((arg.clone(), inline.map(OsStr::to_os_string)));
+            }
+        } else if word.is_negative_number() {
+            // a value (no short flag is a digit)
+            continue;
+        } else if let Some(mut shorts) = word.to_short() {
+            while let Some(flag) = shorts.next_flag() {
+                let Ok(c) = flag else { break };
+                let arg = cmd.get_arguments().find(|a| {
+                    a.get_short() == Some(c)
+                        || a.get_all_short_aliases().is_some_and(|v| v.contains(&c))
+                });
+                if let Some(arg) = arg.filter(|a| takes_value(a)) {
+                    let rest = shorts.next_value_os().filter(|v| !v.is_empty());
+                    let rest = rest.map(|v| v.strip_prefix("=").unwrap_or(v).to_os_string());
+                    pending = Some((arg.clone(), rest));
+                    break;
+                }
+            }
+        } else if let Ok(name) = word.to_value() {
+            if let Some(sub) = cmd.find_subcommand(name).cloned() {
+                path.push(sub.get_name().to_string());
+                cmd = sub;
             }
             continue;
         }
-        let Some(sub) = cmd.find_subcommand(word.as_ref()).cloned() else {
+        let Some((arg, value)) = pending else {
             continue;
         };
-        path.push(sub.get_name().to_string());
-        cmd = sub;
+        let value = value.or_else(|| {
+            let next = raw.peek(&cursor)?;
+            let is_value = arg.is_allow_hyphen_values_set()
+                || (arg.is_allow_negative_numbers_set() && next.is_negative_number())
+                || !(next.is_long() || next.is_short() || next.is_escape());
+            is_value.then(|| raw.next_os(&mut cursor).map(OsStr::to_os_string))?
+        });
+        if arg.get_id() == "output" {
+            output = value;
+        }
     }
-    (cmd, path)
+    Walk { cmd, path, output }
 }
 
 /// The argument a command-line word (`--org`, `--org=x`, `-o`) names.
@@ -363,4 +551,139 @@ fn without_flag(argv: &[OsString], arg: &clap::Arg) -> Option<Vec<OsString>> {
         out.push(word.clone());
     }
     removed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use clap::error::ErrorKind;
+    use clap::Parser;
+
+    use super::super::{Cli, Format};
+    use super::wants_json;
+
+    fn argv(words: &[String]) -> Vec<OsString> {
+        std::iter::once("lobu-admin".to_string())
+            .chain(words.iter().cloned())
+            .map(OsString::from)
+            .collect()
+    }
+
+    /// Every spelling of `--output` that clap takes (alone and inside clusters of short
+    /// flags), given once or twice, before or after the subcommand: JSON error mode is on
+    /// exactly when clap parsed `json`. It missed `-qojson` and `-vo json`, and took
+    /// `--output json --output table` for JSON although clap keeps the last.
+    #[test]
+    fn json_mode_is_what_clap_parses() {
+        let spellings = |v: &str| -> Vec<Vec<String>> {
+            [
+                vec!["-o".to_string(), v.to_string()],
+                vec![format!("-o{v}")],
+                vec![format!("-o={v}")],
+                vec!["--output".to_string(), v.to_string()],
+                vec![format!("--output={v}")],
+                vec![format!("-qo{v}")],
+                vec![format!("-vqo={v}")],
+                vec!["-vo".to_string(), v.to_string()],
+            ]
+            .into()
+        };
+        // each spelling with the format it gives
+        let given: Vec<(Vec<String>, Option<bool>)> = [("json", true), ("table", false)]
+            .iter()
+            .flat_map(|(v, json)| spellings(v).into_iter().map(|w| (w, Some(*json))))
+            .chain([(vec![], None)])
+            .collect();
+        let command = ["schedule", "preview", "0 9 * * *", "--count", "3"].map(String::from);
+        let (mut parsed, mut repeated) = (0, 0);
+        for (first, first_json) in &given {
+            for (second, second_json) in &given {
+                // the second one on the root command, or on the subcommand
+                for split in [0, 2] {
+                    let mut words = first.clone();
+                    words.extend_from_slice(&command[..split]);
+                    words.extend(second.iter().cloned());
+                    words.extend_from_slice(&command[split..]);
+                    let argv = argv(&words);
+                    match Cli::try_parse_from(&argv) {
+                        Ok(cli) => {
+                            assert_eq!(wants_json(&argv), cli.output == Format::Json, "{words:?}");
+                            parsed += 1;
+                        }
+                        // given twice on the same command: clap refuses it, and the error
+                        // (about `--output` itself) follows the last one
+                        Err(e) if e.kind() == ErrorKind::ArgumentConflict => {
+                            let last = second_json.or(*first_json) == Some(true);
+                            assert_eq!(wants_json(&argv), last, "{words:?}");
+                            repeated += 1;
+                        }
+                        Err(e) => panic!("{words:?}: {e}"),
+                    }
+                }
+            }
+        }
+        assert!(parsed > 300 && repeated > 200, "{parsed} {repeated}");
+    }
+
+    /// Every argument whose value is a number (a count, an id) or a duration hands a
+    /// negative one to its value parser, which says what is wrong ("at least 1", "no
+    /// sign"); clap said "unexpected argument '-1' found".
+    #[test]
+    fn negative_numbers_and_durations_reach_the_value_parsers() {
+        use std::any::TypeId;
+        fn walk_tree(
+            path: &[String],
+            cmd: &clap::Command,
+            out: &mut Vec<(Vec<String>, clap::Arg)>,
+        ) {
+            out.extend(cmd.get_arguments().map(|a| (path.to_vec(), a.clone())));
+            for sub in cmd.get_subcommands() {
+                let mut p = path.to_vec();
+                p.push(sub.get_name().to_string());
+                walk_tree(&p, sub, out);
+            }
+        }
+        let mut args = Vec::new();
+        walk_tree(&[], &super::super::command(), &mut args);
+        let mut checked = 0;
+        for (path, arg) in args {
+            let ty = arg.get_value_parser().type_id();
+            let value = if ty == TypeId::of::<i64>() {
+                "-1"
+            } else if ty == TypeId::of::<i32>() || ty == TypeId::of::<chrono::Duration>() {
+                "-5m"
+            } else {
+                continue;
+            };
+            let mut words = path.clone();
+            match arg.get_long() {
+                Some(long) => words.extend([format!("--{long}"), value.to_string()]),
+                None => words.push(value.to_string()),
+            }
+            let e = super::super::command()
+                .try_get_matches_from(argv(&words))
+                .expect_err(&format!("{words:?}"));
+            assert_eq!(e.kind(), ErrorKind::ValueValidation, "{words:?}: {e}");
+            checked += 1;
+        }
+        assert!(checked >= 25, "only {checked} arguments checked");
+    }
+
+    /// Where clap stops at a mistake, an `-o json` after it still asks for JSON; a bad
+    /// format, or none, is table output.
+    #[test]
+    fn json_mode_reads_past_a_mistake() {
+        for (words, json) in [
+            (&["watchers", "list", "--bogus", "-ojson"][..], true),
+            (&["watchers", "list", "--limit", "x", "-o", "json"], true),
+            (&["-o", "json", "-o", "yaml", "status"], false),
+            (&["status", "-o"], false),
+            (&["-o", "--quiet", "json", "status"], false),
+            (&["status", "--", "-o", "json"], false),
+        ] {
+            let words: Vec<String> = words.iter().map(ToString::to_string).collect();
+            assert_eq!(wants_json(&argv(&words)), json, "{words:?}");
+        }
+    }
 }

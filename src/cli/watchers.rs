@@ -30,13 +30,13 @@ pub enum WatcherAction {
         #[arg(long, value_enum)]
         status: Option<ListStatus>,
         /// At most this many.
-        #[arg(long, default_value_t = 1000, value_parser = parse_count::<1, { i64::MAX }>)]
+        #[arg(long, default_value_t = 1000, value_parser = parse_count::<1, { i64::MAX }>, allow_negative_numbers = true)]
         limit: i64,
     },
     /// Show a watcher with its recent runs.
     Show {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
     },
     /// Queue a manual run (device token, or --admin); returns the active run if any.
@@ -46,7 +46,7 @@ pub enum WatcherAction {
         lobu-admin watchers trigger 7 --admin")]
     Trigger {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// Operator mode: no token, no pin check.
         #[arg(long)]
@@ -58,16 +58,16 @@ pub enum WatcherAction {
         #[arg(long)]
         wait: bool,
         /// With --wait: give up after this long (exit 9), leaving the run as it is.
-        #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "wait")]
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR", requires = "wait")]
         timeout: Option<chrono::Duration>,
     },
     /// Print the next fire times.
     Next {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// How many.
-        #[arg(long, default_value_t = 5, value_parser = parse_count::<1, 1000>)]
+        #[arg(long, default_value_t = 5, value_parser = parse_count::<1, 1000>, allow_negative_numbers = true)]
         count: i64,
     },
     /// Create a watcher.
@@ -97,13 +97,13 @@ pub enum WatcherAction {
         #[arg(long)]
         slug: Option<String>,
         /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
-        #[arg(long = "min-cooldown", value_parser = parse_cooldown, default_value = "0s", value_name = "DUR")]
+        #[arg(long = "min-cooldown", value_parser = parse_cooldown, allow_hyphen_values = true, default_value = "0s", value_name = "DUR")]
         min_cooldown_seconds: i32,
     },
     /// Change a watcher: only the given flags change.
     Update {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// Display name.
         #[arg(long)]
@@ -130,13 +130,13 @@ pub enum WatcherAction {
         #[arg(long)]
         prompt: Option<String>,
         /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
-        #[arg(long = "min-cooldown", value_parser = parse_cooldown, value_name = "DUR")]
+        #[arg(long = "min-cooldown", value_parser = parse_cooldown, allow_hyphen_values = true, value_name = "DUR")]
         min_cooldown_seconds: Option<i32>,
     },
     /// Pause a watcher.
     Pause {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
         /// Why.
         #[arg(long)]
@@ -145,13 +145,13 @@ pub enum WatcherAction {
     /// Resume a paused watcher.
     Resume {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
     },
     /// Archive a watcher (cancels its active run).
     Archive {
         /// Watcher id.
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
     },
     /// Recompute active watchers' next runs from the database's clock: the repair after
@@ -165,7 +165,7 @@ pub enum WatcherAction {
     )]
     Reschedule {
         /// Watcher ids (each must exist and be active).
-        #[arg(value_parser = parse_id, value_name = "ID")]
+        #[arg(value_parser = parse_id, allow_negative_numbers = true, value_name = "ID")]
         ids: Vec<i64>,
         /// Every active watcher of this organisation.
         #[arg(long, value_parser = parse_org_id)]

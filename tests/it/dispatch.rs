@@ -428,9 +428,28 @@ fn a_clock_ahead_warns_and_reschedule_repairs_it() {
         r.stderr,
         "warning: --now 2099-01-07T12:00:00Z is ahead of the database's clock: the next run \
          of 1 watcher moved past the time the real clock gives, so it does not fire until \
-         after 2099-01-07T12:00:00Z; undo with `lobu-admin watchers reschedule --all`\n"
+         after 2099-01-07T12:00:00Z; undo with `lobu-admin watchers reschedule --all`; the \
+         run it queued is queued at 2099-01-07T12:00:00Z, so rescue does not time it out \
+         before 2099-01-07T12:00:00Z plus --timeout-after, and it holds its watcher's one \
+         active slot (later slots are skipped) until a device finishes it; clear it with \
+         `lobu-admin runs cancel ID` (`lobu-admin runs list --status pending` lists them)\n"
     );
     assert!(r.stdout.contains("queued   1"), "{}", r.stdout);
+    // the second trap, as the warning says: the run holds the slot, and rescue on the
+    // real clock does not time it out; `runs cancel` frees it
+    let held = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    assert_eq!(held["already_queued"], true, "{held}");
+    let rescued = cli(&db)
+        .args(["runs", "rescue", "--timeout-after", "1s"])
+        .json();
+    assert_eq!(rescued["timed_out"], 0, "{rescued}");
+    let run = held["run_id"].to_string();
+    cli(&db).args(["runs", "cancel", &run]).json();
+    let t = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    assert_eq!(t["already_queued"], false, "{t}");
+    cli(&db)
+        .args(["runs", "cancel", &t["run_id"].to_string()])
+        .json();
     let shown = cli(&db).args(["watchers", "show", &w]).json();
     assert_eq!(shown["next_run_at"], "2099-01-08T08:00:00Z");
     // the trap: nothing is due on the real clock
@@ -448,6 +467,7 @@ fn a_clock_ahead_warns_and_reschedule_repairs_it() {
     let warning: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
     assert_eq!(warning["warning"]["kind"], "clock_ahead");
     assert_eq!(warning["warning"]["watchers"], 1);
+    assert_eq!(warning["warning"]["runs"], tick["queued"]);
     assert!(warning["warning"]["message"]
         .as_str()
         .unwrap()
@@ -531,4 +551,104 @@ fn a_table_loop_line_shows_rescues_and_prunes() {
             .ends_with(" tick due=0 queued=0 skipped=0 requeued=1 timed_out=0 pruned=1"),
         "{lines:?}"
     );
+}
+
+/// A `--now` so far from the database's clock that fire times cannot be computed (the cron
+/// calendar ends in the year 5000) left every due watcher with `next_run_at` NULL, exit 0
+/// and no warning: they never fired again. A simulated clock more than 100 years either
+/// way is refused (exit 2, naming --now) before anything is written.
+#[test]
+fn a_clock_too_far_is_refused_before_anything_is_written() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    make_due(&db, "2026-06-01T07:00:00Z");
+    let next = |db: &TestDb| -> Option<chrono::DateTime<chrono::Utc>> {
+        db.scalar("SELECT max(next_run_at) FROM watchers")
+    };
+    let before = next(&db);
+    assert!(before.is_some());
+    let db_year: i32 = db.scalar("SELECT extract(year FROM now())::int");
+    let too_far = format!("{}-01-01T00:00:00Z", db_year + 101);
+    let too_early = format!("{}-01-01T00:00:00Z", db_year - 101);
+    for now in [
+        "5000-06-01T00:00:00Z",
+        "8000-06-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        &too_far,
+        &too_early,
+    ] {
+        for json in [false, true] {
+            let mut c = cli(&db);
+            if json {
+                c = c.args(["-o", "json"]);
+            }
+            let r = c.args(["dispatch", "--now", now]).run();
+            r.code(2);
+            let message = if json {
+                r.json_error()["message"].as_str().unwrap().to_string()
+            } else {
+                assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+                r.stderr
+                    .trim_end()
+                    .strip_prefix("error: ")
+                    .unwrap()
+                    .to_string()
+            };
+            assert!(
+                message.starts_with(&format!("--now {now} is "))
+                    && message.contains("a simulated clock may be at most 100 years either way"),
+                "{message}"
+            );
+            assert!(r.stdout.is_empty(), "{}", r.stdout);
+        }
+    }
+    assert_eq!(next(&db), before);
+    let runs: i64 = db.scalar("SELECT count(*) FROM runs");
+    assert_eq!(runs, 0);
+    // 100 years is still a clock: taken, warned about, and repaired
+    let near = format!("{}-01-01T00:00:00Z", db_year + 99);
+    let r = cli(&db).args(["dispatch", "--now", &near]).run();
+    r.code(0);
+    assert!(
+        r.stderr
+            .starts_with(&format!("warning: --now {near} is ahead")),
+        "{}",
+        r.stderr
+    );
+    assert!(next(&db).is_some());
+    cli(&db).args(["watchers", "reschedule", "--all"]).json();
+    let shown = cli(&db).args(["watchers", "show", &w]).json();
+    assert!(shown["next_run_at"].is_string(), "{shown}");
+}
+
+/// A due watcher whose schedule gives no next fire time (here one that no longer parses)
+/// gets `next_run_at` NULL so it is not retried every tick, but never silently: the tick
+/// warns, naming how many and the repair, in both formats.
+#[test]
+fn a_watcher_left_without_a_next_run_is_warned_about() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    make_due(&db, "2026-06-01T07:00:00Z");
+    db.client()
+        .batch_execute("UPDATE watchers SET schedule = 'not a schedule'")
+        .unwrap();
+    let r = cli(&db).args(["dispatch"]).run();
+    r.code(0);
+    assert_eq!(
+        r.stderr,
+        "warning: 1 watcher got no next run (a schedule or time zone that no longer parses, \
+         or no fire time left): it does not fire again until `lobu-admin watchers update ID \
+         --schedule EXPR` gives one (or, once the schedule parses, `lobu-admin watchers \
+         reschedule --all`); `lobu-admin watchers list` shows their NEXT RUN as '-'\n"
+    );
+    let null: i64 = db.scalar("SELECT count(*) FROM watchers WHERE next_run_at IS NULL");
+    assert_eq!(null, 1);
+    make_due(&db, "2026-06-01T07:00:00Z");
+    let r = cli(&db).args(["-o", "json", "-q", "dispatch"]).run();
+    r.code(0);
+    assert_eq!(r.json()["due"], 1);
+    let warning: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert_eq!(warning["warning"]["kind"], "no_next_run");
+    assert_eq!(warning["warning"]["watchers"], 1);
 }

@@ -355,3 +355,297 @@ fn weeks_and_compound_durations_are_accepted() {
         r.code(0);
     }
 }
+
+/// The characters of `s` that could split a line or drive a terminal (controls other
+/// than the newlines that end its lines, and the bidirectional overrides).
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || ('\u{202a}'..='\u{202e}').contains(c)
+                || ('\u{2066}'..='\u{2069}').contains(c)
+        })
+        .collect()
+}
+
+/// A value with a newline or a terminal escape, echoed in a usage error: the line stays
+/// one line and shows the controls escaped (`\n`, `\u{1b}`), in table and JSON output
+/// alike. A newline split the `error:` line in two (or cut it, for an unknown argument:
+/// `error: unexpected argument '--x`), and ESC sequences reached the terminal raw.
+#[test]
+fn control_characters_in_values_are_escaped_on_one_line() {
+    for (args, expected) in [
+        (
+            &["watchers", "list", "--org", "ab\ncd"][..],
+            "invalid value 'ab\\ncd' for '--org <ORG>': invalid organization id \"ab\\ncd\"",
+        ),
+        (
+            &["watchers", "list", "--org", "\x1b[31mred\x1b[0m"],
+            "invalid value '\\u{1b}[31mred\\u{1b}[0m' for '--org <ORG>'",
+        ),
+        (
+            &["dispatch", "--stale-after", "\x1b[2J5x"],
+            "invalid value '\\u{1b}[2J5x' for '--stale-after <DUR>': invalid duration \
+             \"\\u{1b}[2J5x\"",
+        ),
+        (
+            &["org", "list", "--x\nerror: fake"],
+            "unexpected argument '--x\\nerror: fake' found",
+        ),
+        (
+            &["org", "li\x1b]0;t\x07st"],
+            "unrecognized subcommand 'li\\u{1b}]0;t\\u{7}st'",
+        ),
+        (
+            &["org", "show", "a\u{202e}b\tc"],
+            "invalid value 'a\\u{202e}b\\tc' for '<ID>'",
+        ),
+    ] {
+        let message = usage_error(&strings(args));
+        assert!(message.starts_with(expected), "{args:?}: {message}");
+        assert_eq!(raw_controls(&message), [], "{args:?}: {message}");
+    }
+}
+
+/// Names stored with terminal escapes or newlines (the CLI takes any text as a name) show
+/// escaped in every table, each on its own row; JSON keeps the exact text (serde
+/// escapes it).
+#[test]
+fn stored_control_characters_are_escaped_in_tables() {
+    let db = crate::support::TestDb::new();
+    let evil = "Evil\x1b]0;title\x07\nrow \u{202e}x";
+    let shown = "Evil\\u{1b}]0;title\\u{7}\\nrow \\u{202e}x";
+    let dev = crate::support::mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let cli = || crate::support::cli(&db);
+    let created = cli()
+        .args(["org", "create", "globex", "--name", evil])
+        .run();
+    created.code(0);
+    cli()
+        .args(["watchers", "update", &w, "--name", evil])
+        .run()
+        .code(0);
+    for (args, rows) in [
+        (created, 0),
+        (cli().args(["org", "show", "globex"]).run(), 0),
+        (cli().args(["org", "list"]).run(), 3),
+        (cli().args(["watchers", "list", "--org", "acme"]).run(), 2),
+        (cli().args(["watchers", "show", &w]).run(), 0),
+    ] {
+        args.code(0);
+        assert!(args.stdout.contains(shown), "{}", args.stdout);
+        assert_eq!(raw_controls(&args.stdout), [], "{}", args.stdout);
+        if rows > 0 {
+            assert_eq!(args.stdout.lines().count(), rows, "{}", args.stdout);
+        }
+    }
+    let json = cli().args(["org", "show", "globex"]).json();
+    assert_eq!(json["name"], evil);
+    // an error that quotes such a value (not a usage error: the library's) is one line
+    let agent = [
+        "watchers",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "n",
+        "--schedule",
+    ];
+    let r = cli()
+        .args(agent)
+        .args(["0 9 * * *", "--prompt", "p", "--agent", evil])
+        .run();
+    r.code(3);
+    assert_eq!(
+        r.stderr,
+        format!("error: agent {shown} in organization acme not found\n")
+    );
+    let r = cli()
+        .args(["-o", "json"])
+        .args(agent)
+        .args(["0 9 * * *", "--prompt", "p", "--agent", evil])
+        .run();
+    assert_eq!(
+        r.json_error()["message"],
+        format!("agent {evil} in organization acme not found")
+    );
+}
+
+/// JSON error mode follows clap's reading of `--output`: short clusters (`-qojson`,
+/// `-vo json`), `=` forms and the last occurrence. `-qojson` and `-vo json` printed
+/// text errors, and `--output json --output table` a JSON one.
+#[test]
+fn json_errors_follow_clap_for_the_output_flag() {
+    for (args, json) in [
+        (&["-qojson", "watchers", "list"][..], true),
+        (&["-vo", "json", "watchers", "list"], true),
+        (&["-qo=json", "watchers", "list"], true),
+        (&["watchers", "list", "-vqojson"], true),
+        (
+            &["--output", "json", "--output", "table", "watchers", "list"],
+            false,
+        ),
+        (&["-o", "table", "watchers", "list", "--output=json"], true),
+        (
+            &[
+                "watchers", "list", "--org", "acme", "--limit", "x", "-ojson",
+            ],
+            true,
+        ),
+    ] {
+        let r = usage_run(&strings(args), false);
+        r.code(2);
+        if json {
+            assert_eq!(r.json_error()["kind"], "invalid_input", "{args:?}");
+        } else {
+            assert!(r.stderr.starts_with("error: "), "{args:?}: {}", r.stderr);
+        }
+    }
+}
+
+/// A negative count, id or duration reaches its value parser, which says what is wrong;
+/// clap said "unexpected argument '-1' found" (only the `=` forms got the real message).
+#[test]
+fn negative_values_get_the_value_parsers_message() {
+    let units = "units: s (seconds), m (minutes), h (hours), d (days), w (weeks)";
+    for (args, expected) in [
+        (
+            &["runs", "list", "--limit", "-1"][..],
+            "invalid value '-1' for '--limit <LIMIT>': must be a whole number, at least 1"
+                .to_string(),
+        ),
+        (
+            &["dispatch", "--stale-after", "-5m"],
+            format!(
+                "invalid value '-5m' for '--stale-after <DUR>': invalid duration \"-5m\": no \
+                 sign (-) is allowed; {units}"
+            ),
+        ),
+        (
+            &["runs", "wait", "-1"],
+            "invalid value '-1' for '<ID>': invalid id \"-1\": must be a positive integer"
+                .to_string(),
+        ),
+        (
+            &["watchers", "create", "--min-cooldown", "-1h"],
+            format!(
+                "invalid value '-1h' for '--min-cooldown <DUR>': invalid duration \"-1h\": no \
+                 sign (-) is allowed; {units}"
+            ),
+        ),
+        // a flag where a duration belongs is named as such
+        (
+            &["dispatch", "--interval", "--loop"],
+            format!(
+                "invalid value '--loop' for '--interval <DUR>': invalid duration \"--loop\": a \
+                 duration is needed here, not a flag; {units}"
+            ),
+        ),
+    ] {
+        let message = usage_error(&strings(args));
+        assert!(message.starts_with(&expected), "{args:?}: {message}");
+    }
+    // flags still parse around them
+    assert_eq!(
+        usage_error(&strings(&["runs", "list", "--limit", "5", "--status", "x"])),
+        "invalid value 'x' for '--status <STATUS>'; possible values: pending, claimed, \
+         running, completed, failed, cancelled, timeout, skipped"
+    );
+}
+
+/// Every value an error line echoes is cut to 60 characters (an unknown argument was
+/// echoed up to 300), and a value too long for its column says the limit (a cool-down of
+/// "1w" x 3551 printed a 7.3 KB line that only said "too long").
+#[test]
+fn echoed_values_are_capped_and_limits_named() {
+    let long = format!("--{}", "x".repeat(400));
+    let message = usage_error(&strings(&["org", "list", &long]));
+    assert_eq!(
+        message,
+        format!("unexpected argument '--{}…' found", "x".repeat(58))
+    );
+    let cooldown = "1w".repeat(3551);
+    let message = usage_error(&strings(&[
+        "watchers",
+        "create",
+        "--min-cooldown",
+        &cooldown,
+    ]));
+    assert!(message.len() < 250, "{} bytes: {message}", message.len());
+    assert!(
+        message.starts_with(&format!(
+            "invalid value '{}…' for '--min-cooldown <DUR>': cool-down \"{}…\" is too long \
+             (at most 3550w5d3h14m7s, 2147483647 seconds, about 68 years)",
+            "1w".repeat(30),
+            "1w".repeat(20)
+        )),
+        "{message}"
+    );
+    let time = "9".repeat(5000);
+    let message = usage_error(&strings(&["dispatch", "--now", &time]));
+    assert!(message.len() < 250, "{} bytes: {message}", message.len());
+    assert!(
+        message.contains(&format!("'{}…'", "9".repeat(60))),
+        "{message}"
+    );
+}
+
+/// An argument that is not UTF-8 is named by its position and the flag it is the value
+/// of, its bad bytes as `\xNN`; clap said only "invalid UTF-8 was detected in one or more
+/// arguments".
+#[test]
+fn invalid_utf8_names_the_argument() {
+    use std::os::unix::ffi::OsStringExt;
+    let bad = |bytes: &[u8]| std::ffi::OsString::from_vec(bytes.to_vec());
+    for (args, expected) in [
+        (
+            vec![
+                "watchers".into(),
+                "list".into(),
+                "--org".into(),
+                bad(b"a\xffb"),
+            ],
+            "invalid UTF-8 in argument 4 ('a\\xFFb', the value of '--org'); arguments must \
+             be UTF-8 text",
+        ),
+        (
+            vec!["watchers".into(), "list".into(), bad(b"--org=\xfe")],
+            "invalid UTF-8 in argument 3 ('--org=\\xFE', the value of '--org'); arguments \
+             must be UTF-8 text",
+        ),
+        (
+            vec!["org".into(), "create".into(), bad(b"\xff\x1b")],
+            "invalid UTF-8 in argument 3 ('\\xFF\\u{1b}'); arguments must be UTF-8 text",
+        ),
+        // a path may be any bytes: the one clap could not take is named
+        (
+            vec![
+                "runs".into(),
+                "claim".into(),
+                "--token-file".into(),
+                bad(b"\xff"),
+                "--limit".into(),
+                bad(b"\xfe"),
+            ],
+            "invalid UTF-8 in argument 6 ('\\xFE', the value of '--limit'); arguments must \
+             be UTF-8 text",
+        ),
+    ] {
+        let r = bare().env("DATABASE_URL", NOWHERE).args(&args).run();
+        r.code(2);
+        let first = r.stderr.lines().next().unwrap();
+        assert_eq!(first, format!("error: {expected}"), "{args:?}");
+        assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+    }
+}
+
+/// An id past the largest the column holds says it is too large, and the limit.
+#[test]
+fn an_id_too_large_says_so() {
+    assert_eq!(
+        usage_error(&strings(&["watchers", "reschedule", "9223372036854775808"])),
+        "invalid value '9223372036854775808' for '[ID]...': invalid id \
+         \"9223372036854775808\": too large (at most 9223372036854775807)"
+    );
+}
