@@ -132,7 +132,7 @@ pub enum Command {
         /// How long an index build may wait for older transactions to end (a pg_dump, a
         /// session idle in a transaction) before it is cancelled and tried again; three
         /// tries, then exit 5 naming those transactions.
-        #[arg(long, value_name = "DUR", default_value = "60s", value_parser = args::parse_duration)]
+        #[arg(long, value_name = "DUR", default_value = "60s", value_parser = args::parse_duration, allow_hyphen_values = true)]
         index_wait: chrono::Duration,
         /// `status`: list applied and pending migrations with their marks.
         #[command(subcommand)]
