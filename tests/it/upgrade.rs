@@ -272,38 +272,14 @@ fn an_interrupted_migrate_finishes_with_every_index_valid() {
             db.name
         ))
         .unwrap();
-    let mut migrate = std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
-        .env("DATABASE_URL", &db.url)
-        .arg("migrate")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // SIGKILL while it builds runs_watcher_fk
     let mut watch = db.client();
-    let start = Instant::now();
-    loop {
-        let building: i64 = watch
-            .query_one(
-                "SELECT count(*) FROM pg_stat_progress_create_index p
-                 JOIN pg_class c ON c.oid = p.index_relid
-                 WHERE c.relname = 'runs_watcher_fk'",
-                &[],
-            )
-            .unwrap()
-            .get(0);
-        if building > 0 {
-            break;
-        }
-        assert!(
-            migrate.try_wait().unwrap().is_none(),
-            "migrate ended before it built the index"
-        );
-        assert!(start.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    migrate.kill().unwrap();
-    migrate.wait().unwrap();
+    kill_migrate_while(
+        &db,
+        &mut watch,
+        "SELECT count(*) FROM pg_stat_progress_create_index p
+         JOIN pg_class c ON c.oid = p.index_relid
+         WHERE c.relname = 'runs_watcher_fk'",
+    );
     // the server notices and rolls the build back, leaving the index invalid
     let start = Instant::now();
     while watch
@@ -579,33 +555,12 @@ fn a_migrate_run_right_after_a_kill_waits_for_the_build_the_server_still_runs() 
     let db = TestDb::empty();
     previous::cli(&db.url).args(["migrate"]).run().code(0);
     fill(&db, 400_000);
-    let mut migrate = std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
-        .env("DATABASE_URL", &db.url)
-        .arg("migrate")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut watch = db.client();
-    let start = Instant::now();
-    loop {
-        let building: i64 = watch
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-                 AND query LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_watcher_fk%'",
-                &[],
-            )
-            .unwrap()
-            .get(0);
-        if building > 0 {
-            break;
-        }
-        assert!(migrate.try_wait().unwrap().is_none(), "migrate ended first");
-        assert!(start.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    migrate.kill().unwrap();
-    migrate.wait().unwrap();
+    kill_migrate_while(
+        &db,
+        &mut db.client(),
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+         AND query LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_watcher_fk%'",
+    );
     let r = cli(&db).args(["migrate"]).run();
     r.code(0);
     assert!(
@@ -640,4 +595,27 @@ fn a_refusal_copies_nothing_and_the_dry_run_refuses_alike() {
     let copied: i64 = db.scalar("SELECT count(*) FROM lobu_migrations WHERE version = 11");
     assert_eq!(copied, 0);
     cli(&db).args(["org", "list"]).run().code(0);
+}
+
+/// Starts `migrate`, SIGKILLs it as soon as `building` (a count) is above zero, and fails
+/// if it ends first or takes over a minute to get there.
+fn kill_migrate_while(db: &TestDb, watch: &mut postgres::Client, building: &str) {
+    let mut migrate = std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
+        .env("DATABASE_URL", &db.url)
+        .arg("migrate")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while watch.query_one(building, &[]).unwrap().get::<_, i64>(0) == 0 {
+        assert!(
+            migrate.try_wait().unwrap().is_none(),
+            "migrate ended before the build"
+        );
+        assert!(start.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    migrate.kill().unwrap();
+    migrate.wait().unwrap();
 }
