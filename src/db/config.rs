@@ -462,6 +462,11 @@ fn decode(text: &str, what: &str) -> Result<String> {
 const RAW_AT: &str = "\"@\" after the host (a password with \"@\", \"/\" or \"?\" must be \
                       percent-encoded in a URL: %40, %2F, %3F; or put it in a password file)";
 
+const RAW_QUERY_AT: &str =
+    "\"@\" after a \"?\" (an \"@\" in a query value must be percent-encoded \
+                            as %40, a \"?\" in a user name or password as %3F; or put the password \
+                            in a password file)";
+
 /// libpq's `conninfo_uri_parse_options`, on what follows the scheme:
 /// `[user[:password]@][host][:port][,...][/dbname][?key=value&...]`. One change: the
 /// user-info ends at the *last* `@` before the path (libpq takes the first, so that a raw
@@ -480,6 +485,15 @@ fn parse_url(rest: &str) -> Result<Settings> {
             Some((u, pw)) => (u, Some(pw)),
             None => (userinfo, None),
         };
+        // libpq takes everything before the "@" for the user-info, a "?" included; so in
+        // `postgres://h?password=se@cret` the query's password would become a user name and
+        // a host, shown in every message. A raw "?" in the user name, or one followed by "="
+        // in the password, is that ambiguity: refused, naming no part of it.
+        if user.contains('?')
+            || password.is_some_and(|pw| pw[pw.find('?').unwrap_or(pw.len())..].contains('='))
+        {
+            return Err(bad(RAW_QUERY_AT));
+        }
         if !user.is_empty() {
             s.set("user", decode(user, "the user name")?, Source::String);
         }
@@ -1562,6 +1576,27 @@ mod tests {
             "s3cret",
         );
         refused("postgres://[::1/d", "closing \"]\"", "::1/");
+        // a raw @ in the query of a URL with no path: libpq would take the query's start
+        // for the user-info (`postgres://h?password=se@cret`: user "h?password=se", host
+        // "cret"); refused whole, as is a user-info "?" followed by "="
+        for conn in [
+            "postgres://h?password=s3@cret",
+            "postgres://h:5432?password=s3@cret",
+            "postgres://?password=s3@cret",
+            "postgres://h1,h2?sslpassword=s3@cret&sslmode=require",
+            "postgres://h?sslmode=require&password=s3@cr/et",
+            "postgres://u:s3?x=@cret@h/d",
+        ] {
+            refused(conn, "\"@\" after a \"?\"", "cret");
+        }
+        parses(
+            "postgres://u@h?password=s3@cret",
+            &[("user", "u"), ("host", "h"), ("password", "s3@cret")],
+        );
+        parses(
+            "postgres://h/d?password=s3@cr/e?t#",
+            &[("host", "h"), ("dbname", "d"), ("password", "s3@cr/e?t#")],
+        );
     }
 
     fn temp(name: &str) -> PathBuf {

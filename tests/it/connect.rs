@@ -748,6 +748,62 @@ fn spellings() -> Vec<Spelling> {
             secrets: &["Du1Pa", "Du2Pb"],
         },
         Spelling {
+            name: "URL, raw @ / ? # in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Qa@Rw/5?x#"),
+            password: Some("Qa@Rw/5?x#"),
+            secrets: &["Qa@Rw/5?x#", "Rw/5"],
+        },
+        Spelling {
+            name: "URL, raw @ in sslpassword",
+            conn: |p, u| format!("postgres://{u}:Sa1Pw@127.0.0.1:{p}/lobu?sslpassword=Ss@Lq8x"),
+            password: Some("Sa1Pw"),
+            secrets: &["Sa1Pw", "Ss@Lq8x", "Lq8x"],
+        },
+        Spelling {
+            name: "URL without a path, raw @ in a query password",
+            conn: |p, u| format!("postgres://127.0.0.1:{p}?user={u}&password=Np@Th4x"),
+            password: None,
+            secrets: &["Np@Th4x", "Th4x"],
+        },
+        Spelling {
+            name: "URL without a host, raw @ in a query sslpassword",
+            conn: |p, u| {
+                format!("postgres://?host=127.0.0.1&port={p}&user={u}&sslpassword=Nh@Sz6x")
+            },
+            password: None,
+            secrets: &["Nh@Sz6x", "Sz6x"],
+        },
+        Spelling {
+            name: "URL, raw ? and = in the user-info password",
+            conn: |p, u| format!("postgres://{u}:Qe?k=Vz3@127.0.0.1:{p}/lobu"),
+            password: None,
+            secrets: &["Qe?k=Vz3", "k=Vz3"],
+        },
+        Spelling {
+            name: "URL, raw & in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Am&Pq3x"),
+            password: None,
+            secrets: &["Am&Pq3x", "Pq3x"],
+        },
+        Spelling {
+            name: "URL, raw = in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Eq=Ls6x"),
+            password: None,
+            secrets: &["Eq=Ls6x", "Ls6x"],
+        },
+        Spelling {
+            name: "URL, raw % in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Pq%zz7x"),
+            password: None,
+            secrets: &["Pq%zz7x", "zz7x"],
+        },
+        Spelling {
+            name: "URL, percent-encoded @ & = % in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Pe%40%26%3D%25Kx"),
+            password: Some("Pe@&=%Kx"),
+            secrets: &["Pe@&=%Kx", "Pe%40%26%3D%25Kx", "=%Kx"],
+        },
+        Spelling {
             name: "mistyped scheme",
             conn: |p, u| format!("postgress://{u}:Ty4Popw@127.0.0.1:{p}/lobu"),
             password: None,
