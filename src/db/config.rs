@@ -1151,14 +1151,17 @@ impl ConnInfo {
             (Some(h), _) if t.unix() => {
                 c.host_path(h);
             }
-            (Some(h), addr) => {
+            (Some(h), None) => {
                 c.host(h);
-                if let Some(a) = addr {
-                    c.hostaddr(a);
-                }
             }
-            // no name: the address is the name TLS verifies (libpq does the same)
-            (None, Some(a)) => {
+            // libpq connects to hostaddr over TCP whatever host says; the host is the name
+            // TLS verifies, except a socket directory (the driver would take it for a socket
+            // and refuse TLS): then, as with no name, the address is that name
+            (Some(h), Some(a)) if !h.starts_with('/') => {
+                c.host(h);
+                c.hostaddr(a);
+            }
+            (_, Some(a)) => {
                 c.host(&a.to_string());
                 c.hostaddr(a);
             }
@@ -1990,6 +1993,21 @@ mod tests {
         assert_eq!(tcp.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
         let (all, _) = i.config().unwrap();
         assert_eq!((all.get_hosts().len(), all.get_ports()), (2, &[1, 2][..]));
+        // hostaddr with a socket directory for host: TCP to the address, with TLS (libpq)
+        let i =
+            ConnInfo::from_string("host=/sock hostaddr=127.0.0.1 sslmode=require", &env).unwrap();
+        let (attempts, _) = i.attempts().unwrap();
+        let c = &attempts[0].1;
+        assert_eq!(c.get_ssl_mode(), postgres::config::SslMode::Require);
+        assert_eq!(
+            c.get_hosts(),
+            [postgres::config::Host::Tcp("127.0.0.1".into())]
+        );
+        assert_eq!(c.get_hostaddrs(), ["127.0.0.1".parse::<IpAddr>().unwrap()]);
+        assert_eq!(
+            i.to_string(),
+            "database u as user u on /sock (127.0.0.1):5432"
+        );
         // fallback_application_name, then this tool's name
         let i = ConnInfo::from_string(
             "fallback_application_name=fb",

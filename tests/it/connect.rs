@@ -354,6 +354,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("key=value", "sslmode=disable", Some(format!("{kv} sslmode=disable application_name=k-plain")), named("k-plain", Some(false))),
         case("key=value", "sslrootcert", Some(format!("host=localhost port={p} user=app password={PW} dbname=lobu sslmode=verify-full sslrootcert='{ca}'")), ok()),
         case("key=value", "hostaddr", Some(format!("host=db.invalid hostaddr=127.0.0.1 port={p} user=app password={PW} dbname=lobu")), ok()),
+        case("key=value", "hostaddr with a socket directory for host: TCP, with TLS", Some(format!("host=/tmp hostaddr=127.0.0.1 port={p} user=app password={PW} dbname=lobu sslmode=require application_name=k-sock-tls")), named("k-sock-tls", Some(true))),
         case("key=value", "target_session_attrs", Some(format!("host=127.0.0.1 port={p} user=app password={PW} dbname=ro target_session_attrs=read-write")), fails(6, "accepts writes")),
         case("key=value", "multi-host", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} user=app password={PW} dbname=lobu")), ok()),
         case("key=value", "service", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(""), 0o600),
