@@ -933,6 +933,16 @@ impl ConnInfo {
                 }
             };
             match *key {
+                // libpq expands a connection string given as the dbname only when it is the
+                // first dbname of a PQconnectdbParams call (psql's argument); anywhere else
+                // it would be a database's name, shown in messages with its password
+                "dbname" if uri_prefix(value).is_some() || value.contains('=') => {
+                    return Err(Error::invalid(format!(
+                        "dbname (from {source}) looks like a connection string (it has \"=\" \
+                         or begins with postgres://): give its settings as keys of the \
+                         connection string itself, not as a database name"
+                    )));
+                }
                 "sslmode" => {
                     self.tls.mode = Some(SslMode::parse(value).ok_or_else(|| {
                         invalid(
@@ -1938,11 +1948,39 @@ mod tests {
             ("client_encoding=LATIN1", "client_encoding"),
             ("gssencmode=require", "gssencmode"),
             ("load_balance_hosts=yes", "invalid load_balance_hosts"),
+            (
+                "dbname='host=h password=s3cret'",
+                "dbname (from the connection string) looks like a connection string",
+            ),
+            (
+                "dbname=postgresql://u:s3cret@h/d",
+                "looks like a connection string",
+            ),
             ("sslrootcert=system sslmode=require", "verify-full"),
         ] {
             let e = ConnInfo::from_string(conn, &env).unwrap_err().to_string();
             assert!(e.contains(needle), "{conn}: {e}");
         }
+        let e = ConnInfo::from_string(
+            "postgres://h/?dbname=postgres://u:s3cret@h/d",
+            &Env::with(&[], None, Some("u")),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("looks like a connection string") && !e.contains("s3cret"),
+            "{e}"
+        );
+        let e = ConnInfo::from_string(
+            "",
+            &Env::with(&[("PGDATABASE", "host=h password=s3cret")], None, Some("u")),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("dbname (from PGDATABASE) looks like") && !e.contains("s3cret"),
+            "{e}"
+        );
         let e = ConnInfo::from_string("", &Env::with(&[("PGPORT", "x5")], None, Some("u")))
             .unwrap_err();
         assert_eq!(

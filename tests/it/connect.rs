@@ -372,6 +372,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "PGSSLCERT PGSSLKEY", None, ok()).env_all(p).env("PGHOST", "localhost").env("PGUSER", "certuser").env("PGSSLMODE", "verify-full").env("PGSSLROOTCERT", ca.clone()).env("PGSSLCERT", s.client_crt.clone()).env("PGSSLKEY", s.client_key.clone()),
         case("environment", "PGTARGETSESSIONATTRS", None, fails(6, "accepts writes")).env_all(p).env("PGDATABASE", "ro").env("PGTARGETSESSIONATTRS", "read-write"),
         case("environment", "PGCONNECT_TIMEOUT", None, fails(2, "PGCONNECT_TIMEOUT")).env_all(p).env("PGCONNECT_TIMEOUT", "soon"),
+        case("environment", "PGDATABASE that is a connection string: refused", None, fails(2, "dbname (from PGDATABASE) looks like a connection string")).env_all(p).env("PGDATABASE", format!("host=127.0.0.1 password={PW}")),
         case("environment", "PGSERVICE", None, ok()).env("PGSERVICE", "lobu").file(".pg_service.conf", service(""), 0o600),
         case("environment", "PGSERVICEFILE", None, ok()).env("PGSERVICE", "lobu").env("PGSERVICEFILE", "$HOME/conf/services").file("conf/services", service(""), 0o600),
         case("environment", "PGSYSCONFDIR", None, ok()).env("PGSERVICE", "lobu").env("PGSYSCONFDIR", "$HOME/etc").file("etc/pg_service.conf", service(""), 0o644),
@@ -803,6 +804,22 @@ fn spellings() -> Vec<Spelling> {
             conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Pe%40%26%3D%25Kx"),
             password: Some("Pe@&=%Kx"),
             secrets: &["Pe@&=%Kx", "Pe%40%26%3D%25Kx", "=%Kx"],
+        },
+        Spelling {
+            name: "key=value, a connection string as dbname",
+            conn: |p, u| {
+                format!("host=127.0.0.1 port={p} user={u} dbname='dbname=lobu password=Db7Cs'")
+            },
+            password: None,
+            secrets: &["Db7Cs"],
+        },
+        Spelling {
+            name: "URL, a URL as dbname",
+            conn: |p, u| {
+                format!("postgres://{u}@127.0.0.1:{p}/?dbname=postgres://{u}:Du8Rl@h/lobu")
+            },
+            password: None,
+            secrets: &["Du8Rl"],
         },
         Spelling {
             name: "mistyped scheme",
