@@ -6,6 +6,7 @@
 //! out of the connection string here and turned into a rustls configuration.
 
 use std::fmt;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -204,13 +205,21 @@ impl TlsParams {
     fn client_identity(
         &self,
     ) -> Result<Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>> {
-        let cert = match &self.cert {
-            Some(p) => PathBuf::from(p),
-            None => match home_file("postgresql.crt").filter(|p| p.exists()) {
-                Some(p) => p,
-                None => return Ok(None),
-            },
+        // libpq (initialize_SSL): a certificate file that does not exist, named or not,
+        // means no client certificate; any other trouble with it is an error
+        let Some(cert) = self
+            .cert
+            .as_ref()
+            .map(PathBuf::from)
+            .or_else(|| home_file("postgresql.crt"))
+        else {
+            return Ok(None);
         };
+        if let Err(e) = std::fs::metadata(&cert) {
+            if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) {
+                return Ok(None);
+            }
+        }
         let key = match &self.key {
             Some(p) => PathBuf::from(p),
             None => home_file("postgresql.key").unwrap_or_default(),
@@ -409,6 +418,29 @@ pub(crate) fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_client_certificate_is_none_as_in_libpq() {
+        let p = TlsParams {
+            mode: Some(SslMode::Require),
+            cert: Some("/nonexistent/client.crt".into()),
+            key: Some("/nonexistent/client.key".into()),
+            ..TlsParams::default()
+        };
+        assert!(p.client_identity().unwrap().is_none());
+        p.connector().unwrap();
+        // a path through a plain file (ENOTDIR) too; a directory is an error
+        let p = TlsParams {
+            cert: Some("/etc/passwd/client.crt".into()),
+            ..p
+        };
+        assert!(p.client_identity().unwrap().is_none());
+        let p = TlsParams {
+            cert: Some("/etc".into()),
+            ..p
+        };
+        assert!(p.client_identity().is_err());
+    }
 
     #[test]
     fn system_roots_demand_verify_full() {

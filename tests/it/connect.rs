@@ -340,6 +340,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("URL", "sslrootcert", Some(format!("postgres://app:{PW}@localhost:{p}/lobu?sslmode=verify-full&sslrootcert={ca}")), ok()),
         case("URL", "sslrootcert", Some(format!("postgres://app:{PW}@localhost:{p}/lobu?sslmode=verify-full&sslrootcert={other}")), fails(6, "failed verification")),
         case("URL", "sslcert, sslkey", Some(format!("postgres://certuser@localhost:{p}/lobu?sslmode=verify-full&sslrootcert={ca}&sslcert={}&sslkey={}", s.client_crt, s.client_key)), ok()),
+        case("URL", "sslcert missing: no client certificate, as libpq", Some(format!("{url}?sslmode=require&sslcert=$HOME/missing.crt&sslkey=$HOME/missing.key&application_name=u-nocert")), named("u-nocert", Some(true))),
         case("URL", "hostaddr", Some(format!("postgres://app:{PW}@db.invalid:{p}/lobu?hostaddr=127.0.0.1")), ok()),
         case("URL", "target_session_attrs", Some(format!("postgres://app:{PW}@127.0.0.1:{p}/ro?target_session_attrs=read-write")), fails(6, "accepts writes")),
         case("URL", "multi-host", Some(format!("postgres://app:{PW}@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), ok()),
