@@ -108,8 +108,13 @@ pub enum Source {
     },
     /// An environment variable.
     Env(&'static str),
-    /// The password file (for a password).
-    PasswordFile(PathBuf),
+    /// A line of the password file (for a password).
+    PasswordFile {
+        /// The file.
+        file: PathBuf,
+        /// The line's number, from 1.
+        line: usize,
+    },
     /// The default.
     Default,
 }
@@ -122,7 +127,9 @@ impl fmt::Display for Source {
                 write!(f, "service \"{name}\" in {}", file.display())
             }
             Self::Env(var) => f.write_str(var),
-            Self::PasswordFile(path) => write!(f, "the password file {}", path.display()),
+            Self::PasswordFile { file, line } => {
+                write!(f, "line {line} of the password file {}", file.display())
+            }
             Self::Default => f.write_str("the default"),
         }
     }
@@ -749,8 +756,10 @@ pub struct Target {
     pub hostaddr: Option<IpAddr>,
     /// The port.
     pub port: u16,
-    /// The password found for this host in the password file, if that was looked in.
-    password: Option<(Secret, PathBuf)>,
+    /// The line of the password file that matched this host, if that was looked in, and
+    /// its password (`None` when the line's is empty: libpq then sends none, and reads no
+    /// further line).
+    passfile: Option<(Source, Option<Secret>)>,
 }
 
 impl Target {
@@ -913,8 +922,14 @@ impl ConnInfo {
                 (None, None) => "localhost".into(),
             };
             let port = t.port.to_string();
-            t.password = password_for(&text, [&host, &port, &self.dbname, &self.user])
-                .map(|p| (Secret(p), path.clone()));
+            t.passfile =
+                password_for(&text, [&host, &port, &self.dbname, &self.user]).map(|(line, p)| {
+                    let source = Source::PasswordFile {
+                        file: path.clone(),
+                        line,
+                    };
+                    (source, Some(Secret(p)).filter(|p| !p.0.is_empty()))
+                });
         }
     }
 
@@ -1086,12 +1101,20 @@ impl ConnInfo {
     pub fn password_source(&self, target: usize) -> Option<Source> {
         match &self.password {
             Some((_, s)) => Some(s.clone()),
-            None => self
-                .targets
-                .get(target)?
-                .password
-                .as_ref()
-                .map(|(_, p)| Source::PasswordFile(p.clone())),
+            None => match &self.targets.get(target)?.passfile {
+                Some((source, Some(_))) => Some(source.clone()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The password file's line that matched `target` with an empty password, if one did
+    /// (libpq then sends no password and reads no further line).
+    #[must_use]
+    pub fn empty_password_line(&self, target: usize) -> Option<&Source> {
+        match &self.targets.get(target)?.passfile {
+            Some((source, None)) if self.password.is_none() => Some(source),
+            _ => None,
         }
     }
 
@@ -1099,7 +1122,7 @@ impl ConnInfo {
         self.password
             .as_ref()
             .map(|(p, _)| p)
-            .or(target.password.as_ref().map(|(p, _)| p))
+            .or(target.passfile.as_ref().and_then(|(_, p)| p.as_ref()))
     }
 
     /// A line for `-v`: where the password comes from and the TLS mode, no secret.
@@ -1303,7 +1326,7 @@ fn targets(s: &Settings) -> Result<Vec<Target>> {
                 host,
                 hostaddr,
                 port,
-                password: None,
+                passfile: None,
             })
         })
         .collect()
@@ -1336,11 +1359,13 @@ fn read_password_file(path: &Path, warnings: &mut Vec<String>) -> Option<Vec<u8>
     std::fs::read(path).ok()
 }
 
-/// The password of the first line of a password file that matches `fields` (host, port,
-/// database, user): libpq's `passwordFromFile` and `pwdfMatchesString`. A field of `*`
-/// matches anything; `\` escapes `:` and `\`; lines beginning with `#` are comments.
-fn password_for(text: &[u8], fields: [&str; 4]) -> Option<String> {
-    for line in text.split(|b| *b == b'\n') {
+/// The number (from 1) and password of the first line of a password file that matches
+/// `fields` (host, port, database, user): libpq's `passwordFromFile` and
+/// `pwdfMatchesString`. A field of `*` matches anything; `\` escapes `:` and `\`; lines
+/// beginning with `#` are comments. The password may be empty (libpq returns it so, and
+/// then sends none).
+fn password_for(text: &[u8], fields: [&str; 4]) -> Option<(usize, String)> {
+    for (n, line) in text.split(|b| *b == b'\n').enumerate() {
         if line.first() == Some(&b'#') {
             continue;
         }
@@ -1372,7 +1397,7 @@ fn password_for(text: &[u8], fields: [&str; 4]) -> Option<String> {
                 password.push(rest[i]);
                 i += 1;
             }
-            return Some(String::from_utf8_lossy(&password).into_owned());
+            return Some((n + 1, String::from_utf8_lossy(&password).into_owned()));
         }
     }
     None
@@ -1787,7 +1812,8 @@ mod tests {
 
     #[test]
     fn password_file_lines_as_libpq() {
-        let line = |text: &str, fields: [&str; 4]| password_for(text.as_bytes(), fields);
+        let line =
+            |text: &str, fields: [&str; 4]| password_for(text.as_bytes(), fields).map(|(_, p)| p);
         let f = ["db.example", "5432", "lobu", "app"];
         assert_eq!(
             line("db.example:5432:lobu:app:pw\n", f).as_deref(),
@@ -1819,6 +1845,17 @@ mod tests {
         let f = ["h", "5432", "d", "*x"];
         assert_eq!(line("h:5432:d:*x:pw", f).as_deref(), Some("pw"));
         assert_eq!(line("h:5432:d:\\*x:pw", f).as_deref(), Some("pw"));
+        // the line's number; an empty password is the first match's, and ends the search
+        let f = ["h", "5432", "d", "u"];
+        assert_eq!(
+            password_for(b"# c\nx:*:*:*:no\n\n*:*:d:u:pw\n", f),
+            Some((4, "pw".into()))
+        );
+        assert_eq!(
+            password_for(b"h:5432:d:u:\n*:*:*:*:later\n", f),
+            Some((1, String::new()))
+        );
+        assert_eq!(password_for(b"h:5432:d:u\n", f), None);
     }
 
     #[test]
@@ -1836,8 +1873,25 @@ mod tests {
         assert_eq!(pw(&i, 0).as_deref(), Some("from-home"));
         assert_eq!(
             i.password_source(0),
-            Some(Source::PasswordFile(home.join(".pgpass")))
+            Some(Source::PasswordFile {
+                file: home.join(".pgpass"),
+                line: 1
+            })
         );
+        // an empty password on the first matching line: none sent, no later line read
+        write(
+            &home.join("empty.pgpass"),
+            "h:*:*:*:\n*:*:*:*:later\n",
+            0o600,
+        );
+        let i = ConnInfo::from_string(
+            "host=h",
+            &env(&[("PGPASSFILE", home.join("empty.pgpass").to_str().unwrap())]),
+        )
+        .unwrap();
+        assert_eq!((pw(&i, 0), i.password_source(0)), (None, None));
+        let (attempts, _) = i.attempts().unwrap();
+        assert_eq!(attempts[0].1.get_password(), None);
         let i = ConnInfo::from_string(
             "host=h",
             &env(&[("PGPASSFILE", home.join("env.pgpass").to_str().unwrap())]),

@@ -253,6 +253,12 @@ fn reason(info: &ConnInfo, target: usize, e: &postgres::Error) -> (Error, String
         );
     }
     if text.contains("password missing") {
+        if let Some(line) = info.empty_password_line(target) {
+            return unreachable(format!(
+                "the server asks for a password, and {line}, the first that matches this \
+                 host, has an empty one (libpq then sends none and reads no further line)"
+            ));
+        }
         return unreachable(
             "the server asks for a password, and no password was given or found (set \
              PGPASSWORD, or add a line for this host to the password file: ~/.pgpass, \

@@ -399,6 +399,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("password file", "comments, blank lines, CRLF", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("# {p}:*:*:*:no\r\n\r\n127.0.0.1:{p}:lobu:app:{PW}\r\n"), 0o600),
         case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("127.0.0.1:1:lobu:app:no\n127.0.0.1:{p}:lobu:app:{PW}\n*:*:*:*:wrong\n"), 0o600),
         case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).file(".pgpass", format!("*:*:*:*:wrong\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "an empty password on the first matching line: none sent, as libpq", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "line 1 of the password file")).file(".pgpass", format!("127.0.0.1:{p}:lobu:app:\n*:*:*:*:{PW}\n"), 0o600),
         case("password file", "host name localhost", Some(format!("host=localhost port={p} user=app dbname=lobu")), ok()).file(".pgpass", format!("localhost:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "hostaddr when no host", Some(format!("hostaddr=127.0.0.1 port={p} user=app dbname=lobu")), ok()).file(".pgpass", exact.clone(), 0o600),
         case("password file", "looked up per host", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), ok()).file(".pgpass", exact.clone(), 0o600),
