@@ -147,18 +147,17 @@ pub struct Env {
 }
 
 impl Env {
-    /// The process's `PG*` variables, home directory (`HOME`, else the password database's)
-    /// and effective user name.
-    #[must_use]
-    pub fn process() -> Self {
-        Self {
-            vars: std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .filter(|(k, _)| k.starts_with("PG"))
-                .collect(),
+    /// The process's `PG*` variables that libpq reads, home directory (`HOME`, else the
+    /// password database's) and effective user name.
+    ///
+    /// # Errors
+    /// `invalid_input` when one of those variables is not UTF-8 (naming it, not its value).
+    pub fn process() -> Result<Self> {
+        Ok(Self {
+            vars: pg_vars(|name| std::env::var_os(name))?,
             home: std::env::home_dir().filter(|h| !h.as_os_str().is_empty()),
             user: None,
-        }
+        })
     }
 
     /// No variables, no home directory (so no `~/.pgpass`), no user name.
@@ -194,12 +193,30 @@ impl Env {
     fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
     }
+}
 
-    /// Whether `name` is set to something other than the empty string.
-    #[must_use]
-    pub fn is_set(&self, name: &str) -> bool {
-        self.var(name).is_some_and(|v| !v.is_empty())
+/// The variables libpq reads beyond those of [`KEYWORDS`].
+const OTHER_VARS: &[&str] = &["PGSERVICEFILE", "PGSYSCONFDIR", "PGREQUIRESSL"];
+
+/// The `PG*` variables libpq reads, as `get` gives them: an error names a variable whose
+/// value is not UTF-8 (never skipped, never shown).
+fn pg_vars(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<BTreeMap<String, String>> {
+    let names = KEYWORDS
+        .iter()
+        .filter_map(|(_, v)| *v)
+        .chain(OTHER_VARS.iter().copied());
+    let mut vars = BTreeMap::new();
+    for name in names {
+        if let Some(value) = get(name) {
+            let value = value.into_string().map_err(|_| {
+                Error::invalid(format!(
+                    "the environment variable {name} is not valid UTF-8 (its value is not shown)"
+                ))
+            })?;
+            vars.insert(name.to_string(), value);
+        }
     }
+    Ok(vars)
 }
 
 /// A password, whose `Debug` hides it.
@@ -2131,6 +2148,31 @@ mod tests {
         assert_eq!(
             i.details(),
             "password from the connection string, sslmode prefer, application_name lobu-admin"
+        );
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_is_named_never_skipped() {
+        use std::os::unix::ffi::OsStringExt;
+        let get = |name: &str| match name {
+            "PGHOST" => Some("h".into()),
+            "PGPASSWORD" => Some(std::ffi::OsString::from_vec(b"s3cr\xffet".to_vec())),
+            _ => None,
+        };
+        let e = pg_vars(get).unwrap_err();
+        let message = e.to_string();
+        assert_eq!(e.kind().exit_code(), 2);
+        assert_eq!(
+            message,
+            "the environment variable PGPASSWORD is not valid UTF-8 (its value is not shown)"
+        );
+        let get = |name: &str| (name == "PGSYSCONFDIR").then(|| "/etc/x".into());
+        assert_eq!(
+            pg_vars(get)
+                .unwrap()
+                .get("PGSYSCONFDIR")
+                .map(String::as_str),
+            Some("/etc/x")
         );
     }
 

@@ -159,7 +159,7 @@ impl DatabaseUrl {
         let env = if self.hermetic {
             Env::none()
         } else {
-            Env::process()
+            Env::process()?
         };
         ConnInfo::from_string(&self.conn, &env)
     }

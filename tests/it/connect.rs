@@ -515,6 +515,49 @@ fn an_empty_flag_is_a_usage_error_too() {
     );
 }
 
+/// A `PG*` variable libpq reads whose value is not UTF-8 is exit 2 naming the variable,
+/// never its value; never skipped (a `PGHOST` so spelled would have meant the embedded
+/// database), never a panic.
+#[test]
+fn a_pg_variable_that_is_not_utf8_is_named_never_skipped() {
+    use std::os::unix::ffi::OsStrExt;
+    let home = Home::new();
+    for (var, conn) in [
+        ("PGHOST", None),
+        ("PGPASSWORD", Some("host=127.0.0.1 port=1 user=u")),
+        ("PGSSLMODE", Some("postgres://u@127.0.0.1:1/d")),
+    ] {
+        for json in [false, true] {
+            let mut c = home.command();
+            c.env(var, std::ffi::OsStr::from_bytes(b"Nu8\xffSecret"));
+            if let Some(conn) = conn {
+                c.env("DATABASE_URL", conn);
+            }
+            if json {
+                c.args(["-o", "json"]);
+            }
+            let out = c.args(["-v", "org", "list"]).output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(2), "{var}: {text}");
+            assert!(
+                text.contains(&format!(
+                    "the environment variable {var} is not valid UTF-8 (its value is not shown)"
+                )),
+                "{var}: {text}"
+            );
+            assert!(
+                !text.contains("Secret") && !text.contains("Nu8"),
+                "{var}: {text}"
+            );
+            assert!(!text.contains("panicked"), "{var}: {text}");
+        }
+    }
+}
+
 /// A password file that group or others may read is ignored, with a warning that names
 /// the file and its mode, exactly once per invocation; the same file at 0600 is used.
 #[test]
