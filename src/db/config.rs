@@ -798,9 +798,10 @@ impl fmt::Display for Target {
                 h.to_string()
             }
         };
+        // the address connected to, with its port: "[::1]:5432", "db (10.0.0.1:5432)"
         match (host, self.hostaddr) {
             ("", Some(a)) => write!(f, "{}:{}", bracket(&a.to_string()), self.port),
-            (h, Some(a)) => write!(f, "{h} ({a}):{}", self.port),
+            (h, Some(a)) => write!(f, "{h} ({}:{})", bracket(&a.to_string()), self.port),
             (h, None) => write!(f, "{}:{}", bracket(h), self.port),
         }
     }
@@ -1981,8 +1982,25 @@ mod tests {
             .unwrap();
         assert_eq!(
             i.to_string(),
-            "database u as user u on a (10.0.0.1):1 or [::1]:5432 or [x] (10.0.0.3):3"
+            "database u as user u on a (10.0.0.1:1) or [::1]:5432 or [x] (10.0.0.3:3)"
         );
+        // IPv6 in brackets wherever a host is named, its port outside them
+        for (conn, shown) in [
+            ("host=::1 port=7", "[::1]:7"),
+            ("hostaddr=::1 port=7", "[::1]:7"),
+            ("host=db hostaddr=fe80::1 port=7", "db ([fe80::1]:7)"),
+            ("host=::1,127.0.0.1 port=7", "[::1]:7 or 127.0.0.1:7"),
+            (
+                "postgres://[::1]:7,[2001:db8::2]:8/d",
+                "[::1]:7 or [2001:db8::2]:8",
+            ),
+        ] {
+            let i = ConnInfo::from_string(conn, &env).unwrap();
+            assert!(
+                i.to_string().ends_with(&format!(" on {shown}")),
+                "{conn}: {i}"
+            );
+        }
         let i = ConnInfo::from_string("postgres://[::1]:7/d", &env).unwrap();
         assert_eq!(i.to_string(), "database d as user u on [::1]:7");
         for (conn, needle) in [
@@ -2115,7 +2133,7 @@ mod tests {
         assert_eq!(c.get_hostaddrs(), ["127.0.0.1".parse::<IpAddr>().unwrap()]);
         assert_eq!(
             i.to_string(),
-            "database u as user u on /sock (127.0.0.1):5432"
+            "database u as user u on /sock (127.0.0.1:5432)"
         );
         // fallback_application_name, then this tool's name
         let i = ConnInfo::from_string(
