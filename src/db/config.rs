@@ -1143,12 +1143,24 @@ impl ConnInfo {
             .or(target.passfile.as_ref().and_then(|(_, p)| p.as_ref()))
     }
 
-    /// A line for `-v`: where the password comes from and the TLS mode, no secret.
+    /// A line for `-v`: where the password comes from (for each host, when the password
+    /// file gives each its own) and the TLS mode, no secret.
     #[must_use]
     pub fn details(&self) -> String {
-        let password = match self.password_source(0) {
-            Some(s) => format!("password from {s}"),
-            None => "no password".into(),
+        let of_host = |i: usize| match (self.password_source(i), self.empty_password_line(i)) {
+            (Some(s), _) => format!("password from {s}"),
+            (None, Some(line)) => format!("no password ({line} has an empty one)"),
+            (None, None) => "no password".into(),
+        };
+        let password = if self.password.is_some() || self.targets.len() == 1 {
+            of_host(0)
+        } else {
+            self.targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("for {t} {}", of_host(i)))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let mode = self
             .tls
@@ -2167,6 +2179,44 @@ mod tests {
             i.details(),
             "password from the connection string, sslmode prefer, application_name lobu-admin"
         );
+        // where each host's password comes from: PGPASSWORD, a service, each host's line of
+        // the password file, an empty line
+        let i = ConnInfo::from_string("host=a,b", &env).unwrap();
+        assert!(i.details().starts_with("password from PGPASSWORD, sslmode"));
+        let home = temp("details");
+        write(
+            &home.join(".pg_service.conf"),
+            "[s]\npassword=svc-s3cret\n",
+            0o600,
+        );
+        write(
+            &home.join(".pgpass"),
+            "a:*:*:*:pf-s3cret\nb:*:*:*:\n*:5433:*:*:pf-s3cret\n",
+            0o600,
+        );
+        let env = Env::with(&[], Some(&home), Some("u"));
+        let i = ConnInfo::from_string("service=s host=a,b", &env).unwrap();
+        assert!(
+            i.details().starts_with(&format!(
+                "password from service \"s\" in {}, sslmode",
+                home.join(".pg_service.conf").display()
+            )),
+            "{}",
+            i.details()
+        );
+        let i = ConnInfo::from_string("host=a,b,c port=5432,5432,5433", &env).unwrap();
+        let file = home.join(".pgpass").display().to_string();
+        assert_eq!(
+            i.details(),
+            format!(
+                "for a:5432 password from line 1 of the password file {file}, for b:5432 no \
+                 password (line 2 of the password file {file} has an empty one), for c:5433 \
+                 password from line 3 of the password file {file}, sslmode prefer, \
+                 application_name lobu-admin"
+            )
+        );
+        assert!(!i.details().contains("s3cret"));
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     #[test]

@@ -223,6 +223,8 @@ enum Expect {
     Named { app: String, tls: Option<bool> },
     /// This exit code, and this text in stderr.
     Fails(i32, String),
+    /// Exit 0, this text in stderr (`-v`'s line), and no password there.
+    Says(String),
 }
 
 /// One source of one setting.
@@ -276,6 +278,10 @@ fn named(app: &str, tls: Option<bool>) -> Expect {
     }
 }
 
+fn says(needle: &str) -> Expect {
+    Expect::Says(needle.to_string())
+}
+
 fn fails(code: i32, needle: &str) -> Expect {
     Expect::Fails(code, needle.to_string())
 }
@@ -294,7 +300,7 @@ fn check(s: &Server, c: &Case) -> std::result::Result<(), String> {
     if let Some(conn) = &c.conn {
         cli = cli.env("DATABASE_URL", &conn.replace("$HOME", &home.path("")));
     }
-    let r = cli.args(["org", "list"]).run();
+    let r = cli.args(["-v", "org", "list"]).run();
     let said = || format!("exit {}: {}", r.code, r.stderr.trim());
     match &c.expect {
         Expect::Ok if r.code == 0 => Ok(()),
@@ -311,6 +317,12 @@ fn check(s: &Server, c: &Case) -> std::result::Result<(), String> {
         Expect::Fails(code, needle) if r.code == *code && r.stderr.contains(needle.as_str()) => {
             Ok(())
         }
+        Expect::Says(needle)
+            if r.code == 0 && r.stderr.contains(needle.as_str()) && !r.stderr.contains(PW) =>
+        {
+            Ok(())
+        }
+        Expect::Says(needle) => Err(format!("expected exit 0 saying {needle:?}; got {}", said())),
         Expect::Fails(code, needle) => Err(format!(
             "expected exit {code} with {needle:?}; got {}",
             said()
@@ -374,6 +386,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "PGTARGETSESSIONATTRS", None, fails(6, "accepts writes")).env_all(p).env("PGDATABASE", "ro").env("PGTARGETSESSIONATTRS", "read-write"),
         case("environment", "PGCONNECT_TIMEOUT", None, fails(2, "PGCONNECT_TIMEOUT")).env_all(p).env("PGCONNECT_TIMEOUT", "soon"),
         case("environment", "PGDATABASE that is a connection string: refused", None, fails(2, "dbname (from PGDATABASE) looks like a connection string")).env_all(p).env("PGDATABASE", format!("host=127.0.0.1 password={PW}")),
+        case("environment", "-v: PGPASSWORD", None, says("password from PGPASSWORD, sslmode prefer")).env_all(p),
         case("environment", "PGSERVICE", None, ok()).env("PGSERVICE", "lobu").file(".pg_service.conf", service(""), 0o600),
         case("environment", "PGSERVICEFILE", None, ok()).env("PGSERVICE", "lobu").env("PGSERVICEFILE", "$HOME/conf/services").file("conf/services", service(""), 0o600),
         case("environment", "PGSYSCONFDIR", None, ok()).env("PGSERVICE", "lobu").env("PGSYSCONFDIR", "$HOME/etc").file("etc/pg_service.conf", service(""), 0o644),
@@ -383,6 +396,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "embedded only without PGHOST/PGHOSTADDR/PGSERVICE", None, fails(6, "LOBU_PG_BIN")).env("PGUSER", "app").env("PGDATABASE", "lobu"),
         // the service file
         case("service file", "host port user password dbname", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(""), 0o600),
+        case("service file", "-v: the service", Some("service=lobu".into()), says("password from service \"lobu\" in ")).file(".pg_service.conf", service(""), 0o600),
         case("service file", "application_name, sslmode", Some("service=lobu".into()), named("s-tls", Some(true))).file(".pg_service.conf", service("application_name=s-tls\nsslmode=require\n"), 0o600),
         case("service file", "hostaddr", Some("service=lobu".into()), ok()).file(".pg_service.conf", service("host=db.invalid\nhostaddr=127.0.0.1\n").replace("host=127.0.0.1\n", ""), 0o600),
         case("service file", "sslrootcert", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(&format!("sslmode=verify-full\nsslrootcert={ca}\n")).replace("host=127.0.0.1", "host=localhost"), 0o600),
@@ -400,6 +414,9 @@ fn sources(s: &Server) -> Vec<Case> {
         case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("127.0.0.1:1:lobu:app:no\n127.0.0.1:{p}:lobu:app:{PW}\n*:*:*:*:wrong\n"), 0o600),
         case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).file(".pgpass", format!("*:*:*:*:wrong\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "an empty password on the first matching line: none sent, as libpq", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "line 1 of the password file")).file(".pgpass", format!("127.0.0.1:{p}:lobu:app:\n*:*:*:*:{PW}\n"), 0o600),
+        case("password file", "-v: each host's line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{closed} password from line 1 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:other\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "-v: each host's line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{p} password from line 2 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:other\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "-v: an empty line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{closed} no password (line 1 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "host name localhost", Some(format!("host=localhost port={p} user=app dbname=lobu")), ok()).file(".pgpass", format!("localhost:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "hostaddr when no host", Some(format!("hostaddr=127.0.0.1 port={p} user=app dbname=lobu")), ok()).file(".pgpass", exact.clone(), 0o600),
         case("password file", "looked up per host", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), ok()).file(".pgpass", exact.clone(), 0o600),
