@@ -195,8 +195,14 @@ impl Env {
     }
 }
 
-/// The variables libpq reads beyond those of [`KEYWORDS`].
-const OTHER_VARS: &[&str] = &["PGSERVICEFILE", "PGSYSCONFDIR", "PGREQUIRESSL"];
+/// The variables libpq reads beyond those of [`KEYWORDS`], and systemd's
+/// `CREDENTIALS_DIRECTORY` (see [`read_password_file`]).
+const OTHER_VARS: &[&str] = &[
+    "PGSERVICEFILE",
+    "PGSYSCONFDIR",
+    "PGREQUIRESSL",
+    "CREDENTIALS_DIRECTORY",
+];
 
 /// The `PG*` variables libpq reads, as `get` gives them: an error names a variable whose
 /// value is not UTF-8 (never skipped, never shown).
@@ -928,7 +934,8 @@ impl ConnInfo {
                 None => return,
             },
         };
-        let Some(text) = read_password_file(&path, &mut self.warnings) else {
+        let credentials = env.var("CREDENTIALS_DIRECTORY").map(Path::new);
+        let Some(text) = read_password_file(&path, credentials, &mut self.warnings) else {
             return;
         };
         let socket_dir = default_socket_dir();
@@ -1364,7 +1371,18 @@ fn targets(s: &Settings) -> Result<Vec<Target>> {
 
 /// Reads the password file if libpq would: a missing file silently not, a file that is not
 /// a plain file or that group or others may read not, with a warning.
-fn read_password_file(path: &Path, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+///
+/// One exception: in the service's own systemd credentials directory
+/// (`$CREDENTIALS_DIRECTORY`, `%d` in a unit), the group bits are not looked at. Since
+/// systemd 254 a credential of a service with `User=` is root's, mode 0400, with an ACL
+/// entry that lets that user read it; `stat` then shows the ACL's mask as the group bits
+/// (0440), though no group may read the file. libpq ignores such a file (systemd issue
+/// 29096); the others' bits still count there.
+fn read_password_file(
+    path: &Path,
+    credentials: Option<&Path>,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<u8>> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
         warnings.push(format!(
@@ -1377,7 +1395,12 @@ fn read_password_file(path: &Path, warnings: &mut Vec<String>) -> Option<Vec<u8>
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
+        let canonical = |p: &Path| p.canonicalize().ok();
+        let in_credentials = credentials.is_some_and(|d| {
+            canonical(d).is_some_and(|d| path.parent().and_then(canonical) == Some(d))
+        });
+        let forbidden = if in_credentials { 0o007 } else { 0o077 };
+        if mode & forbidden != 0 {
             warnings.push(format!(
                 "password file \"{}\" has group or world access (mode {mode:04o}); permissions \
                  should be u=rw (0600) or less: ignored",
@@ -1967,6 +1990,34 @@ mod tests {
             );
             assert!(i.warnings()[0].contains(&home.join(".pgpass").display().to_string()));
         }
+        // a systemd credential (0440: the group bits are the ACL's mask) in the service's
+        // credentials directory is read; the same mode elsewhere is not, nor 0444 there
+        write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", 0o440);
+        write(&home.join("elsewhere/pgpass"), "*:*:*:*:cred\n", 0o440);
+        let creds = home.join("creds");
+        let vars = |file: &str| {
+            vec![
+                ("CREDENTIALS_DIRECTORY", creds.to_str().unwrap().to_string()),
+                ("PGPASSFILE", home.join(file).to_str().unwrap().to_string()),
+            ]
+        };
+        let run = |file: &str| {
+            let v = vars(file);
+            let v: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ConnInfo::from_string("host=h", &env(&v)).unwrap()
+        };
+        let i = run("creds/pgpass");
+        assert_eq!(
+            (pw(&i, 0).as_deref(), i.warnings().len()),
+            (Some("cred"), 0)
+        );
+        let i = run("creds/../creds/pgpass");
+        assert_eq!(pw(&i, 0).as_deref(), Some("cred"));
+        let i = run("elsewhere/pgpass");
+        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0440)"));
+        write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", 0o444);
+        let i = run("creds/pgpass");
+        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0444)"));
         std::fs::remove_file(home.join(".pgpass")).unwrap();
         let i = ConnInfo::from_string("host=h", &env(&[])).unwrap();
         assert!(i.warnings().is_empty() && pw(&i, 0).is_none());

@@ -65,6 +65,7 @@ const CLEARED: &[&str] = &[
     "PGDATESTYLE",
     "PGGEQO",
     "LOBU_DEVICE_TOKEN",
+    "CREDENTIALS_DIRECTORY",
 ];
 
 /// The password of role `app`.
@@ -373,6 +374,9 @@ fn sources(s: &Server) -> Vec<Case> {
         case("key=value", "service", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(""), 0o600),
         case("key=value", "passfile", Some(format!("host=127.0.0.1 port={p} user=app dbname=lobu passfile='$HOME/pw file'")), ok()).file("pw file", exact.clone(), 0o600),
         case("key=value", "passfile: a systemd credential (0400, spaces in the path)", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} dbname=lobu user=app target_session_attrs=read-write passfile='$HOME/credentials dir/pgpass'")), ok()).file("credentials dir/pgpass", format!("*:{p}:lobu:app:{PW}\n"), 0o400),
+        case("key=value", "passfile: a systemd 254+ credential (0440, ACL mask) in CREDENTIALS_DIRECTORY", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/run/credentials/lobu.service/pgpass'")), ok()).env("CREDENTIALS_DIRECTORY", "$HOME/run/credentials/lobu.service").file("run/credentials/lobu.service/pgpass", exact.clone(), 0o440),
+        case("key=value", "passfile: 0440 outside CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/pgpass'")), fails(6, "(mode 0440)")).env("CREDENTIALS_DIRECTORY", "$HOME/run/credentials/lobu.service").file("pgpass", exact.clone(), 0o440),
+        case("key=value", "passfile: 0444 in CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/creds/pgpass'")), fails(6, "(mode 0444)")).env("CREDENTIALS_DIRECTORY", "$HOME/creds").file("creds/pgpass", exact.clone(), 0o444),
         case("key=value", "password (the last one wins)", Some(format!("{kv} password=wrong password={PW}")), ok()),
         // the environment, with no connection string
         case("environment", "PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE", None, ok()).env_all(p),
@@ -412,7 +416,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("password file", "escapes (\\: and \\\\)", Some(format!("postgres://app2@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("127.0.0.1:{p}:lobu:app2:a\\:b\\\\c\n"), 0o600),
         case("password file", "comments, blank lines, CRLF", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("# {p}:*:*:*:no\r\n\r\n127.0.0.1:{p}:lobu:app:{PW}\r\n"), 0o600),
         case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("127.0.0.1:1:lobu:app:no\n127.0.0.1:{p}:lobu:app:{PW}\n*:*:*:*:wrong\n"), 0o600),
-        case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).file(".pgpass", format!("*:*:*:*:wrong\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed for user \"app\" (the password came from line 1 of the password file")).file(".pgpass", format!("*:*:*:*:wrong\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "an empty password on the first matching line: none sent, as libpq", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "line 1 of the password file")).file(".pgpass", format!("127.0.0.1:{p}:lobu:app:\n*:*:*:*:{PW}\n"), 0o600),
         case("password file", "-v: each host's line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{closed} password from line 1 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:other\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "-v: each host's line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{p} password from line 2 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:other\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
@@ -425,7 +429,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("password file", "a directory is not a password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "not a plain file")).env("PGPASSFILE", "$HOME/etc").file("etc/x", "", 0o600),
         // precedence
         case("precedence", "string password > PGPASSWORD", Some(url.clone()), ok()).env("PGPASSWORD", "wrong"),
-        case("precedence", "string password > PGPASSWORD", Some(format!("postgres://app:wrong@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).env("PGPASSWORD", PW),
+        case("precedence", "string password > PGPASSWORD", Some(format!("postgres://app:wrong@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed for user \"app\" (the password came from the connection string)")).env("PGPASSWORD", PW),
         case("precedence", "PGPASSWORD > password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).env("PGPASSWORD", PW).file(".pgpass", "*:*:*:*:wrong\n", 0o600),
         case("precedence", "PGPASSWORD > password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).env("PGPASSWORD", "wrong").file(".pgpass", exact.clone(), 0o600),
         case("precedence", "empty PGPASSWORD: password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).env("PGPASSWORD", "").file(".pgpass", exact.clone(), 0o600),
