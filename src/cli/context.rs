@@ -103,9 +103,9 @@ impl Ctx {
     /// host named, or the embedded database's socket).
     pub(crate) fn config(&self) -> Result<postgres::Config> {
         match &self.database {
-            Database::Given(url) => Ok(resolve(url)?.config()?.0),
+            Database::Given(url) => resolve(url)?.config(),
             Database::Empty(what) => Err(empty(what)),
-            Database::Embedded => Ok(db::local::Cluster::default_location()?.url().config()?.0),
+            Database::Embedded => db::local::Cluster::default_location()?.url().config(),
         }
     }
 

@@ -178,8 +178,9 @@ impl Env {
     }
 
     /// A given set (tests).
+    #[cfg(test)]
     #[must_use]
-    pub fn with(vars: &[(&str, &str)], home: Option<&Path>, user: Option<&str>) -> Self {
+    fn with(vars: &[(&str, &str)], home: Option<&Path>, user: Option<&str>) -> Self {
         Self {
             vars: vars
                 .iter()
@@ -358,7 +359,7 @@ fn uri_prefix(conn: &str) -> Option<usize> {
 ///
 /// # Errors
 /// `invalid_input`, naming what is wrong but never a value.
-pub fn parse(conn: &str) -> Result<Settings> {
+fn parse(conn: &str) -> Result<Settings> {
     match uri_prefix(conn) {
         Some(n) => parse_url(&conn[n..]),
         None => parse_key_values(conn),
@@ -753,7 +754,7 @@ fn read_service(file: &Path, name: &str, s: &mut Settings) -> Result<bool> {
 ///
 /// # Errors
 /// `invalid_input` for a service that is not defined or a service file that does not parse.
-pub fn resolve(mut s: Settings, env: &Env) -> Result<Settings> {
+fn resolve(mut s: Settings, env: &Env) -> Result<Settings> {
     apply_service(&mut s, env)?;
     for (key, var) in KEYWORDS {
         if let Some(var) = var {
@@ -893,7 +894,7 @@ impl ConnInfo {
     ///
     /// # Errors
     /// `invalid_input` for a value that is invalid or that this tool cannot honour.
-    pub fn new(settings: Settings, env: &Env) -> Result<Self> {
+    fn new(settings: Settings, env: &Env) -> Result<Self> {
         let mut info = Self {
             targets: targets(&settings)?,
             user: String::new(),
@@ -901,7 +902,10 @@ impl ConnInfo {
             password: settings
                 .with_source("password")
                 .map(|(p, s)| (Secret(p.to_string()), s.clone())),
-            tls: TlsParams::default(),
+            tls: TlsParams {
+                home: env.home.clone(),
+                ..TlsParams::default()
+            },
             tcp: TcpParams::default(),
             connect_timeout: Some(CONNECT_TIMEOUT),
             warnings: Vec::new(),
@@ -1096,24 +1100,6 @@ impl ConnInfo {
         &self.targets
     }
 
-    /// The user name.
-    #[must_use]
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
-    /// The database name.
-    #[must_use]
-    pub fn dbname(&self) -> &str {
-        &self.dbname
-    }
-
-    /// The settings this was built from.
-    #[must_use]
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     /// What to tell the user, as libpq prints to stderr: a password file ignored because
     /// of its permissions, or because it is not a plain file.
     #[must_use]
@@ -1248,13 +1234,13 @@ impl ConnInfo {
     }
 
     /// One driver configuration per host, in the order to try them (shuffled under
-    /// `load_balance_hosts=random`), each with its own password, and the TLS connector.
+    /// `load_balance_hosts=random`), each with its own password, and the TLS connector
+    /// (which reads the TLS files only when a host is reached over TCP).
     ///
     /// # Errors
     /// `invalid_input` when a TLS file is missing or unusable.
     pub fn attempts(&self) -> Result<(Vec<(usize, Config)>, MakeRustlsConnect)> {
-        let tcp = self.targets.iter().any(|t| !t.unix());
-        let (mode, tls) = if tcp {
+        let (mode, tls) = if self.targets.iter().any(|t| !t.unix()) {
             self.tls.connector()?
         } else {
             (postgres::config::SslMode::Disable, TlsParams::plain()?)
@@ -1281,25 +1267,19 @@ impl ConnInfo {
         Ok((configs, tls))
     }
 
-    /// One driver configuration naming every host (for callers that look at the hosts
-    /// and ports), with the first password found.
+    /// One driver configuration naming every host, for callers that look at the hosts
+    /// and ports (connections are opened from [`ConnInfo::attempts`]); no password, and
+    /// no TLS file read.
     ///
     /// # Errors
-    /// As [`ConnInfo::attempts`].
-    pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
-        let (mode, tls) = if self.targets.iter().any(|t| !t.unix()) {
-            self.tls.connector()?
-        } else {
-            (postgres::config::SslMode::Disable, TlsParams::plain()?)
-        };
+    /// `invalid_input` for a weak `sslmode` with `sslrootcert=system`.
+    pub fn config(&self) -> Result<Config> {
+        let mode = self.tls.driver_mode()?;
         let mut c = self.base();
         for t in &self.targets {
             self.add(&mut c, t, mode);
         }
-        if let Some(p) = self.targets.iter().find_map(|t| self.password_of(t)) {
-            c.password(p.expose());
-        }
-        Ok((c, tls))
+        Ok(c)
     }
 }
 
@@ -1727,17 +1707,17 @@ mod tests {
         assert_eq!(info.application_name(), "str");
         assert_eq!(info.targets()[0].host.as_deref(), Some("svc-host"));
         assert_eq!(info.targets()[0].port, 6000);
-        assert_eq!(info.user(), "svc-user");
-        assert_eq!(info.dbname(), "env-db");
+        assert_eq!(info.user.as_str(), "svc-user");
+        assert_eq!(info.dbname.as_str(), "env-db");
         assert_eq!(
-            info.settings().source("host"),
+            info.settings.source("host"),
             Some(&Source::Service {
                 name: "lobu".into(),
                 file: home.join(".pg_service.conf")
             })
         );
         assert_eq!(
-            info.settings().source("dbname"),
+            info.settings.source("dbname"),
             Some(&Source::Env("PGDATABASE"))
         );
         // an empty value in the string keeps the environment out (libpq: host='' ignores
@@ -1758,7 +1738,11 @@ mod tests {
         // defaults: the OS user, the database named after the user, port 5432, the socket
         let info = ConnInfo::from_string("", &Env::with(&[], None, Some("os-user"))).unwrap();
         assert_eq!(
-            (info.user(), info.dbname(), info.targets()[0].port),
+            (
+                info.user.as_str(),
+                info.dbname.as_str(),
+                info.targets()[0].port
+            ),
             ("os-user", "os-user", 5432)
         );
         assert_eq!(
@@ -2181,7 +2165,7 @@ mod tests {
         );
         assert_eq!(tcp.get_options(), Some("-c a=b"));
         assert_eq!(tcp.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
-        let (all, _) = i.config().unwrap();
+        let all = i.config().unwrap();
         assert_eq!((all.get_hosts().len(), all.get_ports()), (2, &[1, 2][..]));
         // hostaddr with a socket directory for host: TCP to the address, with TLS (libpq)
         let i =
@@ -2221,7 +2205,7 @@ mod tests {
         for text in [
             i.to_string(),
             format!("{i:?}"),
-            format!("{:?}", i.settings()),
+            format!("{:?}", i.settings),
             i.details(),
         ] {
             assert!(!text.contains("s3cret"), "{text}");
@@ -2293,6 +2277,48 @@ mod tests {
                 .map(String::as_str),
             Some("/etc/x")
         );
+    }
+
+    #[test]
+    fn tls_files_come_from_the_same_home_as_the_password_file() {
+        let home = temp("tls-home");
+        write(
+            &home.join(".postgresql/root.crt"),
+            "not a certificate\n",
+            0o600,
+        );
+        let env = Env::with(&[], Some(&home), Some("u"));
+        let e = ConnInfo::from_string("host=h sslmode=verify-ca", &env)
+            .unwrap()
+            .attempts()
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains(&home.join(".postgresql/root.crt").display().to_string()),
+            "{e}"
+        );
+        // no home (the embedded database): no ~/.postgresql at all, whatever HOME says
+        let e = ConnInfo::from_string("host=h sslmode=verify-ca", &Env::with(&[], None, Some("u")))
+            .unwrap()
+            .attempts()
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("~/.postgresql/root.crt does not exist"), "{e}");
+        // a client certificate there is offered; none there is none (and under require, a
+        // root.crt there would be verified against, as libpq)
+        std::fs::remove_file(home.join(".postgresql/root.crt")).unwrap();
+        let i = ConnInfo::from_string("host=h sslmode=require", &env).unwrap();
+        i.attempts().unwrap();
+        write(
+            &home.join(".postgresql/postgresql.crt"),
+            "not a certificate\n",
+            0o600,
+        );
+        let e = i.attempts().err().unwrap().to_string();
+        assert!(e.contains("sslcert"), "{e}");
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     #[test]

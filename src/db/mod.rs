@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use postgres::{Client, Config, SimpleQueryMessage};
-use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
@@ -165,13 +164,14 @@ impl DatabaseUrl {
     }
 
     /// One driver configuration naming every host (application name, connect timeout,
-    /// keepalives and `tcp_user_timeout` unless the string sets them, see [`tcp`]) and the
-    /// TLS connector that its `ssl*` keys ask for. No startup parameter beyond what poolers
-    /// accept is added: the session settings are applied per transaction by [`in_tx`].
+    /// keepalives and `tcp_user_timeout` unless the string sets them, see [`tcp`]), for
+    /// looking at the hosts and ports; connections are opened by [`connect`]. No startup
+    /// parameter beyond what poolers accept is added: the session settings are applied
+    /// per transaction by [`in_tx`].
     ///
     /// # Errors
-    /// As [`DatabaseUrl::resolve`], and `invalid_input` when its TLS files are unusable.
-    pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
+    /// As [`DatabaseUrl::resolve`].
+    pub fn config(&self) -> Result<Config> {
         self.resolve()?.config()
     }
 }
