@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::cli::Cli;
-use crate::support::cluster::{free_port, Cluster};
+use crate::support::cluster::Cluster;
 use crate::support::pki::Pki;
 use crate::support::{bare, parallel};
 
@@ -81,7 +81,9 @@ struct Server {
     other_ca: String,
     client_crt: String,
     client_key: String,
-    /// A port where nothing listens.
+    /// A port where nothing listens: 1, below the ephemeral range, so that no server or
+    /// metrics endpoint of a test running alongside (which all take ports the kernel hands
+    /// out) can be listening there by the time a client tries it.
     closed: u16,
 }
 
@@ -129,7 +131,7 @@ impl Server {
             other_ca: write("other-ca.pem", &Pki::new("someone else").ca_pem),
             client_crt: write("client.crt", &client_crt),
             client_key: write("client.key", &client_key),
-            closed: free_port(),
+            closed: 1,
             cluster,
         }
     }
@@ -620,9 +622,10 @@ struct LoopGuard {
 }
 
 impl LoopGuard {
-    fn spawn(home: &Home, conn: &str, json: bool) -> Self {
+    /// `metrics`: the port of `--metrics-addr`, for a JSON loop.
+    fn spawn(home: &Home, conn: &str, metrics: Option<u16>) -> Self {
         let mut cmd = home.command();
-        let metrics = json.then(free_port);
+        let json = metrics.is_some();
         if json {
             cmd.args(["-o", "json"]);
         }
@@ -673,6 +676,18 @@ impl Drop for LoopGuard {
             let _ = c.wait();
         }
     }
+}
+
+/// `n` loopback ports that were free a moment ago, all different: held together while
+/// picked (one `free_port` after another may hand out the same port twice, and a loop
+/// whose `--metrics-addr` is taken exits 2).
+fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<std::net::TcpListener> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
 }
 
 /// `GET path` over plain HTTP/1.0: (status, body).
@@ -979,11 +994,16 @@ fn no_spelling_of_a_secret_leaks() {
     // the loops first (they need 15 s before /healthz reports a failure): every spelling,
     // against a port where nothing listens, in JSON (events on stdout, metrics) and table
     let homes: Vec<Home> = rows.iter().map(|_| Home::new()).collect();
+    let metrics_ports = free_ports(rows.len());
     let mut loops: Vec<(usize, &str, LoopGuard)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let conn = (row.conn)(s.closed, &format!("spell{i}"));
-        loops.push((i, "loop json", LoopGuard::spawn(&homes[i], &conn, true)));
-        loops.push((i, "loop table", LoopGuard::spawn(&homes[i], &conn, false)));
+        loops.push((
+            i,
+            "loop json",
+            LoopGuard::spawn(&homes[i], &conn, Some(metrics_ports[i])),
+        ));
+        loops.push((i, "loop table", LoopGuard::spawn(&homes[i], &conn, None)));
     }
     // the one-shot commands, on the server (accepted spellings connect) and on the closed
     // port; four rows at a time
