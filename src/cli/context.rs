@@ -6,7 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use postgres::Client;
 
 use super::output::Out;
-use crate::db::{self, ConnInfo, DatabaseUrl, Env};
+use crate::db::{self, ConnInfo, DatabaseUrl};
 use crate::error::{Error, Result};
 
 /// The invocation's settings that handlers need.
@@ -44,10 +44,10 @@ impl Database {
             }),
             Some(s) => Self::Given(DatabaseUrl::new(s)),
             None => {
-                let env = Env::process();
+                // read raw: a value that is not UTF-8 still counts, and resolving it says so
                 if ["PGHOST", "PGHOSTADDR", "PGSERVICE"]
                     .iter()
-                    .any(|v| env.is_set(v))
+                    .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
                 {
                     Self::Given(DatabaseUrl::new(""))
                 } else {
@@ -103,9 +103,9 @@ impl Ctx {
     /// host named, or the embedded database's socket).
     pub(crate) fn config(&self) -> Result<postgres::Config> {
         match &self.database {
-            Database::Given(url) => Ok(resolve(url)?.config()?.0),
+            Database::Given(url) => resolve(url)?.config(),
             Database::Empty(what) => Err(empty(what)),
-            Database::Embedded => Ok(db::local::Cluster::default_location()?.url().config()?.0),
+            Database::Embedded => db::local::Cluster::default_location()?.url().config(),
         }
     }
 

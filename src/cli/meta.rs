@@ -46,6 +46,13 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          GSSAPI, require_auth, requirepeer, ...) is refused with exit 2 rather than ignored.",
     ),
     (
+        "CREDENTIALS_DIRECTORY",
+        "Set by systemd for a service with credentials (LoadCredential=): a password file \
+         in that directory (passfile=%d/pgpass) is read although systemd 254 and newer show \
+         its mode as 0440 (the group bits are an ACL's mask), as long as others cannot read \
+         it; everywhere else, libpq's rule (nothing for group or others).",
+    ),
+    (
         "LOBU_DEVICE_TOKEN",
         "The device token of device-side commands (runs claim, heartbeat, complete, fail, \
          wait; watchers trigger), when neither --token-file nor --token is given.",

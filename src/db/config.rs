@@ -108,8 +108,13 @@ pub enum Source {
     },
     /// An environment variable.
     Env(&'static str),
-    /// The password file (for a password).
-    PasswordFile(PathBuf),
+    /// A line of the password file (for a password).
+    PasswordFile {
+        /// The file.
+        file: PathBuf,
+        /// The line's number, from 1.
+        line: usize,
+    },
     /// The default.
     Default,
 }
@@ -122,7 +127,9 @@ impl fmt::Display for Source {
                 write!(f, "service \"{name}\" in {}", file.display())
             }
             Self::Env(var) => f.write_str(var),
-            Self::PasswordFile(path) => write!(f, "the password file {}", path.display()),
+            Self::PasswordFile { file, line } => {
+                write!(f, "line {line} of the password file {}", file.display())
+            }
             Self::Default => f.write_str("the default"),
         }
     }
@@ -140,18 +147,17 @@ pub struct Env {
 }
 
 impl Env {
-    /// The process's `PG*` variables, home directory (`HOME`, else the password database's)
-    /// and effective user name.
-    #[must_use]
-    pub fn process() -> Self {
-        Self {
-            vars: std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .filter(|(k, _)| k.starts_with("PG"))
-                .collect(),
+    /// The process's `PG*` variables that libpq reads, home directory (`HOME`, else the
+    /// password database's) and effective user name.
+    ///
+    /// # Errors
+    /// `invalid_input` when one of those variables is not UTF-8 (naming it, not its value).
+    pub fn process() -> Result<Self> {
+        Ok(Self {
+            vars: pg_vars(|name| std::env::var_os(name))?,
             home: std::env::home_dir().filter(|h| !h.as_os_str().is_empty()),
             user: None,
-        }
+        })
     }
 
     /// No variables, no home directory (so no `~/.pgpass`), no user name.
@@ -172,8 +178,9 @@ impl Env {
     }
 
     /// A given set (tests).
+    #[cfg(test)]
     #[must_use]
-    pub fn with(vars: &[(&str, &str)], home: Option<&Path>, user: Option<&str>) -> Self {
+    fn with(vars: &[(&str, &str)], home: Option<&Path>, user: Option<&str>) -> Self {
         Self {
             vars: vars
                 .iter()
@@ -187,12 +194,36 @@ impl Env {
     fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
     }
+}
 
-    /// Whether `name` is set to something other than the empty string.
-    #[must_use]
-    pub fn is_set(&self, name: &str) -> bool {
-        self.var(name).is_some_and(|v| !v.is_empty())
+/// The variables libpq reads beyond those of [`KEYWORDS`], and systemd's
+/// `CREDENTIALS_DIRECTORY` (see [`read_password_file`]).
+const OTHER_VARS: &[&str] = &[
+    "PGSERVICEFILE",
+    "PGSYSCONFDIR",
+    "PGREQUIRESSL",
+    "CREDENTIALS_DIRECTORY",
+];
+
+/// The `PG*` variables libpq reads, as `get` gives them: an error names a variable whose
+/// value is not UTF-8 (never skipped, never shown).
+fn pg_vars(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<BTreeMap<String, String>> {
+    let names = KEYWORDS
+        .iter()
+        .filter_map(|(_, v)| *v)
+        .chain(OTHER_VARS.iter().copied());
+    let mut vars = BTreeMap::new();
+    for name in names {
+        if let Some(value) = get(name) {
+            let value = value.into_string().map_err(|_| {
+                Error::invalid(format!(
+                    "the environment variable {name} is not valid UTF-8 (its value is not shown)"
+                ))
+            })?;
+            vars.insert(name.to_string(), value);
+        }
     }
+    Ok(vars)
 }
 
 /// A password, whose `Debug` hides it.
@@ -328,7 +359,7 @@ fn uri_prefix(conn: &str) -> Option<usize> {
 ///
 /// # Errors
 /// `invalid_input`, naming what is wrong but never a value.
-pub fn parse(conn: &str) -> Result<Settings> {
+fn parse(conn: &str) -> Result<Settings> {
     match uri_prefix(conn) {
         Some(n) => parse_url(&conn[n..]),
         None => parse_key_values(conn),
@@ -462,6 +493,11 @@ fn decode(text: &str, what: &str) -> Result<String> {
 const RAW_AT: &str = "\"@\" after the host (a password with \"@\", \"/\" or \"?\" must be \
                       percent-encoded in a URL: %40, %2F, %3F; or put it in a password file)";
 
+const RAW_QUERY_AT: &str =
+    "\"@\" after a \"?\" (an \"@\" in a query value must be percent-encoded \
+                            as %40, a \"?\" in a user name or password as %3F; or put the password \
+                            in a password file)";
+
 /// libpq's `conninfo_uri_parse_options`, on what follows the scheme:
 /// `[user[:password]@][host][:port][,...][/dbname][?key=value&...]`. One change: the
 /// user-info ends at the *last* `@` before the path (libpq takes the first, so that a raw
@@ -480,6 +516,15 @@ fn parse_url(rest: &str) -> Result<Settings> {
             Some((u, pw)) => (u, Some(pw)),
             None => (userinfo, None),
         };
+        // libpq takes everything before the "@" for the user-info, a "?" included; so in
+        // `postgres://h?password=se@cret` the query's password would become a user name and
+        // a host, shown in every message. A raw "?" in the user name, or one followed by "="
+        // in the password, is that ambiguity: refused, naming no part of it.
+        if user.contains('?')
+            || password.is_some_and(|pw| pw[pw.find('?').unwrap_or(pw.len())..].contains('='))
+        {
+            return Err(bad(RAW_QUERY_AT));
+        }
         if !user.is_empty() {
             s.set("user", decode(user, "the user name")?, Source::String);
         }
@@ -709,7 +754,7 @@ fn read_service(file: &Path, name: &str, s: &mut Settings) -> Result<bool> {
 ///
 /// # Errors
 /// `invalid_input` for a service that is not defined or a service file that does not parse.
-pub fn resolve(mut s: Settings, env: &Env) -> Result<Settings> {
+fn resolve(mut s: Settings, env: &Env) -> Result<Settings> {
     apply_service(&mut s, env)?;
     for (key, var) in KEYWORDS {
         if let Some(var) = var {
@@ -735,8 +780,10 @@ pub struct Target {
     pub hostaddr: Option<IpAddr>,
     /// The port.
     pub port: u16,
-    /// The password found for this host in the password file, if that was looked in.
-    password: Option<(Secret, PathBuf)>,
+    /// The line of the password file that matched this host, if that was looked in, and
+    /// its password (`None` when the line's is empty: libpq then sends none, and reads no
+    /// further line).
+    passfile: Option<(Source, Option<Secret>)>,
 }
 
 impl Target {
@@ -758,9 +805,10 @@ impl fmt::Display for Target {
                 h.to_string()
             }
         };
+        // the address connected to, with its port: "[::1]:5432", "db (10.0.0.1:5432)"
         match (host, self.hostaddr) {
             ("", Some(a)) => write!(f, "{}:{}", bracket(&a.to_string()), self.port),
-            (h, Some(a)) => write!(f, "{h} ({a}):{}", self.port),
+            (h, Some(a)) => write!(f, "{h} ({}:{})", bracket(&a.to_string()), self.port),
             (h, None) => write!(f, "{}:{}", bracket(h), self.port),
         }
     }
@@ -846,7 +894,7 @@ impl ConnInfo {
     ///
     /// # Errors
     /// `invalid_input` for a value that is invalid or that this tool cannot honour.
-    pub fn new(settings: Settings, env: &Env) -> Result<Self> {
+    fn new(settings: Settings, env: &Env) -> Result<Self> {
         let mut info = Self {
             targets: targets(&settings)?,
             user: String::new(),
@@ -854,7 +902,10 @@ impl ConnInfo {
             password: settings
                 .with_source("password")
                 .map(|(p, s)| (Secret(p.to_string()), s.clone())),
-            tls: TlsParams::default(),
+            tls: TlsParams {
+                home: env.home.clone(),
+                ..TlsParams::default()
+            },
             tcp: TcpParams::default(),
             connect_timeout: Some(CONNECT_TIMEOUT),
             warnings: Vec::new(),
@@ -887,7 +938,8 @@ impl ConnInfo {
                 None => return,
             },
         };
-        let Some(text) = read_password_file(&path, &mut self.warnings) else {
+        let credentials = env.var("CREDENTIALS_DIRECTORY").map(Path::new);
+        let Some(text) = read_password_file(&path, credentials, &mut self.warnings) else {
             return;
         };
         let socket_dir = default_socket_dir();
@@ -899,8 +951,14 @@ impl ConnInfo {
                 (None, None) => "localhost".into(),
             };
             let port = t.port.to_string();
-            t.password = password_for(&text, [&host, &port, &self.dbname, &self.user])
-                .map(|p| (Secret(p), path.clone()));
+            t.passfile =
+                password_for(&text, [&host, &port, &self.dbname, &self.user]).map(|(line, p)| {
+                    let source = Source::PasswordFile {
+                        file: path.clone(),
+                        line,
+                    };
+                    (source, Some(Secret(p)).filter(|p| !p.0.is_empty()))
+                });
         }
     }
 
@@ -919,6 +977,16 @@ impl ConnInfo {
                 }
             };
             match *key {
+                // libpq expands a connection string given as the dbname only when it is the
+                // first dbname of a PQconnectdbParams call (psql's argument); anywhere else
+                // it would be a database's name, shown in messages with its password
+                "dbname" if uri_prefix(value).is_some() || value.contains('=') => {
+                    return Err(Error::invalid(format!(
+                        "dbname (from {source}) looks like a connection string (it has \"=\" \
+                         or begins with postgres://): give its settings as keys of the \
+                         connection string itself, not as a database name"
+                    )));
+                }
                 "sslmode" => {
                     self.tls.mode = Some(SslMode::parse(value).ok_or_else(|| {
                         invalid(
@@ -1032,24 +1100,6 @@ impl ConnInfo {
         &self.targets
     }
 
-    /// The user name.
-    #[must_use]
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
-    /// The database name.
-    #[must_use]
-    pub fn dbname(&self) -> &str {
-        &self.dbname
-    }
-
-    /// The settings this was built from.
-    #[must_use]
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     /// What to tell the user, as libpq prints to stderr: a password file ignored because
     /// of its permissions, or because it is not a plain file.
     #[must_use]
@@ -1062,12 +1112,20 @@ impl ConnInfo {
     pub fn password_source(&self, target: usize) -> Option<Source> {
         match &self.password {
             Some((_, s)) => Some(s.clone()),
-            None => self
-                .targets
-                .get(target)?
-                .password
-                .as_ref()
-                .map(|(_, p)| Source::PasswordFile(p.clone())),
+            None => match &self.targets.get(target)?.passfile {
+                Some((source, Some(_))) => Some(source.clone()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The password file's line that matched `target` with an empty password, if one did
+    /// (libpq then sends no password and reads no further line).
+    #[must_use]
+    pub fn empty_password_line(&self, target: usize) -> Option<&Source> {
+        match &self.targets.get(target)?.passfile {
+            Some((source, None)) if self.password.is_none() => Some(source),
+            _ => None,
         }
     }
 
@@ -1075,15 +1133,27 @@ impl ConnInfo {
         self.password
             .as_ref()
             .map(|(p, _)| p)
-            .or(target.password.as_ref().map(|(p, _)| p))
+            .or(target.passfile.as_ref().and_then(|(_, p)| p.as_ref()))
     }
 
-    /// A line for `-v`: where the password comes from and the TLS mode, no secret.
+    /// A line for `-v`: where the password comes from (for each host, when the password
+    /// file gives each its own) and the TLS mode, no secret.
     #[must_use]
     pub fn details(&self) -> String {
-        let password = match self.password_source(0) {
-            Some(s) => format!("password from {s}"),
-            None => "no password".into(),
+        let of_host = |i: usize| match (self.password_source(i), self.empty_password_line(i)) {
+            (Some(s), _) => format!("password from {s}"),
+            (None, Some(line)) => format!("no password ({line} has an empty one)"),
+            (None, None) => "no password".into(),
+        };
+        let password = if self.password.is_some() || self.targets.len() == 1 {
+            of_host(0)
+        } else {
+            self.targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("for {t} {}", of_host(i)))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let mode = self
             .tls
@@ -1137,14 +1207,17 @@ impl ConnInfo {
             (Some(h), _) if t.unix() => {
                 c.host_path(h);
             }
-            (Some(h), addr) => {
+            (Some(h), None) => {
                 c.host(h);
-                if let Some(a) = addr {
-                    c.hostaddr(a);
-                }
             }
-            // no name: the address is the name TLS verifies (libpq does the same)
-            (None, Some(a)) => {
+            // libpq connects to hostaddr over TCP whatever host says; the host is the name
+            // TLS verifies, except a socket directory (the driver would take it for a socket
+            // and refuse TLS): then, as with no name, the address is that name
+            (Some(h), Some(a)) if !h.starts_with('/') => {
+                c.host(h);
+                c.hostaddr(a);
+            }
+            (_, Some(a)) => {
                 c.host(&a.to_string());
                 c.hostaddr(a);
             }
@@ -1161,13 +1234,13 @@ impl ConnInfo {
     }
 
     /// One driver configuration per host, in the order to try them (shuffled under
-    /// `load_balance_hosts=random`), each with its own password, and the TLS connector.
+    /// `load_balance_hosts=random`), each with its own password, and the TLS connector
+    /// (which reads the TLS files only when a host is reached over TCP).
     ///
     /// # Errors
     /// `invalid_input` when a TLS file is missing or unusable.
     pub fn attempts(&self) -> Result<(Vec<(usize, Config)>, MakeRustlsConnect)> {
-        let tcp = self.targets.iter().any(|t| !t.unix());
-        let (mode, tls) = if tcp {
+        let (mode, tls) = if self.targets.iter().any(|t| !t.unix()) {
             self.tls.connector()?
         } else {
             (postgres::config::SslMode::Disable, TlsParams::plain()?)
@@ -1194,25 +1267,19 @@ impl ConnInfo {
         Ok((configs, tls))
     }
 
-    /// One driver configuration naming every host (for callers that look at the hosts
-    /// and ports), with the first password found.
+    /// One driver configuration naming every host, for callers that look at the hosts
+    /// and ports (connections are opened from [`ConnInfo::attempts`]); no password, and
+    /// no TLS file read.
     ///
     /// # Errors
-    /// As [`ConnInfo::attempts`].
-    pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
-        let (mode, tls) = if self.targets.iter().any(|t| !t.unix()) {
-            self.tls.connector()?
-        } else {
-            (postgres::config::SslMode::Disable, TlsParams::plain()?)
-        };
+    /// `invalid_input` for a weak `sslmode` with `sslrootcert=system`.
+    pub fn config(&self) -> Result<Config> {
+        let mode = self.tls.driver_mode()?;
         let mut c = self.base();
         for t in &self.targets {
             self.add(&mut c, t, mode);
         }
-        if let Some(p) = self.targets.iter().find_map(|t| self.password_of(t)) {
-            c.password(p.expose());
-        }
-        Ok((c, tls))
+        Ok(c)
     }
 }
 
@@ -1276,7 +1343,7 @@ fn targets(s: &Settings) -> Result<Vec<Target>> {
                 host,
                 hostaddr,
                 port,
-                password: None,
+                passfile: None,
             })
         })
         .collect()
@@ -1284,7 +1351,18 @@ fn targets(s: &Settings) -> Result<Vec<Target>> {
 
 /// Reads the password file if libpq would: a missing file silently not, a file that is not
 /// a plain file or that group or others may read not, with a warning.
-fn read_password_file(path: &Path, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+///
+/// One exception: in the service's own systemd credentials directory
+/// (`$CREDENTIALS_DIRECTORY`, `%d` in a unit), the group bits are not looked at. Since
+/// systemd 254 a credential of a service with `User=` is root's, mode 0400, with an ACL
+/// entry that lets that user read it; `stat` then shows the ACL's mask as the group bits
+/// (0440), though no group may read the file. libpq ignores such a file (systemd issue
+/// 29096); the others' bits still count there.
+fn read_password_file(
+    path: &Path,
+    credentials: Option<&Path>,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<u8>> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
         warnings.push(format!(
@@ -1297,7 +1375,12 @@ fn read_password_file(path: &Path, warnings: &mut Vec<String>) -> Option<Vec<u8>
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
+        let canonical = |p: &Path| p.canonicalize().ok();
+        let in_credentials = credentials.is_some_and(|d| {
+            canonical(d).is_some_and(|d| path.parent().and_then(canonical) == Some(d))
+        });
+        let forbidden = if in_credentials { 0o007 } else { 0o077 };
+        if mode & forbidden != 0 {
             warnings.push(format!(
                 "password file \"{}\" has group or world access (mode {mode:04o}); permissions \
                  should be u=rw (0600) or less: ignored",
@@ -1309,11 +1392,13 @@ fn read_password_file(path: &Path, warnings: &mut Vec<String>) -> Option<Vec<u8>
     std::fs::read(path).ok()
 }
 
-/// The password of the first line of a password file that matches `fields` (host, port,
-/// database, user): libpq's `passwordFromFile` and `pwdfMatchesString`. A field of `*`
-/// matches anything; `\` escapes `:` and `\`; lines beginning with `#` are comments.
-fn password_for(text: &[u8], fields: [&str; 4]) -> Option<String> {
-    for line in text.split(|b| *b == b'\n') {
+/// The number (from 1) and password of the first line of a password file that matches
+/// `fields` (host, port, database, user): libpq's `passwordFromFile` and
+/// `pwdfMatchesString`. A field of `*` matches anything; `\` escapes `:` and `\`; lines
+/// beginning with `#` are comments. The password may be empty (libpq returns it so, and
+/// then sends none).
+fn password_for(text: &[u8], fields: [&str; 4]) -> Option<(usize, String)> {
+    for (n, line) in text.split(|b| *b == b'\n').enumerate() {
         if line.first() == Some(&b'#') {
             continue;
         }
@@ -1345,7 +1430,7 @@ fn password_for(text: &[u8], fields: [&str; 4]) -> Option<String> {
                 password.push(rest[i]);
                 i += 1;
             }
-            return Some(String::from_utf8_lossy(&password).into_owned());
+            return Some((n + 1, String::from_utf8_lossy(&password).into_owned()));
         }
     }
     None
@@ -1562,6 +1647,27 @@ mod tests {
             "s3cret",
         );
         refused("postgres://[::1/d", "closing \"]\"", "::1/");
+        // a raw @ in the query of a URL with no path: libpq would take the query's start
+        // for the user-info (`postgres://h?password=se@cret`: user "h?password=se", host
+        // "cret"); refused whole, as is a user-info "?" followed by "="
+        for conn in [
+            "postgres://h?password=s3@cret",
+            "postgres://h:5432?password=s3@cret",
+            "postgres://?password=s3@cret",
+            "postgres://h1,h2?sslpassword=s3@cret&sslmode=require",
+            "postgres://h?sslmode=require&password=s3@cr/et",
+            "postgres://u:s3?x=@cret@h/d",
+        ] {
+            refused(conn, "\"@\" after a \"?\"", "cret");
+        }
+        parses(
+            "postgres://u@h?password=s3@cret",
+            &[("user", "u"), ("host", "h"), ("password", "s3@cret")],
+        );
+        parses(
+            "postgres://h/d?password=s3@cr/e?t#",
+            &[("host", "h"), ("dbname", "d"), ("password", "s3@cr/e?t#")],
+        );
     }
 
     fn temp(name: &str) -> PathBuf {
@@ -1601,17 +1707,17 @@ mod tests {
         assert_eq!(info.application_name(), "str");
         assert_eq!(info.targets()[0].host.as_deref(), Some("svc-host"));
         assert_eq!(info.targets()[0].port, 6000);
-        assert_eq!(info.user(), "svc-user");
-        assert_eq!(info.dbname(), "env-db");
+        assert_eq!(info.user.as_str(), "svc-user");
+        assert_eq!(info.dbname.as_str(), "env-db");
         assert_eq!(
-            info.settings().source("host"),
+            info.settings.source("host"),
             Some(&Source::Service {
                 name: "lobu".into(),
                 file: home.join(".pg_service.conf")
             })
         );
         assert_eq!(
-            info.settings().source("dbname"),
+            info.settings.source("dbname"),
             Some(&Source::Env("PGDATABASE"))
         );
         // an empty value in the string keeps the environment out (libpq: host='' ignores
@@ -1632,7 +1738,11 @@ mod tests {
         // defaults: the OS user, the database named after the user, port 5432, the socket
         let info = ConnInfo::from_string("", &Env::with(&[], None, Some("os-user"))).unwrap();
         assert_eq!(
-            (info.user(), info.dbname(), info.targets()[0].port),
+            (
+                info.user.as_str(),
+                info.dbname.as_str(),
+                info.targets()[0].port
+            ),
             ("os-user", "os-user", 5432)
         );
         assert_eq!(
@@ -1739,7 +1849,8 @@ mod tests {
 
     #[test]
     fn password_file_lines_as_libpq() {
-        let line = |text: &str, fields: [&str; 4]| password_for(text.as_bytes(), fields);
+        let line =
+            |text: &str, fields: [&str; 4]| password_for(text.as_bytes(), fields).map(|(_, p)| p);
         let f = ["db.example", "5432", "lobu", "app"];
         assert_eq!(
             line("db.example:5432:lobu:app:pw\n", f).as_deref(),
@@ -1771,6 +1882,17 @@ mod tests {
         let f = ["h", "5432", "d", "*x"];
         assert_eq!(line("h:5432:d:*x:pw", f).as_deref(), Some("pw"));
         assert_eq!(line("h:5432:d:\\*x:pw", f).as_deref(), Some("pw"));
+        // the line's number; an empty password is the first match's, and ends the search
+        let f = ["h", "5432", "d", "u"];
+        assert_eq!(
+            password_for(b"# c\nx:*:*:*:no\n\n*:*:d:u:pw\n", f),
+            Some((4, "pw".into()))
+        );
+        assert_eq!(
+            password_for(b"h:5432:d:u:\n*:*:*:*:later\n", f),
+            Some((1, String::new()))
+        );
+        assert_eq!(password_for(b"h:5432:d:u\n", f), None);
     }
 
     #[test]
@@ -1788,8 +1910,25 @@ mod tests {
         assert_eq!(pw(&i, 0).as_deref(), Some("from-home"));
         assert_eq!(
             i.password_source(0),
-            Some(Source::PasswordFile(home.join(".pgpass")))
+            Some(Source::PasswordFile {
+                file: home.join(".pgpass"),
+                line: 1
+            })
         );
+        // an empty password on the first matching line: none sent, no later line read
+        write(
+            &home.join("empty.pgpass"),
+            "h:*:*:*:\n*:*:*:*:later\n",
+            0o600,
+        );
+        let i = ConnInfo::from_string(
+            "host=h",
+            &env(&[("PGPASSFILE", home.join("empty.pgpass").to_str().unwrap())]),
+        )
+        .unwrap();
+        assert_eq!((pw(&i, 0), i.password_source(0)), (None, None));
+        let (attempts, _) = i.attempts().unwrap();
+        assert_eq!(attempts[0].1.get_password(), None);
         let i = ConnInfo::from_string(
             "host=h",
             &env(&[("PGPASSFILE", home.join("env.pgpass").to_str().unwrap())]),
@@ -1835,6 +1974,34 @@ mod tests {
             );
             assert!(i.warnings()[0].contains(&home.join(".pgpass").display().to_string()));
         }
+        // a systemd credential (0440: the group bits are the ACL's mask) in the service's
+        // credentials directory is read; the same mode elsewhere is not, nor 0444 there
+        write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", 0o440);
+        write(&home.join("elsewhere/pgpass"), "*:*:*:*:cred\n", 0o440);
+        let creds = home.join("creds");
+        let vars = |file: &str| {
+            vec![
+                ("CREDENTIALS_DIRECTORY", creds.to_str().unwrap().to_string()),
+                ("PGPASSFILE", home.join(file).to_str().unwrap().to_string()),
+            ]
+        };
+        let run = |file: &str| {
+            let v = vars(file);
+            let v: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ConnInfo::from_string("host=h", &env(&v)).unwrap()
+        };
+        let i = run("creds/pgpass");
+        assert_eq!(
+            (pw(&i, 0).as_deref(), i.warnings().len()),
+            (Some("cred"), 0)
+        );
+        let i = run("creds/../creds/pgpass");
+        assert_eq!(pw(&i, 0).as_deref(), Some("cred"));
+        let i = run("elsewhere/pgpass");
+        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0440)"));
+        write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", 0o444);
+        let i = run("creds/pgpass");
+        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0444)"));
         std::fs::remove_file(home.join(".pgpass")).unwrap();
         let i = ConnInfo::from_string("host=h", &env(&[])).unwrap();
         assert!(i.warnings().is_empty() && pw(&i, 0).is_none());
@@ -1862,8 +2029,25 @@ mod tests {
             .unwrap();
         assert_eq!(
             i.to_string(),
-            "database u as user u on a (10.0.0.1):1 or [::1]:5432 or [x] (10.0.0.3):3"
+            "database u as user u on a (10.0.0.1:1) or [::1]:5432 or [x] (10.0.0.3:3)"
         );
+        // IPv6 in brackets wherever a host is named, its port outside them
+        for (conn, shown) in [
+            ("host=::1 port=7", "[::1]:7"),
+            ("hostaddr=::1 port=7", "[::1]:7"),
+            ("host=db hostaddr=fe80::1 port=7", "db ([fe80::1]:7)"),
+            ("host=::1,127.0.0.1 port=7", "[::1]:7 or 127.0.0.1:7"),
+            (
+                "postgres://[::1]:7,[2001:db8::2]:8/d",
+                "[::1]:7 or [2001:db8::2]:8",
+            ),
+        ] {
+            let i = ConnInfo::from_string(conn, &env).unwrap();
+            assert!(
+                i.to_string().ends_with(&format!(" on {shown}")),
+                "{conn}: {i}"
+            );
+        }
         let i = ConnInfo::from_string("postgres://[::1]:7/d", &env).unwrap();
         assert_eq!(i.to_string(), "database d as user u on [::1]:7");
         for (conn, needle) in [
@@ -1900,11 +2084,39 @@ mod tests {
             ("client_encoding=LATIN1", "client_encoding"),
             ("gssencmode=require", "gssencmode"),
             ("load_balance_hosts=yes", "invalid load_balance_hosts"),
+            (
+                "dbname='host=h password=s3cret'",
+                "dbname (from the connection string) looks like a connection string",
+            ),
+            (
+                "dbname=postgresql://u:s3cret@h/d",
+                "looks like a connection string",
+            ),
             ("sslrootcert=system sslmode=require", "verify-full"),
         ] {
             let e = ConnInfo::from_string(conn, &env).unwrap_err().to_string();
             assert!(e.contains(needle), "{conn}: {e}");
         }
+        let e = ConnInfo::from_string(
+            "postgres://h/?dbname=postgres://u:s3cret@h/d",
+            &Env::with(&[], None, Some("u")),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("looks like a connection string") && !e.contains("s3cret"),
+            "{e}"
+        );
+        let e = ConnInfo::from_string(
+            "",
+            &Env::with(&[("PGDATABASE", "host=h password=s3cret")], None, Some("u")),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("dbname (from PGDATABASE) looks like") && !e.contains("s3cret"),
+            "{e}"
+        );
         let e = ConnInfo::from_string("", &Env::with(&[("PGPORT", "x5")], None, Some("u")))
             .unwrap_err();
         assert_eq!(
@@ -1953,8 +2165,23 @@ mod tests {
         );
         assert_eq!(tcp.get_options(), Some("-c a=b"));
         assert_eq!(tcp.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
-        let (all, _) = i.config().unwrap();
+        let all = i.config().unwrap();
         assert_eq!((all.get_hosts().len(), all.get_ports()), (2, &[1, 2][..]));
+        // hostaddr with a socket directory for host: TCP to the address, with TLS (libpq)
+        let i =
+            ConnInfo::from_string("host=/sock hostaddr=127.0.0.1 sslmode=require", &env).unwrap();
+        let (attempts, _) = i.attempts().unwrap();
+        let c = &attempts[0].1;
+        assert_eq!(c.get_ssl_mode(), postgres::config::SslMode::Require);
+        assert_eq!(
+            c.get_hosts(),
+            [postgres::config::Host::Tcp("127.0.0.1".into())]
+        );
+        assert_eq!(c.get_hostaddrs(), ["127.0.0.1".parse::<IpAddr>().unwrap()]);
+        assert_eq!(
+            i.to_string(),
+            "database u as user u on /sock (127.0.0.1:5432)"
+        );
         // fallback_application_name, then this tool's name
         let i = ConnInfo::from_string(
             "fallback_application_name=fb",
@@ -1978,7 +2205,7 @@ mod tests {
         for text in [
             i.to_string(),
             format!("{i:?}"),
-            format!("{:?}", i.settings()),
+            format!("{:?}", i.settings),
             i.details(),
         ] {
             assert!(!text.contains("s3cret"), "{text}");
@@ -1987,6 +2214,111 @@ mod tests {
             i.details(),
             "password from the connection string, sslmode prefer, application_name lobu-admin"
         );
+        // where each host's password comes from: PGPASSWORD, a service, each host's line of
+        // the password file, an empty line
+        let i = ConnInfo::from_string("host=a,b", &env).unwrap();
+        assert!(i.details().starts_with("password from PGPASSWORD, sslmode"));
+        let home = temp("details");
+        write(
+            &home.join(".pg_service.conf"),
+            "[s]\npassword=svc-s3cret\n",
+            0o600,
+        );
+        write(
+            &home.join(".pgpass"),
+            "a:*:*:*:pf-s3cret\nb:*:*:*:\n*:5433:*:*:pf-s3cret\n",
+            0o600,
+        );
+        let env = Env::with(&[], Some(&home), Some("u"));
+        let i = ConnInfo::from_string("service=s host=a,b", &env).unwrap();
+        assert!(
+            i.details().starts_with(&format!(
+                "password from service \"s\" in {}, sslmode",
+                home.join(".pg_service.conf").display()
+            )),
+            "{}",
+            i.details()
+        );
+        let i = ConnInfo::from_string("host=a,b,c port=5432,5432,5433", &env).unwrap();
+        let file = home.join(".pgpass").display().to_string();
+        assert_eq!(
+            i.details(),
+            format!(
+                "for a:5432 password from line 1 of the password file {file}, for b:5432 no \
+                 password (line 2 of the password file {file} has an empty one), for c:5433 \
+                 password from line 3 of the password file {file}, sslmode prefer, \
+                 application_name lobu-admin"
+            )
+        );
+        assert!(!i.details().contains("s3cret"));
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_is_named_never_skipped() {
+        use std::os::unix::ffi::OsStringExt;
+        let get = |name: &str| match name {
+            "PGHOST" => Some("h".into()),
+            "PGPASSWORD" => Some(std::ffi::OsString::from_vec(b"s3cr\xffet".to_vec())),
+            _ => None,
+        };
+        let e = pg_vars(get).unwrap_err();
+        let message = e.to_string();
+        assert_eq!(e.kind().exit_code(), 2);
+        assert_eq!(
+            message,
+            "the environment variable PGPASSWORD is not valid UTF-8 (its value is not shown)"
+        );
+        let get = |name: &str| (name == "PGSYSCONFDIR").then(|| "/etc/x".into());
+        assert_eq!(
+            pg_vars(get)
+                .unwrap()
+                .get("PGSYSCONFDIR")
+                .map(String::as_str),
+            Some("/etc/x")
+        );
+    }
+
+    #[test]
+    fn tls_files_come_from_the_same_home_as_the_password_file() {
+        let home = temp("tls-home");
+        write(
+            &home.join(".postgresql/root.crt"),
+            "not a certificate\n",
+            0o600,
+        );
+        let env = Env::with(&[], Some(&home), Some("u"));
+        let e = ConnInfo::from_string("host=h sslmode=verify-ca", &env)
+            .unwrap()
+            .attempts()
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains(&home.join(".postgresql/root.crt").display().to_string()),
+            "{e}"
+        );
+        // no home (the embedded database): no ~/.postgresql at all, whatever HOME says
+        let e = ConnInfo::from_string("host=h sslmode=verify-ca", &Env::with(&[], None, Some("u")))
+            .unwrap()
+            .attempts()
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("~/.postgresql/root.crt does not exist"), "{e}");
+        // a client certificate there is offered; none there is none (and under require, a
+        // root.crt there would be verified against, as libpq)
+        std::fs::remove_file(home.join(".postgresql/root.crt")).unwrap();
+        let i = ConnInfo::from_string("host=h sslmode=require", &env).unwrap();
+        i.attempts().unwrap();
+        write(
+            &home.join(".postgresql/postgresql.crt"),
+            "not a certificate\n",
+            0o600,
+        );
+        let e = i.attempts().err().unwrap().to_string();
+        assert!(e.contains("sslcert"), "{e}");
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     #[test]

@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use postgres::{Client, Config, SimpleQueryMessage};
-use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::error::{Error, Result};
 
@@ -159,19 +158,20 @@ impl DatabaseUrl {
         let env = if self.hermetic {
             Env::none()
         } else {
-            Env::process()
+            Env::process()?
         };
         ConnInfo::from_string(&self.conn, &env)
     }
 
     /// One driver configuration naming every host (application name, connect timeout,
-    /// keepalives and `tcp_user_timeout` unless the string sets them, see [`tcp`]) and the
-    /// TLS connector that its `ssl*` keys ask for. No startup parameter beyond what poolers
-    /// accept is added: the session settings are applied per transaction by [`in_tx`].
+    /// keepalives and `tcp_user_timeout` unless the string sets them, see [`tcp`]), for
+    /// looking at the hosts and ports; connections are opened by [`connect`]. No startup
+    /// parameter beyond what poolers accept is added: the session settings are applied
+    /// per transaction by [`in_tx`].
     ///
     /// # Errors
-    /// As [`DatabaseUrl::resolve`], and `invalid_input` when its TLS files are unusable.
-    pub fn config(&self) -> Result<(Config, MakeRustlsConnect)> {
+    /// As [`DatabaseUrl::resolve`].
+    pub fn config(&self) -> Result<Config> {
         self.resolve()?.config()
     }
 }
@@ -253,6 +253,12 @@ fn reason(info: &ConnInfo, target: usize, e: &postgres::Error) -> (Error, String
         );
     }
     if text.contains("password missing") {
+        if let Some(line) = info.empty_password_line(target) {
+            return unreachable(format!(
+                "the server asks for a password, and {line}, the first that matches this \
+                 host, has an empty one (libpq then sends none and reads no further line)"
+            ));
+        }
         return unreachable(
             "the server asks for a password, and no password was given or found (set \
              PGPASSWORD, or add a line for this host to the password file: ~/.pgpass, \

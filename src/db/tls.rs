@@ -6,6 +6,7 @@
 //! out of the connection string here and turned into a rustls configuration.
 
 use std::fmt;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -82,6 +83,9 @@ pub struct TlsParams {
     pub min_tls13: bool,
     /// `ssl_max_protocol_version=TLSv1.2`.
     pub max_tls12: bool,
+    /// The home directory, where `~/.postgresql/` is (libpq's default certificate files);
+    /// `None`: no such files.
+    pub home: Option<PathBuf>,
 }
 
 impl TlsParams {
@@ -111,11 +115,7 @@ impl TlsParams {
     /// certificate.
     pub fn connector(&self) -> Result<(postgres::config::SslMode, MakeRustlsConnect)> {
         let mode = self.effective_mode()?;
-        let driver_mode = match mode {
-            SslMode::Disable => postgres::config::SslMode::Disable,
-            SslMode::Prefer => postgres::config::SslMode::Prefer,
-            _ => postgres::config::SslMode::Require,
-        };
+        let driver_mode = self.driver_mode()?;
         let provider = Arc::new(crypto::ring::default_provider());
         let verifier: Arc<dyn ServerCertVerifier> = match (mode, self.roots(mode)?) {
             (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => {
@@ -156,6 +156,24 @@ impl TlsParams {
         Ok((driver_mode, MakeRustlsConnect::new(config)))
     }
 
+    /// The driver's mode: what it must ask the server for (the verification is the
+    /// connector's).
+    ///
+    /// # Errors
+    /// As [`TlsParams::effective_mode`].
+    pub fn driver_mode(&self) -> Result<postgres::config::SslMode> {
+        Ok(match self.effective_mode()? {
+            SslMode::Disable => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            _ => postgres::config::SslMode::Require,
+        })
+    }
+
+    /// `~/.postgresql/NAME`, if there is a home directory.
+    fn home_file(&self, name: &str) -> Option<PathBuf> {
+        self.home.as_ref().map(|h| h.join(".postgresql").join(name))
+    }
+
     /// A connector for connections that never use TLS (Unix sockets, `sslmode=disable`):
     /// reads no file.
     ///
@@ -179,7 +197,7 @@ impl TlsParams {
         let path = match self.root_cert.as_deref() {
             Some("system") => return system_roots().map(Some),
             Some(p) => PathBuf::from(p),
-            None => match home_file("root.crt").filter(|p| p.exists()) {
+            None => match self.home_file("root.crt").filter(|p| p.exists()) {
                 Some(p) => p,
                 None if mode >= SslMode::VerifyCa => {
                     return Err(Error::invalid(format!(
@@ -204,16 +222,24 @@ impl TlsParams {
     fn client_identity(
         &self,
     ) -> Result<Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>> {
-        let cert = match &self.cert {
-            Some(p) => PathBuf::from(p),
-            None => match home_file("postgresql.crt").filter(|p| p.exists()) {
-                Some(p) => p,
-                None => return Ok(None),
-            },
+        // libpq (initialize_SSL): a certificate file that does not exist, named or not,
+        // means no client certificate; any other trouble with it is an error
+        let Some(cert) = self
+            .cert
+            .as_ref()
+            .map(PathBuf::from)
+            .or_else(|| self.home_file("postgresql.crt"))
+        else {
+            return Ok(None);
         };
+        if let Err(e) = std::fs::metadata(&cert) {
+            if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) {
+                return Ok(None);
+            }
+        }
         let key = match &self.key {
             Some(p) => PathBuf::from(p),
-            None => home_file("postgresql.key").unwrap_or_default(),
+            None => self.home_file("postgresql.key").unwrap_or_default(),
         };
         let certs = read_pem::<CertificateDer<'static>>(&cert, "sslcert")?;
         check_key_permissions(&key)?;
@@ -228,10 +254,6 @@ impl TlsParams {
             .map_err(|e| Error::invalid(format!("sslkey {}: {e}", key.display())))?;
         Ok(Some((certs, key)))
     }
-}
-
-fn home_file(name: &str) -> Option<PathBuf> {
-    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".postgresql").join(name))
 }
 
 fn read_pem<T: PemObject>(path: &Path, what: &str) -> Result<Vec<T>> {
@@ -409,6 +431,29 @@ pub(crate) fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_client_certificate_is_none_as_in_libpq() {
+        let p = TlsParams {
+            mode: Some(SslMode::Require),
+            cert: Some("/nonexistent/client.crt".into()),
+            key: Some("/nonexistent/client.key".into()),
+            ..TlsParams::default()
+        };
+        assert!(p.client_identity().unwrap().is_none());
+        p.connector().unwrap();
+        // a path through a plain file (ENOTDIR) too; a directory is an error
+        let p = TlsParams {
+            cert: Some("/etc/passwd/client.crt".into()),
+            ..p
+        };
+        assert!(p.client_identity().unwrap().is_none());
+        let p = TlsParams {
+            cert: Some("/etc".into()),
+            ..p
+        };
+        assert!(p.client_identity().is_err());
+    }
 
     #[test]
     fn system_roots_demand_verify_full() {

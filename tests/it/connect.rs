@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::cli::Cli;
-use crate::support::cluster::{free_port, Cluster};
+use crate::support::cluster::Cluster;
 use crate::support::pki::Pki;
 use crate::support::{bare, parallel};
 
@@ -65,6 +65,7 @@ const CLEARED: &[&str] = &[
     "PGDATESTYLE",
     "PGGEQO",
     "LOBU_DEVICE_TOKEN",
+    "CREDENTIALS_DIRECTORY",
 ];
 
 /// The password of role `app`.
@@ -80,7 +81,9 @@ struct Server {
     other_ca: String,
     client_crt: String,
     client_key: String,
-    /// A port where nothing listens.
+    /// A port where nothing listens: 1, below the ephemeral range, so that no server or
+    /// metrics endpoint of a test running alongside (which all take ports the kernel hands
+    /// out) can be listening there by the time a client tries it.
     closed: u16,
 }
 
@@ -128,7 +131,7 @@ impl Server {
             other_ca: write("other-ca.pem", &Pki::new("someone else").ca_pem),
             client_crt: write("client.crt", &client_crt),
             client_key: write("client.key", &client_key),
-            closed: free_port(),
+            closed: 1,
             cluster,
         }
     }
@@ -223,6 +226,8 @@ enum Expect {
     Named { app: String, tls: Option<bool> },
     /// This exit code, and this text in stderr.
     Fails(i32, String),
+    /// Exit 0, this text in stderr (`-v`'s line), and no password there.
+    Says(String),
 }
 
 /// One source of one setting.
@@ -276,6 +281,10 @@ fn named(app: &str, tls: Option<bool>) -> Expect {
     }
 }
 
+fn says(needle: &str) -> Expect {
+    Expect::Says(needle.to_string())
+}
+
 fn fails(code: i32, needle: &str) -> Expect {
     Expect::Fails(code, needle.to_string())
 }
@@ -294,7 +303,7 @@ fn check(s: &Server, c: &Case) -> std::result::Result<(), String> {
     if let Some(conn) = &c.conn {
         cli = cli.env("DATABASE_URL", &conn.replace("$HOME", &home.path("")));
     }
-    let r = cli.args(["org", "list"]).run();
+    let r = cli.args(["-v", "org", "list"]).run();
     let said = || format!("exit {}: {}", r.code, r.stderr.trim());
     match &c.expect {
         Expect::Ok if r.code == 0 => Ok(()),
@@ -311,6 +320,12 @@ fn check(s: &Server, c: &Case) -> std::result::Result<(), String> {
         Expect::Fails(code, needle) if r.code == *code && r.stderr.contains(needle.as_str()) => {
             Ok(())
         }
+        Expect::Says(needle)
+            if r.code == 0 && r.stderr.contains(needle.as_str()) && !r.stderr.contains(PW) =>
+        {
+            Ok(())
+        }
+        Expect::Says(needle) => Err(format!("expected exit 0 saying {needle:?}; got {}", said())),
         Expect::Fails(code, needle) => Err(format!(
             "expected exit {code} with {needle:?}; got {}",
             said()
@@ -340,6 +355,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("URL", "sslrootcert", Some(format!("postgres://app:{PW}@localhost:{p}/lobu?sslmode=verify-full&sslrootcert={ca}")), ok()),
         case("URL", "sslrootcert", Some(format!("postgres://app:{PW}@localhost:{p}/lobu?sslmode=verify-full&sslrootcert={other}")), fails(6, "failed verification")),
         case("URL", "sslcert, sslkey", Some(format!("postgres://certuser@localhost:{p}/lobu?sslmode=verify-full&sslrootcert={ca}&sslcert={}&sslkey={}", s.client_crt, s.client_key)), ok()),
+        case("URL", "sslcert missing: no client certificate, as libpq", Some(format!("{url}?sslmode=require&sslcert=$HOME/missing.crt&sslkey=$HOME/missing.key&application_name=u-nocert")), named("u-nocert", Some(true))),
         case("URL", "hostaddr", Some(format!("postgres://app:{PW}@db.invalid:{p}/lobu?hostaddr=127.0.0.1")), ok()),
         case("URL", "target_session_attrs", Some(format!("postgres://app:{PW}@127.0.0.1:{p}/ro?target_session_attrs=read-write")), fails(6, "accepts writes")),
         case("URL", "multi-host", Some(format!("postgres://app:{PW}@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), ok()),
@@ -354,11 +370,15 @@ fn sources(s: &Server) -> Vec<Case> {
         case("key=value", "sslmode=disable", Some(format!("{kv} sslmode=disable application_name=k-plain")), named("k-plain", Some(false))),
         case("key=value", "sslrootcert", Some(format!("host=localhost port={p} user=app password={PW} dbname=lobu sslmode=verify-full sslrootcert='{ca}'")), ok()),
         case("key=value", "hostaddr", Some(format!("host=db.invalid hostaddr=127.0.0.1 port={p} user=app password={PW} dbname=lobu")), ok()),
+        case("key=value", "hostaddr with a socket directory for host: TCP, with TLS", Some(format!("host=/tmp hostaddr=127.0.0.1 port={p} user=app password={PW} dbname=lobu sslmode=require application_name=k-sock-tls")), named("k-sock-tls", Some(true))),
         case("key=value", "target_session_attrs", Some(format!("host=127.0.0.1 port={p} user=app password={PW} dbname=ro target_session_attrs=read-write")), fails(6, "accepts writes")),
         case("key=value", "multi-host", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} user=app password={PW} dbname=lobu")), ok()),
         case("key=value", "service", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(""), 0o600),
         case("key=value", "passfile", Some(format!("host=127.0.0.1 port={p} user=app dbname=lobu passfile='$HOME/pw file'")), ok()).file("pw file", exact.clone(), 0o600),
         case("key=value", "passfile: a systemd credential (0400, spaces in the path)", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} dbname=lobu user=app target_session_attrs=read-write passfile='$HOME/credentials dir/pgpass'")), ok()).file("credentials dir/pgpass", format!("*:{p}:lobu:app:{PW}\n"), 0o400),
+        case("key=value", "passfile: a systemd 254+ credential (0440, ACL mask) in CREDENTIALS_DIRECTORY", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/run/credentials/lobu.service/pgpass'")), ok()).env("CREDENTIALS_DIRECTORY", "$HOME/run/credentials/lobu.service").file("run/credentials/lobu.service/pgpass", exact.clone(), 0o440),
+        case("key=value", "passfile: 0440 outside CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/pgpass'")), fails(6, "(mode 0440)")).env("CREDENTIALS_DIRECTORY", "$HOME/run/credentials/lobu.service").file("pgpass", exact.clone(), 0o440),
+        case("key=value", "passfile: 0444 in CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/creds/pgpass'")), fails(6, "(mode 0444)")).env("CREDENTIALS_DIRECTORY", "$HOME/creds").file("creds/pgpass", exact.clone(), 0o444),
         case("key=value", "password (the last one wins)", Some(format!("{kv} password=wrong password={PW}")), ok()),
         // the environment, with no connection string
         case("environment", "PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE", None, ok()).env_all(p),
@@ -371,6 +391,8 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "PGSSLCERT PGSSLKEY", None, ok()).env_all(p).env("PGHOST", "localhost").env("PGUSER", "certuser").env("PGSSLMODE", "verify-full").env("PGSSLROOTCERT", ca.clone()).env("PGSSLCERT", s.client_crt.clone()).env("PGSSLKEY", s.client_key.clone()),
         case("environment", "PGTARGETSESSIONATTRS", None, fails(6, "accepts writes")).env_all(p).env("PGDATABASE", "ro").env("PGTARGETSESSIONATTRS", "read-write"),
         case("environment", "PGCONNECT_TIMEOUT", None, fails(2, "PGCONNECT_TIMEOUT")).env_all(p).env("PGCONNECT_TIMEOUT", "soon"),
+        case("environment", "PGDATABASE that is a connection string: refused", None, fails(2, "dbname (from PGDATABASE) looks like a connection string")).env_all(p).env("PGDATABASE", format!("host=127.0.0.1 password={PW}")),
+        case("environment", "-v: PGPASSWORD", None, says("password from PGPASSWORD, sslmode prefer")).env_all(p),
         case("environment", "PGSERVICE", None, ok()).env("PGSERVICE", "lobu").file(".pg_service.conf", service(""), 0o600),
         case("environment", "PGSERVICEFILE", None, ok()).env("PGSERVICE", "lobu").env("PGSERVICEFILE", "$HOME/conf/services").file("conf/services", service(""), 0o600),
         case("environment", "PGSYSCONFDIR", None, ok()).env("PGSERVICE", "lobu").env("PGSYSCONFDIR", "$HOME/etc").file("etc/pg_service.conf", service(""), 0o644),
@@ -380,6 +402,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "embedded only without PGHOST/PGHOSTADDR/PGSERVICE", None, fails(6, "LOBU_PG_BIN")).env("PGUSER", "app").env("PGDATABASE", "lobu"),
         // the service file
         case("service file", "host port user password dbname", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(""), 0o600),
+        case("service file", "-v: the service", Some("service=lobu".into()), says("password from service \"lobu\" in ")).file(".pg_service.conf", service(""), 0o600),
         case("service file", "application_name, sslmode", Some("service=lobu".into()), named("s-tls", Some(true))).file(".pg_service.conf", service("application_name=s-tls\nsslmode=require\n"), 0o600),
         case("service file", "hostaddr", Some("service=lobu".into()), ok()).file(".pg_service.conf", service("host=db.invalid\nhostaddr=127.0.0.1\n").replace("host=127.0.0.1\n", ""), 0o600),
         case("service file", "sslrootcert", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(&format!("sslmode=verify-full\nsslrootcert={ca}\n")).replace("host=127.0.0.1", "host=localhost"), 0o600),
@@ -395,7 +418,11 @@ fn sources(s: &Server) -> Vec<Case> {
         case("password file", "escapes (\\: and \\\\)", Some(format!("postgres://app2@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("127.0.0.1:{p}:lobu:app2:a\\:b\\\\c\n"), 0o600),
         case("password file", "comments, blank lines, CRLF", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("# {p}:*:*:*:no\r\n\r\n127.0.0.1:{p}:lobu:app:{PW}\r\n"), 0o600),
         case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).file(".pgpass", format!("127.0.0.1:1:lobu:app:no\n127.0.0.1:{p}:lobu:app:{PW}\n*:*:*:*:wrong\n"), 0o600),
-        case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).file(".pgpass", format!("*:*:*:*:wrong\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "first matching line wins", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed for user \"app\" (the password came from line 1 of the password file")).file(".pgpass", format!("*:*:*:*:wrong\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "an empty password on the first matching line: none sent, as libpq", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "line 1 of the password file")).file(".pgpass", format!("127.0.0.1:{p}:lobu:app:\n*:*:*:*:{PW}\n"), 0o600),
+        case("password file", "-v: each host's line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{closed} password from line 1 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:other\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "-v: each host's line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{p} password from line 2 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:other\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
+        case("password file", "-v: an empty line", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), says(&format!("for 127.0.0.1:{closed} no password (line 1 of the password file"))).file(".pgpass", format!("127.0.0.1:{closed}:*:*:\n127.0.0.1:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "host name localhost", Some(format!("host=localhost port={p} user=app dbname=lobu")), ok()).file(".pgpass", format!("localhost:{p}:lobu:app:{PW}\n"), 0o600),
         case("password file", "hostaddr when no host", Some(format!("hostaddr=127.0.0.1 port={p} user=app dbname=lobu")), ok()).file(".pgpass", exact.clone(), 0o600),
         case("password file", "looked up per host", Some(format!("postgres://app@127.0.0.1:{closed},127.0.0.1:{p}/lobu")), ok()).file(".pgpass", exact.clone(), 0o600),
@@ -404,7 +431,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("password file", "a directory is not a password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "not a plain file")).env("PGPASSFILE", "$HOME/etc").file("etc/x", "", 0o600),
         // precedence
         case("precedence", "string password > PGPASSWORD", Some(url.clone()), ok()).env("PGPASSWORD", "wrong"),
-        case("precedence", "string password > PGPASSWORD", Some(format!("postgres://app:wrong@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).env("PGPASSWORD", PW),
+        case("precedence", "string password > PGPASSWORD", Some(format!("postgres://app:wrong@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed for user \"app\" (the password came from the connection string)")).env("PGPASSWORD", PW),
         case("precedence", "PGPASSWORD > password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).env("PGPASSWORD", PW).file(".pgpass", "*:*:*:*:wrong\n", 0o600),
         case("precedence", "PGPASSWORD > password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), fails(6, "password authentication failed")).env("PGPASSWORD", "wrong").file(".pgpass", exact.clone(), 0o600),
         case("precedence", "empty PGPASSWORD: password file", Some(format!("postgres://app@127.0.0.1:{p}/lobu")), ok()).env("PGPASSWORD", "").file(".pgpass", exact.clone(), 0o600),
@@ -511,6 +538,49 @@ fn an_empty_flag_is_a_usage_error_too() {
     );
 }
 
+/// A `PG*` variable libpq reads whose value is not UTF-8 is exit 2 naming the variable,
+/// never its value; never skipped (a `PGHOST` so spelled would have meant the embedded
+/// database), never a panic.
+#[test]
+fn a_pg_variable_that_is_not_utf8_is_named_never_skipped() {
+    use std::os::unix::ffi::OsStrExt;
+    let home = Home::new();
+    for (var, conn) in [
+        ("PGHOST", None),
+        ("PGPASSWORD", Some("host=127.0.0.1 port=1 user=u")),
+        ("PGSSLMODE", Some("postgres://u@127.0.0.1:1/d")),
+    ] {
+        for json in [false, true] {
+            let mut c = home.command();
+            c.env(var, std::ffi::OsStr::from_bytes(b"Nu8\xffSecret"));
+            if let Some(conn) = conn {
+                c.env("DATABASE_URL", conn);
+            }
+            if json {
+                c.args(["-o", "json"]);
+            }
+            let out = c.args(["-v", "org", "list"]).output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(2), "{var}: {text}");
+            assert!(
+                text.contains(&format!(
+                    "the environment variable {var} is not valid UTF-8 (its value is not shown)"
+                )),
+                "{var}: {text}"
+            );
+            assert!(
+                !text.contains("Secret") && !text.contains("Nu8"),
+                "{var}: {text}"
+            );
+            assert!(!text.contains("panicked"), "{var}: {text}");
+        }
+    }
+}
+
 /// A password file that group or others may read is ignored, with a warning that names
 /// the file and its mode, exactly once per invocation; the same file at 0600 is used.
 #[test]
@@ -552,9 +622,10 @@ struct LoopGuard {
 }
 
 impl LoopGuard {
-    fn spawn(home: &Home, conn: &str, json: bool) -> Self {
+    /// `metrics`: the port of `--metrics-addr`, for a JSON loop.
+    fn spawn(home: &Home, conn: &str, metrics: Option<u16>) -> Self {
         let mut cmd = home.command();
-        let metrics = json.then(free_port);
+        let json = metrics.is_some();
         if json {
             cmd.args(["-o", "json"]);
         }
@@ -605,6 +676,18 @@ impl Drop for LoopGuard {
             let _ = c.wait();
         }
     }
+}
+
+/// `n` loopback ports that were free a moment ago, all different: held together while
+/// picked (one `free_port` after another may hand out the same port twice, and a loop
+/// whose `--metrics-addr` is taken exits 2).
+fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<std::net::TcpListener> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
 }
 
 /// `GET path` over plain HTTP/1.0: (status, body).
@@ -748,6 +831,78 @@ fn spellings() -> Vec<Spelling> {
             secrets: &["Du1Pa", "Du2Pb"],
         },
         Spelling {
+            name: "URL, raw @ / ? # in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Qa@Rw/5?x#"),
+            password: Some("Qa@Rw/5?x#"),
+            secrets: &["Qa@Rw/5?x#", "Rw/5"],
+        },
+        Spelling {
+            name: "URL, raw @ in sslpassword",
+            conn: |p, u| format!("postgres://{u}:Sa1Pw@127.0.0.1:{p}/lobu?sslpassword=Ss@Lq8x"),
+            password: Some("Sa1Pw"),
+            secrets: &["Sa1Pw", "Ss@Lq8x", "Lq8x"],
+        },
+        Spelling {
+            name: "URL without a path, raw @ in a query password",
+            conn: |p, u| format!("postgres://127.0.0.1:{p}?user={u}&password=Np@Th4x"),
+            password: None,
+            secrets: &["Np@Th4x", "Th4x"],
+        },
+        Spelling {
+            name: "URL without a host, raw @ in a query sslpassword",
+            conn: |p, u| {
+                format!("postgres://?host=127.0.0.1&port={p}&user={u}&sslpassword=Nh@Sz6x")
+            },
+            password: None,
+            secrets: &["Nh@Sz6x", "Sz6x"],
+        },
+        Spelling {
+            name: "URL, raw ? and = in the user-info password",
+            conn: |p, u| format!("postgres://{u}:Qe?k=Vz3@127.0.0.1:{p}/lobu"),
+            password: None,
+            secrets: &["Qe?k=Vz3", "k=Vz3"],
+        },
+        Spelling {
+            name: "URL, raw & in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Am&Pq3x"),
+            password: None,
+            secrets: &["Am&Pq3x", "Pq3x"],
+        },
+        Spelling {
+            name: "URL, raw = in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Eq=Ls6x"),
+            password: None,
+            secrets: &["Eq=Ls6x", "Ls6x"],
+        },
+        Spelling {
+            name: "URL, raw % in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Pq%zz7x"),
+            password: None,
+            secrets: &["Pq%zz7x", "zz7x"],
+        },
+        Spelling {
+            name: "URL, percent-encoded @ & = % in a query password",
+            conn: |p, u| format!("postgres://{u}@127.0.0.1:{p}/lobu?password=Pe%40%26%3D%25Kx"),
+            password: Some("Pe@&=%Kx"),
+            secrets: &["Pe@&=%Kx", "Pe%40%26%3D%25Kx", "=%Kx"],
+        },
+        Spelling {
+            name: "key=value, a connection string as dbname",
+            conn: |p, u| {
+                format!("host=127.0.0.1 port={p} user={u} dbname='dbname=lobu password=Db7Cs'")
+            },
+            password: None,
+            secrets: &["Db7Cs"],
+        },
+        Spelling {
+            name: "URL, a URL as dbname",
+            conn: |p, u| {
+                format!("postgres://{u}@127.0.0.1:{p}/?dbname=postgres://{u}:Du8Rl@h/lobu")
+            },
+            password: None,
+            secrets: &["Du8Rl"],
+        },
+        Spelling {
             name: "mistyped scheme",
             conn: |p, u| format!("postgress://{u}:Ty4Popw@127.0.0.1:{p}/lobu"),
             password: None,
@@ -839,11 +994,16 @@ fn no_spelling_of_a_secret_leaks() {
     // the loops first (they need 15 s before /healthz reports a failure): every spelling,
     // against a port where nothing listens, in JSON (events on stdout, metrics) and table
     let homes: Vec<Home> = rows.iter().map(|_| Home::new()).collect();
+    let metrics_ports = free_ports(rows.len());
     let mut loops: Vec<(usize, &str, LoopGuard)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let conn = (row.conn)(s.closed, &format!("spell{i}"));
-        loops.push((i, "loop json", LoopGuard::spawn(&homes[i], &conn, true)));
-        loops.push((i, "loop table", LoopGuard::spawn(&homes[i], &conn, false)));
+        loops.push((
+            i,
+            "loop json",
+            LoopGuard::spawn(&homes[i], &conn, Some(metrics_ports[i])),
+        ));
+        loops.push((i, "loop table", LoopGuard::spawn(&homes[i], &conn, None)));
     }
     // the one-shot commands, on the server (accepted spellings connect) and on the closed
     // port; four rows at a time
