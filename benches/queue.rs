@@ -12,9 +12,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use lobu_admin::db::Client;
 use lobu_admin::db::{self, DatabaseUrl};
 use lobu_admin::{dispatch, watchers};
-use postgres::{Client, NoTls};
+use postgres::NoTls;
 
 /// The tests' private servers (PgBouncer here), shared rather than copied.
 #[allow(dead_code)]
@@ -158,7 +159,7 @@ impl Bench {
     }
 
     fn drop_db(&self, name: &str) {
-        let mut admin = Client::connect(&self.server, NoTls).unwrap();
+        let mut admin = postgres::Client::connect(&self.server, NoTls).unwrap();
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .unwrap();
@@ -668,7 +669,7 @@ impl Bench {
         // the floor on a fresh database of its own (deleting 600k rows costs more than this)
         self.drop_db(&name);
         let (name, url) = self.database("seed", 0);
-        let mut c = Client::connect(&url, NoTls).unwrap();
+        let mut c = postgres::Client::connect(&url, NoTls).unwrap();
         c.batch_execute("DELETE FROM organizations").unwrap();
         let start = Instant::now();
         c.batch_execute(&format!(
@@ -748,7 +749,7 @@ impl Bench {
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            let mut listener = Client::connect(&url, NoTls).unwrap();
+            let mut listener = postgres::Client::connect(&url, NoTls).unwrap();
             for id in &ids {
                 listener
                     .batch_execute(&format!("LISTEN lobu_run_{id}"))
@@ -816,7 +817,7 @@ impl Bench {
     /// An empty migrated database `lobu_bench_<tag>`; its URL.
     fn empty_database(&self, tag: &str) -> (String, String) {
         let name = format!("lobu_bench_{tag}_{}", std::process::id());
-        let mut admin = Client::connect(&self.server, NoTls).unwrap();
+        let mut admin = postgres::Client::connect(&self.server, NoTls).unwrap();
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .unwrap();

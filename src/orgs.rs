@@ -1,7 +1,7 @@
 //! Organisations: ids, names, and `metadata` updates with jsonb operators under a row lock.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 
 use crate::db::typed::p;

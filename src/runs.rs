@@ -13,8 +13,8 @@
 //!
 //! The first three are *active*; `runs_one_active_per_watcher` allows one per watcher.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Duration, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 
 use crate::db::typed::p;

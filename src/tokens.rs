@@ -3,10 +3,10 @@
 
 use std::fmt;
 
+use crate::db::GenericClient;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use postgres::types::Type;
-use postgres::GenericClient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;

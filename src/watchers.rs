@@ -1,10 +1,11 @@
 //! Watchers: create, patch, pause, resume, archive, reschedule, list (one query), show, next fire
 //! times, and the manual trigger with at most one active run.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use postgres::types::{ToSql, Type};
-use postgres::{GenericClient, Statement};
+use postgres::Statement;
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -255,7 +255,7 @@ impl RunsDone {
 /// final run (with `waited_seconds`) on stdout, then the outcome's error (exit 8, 9, 130).
 pub(super) fn wait_for(
     ctx: &Ctx,
-    c: &mut postgres::Client,
+    c: &mut crate::db::Client,
     id: i64,
     who: Option<&tokens::Principal>,
     timeout: Option<chrono::Duration>,
