@@ -247,6 +247,83 @@ pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> 
     })
 }
 
+/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
+/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
+/// authenticated in the transaction. Statements that also serve flights take the device
+/// and organisation as `coalesce($n, principal!(..))`.
+macro_rules! principal {
+    (org) => {
+        "nullif(current_setting('lobu.org_id', true), '')"
+    };
+    (device) => {
+        "nullif(current_setting('lobu.device_id', true), '')::uuid"
+    };
+}
+pub(crate) use principal;
+
+/// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired
+/// token or a missing scope raises `forbidden`, so that nothing after it in the transaction
+/// is written, and the principal is stored for the statements after it ([`principal!`]).
+/// Parameters: the token's hash, the scope.
+const AUTHENTICATE_IN_FLIGHT: &str = "
+    WITH a AS (
+        UPDATE device_tokens t
+        SET last_used_at = now()
+        FROM devices d
+        WHERE t.token_hash = $1
+          AND d.id = t.device_id
+        RETURNING t.id, t.device_id, d.org_id,
+                  t.revoked_at IS NOT NULL AS revoked,
+                  t.expires_at IS NOT NULL AND t.expires_at <= now() AS expired,
+                  $2 = ANY (t.scopes) AS scoped
+    )
+    SELECT a.id, a.device_id, a.org_id,
+           CASE WHEN a.id IS NULL OR a.revoked OR a.expired OR NOT a.scoped THEN
+               ('lobu-abort:forbidden:' || CASE
+                   WHEN a.id IS NULL THEN 'invalid device token'
+                   WHEN a.revoked THEN 'device token has been revoked'
+                   WHEN a.expired THEN 'device token has expired'
+                   ELSE 'device token lacks the ' || $2 || ' scope' END)::int
+           END,
+           set_config('lobu.org_id', coalesce(a.org_id, ''), true),
+           set_config('lobu.device_id', coalesce(a.device_id::text, ''), true)
+    FROM (SELECT) one LEFT JOIN a ON true";
+
+/// A token's authentication as the first statement of a flight: the hash (kept by the
+/// caller, who lends it) and the statement's parameters.
+pub(crate) struct InFlight {
+    hash: String,
+}
+
+impl InFlight {
+    /// The token's authentication, to send first in a flight.
+    pub(crate) fn new(token: &Token) -> Self {
+        Self { hash: token.hash() }
+    }
+
+    /// The parameters of [`AUTHENTICATE_IN_FLIGHT`].
+    pub(crate) fn params(&self) -> [(&(dyn postgres::types::ToSql + Sync), Type); 2] {
+        [p(&self.hash), p(&SCOPE_RUN)]
+    }
+
+    /// The statement.
+    pub(crate) const SQL: &'static str = AUTHENTICATE_IN_FLIGHT;
+
+    /// The principal, from the statement's row (a refused token failed the flight).
+    ///
+    /// # Errors
+    /// `internal` when the row is missing.
+    pub(crate) fn principal(row: Option<&postgres::Row>) -> Result<Principal> {
+        let row = row
+            .ok_or_else(|| Error::Internal("the token's authentication returned no row".into()))?;
+        Ok(Principal {
+            token_id: row.get(0),
+            device_id: row.get(1),
+            org_id: row.get(2),
+        })
+    }
+}
+
 const AUTHENTICATE: &str = "
     UPDATE device_tokens t
     SET last_used_at = $2

@@ -9,7 +9,6 @@ use super::output::{kv_table, show_times, table, watchers_table, when};
 use crate::db;
 use crate::error::Result;
 use crate::schedule::Schedule;
-use crate::tokens;
 use crate::watchers::{self, NewWatcher, RescheduleScope, StatusFilter, Trigger, WatcherPatch};
 
 #[derive(Debug, Subcommand)]
@@ -198,13 +197,8 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
         let mut c = ctx.connect(Schema::Checked)?;
-        let ((r, who), now) = db::in_tx_at(&mut c, |tx, now| {
-            let who = match token {
-                Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
-                None => Trigger::Admin,
-            };
-            Ok((watchers::trigger(tx, id, &who, now)?, who))
-        })?;
+        // authentication and trigger in one flight: one round trip after connecting
+        let (r, who, now) = watchers::trigger_in_flight(&mut c, id, token.as_ref())?;
         let text = |r: &watchers::TriggerOutcome| {
             if r.already_queued {
                 format!(

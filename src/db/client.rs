@@ -4,8 +4,8 @@
 //!
 //! What the `postgres` crate's client cannot do is send several requests before reading the
 //! first answer: each call blocks until its answer is in, a round trip each. This one also
-//! offers [`Client::pipelined`], which sends a simple query, typed statements and a closing
-//! simple query in one flight and then reads every answer (see [`super::flight`]).
+//! offers `Client::pipelined`, which sends a simple query, typed statements and a closing
+//! simple query in one flight and then reads every answer (see [`mod@super::flight`]).
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -85,7 +85,7 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// The answers of one [`Client::pipelined`] flight, in the order the requests went out.
+/// The answers of one `Client::pipelined` flight, in the order the requests went out.
 pub(crate) struct Answers {
     /// The first simple query's messages.
     pub first: Result<Vec<SimpleQueryMessage>, Error>,

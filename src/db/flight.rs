@@ -5,14 +5,14 @@
 //! 10 ms between client and server is most of a command's time. None of them needs the
 //! answer of another, so [`flight`] sends them all at once and reads the answers after:
 //!
-//! - `BEGIN` and the settings query ([`FLIGHT_SETTINGS`]) first, so the lock and statement
+//! - `BEGIN` and the settings query (`FLIGHT_SETTINGS`) first, so the lock and statement
 //!   timeouts bound every statement after it (transaction-local, nothing left in the
 //!   session: transaction poolers), and `now()` of every statement is the clock it reads;
 //! - the schema check raises an error inside the transaction when the schema does not match
 //!   this binary, so every statement after it fails and nothing is written (exit 7);
-//! - a statement may raise too (see [`MARKER`]): token authentication does, so that an
+//! - a statement may raise too (see `MARKER`): token authentication does, so that an
 //!   invalid token writes nothing, and it stores the principal in transaction-local settings
-//!   that the statements after it read ([`crate::tokens::principal_org`]);
+//!   that the statements after it read (`tokens::principal!`);
 //! - `COMMIT` last: after a failed statement the server answers it with a rollback.
 //!
 //! Statements are unnamed and typed (no prepare round trip, nothing that outlives the
@@ -50,12 +50,12 @@ impl Landed {
 /// is planned).
 const MARKER: &str = "lobu-abort:";
 
-/// Sends `BEGIN`, [`FLIGHT_SETTINGS`], `statements` and `COMMIT` in one flight and reads
+/// Sends `BEGIN`, the settings query, `statements` and `COMMIT` in one flight and reads
 /// the answers.
 ///
 /// # Errors
 /// `schema_mismatch` when the schema is behind or ahead of this binary; `forbidden` when a
-/// statement refused on purpose (see [`MARKER`]); the first statement's failure otherwise
+/// statement refused on purpose (see `MARKER`); the first statement's failure otherwise
 /// (the transaction is then rolled back: nothing of it was written); the commit's failure.
 pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");

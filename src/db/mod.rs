@@ -59,7 +59,8 @@ macro_rules! settings_query {
             settings_query!(@ ", s.n, s.c"),
             ", CASE WHEN s.n < ",
             migrations_count!(),
-            " OR NOT s.c THEN ('lobu-abort:schema:' || s.n || ':' || s.c)::int END FROM ",
+            " OR NOT s.c THEN ('lobu-abort:schema:' || s.n || ':' || s.c)::int END, ",
+            "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true) FROM ",
             schema_check!()
         )
     };
@@ -106,8 +107,9 @@ const TX_SETTINGS_BY_KEY: Settings = Settings::checked(settings_query!(
     checked,
     ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
 ));
-/// [`TX_SETTINGS`] for a [`flight`]: the schema check raises an error when the schema does
-/// not match, so that the statements sent after it in the same flight fail (nothing written).
+/// [`TX_SETTINGS_BY_KEY`] for a [`flight`] (one-shot commands reach their rows by key): the
+/// schema check raises an error when the schema does not match, so that the statements sent
+/// after it in the same flight fail (nothing written).
 pub(crate) const FLIGHT_SETTINGS: &str = settings_query!(flight);
 /// [`TX_SETTINGS`] without the schema check, for `migrate` and `migrate status`.
 const TX_SETTINGS_UNCHECKED: Settings = Settings {
