@@ -21,7 +21,11 @@ pub struct Proxy {
 impl Proxy {
     /// Starts a proxy to the test server's host and port.
     pub fn start() -> Self {
-        let target = upstream();
+        Self::to(upstream())
+    }
+
+    /// Starts a proxy to `target` (`host:port`).
+    pub fn to(target: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let executed = Arc::new(AtomicUsize::new(0));
