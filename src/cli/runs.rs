@@ -183,23 +183,20 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
     let (done, now) = match flown {
         Some(done) => done,
         None => db::in_tx_by_key(&mut c, |tx, now| {
-            Ok(match (action, ()) {
-                (RunAction::Rescue { rescue, now: at }, _) => RunsDone::object(&runs::rescue(
+            Ok(match action {
+                RunAction::Rescue { rescue, now: at } => RunsDone::object(&runs::rescue(
                     tx,
                     at.unwrap_or(now),
                     rescue.stale_after,
                     rescue.timeout_after,
                 )?),
-                (
-                    RunAction::List {
-                        org,
-                        watcher,
-                        status,
-                        limit,
-                        before,
-                    },
-                    _,
-                ) => RunsDone::List(runs::list(
+                RunAction::List {
+                    org,
+                    watcher,
+                    status,
+                    limit,
+                    before,
+                } => RunsDone::List(runs::list(
                     tx,
                     &RunFilter {
                         org_id: org.clone(),
@@ -209,7 +206,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         before: *before,
                     },
                 )?),
-                (RunAction::Cancel { id }, _) => RunsDone::object(&runs::cancel(tx, *id, now)?),
+                RunAction::Cancel { id } => RunsDone::object(&runs::cancel(tx, *id, now)?),
                 _ => return Err(Error::Internal("unreachable run command".into())),
             })
         })?,
