@@ -706,32 +706,56 @@ pub struct WatcherDetail {
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: i64) -> Result<WatcherDetail> {
     let watcher = get(client, id)?;
-    let recent_runs = client
-        .query(
-            &format!(
-                "SELECT {RUN_COLUMNS} FROM (
-                     (SELECT * FROM runs
-                      WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running'))
-                     UNION ALL
-                     (SELECT * FROM runs WHERE watcher_id = $1 AND finished_at IS NOT NULL
-                      ORDER BY id DESC LIMIT 10)
-                 ) runs
-                 ORDER BY id DESC LIMIT 10"
-            ),
-            &[&id],
-        )?
-        .iter()
-        .map(run_from_row)
-        .collect();
+    let runs = client.query_typed(&recent_runs_sql(), &[(&id, Type::INT8)])?;
+    Ok(detail(watcher, &runs))
+}
+
+/// The 10 most recent runs of watcher `$1`.
+fn recent_runs_sql() -> String {
+    format!(
+        "SELECT {RUN_COLUMNS} FROM (
+             (SELECT * FROM runs
+              WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running'))
+             UNION ALL
+             (SELECT * FROM runs WHERE watcher_id = $1 AND finished_at IS NOT NULL
+              ORDER BY id DESC LIMIT 10)
+         ) runs
+         ORDER BY id DESC LIMIT 10"
+    )
+}
+
+fn detail(watcher: Watcher, runs: &[postgres::Row]) -> WatcherDetail {
     let next_run_local = match (watcher.next_run_at, parse_timezone(&watcher.timezone)) {
         (Some(n), Ok(tz)) => Some(FireTime::new(n, tz).at_local),
         _ => None,
     };
-    Ok(WatcherDetail {
+    WatcherDetail {
         watcher,
         next_run_local,
-        recent_runs,
-    })
+        recent_runs: runs.iter().map(run_from_row).collect(),
+    }
+}
+
+/// [`show`] in one flight (see [`mod@crate::db::flight`]); returns the transaction's clock
+/// too.
+///
+/// # Errors
+/// As [`show`].
+pub fn show_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+) -> Result<(WatcherDetail, DateTime<Utc>)> {
+    let (watcher_sql, runs_sql) = (
+        format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1"),
+        recent_runs_sql(),
+    );
+    let key: [(&(dyn ToSql + Sync), Type); 1] = [(&id, Type::INT8)];
+    let landed = crate::db::flight(client, &[(&watcher_sql, &key), (&runs_sql, &key)])?;
+    let watcher = landed
+        .first(0)
+        .map(watcher_from_row)
+        .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
+    Ok((detail(watcher, &landed.rows[1]), landed.now))
 }
 
 /// Loads one watcher.

@@ -247,7 +247,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {
-            let (d, now) = db::in_tx_by_key(&mut c, |tx, _| watchers::show(tx, *id))?;
+            let (d, now) = watchers::show_in_flight(&mut c, *id)?;
             out.show(&d, |d| {
                 let mut v = serde_json::to_value(&d.watcher).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {

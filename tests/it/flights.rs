@@ -66,6 +66,12 @@ fn one_shot_commands_take_one_round_trip_after_connecting() {
         &["watchers", "trigger", "999999"],
         3,
     );
+    count("watchers show", &["watchers", "show", &w], 0);
+    count(
+        "watchers show (unknown: exit 3)",
+        &["watchers", "show", "999999"],
+        3,
+    );
     count("runs claim", &["runs", "claim", "--limit", "1"], 0);
     let run = claimed("1");
     count("runs heartbeat", &["runs", "heartbeat", &run], 0);
