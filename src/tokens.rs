@@ -142,9 +142,10 @@ pub struct Principal {
     pub org_id: String,
 }
 
+/// `$4` the expiry, or `NULL` and `$5` the lifetime in microseconds from `now()` (flights).
 const INSERT_TOKEN: &str = "
     INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
-    SELECT d.id, d.org_id, $2, $3, $4
+    SELECT d.id, d.org_id, $2, $3, coalesce($4, now() + $5 * interval '1 microsecond')
     FROM devices d
     WHERE d.id = $1
     RETURNING id, scopes, expires_at";
@@ -160,25 +161,34 @@ pub fn create(
     value: Option<Token>,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken> {
-    let token = match value {
+    let token = chosen_or_new(value)?;
+    let expires_at = expires_in.map(|d| now + d);
+    let lifetime: Option<i64> = None;
+    let row = client.query_typed_opt(
+        INSERT_TOKEN,
+        &[
+            p(&device_id),
+            p(&token.display_prefix()),
+            p(&token.hash()),
+            p(&expires_at),
+            p(&lifetime),
+        ],
+    )?;
+    issued(device_id, token, row.as_ref())
+}
+
+fn chosen_or_new(value: Option<Token>) -> Result<Token> {
+    match value {
         Some(t) => {
             t.validate_format()?;
-            t
+            Ok(t)
         }
-        None => Token::generate()?,
-    };
-    let expires_at = expires_in.map(|d| now + d);
-    let row = client
-        .query_typed_opt(
-            INSERT_TOKEN,
-            &[
-                p(&device_id),
-                p(&token.display_prefix()),
-                p(&token.hash()),
-                p(&expires_at),
-            ],
-        )?
-        .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
+        None => Token::generate(),
+    }
+}
+
+fn issued(device_id: Uuid, token: Token, row: Option<&postgres::Row>) -> Result<IssuedToken> {
+    let row = row.ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
     Ok(IssuedToken {
         id: row.get(0),
         prefix: token.display_prefix(),
@@ -186,6 +196,41 @@ pub fn create(
         scopes: row.get(1),
         expires_at: row.get(2),
     })
+}
+
+/// [`create`] in one flight (see [`mod@crate::db::flight`]), expiring `expires_in` after
+/// the database's clock.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    device_id: Uuid,
+    expires_in: Option<Duration>,
+    value: Option<Token>,
+) -> Result<IssuedToken> {
+    let token = chosen_or_new(value)?;
+    let expires_at: Option<DateTime<Utc>> = None;
+    let lifetime = match expires_in.map(|d| d.num_microseconds()) {
+        Some(None) => return Err(Error::invalid("token lifetime out of range")),
+        Some(Some(us)) => Some(us),
+        None => None,
+    };
+    let (prefix, hash) = (token.display_prefix(), token.hash());
+    let landed = crate::db::flight(
+        client,
+        &[(
+            INSERT_TOKEN,
+            &[
+                p(&device_id),
+                p(&prefix),
+                p(&hash),
+                p(&expires_at),
+                p(&lifetime),
+            ],
+        )],
+    )?;
+    issued(device_id, token, landed.first(0))
 }
 
 /// Lists a device's tokens (never the secret).

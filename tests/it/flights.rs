@@ -72,6 +72,29 @@ fn one_shot_commands_take_one_round_trip_after_connecting() {
         &["watchers", "show", "999999"],
         3,
     );
+    let device = dev.id.to_string();
+    count(
+        "tokens create",
+        &[
+            "tokens",
+            "create",
+            "--device",
+            &device,
+            "--expires-in",
+            "30d",
+        ],
+        0,
+    );
+    count(
+        "tokens create (unknown device: exit 3)",
+        &[
+            "tokens",
+            "create",
+            "--device",
+            &uuid::Uuid::nil().to_string(),
+        ],
+        3,
+    );
     count("runs claim", &["runs", "claim", "--limit", "1"], 0);
     let run = claimed("1");
     count("runs heartbeat", &["runs", "heartbeat", &run], 0);
@@ -87,6 +110,12 @@ fn one_shot_commands_take_one_round_trip_after_connecting() {
     for (name, n) in &table {
         eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
     }
+    // the token's expiry is the database's clock plus its lifetime
+    let days: f64 = db.scalar(
+        "SELECT (extract(epoch FROM max(expires_at) - max(created_at)) / 86400)::float8 \
+         FROM device_tokens",
+    );
+    assert!((days - 30.0).abs() < 0.001, "{days}");
     if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
         for (name, n) in &table {
             assert_eq!(*n, CONNECT + 1, "{name}");
