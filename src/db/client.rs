@@ -85,6 +85,21 @@ impl std::fmt::Debug for Client {
     }
 }
 
+impl Drop for Client {
+    /// Says goodbye as the `postgres` crate's client does (`Terminate`, then the connection
+    /// ends), so that the server does not log a client that vanished.
+    fn drop(&mut self) {
+        self.client.__private_api_close();
+        let _ = self.connection.poll_block_on(|_, _, done| {
+            if done {
+                Poll::Ready(Ok(()))
+            } else {
+                Poll::Pending
+            }
+        });
+    }
+}
+
 /// The answers of one `Client::pipelined` flight, in the order the requests went out.
 pub(crate) struct Answers {
     /// The first simple query's messages.

@@ -267,13 +267,23 @@ fn a_command_over_verified_tls_takes_four_round_trips() {
         proxy.port,
         s.path("ca.pem")
     );
-    let before = proxy.flights();
-    let r = bare()
-        .env("DATABASE_URL", &url)
-        .args(["org", "show", "nope"])
-        .run();
-    r.code(3);
-    std::thread::sleep(Duration::from_millis(20));
-    eprintln!("TLS flights {}", proxy.flights() - before);
-    assert_eq!(proxy.flights() - before, 4);
+    let db = TestDb::external("app", url.clone(), s.cluster.socket_url("app"));
+    let dev = crate::support::mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    for (args, code) in [
+        (&["org", "show", "nope"][..], 3),
+        (&["watchers", "trigger", &w], 0),
+        (&["runs", "claim"], 0),
+        (&["watchers", "trigger", "--admin", &w], 0),
+    ] {
+        let before = proxy.flights();
+        let r = bare()
+            .env("DATABASE_URL", &url)
+            .token(&dev.token)
+            .args(args)
+            .run();
+        r.code(code);
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(proxy.flights() - before, 4, "{args:?}");
+    }
 }

@@ -44,11 +44,14 @@ impl Proxy {
                 let count = Arc::clone(&count);
                 let trips = Arc::clone(&trips);
                 let flown = Arc::clone(&flown);
-                // the client sent something the server has not answered yet
-                let waiting = Arc::new(AtomicBool::new(false));
-                let answered = Arc::clone(&waiting);
-                std::thread::spawn(move || pipe_counting(client, server, &count, &trips, &waiting));
-                std::thread::spawn(move || answers(s2, c2, &answered, &flown));
+                let state = Arc::new(Exchange {
+                    waiting: AtomicBool::new(false),
+                    answered: AtomicBool::new(false),
+                    flights: Arc::clone(&flown),
+                });
+                let answered = Arc::clone(&state);
+                std::thread::spawn(move || pipe_counting(client, server, &count, &trips, &state));
+                std::thread::spawn(move || answers(s2, c2, &answered));
             }
         });
         Self {
@@ -59,8 +62,9 @@ impl Proxy {
         }
     }
 
-    /// Round trips so far: flights from client to server that the server answered (the
-    /// connection's start-up included: `SSLRequest`, start-up, authentication, TLS).
+    /// Round trips so far: flights from client to server that the server answered before the
+    /// client went on (the connection's start-up included: `SSLRequest`, start-up,
+    /// authentication, TLS; the goodbye not).
     pub fn flights(&self) -> usize {
         self.flights.load(Ordering::SeqCst)
     }
@@ -97,16 +101,38 @@ fn upstream() -> String {
     }
 }
 
-/// Copies server to client; the first bytes after a client's flight close it (counted).
-fn answers(mut from: TcpStream, mut to: TcpStream, waiting: &AtomicBool, flights: &AtomicUsize) {
+/// Whether a client's chunk is one of TLS 1.3's records that a client sends without
+/// waiting for anything, so no flight of its own: the middlebox-compatibility
+/// ChangeCipherSpec (RFC 8446, D.4), sent as soon as the server's hello arrives, before the
+/// rest of the server's flight; and an encrypted alert (3 bytes of plaintext and a 16-byte
+/// tag: no protocol message is that short), the close_notify after `Terminate`, which the
+/// server may answer with its own.
+pub fn tls_waits_for_nothing(chunk: &[u8]) -> bool {
+    chunk == [0x14, 0x03, 0x03, 0x00, 0x01, 0x01]
+        || (chunk.len() == 24 && chunk.starts_with(&[0x17, 0x03, 0x03, 0x00, 0x13]))
+}
+
+/// Where a connection is in its exchange: a flight counts as a round trip when the server
+/// answered it and the client then sent again (so the goodbye, `Terminate` and over TLS the
+/// server's close_notify that nobody waits for, is not one).
+struct Exchange {
+    /// The client sent something the server has not answered yet.
+    waiting: AtomicBool,
+    /// The server answered; the client has not sent since.
+    answered: AtomicBool,
+    flights: Arc<AtomicUsize>,
+}
+
+/// Copies server to client, noting answers.
+fn answers(mut from: TcpStream, mut to: TcpStream, state: &Exchange) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        if waiting.swap(false, Ordering::SeqCst) {
-            flights.fetch_add(1, Ordering::SeqCst);
+        if state.waiting.swap(false, Ordering::SeqCst) {
+            state.answered.store(true, Ordering::SeqCst);
         }
         if to.write_all(&buf[..n]).is_err() {
             return;
@@ -114,14 +140,14 @@ fn answers(mut from: TcpStream, mut to: TcpStream, waiting: &AtomicBool, flights
     }
 }
 
-/// Copies client to server as it comes (marking a flight as waiting for its answer),
+/// Copies client to server as it comes (counting the flight before it if it was answered),
 /// parsing frontend messages to count Bind ('B') and Query ('Q'), and Sync ('S') and Query.
 fn pipe_counting(
     mut from: TcpStream,
     mut to: TcpStream,
     count: &AtomicUsize,
     round_trips: &AtomicUsize,
-    waiting: &AtomicBool,
+    state: &Exchange,
 ) {
     let mut buf = vec![0u8; 64 * 1024];
     let mut pending: Vec<u8> = Vec::new();
@@ -132,7 +158,13 @@ fn pipe_counting(
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        waiting.store(true, Ordering::SeqCst);
+        // the client sends again after an answer: that flight was a round trip
+        if !tls_waits_for_nothing(&buf[..n]) {
+            if state.answered.swap(false, Ordering::SeqCst) {
+                state.flights.fetch_add(1, Ordering::SeqCst);
+            }
+            state.waiting.store(true, Ordering::SeqCst);
+        }
         if to.write_all(&buf[..n]).is_err() {
             return;
         }
