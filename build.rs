@@ -39,12 +39,16 @@ fn main() {
         ),
     )
     .expect("OUT_DIR is writable");
-    // the newest version as a literal too, for the settings query that `concat!` builds
+    // the newest version and the count as literals too, for the settings query that `concat!` builds
     let macros =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("schema_macros.rs");
     std::fs::write(
         macros,
-        format!("macro_rules! latest_version {{ () => {{ \"{latest}\" }} }}\n"),
+        format!(
+            "macro_rules! latest_version {{ () => {{ \"{latest}\" }} }}\n\
+             macro_rules! migrations_count {{ () => {{ \"{}\" }} }}\n",
+            versions.len()
+        ),
     )
     .expect("OUT_DIR is writable");
 }

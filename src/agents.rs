@@ -1,7 +1,7 @@
 //! Agents of an organisation; default and oldest look-ups.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 
 use crate::error::{Error, Result};

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Duration, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 use uuid::Uuid;
 

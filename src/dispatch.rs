@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Client;
 use chrono::{DateTime, Duration, Utc};
-use postgres::Client;
 use serde::Serialize;
 
 use crate::db::Clock;

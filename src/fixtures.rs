@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::io::Read;
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 use serde::{Deserialize, Serialize};
 
 use crate::devices::Platform;

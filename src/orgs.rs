@@ -1,7 +1,7 @@
 //! Organisations: ids, names, and `metadata` updates with jsonb operators under a row lock.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 
 use crate::db::typed::p;
@@ -127,13 +127,24 @@ pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
 /// # Errors
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: &str) -> Result<Org> {
-    client
-        .query_typed_opt(
-            "SELECT id, name, metadata, created_at FROM organizations WHERE id = $1",
-            &[p(&id)],
-        )?
-        .map(|r| org_from_row(&r))
+    let row = client.query_typed_opt(SHOW, &[p(&id)])?;
+    shown(id, row.as_ref())
+}
+
+const SHOW: &str = "SELECT id, name, metadata, created_at FROM organizations WHERE id = $1";
+
+fn shown(id: &str, row: Option<&postgres::Row>) -> Result<Org> {
+    row.map(org_from_row)
         .ok_or_else(|| Error::not_found(format!("organization {id}")))
+}
+
+/// [`show`] in one flight (see [`mod@crate::db::flight`]).
+///
+/// # Errors
+/// As [`show`].
+pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
+    let landed = crate::db::flight(client, &[(SHOW, &[p(&id)])])?;
+    shown(id, landed.first(0))
 }
 
 /// Locks the organisation row for the rest of the transaction and returns its metadata.

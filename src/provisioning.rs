@@ -4,8 +4,8 @@
 //!
 //! Race-free: every decision is taken under the organisation's row lock (`FOR NO KEY UPDATE`).
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -13,8 +13,8 @@
 
 use std::time::Instant;
 
+use crate::db::Client;
 use chrono::{DateTime, Duration, Utc};
-use postgres::Client;
 use serde::Serialize;
 
 use crate::db::typed::p;
@@ -312,7 +312,7 @@ pub fn cutoff(now: DateTime<Utc>, older_than: Duration) -> DateTime<Utc> {
 /// # Errors
 /// Database failures; batches already committed stay committed.
 pub fn run(
-    client: &mut postgres::Client,
+    client: &mut crate::db::Client,
     older_than: Duration,
     limit: i64,
     on_batch: &mut dyn FnMut(&Pruned, i64),
@@ -333,7 +333,7 @@ pub fn run(
 ///
 /// # Errors
 /// Database failures.
-pub fn dry_run(client: &mut postgres::Client, older_than: Duration, limit: i64) -> Result<Pruned> {
+pub fn dry_run(client: &mut crate::db::Client, older_than: Duration, limit: i64) -> Result<Pruned> {
     crate::db::in_tx_by_key(client, |tx, now| {
         predict(tx, cutoff(now, older_than), limit)
     })

@@ -13,13 +13,17 @@
 //!
 //! The first three are *active*; `runs_one_active_per_watcher` allows one per watcher.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Duration, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 
 use crate::db::typed::p;
 use crate::error::{Error, Result};
-use crate::tokens::Principal;
+use crate::tokens::{principal, InFlight, Principal, Token};
+
+/// The token's organisation and device in a flight (see [`crate::tokens::InFlight`]).
+const ORG: &str = principal!(org);
+const DEVICE: &str = principal!(device);
 
 /// Run states (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
@@ -142,33 +146,67 @@ pub fn claim(
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<Run>> {
-    let sql = format!(
+    let rows = client.query_typed(
+        &claim_sql(),
+        &[p(&who.org_id), p(&who.device_id), p(&limit), p(&now)],
+    )?;
+    Ok(claimed(&rows))
+}
+
+/// [`claim`]'s statement: `$1` organisation, `$2` device (each `NULL` for the flight's
+/// principal), `$3` limit, `$4` clock (`NULL`: `now()`).
+fn claim_sql() -> String {
+    format!(
         "WITH picked AS (
              SELECT id FROM runs
              WHERE status = 'pending'
-               AND org_id = $1
-               AND (device_id = $2 OR device_id IS NULL)
+               AND org_id = coalesce($1, {ORG})
+               AND (device_id = coalesce($2, {DEVICE}) OR device_id IS NULL)
              ORDER BY queued_at, id
              LIMIT $3
              FOR UPDATE SKIP LOCKED
          )
          UPDATE runs r
-         SET status = 'running', claimed_at = $4, heartbeat_at = $4, claimed_by = $2
+         SET status = 'running', claimed_at = coalesce($4, now()),
+             heartbeat_at = coalesce($4, now()), claimed_by = coalesce($2, {DEVICE})
          FROM picked
          WHERE r.id = picked.id
          RETURNING {}",
         prefixed("r.")
-    );
-    let mut runs: Vec<Run> = client
-        .query_typed(
-            &sql,
-            &[p(&who.org_id), p(&who.device_id), p(&limit), p(&now)],
-        )?
-        .iter()
-        .map(run_from_row)
-        .collect();
+    )
+}
+
+fn claimed(rows: &[postgres::Row]) -> Vec<Run> {
+    let mut runs: Vec<Run> = rows.iter().map(run_from_row).collect();
     runs.sort_by_key(|r| (r.queued_at, r.id));
-    Ok(runs)
+    runs
+}
+
+/// The parameters a flight sends for the principal and the clock: `NULL`s, which the
+/// statements read as the authenticated token's and `now()`.
+const FROM_FLIGHT: (Option<&str>, Option<uuid::Uuid>, Option<DateTime<Utc>>) = (None, None, None);
+
+/// [`claim`] in one flight with the token's authentication (see [`mod@crate::db::flight`]);
+/// returns the transaction's clock too.
+///
+/// # Errors
+/// `forbidden` for a refused token; database failures.
+pub fn claim_in_flight(
+    client: &mut crate::db::Client,
+    token: &Token,
+    limit: i64,
+) -> Result<(Vec<Run>, DateTime<Utc>)> {
+    let (org, device, at) = FROM_FLIGHT;
+    let auth = InFlight::new(token);
+    let sql = claim_sql();
+    let landed = crate::db::flight(
+        client,
+        &[
+            (InFlight::SQL, &auth.params()),
+            (&sql, &[p(&org), p(&device), p(&limit), p(&at)]),
+        ],
+    )?;
+    Ok((claimed(&landed.rows[1]), landed.now))
 }
 
 fn prefixed(prefix: &str) -> String {
@@ -215,22 +253,53 @@ pub fn heartbeat(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<RunUpdate> {
-    let row = client.query_typed_opt(
-        &format!(
-            "UPDATE runs SET heartbeat_at = $3
-             WHERE id = $1 AND claimed_by = $2 AND {CLAIMED_OR_RUNNING}
-             RETURNING {RUN_COLUMNS}"
-        ),
-        &[p(&id), p(&who.device_id), p(&now)],
-    )?;
-    if let Some(row) = row {
-        return Ok(RunUpdate::new(run_from_row(&row), true));
+    let row = client.query_typed_opt(&heartbeat_sql(), &[p(&id), p(&who.device_id), p(&now)])?;
+    match row {
+        Some(row) => Ok(RunUpdate::new(run_from_row(&row), true)),
+        None => Err(not_running(id, &owned_run(client, who, id)?)),
     }
-    let run = owned_run(client, who, id)?;
-    Err(Error::Conflict(format!(
-        "run {id} is {}, not running",
-        run.status
-    )))
+}
+
+/// [`heartbeat`]'s statement: `$1` run, `$2` device (`NULL`: the flight's principal), `$3`
+/// clock (`NULL`: `now()`).
+fn heartbeat_sql() -> String {
+    format!(
+        "UPDATE runs SET heartbeat_at = coalesce($3, now())
+         WHERE id = $1 AND claimed_by = coalesce($2, {DEVICE}) AND {CLAIMED_OR_RUNNING}
+         RETURNING {RUN_COLUMNS}"
+    )
+}
+
+fn not_running(id: i64, run: &Run) -> Error {
+    Error::Conflict(format!("run {id} is {}, not running", run.status))
+}
+
+/// [`heartbeat`] in one flight with the token's authentication (and the read that explains
+/// a refusal); returns the transaction's clock too.
+///
+/// # Errors
+/// As [`heartbeat`], and `forbidden` for a refused token.
+pub fn heartbeat_in_flight(
+    client: &mut crate::db::Client,
+    token: &Token,
+    id: i64,
+) -> Result<(RunUpdate, DateTime<Utc>)> {
+    let (org, device, at) = FROM_FLIGHT;
+    let auth = InFlight::new(token);
+    let (sql, owned_sql) = (heartbeat_sql(), owned_sql());
+    let landed = crate::db::flight(
+        client,
+        &[
+            (InFlight::SQL, &auth.params()),
+            (&sql, &[p(&id), p(&device), p(&at)]),
+            (&owned_sql, &[p(&id), p(&org)]),
+        ],
+    )?;
+    let who = InFlight::principal(landed.first(0))?;
+    match landed.first(1) {
+        Some(row) => Ok((RunUpdate::new(run_from_row(row), true), landed.now)),
+        None => Err(not_running(id, &owned(&who, id, landed.first(2))?)),
+    }
 }
 
 /// Completes or fails a run of the token's device, and sets the watcher's
@@ -246,27 +315,9 @@ pub fn finish(
     how: &Finish,
     now: DateTime<Utc>,
 ) -> Result<RunUpdate> {
-    match how {
-        Finish::Complete(Some(out)) => crate::input::storable_json("result", out)?,
-        Finish::Complete(None) => {}
-        Finish::Fail(msg) => crate::input::storable("error message", msg)?,
-    }
-    let (status, output, error) = match how {
-        Finish::Complete(out) => ("completed", out.clone(), None),
-        Finish::Fail(msg) => ("failed", None, Some(msg.clone())),
-    };
+    let (status, output, error) = ending(how)?;
     let row = client.query_typed_opt(
-        &format!(
-            "WITH done AS (
-                 UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6
-                 WHERE id = $1 AND claimed_by = $2 AND {CLAIMED_OR_RUNNING}
-                 RETURNING {RUN_COLUMNS}
-             ), fired AS (
-                 UPDATE watchers w SET last_fired_at = done.finished_at
-                 FROM done WHERE w.id = done.watcher_id
-             )
-             SELECT * FROM done"
-        ),
+        &finish_sql(),
         &[
             p(&id),
             p(&who.device_id),
@@ -276,10 +327,14 @@ pub fn finish(
             p(&error),
         ],
     )?;
-    if let Some(row) = row {
-        return Ok(RunUpdate::new(run_from_row(&row), true));
+    match row {
+        Some(row) => Ok(RunUpdate::new(run_from_row(&row), true)),
+        None => unchanged(id, status, owned_run(client, who, id)?),
     }
-    let run = owned_run(client, who, id)?;
+}
+
+/// What a finish that changed nothing means: a repeat (`changed: false`), or a conflict.
+fn unchanged(id: i64, status: &str, run: Run) -> Result<RunUpdate> {
     if run.status == status {
         return Ok(RunUpdate::new(run, false));
     }
@@ -289,14 +344,94 @@ pub fn finish(
     )))
 }
 
+/// The final state, output and error a finish writes, once validated.
+fn ending(how: &Finish) -> Result<(&'static str, Option<serde_json::Value>, Option<String>)> {
+    match how {
+        Finish::Complete(Some(out)) => crate::input::storable_json("result", out)?,
+        Finish::Complete(None) => {}
+        Finish::Fail(msg) => crate::input::storable("error message", msg)?,
+    }
+    Ok(match how {
+        Finish::Complete(out) => ("completed", out.clone(), None),
+        Finish::Fail(msg) => ("failed", None, Some(msg.clone())),
+    })
+}
+
+/// [`finish`]'s statement: `$1` run, `$2` device (`NULL`: the flight's principal), `$3`
+/// state, `$4` clock (`NULL`: `now()`), `$5` output, `$6` error.
+fn finish_sql() -> String {
+    format!(
+        "WITH done AS (
+             UPDATE runs SET status = $3, finished_at = coalesce($4, now()), output = $5,
+                             error = $6
+             WHERE id = $1 AND claimed_by = coalesce($2, {DEVICE}) AND {CLAIMED_OR_RUNNING}
+             RETURNING {RUN_COLUMNS}
+         ), fired AS (
+             UPDATE watchers w SET last_fired_at = done.finished_at
+             FROM done WHERE w.id = done.watcher_id
+         )
+         SELECT * FROM done"
+    )
+}
+
+/// [`finish`] in one flight with the token's authentication (and the read that explains a
+/// refusal or a repeat); returns the transaction's clock too.
+///
+/// # Errors
+/// As [`finish`], and `forbidden` for a refused token.
+pub fn finish_in_flight(
+    client: &mut crate::db::Client,
+    token: &Token,
+    id: i64,
+    how: &Finish,
+) -> Result<(RunUpdate, DateTime<Utc>)> {
+    let (status, output, error) = ending(how)?;
+    let (org, device, at) = FROM_FLIGHT;
+    let auth = InFlight::new(token);
+    let (sql, owned_sql) = (finish_sql(), owned_sql());
+    let landed = crate::db::flight(
+        client,
+        &[
+            (InFlight::SQL, &auth.params()),
+            (
+                &sql,
+                &[
+                    p(&id),
+                    p(&device),
+                    p(&status),
+                    p(&at),
+                    p(&output),
+                    p(&error),
+                ],
+            ),
+            (&owned_sql, &[p(&id), p(&org)]),
+        ],
+    )?;
+    let who = InFlight::principal(landed.first(0))?;
+    match landed.first(1) {
+        Some(row) => Ok((RunUpdate::new(run_from_row(row), true), landed.now)),
+        None => Ok((
+            unchanged(id, status, owned(&who, id, landed.first(2))?)?,
+            landed.now,
+        )),
+    }
+}
+
 /// Loads a run for a device and explains why it cannot act on it.
 fn owned_run(client: &mut impl GenericClient, who: &Principal, id: i64) -> Result<Run> {
-    let run = client
-        .query_typed_opt(
-            &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1 AND org_id = $2"),
-            &[p(&id), p(&who.org_id)],
-        )?
-        .map(|r| run_from_row(&r))
+    let row = client.query_typed_opt(&owned_sql(), &[p(&id), p(&who.org_id)])?;
+    owned(who, id, row.as_ref())
+}
+
+/// [`owned_run`]'s statement: `$1` run, `$2` organisation (`NULL`: the flight's principal).
+fn owned_sql() -> String {
+    format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1 AND org_id = coalesce($2, {ORG})")
+}
+
+/// [`owned_run`] from its statement's row.
+fn owned(who: &Principal, id: i64, row: Option<&postgres::Row>) -> Result<Run> {
+    let run = row
+        .map(run_from_row)
         .ok_or_else(|| Error::not_found(format!("run {id}")))?;
     let mine = run.claimed_by == Some(who.device_id)
         || (run.claimed_by.is_none() && run.device_id == Some(who.device_id));

@@ -3,8 +3,8 @@
 //! or a count over the active runs only, so it costs the same with millions of finished
 //! runs (the finished count is the planner's estimate once the table is large).
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 use serde::Serialize;
 
 use crate::error::Result;

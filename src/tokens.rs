@@ -3,10 +3,10 @@
 
 use std::fmt;
 
+use crate::db::GenericClient;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use postgres::types::Type;
-use postgres::GenericClient;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -142,9 +142,10 @@ pub struct Principal {
     pub org_id: String,
 }
 
+/// `$4` the expiry, or `NULL` and `$5` the lifetime in microseconds from `now()` (flights).
 const INSERT_TOKEN: &str = "
     INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
-    SELECT d.id, d.org_id, $2, $3, $4
+    SELECT d.id, d.org_id, $2, $3, coalesce($4, now() + $5 * interval '1 microsecond')
     FROM devices d
     WHERE d.id = $1
     RETURNING id, scopes, expires_at";
@@ -160,25 +161,34 @@ pub fn create(
     value: Option<Token>,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken> {
-    let token = match value {
+    let token = chosen_or_new(value)?;
+    let expires_at = expires_in.map(|d| now + d);
+    let lifetime: Option<i64> = None;
+    let row = client.query_typed_opt(
+        INSERT_TOKEN,
+        &[
+            p(&device_id),
+            p(&token.display_prefix()),
+            p(&token.hash()),
+            p(&expires_at),
+            p(&lifetime),
+        ],
+    )?;
+    issued(device_id, token, row.as_ref())
+}
+
+fn chosen_or_new(value: Option<Token>) -> Result<Token> {
+    match value {
         Some(t) => {
             t.validate_format()?;
-            t
+            Ok(t)
         }
-        None => Token::generate()?,
-    };
-    let expires_at = expires_in.map(|d| now + d);
-    let row = client
-        .query_typed_opt(
-            INSERT_TOKEN,
-            &[
-                p(&device_id),
-                p(&token.display_prefix()),
-                p(&token.hash()),
-                p(&expires_at),
-            ],
-        )?
-        .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
+        None => Token::generate(),
+    }
+}
+
+fn issued(device_id: Uuid, token: Token, row: Option<&postgres::Row>) -> Result<IssuedToken> {
+    let row = row.ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
     Ok(IssuedToken {
         id: row.get(0),
         prefix: token.display_prefix(),
@@ -186,6 +196,41 @@ pub fn create(
         scopes: row.get(1),
         expires_at: row.get(2),
     })
+}
+
+/// [`create`] in one flight (see [`mod@crate::db::flight`]), expiring `expires_in` after
+/// the database's clock.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    device_id: Uuid,
+    expires_in: Option<Duration>,
+    value: Option<Token>,
+) -> Result<IssuedToken> {
+    let token = chosen_or_new(value)?;
+    let expires_at: Option<DateTime<Utc>> = None;
+    let lifetime = match expires_in.map(|d| d.num_microseconds()) {
+        Some(None) => return Err(Error::invalid("token lifetime out of range")),
+        Some(Some(us)) => Some(us),
+        None => None,
+    };
+    let (prefix, hash) = (token.display_prefix(), token.hash());
+    let landed = crate::db::flight(
+        client,
+        &[(
+            INSERT_TOKEN,
+            &[
+                p(&device_id),
+                p(&prefix),
+                p(&hash),
+                p(&expires_at),
+                p(&lifetime),
+            ],
+        )],
+    )?;
+    issued(device_id, token, landed.first(0))
 }
 
 /// Lists a device's tokens (never the secret).
@@ -245,6 +290,83 @@ pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> 
         id,
         revoked_at: row.get(0),
     })
+}
+
+/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
+/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
+/// authenticated in the transaction. Statements that also serve flights take the device
+/// and organisation as `coalesce($n, principal!(..))`.
+macro_rules! principal {
+    (org) => {
+        "nullif(current_setting('lobu.org_id', true), '')"
+    };
+    (device) => {
+        "nullif(current_setting('lobu.device_id', true), '')::uuid"
+    };
+}
+pub(crate) use principal;
+
+/// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired
+/// token or a missing scope raises `forbidden`, so that nothing after it in the transaction
+/// is written, and the principal is stored for the statements after it ([`principal!`]).
+/// Parameters: the token's hash, the scope.
+const AUTHENTICATE_IN_FLIGHT: &str = "
+    WITH a AS (
+        UPDATE device_tokens t
+        SET last_used_at = now()
+        FROM devices d
+        WHERE t.token_hash = $1
+          AND d.id = t.device_id
+        RETURNING t.id, t.device_id, d.org_id,
+                  t.revoked_at IS NOT NULL AS revoked,
+                  t.expires_at IS NOT NULL AND t.expires_at <= now() AS expired,
+                  $2 = ANY (t.scopes) AS scoped
+    )
+    SELECT a.id, a.device_id, a.org_id,
+           CASE WHEN a.id IS NULL OR a.revoked OR a.expired OR NOT a.scoped THEN
+               ('lobu-abort:forbidden:' || CASE
+                   WHEN a.id IS NULL THEN 'invalid device token'
+                   WHEN a.revoked THEN 'device token has been revoked'
+                   WHEN a.expired THEN 'device token has expired'
+                   ELSE 'device token lacks the ' || $2 || ' scope' END)::int
+           END,
+           set_config('lobu.org_id', coalesce(a.org_id, ''), true),
+           set_config('lobu.device_id', coalesce(a.device_id::text, ''), true)
+    FROM (SELECT) one LEFT JOIN a ON true";
+
+/// A token's authentication as the first statement of a flight: the hash (kept by the
+/// caller, who lends it) and the statement's parameters.
+pub(crate) struct InFlight {
+    hash: String,
+}
+
+impl InFlight {
+    /// The token's authentication, to send first in a flight.
+    pub(crate) fn new(token: &Token) -> Self {
+        Self { hash: token.hash() }
+    }
+
+    /// The parameters of [`AUTHENTICATE_IN_FLIGHT`].
+    pub(crate) fn params(&self) -> [(&(dyn postgres::types::ToSql + Sync), Type); 2] {
+        [p(&self.hash), p(&SCOPE_RUN)]
+    }
+
+    /// The statement.
+    pub(crate) const SQL: &'static str = AUTHENTICATE_IN_FLIGHT;
+
+    /// The principal, from the statement's row (a refused token failed the flight).
+    ///
+    /// # Errors
+    /// `internal` when the row is missing.
+    pub(crate) fn principal(row: Option<&postgres::Row>) -> Result<Principal> {
+        let row = row
+            .ok_or_else(|| Error::Internal("the token's authentication returned no row".into()))?;
+        Ok(Principal {
+            token_id: row.get(0),
+            device_id: row.get(1),
+            org_id: row.get(2),
+        })
+    }
 }
 
 const AUTHENTICATE: &str = "

@@ -20,11 +20,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::db::Client;
 use postgres::config::Host;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::Type;
-use postgres::{Client, Config};
 use serde::Serialize;
+use tokio_postgres::Config;
 
 use crate::db;
 use crate::error::{Error, Result};

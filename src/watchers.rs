@@ -1,10 +1,11 @@
 //! Watchers: create, patch, pause, resume, archive, reschedule, list (one query), show, next fire
 //! times, and the manual trigger with at most one active run.
 
+use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use postgres::types::{ToSql, Type};
-use postgres::{GenericClient, Statement};
+use postgres::Statement;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -705,32 +706,56 @@ pub struct WatcherDetail {
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: i64) -> Result<WatcherDetail> {
     let watcher = get(client, id)?;
-    let recent_runs = client
-        .query(
-            &format!(
-                "SELECT {RUN_COLUMNS} FROM (
-                     (SELECT * FROM runs
-                      WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running'))
-                     UNION ALL
-                     (SELECT * FROM runs WHERE watcher_id = $1 AND finished_at IS NOT NULL
-                      ORDER BY id DESC LIMIT 10)
-                 ) runs
-                 ORDER BY id DESC LIMIT 10"
-            ),
-            &[&id],
-        )?
-        .iter()
-        .map(run_from_row)
-        .collect();
+    let runs = client.query_typed(&recent_runs_sql(), &[(&id, Type::INT8)])?;
+    Ok(detail(watcher, &runs))
+}
+
+/// The 10 most recent runs of watcher `$1`.
+fn recent_runs_sql() -> String {
+    format!(
+        "SELECT {RUN_COLUMNS} FROM (
+             (SELECT * FROM runs
+              WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running'))
+             UNION ALL
+             (SELECT * FROM runs WHERE watcher_id = $1 AND finished_at IS NOT NULL
+              ORDER BY id DESC LIMIT 10)
+         ) runs
+         ORDER BY id DESC LIMIT 10"
+    )
+}
+
+fn detail(watcher: Watcher, runs: &[postgres::Row]) -> WatcherDetail {
     let next_run_local = match (watcher.next_run_at, parse_timezone(&watcher.timezone)) {
         (Some(n), Ok(tz)) => Some(FireTime::new(n, tz).at_local),
         _ => None,
     };
-    Ok(WatcherDetail {
+    WatcherDetail {
         watcher,
         next_run_local,
-        recent_runs,
-    })
+        recent_runs: runs.iter().map(run_from_row).collect(),
+    }
+}
+
+/// [`show`] in one flight (see [`mod@crate::db::flight`]); returns the transaction's clock
+/// too.
+///
+/// # Errors
+/// As [`show`].
+pub fn show_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+) -> Result<(WatcherDetail, DateTime<Utc>)> {
+    let (watcher_sql, runs_sql) = (
+        format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1"),
+        recent_runs_sql(),
+    );
+    let key: [(&(dyn ToSql + Sync), Type); 1] = [(&id, Type::INT8)];
+    let landed = crate::db::flight(client, &[(&watcher_sql, &key), (&runs_sql, &key)])?;
+    let watcher = landed
+        .first(0)
+        .map(watcher_from_row)
+        .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
+    Ok((detail(watcher, &landed.rows[1]), landed.now))
 }
 
 /// Loads one watcher.
@@ -796,20 +821,29 @@ pub struct TriggerOutcome {
 /// its device or NULL, `$4` `triggered_by`, `$5` the clock); public for the benchmarks,
 /// which run it as the floor of `watchers trigger`.
 #[doc(hidden)]
-pub const TRIGGER: &str = "
+pub const TRIGGER: &str = concat!(
+    "
     WITH w AS (
         SELECT w.id, w.org_id, w.status, w.agent_id, w.device_id,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
                    AS agent_exists
         FROM watchers w
         WHERE w.id = $1
+    ), caller AS (
+        SELECT coalesce($2, ",
+    crate::tokens::principal!(org),
+    ") AS org, coalesce($3, ",
+    crate::tokens::principal!(device),
+    ") AS device, coalesce($4, 'device:' || ",
+    crate::tokens::principal!(device),
+    ") AS who
     ), ins AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
                           triggered_by, queued_at)
-        SELECT w.org_id, w.id, w.agent_id, w.device_id, 'manual', $4, $5
-        FROM w
-        WHERE ($2::text IS NULL OR w.org_id = $2)
-          AND ($3::uuid IS NULL OR w.device_id = $3)
+        SELECT w.org_id, w.id, w.agent_id, w.device_id, 'manual', caller.who, coalesce($5, now())
+        FROM w, caller
+        WHERE (caller.org IS NULL OR w.org_id = caller.org)
+          AND (caller.device IS NULL OR w.device_id = caller.device)
           AND w.status = 'active'
           AND w.agent_exists
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
@@ -827,7 +861,8 @@ pub const TRIGGER: &str = "
            ins.id IS NOT NULL
     FROM w
     LEFT JOIN ins ON true
-    LEFT JOIN active ON ins.id IS NULL";
+    LEFT JOIN active ON ins.id IS NULL"
+);
 
 const ACTIVE_RUN: &str = "
     SELECT id, status, dispatch_source, triggered_by, queued_at
@@ -903,13 +938,10 @@ fn trigger_with(
     who: &Trigger,
     now: DateTime<Utc>,
 ) -> Result<TriggerOutcome> {
-    let (org, device, by) = match who {
-        Trigger::Device(p) => (
-            Some(p.org_id.as_str()),
-            Some(p.device_id),
-            format!("device:{}", p.device_id),
-        ),
-        Trigger::Admin => (None, None, "admin".to_string()),
+    let (org, device) = caller(who);
+    let by = match who {
+        Trigger::Device(p) => format!("device:{}", p.device_id),
+        Trigger::Admin => "admin".to_string(),
     };
     let params: [&(dyn ToSql + Sync); 5] = [&id, &org, &device, &by, &now];
     let typed: Vec<(&(dyn ToSql + Sync), Type)> = params
@@ -921,47 +953,24 @@ fn trigger_with(
         let row = match prepared {
             Some(p) => client.query_opt(&p.trigger, &params)?,
             None => client.query_typed_opt(TRIGGER, &typed)?,
-        }
-        .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
-        let w_org: String = row.get(0);
-        let status: String = row.get(1);
-        let agent_exists: bool = row.get(2);
-        let pin: Option<Uuid> = row.get(3);
-        if org.is_some_and(|o| o != w_org) {
-            return Err(Error::not_found(format!("watcher {id}")));
-        }
-        if device.is_some() && pin != device {
-            return Err(Error::Forbidden(format!(
-                "watcher {id} is not pinned to this device"
-            )));
-        }
-        if status != "active" {
-            return Err(Error::Conflict(format!("watcher {id} is {status}")));
-        }
-        if !agent_exists {
-            return Err(Error::Conflict(format!(
-                "watcher {id} cannot run: its agent no longer exists"
-            )));
-        }
-        let inserted: bool = row.get(9);
-        let run = match row.get::<_, Option<i64>>(4) {
-            Some(run_id) => Some((run_id, row.get(5), row.get(6), row.get(7), row.get(8))),
+        };
+        let run = match triggered(id, who, row.as_ref())? {
+            Triggered::Run(outcome) => return Ok(outcome),
             // A concurrent trigger committed after this statement's snapshot: read it now.
-            None => match prepared {
+            Triggered::Concurrent => match prepared {
                 Some(p) => client.query_opt(&p.active, &[&id])?,
                 None => client.query_typed_opt(ACTIVE_RUN, &[(&id, Type::INT8)])?,
-            }
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))),
+            },
         };
-        if let Some((run_id, status, source, triggered_by, queued_at)) = run {
+        if let Some(r) = run {
             return Ok(TriggerOutcome {
-                run_id,
+                run_id: r.get(0),
                 watcher_id: id,
-                status,
-                already_queued: !inserted,
-                dispatch_source: source,
-                triggered_by,
-                queued_at,
+                status: r.get(1),
+                already_queued: true,
+                dispatch_source: r.get(2),
+                triggered_by: r.get(3),
+                queued_at: r.get(4),
             });
         }
         // The active run ended in between: try again.
@@ -969,4 +978,95 @@ fn trigger_with(
     Err(Error::Conflict(format!(
         "watcher {id}: could not queue a run under contention; retry"
     )))
+}
+
+/// The organisation and device a trigger is limited to (none for an administrator).
+fn caller(who: &Trigger) -> (Option<&str>, Option<Uuid>) {
+    match who {
+        Trigger::Device(p) => (Some(p.org_id.as_str()), Some(p.device_id)),
+        Trigger::Admin => (None, None),
+    }
+}
+
+/// What a [`TRIGGER`] statement's row says.
+enum Triggered {
+    /// The run queued, or the active one.
+    Run(TriggerOutcome),
+    /// Neither: a concurrent trigger's run is not visible to the statement's snapshot.
+    Concurrent,
+}
+
+/// Reads a [`TRIGGER`] statement's row, in SPEC 5's order of refusals.
+fn triggered(id: i64, who: &Trigger, row: Option<&postgres::Row>) -> Result<Triggered> {
+    let (org, device) = caller(who);
+    let row = row.ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
+    let w_org: String = row.get(0);
+    let status: String = row.get(1);
+    let agent_exists: bool = row.get(2);
+    let pin: Option<Uuid> = row.get(3);
+    if org.is_some_and(|o| o != w_org) {
+        return Err(Error::not_found(format!("watcher {id}")));
+    }
+    if device.is_some() && pin != device {
+        return Err(Error::Forbidden(format!(
+            "watcher {id} is not pinned to this device"
+        )));
+    }
+    if status != "active" {
+        return Err(Error::Conflict(format!("watcher {id} is {status}")));
+    }
+    if !agent_exists {
+        return Err(Error::Conflict(format!(
+            "watcher {id} cannot run: its agent no longer exists"
+        )));
+    }
+    Ok(match row.get::<_, Option<i64>>(4) {
+        Some(run_id) => Triggered::Run(TriggerOutcome {
+            run_id,
+            watcher_id: id,
+            status: row.get(5),
+            already_queued: !row.get::<_, bool>(9),
+            dispatch_source: row.get(6),
+            triggered_by: row.get(7),
+            queued_at: row.get(8),
+        }),
+        None => Triggered::Concurrent,
+    })
+}
+
+/// `watchers trigger` in one flight (see [`mod@crate::db::flight`]): with a token, its
+/// authentication and the trigger; without, the trigger as an administrator. Returns who
+/// triggered, and the transaction's clock. Under contention (the active run a concurrent
+/// trigger queued is not visible to the statement) it retries in transactions of its own.
+///
+/// # Errors
+/// As [`trigger`], and `forbidden` for a refused token.
+pub fn trigger_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+    token: Option<&crate::tokens::Token>,
+) -> Result<(TriggerOutcome, Trigger, DateTime<Utc>)> {
+    let auth = token.map(crate::tokens::InFlight::new);
+    let auth_params = auth.as_ref().map(crate::tokens::InFlight::params);
+    let by: Option<&str> = if token.is_none() { Some("admin") } else { None };
+    let (org, device, at): (Option<&str>, Option<Uuid>, Option<DateTime<Utc>>) = (None, None, None);
+    use crate::db::typed::p;
+    let params = [p(&id), p(&org), p(&device), p(&by), p(&at)];
+    let mut statements = Vec::with_capacity(2);
+    if let Some(a) = &auth_params {
+        statements.push((crate::tokens::InFlight::SQL, &a[..]));
+    }
+    statements.push((TRIGGER, &params[..]));
+    let landed = crate::db::flight(client, &statements)?;
+    let who = match auth {
+        Some(_) => Trigger::Device(crate::tokens::InFlight::principal(landed.first(0))?),
+        None => Trigger::Admin,
+    };
+    match triggered(id, &who, landed.first(statements.len() - 1))? {
+        Triggered::Run(outcome) => Ok((outcome, who, landed.now)),
+        Triggered::Concurrent => {
+            let (outcome, now) = crate::db::in_tx_at(client, |tx, now| trigger(tx, id, &who, now))?;
+            Ok((outcome, who, now))
+        }
+    }
 }

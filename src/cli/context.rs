@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
-use postgres::Client;
+use crate::db::Client;
 
 use super::output::Out;
 use crate::db::{self, ConnInfo, DatabaseUrl};
@@ -101,7 +101,7 @@ fn resolve(url: &DatabaseUrl) -> Result<ConnInfo> {
 impl Ctx {
     /// The driver configuration of the database this invocation uses (the given one, every
     /// host named, or the embedded database's socket).
-    pub(crate) fn config(&self) -> Result<postgres::Config> {
+    pub(crate) fn config(&self) -> Result<tokio_postgres::Config> {
         match &self.database {
             Database::Given(url) => resolve(url)?.config(),
             Database::Empty(what) => Err(empty(what)),

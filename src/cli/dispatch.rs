@@ -4,9 +4,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
+use crate::db::Client;
 use chrono::{DateTime, Utc};
 use clap::Args;
-use postgres::Client;
 
 use super::args::*;
 use super::context::{Ctx, Schema};

@@ -26,7 +26,7 @@ pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Sum
     }
     let result = fixtures::read(file).and_then(|fixture| {
         let mut c = ctx.connect(Schema::Checked)?;
-        let apply = |tx: &mut postgres::Client, now| {
+        let apply = |tx: &mut crate::db::Client, now| {
             fixtures::apply(tx, &fixture, now, &mut |phase| {
                 if let Some(b) = &bar {
                     b.set_position(u64::try_from(phase + 1).unwrap_or(0));

@@ -1,7 +1,7 @@
 //! `completions`, `man` and `demo`.
 
+use crate::db::Client;
 use chrono::{DateTime, Utc};
-use postgres::Client;
 
 use super::context::{Ctx, Schema};
 use super::output::{kv_table, write_stdout, Format, Out};

@@ -56,7 +56,7 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
                 )
             })
         }
-        OrgAction::Show { id } => out.object(&db::in_tx(&mut c, |tx, _| orgs::show(tx, id))?),
+        OrgAction::Show { id } => out.object(&orgs::show_in_flight(&mut c, id)?),
     }
 }
 

@@ -156,47 +156,47 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
         _ => None,
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    // authenticate and act in one transaction; render only after it committed
-    // every runs command reaches rows by key: planned so whatever the statistics say
-    let (done, now) =
-        db::in_tx_by_key(&mut c, |tx, now| {
-            let who = match &token {
-                Some(t) => Some(tokens::authenticate(tx, t, now)?),
-                None => None,
-            };
-            Ok(match (action, who) {
-                (RunAction::Claim { limit, .. }, Some(who)) => {
-                    RunsDone::List(runs::claim(tx, &who, *limit, now)?)
-                }
-                (RunAction::Heartbeat { id, .. }, Some(who)) => {
-                    RunsDone::object(&runs::heartbeat(tx, &who, *id, now)?)
-                }
-                (RunAction::Complete { id, result, .. }, Some(who)) => RunsDone::object(
-                    &runs::finish(tx, &who, *id, &Finish::Complete(result.clone()), now)?,
-                ),
-                (RunAction::Fail { id, error, .. }, Some(who)) => RunsDone::object(&runs::finish(
-                    tx,
-                    &who,
-                    *id,
-                    &Finish::Fail(error.clone()),
-                    now,
-                )?),
-                (RunAction::Rescue { rescue, now: at }, _) => RunsDone::object(&runs::rescue(
+    // a device's command: its authentication and its statement in one flight (one round
+    // trip after connecting); render only after it committed
+    let flown = match (action, &token) {
+        (RunAction::Claim { limit, .. }, Some(t)) => {
+            let (list, now) = runs::claim_in_flight(&mut c, t, *limit)?;
+            Some((RunsDone::List(list), now))
+        }
+        (RunAction::Heartbeat { id, .. }, Some(t)) => {
+            let (update, now) = runs::heartbeat_in_flight(&mut c, t, *id)?;
+            Some((RunsDone::object(&update), now))
+        }
+        (RunAction::Complete { id, result, .. }, Some(t)) => {
+            let how = Finish::Complete(result.clone());
+            let (update, now) = runs::finish_in_flight(&mut c, t, *id, &how)?;
+            Some((RunsDone::object(&update), now))
+        }
+        (RunAction::Fail { id, error, .. }, Some(t)) => {
+            let how = Finish::Fail(error.clone());
+            let (update, now) = runs::finish_in_flight(&mut c, t, *id, &how)?;
+            Some((RunsDone::object(&update), now))
+        }
+        _ => None,
+    };
+    // every other runs command reaches rows by key: planned so whatever the statistics say
+    let (done, now) = match flown {
+        Some(done) => done,
+        None => db::in_tx_by_key(&mut c, |tx, now| {
+            Ok(match action {
+                RunAction::Rescue { rescue, now: at } => RunsDone::object(&runs::rescue(
                     tx,
                     at.unwrap_or(now),
                     rescue.stale_after,
                     rescue.timeout_after,
                 )?),
-                (
-                    RunAction::List {
-                        org,
-                        watcher,
-                        status,
-                        limit,
-                        before,
-                    },
-                    _,
-                ) => RunsDone::List(runs::list(
+                RunAction::List {
+                    org,
+                    watcher,
+                    status,
+                    limit,
+                    before,
+                } => RunsDone::List(runs::list(
                     tx,
                     &RunFilter {
                         org_id: org.clone(),
@@ -206,10 +206,11 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         before: *before,
                     },
                 )?),
-                (RunAction::Cancel { id }, _) => RunsDone::object(&runs::cancel(tx, *id, now)?),
+                RunAction::Cancel { id } => RunsDone::object(&runs::cancel(tx, *id, now)?),
                 _ => return Err(Error::Internal("unreachable run command".into())),
             })
-        })?;
+        })?,
+    };
     match done {
         RunsDone::List(list) => out.show(&list, |l| {
             table(
@@ -255,7 +256,7 @@ impl RunsDone {
 /// final run (with `waited_seconds`) on stdout, then the outcome's error (exit 8, 9, 130).
 pub(super) fn wait_for(
     ctx: &Ctx,
-    c: &mut postgres::Client,
+    c: &mut crate::db::Client,
     id: i64,
     who: Option<&tokens::Principal>,
     timeout: Option<chrono::Duration>,

@@ -41,9 +41,7 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         TokenAction::Create { device, expires_in } => {
-            let t = db::in_tx(&mut c, |tx, now| {
-                tokens::create(tx, *device, *expires_in, None, now)
-            })?;
+            let t = tokens::create_in_flight(&mut c, *device, *expires_in, None)?;
             out.show(&t, |t| {
                 format!(
                     "token {} for device {device} (shown once, store it now):\n{}",

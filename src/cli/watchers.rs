@@ -9,7 +9,6 @@ use super::output::{kv_table, show_times, table, watchers_table, when};
 use crate::db;
 use crate::error::Result;
 use crate::schedule::Schedule;
-use crate::tokens;
 use crate::watchers::{self, NewWatcher, RescheduleScope, StatusFilter, Trigger, WatcherPatch};
 
 #[derive(Debug, Subcommand)]
@@ -198,13 +197,8 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
         let mut c = ctx.connect(Schema::Checked)?;
-        let ((r, who), now) = db::in_tx_at(&mut c, |tx, now| {
-            let who = match token {
-                Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
-                None => Trigger::Admin,
-            };
-            Ok((watchers::trigger(tx, id, &who, now)?, who))
-        })?;
+        // authentication and trigger in one flight: one round trip after connecting
+        let (r, who, now) = watchers::trigger_in_flight(&mut c, id, token.as_ref())?;
         let text = |r: &watchers::TriggerOutcome| {
             if r.already_queued {
                 format!(
@@ -253,7 +247,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {
-            let (d, now) = db::in_tx_by_key(&mut c, |tx, _| watchers::show(tx, *id))?;
+            let (d, now) = watchers::show_in_flight(&mut c, *id)?;
             out.show(&d, |d| {
                 let mut v = serde_json::to_value(&d.watcher).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use postgres::config::{ChannelBinding, SslNegotiation, TargetSessionAttrs};
-use postgres::Config;
+use tokio_postgres::Config;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::tcp::{TcpParams, TCP_KEYS};
@@ -1218,7 +1218,7 @@ impl ConnInfo {
                 c.hostaddr(a);
             }
             (_, Some(a)) => {
-                c.host(&a.to_string());
+                c.host(a.to_string());
                 c.hostaddr(a);
             }
             (None, None) => {

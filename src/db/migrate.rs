@@ -32,7 +32,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use postgres::{Client, GenericClient};
+use crate::db::{Client, GenericClient};
 use serde::Serialize;
 
 use crate::db::typed::p;
@@ -891,7 +891,7 @@ fn check_recorded(embedded: &[Migration], recorded: &[Recorded]) -> Result<()> {
 /// outlive a transaction (a transaction pooler hands the next one another connection).
 fn in_own_tx<T>(
     client: &mut Client,
-    f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T>,
+    f: impl FnOnce(&mut crate::db::Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
     let mut tx = client.transaction()?;
     tx.batch_execute(&format!(
@@ -982,7 +982,7 @@ fn apply_online(
                 .collect::<BTreeSet<i32>>())
         })
     })?;
-    let record_step = |tx: &mut postgres::Transaction<'_>, step: i32| -> Result<()> {
+    let record_step = |tx: &mut crate::db::Transaction<'_>, step: i32| -> Result<()> {
         tx.execute(
             "INSERT INTO lobu_migration_steps (version, step) VALUES ($1, $2)
              ON CONFLICT DO NOTHING",

@@ -2,7 +2,9 @@
 //! pool for in-process concurrency, and the session settings (timeouts, clock, schema check)
 //! every transaction starts with.
 
+pub mod client;
 pub mod config;
+pub mod flight;
 pub mod local;
 pub mod migrate;
 pub mod tcp;
@@ -13,7 +15,8 @@ use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use postgres::{Client, Config, SimpleQueryMessage};
+use postgres::SimpleQueryMessage;
+use tokio_postgres::Config;
 
 use crate::error::{Error, Result};
 
@@ -47,6 +50,16 @@ macro_rules! settings_query {
             settings_query!(@ ", s.n, s.c"),
             $extra,
             " FROM ",
+            schema_check!()
+        )
+    };
+    (flight) => {
+        concat!(
+            settings_query!(@ ", s.n, s.c"),
+            ", CASE WHEN s.n < ",
+            migrations_count!(),
+            " OR NOT s.c THEN ('lobu-abort:schema:' || s.n || ':' || s.c)::int END, ",
+            "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true) FROM ",
             schema_check!()
         )
     };
@@ -93,6 +106,10 @@ const TX_SETTINGS_BY_KEY: Settings = Settings::checked(settings_query!(
     checked,
     ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
 ));
+/// [`TX_SETTINGS_BY_KEY`] for a [`flight`] (one-shot commands reach their rows by key): the
+/// schema check raises an error when the schema does not match, so that the statements sent
+/// after it in the same flight fail (nothing written).
+pub(crate) const FLIGHT_SETTINGS: &str = settings_query!(flight);
 /// [`TX_SETTINGS`] without the schema check, for `migrate` and `migrate status`.
 const TX_SETTINGS_UNCHECKED: Settings = Settings {
     sql: settings_query!(unchecked, ""),
@@ -111,7 +128,9 @@ impl Settings {
         Self { sql, checked: true }
     }
 }
+pub use client::{Client, GenericClient, Transaction};
 pub use config::{ConnInfo, Env, CONNECT_TIMEOUT};
+pub use flight::{flight, Landed};
 
 /// A connection string as the user gave it (a URL or key=value pairs). Its `Debug` and
 /// `Display` never show it: they name the connection it stands for, as parsed, by database,
@@ -208,7 +227,7 @@ pub fn connect_to(info: &ConnInfo) -> Result<Client> {
     let (attempts, tls) = info.attempts()?;
     let mut failures = Vec::new();
     for (target, config) in attempts {
-        match config.connect(tls.clone()) {
+        match Client::connect(client::runtime()?, &config, tls.clone()) {
             Ok(client) => return Ok(client),
             Err(e) => failures.push((target, e)),
         }

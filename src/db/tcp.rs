@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use postgres::Config;
+use tokio_postgres::Config;
 
 /// Default `tcp_user_timeout` (libpq: milliseconds).
 pub const USER_TIMEOUT: Duration = Duration::from_secs(5);

@@ -116,7 +116,15 @@ impl TlsParams {
     pub fn connector(&self) -> Result<(postgres::config::SslMode, MakeRustlsConnect)> {
         let mode = self.effective_mode()?;
         let driver_mode = self.driver_mode()?;
-        let provider = Arc::new(crypto::ring::default_provider());
+        let mut provider = crypto::ring::default_provider();
+        // PostgreSQL's OpenSSL accepts only its `ssl_ecdh_curve` (default prime256v1, up to
+        // PostgreSQL 17) for the key exchange: a client hello whose key share is X25519
+        // (rustls' first choice) costs a HelloRetryRequest, one more round trip, on every
+        // connection. P-256's key share first; the others stay offered.
+        provider
+            .kx_groups
+            .sort_by_key(|g| g.name() != rustls::NamedGroup::secp256r1);
+        let provider = Arc::new(provider);
         let verifier: Arc<dyn ServerCertVerifier> = match (mode, self.roots(mode)?) {
             (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => {
                 Arc::new(AcceptAny(Arc::clone(&provider)))

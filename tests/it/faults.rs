@@ -22,7 +22,7 @@ fn dark_able_cluster(ns: &Netns, extra_conf: &str) -> Cluster {
     cluster.conf(extra_conf);
     cluster.start();
     cluster.migrated_db("lobu");
-    let mut c = cluster.admin("lobu");
+    let mut c = cluster.lib_admin("lobu");
     bootstrapped_org(&mut c, "acme");
     due_watchers(&mut c, "acme", 5, "* * * * *");
     cluster

@@ -148,7 +148,7 @@ fn metrics_scrape_is_valid_prometheus_and_counts_ticks_and_lag() {
 }
 
 /// A run claimed 20 minutes ago with no heartbeat since: the next tick's rescue locks it.
-fn stale_run(c: &mut postgres::Client) -> i64 {
+fn stale_run(c: &mut lobu_admin::db::Client) -> i64 {
     c.query_one(
         "INSERT INTO runs (org_id, agent_id, dispatch_source, triggered_by, status,
                            queued_at, claimed_at, heartbeat_at)
@@ -182,7 +182,7 @@ fn healthz_follows_the_database_and_answers_while_a_tick_is_blocked() {
     cluster.start();
     let dbname = "health_secret_db";
     cluster.migrated_db(dbname);
-    let mut admin = cluster.admin(dbname);
+    let mut admin = cluster.lib_admin(dbname);
     bootstrapped_org(&mut admin, "acme");
     due_watchers(&mut admin, "acme", 3, "* * * * *");
     // the first tick's rescue waits on this row for the lock timeout (5 s), then fails
@@ -196,7 +196,7 @@ fn healthz_follows_the_database_and_answers_while_a_tick_is_blocked() {
     let started = Instant::now();
     let service = Loop::dispatch(&cluster.url("postgres", dbname), &["--metrics-addr", &addr]);
     let mut rows = Vec::new();
-    crate::support::until_a_session_waits_on_a_lock(&mut cluster.admin(dbname), dbname);
+    crate::support::until_a_session_waits_on_a_lock(&mut cluster.lib_admin(dbname), dbname);
     let (code, why) = health_row(port, "starting: first tick waits on a lock", &mut rows);
     assert_eq!(code, 503);
     assert!(
@@ -226,7 +226,7 @@ fn healthz_follows_the_database_and_answers_while_a_tick_is_blocked() {
     let mut tx = holder.transaction().unwrap();
     tx.execute("SELECT 1 FROM runs WHERE id = $1 FOR UPDATE", &[&stale])
         .unwrap();
-    crate::support::until_a_session_waits_on_a_lock(&mut cluster.admin(dbname), dbname);
+    crate::support::until_a_session_waits_on_a_lock(&mut cluster.lib_admin(dbname), dbname);
     let (blocked, _) = health_row(port, "a tick waits on a lock", &mut rows);
     let (_, _, metrics_took) = get(port, "/metrics").unwrap();
     tx.rollback().unwrap();

@@ -137,3 +137,41 @@ fn a_held_lock_fails_within_the_lock_timeout_through_the_pooler() {
         assert_eq!(value.as_deref(), Some("0"));
     }
 }
+
+/// Flights through transaction pooling: a token's principal and the timeouts are
+/// transaction-local, so no pooled server session keeps them after a trigger or a claim.
+#[test]
+fn flights_leave_nothing_in_pooled_sessions() {
+    let pool = bouncer("transaction");
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let via = db.through(pool.url(&db.name));
+    let w = dev.watcher.unwrap().to_string();
+    for args in [
+        &["watchers", "trigger", &w][..],
+        &["runs", "claim"],
+        &["watchers", "trigger", "--admin", &w],
+    ] {
+        cli(&via).token(&dev.token).args(args).run().code(0);
+    }
+    let mut pooled = postgres::Client::connect(&pool.url(&db.name), postgres::NoTls).unwrap();
+    for _ in 0..8 {
+        let rows = pooled
+            .simple_query(
+                "SELECT current_setting('lock_timeout'), \
+                        coalesce(current_setting('lobu.device_id', true), ''), \
+                        coalesce(current_setting('lobu.org_id', true), '')",
+            )
+            .unwrap();
+        let values = rows.iter().find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => Some((
+                r.get(0).map(str::to_string),
+                r.get(1).map(str::to_string),
+                r.get(2).map(str::to_string),
+            )),
+            _ => None,
+        });
+        let none = Some(String::new());
+        assert_eq!(values, Some((Some("0".into()), none.clone(), none)));
+    }
+}

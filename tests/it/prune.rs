@@ -223,7 +223,7 @@ fn the_pruner_rests_between_sweeps() {
     use lobu_admin::prune::Pruner;
     let (db, w) = old_runs_of_one_watcher(7);
     let mut c = db.client();
-    let tick = |p: &mut Pruner, c: &mut postgres::Client| p.tick(c).unwrap();
+    let tick = |p: &mut Pruner, c: &mut lobu_admin::db::Client| p.tick(c).unwrap();
     let mut resting = Pruner::new(chrono::Duration::days(30), 3);
     assert_eq!([3, 3, 0].map(|_| tick(&mut resting, &mut c)), [3, 3, 0]);
     assert_eq!(ids(&db).len(), 1, "the latest stays");

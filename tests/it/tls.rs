@@ -253,3 +253,37 @@ fn whole_flow_and_races_over_verified_tls() {
     crate::provisioning::sixteen_provisions(&on("prov"));
     crate::provisioning::sixteen_first_macs(&on("macs"));
 }
+
+/// Over verified TLS a one-shot command costs four round trips: `SSLRequest`, the TLS
+/// handshake (the client hello's key share is P-256, which PostgreSQL's default
+/// `ssl_ecdh_curve` accepts without a HelloRetryRequest), the client's `Finished` with the
+/// start-up message, and the command's one flight.
+#[test]
+fn a_command_over_verified_tls_takes_four_round_trips() {
+    let s = TlsServer::start();
+    let proxy = crate::support::proxy::Proxy::to(format!("127.0.0.1:{}", s.cluster.port));
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{}/app?sslmode=verify-full&sslrootcert={}",
+        proxy.port,
+        s.path("ca.pem")
+    );
+    let db = TestDb::external("app", url.clone(), s.cluster.socket_url("app"));
+    let dev = crate::support::mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    for (args, code) in [
+        (&["org", "show", "nope"][..], 3),
+        (&["watchers", "trigger", &w], 0),
+        (&["runs", "claim"], 0),
+        (&["watchers", "trigger", "--admin", &w], 0),
+    ] {
+        let before = proxy.flights();
+        let r = bare()
+            .env("DATABASE_URL", &url)
+            .token(&dev.token)
+            .args(args)
+            .run();
+        r.code(code);
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(proxy.flights() - before, 4, "{args:?}");
+    }
+}

@@ -599,7 +599,7 @@ fn a_refusal_copies_nothing_and_the_dry_run_refuses_alike() {
 
 /// Starts `migrate`, SIGKILLs it as soon as `building` (a count) is above zero, and fails
 /// if it ends first or takes over a minute to get there.
-fn kill_migrate_while(db: &TestDb, watch: &mut postgres::Client, building: &str) {
+fn kill_migrate_while(db: &TestDb, watch: &mut lobu_admin::db::Client, building: &str) {
     let mut migrate = std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
         .env("DATABASE_URL", &db.url)
         .arg("migrate")

@@ -266,6 +266,11 @@ impl Cluster {
         Client::connect(&self.socket_url(dbname), NoTls).unwrap()
     }
 
+    /// As [`Cluster::admin`], the library's client (for the library's functions).
+    pub fn lib_admin(&self, dbname: &str) -> lobu_admin::db::Client {
+        lobu_admin::db::connect(&lobu_admin::db::DatabaseUrl::new(self.socket_url(dbname))).unwrap()
+    }
+
     /// Key=value connection string over the private socket.
     pub fn socket_url(&self, dbname: &str) -> String {
         format!(

@@ -148,7 +148,7 @@ impl TestDb {
     }
 
     /// A new client on this database (direct).
-    pub fn client(&self) -> Client {
+    pub fn client(&self) -> db::Client {
         db::connect(&DatabaseUrl::new(self.direct.clone())).unwrap()
     }
 

@@ -12,8 +12,8 @@ pub mod proxy;
 pub mod service;
 
 use chrono::{DateTime, Utc};
+use lobu_admin::db::Client;
 use lobu_admin::{db as ldb, devices, provisioning};
-use postgres::Client;
 use serde_json::Value;
 
 pub use cli::{bare, cli, Run};

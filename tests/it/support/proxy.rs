@@ -1,10 +1,12 @@
 //! A TCP proxy in front of the test server that counts the statements clients execute
-//! (protocol messages `Bind` and simple `Query`) and the round trips they cost (`Sync` and
-//! simple `Query`: each makes the client wait for the server), to prove a command's count.
+//! (protocol messages `Bind` and simple `Query`), the requests that make a client wait
+//! (`Sync` and simple `Query`), and the round trips they cost: flights, i.e. what the client
+//! sends until the server answers (whatever the messages, TLS included), to prove a
+//! command's count.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// A running proxy.
@@ -13,40 +15,62 @@ pub struct Proxy {
     pub port: u16,
     executed: Arc<AtomicUsize>,
     round_trips: Arc<AtomicUsize>,
+    flights: Arc<AtomicUsize>,
 }
 
 impl Proxy {
     /// Starts a proxy to the test server's host and port.
     pub fn start() -> Self {
-        let target = upstream();
+        Self::to(upstream())
+    }
+
+    /// Starts a proxy to `target` (`host:port`).
+    pub fn to(target: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let executed = Arc::new(AtomicUsize::new(0));
         let round_trips = Arc::new(AtomicUsize::new(0));
+        let flights = Arc::new(AtomicUsize::new(0));
         let count = Arc::clone(&executed);
         let trips = Arc::clone(&round_trips);
+        let flown = Arc::clone(&flights);
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(server) = TcpStream::connect(&target) else {
                     continue;
                 };
+                let _ = (client.set_nodelay(true), server.set_nodelay(true));
                 let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
                 let count = Arc::clone(&count);
                 let trips = Arc::clone(&trips);
-                std::thread::spawn(move || pipe_counting(client, server, &count, &trips));
-                std::thread::spawn(move || {
-                    let _ = std::io::copy(&mut { s2 }, &mut { c2 });
+                let flown = Arc::clone(&flown);
+                let state = Arc::new(Exchange {
+                    waiting: AtomicBool::new(false),
+                    answered: AtomicBool::new(false),
+                    flights: Arc::clone(&flown),
                 });
+                let answered = Arc::clone(&state);
+                std::thread::spawn(move || pipe_counting(client, server, &count, &trips, &state));
+                std::thread::spawn(move || answers(s2, c2, &answered));
             }
         });
         Self {
             port,
             executed,
             round_trips,
+            flights,
         }
     }
 
-    /// Round trips (client messages that wait for the server) so far, startup excluded.
+    /// Round trips so far: flights from client to server that the server answered before the
+    /// client went on (the connection's start-up included: `SSLRequest`, start-up,
+    /// authentication, TLS; the goodbye not).
+    pub fn flights(&self) -> usize {
+        self.flights.load(Ordering::SeqCst)
+    }
+
+    /// Client messages that wait for the server (`Sync`, simple `Query`) so far, startup
+    /// excluded; as many as round trips only when each waited for its answer.
     pub fn round_trips(&self) -> usize {
         self.round_trips.load(Ordering::SeqCst)
     }
@@ -77,59 +101,108 @@ fn upstream() -> String {
     }
 }
 
-/// Copies client to server, parsing frontend messages to count Bind ('B') and Query ('Q').
+/// Whether a client's chunk is one of TLS 1.3's records that a client sends without
+/// waiting for anything, so no flight of its own: the middlebox-compatibility
+/// ChangeCipherSpec (RFC 8446, D.4), sent as soon as the server's hello arrives, before the
+/// rest of the server's flight; and an encrypted alert (3 bytes of plaintext and a 16-byte
+/// tag: no protocol message is that short), the close_notify after `Terminate`, which the
+/// server may answer with its own.
+pub fn tls_waits_for_nothing(chunk: &[u8]) -> bool {
+    chunk == [0x14, 0x03, 0x03, 0x00, 0x01, 0x01]
+        || (chunk.len() == 24 && chunk.starts_with(&[0x17, 0x03, 0x03, 0x00, 0x13]))
+}
+
+/// Where a connection is in its exchange: a flight counts as a round trip when the server
+/// answered it and the client then sent again (so the goodbye, `Terminate` and over TLS the
+/// server's close_notify that nobody waits for, is not one).
+struct Exchange {
+    /// The client sent something the server has not answered yet.
+    waiting: AtomicBool,
+    /// The server answered; the client has not sent since.
+    answered: AtomicBool,
+    flights: Arc<AtomicUsize>,
+}
+
+/// Copies server to client, noting answers.
+fn answers(mut from: TcpStream, mut to: TcpStream, state: &Exchange) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if state.waiting.swap(false, Ordering::SeqCst) {
+            state.answered.store(true, Ordering::SeqCst);
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+    }
+}
+
+/// Copies client to server as it comes (counting the flight before it if it was answered),
+/// parsing frontend messages to count Bind ('B') and Query ('Q'), and Sync ('S') and Query.
 fn pipe_counting(
     mut from: TcpStream,
     mut to: TcpStream,
     count: &AtomicUsize,
     round_trips: &AtomicUsize,
+    state: &Exchange,
 ) {
-    let mut read_exact = |buf: &mut [u8]| -> bool { from.read_exact(buf).is_ok() };
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut pending: Vec<u8> = Vec::new();
     let mut startup_done = false;
+    let mut plain = true;
     loop {
-        if !startup_done {
-            // untyped messages: SSLRequest / startup
-            let mut len = [0u8; 4];
-            if !read_exact(&mut len) {
-                return;
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        // the client sends again after an answer: that flight was a round trip
+        if !tls_waits_for_nothing(&buf[..n]) {
+            if state.answered.swap(false, Ordering::SeqCst) {
+                state.flights.fetch_add(1, Ordering::SeqCst);
             }
-            let n = u32::from_be_bytes(len) as usize;
-            let mut body = vec![0u8; n.saturating_sub(4)];
-            if !read_exact(&mut body) {
-                return;
-            }
-            let code = u32::from_be_bytes([body[0], body[1], body[2], body[3]]);
-            startup_done = code == 196_608;
-            if to
-                .write_all(&len)
-                .and_then(|()| to.write_all(&body))
-                .is_err()
-            {
-                return;
-            }
+            state.waiting.store(true, Ordering::SeqCst);
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+        if !plain {
             continue;
         }
-        let mut head = [0u8; 5];
-        if !read_exact(&mut head) {
-            return;
-        }
-        if head[0] == b'B' || head[0] == b'Q' {
-            count.fetch_add(1, Ordering::SeqCst);
-        }
-        if head[0] == b'S' || head[0] == b'Q' {
-            round_trips.fetch_add(1, Ordering::SeqCst);
-        }
-        let n = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
-        let mut body = vec![0u8; n.saturating_sub(4)];
-        if !read_exact(&mut body) {
-            return;
-        }
-        if to
-            .write_all(&head)
-            .and_then(|()| to.write_all(&body))
-            .is_err()
-        {
-            return;
+        pending.extend_from_slice(&buf[..n]);
+        loop {
+            let head = if startup_done { 5 } else { 4 };
+            if pending.len() < head {
+                break;
+            }
+            let len_at = head - 4;
+            let len = u32::from_be_bytes([
+                pending[len_at],
+                pending[len_at + 1],
+                pending[len_at + 2],
+                pending[len_at + 3],
+            ]) as usize;
+            let total = len_at + len;
+            if pending.len() < total {
+                break;
+            }
+            if startup_done {
+                let tag = pending[0];
+                if tag == b'B' || tag == b'Q' {
+                    count.fetch_add(1, Ordering::SeqCst);
+                }
+                if tag == b'S' || tag == b'Q' {
+                    round_trips.fetch_add(1, Ordering::SeqCst);
+                }
+            } else if pending.len() >= 8 {
+                let code = u32::from_be_bytes([pending[4], pending[5], pending[6], pending[7]]);
+                // an SSLRequest the server may accept: what follows is not readable
+                plain = code != 80_877_103;
+                startup_done = code == 196_608;
+            }
+            pending.drain(..total);
         }
     }
 }

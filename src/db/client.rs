@@ -1,0 +1,677 @@
+//! The connection a CLI invocation holds: tokio-postgres's client and its connection, driven
+//! by a current-thread runtime of their own, behind the synchronous methods (same names and
+//! signatures) of the `postgres` crate's client, so that every caller stays synchronous.
+//!
+//! What the `postgres` crate's client cannot do is send several requests before reading the
+//! first answer: each call blocks until its answer is in, a round trip each. This one also
+//! offers `Client::pipelined`, which sends a simple query, typed statements and a closing
+//! simple query in one flight and then reads every answer (see [`mod@super::flight`]).
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_util::{future, Stream};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{ToSql, Type};
+use postgres::{Error, Notification, Row, SimpleQueryMessage, Statement};
+use tokio::runtime::Runtime;
+use tokio_postgres::{AsyncMessage, ToStatement};
+
+type MessageStream = Pin<Box<dyn Stream<Item = Result<AsyncMessage, Error>> + Send>>;
+
+/// The runtime, the connection's message stream and the notifications it delivered.
+struct Connection {
+    runtime: Runtime,
+    stream: MessageStream,
+    notifications: VecDeque<Notification>,
+}
+
+impl Connection {
+    fn block_on<T>(&mut self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        let mut future = pin!(future);
+        self.poll_block_on(|cx, _, _| future.as_mut().poll(cx))
+    }
+
+    /// Drives the connection (queueing notifications, dropping notices) and `f` together
+    /// until `f` is ready; `f` learns whether the connection has ended.
+    fn poll_block_on<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Context<'_>, &mut VecDeque<Notification>, bool) -> Poll<Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let stream = &mut self.stream;
+        let notifications = &mut self.notifications;
+        self.runtime.block_on(future::poll_fn(|cx| {
+            let done = loop {
+                match stream.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(Ok(AsyncMessage::Notification(n)))) => {
+                        notifications.push_back(n);
+                    }
+                    Poll::Ready(Some(Ok(_))) => {}
+                    Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(e)),
+                    Poll::Ready(None) => break true,
+                    Poll::Pending => break false,
+                }
+            };
+            f(cx, notifications, done)
+        }))
+    }
+}
+
+/// A runtime for [`Client::connect`]: one thread, the caller's.
+///
+/// # Errors
+/// `internal` when the operating system refuses what it needs (an epoll instance).
+pub fn runtime() -> crate::error::Result<Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::error::Error::Internal(format!("cannot start the I/O runtime: {e}")))
+}
+
+/// One connection to PostgreSQL with a synchronous interface.
+pub struct Client {
+    connection: Connection,
+    client: tokio_postgres::Client,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("closed", &self.client.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Client {
+    /// Says goodbye as the `postgres` crate's client does (`Terminate`, then the connection
+    /// ends), so that the server does not log a client that vanished.
+    fn drop(&mut self) {
+        self.client.__private_api_close();
+        let _ = self.connection.poll_block_on(|_, _, done| {
+            if done {
+                Poll::Ready(Ok(()))
+            } else {
+                Poll::Pending
+            }
+        });
+    }
+}
+
+/// The answers of one `Client::pipelined` flight, in the order the requests went out.
+pub(crate) struct Answers {
+    /// The first simple query's messages.
+    pub first: Result<Vec<SimpleQueryMessage>, Error>,
+    /// Each statement's rows.
+    pub statements: Vec<Result<Vec<Row>, Error>>,
+    /// The closing simple query's messages.
+    pub last: Result<Vec<SimpleQueryMessage>, Error>,
+}
+
+/// A statement of a flight: SQL and its typed parameters.
+pub(crate) type Typed<'a> = (&'a str, &'a [(&'a (dyn ToSql + Sync), Type)]);
+
+impl Client {
+    /// Opens a connection with `config` and `tls` (each host of `config` in turn, as the
+    /// driver does), driven by `runtime` (see [`runtime`]).
+    ///
+    /// # Errors
+    /// The driver's, when no host accepts.
+    pub fn connect<T>(
+        runtime: Runtime,
+        config: &tokio_postgres::Config,
+        tls: T,
+    ) -> Result<Self, Error>
+    where
+        T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket> + 'static + Send,
+        T::TlsConnect: Send,
+        T::Stream: Send,
+        <T::TlsConnect as tokio_postgres::tls::TlsConnect<tokio_postgres::Socket>>::Future: Send,
+    {
+        let (client, mut connection) = runtime.block_on(config.connect(tls))?;
+        let stream: MessageStream = Box::pin(futures_util::stream::poll_fn(move |cx| {
+            connection.poll_message(cx)
+        }));
+        Ok(Self {
+            connection: Connection {
+                runtime,
+                stream,
+                notifications: VecDeque::new(),
+            },
+            client,
+        })
+    }
+
+    /// Whether the connection has ended (the server went away, or it broke).
+    #[must_use]
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// Whether the connection still answers, within `timeout` (an empty query).
+    ///
+    /// # Errors
+    /// The driver's, or a timeout.
+    pub fn is_valid(&mut self, timeout: Duration) -> Result<(), Error> {
+        let client = &self.client;
+        self.connection.block_on(async {
+            tokio::time::timeout(timeout, client.simple_query(""))
+                .await
+                .map_err(|_| Error::__private_api_timeout())?
+                .map(|_| ())
+        })
+    }
+
+    /// Starts a transaction (`BEGIN`), rolled back when dropped without `commit`.
+    ///
+    /// # Errors
+    /// The driver's.
+    pub fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
+        let tx = self.connection.block_on(self.client.transaction())?;
+        Ok(Transaction {
+            connection: &mut self.connection,
+            tx: Some(tx),
+        })
+    }
+
+    /// The notifications (`LISTEN`) this connection received.
+    pub fn notifications(&mut self) -> Notifications<'_> {
+        Notifications {
+            connection: &mut self.connection,
+        }
+    }
+
+    /// Sends `first` (a simple query), each statement (typed, unnamed) and `last` (a simple
+    /// query) in one flight, without waiting for any answer in between, then reads every
+    /// answer. The server runs them in order; when one fails inside a transaction, the ones
+    /// after it fail too and a closing `COMMIT` rolls back.
+    pub(crate) fn pipelined(
+        &mut self,
+        first: &str,
+        statements: &[Typed<'_>],
+        last: &str,
+    ) -> Answers {
+        let client = &self.client;
+        let flight = async {
+            // `join` polls in order, and each request is queued on its first poll
+            let (first, statements, last) = future::join3(
+                async { Ok::<_, Error>(client.simple_query(first).await) },
+                async {
+                    Ok::<_, Error>(
+                        future::join_all(
+                            statements
+                                .iter()
+                                .map(|(sql, params)| client.query_typed(sql, params)),
+                        )
+                        .await,
+                    )
+                },
+                async { Ok::<_, Error>(client.simple_query(last).await) },
+            )
+            .await;
+            Ok((first?, statements?, last?))
+        };
+        match self.connection.block_on(flight) {
+            Ok((first, statements, last)) => Answers {
+                first,
+                statements,
+                last,
+            },
+            // the connection itself failed: every answer is that failure
+            Err(e) => Answers {
+                first: Err(e),
+                statements: Vec::new(),
+                last: Ok(Vec::new()),
+            },
+        }
+    }
+}
+
+/// A transaction of [`Client::transaction`].
+pub struct Transaction<'a> {
+    connection: &'a mut Connection,
+    tx: Option<tokio_postgres::Transaction<'a>>,
+}
+
+impl Transaction<'_> {
+    /// Commits.
+    ///
+    /// # Errors
+    /// The driver's.
+    pub fn commit(mut self) -> Result<(), Error> {
+        match self.tx.take() {
+            Some(tx) => self.connection.block_on(tx.commit()),
+            None => Ok(()),
+        }
+    }
+
+    /// Rolls back.
+    ///
+    /// # Errors
+    /// The driver's.
+    pub fn rollback(mut self) -> Result<(), Error> {
+        match self.tx.take() {
+            Some(tx) => self.connection.block_on(tx.rollback()),
+            None => Ok(()),
+        }
+    }
+
+    /// A savepoint inside this transaction, released by `commit`.
+    ///
+    /// # Errors
+    /// The driver's.
+    pub fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
+        let inner = self
+            .tx
+            .as_mut()
+            .map(tokio_postgres::Transaction::transaction);
+        match inner {
+            Some(f) => {
+                let tx = self.connection.block_on(f)?;
+                Ok(Transaction {
+                    connection: self.connection,
+                    tx: Some(tx),
+                })
+            }
+            None => unreachable_tx(),
+        }
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_tx<T>() -> T {
+    // `tx` is only `None` after `commit` or `rollback`, which consume the transaction
+    panic!("a transaction was used after it ended")
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if let Some(tx) = self.tx.take() {
+            // a broken connection has nothing to roll back
+            let _ = self.connection.block_on(tx.rollback());
+        }
+    }
+}
+
+/// The methods shared by [`Client`] and [`Transaction`], as in the `postgres` crate, with
+/// the same names and signatures.
+pub trait GenericClient {
+    /// Runs a statement, returning the number of rows it changed.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn execute<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<u64, Error>
+    where
+        T: ?Sized + ToStatement;
+    /// Runs a statement, returning its rows.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn query<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error>
+    where
+        T: ?Sized + ToStatement;
+    /// Runs a statement that returns exactly one row.
+    ///
+    /// # Errors
+    /// The driver's, also when there is not exactly one row.
+    fn query_one<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<Row, Error>
+    where
+        T: ?Sized + ToStatement;
+    /// Runs a statement that returns at most one row.
+    ///
+    /// # Errors
+    /// The driver's, also when there is more than one row.
+    fn query_opt<T>(
+        &mut self,
+        query: &T,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, Error>
+    where
+        T: ?Sized + ToStatement;
+    /// Runs an unnamed statement with typed parameters, in one round trip.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn query_typed(
+        &mut self,
+        query: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<Vec<Row>, Error>;
+    /// As [`GenericClient::query_typed`], for exactly one row.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn query_typed_one(
+        &mut self,
+        query: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<Row, Error>;
+    /// As [`GenericClient::query_typed`], for at most one row.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn query_typed_opt(
+        &mut self,
+        query: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<Option<Row>, Error>;
+    /// Prepares a statement.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn prepare(&mut self, query: &str) -> Result<Statement, Error>;
+    /// Prepares a statement with the given parameter types.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn prepare_typed(&mut self, query: &str, types: &[Type]) -> Result<Statement, Error>;
+    /// Runs statements with the simple protocol, returning their messages.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn simple_query(&mut self, query: &str) -> Result<Vec<SimpleQueryMessage>, Error>;
+    /// Runs statements with the simple protocol.
+    ///
+    /// # Errors
+    /// The driver's.
+    fn batch_execute(&mut self, query: &str) -> Result<(), Error>;
+    /// A transaction (a savepoint inside one).
+    ///
+    /// # Errors
+    /// The driver's.
+    fn transaction(&mut self) -> Result<Transaction<'_>, Error>;
+}
+
+macro_rules! generic_client {
+    ($ty:ty, $this:ident => ($conn:expr, $client:expr)) => {
+        impl $ty {
+            #[doc = "Runs a statement, returning the number of rows it changed."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn execute<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<u64, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                let $this = self;
+                $conn.block_on($client.execute(query, params))
+            }
+            #[doc = "Runs a statement, returning its rows."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn query<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Vec<Row>, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                let $this = self;
+                $conn.block_on($client.query(query, params))
+            }
+            #[doc = "Runs a statement that returns exactly one row."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn query_one<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Row, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                let $this = self;
+                $conn.block_on($client.query_one(query, params))
+            }
+            #[doc = "Runs a statement that returns at most one row."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn query_opt<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Option<Row>, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                let $this = self;
+                $conn.block_on($client.query_opt(query, params))
+            }
+            #[doc = "Runs an unnamed statement with typed parameters, in one round trip."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn query_typed(
+                &mut self,
+                query: &str,
+                params: &[(&(dyn ToSql + Sync), Type)],
+            ) -> Result<Vec<Row>, Error> {
+                let $this = self;
+                $conn.block_on($client.query_typed(query, params))
+            }
+            #[doc = "As `query_typed`, for exactly one row."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn query_typed_one(
+                &mut self,
+                query: &str,
+                params: &[(&(dyn ToSql + Sync), Type)],
+            ) -> Result<Row, Error> {
+                let $this = self;
+                $conn.block_on($client.query_typed_one(query, params))
+            }
+            #[doc = "As `query_typed`, for at most one row."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn query_typed_opt(
+                &mut self,
+                query: &str,
+                params: &[(&(dyn ToSql + Sync), Type)],
+            ) -> Result<Option<Row>, Error> {
+                let $this = self;
+                $conn.block_on($client.query_typed_opt(query, params))
+            }
+            #[doc = "Prepares a statement."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn prepare(&mut self, query: &str) -> Result<Statement, Error> {
+                let $this = self;
+                $conn.block_on($client.prepare(query))
+            }
+            #[doc = "Prepares a statement with the given parameter types."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn prepare_typed(
+                &mut self,
+                query: &str,
+                types: &[Type],
+            ) -> Result<Statement, Error> {
+                let $this = self;
+                $conn.block_on($client.prepare_typed(query, types))
+            }
+            #[doc = "Runs statements with the simple protocol, returning their messages."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn simple_query(&mut self, query: &str) -> Result<Vec<SimpleQueryMessage>, Error> {
+                let $this = self;
+                $conn.block_on($client.simple_query(query))
+            }
+            #[doc = "Runs statements with the simple protocol."]
+            ///
+            /// # Errors
+            /// The driver's.
+            pub fn batch_execute(&mut self, query: &str) -> Result<(), Error> {
+                let $this = self;
+                $conn.block_on($client.batch_execute(query))
+            }
+        }
+
+        impl GenericClient for $ty {
+            fn execute<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<u64, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                <$ty>::execute(self, query, params)
+            }
+            fn query<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Vec<Row>, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                <$ty>::query(self, query, params)
+            }
+            fn query_one<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Row, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                <$ty>::query_one(self, query, params)
+            }
+            fn query_opt<T>(
+                &mut self,
+                query: &T,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Option<Row>, Error>
+            where
+                T: ?Sized + ToStatement,
+            {
+                <$ty>::query_opt(self, query, params)
+            }
+            fn query_typed(
+                &mut self,
+                query: &str,
+                params: &[(&(dyn ToSql + Sync), Type)],
+            ) -> Result<Vec<Row>, Error> {
+                <$ty>::query_typed(self, query, params)
+            }
+            fn query_typed_one(
+                &mut self,
+                query: &str,
+                params: &[(&(dyn ToSql + Sync), Type)],
+            ) -> Result<Row, Error> {
+                <$ty>::query_typed_one(self, query, params)
+            }
+            fn query_typed_opt(
+                &mut self,
+                query: &str,
+                params: &[(&(dyn ToSql + Sync), Type)],
+            ) -> Result<Option<Row>, Error> {
+                <$ty>::query_typed_opt(self, query, params)
+            }
+            fn prepare(&mut self, query: &str) -> Result<Statement, Error> {
+                <$ty>::prepare(self, query)
+            }
+            fn prepare_typed(&mut self, query: &str, types: &[Type]) -> Result<Statement, Error> {
+                <$ty>::prepare_typed(self, query, types)
+            }
+            fn simple_query(&mut self, query: &str) -> Result<Vec<SimpleQueryMessage>, Error> {
+                <$ty>::simple_query(self, query)
+            }
+            fn batch_execute(&mut self, query: &str) -> Result<(), Error> {
+                <$ty>::batch_execute(self, query)
+            }
+            fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
+                <$ty>::transaction(self)
+            }
+        }
+    };
+}
+
+generic_client!(Client, c => (c.connection, c.client));
+generic_client!(Transaction<'_>, t => (t.connection, t.tx.as_ref().unwrap_or_else(unreachable_tx)));
+
+/// The notifications of one connection, as in the `postgres` crate.
+pub struct Notifications<'a> {
+    connection: &'a mut Connection,
+}
+
+impl Notifications<'_> {
+    /// Those already received, without waiting.
+    pub fn iter(&mut self) -> Iter<'_> {
+        Iter {
+            connection: self.connection,
+        }
+    }
+
+    /// Each next one, waiting at most `timeout` for it (`None`: none came, or the server
+    /// went away).
+    pub fn timeout_iter(&mut self, timeout: Duration) -> TimeoutIter<'_> {
+        TimeoutIter {
+            connection: self.connection,
+            timeout,
+        }
+    }
+}
+
+/// See [`Notifications::iter`].
+pub struct Iter<'a> {
+    connection: &'a mut Connection,
+}
+
+impl FallibleIterator for Iter<'_> {
+    type Item = Notification;
+    type Error = Error;
+
+    fn next(&mut self) -> Result<Option<Notification>, Error> {
+        if let Some(n) = self.connection.notifications.pop_front() {
+            return Ok(Some(n));
+        }
+        self.connection
+            .poll_block_on(|_, notifications, _| Poll::Ready(Ok(notifications.pop_front())))
+    }
+}
+
+/// See [`Notifications::timeout_iter`].
+pub struct TimeoutIter<'a> {
+    connection: &'a mut Connection,
+    timeout: Duration,
+}
+
+impl FallibleIterator for TimeoutIter<'_> {
+    type Item = Notification;
+    type Error = Error;
+
+    fn next(&mut self) -> Result<Option<Notification>, Error> {
+        if let Some(n) = self.connection.notifications.pop_front() {
+            return Ok(Some(n));
+        }
+        let mut delay = {
+            let _guard = self.connection.runtime.enter();
+            Box::pin(tokio::time::sleep(self.timeout))
+        };
+        self.connection
+            .poll_block_on(|cx, notifications, done| match notifications.pop_front() {
+                Some(n) => Poll::Ready(Ok(Some(n))),
+                None if done => Poll::Ready(Ok(None)),
+                None => match delay.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Ok(None)),
+                    Poll::Pending => Poll::Pending,
+                },
+            })
+    }
+}

@@ -1,0 +1,122 @@
+//! One flight: a one-shot command's whole transaction in one round trip.
+//!
+//! [`super::in_tx`] waits for each answer before it sends the next request: the settings
+//! query with `BEGIN`, each statement, `COMMIT`, a round trip each, which on a network with
+//! 10 ms between client and server is most of a command's time. None of them needs the
+//! answer of another, so [`flight`] sends them all at once and reads the answers after:
+//!
+//! - `BEGIN` and the settings query (`FLIGHT_SETTINGS`) first, so the lock and statement
+//!   timeouts bound every statement after it (transaction-local, nothing left in the
+//!   session: transaction poolers), and `now()` of every statement is the clock it reads;
+//! - the schema check raises an error inside the transaction when the schema does not match
+//!   this binary, so every statement after it fails and nothing is written (exit 7);
+//! - a statement may raise too (see `MARKER`): token authentication does, so that an
+//!   invalid token writes nothing, and it stores the principal in transaction-local settings
+//!   that the statements after it read (`tokens::principal!`);
+//! - `COMMIT` last: after a failed statement the server answers it with a rollback.
+//!
+//! Statements are unnamed and typed (no prepare round trip, nothing that outlives the
+//! transaction).
+
+use chrono::{DateTime, Utc};
+use postgres::error::SqlState;
+use postgres::{Row, SimpleQueryMessage};
+
+use super::client::Typed;
+use super::{migrate, Client};
+use crate::error::{Error, Result};
+
+/// What a flight returns: the transaction's clock and each statement's rows.
+#[derive(Debug)]
+pub struct Landed {
+    /// The database's `now()` of the transaction, which every statement saw too.
+    pub now: DateTime<Utc>,
+    /// Each statement's rows, in order.
+    pub rows: Vec<Vec<Row>>,
+}
+
+impl Landed {
+    /// The first row of statement `i`, if it returned one.
+    #[must_use]
+    pub fn first(&self, i: usize) -> Option<&Row> {
+        self.rows.get(i).and_then(|r| r.first())
+    }
+}
+
+/// The marker of an error a statement raises on purpose: casting
+/// `'lobu-abort:KIND:MESSAGE'` to an integer fails with that text in the error's message.
+/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns) or `forbidden`. The cast
+/// must depend on a row's column (a constant would be folded, and raised, when the statement
+/// is planned).
+const MARKER: &str = "lobu-abort:";
+
+/// Sends `BEGIN`, the settings query, `statements` and `COMMIT` in one flight and reads
+/// the answers.
+///
+/// # Errors
+/// `schema_mismatch` when the schema is behind or ahead of this binary; `forbidden` when a
+/// statement refused on purpose (see `MARKER`); the first statement's failure otherwise
+/// (the transaction is then rolled back: nothing of it was written); the commit's failure.
+pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
+    let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");
+    let settings = answers
+        .first
+        .map_err(|e| refused(&e).unwrap_or_else(|| e.into()))?;
+    let mut rows = Vec::with_capacity(statements.len());
+    for answer in answers.statements {
+        match answer {
+            Ok(r) => rows.push(r),
+            Err(e) => return Err(refused(&e).unwrap_or_else(|| e.into())),
+        }
+    }
+    answers.last?;
+    if rows.len() != statements.len() {
+        return Err(Error::Internal(
+            "a statement of the flight got no answer".into(),
+        ));
+    }
+    let now = clock(&settings)?;
+    Ok(Landed { now, rows })
+}
+
+/// The clock of the settings query's row, and the check that `BEGIN` opened the transaction.
+fn clock(messages: &[SimpleQueryMessage]) -> Result<DateTime<Utc>> {
+    let row = messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(row) => Some(row),
+        _ => None,
+    });
+    if row.and_then(|r| r.get(2)) != Some("t") {
+        return Err(Error::Internal(
+            "a flight was sent inside a transaction left open on the same connection".into(),
+        ));
+    }
+    row.and_then(|r| r.get(1))
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
+}
+
+/// The error a statement raised on purpose (or the missing history table: nothing is
+/// migrated), in this tool's terms; `None` for any other failure.
+fn refused(e: &postgres::Error) -> Option<Error> {
+    if e.code() == Some(&SqlState::UNDEFINED_TABLE) {
+        return migrate::SchemaState::of(0, true).require_current().err();
+    }
+    if e.code() != Some(&SqlState::INVALID_TEXT_REPRESENTATION) {
+        return None;
+    }
+    let message = e.as_db_error()?.message();
+    let rest = &message[message.find(MARKER)? + MARKER.len()..];
+    let rest = rest.strip_suffix('"').unwrap_or(rest);
+    let (kind, text) = rest.split_once(':')?;
+    match kind {
+        "schema" => {
+            let (n, compatible) = text.split_once(':')?;
+            migrate::SchemaState::of(n.parse().ok()?, compatible != "false")
+                .require_current()
+                .err()
+        }
+        "forbidden" => Some(Error::Forbidden(text.to_string())),
+        _ => None,
+    }
+}

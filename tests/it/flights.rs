@@ -1,0 +1,246 @@
+//! One-shot commands send their whole transaction in one flight after connecting (the
+//! settings, `BEGIN`, the statements, `COMMIT`): round trips counted by a proxy, and the
+//! guarantees that still hold when nothing waits for an answer in between.
+
+use std::time::{Duration, Instant};
+
+use crate::support::db::TestDb;
+use crate::support::proxy::Proxy;
+use crate::support::{bare, cli, mac_org, pending_runs, Dev};
+
+/// Connecting costs one round trip here (no TLS, trust authentication): the start-up
+/// message, answered with the server's parameters and `ReadyForQuery`.
+const CONNECT: usize = 1;
+
+/// The round trips of one invocation through `proxy` (`LOBU_FLIGHTS_BIN` runs another build
+/// of the tool, to measure it; then nothing is asserted).
+fn flights(proxy: &Proxy, url: &str, dev: &Dev, args: &[&str], code: i32) -> usize {
+    let before = proxy.flights();
+    let c = match std::env::var_os("LOBU_FLIGHTS_BIN") {
+        Some(bin) => crate::support::cli::Cli::with_program(std::path::Path::new(&bin), url),
+        None => bare().env("DATABASE_URL", url),
+    };
+    let r = c.token(&dev.token).args(["-o", "json"]).args(args).run();
+    r.code(code);
+    // the proxy counts an answer as it passes; the process has exited by now
+    std::thread::sleep(Duration::from_millis(20));
+    proxy.flights() - before
+}
+
+#[test]
+fn one_shot_commands_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 2);
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let w = dev.watcher.unwrap().to_string();
+    let claimed = |limit: &str| {
+        let r = cli(&db)
+            .token(&dev.token)
+            .args(["-o", "json", "runs", "claim", "--limit", limit])
+            .run();
+        r.code(0);
+        r.json()[0]["id"].to_string()
+    };
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n));
+    };
+    count("org show", &["org", "show", "acme"], 0);
+    count("org show (unknown: exit 3)", &["org", "show", "nope"], 3);
+    count("watchers trigger (token)", &["watchers", "trigger", &w], 0);
+    count(
+        "watchers trigger (token, already queued)",
+        &["watchers", "trigger", &w],
+        0,
+    );
+    count(
+        "watchers trigger --admin",
+        &["watchers", "trigger", "--admin", &w],
+        0,
+    );
+    count(
+        "watchers trigger (unknown: exit 3)",
+        &["watchers", "trigger", "999999"],
+        3,
+    );
+    count("watchers show", &["watchers", "show", &w], 0);
+    count(
+        "watchers show (unknown: exit 3)",
+        &["watchers", "show", "999999"],
+        3,
+    );
+    let device = dev.id.to_string();
+    count(
+        "tokens create",
+        &[
+            "tokens",
+            "create",
+            "--device",
+            &device,
+            "--expires-in",
+            "30d",
+        ],
+        0,
+    );
+    count(
+        "tokens create (unknown device: exit 3)",
+        &[
+            "tokens",
+            "create",
+            "--device",
+            &uuid::Uuid::nil().to_string(),
+        ],
+        3,
+    );
+    count("runs claim", &["runs", "claim", "--limit", "1"], 0);
+    let run = claimed("1");
+    count("runs heartbeat", &["runs", "heartbeat", &run], 0);
+    count("runs complete", &["runs", "complete", &run], 0);
+    count("runs complete (repeated)", &["runs", "complete", &run], 0);
+    let other = claimed("1");
+    count("runs fail", &["runs", "fail", &other, "--error", "boom"], 0);
+    count(
+        "runs heartbeat (ended: exit 5)",
+        &["runs", "heartbeat", &other],
+        5,
+    );
+    for (name, n) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    // the token's expiry is the database's clock plus its lifetime
+    let days: f64 = db.scalar(
+        "SELECT (extract(epoch FROM max(expires_at) - max(created_at)) / 86400)::float8 \
+         FROM device_tokens",
+    );
+    assert!((days - 30.0).abs() < 0.001, "{days}");
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n) in &table {
+            assert_eq!(*n, CONNECT + 1, "{name}");
+        }
+    }
+}
+
+/// The token's last use, which authentication records in the same transaction.
+fn last_used(db: &TestDb) -> Option<chrono::DateTime<chrono::Utc>> {
+    db.scalar("SELECT max(last_used_at) FROM device_tokens")
+}
+
+fn runs(db: &TestDb) -> i64 {
+    db.scalar("SELECT count(*) FROM runs")
+}
+
+#[test]
+fn a_failed_statement_in_a_flight_writes_nothing() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    // the trigger's insert fails after the token's authentication has updated its row
+    db.client()
+        .batch_execute(
+            "ALTER TABLE runs ADD CONSTRAINT no_manual_runs
+             CHECK (dispatch_source <> 'manual') NOT VALID",
+        )
+        .unwrap();
+    let r = cli(&db)
+        .token(&dev.token)
+        .args(["watchers", "trigger", &w])
+        .run();
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("no_manual_runs"), "{}", r.stderr);
+    assert_eq!(
+        (runs(&db), last_used(&db)),
+        (0, None),
+        "the pipelined COMMIT rolled back"
+    );
+    // a refused token writes nothing either, and says why
+    db.client()
+        .batch_execute("ALTER TABLE runs DROP CONSTRAINT no_manual_runs; UPDATE device_tokens SET revoked_at = now()")
+        .unwrap();
+    let r = cli(&db)
+        .token(&dev.token)
+        .args(["watchers", "trigger", &w])
+        .run();
+    r.code(4);
+    assert_eq!(r.stderr, "error: device token has been revoked\n");
+    assert_eq!((runs(&db), last_used(&db)), (0, None));
+    let r = cli(&db)
+        .token(&format!("lobu_dev_{}", "x".repeat(43)))
+        .args(["runs", "claim"])
+        .run();
+    r.code(4);
+    assert_eq!(r.stderr, "error: invalid device token\n");
+}
+
+#[test]
+fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 1);
+    let w = dev.watcher.unwrap().to_string();
+    let untouched = |db: &TestDb| {
+        let pending: i64 = db.scalar("SELECT count(*) FROM runs WHERE status = 'pending'");
+        (runs(db), pending, last_used(db))
+    };
+    let before = untouched(&db);
+    // behind: the newest migration is not recorded
+    db.client()
+        .batch_execute("DELETE FROM lobu_migrations WHERE version = (SELECT max(version) FROM lobu_migrations)")
+        .unwrap();
+    for args in [
+        &["watchers", "trigger", &w][..],
+        &["watchers", "trigger", "--admin", &w],
+        &["runs", "claim"],
+        &["org", "show", "acme"],
+    ] {
+        let r = cli(&db).token(&dev.token).args(args).run();
+        r.code(7);
+        assert!(
+            r.stderr.contains("behind this binary"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(untouched(&db), before, "{args:?}");
+    }
+    // ahead, with a migration this binary does not know to be compatible
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    db.newer_migration(99, false);
+    let r = cli(&db)
+        .token(&dev.token)
+        .args(["watchers", "trigger", &w])
+        .run();
+    r.code(7);
+    assert!(r.stderr.contains("newer than this binary"), "{}", r.stderr);
+    assert_eq!((runs(&db), last_used(&db)), (0, None));
+}
+
+#[test]
+fn the_lock_timeout_still_bounds_a_flight() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap();
+    // an uncommitted active run of the watcher: the trigger's insert waits on its key
+    let mut holder = db.client();
+    let mut tx = holder.transaction().unwrap();
+    tx.execute(
+        "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by)
+         SELECT org_id, id, agent_id, 'manual', 'admin' FROM watchers WHERE id = $1",
+        &[&w],
+    )
+    .unwrap();
+    let start = Instant::now();
+    let r = cli(&db)
+        .token(&dev.token)
+        .args(["watchers", "trigger", &w.to_string()])
+        .run();
+    let took = start.elapsed();
+    r.code(5);
+    assert!(r.stderr.contains("lock"), "{}", r.stderr);
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    tx.rollback().unwrap();
+    assert_eq!((runs(&db), last_used(&db)), (0, None));
+}
