@@ -317,6 +317,10 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l prompt -d 'Prompt' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l slug -d 'Slug (default: from the name)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l min-cooldown -d 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l spread -d 'Fire each slot at a fixed offset in [0, DUR) derived from the watcher\'s id (at most 1d; 0s = at the slot)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l catch-up-window -d 'Skip a slot reached later than this after it is due (at least 1m; default: run it however late)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l retries -d 'Queue a run that ends failed or timeout again, up to N times (0-10)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l retry-delay -d 'Wait this long after a failure before the first retry; each next retry waits twice as long (0s-1w)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -331,6 +335,10 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l device -d 'Pin to a device' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l prompt -d 'Prompt' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l min-cooldown -d 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l spread -d 'Fire each slot at a fixed offset in [0, DUR) derived from the watcher\'s id (at most 1d; 0s = at the slot)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l catch-up-window -d 'Skip a slot reached later than this after it is due (at least 1m; none = run it however late)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l retries -d 'Queue a run that ends failed or timeout again, up to N times (0-10)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l retry-delay -d 'Wait this long after a failure before the first retry; each next retry waits twice as long (0s-1w)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -387,6 +395,8 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not 
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l timezone -d 'IANA time zone' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l from -d 'Start (exclusive), RFC 3339; default now' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l count -d 'How many' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l spread -d 'Preview a watcher\'s spread instants: its spread (at most 1d)...' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l seed -d '...and its id, from which the offset is derived' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"

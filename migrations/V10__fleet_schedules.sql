@@ -27,3 +27,7 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 1;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS retry_of bigint;
 ALTER TABLE runs ADD CONSTRAINT runs_attempt_positive CHECK (attempt >= 1) NOT VALID;
 ALTER TABLE runs VALIDATE CONSTRAINT runs_attempt_positive;
+-- when a scheduled run was planned to fire (its slot plus the watcher's spread offset):
+-- the lateness that `status` shows is its queued_at minus this (NULL: the slot itself,
+-- e.g. a run queued by a release that knows no spread)
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS fire_at timestamptz;

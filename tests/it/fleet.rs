@@ -1,0 +1,259 @@
+//! Schedules for a fleet (SPEC 18): spread, catch-up window, retries, lateness.
+
+use chrono::{DateTime, Utc};
+use lobu_admin::schedule::{parse_timezone, Schedule, Spread};
+
+use crate::support::{cli, mac_org, s, TestDb};
+
+fn t(s: impl AsRef<str>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s.as_ref())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn create(db: &TestDb, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "watchers",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "Check-in",
+        "--schedule",
+        "0 9 * * *",
+        "--timezone",
+        "Europe/Berlin",
+        "--agent",
+        "owletto-default",
+        "--prompt",
+        "p",
+    ];
+    args.extend_from_slice(extra);
+    cli(db).args(args).json()
+}
+
+fn dispatch(db: &TestDb, now: &str) -> serde_json::Value {
+    cli(db).args(["dispatch", "--now", now]).json()
+}
+
+fn runs_of(db: &TestDb, w: &str) -> Vec<serde_json::Value> {
+    let mut runs = cli(db)
+        .args(["runs", "list", "--watcher", w])
+        .json()
+        .as_array()
+        .unwrap()
+        .clone();
+    runs.reverse(); // oldest first
+    runs
+}
+
+/// The spread instant of watcher `id`'s slot `slot` (09:00 daily: the gap is a day).
+fn instant(id: i64, spread: i64, slot: &str) -> DateTime<Utc> {
+    t(slot) + Spread::new(spread, id).offset(None)
+}
+
+#[test]
+fn spread_watchers_fire_at_their_instant_for_their_slot() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create(&db, &["--spread", "10m"]);
+    assert_eq!(w["spread_seconds"], 600);
+    assert_eq!(w["catch_up_window_seconds"], serde_json::Value::Null);
+    assert_eq!(w["retries"], 0);
+    let id = w["id"].as_i64().unwrap();
+    let ids = id.to_string();
+    // next_run_at is the slot plus the id's offset, and `watchers next` agrees
+    let next = t(s(&w, "next_run_at"));
+    let slot = Schedule::parse("0 9 * * *")
+        .unwrap()
+        .next_fire(
+            parse_timezone("Europe/Berlin").unwrap(),
+            Utc::now(),
+            Spread::new(600, id),
+        )
+        .unwrap();
+    assert_eq!(next, slot.at);
+    let shown = cli(&db)
+        .args(["watchers", "next", &ids, "--count", "2"])
+        .json();
+    assert_eq!(t(s(&shown[0], "at_utc")), next);
+    let listed = cli(&db).args(["watchers", "list", "--org", "acme"]).json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap();
+    assert_eq!(t(s(row, "next_run_at")), next);
+    // and the preview of its spread says the same
+    let preview = cli(&db)
+        .args([
+            "schedule",
+            "preview",
+            "0 9 * * *",
+            "--timezone",
+            "Europe/Berlin",
+            "--spread",
+            "10m",
+            "--seed",
+            &ids,
+            "--count",
+            "2",
+        ])
+        .json();
+    assert_eq!(preview, shown);
+
+    // dispatched at its instant, not at the slot: scheduled_for stays the slot
+    let at = instant(id, 600, "2026-06-01T07:00:00Z");
+    cli(&db)
+        .args(["watchers", "update", &ids, "--spread", "10m"])
+        .run()
+        .code(0);
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&id, &at],
+        )
+        .unwrap();
+    let early = (at - chrono::Duration::seconds(1)).to_rfc3339();
+    assert_eq!(dispatch(&db, &early)["due"], 0);
+    let tick = dispatch(&db, &at.to_rfc3339());
+    assert_eq!(
+        tick,
+        serde_json::json!({"due": 1, "queued": 1, "skipped": 0})
+    );
+    let runs = runs_of(&db, &ids);
+    assert_eq!(runs[0]["scheduled_for"], "2026-06-01T07:00:00Z");
+    assert_eq!(runs[0]["attempt"], 1);
+    assert_eq!(runs[0]["retry_of"], serde_json::Value::Null);
+    let shown = cli(&db).args(["watchers", "show", &ids]).json();
+    assert_eq!(
+        t(s(&shown, "next_run_at")),
+        instant(id, 600, "2026-06-02T07:00:00Z")
+    );
+    // removing the spread brings the next run back to the slot
+    let w = cli(&db)
+        .args(["watchers", "update", &ids, "--spread", "0s"])
+        .json();
+    assert_eq!(w["spread_seconds"], 0);
+    assert_eq!(t(s(&w, "next_run_at")).format("%M:%S").to_string(), "00:00");
+}
+
+#[test]
+fn a_tick_of_spread_watchers_queues_each_at_its_own_instant() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let mut c = db.client();
+    // 200 watchers at 09:00 UTC with a 10 minute spread, due at their instants
+    let ids: Vec<i64> = c
+        .query(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id,
+                                   spread_seconds)
+             SELECT 'acme', 'w' || i, 'W', 'p', '0 9 * * *', 'owletto-default', 600
+             FROM generate_series(1, 200) i RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for id in &ids {
+        let at = instant(*id, 600, "2026-06-01T09:00:00Z");
+        c.execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[id, &at],
+        )
+        .unwrap();
+    }
+    // every 30 s across 09:00-09:10: each tick queues exactly the watchers whose instant
+    // it has reached
+    let mut total = 0;
+    for step in 0..=20 {
+        let now = t("2026-06-01T09:00:00Z") + chrono::Duration::seconds(30 * step);
+        let expected = ids
+            .iter()
+            .filter(|id| {
+                let at = instant(**id, 600, "2026-06-01T09:00:00Z");
+                at <= now && (step == 0 || at > now - chrono::Duration::seconds(30))
+            })
+            .count();
+        let tick = dispatch(&db, &now.to_rfc3339());
+        assert_eq!(tick["queued"].as_u64().unwrap() as usize, expected, "{now}");
+        total += expected;
+    }
+    assert_eq!(total, 200);
+    // every run is for the slot; queued no earlier than its instant
+    let late: i64 = c
+        .query_one(
+            "SELECT count(*) FROM runs WHERE scheduled_for <> '2026-06-01T09:00:00Z'
+                 OR fire_at < scheduled_for OR fire_at >= scheduled_for + interval '10 minutes'
+                 OR queued_at < fire_at",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(late, 0);
+    // next: tomorrow's instant, each its own
+    for id in ids.iter().take(20) {
+        let next: DateTime<Utc> = c
+            .query_one("SELECT next_run_at FROM watchers WHERE id = $1", &[id])
+            .unwrap()
+            .get(0);
+        assert_eq!(next, instant(*id, 600, "2026-06-02T09:00:00Z"));
+    }
+}
+
+#[test]
+fn bad_fleet_settings_exit_2_naming_the_flag() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    for (flag, value, needle) in [
+        ("--spread", "2d", "at most 1d"),
+        ("--spread", "-5m", "sign"),
+        ("--catch-up-window", "30s", "at least 1m"),
+        ("--catch-up-window", "0s", "more than zero"),
+        ("--retries", "11", "from 0 to 10"),
+        ("--retries", "-1", "from 0 to 10"),
+        ("--retry-delay", "2w", "at most 1w"),
+        ("--retry-delay", "-1m", "sign"),
+    ] {
+        let r = cli(&db)
+            .args([
+                "watchers",
+                "create",
+                "--org",
+                "acme",
+                "--name",
+                "X",
+                "--schedule",
+                "@daily",
+                "--agent",
+                "owletto-default",
+                "--prompt",
+                "p",
+                flag,
+                value,
+            ])
+            .run();
+        r.code(2);
+        let err = &r.stderr;
+        assert!(
+            err.contains(flag) && err.contains(needle),
+            "{flag} {value}: {err}"
+        );
+        let r = cli(&db)
+            .args(["watchers", "update", "1", flag, value])
+            .run();
+        r.code(2);
+        assert!(r.stderr.contains(flag), "{flag} {value}");
+    }
+    let r = cli(&db)
+        .args(["schedule", "preview", "@daily", "--spread", "10m"])
+        .run();
+    r.code(2);
+    assert!(r.stderr.contains("--seed"));
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM watchers WHERE slug = 'x'"),
+        0
+    );
+}
