@@ -257,3 +257,79 @@ fn bad_fleet_settings_exit_2_naming_the_flag() {
         0
     );
 }
+
+#[test]
+fn an_outage_inside_the_catch_up_window_queues_and_one_outside_skips() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let windowed = create(&db, &["--slug", "windowed", "--catch-up-window", "1h"]);
+    assert_eq!(windowed["catch_up_window_seconds"], 3600);
+    let plain = create(&db, &["--slug", "plain"]);
+    let (w, p) = (windowed["id"].to_string(), plain["id"].to_string());
+    let due = |at: &str| {
+        db.client()
+            .execute(
+                "UPDATE watchers SET next_run_at = $1::text::timestamptz
+                 WHERE slug IN ('windowed', 'plain')",
+                &[&at],
+            )
+            .unwrap();
+    };
+    // 09:00 Berlin; the dispatcher is back 59 minutes late: inside the window
+    due("2026-06-01T07:00:00Z");
+    let tick = dispatch(&db, "2026-06-01T07:59:00Z");
+    assert_eq!(
+        tick,
+        serde_json::json!({"due": 2, "queued": 2, "skipped": 0})
+    );
+    for id in [&w, &p] {
+        cli(&db)
+            .args(["runs", "cancel", &runs_of(&db, id)[0]["id"].to_string()])
+            .run()
+            .code(0);
+    }
+    // the dispatcher was down all night and is back at 03:00 the day after: 18 hours late
+    due("2026-06-01T07:00:00Z");
+    let tick = dispatch(&db, "2026-06-02T01:00:00Z");
+    assert_eq!(
+        tick,
+        serde_json::json!({"due": 2, "queued": 1, "skipped": 1})
+    );
+    let runs = runs_of(&db, &w);
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["status"], "skipped");
+    assert_eq!(runs[1]["scheduled_for"], "2026-06-01T07:00:00Z");
+    assert_eq!(
+        runs[1]["error"],
+        "skipped: missed by 18h (catch-up window 1h)"
+    );
+    // the slot without a window is coalesced into one run, however late (as before)
+    let runs = runs_of(&db, &p);
+    assert_eq!(runs[1]["status"], "pending");
+    // both move on to 09:00 that day
+    for id in [&w, &p] {
+        let shown = cli(&db).args(["watchers", "show", id]).json();
+        assert_eq!(shown["next_run_at"], "2026-06-02T07:00:00Z");
+    }
+    // the window can be removed again
+    let updated = cli(&db)
+        .args(["watchers", "update", &w, "--catch-up-window", "none"])
+        .json();
+    assert_eq!(updated["catch_up_window_seconds"], serde_json::Value::Null);
+    // one second past the window is missed; a mixed lateness prints in compound units
+    let updated = cli(&db)
+        .args(["watchers", "update", &w, "--catch-up-window", "90s"])
+        .json();
+    assert_eq!(updated["catch_up_window_seconds"], 90);
+    cli(&db)
+        .args(["runs", "cancel", &runs_of(&db, &p)[1]["id"].to_string()])
+        .run()
+        .code(0);
+    due("2026-06-02T07:00:00Z");
+    let tick = dispatch(&db, "2026-06-02T07:01:31Z");
+    assert_eq!(tick["skipped"], 1);
+    assert_eq!(
+        runs_of(&db, &w)[2]["error"],
+        "skipped: missed by 1m31s (catch-up window 1m30s)"
+    );
+}
