@@ -256,7 +256,7 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             check_simulated(at, db_now)?;
         }
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
-        let retried = queue_retries(tx, now)?;
+        let retried = queue_retries(tx, now, opts.limit)?;
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
         let n = due.len();
         let (mut ids, mut next, mut slot_of, mut missed, mut fired) = (
@@ -346,12 +346,53 @@ fn seconds(d: Duration) -> f64 {
     ms / 1000.0
 }
 
-/// Queues the retries that are due (SPEC 18); returns how many. Placeholder until retries.
-fn queue_retries(_tx: &mut Client, _now: DateTime<Utc>) -> Result<i64> {
-    Ok(0)
+/// Queues the retries that are due (SPEC 18), in one statement: the runs whose
+/// `retry_at` (set by the trigger `runs_retry_at` when a run ends `failed` or `timeout`
+/// with retries left) has come, locked `FOR UPDATE SKIP LOCKED` so that several
+/// dispatchers never take one twice. Each is queued again as attempt k + 1 for the same
+/// slot when its watcher is active with retries left, its agent exists, no later run of the
+/// watcher exists (a slot or a manual run came since), and its next slot has not come (the
+/// slot wins); the one-active-run index turns an active run into DO NOTHING. Either way its
+/// `retry_at` is cleared: a retry is queued once or not at all.
+const RETRY: &str = "
+    WITH due AS (
+        SELECT r.id, r.org_id, r.watcher_id, r.dispatch_source, r.triggered_by,
+               r.scheduled_for, r.fire_at, r.attempt
+        FROM runs r
+        WHERE r.retry_at <= $1
+        ORDER BY r.retry_at, r.id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    ), ready AS (
+        SELECT due.*, w.agent_id, w.device_id
+        FROM due JOIN watchers w ON w.id = due.watcher_id
+        WHERE w.status = 'active' AND due.attempt <= w.retries
+          AND (w.next_run_at IS NULL OR w.next_run_at > $1)
+          AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+          AND NOT EXISTS (SELECT 1 FROM runs l
+                          WHERE l.watcher_id = due.watcher_id AND l.id > due.id)
+    ), queued AS (
+        INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                          triggered_by, scheduled_for, queued_at, fire_at, attempt, retry_of)
+        SELECT org_id, watcher_id, agent_id, device_id, dispatch_source, triggered_by,
+               scheduled_for, $1, fire_at, attempt + 1, id
+        FROM ready
+        ORDER BY id
+        ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
+        RETURNING 1
+    ), cleared AS (
+        UPDATE runs SET retry_at = NULL FROM due WHERE runs.id = due.id
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM cleared)";
+
+/// Queues the retries that are due; returns how many were queued.
+fn queue_retries(tx: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<i64> {
+    Ok(tx.query_one(RETRY, &[&now, &limit])?.get(0))
 }
 
-/// Runs ticks until fewer than `opts.limit` watchers are due; returns the sums.
+/// Runs ticks until fewer than `opts.limit` watchers (and retries) are due; returns the
+/// sums.
 ///
 /// # Errors
 /// As [`tick`]; batches already committed stay committed.
@@ -389,7 +430,7 @@ pub fn run_into(
         total.ahead_of_clock += t.ahead_of_clock;
         total.queued_ahead += t.queued_ahead;
         total.no_next_run += t.no_next_run;
-        if t.due < opts.limit {
+        if t.due < opts.limit && t.retried < opts.limit {
             return Ok(());
         }
     }

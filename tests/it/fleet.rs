@@ -12,6 +12,10 @@ fn t(s: impl AsRef<str>) -> DateTime<Utc> {
 }
 
 fn create(db: &TestDb, extra: &[&str]) -> serde_json::Value {
+    create_on(db, "0 9 * * *", "Europe/Berlin", extra)
+}
+
+fn create_on(db: &TestDb, schedule: &str, tz: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![
         "watchers",
         "create",
@@ -20,9 +24,9 @@ fn create(db: &TestDb, extra: &[&str]) -> serde_json::Value {
         "--name",
         "Check-in",
         "--schedule",
-        "0 9 * * *",
+        schedule,
         "--timezone",
-        "Europe/Berlin",
+        tz,
         "--agent",
         "owletto-default",
         "--prompt",
@@ -331,5 +335,230 @@ fn an_outage_inside_the_catch_up_window_queues_and_one_outside_skips() {
     assert_eq!(
         runs_of(&db, &w)[2]["error"],
         "skipped: missed by 1m31s (catch-up window 1m30s)"
+    );
+}
+
+/// A watcher on a yearly schedule (its next slot never interferes), with retries; due now
+/// on the database's clock.
+fn retrying(db: &TestDb, schedule: &str, retries: &str, delay: &str) -> String {
+    let w = create_on(
+        db,
+        schedule,
+        "UTC",
+        &[
+            "--slug",
+            "retrying",
+            "--retries",
+            retries,
+            "--retry-delay",
+            delay,
+        ],
+    );
+    assert_eq!(w["retries"].to_string(), retries);
+    let id = w["id"].to_string();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = now() - interval '1 second' WHERE id = $1",
+            &[&w["id"].as_i64().unwrap()],
+        )
+        .unwrap();
+    id
+}
+
+/// Claims the one pending run and fails it (on the database's clock); its run.
+fn claim_and_fail(db: &TestDb, token: &str) -> serde_json::Value {
+    let claimed = cli(db).args(["runs", "claim"]).token(token).json();
+    assert_eq!(claimed.as_array().unwrap().len(), 1, "{claimed}");
+    let id = claimed[0]["id"].to_string();
+    cli(db)
+        .args(["runs", "fail", &id, "--error", "model overloaded"])
+        .token(token)
+        .run()
+        .code(0);
+    cli(db)
+        .args(["runs", "list", "--org", "acme", "--limit", "1"])
+        .json()[0]
+        .clone()
+}
+
+fn retry_at(db: &TestDb, run: &serde_json::Value) -> Option<DateTime<Utc>> {
+    db.client()
+        .query_one(
+            "SELECT retry_at FROM runs WHERE id = $1",
+            &[&run["id"].as_i64().unwrap()],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_retry_chain_runs_to_exhaustion_with_the_delays_doubling() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "3", "1m");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let mut timeline = Vec::new();
+    let mut previous: Option<serde_json::Value> = None;
+    for attempt in 1..=4 {
+        let failed = claim_and_fail(&db, &dev.token);
+        assert_eq!(failed["attempt"], attempt);
+        assert_eq!(failed["status"], "failed");
+        match &previous {
+            None => assert_eq!(failed["retry_of"], serde_json::Value::Null),
+            Some(p) => {
+                assert_eq!(failed["retry_of"], p["id"]);
+                assert_eq!(failed["scheduled_for"], p["scheduled_for"]);
+            }
+        }
+        let finished = t(s(&failed, "finished_at"));
+        timeline.push(format!(
+            "attempt {attempt}: run {} queued {} failed {}",
+            failed["id"],
+            s(&failed, "queued_at"),
+            s(&failed, "finished_at")
+        ));
+        if attempt == 4 {
+            // three retries spent: no more
+            assert_eq!(retry_at(&db, &failed), None);
+            let tick = cli(&db)
+                .args([
+                    "dispatch",
+                    "--now",
+                    &(finished + chrono::Duration::hours(1)).to_rfc3339(),
+                ])
+                .json();
+            assert_eq!(tick["queued"], 0);
+            assert!(tick.get("retried").is_none(), "{tick}");
+            break;
+        }
+        // attempt k waits 1m x 2^(k-1): 1m, 2m, 4m
+        let delay = chrono::Duration::minutes(1 << (attempt - 1));
+        assert_eq!(retry_at(&db, &failed), Some(finished + delay));
+        let early = finished + delay - chrono::Duration::seconds(1);
+        let tick = cli(&db)
+            .args(["dispatch", "--now", &early.to_rfc3339()])
+            .json();
+        assert!(tick.get("retried").is_none(), "{tick}");
+        let tick = cli(&db)
+            .args(["dispatch", "--now", &(finished + delay).to_rfc3339()])
+            .json();
+        assert_eq!(tick["retried"], 1, "{tick}");
+        let retry = cli(&db)
+            .args(["runs", "list", "--watcher", &w, "--limit", "1"])
+            .json()[0]
+            .clone();
+        assert_eq!(retry["attempt"], attempt + 1);
+        assert_eq!(retry["retry_of"], failed["id"]);
+        assert_eq!(retry["status"], "pending");
+        assert_eq!(t(s(&retry, "queued_at")), finished + delay);
+        timeline.push(format!(
+            "  retry after {}: attempt {} queued {}",
+            lobu_admin::dispatch::compound(delay),
+            attempt + 1,
+            s(&retry, "queued_at")
+        ));
+        previous = Some(failed);
+    }
+    println!(
+        "retry chain (retries 3, retry delay 1m):\n{}",
+        timeline.join("\n")
+    );
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM runs WHERE watcher_id IS NOT NULL AND attempt > 1"),
+        3
+    );
+}
+
+#[test]
+fn a_retry_that_meets_the_next_slot_gives_way_to_it() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    // hourly, a retry an hour after the failure: the next slot comes first
+    let w = retrying(&db, "0 * * * *", "2", "1h");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let failed = claim_and_fail(&db, &dev.token);
+    let finished = t(s(&failed, "finished_at"));
+    let ready = retry_at(&db, &failed).unwrap();
+    assert_eq!(ready, finished + chrono::Duration::hours(1));
+    let tick = cli(&db)
+        .args(["dispatch", "--now", &ready.to_rfc3339()])
+        .json();
+    assert!(tick.get("retried").is_none(), "{tick}");
+    assert_eq!(tick["queued"], 1, "the slot is queued: {tick}");
+    let runs = runs_of(&db, &w);
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["attempt"], 1);
+    assert_eq!(runs[1]["retry_of"], serde_json::Value::Null);
+    assert_ne!(runs[1]["scheduled_for"], runs[0]["scheduled_for"]);
+    // and the retry is not queued later either
+    assert_eq!(retry_at(&db, &failed), None);
+}
+
+#[test]
+fn timeouts_are_retried_and_cancelled_runs_are_not() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "1", "0s");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    // three hours on, the pending run times out, and is retried in the same tick
+    let later = (Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &later]).json();
+    assert_eq!(tick["retried"], 1, "{tick}");
+    let runs = runs_of(&db, &w);
+    assert_eq!(runs[0]["status"], "timeout");
+    assert_eq!(runs[1]["attempt"], 2);
+    assert_eq!(runs[1]["retry_of"], runs[0]["id"]);
+    // a cancelled run is not retried (and neither is attempt 2 of 1 retry)
+    cli(&db)
+        .args(["runs", "cancel", &runs[1]["id"].to_string()])
+        .run()
+        .code(0);
+    assert_eq!(retry_at(&db, &runs[1]), None);
+    let even_later = (Utc::now() + chrono::Duration::hours(4)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &even_later]).json();
+    assert!(tick.get("retried").is_none(), "{tick}");
+    assert_eq!(runs_of(&db, &w).len(), 2);
+}
+
+#[test]
+fn eight_dispatchers_at_once_queue_each_retry_once() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    // 500 watchers with retries, each with a run that just failed
+    db.client()
+        .batch_execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at,
+                                   retries, retry_delay_seconds)
+             SELECT 'acme', 'w' || i, 'W', 'p', '0 0 1 1 *', 'owletto-default',
+                    now() + interval '30 days', 3, 0
+             FROM generate_series(1, 500) i;
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               queued_at)
+             SELECT org_id, id, agent_id, 'scheduled', 'schedule', now()
+             FROM watchers WHERE slug LIKE 'w%';
+             UPDATE runs SET status = 'failed', finished_at = now(), error = 'boom';",
+        )
+        .unwrap();
+    let ticks =
+        crate::support::parallel(8, |_| cli(&db).args(["dispatch", "--limit", "40"]).json());
+    let retried: i64 = ticks
+        .iter()
+        .map(|t| t["retried"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(retried, 500, "{ticks:?}");
+    assert_eq!(
+        db.scalar::<i64>(
+            "SELECT count(*) FROM (SELECT retry_of FROM runs WHERE retry_of IS NOT NULL
+             GROUP BY retry_of HAVING count(*) > 1) x"
+        ),
+        0
+    );
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM runs WHERE attempt = 2"),
+        500
+    );
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM runs WHERE retry_at IS NOT NULL"),
+        0
     );
 }
