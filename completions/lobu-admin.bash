@@ -2798,7 +2798,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__wait)
-            opts="-o -q -v -h --timeout --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timeout --follow-retries --token --token-file --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3670,7 +3670,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__trigger)
-            opts="-o -q -v -h --admin --token --token-file --wait --timeout --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --admin --token --token-file --wait --timeout --follow-retries --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -298,6 +298,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l admin -d 'Operator mode: no token, no pin check'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l wait -d 'Then wait until the run (or the active one, when already queued) is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout, 130 interrupted'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l follow-retries -d 'With --wait: follow the run\'s retries to the last attempt'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -504,6 +505,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l follow-retries -d 'When the run ends failed or timeout and its watcher retries it, wait for the retry, and so on to the last attempt (--timeout covers them all)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -38,6 +38,9 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS fire_at timestamptz;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS retry_at timestamptz;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_retry_due ON runs (retry_at)
     WHERE retry_at IS NOT NULL;
+-- `runs wait --follow-retries` finds a run's retry
+CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_retry_of ON runs (retry_of)
+    WHERE retry_of IS NOT NULL;
 
 CREATE OR REPLACE FUNCTION lobu_run_retry_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -62,6 +62,9 @@ pub enum WatcherAction {
         /// With --wait: give up after this long (exit 9), leaving the run as it is.
         #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR", requires = "wait")]
         timeout: Option<chrono::Duration>,
+        /// With --wait: follow the run's retries to the last attempt.
+        #[arg(long, requires = "wait")]
+        follow_retries: bool,
     },
     /// Print the next fire times.
     Next {
@@ -219,6 +222,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
         token,
         wait,
         timeout,
+        follow_retries,
     } = action
     {
         let id = *id;
@@ -255,7 +259,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             Trigger::Device(p) => Some(p),
             Trigger::Admin => None,
         };
-        return super::runs::wait_for(ctx, &mut c, r.run_id, device, *timeout);
+        return super::runs::wait_for(ctx, &mut c, r.run_id, device, *timeout, *follow_retries);
     }
     let mut c = ctx.connect(Schema::Checked)?;
     match action {

@@ -562,3 +562,111 @@ fn eight_dispatchers_at_once_queue_each_retry_once() {
         0
     );
 }
+
+#[test]
+fn fixtures_carry_the_fleet_settings_and_export_them_back() {
+    let db = TestDb::new();
+    let fixture = serde_json::json!({"organizations": [{
+    "id": "fleet", "name": "Fleet",
+    "watchers": [
+        {"slug": "spread", "name": "Spread", "schedule": "0 9 * * *",
+         "timezone": "Europe/Berlin", "agent": "owletto-default", "prompt": "p",
+         "spread": "10m", "catch_up_window": "1h", "retries": 3, "retry_delay": "5m"},
+        {"slug": "plain", "name": "Plain", "schedule": "@daily", "timezone": "UTC",
+         "agent": "owletto-default", "prompt": "p"}
+    ]}]});
+    let text = fixture.to_string();
+    cli(&db).args(["seed", "-"]).stdin(&text).run().code(0);
+    let c = &mut db.client();
+    let row = c
+        .query_one(
+            "SELECT id, spread_seconds, catch_up_window_seconds, retries, retry_delay_seconds,
+                    next_run_at
+             FROM watchers WHERE slug = 'spread'",
+            &[],
+        )
+        .unwrap();
+    let id: i64 = row.get(0);
+    assert_eq!(
+        (
+            row.get::<_, i32>(1),
+            row.get::<_, Option<i32>>(2),
+            row.get::<_, i32>(3),
+            row.get::<_, i32>(4)
+        ),
+        (600, Some(3600), 3, 300)
+    );
+    let next: DateTime<Utc> = row.get(5);
+    let fire = Schedule::parse("0 9 * * *")
+        .unwrap()
+        .next_fire(
+            parse_timezone("Europe/Berlin").unwrap(),
+            Utc::now(),
+            Spread::new(600, id),
+        )
+        .unwrap();
+    assert_eq!(next, fire.at);
+    // export gives the same document; a second seed changes nothing
+    let exported = cli(&db).args(["export"]).json();
+    assert_eq!(
+        exported["organizations"][0]["watchers"],
+        fixture["organizations"][0]["watchers"]
+    );
+    cli(&db).args(["seed", "-"]).stdin(&text).run().code(0);
+    assert_eq!(cli(&db).args(["export"]).json(), exported);
+    // a bad value is exit 2 naming the entry and the key, before anything is written
+    for (key, value, needle) in [
+        ("spread", serde_json::json!("2d"), "spread"),
+        (
+            "catch_up_window",
+            serde_json::json!("10s"),
+            "catch_up_window",
+        ),
+        ("retries", serde_json::json!(11), "retries"),
+        ("retry_delay", serde_json::json!("1x"), "retry_delay"),
+    ] {
+        let mut bad = fixture.clone();
+        bad["organizations"][0]["id"] = "other".into();
+        bad["organizations"][0]["watchers"][1][key] = value;
+        let r = cli(&db).args(["seed", "-"]).stdin(&bad.to_string()).run();
+        r.code(2);
+        assert!(
+            r.stderr.contains("watchers[1] (plain)") && r.stderr.contains(needle),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM organizations WHERE id = 'other'"),
+        0
+    );
+}
+
+#[test]
+fn status_shows_the_worst_lateness_of_the_last_hour() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let status = cli(&db).args(["status"]).json();
+    assert_eq!(
+        status["worst_lateness_last_hour_seconds"],
+        serde_json::Value::Null
+    );
+    let w = create_on(
+        &db,
+        "0 0 1 1 *",
+        "UTC",
+        &["--slug", "late", "--spread", "10m"],
+    );
+    // due 90 seconds ago (its fire instant), dispatched now on the database's clock
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = now() - interval '90 seconds' WHERE id = $1",
+            &[&w["id"].as_i64().unwrap()],
+        )
+        .unwrap();
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let late = cli(&db).args(["status"]).json()["worst_lateness_last_hour_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!((90.0..100.0).contains(&late), "{late}");
+}
