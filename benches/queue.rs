@@ -1287,10 +1287,11 @@ impl Bench {
             )
             .unwrap();
             let mut queued_total = 0;
-            for second in (0..600).step_by(step) {
+            // and a last tick at 09:10, for what the last step left (smoke mode)
+            for second in (0..600).step_by(step).chain([600]) {
                 let now = nine + chrono::Duration::seconds(i64::try_from(second).unwrap());
                 let t = dispatch::tick(&mut c, lobu_admin::db::Clock::At(now), &opts).unwrap();
-                buckets[second / 30].1[k] += t.queued;
+                buckets[(second / 30).min(19)].1[k] += t.queued;
                 peak[k] = peak[k].max(t.queued);
                 queued_total += t.queued;
             }

@@ -261,6 +261,9 @@ pub struct Slots {
     known: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
     /// Known first slots strictly after an instant.
     firsts: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Instants and windows known to hold no slot (a `next_run_at` that is no spread
+    /// instant, e.g. one written by an older release or by hand, shared by many watchers).
+    empty: Vec<(DateTime<Utc>, Duration)>,
 }
 
 /// Memo entries kept per schedule and zone; beyond that the memo starts over.
@@ -275,6 +278,7 @@ impl Slots {
             tz,
             known: Vec::new(),
             firsts: Vec::new(),
+            empty: Vec::new(),
         }
     }
 
@@ -327,6 +331,9 @@ impl Slots {
         {
             return Ok((t - *s < window).then_some(*s));
         }
+        if self.empty.contains(&(t, window)) {
+            return Ok(None);
+        }
         // look back a minute, then twice as far each time, up to the window
         let mut back = Duration::minutes(1).min(window);
         loop {
@@ -338,6 +345,10 @@ impl Slots {
                 return Ok(Some(s));
             }
             if back >= window {
+                if self.empty.len() >= SLOTS_MEMO {
+                    self.empty.clear();
+                }
+                self.empty.push((t, window));
                 return Ok(None);
             }
             back = (back * 2).min(window);

@@ -670,3 +670,83 @@ fn status_shows_the_worst_lateness_of_the_last_hour() {
         .unwrap();
     assert!((90.0..100.0).contains(&late), "{late}");
 }
+
+/// The retry chain's timeline on one simulated clock (printed with --nocapture): a slot
+/// at 09:00 whose every attempt fails 30 seconds after it is queued, retries 3, delay 1m.
+#[test]
+fn a_retry_chain_on_one_clock_doubles_its_delays() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create_on(
+        &db,
+        "0 9 * * *",
+        "UTC",
+        &["--slug", "chain", "--retries", "3", "--retry-delay", "1m"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let nine = (Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let c = &mut db.client();
+    c.execute(
+        "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+        &[&id, &nine],
+    )
+    .unwrap();
+    let mut now = nine;
+    let mut timeline = vec![];
+    let mut queued_at = vec![];
+    loop {
+        let tick = cli(&db)
+            .args(["dispatch", "--now", &now.to_rfc3339()])
+            .json();
+        let run: Option<(i64, i32, DateTime<Utc>)> = c
+            .query_opt(
+                "SELECT id, attempt, queued_at FROM runs WHERE watcher_id = $1
+                 AND status = 'pending'",
+                &[&id],
+            )
+            .unwrap()
+            .map(|r| (r.get(0), r.get(1), r.get(2)));
+        if let Some((run, attempt, at)) = run {
+            timeline.push(format!(
+                "{} queued attempt {attempt} (run {run}; {tick})",
+                at.format("%H:%M:%S")
+            ));
+            queued_at.push(at);
+            let failed = at + chrono::Duration::seconds(30);
+            c.execute(
+                "UPDATE runs SET status = 'failed', finished_at = $2, error = 'overloaded'
+                 WHERE id = $1",
+                &[&run, &failed],
+            )
+            .unwrap();
+            let retry: Option<DateTime<Utc>> = c
+                .query_one("SELECT retry_at FROM runs WHERE id = $1", &[&run])
+                .unwrap()
+                .get(0);
+            timeline.push(format!(
+                "{} attempt {attempt} failed; retry at {}",
+                failed.format("%H:%M:%S"),
+                retry.map_or("none (retries spent)".into(), |r| r
+                    .format("%H:%M:%S")
+                    .to_string())
+            ));
+        }
+        now += chrono::Duration::seconds(15);
+        if now > nine + chrono::Duration::minutes(20) {
+            break;
+        }
+    }
+    println!(
+        "retry chain, retries 3, retry delay 1m, ticks every 15 s:\n{}",
+        timeline.join("\n")
+    );
+    let gaps: Vec<i64> = queued_at
+        .windows(2)
+        .map(|p| (p[1] - p[0]).num_seconds() - 30)
+        .collect();
+    assert_eq!(gaps, [60, 120, 240]);
+}
