@@ -2798,7 +2798,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__wait)
-            opts="-o -q -v -h --timeout --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timeout --follow-retries --token --token-file --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2904,7 +2904,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__schedule__subcmd__preview)
-            opts="-o -q -v -h --timezone --from --count --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timezone --from --count --spread --seed --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2919,6 +2919,14 @@ _lobu__admin() {
                     return 0
                     ;;
                 --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spread)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3232,7 +3240,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__create)
-            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --spread --catch-up-window --retries --retry-delay --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3271,6 +3279,22 @@ _lobu__admin() {
                     return 0
                     ;;
                 --min-cooldown)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spread)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catch-up-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3646,7 +3670,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__trigger)
-            opts="-o -q -v -h --admin --token --token-file --wait --timeout --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --admin --token --token-file --wait --timeout --follow-retries --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3684,7 +3708,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__update)
-            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --spread --catch-up-window --retries --retry-delay --database-url --output --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3719,6 +3743,22 @@ _lobu__admin() {
                     return 0
                     ;;
                 --min-cooldown)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spread)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catch-up-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -17,17 +17,21 @@ use serde::Serialize;
 use crate::db::Clock;
 use crate::error::{Error, Result};
 use crate::runs::{self, Rescued};
-use crate::schedule::{parse_timezone, Schedule};
+use crate::schedule::{parse_timezone, Schedule, Slots, Spread};
 
 /// Result of `dispatch`.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct DispatchTick {
     /// Due watchers taken.
     pub due: i64,
     /// Runs queued.
     pub queued: i64,
-    /// Slots recorded as `skipped` (a run already active, or the agent gone).
+    /// Slots recorded as `skipped` (a run already active, the agent gone, inside the
+    /// cool-down, or missed by more than the catch-up window).
     pub skipped: i64,
+    /// Retries queued (runs that ended `failed` or `timeout`, queued again).
+    #[serde(skip_serializing_if = "is_zero_count")]
+    pub retried: i64,
     /// Rescued runs.
     #[serde(skip_serializing_if = "is_zero")]
     pub rescued: Rescued,
@@ -50,6 +54,15 @@ pub struct DispatchTick {
     /// warns).
     #[serde(skip)]
     pub no_next_run: i64,
+    /// How late each queued slot was: its `queued_at` minus its fire instant (the slot
+    /// plus the spread's offset), in seconds (for the metrics; not in the JSON).
+    #[serde(skip)]
+    pub fire_delays: Vec<f64>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero_count(n: &i64) -> bool {
+    *n == 0
 }
 
 /// How far a simulated clock may lie from the database's, either way: 100 years. A
@@ -89,6 +102,8 @@ pub struct SkippedBy {
     pub cooldown: i64,
     /// The watcher's agent no longer exists.
     pub agent_gone: i64,
+    /// Reached later than the catch-up window after its fire instant.
+    pub missed: i64,
 }
 
 fn is_zero(r: &Rescued) -> bool {
@@ -96,7 +111,7 @@ fn is_zero(r: &Rescued) -> bool {
 }
 
 const TAKE_DUE: &str = "
-    SELECT id, schedule, timezone
+    SELECT id, schedule, timezone, next_run_at, spread_seconds, catch_up_window_seconds
     FROM watchers
     WHERE status = 'active' AND next_run_at <= $1
     ORDER BY next_run_at, id
@@ -104,19 +119,25 @@ const TAKE_DUE: &str = "
     FOR NO KEY UPDATE SKIP LOCKED";
 
 /// One set-based statement: queue a run for every due watcher that is ready, record a
-/// `skipped` run for the others (saying why: the agent is gone, a run is already active,
-/// or the slot is inside the cool-down, in that order), and advance `next_run_at`. The
-/// cool-down looks up the latest finished run that was not `skipped` or `cancelled` only
-/// for watchers that have one, through the partial index `runs_watcher_counted` (V8),
-/// whose predicate is the look-up's whole filter. An active run would be the latest
-/// counted one, but with one the slot is skipped as `active` whatever the cool-down says,
-/// so finished runs are all it needs (and the index holds no active run, so queueing
-/// adds nothing to it).
+/// `skipped` run for the others (saying why: reached later than its catch-up window, the
+/// agent is gone, a run is already active, or the slot is inside the cool-down, in that
+/// order), and advance `next_run_at`. `$1` ids, `$2` their next fire instants, `$3` the
+/// clock, `$4` their slots (`scheduled_for`: `next_run_at` is the slot plus the spread's
+/// offset), `$5` the `skipped` text of a missed slot (NULL: not missed). The cool-down
+/// looks up the latest finished run that was not `skipped` or `cancelled` only for
+/// watchers that have one, through the partial index `runs_watcher_counted` (V8), whose
+/// predicate is the look-up's whole filter. An active run would be the latest counted
+/// one, but with one the slot is skipped as `active` whatever the cool-down says, so
+/// finished runs are all it needs (and the index holds no active run, so queueing adds
+/// nothing to it). Returns the counts, and the ids of the watchers whose slot was skipped
+/// (few: the others' lateness goes to the metrics).
 const FIRE: &str = "
     WITH due AS (
-        SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS d(id, next_at)
+        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $4::timestamptz[], $5::text[])
+            AS d(id, next_at, slot, missed)
     ), w AS (
-        SELECT w.id, w.org_id, w.agent_id, w.device_id, w.next_run_at, due.next_at,
+        SELECT w.id, w.org_id, w.agent_id, w.device_id, w.next_run_at, due.next_at, due.slot,
+               due.missed,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
                    AS agent_exists,
                CASE WHEN w.min_cooldown_seconds > 0 THEN
@@ -128,31 +149,35 @@ const FIRE: &str = "
         FROM watchers w JOIN due ON due.id = w.id
     ), queued AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
-                          triggered_by, scheduled_for, queued_at)
-        SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', next_run_at, $3
+                          triggered_by, scheduled_for, queued_at, fire_at)
+        SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', slot, $3, next_run_at
         FROM w
-        WHERE agent_exists AND (cooldown_until IS NULL OR next_run_at >= cooldown_until)
+        WHERE missed IS NULL AND agent_exists
+          AND (cooldown_until IS NULL OR slot >= cooldown_until)
         ORDER BY id
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
         RETURNING watcher_id
     ), skipped AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
-                          triggered_by, status, scheduled_for, queued_at, finished_at, error)
+                          triggered_by, status, scheduled_for, queued_at, finished_at, error,
+                          fire_at)
         SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', 'skipped',
-               next_run_at, $3, $3,
-               CASE WHEN NOT agent_exists
+               slot, $3, $3,
+               CASE WHEN missed IS NOT NULL THEN missed
+                    WHEN NOT agent_exists
                         THEN 'skipped: agent ' || agent_id || ' no longer exists'
-                    WHEN next_run_at < cooldown_until AND NOT EXISTS (
+                    WHEN slot < cooldown_until AND NOT EXISTS (
                         SELECT 1 FROM runs r WHERE r.watcher_id = w.id
                         AND r.status IN ('pending', 'claimed', 'running'))
                         THEN 'skipped: cooldown until '
                              || to_char(cooldown_until AT TIME ZONE 'UTC',
                                         'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
-                    ELSE 'skipped: a run of this watcher is already active' END
+                    ELSE 'skipped: a run of this watcher is already active' END,
+               next_run_at
         FROM w
         LEFT JOIN queued ON queued.watcher_id = w.id
         WHERE queued.watcher_id IS NULL
-        RETURNING error
+        RETURNING watcher_id, error
     ), advanced AS (
         UPDATE watchers SET next_run_at = w.next_at, updated_at = $3
         FROM w WHERE watchers.id = w.id
@@ -162,11 +187,38 @@ const FIRE: &str = "
            (SELECT count(*) FROM advanced),
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: a run%'),
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: cooldown%'),
-           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: agent%')";
+           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: agent%'),
+           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: missed%'),
+           (SELECT coalesce(array_agg(watcher_id), '{}') FROM skipped)";
 
-/// A due watcher's next fire time on the tick's clock, and whether it lies past the one
-/// on the database's clock, by (schedule, time zone).
-type NextFire = (Option<DateTime<Utc>>, bool);
+/// The `error` of a slot reached `late` after its fire instant, past its catch-up
+/// `window`.
+#[must_use]
+pub fn missed_text(late: Duration, window: Duration) -> String {
+    format!(
+        "skipped: missed by {} (catch-up window {})",
+        compound(late),
+        compound(window)
+    )
+}
+
+/// A duration in whole seconds as days, hours, minutes and seconds: `1d2h`, `18h3m20s`,
+/// `45s` (the way durations are written on the command line).
+#[must_use]
+pub fn compound(d: Duration) -> String {
+    let mut s = d.num_seconds().max(0);
+    if s == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if s >= size {
+            out.push_str(&format!("{}{unit}", s / size));
+            s %= size;
+        }
+    }
+    out
+}
 
 /// How a dispatch tick works: watchers per transaction, and the rescue thresholds
 /// (SPEC 7 and 8), all on the tick's one clock.
@@ -204,61 +256,143 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             check_simulated(at, db_now)?;
         }
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
+        let retried = queue_retries(tx, now, opts.limit)?;
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
-        let mut ids = Vec::with_capacity(due.len());
-        let mut next = Vec::with_capacity(due.len());
-        // The next fire time depends only on (schedule, zone, now): compute it once per
-        // distinct pair, not once per watcher.
+        let n = due.len();
+        let (mut ids, mut next, mut slot_of, mut missed, mut fired) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        // The slots depend only on (schedule, zone): each is computed once per distinct
+        // pair, not once per watcher; a spread only adds arithmetic per watcher.
         // With a simulated clock ahead of the database's, also the next fire time on the
         // database's clock: a watcher moved past it is counted in `ahead_of_clock`.
         let simulated_ahead = now > db_now;
-        let mut cache: HashMap<(String, String), NextFire> = HashMap::new();
+        let mut cache: HashMap<(String, String), Option<Slots>> = HashMap::new();
         let (mut ahead_of_clock, mut no_next_run) = (0, 0);
         for row in &due {
             let (id, expr, tz): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
-            let (at, ahead) = *cache.entry((expr, tz)).or_insert_with_key(|(expr, tz)| {
-                // A schedule that no longer parses gets no next run, so it is not retried
-                // every tick; `watchers update` fixes it.
+            let at: DateTime<Utc> = row.get(3);
+            let spread = Spread::new(i64::from(row.get::<_, i32>(4)), id);
+            let window: Option<i32> = row.get(5);
+            // A schedule that no longer parses gets no next run, so it is not retried
+            // every tick; `watchers update` fixes it.
+            let slots = cache.entry((expr, tz)).or_insert_with_key(|(expr, tz)| {
                 match (Schedule::parse(expr), parse_timezone(tz)) {
-                    (Ok(s), Ok(tz)) => {
-                        let at = s.next_after(tz, now).ok();
-                        let real = simulated_ahead
-                            .then(|| s.next_after(tz, db_now).ok())
-                            .flatten();
-                        (
-                            at,
-                            matches!((at, real), (Some(at), Some(real)) if at > real),
-                        )
-                    }
-                    _ => (None, false),
+                    (Ok(s), Ok(tz)) => Some(Slots::new(s, tz)),
+                    _ => None,
                 }
             });
+            let (slot, following, ahead) = match slots {
+                Some(slots) => {
+                    let following = slots.next_fire(now, spread).ok().map(|f| f.at);
+                    let real = simulated_ahead
+                        .then(|| slots.next_fire(db_now, spread).ok().map(|f| f.at))
+                        .flatten();
+                    let ahead = matches!((following, real), (Some(f), Some(r)) if f > r);
+                    (slots.slot_of(at, spread), following, ahead)
+                }
+                None => (at, None, false),
+            };
+            let late = now - at;
+            missed.push(window.and_then(|w| {
+                let w = Duration::seconds(i64::from(w));
+                (late > w).then(|| missed_text(late, w))
+            }));
             ids.push(id);
-            next.push(at);
+            next.push(following);
+            slot_of.push(slot);
+            fired.push(late);
             ahead_of_clock += i64::from(ahead);
-            no_next_run += i64::from(at.is_none());
+            no_next_run += i64::from(following.is_none());
         }
-        let row = tx.query_one(FIRE, &[&ids, &next, &now])?;
+        let row = tx.query_one(FIRE, &[&ids, &next, &now, &slot_of, &missed])?;
         let queued: i64 = row.get(0);
+        let skipped_ids: std::collections::HashSet<i64> =
+            row.get::<_, Vec<i64>>(7).into_iter().collect();
+        let fire_delays = ids
+            .iter()
+            .zip(&fired)
+            .filter(|(id, _)| !skipped_ids.contains(id))
+            .map(|(_, late)| seconds(*late))
+            .collect();
         Ok(DispatchTick {
             due: i64::try_from(ids.len()).unwrap_or(i64::MAX),
             queued,
             skipped: row.get(1),
+            retried,
             rescued,
             skipped_by: SkippedBy {
                 active: row.get(3),
                 cooldown: row.get(4),
                 agent_gone: row.get(5),
+                missed: row.get(6),
             },
             ahead_of_clock,
             queued_ahead: if simulated_ahead { queued } else { 0 },
             no_next_run,
+            fire_delays,
         })
     })?;
     Ok(tick)
 }
 
-/// Runs ticks until fewer than `opts.limit` watchers are due; returns the sums.
+fn seconds(d: Duration) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let ms = d.num_milliseconds().max(0) as f64;
+    ms / 1000.0
+}
+
+/// Queues the retries that are due (SPEC 18), in one statement: the runs whose
+/// `retry_at` (set by the trigger `runs_retry_at` when a run ends `failed` or `timeout`
+/// with retries left) has come, locked `FOR UPDATE SKIP LOCKED` so that several
+/// dispatchers never take one twice. Each is queued again as attempt k + 1 for the same
+/// slot when its watcher is active with retries left, its agent exists, no later run of the
+/// watcher exists (a slot or a manual run came since), and its next slot has not come (the
+/// slot wins); the one-active-run index turns an active run into DO NOTHING. Either way its
+/// `retry_at` is cleared: a retry is queued once or not at all.
+const RETRY: &str = "
+    WITH due AS (
+        SELECT r.id, r.org_id, r.watcher_id, r.dispatch_source, r.triggered_by,
+               r.scheduled_for, r.fire_at, r.attempt
+        FROM runs r
+        WHERE r.retry_at <= $1
+        ORDER BY r.retry_at, r.id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    ), ready AS (
+        SELECT due.*, w.agent_id, w.device_id
+        FROM due JOIN watchers w ON w.id = due.watcher_id
+        WHERE w.status = 'active' AND due.attempt <= w.retries
+          AND (w.next_run_at IS NULL OR w.next_run_at > $1)
+          AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+          AND NOT EXISTS (SELECT 1 FROM runs l
+                          WHERE l.watcher_id = due.watcher_id AND l.id > due.id)
+    ), queued AS (
+        INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                          triggered_by, scheduled_for, queued_at, fire_at, attempt, retry_of)
+        SELECT org_id, watcher_id, agent_id, device_id, dispatch_source, triggered_by,
+               scheduled_for, $1, fire_at, attempt + 1, id
+        FROM ready
+        ORDER BY id
+        ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
+        RETURNING 1
+    ), cleared AS (
+        UPDATE runs SET retry_at = NULL FROM due WHERE runs.id = due.id
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM cleared)";
+
+/// Queues the retries that are due; returns how many were queued.
+fn queue_retries(tx: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<i64> {
+    Ok(tx.query_one(RETRY, &[&now, &limit])?.get(0))
+}
+
+/// Runs ticks until fewer than `opts.limit` watchers (and retries) are due; returns the
+/// sums.
 ///
 /// # Errors
 /// As [`tick`]; batches already committed stay committed.
@@ -290,10 +424,13 @@ pub fn run_into(
         total.skipped_by.active += t.skipped_by.active;
         total.skipped_by.cooldown += t.skipped_by.cooldown;
         total.skipped_by.agent_gone += t.skipped_by.agent_gone;
+        total.skipped_by.missed += t.skipped_by.missed;
+        total.retried += t.retried;
+        total.fire_delays.extend_from_slice(&t.fire_delays);
         total.ahead_of_clock += t.ahead_of_clock;
         total.queued_ahead += t.queued_ahead;
         total.no_next_run += t.no_next_run;
-        if t.due < opts.limit {
+        if t.due < opts.limit && t.retried < opts.limit {
             return Ok(());
         }
     }

@@ -12,8 +12,9 @@ use crate::devices::Platform;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::provisioning::{self, AgentOutcome, WatcherOutcome, DEFAULT_AGENT_ID};
-use crate::schedule::{parse_timezone, Schedule};
+use crate::schedule::{parse_timezone, Schedule, Slots, Spread};
 use crate::tokens::Token;
+use crate::watchers::Timing;
 use uuid::Uuid;
 
 /// A fixture file.
@@ -109,6 +110,57 @@ pub struct WatcherFixture {
     pub device: Option<String>,
     /// Prompt.
     pub prompt: String,
+    /// Spread, a duration such as `10m` (default: none, each slot fires at the slot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<String>,
+    /// Catch-up window, a duration of a minute or more (default: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_up_window: Option<String>,
+    /// Retries of a failed or timed-out run, 0 to 10 (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<i32>,
+    /// The first retry's delay, a duration (default 0s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_delay: Option<String>,
+}
+
+impl WatcherFixture {
+    /// Its spread, catch-up window and retries, parsed and checked as the flags are.
+    ///
+    /// # Errors
+    /// `invalid_input` naming the key.
+    pub fn timing(&self) -> Result<Timing> {
+        use crate::cli::args::{parse_catch_up_window, parse_retry_delay, parse_spread};
+        fn key(k: &'static str) -> impl Fn(String) -> Error {
+            move |e| Error::invalid(format!("{k}: {e}"))
+        }
+        let t = Timing {
+            spread_seconds: self
+                .spread
+                .as_deref()
+                .map(parse_spread)
+                .transpose()
+                .map_err(key("spread"))?
+                .unwrap_or(0),
+            catch_up_window_seconds: self
+                .catch_up_window
+                .as_deref()
+                .map(parse_catch_up_window)
+                .transpose()
+                .map_err(key("catch_up_window"))?
+                .and_then(|w| w.0),
+            retries: self.retries.unwrap_or(0),
+            retry_delay_seconds: self
+                .retry_delay
+                .as_deref()
+                .map(parse_retry_delay)
+                .transpose()
+                .map_err(key("retry_delay"))?
+                .unwrap_or(0),
+        };
+        t.check()?;
+        Ok(t)
+    }
 }
 
 /// Reads and parses a fixture from a path, or stdin for `-`.
@@ -196,6 +248,7 @@ impl Fixture {
                 validate_name("watcher name", &w.name).map_err(|e| wrap(e, what.clone()))?;
                 crate::watchers::check_prompt(&w.prompt).map_err(|e| wrap(e, what.clone()))?;
                 Schedule::parse(&w.schedule).map_err(|e| wrap(e, what.clone()))?;
+                w.timing().map_err(|e| wrap(e, what.clone()))?;
                 if let Some(tz) = &w.timezone {
                     parse_timezone(tz).map_err(|e| wrap(e, what.clone()))?;
                 }
@@ -580,14 +633,33 @@ fn apply_watchers(
     }
     let text =
         |f: fn(&WatcherFixture) -> &str| -> Vec<&str> { all.iter().map(|(_, w)| f(w)).collect() };
-    let created = tx.execute(
-        "INSERT INTO watchers (org_id, slug, name, prompt, schedule, timezone, agent_id,
-                               device_id, created_by, min_cooldown_seconds, next_run_at,
-                               created_at, updated_at)
-         SELECT o, g, n, p, c, z, a, d, 'seed', 0, x, $10, $10
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::text[], $8::uuid[], $9::timestamptz[]) AS t(o, g, n, p, c, z, a, d, x)
-         ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING",
+    let timings = all
+        .iter()
+        .map(|(_, w)| w.timing())
+        .collect::<Result<Vec<_>>>()?;
+    let timing = |f: fn(&Timing) -> i32| -> Vec<i32> { timings.iter().map(f).collect() };
+    let windows: Vec<Option<i32>> = timings.iter().map(|t| t.catch_up_window_seconds).collect();
+    // a watcher with a spread fires at an offset its id gives: set once the ids are known
+    let row = tx.query_one(
+        "WITH ins AS (
+             INSERT INTO watchers (org_id, slug, name, prompt, schedule, timezone, agent_id,
+                                   device_id, created_by, min_cooldown_seconds, next_run_at,
+                                   created_at, updated_at, spread_seconds,
+                                   catch_up_window_seconds, retries, retry_delay_seconds)
+             SELECT o, g, n, p, c, z, a, d, 'seed', 0, x, $10, $10, sp, cw, rt, rd
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                         $6::text[], $7::text[], $8::uuid[], $9::timestamptz[], $11::int[],
+                         $12::int[], $13::int[], $14::int[])
+                 AS t(o, g, n, p, c, z, a, d, x, sp, cw, rt, rd)
+             ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
+             RETURNING id, schedule, timezone, spread_seconds
+         )
+         SELECT count(*),
+                coalesce(array_agg(id) FILTER (WHERE spread_seconds > 0), '{}'),
+                coalesce(array_agg(schedule) FILTER (WHERE spread_seconds > 0), '{}'),
+                coalesce(array_agg(timezone) FILTER (WHERE spread_seconds > 0), '{}'),
+                coalesce(array_agg(spread_seconds) FILTER (WHERE spread_seconds > 0), '{}')
+         FROM ins",
         &[
             &org_ids,
             &text(|w| w.slug.as_str()),
@@ -601,10 +673,45 @@ fn apply_watchers(
                 .collect::<Vec<_>>(),
             &next_at,
             &now,
+            &timing(|t| t.spread_seconds),
+            &windows,
+            &timing(|t| t.retries),
+            &timing(|t| t.retry_delay_seconds),
         ],
     )?;
+    let created = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+    let (ids, schedules, zones, spreads): (Vec<i64>, Vec<String>, Vec<String>, Vec<i32>) =
+        (row.get(1), row.get(2), row.get(3), row.get(4));
+    if !ids.is_empty() {
+        let mut slots: std::collections::HashMap<(&str, &str), Slots> = Default::default();
+        let mut at = Vec::with_capacity(ids.len());
+        for (((id, expr), tz), spread) in ids.iter().zip(&schedules).zip(&zones).zip(&spreads) {
+            let slots = match slots.entry((expr.as_str(), tz.as_str())) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Slots::new(Schedule::parse(expr)?, parse_timezone(tz)?))
+                }
+            };
+            at.push(
+                slots
+                    .next_fire(now, Spread::new(i64::from(*spread), *id))?
+                    .at,
+            );
+        }
+        tx.execute(
+            "UPDATE watchers SET next_run_at = u.at
+             FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, at)
+             WHERE watchers.id = u.id",
+            &[&ids, &at],
+        )?;
+    }
     s.watchers.tally(created, all.len());
     Ok(())
+}
+
+/// A positive number of seconds as a fixture's duration (`10m`); none for 0.
+fn duration(seconds: i32) -> Option<String> {
+    (seconds > 0).then(|| crate::dispatch::compound(chrono::Duration::seconds(i64::from(seconds))))
 }
 
 /// The fixture that re-creates organisations (all when `org_ids` is empty), for
@@ -648,7 +755,8 @@ pub fn export(client: &mut impl GenericClient, org_ids: &[String]) -> Result<Fix
     )?;
     let watchers = client.query(
         "SELECT w.org_id, w.slug, w.name, w.schedule, w.timezone, w.agent_id, d.worker_key,
-                w.prompt
+                w.prompt, w.spread_seconds, w.catch_up_window_seconds, w.retries,
+                w.retry_delay_seconds
          FROM watchers w LEFT JOIN devices d ON d.id = w.device_id
          WHERE w.org_id = ANY($1) AND w.status <> 'archived' AND w.created_by <> 'provisioning'
          ORDER BY w.org_id, w.id",
@@ -711,6 +819,10 @@ pub fn export(client: &mut impl GenericClient, org_ids: &[String]) -> Result<Fix
                         agent: Some(w.get(5)),
                         device: w.get(6),
                         prompt: w.get(7),
+                        spread: duration(w.get(8)),
+                        catch_up_window: w.get::<_, Option<i32>>(9).and_then(duration),
+                        retries: Some(w.get::<_, i32>(10)).filter(|r| *r > 0),
+                        retry_delay: duration(w.get(11)),
                     })
                     .collect(),
                 id,

@@ -34,7 +34,7 @@ pub struct Outcome {
 /// Why a slot was skipped.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct Reason {
-    /// `active`, `cooldown` or `agent_gone`.
+    /// `active`, `cooldown`, `agent_gone` or `missed`.
     pub reason: String,
 }
 
@@ -64,7 +64,7 @@ type FloatGauge = Gauge<f64, AtomicU64>;
 /// Tick outcomes, skip reasons, rescue actions and active statuses: every label value, so
 /// each series exists (at 0) from the start and an alert on it has a series to fire on.
 const OUTCOMES: [&str; 2] = ["ok", "failed"];
-const REASONS: [&str; 3] = ["active", "cooldown", "agent_gone"];
+const REASONS: [&str; 4] = ["active", "cooldown", "agent_gone", "missed"];
 const ACTIONS: [&str; 2] = ["requeued", "timed_out"];
 const STATUSES: [&str; 3] = ["pending", "claimed", "running"];
 
@@ -74,6 +74,8 @@ pub struct Metrics {
     registry: Registry,
     ticks: Family<Outcome, Counter>,
     queued: Counter,
+    retries: Counter,
+    fire_delay: Histogram,
     skipped: Family<Reason, Counter>,
     rescued: Family<Action, Counter>,
     pruned: Counter,
@@ -102,6 +104,10 @@ impl Metrics {
             registry: Registry::default(),
             ticks: Family::default(),
             queued: Counter::default(),
+            retries: Counter::default(),
+            // 1 s to about 18 h: a healthy dispatcher fires within its interval, an outage
+            // shows in hours
+            fire_delay: Histogram::new(exponential_buckets(1.0, 2.0, 17)),
             skipped: Family::default(),
             rescued: Family::default(),
             pruned: Counter::default(),
@@ -135,6 +141,17 @@ impl Metrics {
             "dispatch_runs_queued",
             "Runs queued by dispatch",
             m.queued.clone(),
+        );
+        registry.register(
+            "dispatch_retries_queued",
+            "Runs that ended failed or timeout, queued again by dispatch",
+            m.retries.clone(),
+        );
+        registry.register_with_unit(
+            "dispatch_fire_delay",
+            "How late each queued slot was: queued_at minus the slot plus its spread offset",
+            Unit::Seconds,
+            m.fire_delay.clone(),
         );
         registry.register(
             "dispatch_slots_skipped",
@@ -208,10 +225,15 @@ impl Metrics {
     /// later pass of the same tick failed (they stay committed, so they count).
     pub fn committed(&self, tick: &DispatchTick) {
         self.queued.inc_by(count(tick.queued));
+        self.retries.inc_by(count(tick.retried));
+        for d in &tick.fire_delays {
+            self.fire_delay.observe(*d);
+        }
         for (r, n) in REASONS.into_iter().zip([
             tick.skipped_by.active,
             tick.skipped_by.cooldown,
             tick.skipped_by.agent_gone,
+            tick.skipped_by.missed,
         ]) {
             self.skipped.get_or_create(&reason(r)).inc_by(count(n));
         }
@@ -461,6 +483,9 @@ mod tests {
             "lobu_dispatch_slots_skipped_total{reason=\"active\"} 0",
             "lobu_dispatch_slots_skipped_total{reason=\"cooldown\"} 0",
             "lobu_dispatch_slots_skipped_total{reason=\"agent_gone\"} 0",
+            "lobu_dispatch_slots_skipped_total{reason=\"missed\"} 0",
+            "lobu_dispatch_retries_queued_total 0",
+            "lobu_dispatch_fire_delay_seconds_count 0",
             "lobu_runs_rescued_total{action=\"requeued\"} 0",
             "lobu_runs_rescued_total{action=\"timed_out\"} 0",
             "lobu_runs_pruned_total 0",

@@ -105,12 +105,16 @@ pub struct Run {
     pub error: Option<String>,
     /// Result JSON.
     pub output: Option<serde_json::Value>,
+    /// 1 for a first run, k + 1 for the retry of attempt k.
+    pub attempt: i32,
+    /// The run this one retries.
+    pub retry_of: Option<i64>,
 }
 
 /// Column list matching [`run_from_row`].
 pub(crate) const RUN_COLUMNS: &str = "id, org_id, watcher_id, agent_id, device_id, claimed_by, \
     dispatch_source, triggered_by, status, scheduled_for, queued_at, claimed_at, heartbeat_at, \
-    finished_at, error, output";
+    finished_at, error, output, attempt, retry_of";
 
 pub(crate) fn run_from_row(r: &postgres::Row) -> Run {
     Run {
@@ -130,6 +134,8 @@ pub(crate) fn run_from_row(r: &postgres::Row) -> Run {
         finished_at: r.get(13),
         error: r.get(14),
         output: r.get(15),
+        attempt: r.get(16),
+        retry_of: r.get(17),
     }
 }
 

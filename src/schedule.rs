@@ -197,6 +197,234 @@ impl Schedule {
     }
 }
 
+/// A watcher's spread (SPEC 18): every slot fires at the slot plus a fixed offset derived
+/// from a seed (the watcher's id), the same on every dispatcher, host and restart.
+///
+/// The seed gives a fraction `u` in `[0, 1)` (SplitMix64 of the seed, read as a 64-bit
+/// fixed-point number); a slot fires `floor(u x w)` seconds after it, where `w` is the
+/// spread, or the time to the next slot when that is shorter (a `*/5` schedule with a
+/// spread of 10m): so the offset lies in `[0, spread)`, the instant always comes before
+/// the next slot, and the fire instants stay strictly increasing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Spread {
+    /// The spread in seconds (0: fire at the slot).
+    pub seconds: i64,
+    /// The seed: the watcher's id.
+    pub seed: i64,
+}
+
+impl Spread {
+    /// A spread of `seconds` for the watcher `seed`.
+    #[must_use]
+    pub fn new(seconds: i64, seed: i64) -> Self {
+        Self { seconds, seed }
+    }
+
+    /// The fraction of the spread, in 1/2^64 (SplitMix64's finaliser of the seed).
+    #[must_use]
+    pub fn fraction(&self) -> u64 {
+        #[allow(clippy::cast_sign_loss)]
+        let mut z = (self.seed as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// The offset of a slot whose next slot comes `gap` later (`None`: no next slot).
+    #[must_use]
+    pub fn offset(&self, gap: Option<Duration>) -> Duration {
+        let window = gap.map_or(self.seconds, |g| self.seconds.min(g.num_seconds()));
+        let Ok(window) = u64::try_from(window) else {
+            return Duration::zero();
+        };
+        let off = (u128::from(self.fraction()) * u128::from(window)) >> 64;
+        Duration::seconds(i64::try_from(off).unwrap_or(0))
+    }
+}
+
+/// A slot and the instant it fires at (the slot plus the spread's offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fire {
+    /// The slot the DST rule gives (a run's `scheduled_for`).
+    pub slot: DateTime<Utc>,
+    /// When it fires: the slot plus the spread's offset (`next_run_at`).
+    pub at: DateTime<Utc>,
+}
+
+/// A schedule in a zone with the slots found so far, so that a dispatch tick computes
+/// each slot once for all the watchers that share the schedule and zone.
+#[derive(Debug, Clone)]
+pub struct Slots {
+    schedule: Schedule,
+    tz: Tz,
+    /// Known intervals `[slot, next slot)`; `None`: no next slot.
+    known: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+    /// Known first slots strictly after an instant.
+    firsts: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Instants and windows known to hold no slot (a `next_run_at` that is no spread
+    /// instant, e.g. one written by an older release or by hand, shared by many watchers).
+    empty: Vec<(DateTime<Utc>, Duration)>,
+}
+
+/// Memo entries kept per schedule and zone; beyond that the memo starts over.
+const SLOTS_MEMO: usize = 64;
+
+impl Slots {
+    /// The slots of `schedule` in `tz`.
+    #[must_use]
+    pub fn new(schedule: Schedule, tz: Tz) -> Self {
+        Self {
+            schedule,
+            tz,
+            known: Vec::new(),
+            firsts: Vec::new(),
+            empty: Vec::new(),
+        }
+    }
+
+    /// The next slot after `slot` (memoised; `None` when the schedule never fires again).
+    fn next_of(&mut self, slot: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if let Some((_, n)) = self.known.iter().find(|(s, _)| *s == slot) {
+            return *n;
+        }
+        let n = self.schedule.next_after(self.tz, slot).ok();
+        if self.known.len() >= SLOTS_MEMO {
+            self.known.clear();
+        }
+        self.known.push((slot, n));
+        n
+    }
+
+    /// The first slot strictly after `t`.
+    fn first_after(&mut self, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        if let Some((_, s)) = self.firsts.iter().find(|(a, _)| *a == t) {
+            return Ok(*s);
+        }
+        if let Some((_, Some(n))) = self
+            .known
+            .iter()
+            .find(|(s, n)| *s <= t && n.is_some_and(|n| t < n))
+        {
+            return Ok(*n);
+        }
+        let s = self.schedule.next_after(self.tz, t)?;
+        if self.firsts.len() >= SLOTS_MEMO {
+            self.firsts.clear();
+        }
+        self.firsts.push((t, s));
+        Ok(s)
+    }
+
+    /// The latest slot in `(t - window, t]`.
+    fn latest_within(
+        &mut self,
+        t: DateTime<Utc>,
+        window: Duration,
+    ) -> Result<Option<DateTime<Utc>>> {
+        if window <= Duration::zero() {
+            return Ok(None);
+        }
+        if let Some((s, _)) = self
+            .known
+            .iter()
+            .find(|(s, n)| *s <= t && n.is_none_or(|n| t < n))
+        {
+            return Ok((t - *s < window).then_some(*s));
+        }
+        if self.empty.contains(&(t, window)) {
+            return Ok(None);
+        }
+        // look back a minute, then twice as far each time, up to the window
+        let mut back = Duration::minutes(1).min(window);
+        loop {
+            let mut s = self.schedule.next_after(self.tz, t - back)?;
+            if s <= t {
+                while let Some(n) = self.next_of(s).filter(|n| *n <= t) {
+                    s = n;
+                }
+                return Ok(Some(s));
+            }
+            if back >= window {
+                if self.empty.len() >= SLOTS_MEMO {
+                    self.empty.clear();
+                }
+                self.empty.push((t, window));
+                return Ok(None);
+            }
+            back = (back * 2).min(window);
+        }
+    }
+
+    /// When `slot` fires under `spread`.
+    pub fn fire_of(&mut self, slot: DateTime<Utc>, spread: Spread) -> DateTime<Utc> {
+        if spread.seconds <= 0 {
+            return slot;
+        }
+        let gap = self.next_of(slot).map(|n| n - slot);
+        slot + spread.offset(gap)
+    }
+
+    /// The first fire instant strictly after `after` under `spread`: the slot before
+    /// `after` when its offset carries it past `after`, else the next slot's.
+    ///
+    /// # Errors
+    /// `invalid_input` when the schedule never fires again.
+    pub fn next_fire(&mut self, after: DateTime<Utc>, spread: Spread) -> Result<Fire> {
+        if let Some(slot) = self.latest_within(after, Duration::seconds(spread.seconds))? {
+            let at = self.fire_of(slot, spread);
+            if at > after {
+                return Ok(Fire { slot, at });
+            }
+        }
+        let slot = self.first_after(after)?;
+        Ok(Fire {
+            slot,
+            at: self.fire_of(slot, spread),
+        })
+    }
+
+    /// The slot a fire instant `at` belongs to: the latest slot in `(at - spread, at]`,
+    /// or `at` itself when there is none (no spread, or a `next_run_at` written by an
+    /// older release or by hand).
+    pub fn slot_of(&mut self, at: DateTime<Utc>, spread: Spread) -> DateTime<Utc> {
+        self.latest_within(at, Duration::seconds(spread.seconds))
+            .ok()
+            .flatten()
+            .unwrap_or(at)
+    }
+}
+
+impl Schedule {
+    /// The first fire instant strictly after `after` with a spread.
+    ///
+    /// # Errors
+    /// As [`Schedule::next_after`].
+    pub fn next_fire(&self, tz: Tz, after: DateTime<Utc>, spread: Spread) -> Result<Fire> {
+        Slots::new(self.clone(), tz).next_fire(after, spread)
+    }
+
+    /// The next `count` fire instants strictly after `after`, with a spread.
+    ///
+    /// # Errors
+    /// As [`Schedule::next_after`].
+    pub fn upcoming_spread(
+        &self,
+        tz: Tz,
+        after: DateTime<Utc>,
+        count: usize,
+        spread: Spread,
+    ) -> Result<Vec<FireTime>> {
+        let mut slots = Slots::new(self.clone(), tz);
+        let mut out = Vec::with_capacity(count);
+        let mut cursor = after;
+        for _ in 0..count {
+            cursor = slots.next_fire(cursor, spread)?.at;
+            out.push(FireTime::new(cursor, tz));
+        }
+        Ok(out)
+    }
+}
+
 /// One fire time, in UTC and in the watcher's zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FireTime {

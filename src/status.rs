@@ -119,6 +119,9 @@ pub struct Status {
     pub finished_runs_estimated: bool,
     /// When the oldest finished run ended.
     pub oldest_finished_run: Option<DateTime<Utc>>,
+    /// How late the latest slot queued in the last hour fired at worst, in seconds
+    /// (`queued_at` minus the slot plus its spread offset); null when none was queued.
+    pub worst_lateness_last_hour_seconds: Option<f64>,
     /// The database's clock.
     pub database_time: DateTime<Utc>,
 }
@@ -126,6 +129,24 @@ pub struct Status {
 /// Finished runs are counted exactly up to this many (reading at most this many index
 /// entries), and estimated from the planner's statistics above.
 pub const EXACT_UP_TO: i64 = 100_000;
+
+/// The worst lateness of the last hour (SPEC 18): the largest `queued_at` minus fire
+/// instant (`fire_at`, the slot plus the spread's offset; the slot for runs queued by a
+/// release without spreads) of the scheduled first attempts queued since `$1 - 1 hour`.
+/// Those runs are still active (`runs_active_queued`) or finished since then
+/// (`runs_finished`): two index ranges over the last hour, whatever the history.
+const WORST_LATENESS: &str = "
+    SELECT extract(epoch FROM max(queued_at - coalesce(fire_at, scheduled_for)))::float8
+    FROM (
+        SELECT queued_at, fire_at, scheduled_for FROM runs
+        WHERE finished_at IS NULL AND queued_at IS NOT NULL
+          AND queued_at > $1 - interval '1 hour' AND dispatch_source = 'scheduled'
+          AND attempt = 1
+        UNION ALL
+        SELECT queued_at, fire_at, scheduled_for FROM runs
+        WHERE finished_at > $1 - interval '1 hour' AND queued_at > $1 - interval '1 hour'
+          AND dispatch_source = 'scheduled' AND attempt = 1 AND status <> 'skipped'
+    ) last_hour";
 
 /// The figures of `status` at `now` (the database's clock); `stale_after` as for rescue.
 /// Call in a `db::in_tx_by_key` transaction.
@@ -160,7 +181,8 @@ pub fn status(
                          THEN greatest(est.n - g.pending - g.claimed - g.running, finished.n)
                          ELSE finished.n END,
                     finished.n > {EXACT_UP_TO},
-                    (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL)
+                    (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL),
+                    ({WORST_LATENESS})
              FROM g, finished, est"
         ),
         &[&now, &(now - stale_after)],
@@ -180,6 +202,7 @@ pub fn status(
         finished_runs: row.get::<_, i64>(14).max(0),
         finished_runs_estimated: row.get(15),
         oldest_finished_run: row.get(16),
+        worst_lateness_last_hour_seconds: row.get(17),
         database_time: now,
     })
 }

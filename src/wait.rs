@@ -378,3 +378,85 @@ pub fn wait(
         due_now = woken || last_read.elapsed() >= every;
     }
 }
+
+/// What comes after a run that ended `failed` or `timeout`.
+enum Next {
+    /// Its retry, queued.
+    Retry(i64),
+    /// A retry is due later (dispatch queues it at its time, unless the next slot comes
+    /// first).
+    Expected,
+    /// No retry will come.
+    None,
+}
+
+fn next_attempt(client: &mut Client, id: i64) -> Result<Next> {
+    db::in_tx(client, |tx, _| {
+        let row = tx.query_typed_one(
+            "SELECT (SELECT min(id) FROM runs WHERE retry_of = $1),
+                    (SELECT retry_at IS NOT NULL FROM runs WHERE id = $1)",
+            &[(&id, Type::INT8)],
+        )?;
+        Ok(
+            match (row.get::<_, Option<i64>>(0), row.get::<_, Option<bool>>(1)) {
+                (Some(retry), _) => Next::Retry(retry),
+                (None, Some(true)) => Next::Expected,
+                _ => Next::None,
+            },
+        )
+    })
+}
+
+/// As [`wait`], following retries (`runs wait --follow-retries`): when the run ends
+/// `failed` or `timeout` and a retry is queued or still due, waits for the retry instead,
+/// and so on to the last attempt. While a retry is due but not yet queued, it reads once
+/// every [`POLL`]. `timeout` covers the whole chain, and `waited_seconds` too.
+///
+/// # Errors
+/// As [`wait`].
+pub fn wait_following(
+    client: &mut Client,
+    config: &Config,
+    id: i64,
+    who: Option<&Principal>,
+    timeout: Option<Duration>,
+    stop: &AtomicBool,
+    report: &mut dyn FnMut(Event<'_>),
+) -> Result<Ended> {
+    let start = Instant::now();
+    let total = |mut w: Waited| {
+        w.waited_seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+        w
+    };
+    let mut id = id;
+    loop {
+        let left = timeout.map(|t| t.saturating_sub(start.elapsed()));
+        let ended = wait(client, config, id, who, left, stop, report)?;
+        let run = match ended {
+            Ended::Final(w) if matches!(w.run.status.as_str(), "failed" | "timeout") => w,
+            Ended::Final(w) => return Ok(Ended::Final(total(w))),
+            Ended::TimedOut(w) => return Ok(Ended::TimedOut(total(w))),
+            Ended::Interrupted => return Ok(Ended::Interrupted),
+        };
+        loop {
+            match next_attempt(client, id)? {
+                Next::Retry(retry) => {
+                    id = retry;
+                    break;
+                }
+                Next::None => return Ok(Ended::Final(total(run))),
+                Next::Expected => {}
+            }
+            let read_at = Instant::now();
+            while read_at.elapsed() < POLL {
+                if stop.load(Ordering::SeqCst) {
+                    return Ok(Ended::Interrupted);
+                }
+                if timeout.is_some_and(|t| start.elapsed() >= t) {
+                    return Ok(Ended::TimedOut(total(run)));
+                }
+                std::thread::sleep(STOP_CHECK);
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::runs::{run_from_row, Run, RUN_COLUMNS};
-use crate::schedule::{parse_timezone, FireTime, Schedule};
+use crate::schedule::{parse_timezone, FireTime, Schedule, Slots, Spread};
 use crate::tokens::Principal;
 
 /// A watcher row.
@@ -46,7 +46,15 @@ pub struct Watcher {
     pub created_by: String,
     /// Cool-down between runs, in seconds.
     pub min_cooldown_seconds: i32,
-    /// Next scheduled firing (UTC).
+    /// Each slot fires at a fixed offset in `[0, spread)` after it (0: at the slot).
+    pub spread_seconds: i32,
+    /// A slot reached later than this after its fire instant is skipped (null: never).
+    pub catch_up_window_seconds: Option<i32>,
+    /// A run that ends `failed` or `timeout` is queued again up to this many times.
+    pub retries: i32,
+    /// The first retry's delay after the run ended; each next one doubles it.
+    pub retry_delay_seconds: i32,
+    /// Next scheduled firing (UTC): the slot plus the spread's offset.
     pub next_run_at: Option<DateTime<Utc>>,
     /// Last time a run of it finished.
     pub last_fired_at: Option<DateTime<Utc>>,
@@ -58,7 +66,8 @@ pub struct Watcher {
 
 const WATCHER_COLUMNS: &str = "id, org_id, slug, name, prompt, extraction_schema, schedule, \
     timezone, status, paused_reason, agent_id, device_id, created_by, min_cooldown_seconds, \
-    next_run_at, last_fired_at, created_at, updated_at";
+    next_run_at, last_fired_at, created_at, updated_at, spread_seconds, catch_up_window_seconds, \
+    retries, retry_delay_seconds";
 
 fn watcher_from_row(r: &postgres::Row) -> Watcher {
     Watcher {
@@ -80,7 +89,77 @@ fn watcher_from_row(r: &postgres::Row) -> Watcher {
         last_fired_at: r.get(15),
         created_at: r.get(16),
         updated_at: r.get(17),
+        spread_seconds: r.get(18),
+        catch_up_window_seconds: r.get(19),
+        retries: r.get(20),
+        retry_delay_seconds: r.get(21),
     }
+}
+
+/// The longest spread: a day.
+pub const MAX_SPREAD_SECONDS: i32 = 86_400;
+/// The shortest catch-up window: a minute (a dispatcher ticks every 30 s by default).
+pub const MIN_CATCH_UP_WINDOW_SECONDS: i32 = 60;
+/// The most retries of one run.
+pub const MAX_RETRIES: i32 = 10;
+/// The longest first retry delay: a week.
+pub const MAX_RETRY_DELAY_SECONDS: i32 = 7 * 86_400;
+
+/// How a watcher's slots fire (SPEC 18): spread, catch-up window, retries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timing {
+    /// Spread in seconds (0 to a day).
+    pub spread_seconds: i32,
+    /// Catch-up window in seconds (a minute or more; `None`: coalesce however late).
+    pub catch_up_window_seconds: Option<i32>,
+    /// Retries (0 to 10).
+    pub retries: i32,
+    /// First retry delay in seconds (0 to a week).
+    pub retry_delay_seconds: i32,
+}
+
+impl Timing {
+    /// Checks the bounds, naming the setting.
+    ///
+    /// # Errors
+    /// `invalid_input`.
+    pub fn check(&self) -> Result<()> {
+        if !(0..=MAX_SPREAD_SECONDS).contains(&self.spread_seconds) {
+            return Err(Error::invalid("spread must be from 0 to 1d"));
+        }
+        if self
+            .catch_up_window_seconds
+            .is_some_and(|w| w < MIN_CATCH_UP_WINDOW_SECONDS)
+        {
+            return Err(Error::invalid("catch-up window must be at least 1m"));
+        }
+        if !(0..=MAX_RETRIES).contains(&self.retries) {
+            return Err(Error::invalid(format!(
+                "retries must be from 0 to {MAX_RETRIES}"
+            )));
+        }
+        if !(0..=MAX_RETRY_DELAY_SECONDS).contains(&self.retry_delay_seconds) {
+            return Err(Error::invalid("retry delay must be from 0s to 1w"));
+        }
+        Ok(())
+    }
+}
+
+/// A watcher's first fire instant after `now`: its next slot plus its spread's offset
+/// (the spread depends on its id, so this is computed once the id is known).
+///
+/// # Errors
+/// `invalid_input` for a schedule that never fires.
+pub fn first_fire(
+    schedule: &Schedule,
+    tz: Tz,
+    id: i64,
+    spread_seconds: i32,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    Ok(schedule
+        .next_fire(tz, now, Spread::new(i64::from(spread_seconds), id))?
+        .at)
 }
 
 /// Input of `watchers create`.
@@ -106,6 +185,8 @@ pub struct NewWatcher {
     pub extraction_schema: Option<serde_json::Value>,
     /// Cool-down in seconds.
     pub min_cooldown_seconds: i32,
+    /// Spread, catch-up window, retries.
+    pub timing: Timing,
     /// Creator.
     pub created_by: String,
 }
@@ -166,19 +247,23 @@ pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -
             w.agent_id, w.org_id
         )));
     }
+    w.timing.check()?;
     if let Some(d) = w.device_id {
         check_device(tx, &w.org_id, d)?;
     }
-    let next = w.schedule.next_after(w.timezone, now)?;
+    // the spread's offset depends on the id: the first fire instant is set once it is known
+    w.schedule.next_after(w.timezone, now)?;
+    let t = &w.timing;
     let row = tx
         .query_one(
-            &format!(
-                "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
+            "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
                                        timezone, agent_id, device_id, created_by,
-                                       min_cooldown_seconds, next_run_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-                 RETURNING {WATCHER_COLUMNS}"
-            ),
+                                       min_cooldown_seconds, next_run_at, created_at, updated_at,
+                                       spread_seconds, catch_up_window_seconds, retries,
+                                       retry_delay_seconds)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, $13, $14,
+                         $15, $16)
+                 RETURNING id",
             &[
                 &w.org_id,
                 &slug,
@@ -191,11 +276,20 @@ pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -
                 &w.device_id,
                 &w.created_by,
                 &w.min_cooldown_seconds,
-                &next,
                 &now,
+                &t.spread_seconds,
+                &t.catch_up_window_seconds,
+                &t.retries,
+                &t.retry_delay_seconds,
             ],
         )
         .map_err(|e| slug_conflict(e, &slug, &w.org_id))?;
+    let id: i64 = row.get(0);
+    let next = first_fire(&w.schedule, w.timezone, id, t.spread_seconds, now)?;
+    let row = tx.query_one(
+        &format!("UPDATE watchers SET next_run_at = $2 WHERE id = $1 RETURNING {WATCHER_COLUMNS}"),
+        &[&id, &next],
+    )?;
     Ok(watcher_from_row(&row))
 }
 
@@ -245,6 +339,14 @@ pub struct WatcherPatch {
     pub min_cooldown_seconds: Option<i32>,
     /// New extraction schema.
     pub extraction_schema: Option<serde_json::Value>,
+    /// New spread (recomputes `next_run_at`).
+    pub spread_seconds: Option<i32>,
+    /// New catch-up window: `Some(None)` removes it.
+    pub catch_up_window_seconds: Option<Option<i32>>,
+    /// New retries.
+    pub retries: Option<i32>,
+    /// New first retry delay.
+    pub retry_delay_seconds: Option<i32>,
 }
 
 fn lock_watcher(tx: &mut impl GenericClient, id: i64) -> Result<Watcher> {
@@ -308,7 +410,20 @@ pub fn update(
         check_schema(Some(s))?;
         w.extraction_schema = Some(s.clone());
     }
-    let reschedule = p.schedule.is_some() || p.timezone.is_some();
+    if let Some(v) = p.spread_seconds {
+        w.spread_seconds = v;
+    }
+    if let Some(v) = p.catch_up_window_seconds {
+        w.catch_up_window_seconds = v;
+    }
+    if let Some(v) = p.retries {
+        w.retries = v;
+    }
+    if let Some(v) = p.retry_delay_seconds {
+        w.retry_delay_seconds = v;
+    }
+    timing(&w).check()?;
+    let reschedule = p.schedule.is_some() || p.timezone.is_some() || p.spread_seconds.is_some();
     if let Some(s) = &p.schedule {
         w.schedule = s.as_str().to_string();
     }
@@ -323,7 +438,9 @@ pub fn update(
             &format!(
                 "UPDATE watchers SET name = $2, slug = $3, prompt = $4, agent_id = $5,
                         device_id = $6, min_cooldown_seconds = $7, extraction_schema = $8,
-                        schedule = $9, timezone = $10, next_run_at = $11, updated_at = $12
+                        schedule = $9, timezone = $10, next_run_at = $11, updated_at = $12,
+                        spread_seconds = $13, catch_up_window_seconds = $14, retries = $15,
+                        retry_delay_seconds = $16
                  WHERE id = $1 RETURNING {WATCHER_COLUMNS}"
             ),
             &[
@@ -339,14 +456,33 @@ pub fn update(
                 &w.timezone,
                 &w.next_run_at,
                 &now,
+                &w.spread_seconds,
+                &w.catch_up_window_seconds,
+                &w.retries,
+                &w.retry_delay_seconds,
             ],
         )
         .map_err(|e| slug_conflict(e, &w.slug, &w.org_id))?;
     Ok(watcher_from_row(&row))
 }
 
+fn timing(w: &Watcher) -> Timing {
+    Timing {
+        spread_seconds: w.spread_seconds,
+        catch_up_window_seconds: w.catch_up_window_seconds,
+        retries: w.retries,
+        retry_delay_seconds: w.retry_delay_seconds,
+    }
+}
+
 fn next_fire(w: &Watcher, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    Schedule::parse(&w.schedule)?.next_after(parse_timezone(&w.timezone)?, now)
+    first_fire(
+        &Schedule::parse(&w.schedule)?,
+        parse_timezone(&w.timezone)?,
+        w.id,
+        w.spread_seconds,
+        now,
+    )
 }
 
 /// Pauses a watcher (dispatch skips it); pausing again updates the reason.
@@ -411,7 +547,7 @@ pub struct Rescheduled {
 /// run is in the future (a due one keeps its slot, and a tick at the same moment must not
 /// skip it as locked).
 const LOCK_FOR_RESCHEDULE: &str = "
-    SELECT id, status, schedule, timezone, next_run_at
+    SELECT id, status, schedule, timezone, next_run_at, spread_seconds
     FROM watchers
     WHERE ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
       AND ($2::text IS NULL OR org_id = $2::text)
@@ -466,7 +602,7 @@ pub fn reschedule(
     if let (Some(org), true) = (org, rows.is_empty()) {
         crate::orgs::show(tx, org)?;
     }
-    let mut cache: std::collections::HashMap<(String, String), Option<DateTime<Utc>>> =
+    let mut cache: std::collections::HashMap<(String, String), Option<Slots>> =
         std::collections::HashMap::new();
     let (mut update_ids, mut update_at) = (Vec::new(), Vec::new());
     for r in &rows {
@@ -475,12 +611,18 @@ pub fn reschedule(
             continue;
         }
         let key = (r.get::<_, String>(2), r.get::<_, String>(3));
-        let next = *cache.entry(key).or_insert_with_key(|(expr, tz)| {
-            match (Schedule::parse(expr), parse_timezone(tz)) {
-                (Ok(s), Ok(tz)) => s.next_after(tz, now).ok(),
-                _ => None,
-            }
-        });
+        let spread = Spread::new(i64::from(r.get::<_, i32>(5)), r.get(0));
+        let next = cache
+            .entry(key)
+            .or_insert_with_key(
+                |(expr, tz)| match (Schedule::parse(expr), parse_timezone(tz)) {
+                    (Ok(s), Ok(tz)) => Some(Slots::new(s, tz)),
+                    _ => None,
+                },
+            )
+            .as_mut()
+            .and_then(|slots| slots.next_fire(now, spread).ok())
+            .map(|f| f.at);
         if let Some(next) = next.filter(|n| current != Some(*n)) {
             update_ids.push(r.get::<_, i64>(0));
             update_at.push(next);
@@ -783,7 +925,12 @@ pub fn next_times(
     count: usize,
 ) -> Result<Vec<FireTime>> {
     let w = get(client, id)?;
-    Schedule::parse(&w.schedule)?.upcoming(parse_timezone(&w.timezone)?, from, count)
+    Schedule::parse(&w.schedule)?.upcoming_spread(
+        parse_timezone(&w.timezone)?,
+        from,
+        count,
+        Spread::new(i64::from(w.spread_seconds), w.id),
+    )
 }
 
 /// Who triggers: a device token's principal, or an operator.

@@ -113,6 +113,74 @@ pub fn parse_cooldown(s: &str) -> std::result::Result<i32, String> {
     })
 }
 
+/// Parses `--spread`: a duration from 0 (none) to a day, in whole seconds.
+///
+/// # Errors
+/// A message naming what is wrong and the units, or the limit.
+pub fn parse_spread(s: &str) -> std::result::Result<i32, String> {
+    let d = parse_duration_or_zero(s)?.num_seconds();
+    i32::try_from(d)
+        .ok()
+        .filter(|d| *d <= crate::watchers::MAX_SPREAD_SECONDS)
+        .ok_or_else(|| {
+            format!(
+                "spread {:?} is too long: at most 1d",
+                crate::truncate(s, 40)
+            )
+        })
+}
+
+/// Parses `--catch-up-window`: a duration of a minute or more, or `none` (coalesce missed
+/// slots however late).
+///
+/// # Errors
+/// A message naming what is wrong and the units, or the limits.
+pub fn parse_catch_up_window(s: &str) -> std::result::Result<CatchUpWindow, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(CatchUpWindow(None));
+    }
+    let d = parse_duration(s)?.num_seconds();
+    let shown = crate::truncate(s, 40);
+    if d < i64::from(crate::watchers::MIN_CATCH_UP_WINDOW_SECONDS) {
+        return Err(format!(
+            "catch-up window {shown:?} is too short: at least 1m (or none)"
+        ));
+    }
+    i32::try_from(d)
+        .map(|d| CatchUpWindow(Some(d)))
+        .map_err(|_| format!("catch-up window {shown:?} is too long: at most {MAX_COOLDOWN}"))
+}
+
+/// A catch-up window in seconds, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUpWindow(pub Option<i32>);
+
+/// Parses `--retries`: 0 to 10.
+///
+/// # Errors
+/// A message giving the range.
+pub fn parse_retries(s: &str) -> std::result::Result<i32, String> {
+    parse_count::<0, { crate::watchers::MAX_RETRIES as i64 }>(s)
+        .map(|n| i32::try_from(n).unwrap_or(0))
+}
+
+/// Parses `--retry-delay`: a duration from 0 (retry at the next tick) to a week.
+///
+/// # Errors
+/// A message naming what is wrong and the units, or the limit.
+pub fn parse_retry_delay(s: &str) -> std::result::Result<i32, String> {
+    let d = parse_duration_or_zero(s)?.num_seconds();
+    i32::try_from(d)
+        .ok()
+        .filter(|d| *d <= crate::watchers::MAX_RETRY_DELAY_SECONDS)
+        .ok_or_else(|| {
+            format!(
+                "retry delay {:?} is too long: at most 1w",
+                crate::truncate(s, 40)
+            )
+        })
+}
+
 /// Parses a count between `MIN` and `MAX` (`--limit`, `--count`, `--batch`).
 ///
 /// # Errors

@@ -185,7 +185,7 @@ fn run_loop(
                         &format!("dispatch: database is back after {secs:.1}s"),
                     )?;
                 }
-                let mut v = serde_json::to_value(tick).unwrap_or_default();
+                let mut v = serde_json::to_value(&tick).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {
                     o.insert("event".into(), "tick".into());
                     if let Some(n) = pruned {

@@ -93,6 +93,10 @@ pub enum RunAction {
         /// Give up after this long (exit 9); default: wait as long as it takes.
         #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
         timeout: Option<chrono::Duration>,
+        /// When the run ends failed or timeout and its watcher retries it, wait for the
+        /// retry, and so on to the last attempt (--timeout covers them all).
+        #[arg(long)]
+        follow_retries: bool,
         /// A device token limits the wait to that device's runs (operator mode without).
         #[command(flatten)]
         token: TokenSource,
@@ -137,7 +141,13 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
     {
         return prune(ctx, *older_than, *dry_run, *batch);
     }
-    if let RunAction::Wait { id, timeout, token } = action {
+    if let RunAction::Wait {
+        id,
+        timeout,
+        follow_retries,
+        token,
+    } = action
+    {
         let token = token.read()?;
         let mut c = ctx.connect(Schema::Checked)?;
         let who = match token {
@@ -146,7 +156,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
             })?),
             None => None,
         };
-        return wait_for(ctx, &mut c, *id, who.as_ref(), *timeout);
+        return wait_for(ctx, &mut c, *id, who.as_ref(), *timeout, *follow_retries);
     }
     let token: Option<Token> = match action {
         RunAction::Claim { token, .. }
@@ -260,6 +270,7 @@ pub(super) fn wait_for(
     id: i64,
     who: Option<&tokens::Principal>,
     timeout: Option<chrono::Duration>,
+    follow_retries: bool,
 ) -> Result<()> {
     let out = ctx.out;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -270,7 +281,12 @@ pub(super) fn wait_for(
     let progress = out.progress();
     let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
     let config = ctx.config()?;
-    let ended = wait::wait(
+    let how = if follow_retries {
+        wait::wait_following
+    } else {
+        wait::wait
+    };
+    let ended = how(
         c,
         &config,
         id,

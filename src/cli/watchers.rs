@@ -9,7 +9,9 @@ use super::output::{kv_table, show_times, table, watchers_table, when};
 use crate::db;
 use crate::error::Result;
 use crate::schedule::Schedule;
-use crate::watchers::{self, NewWatcher, RescheduleScope, StatusFilter, Trigger, WatcherPatch};
+use crate::watchers::{
+    self, NewWatcher, RescheduleScope, StatusFilter, Timing, Trigger, WatcherPatch,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum WatcherAction {
@@ -59,6 +61,9 @@ pub enum WatcherAction {
         /// With --wait: give up after this long (exit 9), leaving the run as it is.
         #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR", requires = "wait")]
         timeout: Option<chrono::Duration>,
+        /// With --wait: follow the run's retries to the last attempt.
+        #[arg(long, requires = "wait")]
+        follow_retries: bool,
     },
     /// Print the next fire times.
     Next {
@@ -98,6 +103,18 @@ pub enum WatcherAction {
         /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
         #[arg(long = "min-cooldown", value_parser = parse_cooldown, allow_hyphen_values = true, default_value = "0s", value_name = "DUR")]
         min_cooldown_seconds: i32,
+        /// Fire each slot at a fixed offset in [0, DUR) derived from the watcher's id (at most 1d; 0s = at the slot).
+        #[arg(long, value_parser = parse_spread, allow_hyphen_values = true, default_value = "0s", value_name = "DUR")]
+        spread: i32,
+        /// Skip a slot reached later than this after it is due (at least 1m; default: run it however late).
+        #[arg(long, value_parser = parse_catch_up_window, allow_hyphen_values = true, value_name = "DUR")]
+        catch_up_window: Option<CatchUpWindow>,
+        /// Queue a run that ends failed or timeout again, up to N times (0-10).
+        #[arg(long, value_parser = parse_retries, allow_hyphen_values = true, default_value_t = 0, value_name = "N")]
+        retries: i32,
+        /// Wait this long after a failure before the first retry; each next retry waits twice as long (0s-1w).
+        #[arg(long, value_parser = parse_retry_delay, allow_hyphen_values = true, default_value = "0s", value_name = "DUR")]
+        retry_delay: i32,
     },
     /// Change a watcher: only the given flags change.
     Update {
@@ -131,6 +148,18 @@ pub enum WatcherAction {
         /// Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never).
         #[arg(long = "min-cooldown", value_parser = parse_cooldown, allow_hyphen_values = true, value_name = "DUR")]
         min_cooldown_seconds: Option<i32>,
+        /// Fire each slot at a fixed offset in [0, DUR) derived from the watcher's id (at most 1d; 0s = at the slot).
+        #[arg(long, value_parser = parse_spread, allow_hyphen_values = true, value_name = "DUR")]
+        spread: Option<i32>,
+        /// Skip a slot reached later than this after it is due (at least 1m; none = run it however late).
+        #[arg(long, value_parser = parse_catch_up_window, allow_hyphen_values = true, value_name = "DUR")]
+        catch_up_window: Option<CatchUpWindow>,
+        /// Queue a run that ends failed or timeout again, up to N times (0-10).
+        #[arg(long, value_parser = parse_retries, allow_hyphen_values = true, value_name = "N")]
+        retries: Option<i32>,
+        /// Wait this long after a failure before the first retry; each next retry waits twice as long (0s-1w).
+        #[arg(long, value_parser = parse_retry_delay, allow_hyphen_values = true, value_name = "DUR")]
+        retry_delay: Option<i32>,
     },
     /// Pause a watcher.
     Pause {
@@ -192,6 +221,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
         token,
         wait,
         timeout,
+        follow_retries,
     } = action
     {
         let id = *id;
@@ -223,7 +253,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             Trigger::Device(p) => Some(p),
             Trigger::Admin => None,
         };
-        return super::runs::wait_for(ctx, &mut c, r.run_id, device, *timeout);
+        return super::runs::wait_for(ctx, &mut c, r.run_id, device, *timeout, *follow_retries);
     }
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
@@ -292,6 +322,10 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             prompt,
             slug,
             min_cooldown_seconds,
+            spread,
+            catch_up_window,
+            retries,
+            retry_delay,
         } => {
             let w = NewWatcher {
                 org_id: org.clone(),
@@ -304,6 +338,12 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 device_id: *device,
                 extraction_schema: None,
                 min_cooldown_seconds: *min_cooldown_seconds,
+                timing: Timing {
+                    spread_seconds: *spread,
+                    catch_up_window_seconds: catch_up_window.and_then(|w| w.0),
+                    retries: *retries,
+                    retry_delay_seconds: *retry_delay,
+                },
                 created_by: "admin".into(),
             };
             out.object(&db::in_tx(&mut c, |tx, now| watchers::create(tx, &w, now))?)
@@ -319,6 +359,10 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             unpin,
             prompt,
             min_cooldown_seconds,
+            spread,
+            catch_up_window,
+            retries,
+            retry_delay,
         } => {
             let patch = WatcherPatch {
                 name: name.clone(),
@@ -330,6 +374,10 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 device_id: if *unpin { Some(None) } else { device.map(Some) },
                 min_cooldown_seconds: *min_cooldown_seconds,
                 extraction_schema: None,
+                spread_seconds: *spread,
+                catch_up_window_seconds: catch_up_window.map(|w| w.0),
+                retries: *retries,
+                retry_delay_seconds: *retry_delay,
             };
             out.object(&db::in_tx(&mut c, |tx, now| {
                 watchers::update(tx, *id, &patch, now)

@@ -8,6 +8,7 @@ mod devices;
 mod dispatch;
 mod failover;
 mod faults;
+mod fleet;
 mod flights;
 mod foundation;
 mod fuzz;

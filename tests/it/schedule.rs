@@ -143,3 +143,115 @@ fn cron_matches(expr: &str, t: chrono::NaiveDateTime) -> bool {
             dom_ok || dow_ok
         }
 }
+
+/// Spread schedules over many watcher ids: the DST nights of Europe/Berlin and
+/// America/New_York, and `*/5` schedules whose next slot bounds the offset.
+const SPREAD_EXPRS: [&str; 7] = [
+    "*/5 * * * *",
+    "0 9 * * *",
+    "30 2 * * *",
+    "0 * * * *",
+    "*/30 * * * *",
+    "20 0-1 * * *",
+    "0,30 1-3 * * *",
+];
+const SPREAD_ZONES: [&str; 2] = ["Europe/Berlin", "America/New_York"];
+/// Around the 2026 DST nights of both zones (a day before each, up to two days into it).
+const DST_NIGHTS: [i64; 4] = [
+    1_774_656_000, // 2026-03-28T00:00Z (Berlin springs forward on the 29th)
+    1_792_800_000, // 2026-10-24T00:00Z (Berlin falls back on the 25th)
+    1_772_928_000, // 2026-03-08T00:00Z (New York springs forward that night)
+    1_793_404_800, // 2026-10-31T00:00Z (New York falls back on 1 November)
+];
+const SPREADS: [i64; 6] = [1, 60, 299, 600, 3600, 86_400];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn spread_instants_are_stable_bounded_and_before_the_next_slot(
+        e in 0..SPREAD_EXPRS.len(),
+        z in 0..SPREAD_ZONES.len(),
+        night in 0..DST_NIGHTS.len(),
+        within in 0_i64..2 * 86_400,
+        sp in 0..SPREADS.len(),
+        id in 1_i64..i64::MAX,
+    ) {
+        use lobu_admin::schedule::{Slots, Spread};
+        let schedule = Schedule::parse(SPREAD_EXPRS[e]).unwrap();
+        let tz = parse_timezone(SPREAD_ZONES[z]).unwrap();
+        let from = DateTime::from_timestamp(DST_NIGHTS[night] + within, 0).unwrap();
+        let spread = Spread::new(SPREADS[sp], id);
+        let fires = schedule.upcoming_spread(tz, from, 10, spread).unwrap();
+        // the slots, by the schedule the Vixie vectors check, from well before `from`
+        let oracle: Vec<DateTime<Utc>> = schedule
+            .upcoming(tz, from - chrono::Duration::days(2), 2000)
+            .unwrap()
+            .iter()
+            .map(|f| t(&f.at_utc))
+            .collect();
+        let mut slots = Slots::new(schedule.clone(), tz);
+        let mut prev: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+        for f in &fires {
+            let at = t(&f.at_utc);
+            prop_assert!(at > from);
+            let slot = slots.slot_of(at, spread);
+            let i = oracle.iter().position(|s| *s == slot);
+            prop_assert!(i.is_some(), "{} is not a slot ({} fires at {})", slot, SPREAD_EXPRS[e], at);
+            let i = i.unwrap();
+            let next_slot = oracle[i + 1];
+            let offset = at - slot;
+            // in [0, spread), strictly before the next slot, and the offset the id gives
+            prop_assert!(offset >= chrono::Duration::zero());
+            prop_assert!(offset < chrono::Duration::seconds(SPREADS[sp]));
+            prop_assert!(at < next_slot, "{} reaches the next slot {}", at, next_slot);
+            prop_assert_eq!(offset, spread.offset(Some(next_slot - slot)));
+            // a slot whose gap exceeds the spread keeps the fixed offset
+            if next_slot - slot >= chrono::Duration::seconds(SPREADS[sp]) {
+                prop_assert_eq!(offset, spread.offset(None));
+            }
+            // one instant per slot, slots consecutive, instants increasing
+            if let Some((p_at, p_slot)) = prev {
+                prop_assert!(at > p_at);
+                prop_assert_eq!(oracle.iter().position(|s| *s == p_slot).unwrap() + 1, i);
+            } else {
+                // no slot whose instant lies after `from` is passed over
+                let before = oracle[i - 1];
+                prop_assert!(before + spread.offset(Some(slot - before)) <= from);
+            }
+            prev = Some((at, slot));
+            // stable: the same instant however it is reached (another dispatcher, a
+            // restart, a fresh computation from just before it)
+            let again = schedule
+                .next_fire(tz, at - chrono::Duration::seconds(1), spread)
+                .unwrap();
+            prop_assert_eq!(again.at, at);
+            prop_assert_eq!(again.slot, slot);
+            prop_assert_eq!(
+                Slots::new(schedule.clone(), tz).slot_of(at, spread),
+                slot
+            );
+        }
+    }
+}
+
+#[test]
+fn spread_offsets_cover_the_spread_evenly() {
+    use lobu_admin::schedule::Spread;
+    // 10,000 consecutive ids over 10 minutes: every minute gets 8-12% of them
+    let mut per_minute = [0_u32; 10];
+    for id in 1..=10_000 {
+        let off = Spread::new(600, id).offset(None).num_seconds();
+        assert!((0..600).contains(&off));
+        per_minute[usize::try_from(off / 60).unwrap()] += 1;
+    }
+    for n in per_minute {
+        assert!((800..=1200).contains(&n), "{per_minute:?}");
+    }
+    // the same id, the same offset: a pure function of (id, spread)
+    assert_eq!(
+        Spread::new(600, 42).offset(None),
+        Spread::new(600, 42).offset(None)
+    );
+    assert_eq!(Spread::new(0, 42).offset(None), chrono::Duration::zero());
+}

@@ -435,3 +435,75 @@ fn a_terminal_sees_the_progress() {
         piped.stderr
     );
 }
+
+/// Claims the pending run of the device and ends it with `verb` (`complete` or `fail`).
+fn claim_and(db: &TestDb, dev: &Dev, verb: &str) -> String {
+    let claimed = cli(db).args(["runs", "claim"]).token(&dev.token).json();
+    let id = claimed[0]["id"].to_string();
+    let mut args = vec!["runs", verb, id.as_str()];
+    if verb == "fail" {
+        args.extend(["--error", "overloaded"]);
+    }
+    cli(db).args(args).token(&dev.token).run().code(0);
+    id
+}
+
+#[test]
+fn follow_retries_waits_for_the_last_attempt() {
+    let db = TestDb::new();
+    let (dev, run) = pending(&db);
+    let w = dev.watcher.unwrap().to_string();
+    cli(&db)
+        .args([
+            "watchers",
+            "update",
+            &w,
+            "--retries",
+            "2",
+            "--retry-delay",
+            "0s",
+        ])
+        .run()
+        .code(0);
+    let args = [
+        "-o",
+        "json",
+        "runs",
+        "wait",
+        &run,
+        "--follow-retries",
+        "--timeout",
+        "60s",
+    ];
+    let follower = spawn(&db.url, None, &args);
+    let plain = spawn(&db.url, None, &args[..5]);
+    settle();
+    claim_and(&db, &dev, "fail");
+    // without --follow-retries the wait ends with the first attempt
+    let (code, v, _) = finish(plain);
+    assert_eq!((code, v["attempt"].as_i64()), (8, Some(1)), "{v}");
+    // dispatch queues the retry; the follower waits for it, which then completes
+    assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    let retry = claim_and(&db, &dev, "complete");
+    let (code, v, stderr) = finish(follower);
+    assert_eq!(code, 0, "{v} {stderr}");
+    assert_eq!(v["id"].to_string(), retry);
+    assert_eq!(v["attempt"], 2);
+    assert_eq!(v["retry_of"].to_string(), run);
+    // to exhaustion: the last attempt's failure is the outcome
+    let r = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    let run = s(&r, "run_id");
+    let follower = spawn(
+        &db.url,
+        None,
+        &["-o", "json", "runs", "wait", &run, "--follow-retries"],
+    );
+    settle();
+    for _ in 0..2 {
+        claim_and(&db, &dev, "fail");
+        assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    }
+    claim_and(&db, &dev, "fail");
+    let (code, v, _) = finish(follower);
+    assert_eq!((code, v["attempt"].as_i64()), (8, Some(3)), "{v}");
+}

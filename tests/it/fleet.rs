@@ -1,0 +1,752 @@
+//! Schedules for a fleet (SPEC 18): spread, catch-up window, retries, lateness.
+
+use chrono::{DateTime, Utc};
+use lobu_admin::schedule::{parse_timezone, Schedule, Spread};
+
+use crate::support::{cli, mac_org, s, TestDb};
+
+fn t(s: impl AsRef<str>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s.as_ref())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn create(db: &TestDb, extra: &[&str]) -> serde_json::Value {
+    create_on(db, "0 9 * * *", "Europe/Berlin", extra)
+}
+
+fn create_on(db: &TestDb, schedule: &str, tz: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "watchers",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "Check-in",
+        "--schedule",
+        schedule,
+        "--timezone",
+        tz,
+        "--agent",
+        "owletto-default",
+        "--prompt",
+        "p",
+    ];
+    args.extend_from_slice(extra);
+    cli(db).args(args).json()
+}
+
+fn dispatch(db: &TestDb, now: &str) -> serde_json::Value {
+    cli(db).args(["dispatch", "--now", now]).json()
+}
+
+fn runs_of(db: &TestDb, w: &str) -> Vec<serde_json::Value> {
+    let mut runs = cli(db)
+        .args(["runs", "list", "--watcher", w])
+        .json()
+        .as_array()
+        .unwrap()
+        .clone();
+    runs.reverse(); // oldest first
+    runs
+}
+
+/// The spread instant of watcher `id`'s slot `slot` (09:00 daily: the gap is a day).
+fn instant(id: i64, spread: i64, slot: &str) -> DateTime<Utc> {
+    t(slot) + Spread::new(spread, id).offset(None)
+}
+
+#[test]
+fn spread_watchers_fire_at_their_instant_for_their_slot() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create(&db, &["--spread", "10m"]);
+    assert_eq!(w["spread_seconds"], 600);
+    assert_eq!(w["catch_up_window_seconds"], serde_json::Value::Null);
+    assert_eq!(w["retries"], 0);
+    let id = w["id"].as_i64().unwrap();
+    let ids = id.to_string();
+    // next_run_at is the slot plus the id's offset, and `watchers next` agrees
+    let next = t(s(&w, "next_run_at"));
+    let slot = Schedule::parse("0 9 * * *")
+        .unwrap()
+        .next_fire(
+            parse_timezone("Europe/Berlin").unwrap(),
+            Utc::now(),
+            Spread::new(600, id),
+        )
+        .unwrap();
+    assert_eq!(next, slot.at);
+    let shown = cli(&db)
+        .args(["watchers", "next", &ids, "--count", "2"])
+        .json();
+    assert_eq!(t(s(&shown[0], "at_utc")), next);
+    let listed = cli(&db).args(["watchers", "list", "--org", "acme"]).json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap();
+    assert_eq!(t(s(row, "next_run_at")), next);
+    // and the preview of its spread says the same
+    let preview = cli(&db)
+        .args([
+            "schedule",
+            "preview",
+            "0 9 * * *",
+            "--timezone",
+            "Europe/Berlin",
+            "--spread",
+            "10m",
+            "--seed",
+            &ids,
+            "--count",
+            "2",
+        ])
+        .json();
+    assert_eq!(preview, shown);
+
+    // dispatched at its instant, not at the slot: scheduled_for stays the slot
+    let at = instant(id, 600, "2026-06-01T07:00:00Z");
+    cli(&db)
+        .args(["watchers", "update", &ids, "--spread", "10m"])
+        .run()
+        .code(0);
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&id, &at],
+        )
+        .unwrap();
+    let early = (at - chrono::Duration::seconds(1)).to_rfc3339();
+    assert_eq!(dispatch(&db, &early)["due"], 0);
+    let tick = dispatch(&db, &at.to_rfc3339());
+    assert_eq!(
+        tick,
+        serde_json::json!({"due": 1, "queued": 1, "skipped": 0})
+    );
+    let runs = runs_of(&db, &ids);
+    assert_eq!(runs[0]["scheduled_for"], "2026-06-01T07:00:00Z");
+    assert_eq!(runs[0]["attempt"], 1);
+    assert_eq!(runs[0]["retry_of"], serde_json::Value::Null);
+    let shown = cli(&db).args(["watchers", "show", &ids]).json();
+    assert_eq!(
+        t(s(&shown, "next_run_at")),
+        instant(id, 600, "2026-06-02T07:00:00Z")
+    );
+    // removing the spread brings the next run back to the slot
+    let w = cli(&db)
+        .args(["watchers", "update", &ids, "--spread", "0s"])
+        .json();
+    assert_eq!(w["spread_seconds"], 0);
+    assert_eq!(t(s(&w, "next_run_at")).format("%M:%S").to_string(), "00:00");
+}
+
+#[test]
+fn a_tick_of_spread_watchers_queues_each_at_its_own_instant() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let mut c = db.client();
+    // 200 watchers at 09:00 UTC with a 10 minute spread, due at their instants
+    let ids: Vec<i64> = c
+        .query(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id,
+                                   spread_seconds)
+             SELECT 'acme', 'w' || i, 'W', 'p', '0 9 * * *', 'owletto-default', 600
+             FROM generate_series(1, 200) i RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for id in &ids {
+        let at = instant(*id, 600, "2026-06-01T09:00:00Z");
+        c.execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[id, &at],
+        )
+        .unwrap();
+    }
+    // every 30 s across 09:00-09:10: each tick queues exactly the watchers whose instant
+    // it has reached
+    let mut total = 0;
+    for step in 0..=20 {
+        let now = t("2026-06-01T09:00:00Z") + chrono::Duration::seconds(30 * step);
+        let expected = ids
+            .iter()
+            .filter(|id| {
+                let at = instant(**id, 600, "2026-06-01T09:00:00Z");
+                at <= now && (step == 0 || at > now - chrono::Duration::seconds(30))
+            })
+            .count();
+        let tick = dispatch(&db, &now.to_rfc3339());
+        assert_eq!(tick["queued"].as_u64().unwrap() as usize, expected, "{now}");
+        total += expected;
+    }
+    assert_eq!(total, 200);
+    // every run is for the slot; queued no earlier than its instant
+    let late: i64 = c
+        .query_one(
+            "SELECT count(*) FROM runs WHERE scheduled_for <> '2026-06-01T09:00:00Z'
+                 OR fire_at < scheduled_for OR fire_at >= scheduled_for + interval '10 minutes'
+                 OR queued_at < fire_at",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(late, 0);
+    // next: tomorrow's instant, each its own
+    for id in ids.iter().take(20) {
+        let next: DateTime<Utc> = c
+            .query_one("SELECT next_run_at FROM watchers WHERE id = $1", &[id])
+            .unwrap()
+            .get(0);
+        assert_eq!(next, instant(*id, 600, "2026-06-02T09:00:00Z"));
+    }
+}
+
+#[test]
+fn bad_fleet_settings_exit_2_naming_the_flag() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    for (flag, value, needle) in [
+        ("--spread", "2d", "at most 1d"),
+        ("--spread", "-5m", "sign"),
+        ("--catch-up-window", "30s", "at least 1m"),
+        ("--catch-up-window", "0s", "more than zero"),
+        ("--retries", "11", "from 0 to 10"),
+        ("--retries", "-1", "from 0 to 10"),
+        ("--retry-delay", "2w", "at most 1w"),
+        ("--retry-delay", "-1m", "sign"),
+    ] {
+        let r = cli(&db)
+            .args([
+                "watchers",
+                "create",
+                "--org",
+                "acme",
+                "--name",
+                "X",
+                "--schedule",
+                "@daily",
+                "--agent",
+                "owletto-default",
+                "--prompt",
+                "p",
+                flag,
+                value,
+            ])
+            .run();
+        r.code(2);
+        let err = &r.stderr;
+        assert!(
+            err.contains(flag) && err.contains(needle),
+            "{flag} {value}: {err}"
+        );
+        let r = cli(&db)
+            .args(["watchers", "update", "1", flag, value])
+            .run();
+        r.code(2);
+        assert!(r.stderr.contains(flag), "{flag} {value}");
+    }
+    let r = cli(&db)
+        .args(["schedule", "preview", "@daily", "--spread", "10m"])
+        .run();
+    r.code(2);
+    assert!(r.stderr.contains("--seed"));
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM watchers WHERE slug = 'x'"),
+        0
+    );
+}
+
+#[test]
+fn an_outage_inside_the_catch_up_window_queues_and_one_outside_skips() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let windowed = create(&db, &["--slug", "windowed", "--catch-up-window", "1h"]);
+    assert_eq!(windowed["catch_up_window_seconds"], 3600);
+    let plain = create(&db, &["--slug", "plain"]);
+    let (w, p) = (windowed["id"].to_string(), plain["id"].to_string());
+    let due = |at: &str| {
+        db.client()
+            .execute(
+                "UPDATE watchers SET next_run_at = $1::text::timestamptz
+                 WHERE slug IN ('windowed', 'plain')",
+                &[&at],
+            )
+            .unwrap();
+    };
+    // 09:00 Berlin; the dispatcher is back 59 minutes late: inside the window
+    due("2026-06-01T07:00:00Z");
+    let tick = dispatch(&db, "2026-06-01T07:59:00Z");
+    assert_eq!(
+        tick,
+        serde_json::json!({"due": 2, "queued": 2, "skipped": 0})
+    );
+    for id in [&w, &p] {
+        cli(&db)
+            .args(["runs", "cancel", &runs_of(&db, id)[0]["id"].to_string()])
+            .run()
+            .code(0);
+    }
+    // the dispatcher was down all night and is back at 03:00 the day after: 18 hours late
+    due("2026-06-01T07:00:00Z");
+    let tick = dispatch(&db, "2026-06-02T01:00:00Z");
+    assert_eq!(
+        tick,
+        serde_json::json!({"due": 2, "queued": 1, "skipped": 1})
+    );
+    let runs = runs_of(&db, &w);
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["status"], "skipped");
+    assert_eq!(runs[1]["scheduled_for"], "2026-06-01T07:00:00Z");
+    assert_eq!(
+        runs[1]["error"],
+        "skipped: missed by 18h (catch-up window 1h)"
+    );
+    // the slot without a window is coalesced into one run, however late (as before)
+    let runs = runs_of(&db, &p);
+    assert_eq!(runs[1]["status"], "pending");
+    // both move on to 09:00 that day
+    for id in [&w, &p] {
+        let shown = cli(&db).args(["watchers", "show", id]).json();
+        assert_eq!(shown["next_run_at"], "2026-06-02T07:00:00Z");
+    }
+    // the window can be removed again
+    let updated = cli(&db)
+        .args(["watchers", "update", &w, "--catch-up-window", "none"])
+        .json();
+    assert_eq!(updated["catch_up_window_seconds"], serde_json::Value::Null);
+    // one second past the window is missed; a mixed lateness prints in compound units
+    let updated = cli(&db)
+        .args(["watchers", "update", &w, "--catch-up-window", "90s"])
+        .json();
+    assert_eq!(updated["catch_up_window_seconds"], 90);
+    cli(&db)
+        .args(["runs", "cancel", &runs_of(&db, &p)[1]["id"].to_string()])
+        .run()
+        .code(0);
+    due("2026-06-02T07:00:00Z");
+    let tick = dispatch(&db, "2026-06-02T07:01:31Z");
+    assert_eq!(tick["skipped"], 1);
+    assert_eq!(
+        runs_of(&db, &w)[2]["error"],
+        "skipped: missed by 1m31s (catch-up window 1m30s)"
+    );
+}
+
+/// A watcher on a yearly schedule (its next slot never interferes), with retries; due now
+/// on the database's clock.
+fn retrying(db: &TestDb, schedule: &str, retries: &str, delay: &str) -> String {
+    let w = create_on(
+        db,
+        schedule,
+        "UTC",
+        &[
+            "--slug",
+            "retrying",
+            "--retries",
+            retries,
+            "--retry-delay",
+            delay,
+        ],
+    );
+    assert_eq!(w["retries"].to_string(), retries);
+    let id = w["id"].to_string();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = now() - interval '1 second' WHERE id = $1",
+            &[&w["id"].as_i64().unwrap()],
+        )
+        .unwrap();
+    id
+}
+
+/// Claims the one pending run and fails it (on the database's clock); its run.
+fn claim_and_fail(db: &TestDb, token: &str) -> serde_json::Value {
+    let claimed = cli(db).args(["runs", "claim"]).token(token).json();
+    assert_eq!(claimed.as_array().unwrap().len(), 1, "{claimed}");
+    let id = claimed[0]["id"].to_string();
+    cli(db)
+        .args(["runs", "fail", &id, "--error", "model overloaded"])
+        .token(token)
+        .run()
+        .code(0);
+    cli(db)
+        .args(["runs", "list", "--org", "acme", "--limit", "1"])
+        .json()[0]
+        .clone()
+}
+
+fn retry_at(db: &TestDb, run: &serde_json::Value) -> Option<DateTime<Utc>> {
+    db.client()
+        .query_one(
+            "SELECT retry_at FROM runs WHERE id = $1",
+            &[&run["id"].as_i64().unwrap()],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_retry_chain_runs_to_exhaustion_with_the_delays_doubling() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "3", "1m");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let mut timeline = Vec::new();
+    let mut previous: Option<serde_json::Value> = None;
+    for attempt in 1..=4 {
+        let failed = claim_and_fail(&db, &dev.token);
+        assert_eq!(failed["attempt"], attempt);
+        assert_eq!(failed["status"], "failed");
+        match &previous {
+            None => assert_eq!(failed["retry_of"], serde_json::Value::Null),
+            Some(p) => {
+                assert_eq!(failed["retry_of"], p["id"]);
+                assert_eq!(failed["scheduled_for"], p["scheduled_for"]);
+            }
+        }
+        let finished = t(s(&failed, "finished_at"));
+        timeline.push(format!(
+            "attempt {attempt}: run {} queued {} failed {}",
+            failed["id"],
+            s(&failed, "queued_at"),
+            s(&failed, "finished_at")
+        ));
+        if attempt == 4 {
+            // three retries spent: no more
+            assert_eq!(retry_at(&db, &failed), None);
+            let tick = cli(&db)
+                .args([
+                    "dispatch",
+                    "--now",
+                    &(finished + chrono::Duration::hours(1)).to_rfc3339(),
+                ])
+                .json();
+            assert_eq!(tick["queued"], 0);
+            assert!(tick.get("retried").is_none(), "{tick}");
+            break;
+        }
+        // attempt k waits 1m x 2^(k-1): 1m, 2m, 4m
+        let delay = chrono::Duration::minutes(1 << (attempt - 1));
+        assert_eq!(retry_at(&db, &failed), Some(finished + delay));
+        let early = finished + delay - chrono::Duration::seconds(1);
+        let tick = cli(&db)
+            .args(["dispatch", "--now", &early.to_rfc3339()])
+            .json();
+        assert!(tick.get("retried").is_none(), "{tick}");
+        let tick = cli(&db)
+            .args(["dispatch", "--now", &(finished + delay).to_rfc3339()])
+            .json();
+        assert_eq!(tick["retried"], 1, "{tick}");
+        let retry = cli(&db)
+            .args(["runs", "list", "--watcher", &w, "--limit", "1"])
+            .json()[0]
+            .clone();
+        assert_eq!(retry["attempt"], attempt + 1);
+        assert_eq!(retry["retry_of"], failed["id"]);
+        assert_eq!(retry["status"], "pending");
+        assert_eq!(t(s(&retry, "queued_at")), finished + delay);
+        timeline.push(format!(
+            "  retry after {}: attempt {} queued {}",
+            lobu_admin::dispatch::compound(delay),
+            attempt + 1,
+            s(&retry, "queued_at")
+        ));
+        previous = Some(failed);
+    }
+    println!(
+        "retry chain (retries 3, retry delay 1m):\n{}",
+        timeline.join("\n")
+    );
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM runs WHERE watcher_id IS NOT NULL AND attempt > 1"),
+        3
+    );
+}
+
+#[test]
+fn a_retry_that_meets_the_next_slot_gives_way_to_it() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    // hourly, a retry an hour after the failure: the next slot comes first
+    let w = retrying(&db, "0 * * * *", "2", "1h");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let failed = claim_and_fail(&db, &dev.token);
+    let finished = t(s(&failed, "finished_at"));
+    let ready = retry_at(&db, &failed).unwrap();
+    assert_eq!(ready, finished + chrono::Duration::hours(1));
+    let tick = cli(&db)
+        .args(["dispatch", "--now", &ready.to_rfc3339()])
+        .json();
+    assert!(tick.get("retried").is_none(), "{tick}");
+    assert_eq!(tick["queued"], 1, "the slot is queued: {tick}");
+    let runs = runs_of(&db, &w);
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["attempt"], 1);
+    assert_eq!(runs[1]["retry_of"], serde_json::Value::Null);
+    assert_ne!(runs[1]["scheduled_for"], runs[0]["scheduled_for"]);
+    // and the retry is not queued later either
+    assert_eq!(retry_at(&db, &failed), None);
+}
+
+#[test]
+fn timeouts_are_retried_and_cancelled_runs_are_not() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "1", "0s");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    // three hours on, the pending run times out, and is retried in the same tick
+    let later = (Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &later]).json();
+    assert_eq!(tick["retried"], 1, "{tick}");
+    let runs = runs_of(&db, &w);
+    assert_eq!(runs[0]["status"], "timeout");
+    assert_eq!(runs[1]["attempt"], 2);
+    assert_eq!(runs[1]["retry_of"], runs[0]["id"]);
+    // a cancelled run is not retried (and neither is attempt 2 of 1 retry)
+    cli(&db)
+        .args(["runs", "cancel", &runs[1]["id"].to_string()])
+        .run()
+        .code(0);
+    assert_eq!(retry_at(&db, &runs[1]), None);
+    let even_later = (Utc::now() + chrono::Duration::hours(4)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &even_later]).json();
+    assert!(tick.get("retried").is_none(), "{tick}");
+    assert_eq!(runs_of(&db, &w).len(), 2);
+}
+
+#[test]
+fn eight_dispatchers_at_once_queue_each_retry_once() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    // 500 watchers with retries, each with a run that just failed
+    db.client()
+        .batch_execute(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at,
+                                   retries, retry_delay_seconds)
+             SELECT 'acme', 'w' || i, 'W', 'p', '0 0 1 1 *', 'owletto-default',
+                    now() + interval '30 days', 3, 0
+             FROM generate_series(1, 500) i;
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               queued_at)
+             SELECT org_id, id, agent_id, 'scheduled', 'schedule', now()
+             FROM watchers WHERE slug LIKE 'w%';
+             UPDATE runs SET status = 'failed', finished_at = now(), error = 'boom';",
+        )
+        .unwrap();
+    let ticks =
+        crate::support::parallel(8, |_| cli(&db).args(["dispatch", "--limit", "40"]).json());
+    let retried: i64 = ticks
+        .iter()
+        .map(|t| t["retried"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(retried, 500, "{ticks:?}");
+    assert_eq!(
+        db.scalar::<i64>(
+            "SELECT count(*) FROM (SELECT retry_of FROM runs WHERE retry_of IS NOT NULL
+             GROUP BY retry_of HAVING count(*) > 1) x"
+        ),
+        0
+    );
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM runs WHERE attempt = 2"),
+        500
+    );
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM runs WHERE retry_at IS NOT NULL"),
+        0
+    );
+}
+
+#[test]
+fn fixtures_carry_the_fleet_settings_and_export_them_back() {
+    let db = TestDb::new();
+    let fixture = serde_json::json!({"organizations": [{
+    "id": "fleet", "name": "Fleet",
+    "watchers": [
+        {"slug": "spread", "name": "Spread", "schedule": "0 9 * * *",
+         "timezone": "Europe/Berlin", "agent": "owletto-default", "prompt": "p",
+         "spread": "10m", "catch_up_window": "1h", "retries": 3, "retry_delay": "5m"},
+        {"slug": "plain", "name": "Plain", "schedule": "@daily", "timezone": "UTC",
+         "agent": "owletto-default", "prompt": "p"}
+    ]}]});
+    let text = fixture.to_string();
+    cli(&db).args(["seed", "-"]).stdin(&text).run().code(0);
+    let c = &mut db.client();
+    let row = c
+        .query_one(
+            "SELECT id, spread_seconds, catch_up_window_seconds, retries, retry_delay_seconds,
+                    next_run_at
+             FROM watchers WHERE slug = 'spread'",
+            &[],
+        )
+        .unwrap();
+    let id: i64 = row.get(0);
+    assert_eq!(
+        (
+            row.get::<_, i32>(1),
+            row.get::<_, Option<i32>>(2),
+            row.get::<_, i32>(3),
+            row.get::<_, i32>(4)
+        ),
+        (600, Some(3600), 3, 300)
+    );
+    let next: DateTime<Utc> = row.get(5);
+    let fire = Schedule::parse("0 9 * * *")
+        .unwrap()
+        .next_fire(
+            parse_timezone("Europe/Berlin").unwrap(),
+            Utc::now(),
+            Spread::new(600, id),
+        )
+        .unwrap();
+    assert_eq!(next, fire.at);
+    // export gives the same document; a second seed changes nothing
+    let exported = cli(&db).args(["export"]).json();
+    assert_eq!(
+        exported["organizations"][0]["watchers"],
+        fixture["organizations"][0]["watchers"]
+    );
+    cli(&db).args(["seed", "-"]).stdin(&text).run().code(0);
+    assert_eq!(cli(&db).args(["export"]).json(), exported);
+    // a bad value is exit 2 naming the entry and the key, before anything is written
+    for (key, value, needle) in [
+        ("spread", serde_json::json!("2d"), "spread"),
+        (
+            "catch_up_window",
+            serde_json::json!("10s"),
+            "catch_up_window",
+        ),
+        ("retries", serde_json::json!(11), "retries"),
+        ("retry_delay", serde_json::json!("1x"), "retry_delay"),
+    ] {
+        let mut bad = fixture.clone();
+        bad["organizations"][0]["id"] = "other".into();
+        bad["organizations"][0]["watchers"][1][key] = value;
+        let r = cli(&db).args(["seed", "-"]).stdin(&bad.to_string()).run();
+        r.code(2);
+        assert!(
+            r.stderr.contains("watchers[1] (plain)") && r.stderr.contains(needle),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM organizations WHERE id = 'other'"),
+        0
+    );
+}
+
+#[test]
+fn status_shows_the_worst_lateness_of_the_last_hour() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let status = cli(&db).args(["status"]).json();
+    assert_eq!(
+        status["worst_lateness_last_hour_seconds"],
+        serde_json::Value::Null
+    );
+    let w = create_on(
+        &db,
+        "0 0 1 1 *",
+        "UTC",
+        &["--slug", "late", "--spread", "10m"],
+    );
+    // due 90 seconds ago (its fire instant), dispatched now on the database's clock
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = now() - interval '90 seconds' WHERE id = $1",
+            &[&w["id"].as_i64().unwrap()],
+        )
+        .unwrap();
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let late = cli(&db).args(["status"]).json()["worst_lateness_last_hour_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!((90.0..100.0).contains(&late), "{late}");
+}
+
+/// The retry chain's timeline on one simulated clock (printed with --nocapture): a slot
+/// at 09:00 whose every attempt fails 30 seconds after it is queued, retries 3, delay 1m.
+#[test]
+fn a_retry_chain_on_one_clock_doubles_its_delays() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create_on(
+        &db,
+        "0 9 * * *",
+        "UTC",
+        &["--slug", "chain", "--retries", "3", "--retry-delay", "1m"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let nine = (Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let c = &mut db.client();
+    c.execute(
+        "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+        &[&id, &nine],
+    )
+    .unwrap();
+    let mut now = nine;
+    let mut timeline = vec![];
+    let mut queued_at = vec![];
+    loop {
+        let tick = cli(&db)
+            .args(["dispatch", "--now", &now.to_rfc3339()])
+            .json();
+        let run: Option<(i64, i32, DateTime<Utc>)> = c
+            .query_opt(
+                "SELECT id, attempt, queued_at FROM runs WHERE watcher_id = $1
+                 AND status = 'pending'",
+                &[&id],
+            )
+            .unwrap()
+            .map(|r| (r.get(0), r.get(1), r.get(2)));
+        if let Some((run, attempt, at)) = run {
+            timeline.push(format!(
+                "{} queued attempt {attempt} (run {run}; {tick})",
+                at.format("%H:%M:%S")
+            ));
+            queued_at.push(at);
+            let failed = at + chrono::Duration::seconds(30);
+            c.execute(
+                "UPDATE runs SET status = 'failed', finished_at = $2, error = 'overloaded'
+                 WHERE id = $1",
+                &[&run, &failed],
+            )
+            .unwrap();
+            let retry: Option<DateTime<Utc>> = c
+                .query_one("SELECT retry_at FROM runs WHERE id = $1", &[&run])
+                .unwrap()
+                .get(0);
+            timeline.push(format!(
+                "{} attempt {attempt} failed; retry at {}",
+                failed.format("%H:%M:%S"),
+                retry.map_or("none (retries spent)".into(), |r| r
+                    .format("%H:%M:%S")
+                    .to_string())
+            ));
+        }
+        now += chrono::Duration::seconds(15);
+        if now > nine + chrono::Duration::minutes(20) {
+            break;
+        }
+    }
+    println!(
+        "retry chain, retries 3, retry delay 1m, ticks every 15 s:\n{}",
+        timeline.join("\n")
+    );
+    let gaps: Vec<i64> = queued_at
+        .windows(2)
+        .map(|p| (p[1] - p[0]).num_seconds() - 30)
+        .collect();
+    assert_eq!(gaps, [60, 120, 240]);
+}
