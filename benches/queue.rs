@@ -314,6 +314,7 @@ impl Bench {
                         .replace("$3", "NULL")
                         .replace("$4", "'admin'")
                         .replace("$5", "now()")
+                        .replace("$6", "'ada@bench'")
                 ),
             ),
             (

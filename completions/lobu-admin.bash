@@ -19,6 +19,9 @@ _lobu__admin() {
             lobu__admin,agents)
                 cmd="lobu__admin__subcmd__agents"
                 ;;
+            lobu__admin,audit)
+                cmd="lobu__admin__subcmd__audit"
+                ;;
             lobu__admin,completions)
                 cmd="lobu__admin__subcmd__completions"
                 ;;
@@ -91,6 +94,24 @@ _lobu__admin() {
             lobu__admin__subcmd__agents__subcmd__help,list)
                 cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__list"
                 ;;
+            lobu__admin__subcmd__audit,help)
+                cmd="lobu__admin__subcmd__audit__subcmd__help"
+                ;;
+            lobu__admin__subcmd__audit,list)
+                cmd="lobu__admin__subcmd__audit__subcmd__list"
+                ;;
+            lobu__admin__subcmd__audit,prune)
+                cmd="lobu__admin__subcmd__audit__subcmd__prune"
+                ;;
+            lobu__admin__subcmd__audit__subcmd__help,help)
+                cmd="lobu__admin__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            lobu__admin__subcmd__audit__subcmd__help,list)
+                cmd="lobu__admin__subcmd__audit__subcmd__help__subcmd__list"
+                ;;
+            lobu__admin__subcmd__audit__subcmd__help,prune)
+                cmd="lobu__admin__subcmd__audit__subcmd__help__subcmd__prune"
+                ;;
             lobu__admin__subcmd__db,help)
                 cmd="lobu__admin__subcmd__db__subcmd__help"
                 ;;
@@ -141,6 +162,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__help,agents)
                 cmd="lobu__admin__subcmd__help__subcmd__agents"
+                ;;
+            lobu__admin__subcmd__help,audit)
+                cmd="lobu__admin__subcmd__help__subcmd__audit"
                 ;;
             lobu__admin__subcmd__help,completions)
                 cmd="lobu__admin__subcmd__help__subcmd__completions"
@@ -202,6 +226,12 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__agents,list)
                 cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__list"
                 ;;
+            lobu__admin__subcmd__help__subcmd__audit,list)
+                cmd="lobu__admin__subcmd__help__subcmd__audit__subcmd__list"
+                ;;
+            lobu__admin__subcmd__help__subcmd__audit,prune)
+                cmd="lobu__admin__subcmd__help__subcmd__audit__subcmd__prune"
+                ;;
             lobu__admin__subcmd__help__subcmd__db,start)
                 cmd="lobu__admin__subcmd__help__subcmd__db__subcmd__start"
                 ;;
@@ -255,6 +285,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__help__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__rescue"
+                ;;
+            lobu__admin__subcmd__help__subcmd__runs,show)
+                cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__show"
                 ;;
             lobu__admin__subcmd__help__subcmd__runs,wait)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__wait"
@@ -364,6 +397,9 @@ _lobu__admin() {
             lobu__admin__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__rescue"
                 ;;
+            lobu__admin__subcmd__runs,show)
+                cmd="lobu__admin__subcmd__runs__subcmd__show"
+                ;;
             lobu__admin__subcmd__runs,wait)
                 cmd="lobu__admin__subcmd__runs__subcmd__wait"
                 ;;
@@ -393,6 +429,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__runs__subcmd__help,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__rescue"
+                ;;
+            lobu__admin__subcmd__runs__subcmd__help,show)
+                cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__show"
                 ;;
             lobu__admin__subcmd__runs__subcmd__help,wait)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__wait"
@@ -506,7 +545,7 @@ _lobu__admin() {
 
     case "${cmd}" in
         lobu__admin)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --actor --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export audit completions man demo status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +563,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -532,7 +575,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list delete help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +593,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -558,7 +605,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__delete)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +625,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -644,7 +695,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__list)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +717,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -673,8 +728,8 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lobu__subcmd__admin__subcmd__completions)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help bash elvish fish powershell zsh"
+        lobu__subcmd__admin__subcmd__audit)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +745,180 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help)
+            opts="list prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__list)
+            opts="-o -q -v -h --org --command --since --before --limit --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__prune)
+            opts="-o -q -v -h --older-than --dry-run --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__completions)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -700,7 +929,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help status start stop help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help status start stop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -716,6 +945,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -796,7 +1029,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db__subcmd__start)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +1045,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -822,7 +1059,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db__subcmd__status)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,6 +1075,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -848,7 +1089,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db__subcmd__stop)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +1105,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -874,7 +1119,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__demo)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +1135,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -900,7 +1149,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list show delete help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list show delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +1167,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -926,7 +1179,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices__subcmd__delete)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +1195,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1022,7 +1279,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices__subcmd__list)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1301,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1052,7 +1313,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices__subcmd__show)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,6 +1331,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1078,7 +1343,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__dispatch)
-            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --prune-after --metrics-addr --prune-batch --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --prune-after --metrics-addr --prune-batch --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,6 +1393,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1136,7 +1405,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__export)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1427,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1166,7 +1439,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help)
-            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help"
+            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export audit completions man demo status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1208,6 +1481,48 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__audit)
+            opts="list prune"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__audit__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__audit__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1530,7 +1845,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs)
-            opts="claim heartbeat complete fail rescue list wait prune cancel"
+            opts="claim heartbeat complete fail rescue list wait prune cancel show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1642,6 +1957,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__rescue)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1936,7 +2265,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__man)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1954,6 +2283,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1962,7 +2295,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate)
-            opts="-o -q -v -h --dry-run --index-wait --database-url --output --quiet --verbose --help status help"
+            opts="-o -q -v -h --dry-run --index-wait --database-url --output --quiet --verbose --actor --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1982,6 +2315,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2034,7 +2371,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate__subcmd__status)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2052,6 +2389,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2060,7 +2401,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help create list show help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2078,6 +2419,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2086,7 +2431,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__create)
-            opts="-o -q -v -h --name --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --name --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2106,6 +2451,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2186,7 +2535,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__list)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2202,6 +2551,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2212,7 +2565,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__show)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2230,6 +2583,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2238,7 +2595,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__provision__subcmd__agent)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2260,6 +2617,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2268,7 +2629,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__register__subcmd__device)
-            opts="-o -q -v -h --org --user --worker-id --platform --name --timezone --app-version --issue-token --expires-in --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --user --worker-id --platform --name --timezone --app-version --issue-token --expires-in --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2318,6 +2679,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2326,7 +2691,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help claim heartbeat complete fail rescue list wait prune cancel help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help claim heartbeat complete fail rescue list wait prune cancel show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2344,6 +2709,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2352,12 +2721,16 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__cancel)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --reason --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2370,6 +2743,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2378,7 +2755,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__claim)
-            opts="-o -q -v -h --token --token-file --limit --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --token --token-file --limit --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2408,6 +2785,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2416,7 +2797,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__complete)
-            opts="-o -q -v -h --result --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --result --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,6 +2827,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2454,7 +2839,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__fail)
-            opts="-o -q -v -h --error --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --error --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2484,6 +2869,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2492,7 +2881,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__heartbeat)
-            opts="-o -q -v -h --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2518,6 +2907,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2526,7 +2919,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help)
-            opts="claim heartbeat complete fail rescue list wait prune cancel help"
+            opts="claim heartbeat complete fail rescue list wait prune cancel show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2665,6 +3058,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2680,7 +3087,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__list)
-            opts="-o -q -v -h --org --watcher --status --limit --before --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --watcher --status --limit --before --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2718,6 +3125,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2726,7 +3137,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__prune)
-            opts="-o -q -v -h --older-than --dry-run --batch --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --older-than --dry-run --batch --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2752,6 +3163,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2760,7 +3175,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__rescue)
-            opts="-o -q -v -h --stale-after --timeout-after --now --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --stale-after --timeout-after --now --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2790,6 +3205,40 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__show)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2798,7 +3247,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__wait)
-            opts="-o -q -v -h --timeout --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timeout --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2828,6 +3277,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2836,7 +3289,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__schedule)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help preview help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help preview help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2852,6 +3305,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2904,7 +3361,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__schedule__subcmd__preview)
-            opts="-o -q -v -h --timezone --from --count --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timezone --from --count --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2934,6 +3391,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2942,7 +3403,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__seed)
-            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2958,6 +3419,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2968,7 +3433,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__status)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2984,6 +3449,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2994,7 +3463,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help create list revoke help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3012,6 +3481,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3020,7 +3493,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__create)
-            opts="-o -q -v -h --device --expires-in --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --device --expires-in --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3044,6 +3517,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3124,7 +3601,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__list)
-            opts="-o -q -v -h --device --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --device --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3146,6 +3623,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3154,7 +3635,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__revoke)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3172,6 +3653,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3180,7 +3665,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list show trigger next create update pause resume archive reschedule help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list show trigger next create update pause resume archive reschedule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3198,6 +3683,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3206,7 +3695,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__archive)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3224,6 +3713,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3232,7 +3725,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__create)
-            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3284,6 +3777,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3462,7 +3959,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__list)
-            opts="-o -q -v -h --org --device --status --limit --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --device --status --limit --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3496,6 +3993,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3504,7 +4005,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__next)
-            opts="-o -q -v -h --count --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --count --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3526,6 +4027,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3534,7 +4039,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__pause)
-            opts="-o -q -v -h --reason --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --reason --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3556,6 +4061,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3564,7 +4073,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__reschedule)
-            opts="-o -q -v -h --org --all --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --all --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3586,6 +4095,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3594,7 +4107,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__resume)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3610,6 +4123,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3620,7 +4137,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__show)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3638,6 +4155,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3646,7 +4167,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__trigger)
-            opts="-o -q -v -h --admin --token --token-file --wait --timeout --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --admin --token --token-file --wait --timeout --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3676,6 +4197,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3684,7 +4209,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__update)
-            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3732,6 +4257,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

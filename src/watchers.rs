@@ -8,6 +8,7 @@ use postgres::{GenericClient, Statement};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::runs::{run_from_row, Run, RUN_COLUMNS};
@@ -793,14 +794,19 @@ pub struct TriggerOutcome {
 /// the partial unique index turns a second trigger into DO NOTHING. Returns the watcher
 /// facts, and the inserted run or the active one visible to this statement.
 /// The statement of a trigger (`$1` watcher id, `$2` the token's organisation or NULL, `$3`
-/// its device or NULL, `$4` `triggered_by`, `$5` the clock); public for the benchmarks,
-/// which run it as the floor of `watchers trigger`.
+/// its device or NULL, `$4` `triggered_by`, `$5` the clock, `$6` the actor to record in
+/// the audit trail or NULL); public for the benchmarks, which run it as the floor of
+/// `watchers trigger`. The audit event rides in the same statement (no round trip of its
+/// own), written only when a run is returned, and rolled back with the trigger when a
+/// check fails.
 #[doc(hidden)]
 pub const TRIGGER: &str = "
     WITH w AS (
         SELECT w.id, w.org_id, w.status, w.agent_id, w.device_id,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
-                   AS agent_exists
+                   AS agent_exists,
+               EXISTS (SELECT 1 FROM organizations o
+                       WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL) AS org_deleting
         FROM watchers w
         WHERE w.id = $1
     ), ins AS (
@@ -812,19 +818,36 @@ pub const TRIGGER: &str = "
           AND ($3::uuid IS NULL OR w.device_id = $3)
           AND w.status = 'active'
           AND w.agent_exists
+          AND NOT w.org_deleting
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
         RETURNING id, status, dispatch_source, triggered_by, queued_at
     ), active AS (
         SELECT r.id, r.status, r.dispatch_source, r.triggered_by, r.queued_at
         FROM runs r
         WHERE r.watcher_id = $1 AND r.status IN ('pending', 'claimed', 'running')
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT $5, $6, 'watchers trigger', w.org_id, 'watcher', w.id::text,
+               CASE WHEN ins.id IS NOT NULL THEN 'queued' ELSE 'already_queued' END,
+               jsonb_build_object('run_id', coalesce(ins.id, active.id))
+        FROM w
+        LEFT JOIN ins ON true
+        LEFT JOIN active ON ins.id IS NULL
+        WHERE $6::text IS NOT NULL
+          AND coalesce(ins.id, active.id) IS NOT NULL
+          AND ($2::text IS NULL OR w.org_id = $2)
+          AND ($3::uuid IS NULL OR w.device_id = $3)
+          AND w.status = 'active'
+          AND w.agent_exists
+          AND NOT w.org_deleting
     )
     SELECT w.org_id, w.status, w.agent_exists, w.device_id,
            coalesce(ins.id, active.id), coalesce(ins.status, active.status),
            coalesce(ins.dispatch_source, active.dispatch_source),
            coalesce(ins.triggered_by, active.triggered_by),
            coalesce(ins.queued_at, active.queued_at),
-           ins.id IS NOT NULL
+           ins.id IS NOT NULL, w.org_deleting
     FROM w
     LEFT JOIN ins ON true
     LEFT JOIN active ON ins.id IS NULL";
@@ -850,7 +873,23 @@ pub fn trigger(
     who: &Trigger,
     now: DateTime<Utc>,
 ) -> Result<TriggerOutcome> {
-    trigger_with(client, None, id, who, now)
+    trigger_with(client, None, id, who, None, now)
+}
+
+/// As [`trigger`], and records the audit event (`watchers trigger`, outcome `queued` or
+/// `already_queued`) in the trigger's own statement: by `device:<uuid>` for a device, by
+/// `operator` for `--admin`.
+///
+/// # Errors
+/// As [`trigger`].
+pub fn trigger_recorded(
+    client: &mut impl GenericClient,
+    id: i64,
+    who: &Trigger,
+    operator: &Actor,
+    now: DateTime<Utc>,
+) -> Result<TriggerOutcome> {
+    trigger_with(client, None, id, who, Some(operator), now)
 }
 
 /// The trigger statements prepared on one connection, so the server plans them once:
@@ -884,16 +923,17 @@ impl PreparedTrigger {
         who: &Trigger,
         now: DateTime<Utc>,
     ) -> Result<TriggerOutcome> {
-        trigger_with(client, Some(self), id, who, now)
+        trigger_with(client, Some(self), id, who, None, now)
     }
 }
 
-const TRIGGER_TYPES: [Type; 5] = [
+const TRIGGER_TYPES: [Type; 6] = [
     Type::INT8,
     Type::TEXT,
     Type::UUID,
     Type::TEXT,
     Type::TIMESTAMPTZ,
+    Type::TEXT,
 ];
 
 fn trigger_with(
@@ -901,6 +941,7 @@ fn trigger_with(
     prepared: Option<&PreparedTrigger>,
     id: i64,
     who: &Trigger,
+    operator: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<TriggerOutcome> {
     let (org, device, by) = match who {
@@ -911,7 +952,12 @@ fn trigger_with(
         ),
         Trigger::Admin => (None, None, "admin".to_string()),
     };
-    let params: [&(dyn ToSql + Sync); 5] = [&id, &org, &device, &by, &now];
+    let actor = operator.map(|op| match who {
+        Trigger::Device(p) => Actor::device(p.device_id),
+        Trigger::Admin => op.clone(),
+    });
+    let actor_name = actor.as_ref().map(Actor::as_str);
+    let params: [&(dyn ToSql + Sync); 6] = [&id, &org, &device, &by, &now, &actor_name];
     let typed: Vec<(&(dyn ToSql + Sync), Type)> = params
         .iter()
         .copied()
@@ -935,6 +981,11 @@ fn trigger_with(
                 "watcher {id} is not pinned to this device"
             )));
         }
+        if row.get::<_, bool>(10) {
+            return Err(Error::Conflict(format!(
+                "watcher {id} cannot run: organization {w_org} is being deleted"
+            )));
+        }
         if status != "active" {
             return Err(Error::Conflict(format!("watcher {id} is {status}")));
         }
@@ -954,6 +1005,22 @@ fn trigger_with(
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))),
         };
         if let Some((run_id, status, source, triggered_by, queued_at)) = run {
+            if let (Some(actor), None) = (&actor, row.get::<_, Option<i64>>(4)) {
+                // the active run was found by the second look-up: the statement recorded
+                // nothing, so record it here (a rare race, one more round trip)
+                crate::audit::record(
+                    client,
+                    actor,
+                    now,
+                    &crate::audit::Event::new(
+                        "watchers trigger",
+                        Some(&w_org),
+                        crate::audit::Target::new("watcher", id),
+                        "already_queued",
+                    )
+                    .details(serde_json::json!({ "run_id": run_id })),
+                )?;
+            }
             return Ok(TriggerOutcome {
                 run_id,
                 watcher_id: id,

@@ -6,6 +6,7 @@ use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::agents;
+use crate::audit::{Event, Target};
 use crate::db;
 use crate::error::Result;
 
@@ -42,8 +43,17 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
                 )
             })
         }
-        AgentAction::Delete { org, id } => {
-            out.object(&db::in_tx(&mut c, |tx, _| agents::delete(tx, org, id))?)
-        }
+        AgentAction::Delete { org, id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, _| agents::delete(tx, org, id),
+            |_| {
+                Event::new(
+                    "agents delete",
+                    Some(org),
+                    Target::new("agent", id),
+                    "deleted",
+                )
+            },
+        )?),
     }
 }

@@ -6,9 +6,11 @@ use uuid::Uuid;
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{cell, table, when};
+use crate::audit::{Event, Target};
 use crate::db;
 use crate::devices::{self, Platform, RegisterDevice};
 use crate::error::Result;
+use serde_json::json;
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
@@ -79,7 +81,10 @@ pub(super) fn register(ctx: &Ctx, a: &RegisterArgs) -> Result<()> {
         token_value: None,
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = db::in_tx(&mut c, |tx, now| devices::register(tx, &input, now))?;
+    let actor = ctx.actor();
+    let r = db::in_tx(&mut c, |tx, now| {
+        devices::register_recorded(tx, &input, Some(&actor), now)
+    })?;
     out.show(&r, |r| {
         let dw = &r.default_watcher;
         let outcome = serde_json::to_value(dw.outcome)
@@ -147,8 +152,19 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
         DeviceAction::Show { id } => {
             out.object(&db::in_tx(&mut c, |tx, _| devices::show(tx, *id))?)
         }
-        DeviceAction::Delete { id } => {
-            out.object(&db::in_tx(&mut c, |tx, now| devices::delete(tx, *id, now))?)
-        }
+        DeviceAction::Delete { id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| devices::delete(tx, *id, now),
+            |d| {
+                Event::new(
+                    "devices delete",
+                    Some(&d.org_id),
+                    Target::new("device", id),
+                    "deleted",
+                )
+                .details(json!({"watchers_unpinned": d.watchers_unpinned,
+                                        "runs_cancelled": d.runs_cancelled}))
+            },
+        )?),
     }
 }

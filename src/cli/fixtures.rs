@@ -2,6 +2,7 @@
 
 use super::context::{Ctx, Schema};
 use super::output::table;
+use crate::audit;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::fixtures;
@@ -25,14 +26,28 @@ pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Sum
         b.set_message("validate");
     }
     let result = fixtures::read(file).and_then(|fixture| {
+        let actor = ctx.actor();
         let mut c = ctx.connect(Schema::Checked)?;
         let apply = |tx: &mut postgres::Client, now| {
-            fixtures::apply(tx, &fixture, now, &mut |phase| {
+            let summary = fixtures::apply(tx, &fixture, now, &mut |phase| {
                 if let Some(b) = &bar {
                     b.set_position(u64::try_from(phase + 1).unwrap_or(0));
                     b.set_message(fixtures::PHASES.get(phase).copied().unwrap_or(""));
                 }
-            })
+            })?;
+            if summary.changed {
+                // one event for the file: its counts, never a token value
+                let event = audit::Event {
+                    command: "seed",
+                    org_id: None,
+                    target: Some(audit::Target::new("fixture", fixture_name(file))),
+                    outcome: "applied".into(),
+                    details: serde_json::to_value(summary)?,
+                    org_of: None,
+                };
+                audit::record(tx, &actor, now, &event)?;
+            }
+            Ok(summary)
         };
         if dry_run {
             let mut s = db::rolled_back(&mut c, apply)?;
@@ -46,6 +61,16 @@ pub(super) fn seed(ctx: &Ctx, file: &str, dry_run: bool) -> Result<fixtures::Sum
         b.finish_and_clear();
     }
     result
+}
+
+/// How a fixture is named in the audit trail: its file name, or `stdin`.
+fn fixture_name(file: &str) -> String {
+    if file == "-" {
+        return "stdin".into();
+    }
+    std::path::Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// `export`.

@@ -5,9 +5,11 @@ use clap::Subcommand;
 use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
+use crate::audit::{Event, Target};
 use crate::db;
 use crate::error::Result;
 use crate::{orgs, provisioning};
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum OrgAction {
@@ -35,9 +37,19 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
-        OrgAction::Create { id, name } => out.object(&db::in_tx(&mut c, |tx, _| {
-            orgs::create(tx, id, name.as_deref())
-        })?),
+        OrgAction::Create { id, name } => out.object(&ctx.audited(
+            &mut c,
+            |tx, _| orgs::create(tx, id, name.as_deref()),
+            |o| {
+                Event::new(
+                    "org create",
+                    Some(id),
+                    Target::new("organization", id),
+                    "created",
+                )
+                .details(json!({ "name": o.name }))
+            },
+        )?),
         OrgAction::List => {
             let (list, now) = db::in_tx_at(&mut c, |tx, _| orgs::list(tx))?;
             out.show(&list, |l| {
@@ -65,8 +77,26 @@ pub(super) fn provision_agent(ctx: &Ctx, org: &str) -> Result<()> {
     let out = ctx.out;
     // the id was checked by `--org`'s value parser
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = db::in_tx(&mut c, |tx, now| {
-        provisioning::provision_agent(tx, org, now)
-    })?;
+    let r = ctx.audited(
+        &mut c,
+        |tx, now| provisioning::provision_agent(tx, org, now),
+        |r| {
+            let outcome = serde_json::to_value(r.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            Event::new(
+                "provision-agent",
+                Some(org),
+                Target::new(
+                    "agent",
+                    r.agent_id
+                        .as_deref()
+                        .unwrap_or(provisioning::DEFAULT_AGENT_ID),
+                ),
+                &outcome,
+            )
+        },
+    )?;
     out.object(&r)
 }

@@ -6,9 +6,11 @@ use uuid::Uuid;
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
+use crate::audit::{Event, OrgOf, Target};
 use crate::db;
 use crate::error::Result;
 use crate::tokens;
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenAction {
@@ -41,9 +43,16 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         TokenAction::Create { device, expires_in } => {
-            let t = db::in_tx(&mut c, |tx, now| {
-                tokens::create(tx, *device, *expires_in, None, now)
-            })?;
+            let t = ctx.audited(
+                &mut c,
+                |tx, now| tokens::create(tx, *device, *expires_in, None, now),
+                |t| {
+                    Event::new("tokens create", None, Target::new("token", t.id), "created")
+                        .details(json!({"device_id": device, "prefix": t.prefix,
+                                        "expires_at": t.expires_at}))
+                        .in_org_of(OrgOf::Device(*device))
+                },
+            )?;
             out.show(&t, |t| {
                 format!(
                     "token {} for device {device} (shown once, store it now):\n{}",
@@ -78,8 +87,18 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
                 )
             })
         }
-        TokenAction::Revoke { token_id } => out.object(&db::in_tx(&mut c, |tx, now| {
-            tokens::revoke(tx, *token_id, now)
-        })?),
+        TokenAction::Revoke { token_id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| tokens::revoke(tx, *token_id, now),
+            |_| {
+                Event::new(
+                    "tokens revoke",
+                    None,
+                    Target::new("token", token_id),
+                    "revoked",
+                )
+                .in_org_of(OrgOf::Token(*token_id))
+            },
+        )?),
     }
 }

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{kv_table, show_times, table, watchers_table, when};
+use crate::audit::{Event, Target};
 use crate::db;
 use crate::error::Result;
 use crate::schedule::Schedule;
@@ -197,13 +198,17 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
     {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
+        let operator = ctx.actor();
         let mut c = ctx.connect(Schema::Checked)?;
         let ((r, who), now) = db::in_tx_at(&mut c, |tx, now| {
             let who = match token {
                 Some(t) => Trigger::Device(tokens::authenticate(tx, &t, now)?),
                 None => Trigger::Admin,
             };
-            Ok((watchers::trigger(tx, id, &who, now)?, who))
+            Ok((
+                watchers::trigger_recorded(tx, id, &who, &operator, now)?,
+                who,
+            ))
         })?;
         let text = |r: &watchers::TriggerOutcome| {
             if r.already_queued {
@@ -312,7 +317,11 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 min_cooldown_seconds: *min_cooldown_seconds,
                 created_by: "admin".into(),
             };
-            out.object(&db::in_tx(&mut c, |tx, now| watchers::create(tx, &w, now))?)
+            out.object(&ctx.audited(
+                &mut c,
+                |tx, now| watchers::create(tx, &w, now),
+                |w| watcher_event("watchers create", w, "created"),
+            )?)
         }
         WatcherAction::Update {
             id,
@@ -337,30 +346,93 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 min_cooldown_seconds: *min_cooldown_seconds,
                 extraction_schema: None,
             };
-            out.object(&db::in_tx(&mut c, |tx, now| {
-                watchers::update(tx, *id, &patch, now)
-            })?)
+            let changed: Vec<&str> = [
+                ("name", name.is_some()),
+                ("slug", slug.is_some()),
+                ("prompt", prompt.is_some()),
+                ("schedule", schedule.is_some()),
+                ("timezone", timezone.is_some()),
+                ("agent", agent.is_some()),
+                ("device", device.is_some() || *unpin),
+                ("min_cooldown_seconds", min_cooldown_seconds.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(f, given)| given.then_some(f))
+            .collect();
+            out.object(&ctx.audited(
+                &mut c,
+                |tx, now| watchers::update(tx, *id, &patch, now),
+                |w| {
+                    watcher_event("watchers update", w, "updated")
+                        .details(serde_json::json!({ "fields": changed }))
+                },
+            )?)
         }
-        WatcherAction::Pause { id, reason } => out.object(&db::in_tx(&mut c, |tx, now| {
-            watchers::pause(tx, *id, reason.as_deref(), now)
-        })?),
-        WatcherAction::Resume { id } => out.object(&db::in_tx(&mut c, |tx, now| {
-            watchers::resume(tx, *id, now)
-        })?),
-        WatcherAction::Archive { id } => out.object(&db::in_tx(&mut c, |tx, now| {
-            watchers::archive(tx, *id, now)
-        })?),
+        WatcherAction::Pause { id, reason } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| watchers::pause(tx, *id, reason.as_deref(), now),
+            |w| {
+                watcher_event("watchers pause", w, "paused")
+                    .details(serde_json::json!({ "reason": reason }))
+            },
+        )?),
+        WatcherAction::Resume { id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| watchers::resume(tx, *id, now),
+            |w| watcher_event("watchers resume", w, "resumed"),
+        )?),
+        WatcherAction::Archive { id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| watchers::archive(tx, *id, now),
+            |a| {
+                watcher_event("watchers archive", &a.watcher, "archived")
+                    .details(serde_json::json!({ "runs_cancelled": a.runs_cancelled }))
+            },
+        )?),
         WatcherAction::Reschedule { ids, org, all: _ } => {
             let scope = match (ids.is_empty(), org) {
                 (false, _) => RescheduleScope::Ids(ids.clone()),
                 (true, Some(org)) => RescheduleScope::Org(org.clone()),
                 (true, None) => RescheduleScope::All,
             };
-            let r = db::in_tx(&mut c, |tx, now| watchers::reschedule(tx, &scope, now))?;
+            let r = ctx.audited(
+                &mut c,
+                |tx, now| watchers::reschedule(tx, &scope, now),
+                |r| {
+                    let (org, target) = match &scope {
+                        RescheduleScope::Ids(ids) => (
+                            None,
+                            Target::new(
+                                "watchers",
+                                ids.iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(","),
+                            ),
+                        ),
+                        RescheduleScope::Org(org) => {
+                            (Some(org.as_str()), Target::new("organization", org))
+                        }
+                        RescheduleScope::All => (None, Target::new("watchers", "all")),
+                    };
+                    Event::new("watchers reschedule", org, target, "rescheduled")
+                        .details(serde_json::json!({ "rescheduled": r.rescheduled }))
+                },
+            )?;
             out.show(&r, |r| match r.rescheduled {
                 1 => "rescheduled 1 watcher".to_string(),
                 n => format!("rescheduled {n} watchers"),
             })
         }
     }
+}
+
+/// The audit event of a change to one watcher.
+fn watcher_event(command: &'static str, w: &watchers::Watcher, outcome: &str) -> Event {
+    Event::new(
+        command,
+        Some(&w.org_id),
+        Target::new("watcher", w.id),
+        outcome,
+    )
 }

@@ -2,6 +2,7 @@
 //! PostgreSQL server (LOBU_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod audit;
 mod completions;
 mod connect;
 mod devices;
