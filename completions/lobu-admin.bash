@@ -76,6 +76,9 @@ _lobu__admin() {
             lobu__admin,watchers)
                 cmd="lobu__admin__subcmd__watchers"
                 ;;
+            lobu__admin__subcmd__agents,create)
+                cmd="lobu__admin__subcmd__agents__subcmd__create"
+                ;;
             lobu__admin__subcmd__agents,delete)
                 cmd="lobu__admin__subcmd__agents__subcmd__delete"
                 ;;
@@ -85,6 +88,12 @@ _lobu__admin() {
             lobu__admin__subcmd__agents,list)
                 cmd="lobu__admin__subcmd__agents__subcmd__list"
                 ;;
+            lobu__admin__subcmd__agents,update)
+                cmd="lobu__admin__subcmd__agents__subcmd__update"
+                ;;
+            lobu__admin__subcmd__agents__subcmd__help,create)
+                cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__create"
+                ;;
             lobu__admin__subcmd__agents__subcmd__help,delete)
                 cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__delete"
                 ;;
@@ -93,6 +102,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__agents__subcmd__help,list)
                 cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__list"
+                ;;
+            lobu__admin__subcmd__agents__subcmd__help,update)
+                cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__update"
                 ;;
             lobu__admin__subcmd__audit,help)
                 cmd="lobu__admin__subcmd__audit__subcmd__help"
@@ -220,11 +232,17 @@ _lobu__admin() {
             lobu__admin__subcmd__help,watchers)
                 cmd="lobu__admin__subcmd__help__subcmd__watchers"
                 ;;
+            lobu__admin__subcmd__help__subcmd__agents,create)
+                cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__create"
+                ;;
             lobu__admin__subcmd__help__subcmd__agents,delete)
                 cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__delete"
                 ;;
             lobu__admin__subcmd__help__subcmd__agents,list)
                 cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__list"
+                ;;
+            lobu__admin__subcmd__help__subcmd__agents,update)
+                cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__update"
                 ;;
             lobu__admin__subcmd__help__subcmd__audit,list)
                 cmd="lobu__admin__subcmd__help__subcmd__audit__subcmd__list"
@@ -256,11 +274,17 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__org,create)
                 cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__create"
                 ;;
+            lobu__admin__subcmd__help__subcmd__org,delete)
+                cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__delete"
+                ;;
             lobu__admin__subcmd__help__subcmd__org,list)
                 cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__list"
                 ;;
             lobu__admin__subcmd__help__subcmd__org,show)
                 cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__show"
+                ;;
+            lobu__admin__subcmd__help__subcmd__org,update)
+                cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__update"
                 ;;
             lobu__admin__subcmd__help__subcmd__runs,cancel)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__cancel"
@@ -349,6 +373,9 @@ _lobu__admin() {
             lobu__admin__subcmd__org,create)
                 cmd="lobu__admin__subcmd__org__subcmd__create"
                 ;;
+            lobu__admin__subcmd__org,delete)
+                cmd="lobu__admin__subcmd__org__subcmd__delete"
+                ;;
             lobu__admin__subcmd__org,help)
                 cmd="lobu__admin__subcmd__org__subcmd__help"
                 ;;
@@ -358,8 +385,14 @@ _lobu__admin() {
             lobu__admin__subcmd__org,show)
                 cmd="lobu__admin__subcmd__org__subcmd__show"
                 ;;
+            lobu__admin__subcmd__org,update)
+                cmd="lobu__admin__subcmd__org__subcmd__update"
+                ;;
             lobu__admin__subcmd__org__subcmd__help,create)
                 cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__create"
+                ;;
+            lobu__admin__subcmd__org__subcmd__help,delete)
+                cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__delete"
                 ;;
             lobu__admin__subcmd__org__subcmd__help,help)
                 cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__help"
@@ -369,6 +402,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__org__subcmd__help,show)
                 cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__show"
+                ;;
+            lobu__admin__subcmd__org__subcmd__help,update)
+                cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__update"
                 ;;
             lobu__admin__subcmd__runs,cancel)
                 cmd="lobu__admin__subcmd__runs__subcmd__cancel"
@@ -575,7 +611,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list delete help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list create update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,8 +640,54 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__create)
+            opts="-o -q -v -h --org --name --identity --identity-file --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__delete)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
+            opts="-o -q -v -h --org --force --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,8 +721,22 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__help)
-            opts="list delete help"
+            opts="list create update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -694,6 +790,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__list)
             opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -702,6 +812,52 @@ _lobu__admin() {
             fi
             case "${prev}" in
                 --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__update)
+            opts="-o -q -v -h --org --name --identity --identity-file --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1453,8 +1609,22 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__agents)
-            opts="list delete"
+            opts="list create update delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1481,6 +1651,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1761,7 +1945,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__org)
-            opts="create list show"
+            opts="create list show update delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1775,6 +1959,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1803,6 +2001,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2401,7 +2613,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create list show help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2464,8 +2676,42 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__delete)
+            opts="-o -q -v -h --dry-run --yes --batch --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__org__subcmd__help)
-            opts="create list show help"
+            opts="create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2479,6 +2725,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2534,6 +2794,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__org__subcmd__list)
             opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2571,6 +2845,40 @@ _lobu__admin() {
                 return 0
             fi
             case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__update)
+            opts="-o -q -v -h --name --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -167,6 +167,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create an organisation'
             cand list 'List organisations'
             cand show 'Show one organisation with its metadata'
+            cand update 'Rename an organisation'
+            cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;org;create'= {
@@ -206,10 +208,40 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lobu-admin;org;update'= {
+            cand --name 'The new display name'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;org;delete'= {
+            cand --batch 'Runs per batch (transaction)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand --dry-run 'Print what would be deleted; delete nothing'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lobu-admin;org;help'= {
             cand create 'Create an organisation'
             cand list 'List organisations'
             cand show 'Show one organisation with its metadata'
+            cand update 'Rename an organisation'
+            cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;org;help;create'= {
@@ -217,6 +249,10 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;org;help;list'= {
         }
         &'lobu-admin;org;help;show'= {
+        }
+        &'lobu-admin;org;help;update'= {
+        }
+        &'lobu-admin;org;help;delete'= {
         }
         &'lobu-admin;org;help;help'= {
         }
@@ -245,11 +281,45 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List an organisation''s agents'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand create 'Create an agent'
+            cand update 'Change an agent''s name or identity (only the given flags change)'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;agents;list'= {
             cand --org 'Organisation id'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents;create'= {
+            cand --org 'Organisation id'
+            cand --name 'Display name'
+            cand --identity 'The agent''s identity (system prompt)'
+            cand --identity-file 'Read the identity from a file (`-` for stdin)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents;update'= {
+            cand --org 'Organisation id'
+            cand --name 'New display name'
+            cand --identity 'The agent''s identity (system prompt)'
+            cand --identity-file 'Read the identity from a file (`-` for stdin)'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -267,6 +337,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -o 'Output format'
             cand --output 'Output format'
             cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand --force 'Pause the active watchers that use it (reason `agent <id> deleted`) instead of refusing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -276,10 +347,16 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;agents;help'= {
             cand list 'List an organisation''s agents'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand create 'Create an agent'
+            cand update 'Change an agent''s name or identity (only the given flags change)'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;agents;help;list'= {
+        }
+        &'lobu-admin;agents;help;create'= {
+        }
+        &'lobu-admin;agents;help;update'= {
         }
         &'lobu-admin;agents;help;delete'= {
         }
@@ -1086,6 +1163,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create an organisation'
             cand list 'List organisations'
             cand show 'Show one organisation with its metadata'
+            cand update 'Rename an organisation'
+            cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
         }
         &'lobu-admin;help;org;create'= {
         }
@@ -1093,13 +1172,23 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;help;org;show'= {
         }
+        &'lobu-admin;help;org;update'= {
+        }
+        &'lobu-admin;help;org;delete'= {
+        }
         &'lobu-admin;help;provision-agent'= {
         }
         &'lobu-admin;help;agents'= {
             cand list 'List an organisation''s agents'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand create 'Create an agent'
+            cand update 'Change an agent''s name or identity (only the given flags change)'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
         }
         &'lobu-admin;help;agents;list'= {
+        }
+        &'lobu-admin;help;agents;create'= {
+        }
+        &'lobu-admin;help;agents;update'= {
         }
         &'lobu-admin;help;agents;delete'= {
         }

@@ -108,17 +108,19 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_see
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the embedded database (initialising it on first use)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the embedded database'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s q -l quiet -d 'No progress bars or notes'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "create" -d 'Create an organisation'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "list" -d 'List organisations'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "show" -d 'Show one organisation with its metadata'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -f -a "create" -d 'Create an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -f -a "list" -d 'List organisations'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -f -a "show" -d 'Show one organisation with its metadata'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -f -a "update" -d 'Rename an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -f -a "delete" -d 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l name -d 'Display name (default: the id)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -141,9 +143,29 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_se
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -l name -d 'The new display name' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l batch -d 'Runs per batch (transaction)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l dry-run -d 'Print what would be deleted; delete nothing'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an organisation'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "list" -d 'List organisations'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one organisation with its metadata'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "update" -d 'Rename an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
@@ -153,16 +175,18 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s q -l quiet -d 'No progress bars or notes'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -f -a "list" -d 'List an organisation\'s agents'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "list" -d 'List an organisation\'s agents'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "create" -d 'Create an agent'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "update" -d 'Change an agent\'s name or identity (only the given flags change)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -171,16 +195,41 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l name -d 'Display name' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l identity -d 'The agent\'s identity (system prompt)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l identity-file -d 'Read the identity from a file (`-` for stdin)' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l org -d 'Organisation id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l name -d 'New display name' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l identity -d 'The agent\'s identity (system prompt)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l identity-file -d 'Read the identity from a file (`-` for stdin)' -r -F
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l force -d 'Pause the active watchers that use it (reason `agent <id> deleted`) instead of refusing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List an organisation\'s agents'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an agent'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change an agent\'s name or identity (only the given flags change)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l user -d 'The user owning the device' -r
@@ -686,8 +735,12 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "create" -d 'Create an organisation'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "list" -d 'List organisations'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "show" -d 'Show one organisation with its metadata'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "update" -d 'Rename an organisation'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from org" -f -a "delete" -d 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List an organisation\'s agents'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "create" -d 'Create an agent'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "update" -d 'Change an agent\'s name or identity (only the given flags change)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "list" -d 'List an organisation\'s devices'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "show" -d 'Show a device'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'

@@ -251,18 +251,21 @@ const AUTHENTICATE: &str = "
     UPDATE device_tokens t
     SET last_used_at = $2
     FROM devices d
+    JOIN organizations o ON o.id = d.org_id
     WHERE t.token_hash = $1
       AND d.id = t.device_id
     RETURNING t.id, t.device_id, d.org_id,
               t.revoked_at IS NOT NULL,
               t.expires_at IS NOT NULL AND t.expires_at <= $2,
-              $3 = ANY (t.scopes)";
+              $3 = ANY (t.scopes),
+              o.deleting_at IS NOT NULL";
 
 /// Verifies a token and its `device_worker:run` scope, recording its use.
 ///
 /// # Errors
 /// `forbidden` (exit 4) for an unknown, revoked or expired token or a missing scope; the
-/// message never contains the token.
+/// message never contains the token. `conflict` (exit 5) when the token's organisation is
+/// being deleted (it starts nothing new).
 pub fn authenticate(
     client: &mut impl GenericClient,
     token: &Token,
@@ -288,6 +291,12 @@ pub fn authenticate(
     if !scoped {
         return Err(Error::Forbidden(format!(
             "device token lacks the {SCOPE_RUN} scope"
+        )));
+    }
+    if row.get::<_, bool>(6) {
+        return Err(Error::Conflict(format!(
+            "organization {} is being deleted; its devices can start nothing",
+            row.get::<_, String>(2)
         )));
     }
     Ok(Principal {
