@@ -515,13 +515,14 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Issue a token for a device (shown once)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a device''s tokens (never the secret)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'lobu-admin;tokens;create' {
-            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Device id')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The device: its UUID, or ORG:WORKER_ID')
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime, e.g. 30d')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -535,8 +536,24 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'lobu-admin;tokens;rotate' {
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The device: its UUID, or ORG:WORKER_ID')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'The new token''s lifetime, e.g. 90d')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Let the other live tokens work this much longer (default: revoked now)')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is making the change, for the audit trail (default: OS user@host)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'lobu-admin;tokens;list' {
-            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Device id')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The device: its UUID, or ORG:WORKER_ID')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -564,12 +581,16 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
         }
         'lobu-admin;tokens;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Issue a token for a device (shown once)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a device''s tokens (never the secret)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'lobu-admin;tokens;help;create' {
+            break
+        }
+        'lobu-admin;tokens;help;rotate' {
             break
         }
         'lobu-admin;tokens;help;list' {
@@ -607,7 +628,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
         }
         'lobu-admin;watchers;list' {
             [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation id')
-            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Only watchers pinned to this device')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Only watchers pinned to this device (its UUID, or ORG:WORKER_ID)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Status filter (default: all but archived)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
@@ -673,7 +694,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Cron expression (5 fields or @daily etc.)')
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'IANA time zone')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent id')
-            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Pin to a device')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Pin to a device (its UUID, or ORG:WORKER_ID)')
             [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Prompt')
             [CompletionResult]::new('--slug', '--slug', [CompletionResultType]::ParameterName, 'Slug (default: from the name)')
             [CompletionResult]::new('--min-cooldown', '--min-cooldown', [CompletionResultType]::ParameterName, 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)')
@@ -695,7 +716,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Cron expression')
             [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'IANA time zone')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent id')
-            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Pin to a device')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Pin to a device (its UUID, or ORG:WORKER_ID)')
             [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Prompt')
             [CompletionResult]::new('--min-cooldown', '--min-cooldown', [CompletionResultType]::ParameterName, 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used')
@@ -1358,11 +1379,15 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
         }
         'lobu-admin;help;tokens' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Issue a token for a device (shown once)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a device''s tokens (never the secret)')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token')
             break
         }
         'lobu-admin;help;tokens;create' {
+            break
+        }
+        'lobu-admin;help;tokens;rotate' {
             break
         }
         'lobu-admin;help;tokens;list' {

@@ -328,6 +328,9 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__tokens,revoke)
                 cmd="lobu__admin__subcmd__help__subcmd__tokens__subcmd__revoke"
                 ;;
+            lobu__admin__subcmd__help__subcmd__tokens,rotate)
+                cmd="lobu__admin__subcmd__help__subcmd__tokens__subcmd__rotate"
+                ;;
             lobu__admin__subcmd__help__subcmd__watchers,archive)
                 cmd="lobu__admin__subcmd__help__subcmd__watchers__subcmd__archive"
                 ;;
@@ -496,6 +499,9 @@ _lobu__admin() {
             lobu__admin__subcmd__tokens,revoke)
                 cmd="lobu__admin__subcmd__tokens__subcmd__revoke"
                 ;;
+            lobu__admin__subcmd__tokens,rotate)
+                cmd="lobu__admin__subcmd__tokens__subcmd__rotate"
+                ;;
             lobu__admin__subcmd__tokens__subcmd__help,create)
                 cmd="lobu__admin__subcmd__tokens__subcmd__help__subcmd__create"
                 ;;
@@ -507,6 +513,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__tokens__subcmd__help,revoke)
                 cmd="lobu__admin__subcmd__tokens__subcmd__help__subcmd__revoke"
+                ;;
+            lobu__admin__subcmd__tokens__subcmd__help,rotate)
+                cmd="lobu__admin__subcmd__tokens__subcmd__help__subcmd__rotate"
                 ;;
             lobu__admin__subcmd__watchers,archive)
                 cmd="lobu__admin__subcmd__watchers__subcmd__archive"
@@ -2267,7 +2276,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__tokens)
-            opts="create list revoke"
+            opts="create rotate list revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2309,6 +2318,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__tokens__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__tokens__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3771,7 +3794,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create list revoke help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create rotate list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3839,7 +3862,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__help)
-            opts="create list revoke help"
+            opts="create rotate list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3908,6 +3931,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__tokens__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__list)
             opts="-o -q -v -h --device --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3949,6 +3986,48 @@ _lobu__admin() {
                 return 0
             fi
             case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__tokens__subcmd__rotate)
+            opts="-o -q -v -h --device --expires-in --grace --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -462,12 +462,13 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand create 'Issue a token for a device (shown once)'
+            cand rotate 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
             cand list 'List a device''s tokens (never the secret)'
             cand revoke 'Revoke a token'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;tokens;create'= {
-            cand --device 'Device id'
+            cand --device 'The device: its UUID, or ORG:WORKER_ID'
             cand --expires-in 'Lifetime, e.g. 30d'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
@@ -480,8 +481,23 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lobu-admin;tokens;rotate'= {
+            cand --device 'The device: its UUID, or ORG:WORKER_ID'
+            cand --expires-in 'The new token''s lifetime, e.g. 90d'
+            cand --grace 'Let the other live tokens work this much longer (default: revoked now)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lobu-admin;tokens;list'= {
-            cand --device 'Device id'
+            cand --device 'The device: its UUID, or ORG:WORKER_ID'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -507,11 +523,14 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;tokens;help'= {
             cand create 'Issue a token for a device (shown once)'
+            cand rotate 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
             cand list 'List a device''s tokens (never the secret)'
             cand revoke 'Revoke a token'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;tokens;help;create'= {
+        }
+        &'lobu-admin;tokens;help;rotate'= {
         }
         &'lobu-admin;tokens;help;list'= {
         }
@@ -544,7 +563,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;watchers;list'= {
             cand --org 'Organisation id'
-            cand --device 'Only watchers pinned to this device'
+            cand --device 'Only watchers pinned to this device (its UUID, or ORG:WORKER_ID)'
             cand --status 'Status filter (default: all but archived)'
             cand --limit 'At most this many'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
@@ -606,7 +625,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --schedule 'Cron expression (5 fields or @daily etc.)'
             cand --timezone 'IANA time zone'
             cand --agent 'Agent id'
-            cand --device 'Pin to a device'
+            cand --device 'Pin to a device (its UUID, or ORG:WORKER_ID)'
             cand --prompt 'Prompt'
             cand --slug 'Slug (default: from the name)'
             cand --min-cooldown 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)'
@@ -627,7 +646,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --schedule 'Cron expression'
             cand --timezone 'IANA time zone'
             cand --agent 'Agent id'
-            cand --device 'Pin to a device'
+            cand --device 'Pin to a device (its UUID, or ORG:WORKER_ID)'
             cand --prompt 'Prompt'
             cand --min-cooldown 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
@@ -1207,10 +1226,13 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;help;tokens'= {
             cand create 'Issue a token for a device (shown once)'
+            cand rotate 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
             cand list 'List a device''s tokens (never the secret)'
             cand revoke 'Revoke a token'
         }
         &'lobu-admin;help;tokens;create'= {
+        }
+        &'lobu-admin;help;tokens;rotate'= {
         }
         &'lobu-admin;help;tokens;list'= {
         }

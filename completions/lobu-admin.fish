@@ -289,18 +289,19 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fis
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a device'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s q -l quiet -d 'No progress bars or notes'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "create" -d 'Issue a token for a device (shown once)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "list" -d 'List a device\'s tokens (never the secret)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke a token'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l device -d 'Device id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -f -a "create" -d 'Issue a token for a device (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -f -a "rotate" -d 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -f -a "list" -d 'List a device\'s tokens (never the secret)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -f -a "revoke" -d 'Revoke a token'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l device -d 'The device: its UUID, or ORG:WORKER_ID' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime, e.g. 30d' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
@@ -309,7 +310,17 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l device -d 'Device id' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l device -d 'The device: its UUID, or ORG:WORKER_ID' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l expires-in -d 'The new token\'s lifetime, e.g. 90d' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l grace -d 'Let the other live tokens work this much longer (default: revoked now)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
+json\t'A stable JSON schema for scripts'"
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'No progress bars or notes'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'More notes on stderr (connection, timings)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l device -d 'The device: its UUID, or ORG:WORKER_ID' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
@@ -325,6 +336,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "create" -d 'Issue a token for a device (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a device\'s tokens (never the secret)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -347,7 +359,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not 
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l device -d 'Only watchers pinned to this device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l device -d 'Only watchers pinned to this device (its UUID, or ORG:WORKER_ID)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l status -d 'Status filter (default: all but archived)' -r -f -a "active\t''
 paused\t''
 archived\t''
@@ -392,7 +404,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l schedule -d 'Cron expression (5 fields or @daily etc.)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l timezone -d 'IANA time zone' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l agent -d 'Agent id' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l device -d 'Pin to a device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l device -d 'Pin to a device (its UUID, or ORG:WORKER_ID)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l prompt -d 'Prompt' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l slug -d 'Slug (default: from the name)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l min-cooldown -d 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)' -r
@@ -408,7 +420,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l schedule -d 'Cron expression' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l timezone -d 'IANA time zone' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l agent -d 'Agent id' -r
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l device -d 'Pin to a device' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l device -d 'Pin to a device (its UUID, or ORG:WORKER_ID)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l prompt -d 'Prompt' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l min-cooldown -d 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
@@ -745,6 +757,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "show" -d 'Show a device'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "create" -d 'Issue a token for a device (shown once)'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "rotate" -d 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'List a device\'s tokens (never the secret)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "revoke" -d 'Revoke a token'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "list" -d 'List an organisation\'s watchers with next and last firing'

@@ -388,3 +388,103 @@ pub fn delete(tx: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Resu
         runs_cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
     })
 }
+
+/// A device as a command names it: its UUID, or `ORG:WORKER_ID` (the organisation and the
+/// stable id its client chose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceRef {
+    /// By id.
+    Id(Uuid),
+    /// By organisation and worker id.
+    Worker {
+        /// Organisation.
+        org_id: String,
+        /// The client's stable id.
+        worker_key: String,
+    },
+}
+
+impl FromStr for DeviceRef {
+    type Err = Error;
+
+    /// A UUID, else `ORG:WORKER_ID` (split at the first `:`; the worker id may hold more).
+    fn from_str(s: &str) -> Result<Self> {
+        if let Ok(id) = Uuid::parse_str(s) {
+            return Ok(Self::Id(id));
+        }
+        let Some((org, worker)) = s.split_once(':') else {
+            return Err(Error::invalid(format!(
+                "invalid device {:?}: a UUID or ORG:WORKER_ID (e.g. acme:mbp-1)",
+                crate::truncate(s, 60)
+            )));
+        };
+        crate::orgs::validate_id("organization id", org)?;
+        check_text("worker id", worker, 200)?;
+        Ok(Self::Worker {
+            org_id: org.into(),
+            worker_key: worker.into(),
+        })
+    }
+}
+
+impl fmt::Display for DeviceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "{id}"),
+            Self::Worker { org_id, worker_key } => write!(f, "{org_id}:{worker_key}"),
+        }
+    }
+}
+
+impl From<Uuid> for DeviceRef {
+    fn from(id: Uuid) -> Self {
+        Self::Id(id)
+    }
+}
+
+/// The id of the device `r` names. A UUID is returned as it is (the command that uses it
+/// says whether it exists); `ORG:WORKER_ID` is looked up (index `devices_org_worker`).
+///
+/// # Errors
+/// `not_found` when no device of the organisation has that worker id; `conflict` (exit 5)
+/// when several users' devices share it, listing their ids (name one by UUID).
+pub fn resolve(client: &mut impl GenericClient, r: &DeviceRef) -> Result<Uuid> {
+    let (org, worker) = match r {
+        DeviceRef::Id(id) => return Ok(*id),
+        DeviceRef::Worker { org_id, worker_key } => (org_id, worker_key),
+    };
+    let rows = client.query_typed(
+        "SELECT id, user_id FROM devices WHERE org_id = $1 AND worker_key = $2
+         ORDER BY first_seen_at, id LIMIT 20",
+        &[p(org), p(worker)],
+    )?;
+    match rows.as_slice() {
+        [] => Err(Error::not_found(format!(
+            "device {}",
+            crate::truncate(&r.to_string(), 120)
+        ))),
+        [one] => Ok(one.get(0)),
+        many => Err(Error::Conflict(format!(
+            "device {} is ambiguous: {} users' devices have worker id {:?}: {}; name one by id",
+            crate::truncate(&r.to_string(), 120),
+            many.len(),
+            crate::truncate(worker, 60),
+            many.iter()
+                .map(|row| format!(
+                    "{} (user {})",
+                    row.get::<_, Uuid>(0),
+                    crate::truncate(&row.get::<_, String>(1), 40)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// [`resolve`] of an optional reference.
+///
+/// # Errors
+/// As [`resolve`].
+pub fn resolve_opt(client: &mut impl GenericClient, r: Option<&DeviceRef>) -> Result<Option<Uuid>> {
+    r.map(|r| resolve(client, r)).transpose()
+}

@@ -336,3 +336,87 @@ mod tests {
             .unwrap();
     }
 }
+
+/// A token that `tokens rotate` retired: revoked now, or expiring at the end of the grace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retired {
+    /// Token id.
+    pub id: Uuid,
+    /// Display prefix.
+    pub prefix: String,
+    /// When it expires (the end of the grace, or its own earlier expiry).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked (no grace).
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Its own expiry came before the end of the grace, and was kept.
+    pub grace_clamped: bool,
+}
+
+/// Result of `tokens rotate`: the new token (shown once) and the device's other live
+/// tokens, retired.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rotated {
+    /// The new token.
+    #[serde(flatten)]
+    pub token: IssuedToken,
+    /// The device.
+    pub device_id: Uuid,
+    /// The device's tokens that were live, retired.
+    pub retired: Vec<Retired>,
+    /// How many of them kept their own, earlier expiry (`--grace` longer than their
+    /// remaining life).
+    pub grace_clamped: i64,
+}
+
+/// Issues a new token for a device and retires its other live tokens: revoked now without
+/// `grace`, else expiring after `grace` (a token whose own expiry comes first keeps it: the
+/// grace is clamped, and said in `grace_clamped`). One transaction; rotations of a device
+/// are serialised by a lock on its row.
+///
+/// # Errors
+/// `not_found` for an unknown device.
+pub fn rotate(
+    client: &mut impl GenericClient,
+    device_id: Uuid,
+    expires_in: Option<Duration>,
+    grace: Option<Duration>,
+    now: DateTime<Utc>,
+) -> Result<Rotated> {
+    client
+        .query_typed_opt(
+            "SELECT 1 FROM devices WHERE id = $1 FOR NO KEY UPDATE",
+            &[p(&device_id)],
+        )?
+        .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
+    let until = grace.map(|g| now + g);
+    let rows = client.query_typed(
+        "UPDATE device_tokens
+         SET revoked_at = CASE WHEN $3::timestamptz IS NULL THEN $2 END,
+             expires_at = CASE WHEN $3::timestamptz IS NULL THEN expires_at
+                               ELSE least(expires_at, $3) END
+         WHERE device_id = $1 AND revoked_at IS NULL
+           AND (expires_at IS NULL OR expires_at > $2)
+         RETURNING id, prefix, expires_at, revoked_at,
+                   $3::timestamptz IS NOT NULL AND expires_at < $3",
+        &[p(&device_id), p(&now), p(&until)],
+    )?;
+    let mut retired: Vec<Retired> = rows
+        .iter()
+        .map(|r| Retired {
+            id: r.get(0),
+            prefix: r.get(1),
+            expires_at: r.get(2),
+            revoked_at: r.get(3),
+            grace_clamped: r.get(4),
+        })
+        .collect();
+    retired.sort_by_key(|r| r.id);
+    let token = create(client, device_id, expires_in, None, now)?;
+    let grace_clamped = retired.iter().filter(|r| r.grace_clamped).count();
+    Ok(Rotated {
+        token,
+        device_id,
+        retired,
+        grace_clamped: i64::try_from(grace_clamped).unwrap_or(i64::MAX),
+    })
+}

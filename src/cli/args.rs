@@ -227,6 +227,14 @@ pub fn parse_uuid(s: &str) -> std::result::Result<uuid::Uuid, String> {
     })
 }
 
+/// Parses a device reference: a UUID or `ORG:WORKER_ID`.
+///
+/// # Errors
+/// A message naming both forms.
+pub fn parse_device(s: &str) -> std::result::Result<crate::devices::DeviceRef, String> {
+    s.parse().map_err(|e: crate::Error| e.to_string())
+}
+
 /// Parses an IANA time zone name.
 ///
 /// # Errors

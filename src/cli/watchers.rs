@@ -1,13 +1,13 @@
 //! `watchers list|show|next|create|update|pause|resume|archive|reschedule|trigger`.
 
 use clap::Subcommand;
-use uuid::Uuid;
 
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{kv_table, show_times, table, watchers_table, when};
 use crate::audit::{Event, Target};
 use crate::db;
+use crate::devices::{self, DeviceRef};
 use crate::error::Result;
 use crate::schedule::Schedule;
 use crate::tokens;
@@ -18,15 +18,15 @@ pub enum WatcherAction {
     /// List an organisation's watchers with next and last firing.
     #[command(after_help = "Examples:\n  \
         lobu-admin watchers list --org acme\n  \
-        lobu-admin watchers list --org acme --status all --device 0b6c…\n  \
+        lobu-admin watchers list --org acme --status all --device acme:mbp-1\n  \
         lobu-admin -o json watchers list --org acme | jq '.[] | {id, next_run_at}'")]
     List {
         /// Organisation id.
         #[arg(long, value_parser = parse_org_id)]
         org: String,
-        /// Only watchers pinned to this device.
-        #[arg(long, value_parser = parse_uuid)]
-        device: Option<Uuid>,
+        /// Only watchers pinned to this device (its UUID, or ORG:WORKER_ID).
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: Option<DeviceRef>,
         /// Status filter (default: all but archived).
         #[arg(long, value_enum)]
         status: Option<ListStatus>,
@@ -88,9 +88,9 @@ pub enum WatcherAction {
         /// Agent id.
         #[arg(long)]
         agent: String,
-        /// Pin to a device.
-        #[arg(long, value_parser = parse_uuid)]
-        device: Option<Uuid>,
+        /// Pin to a device (its UUID, or ORG:WORKER_ID).
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: Option<DeviceRef>,
         /// Prompt.
         #[arg(long)]
         prompt: String,
@@ -121,9 +121,9 @@ pub enum WatcherAction {
         /// Agent id.
         #[arg(long)]
         agent: Option<String>,
-        /// Pin to a device.
-        #[arg(long, value_parser = parse_uuid, conflicts_with = "unpin")]
-        device: Option<Uuid>,
+        /// Pin to a device (its UUID, or ORG:WORKER_ID).
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE", conflicts_with = "unpin")]
+        device: Option<DeviceRef>,
         /// Remove the pin.
         #[arg(long)]
         unpin: bool,
@@ -253,7 +253,8 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 Some(ListStatus::All) => StatusFilter::All,
             };
             let (list, now) = db::in_tx_by_key(&mut c, |tx, _| {
-                watchers::list(tx, org, *device, status, *limit)
+                let device = devices::resolve_opt(tx, device.as_ref())?;
+                watchers::list(tx, org, device, status, *limit)
             })?;
             out.show(&list, |l| watchers_table(l, now))
         }
@@ -304,7 +305,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             slug,
             min_cooldown_seconds,
         } => {
-            let w = NewWatcher {
+            let mut w = NewWatcher {
                 org_id: org.clone(),
                 slug: slug.clone(),
                 name: name.clone(),
@@ -312,14 +313,17 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 schedule: schedule.clone(),
                 timezone: *timezone,
                 agent_id: agent.clone(),
-                device_id: *device,
+                device_id: None,
                 extraction_schema: None,
                 min_cooldown_seconds: *min_cooldown_seconds,
                 created_by: "admin".into(),
             };
             out.object(&ctx.audited(
                 &mut c,
-                |tx, now| watchers::create(tx, &w, now),
+                |tx, now| {
+                    w.device_id = devices::resolve_opt(tx, device.as_ref())?;
+                    watchers::create(tx, &w, now)
+                },
                 |w| watcher_event("watchers create", w, "created"),
             )?)
         }
@@ -335,14 +339,14 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             prompt,
             min_cooldown_seconds,
         } => {
-            let patch = WatcherPatch {
+            let mut patch = WatcherPatch {
                 name: name.clone(),
                 slug: slug.clone(),
                 prompt: prompt.clone(),
                 schedule: schedule.clone(),
                 timezone: *timezone,
                 agent_id: agent.clone(),
-                device_id: if *unpin { Some(None) } else { device.map(Some) },
+                device_id: unpin.then_some(None),
                 min_cooldown_seconds: *min_cooldown_seconds,
                 extraction_schema: None,
             };
@@ -361,7 +365,12 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             .collect();
             out.object(&ctx.audited(
                 &mut c,
-                |tx, now| watchers::update(tx, *id, &patch, now),
+                |tx, now| {
+                    if let Some(d) = device {
+                        patch.device_id = Some(Some(devices::resolve(tx, d)?));
+                    }
+                    watchers::update(tx, *id, &patch, now)
+                },
                 |w| {
                     watcher_event("watchers update", w, "updated")
                         .details(serde_json::json!({ "fields": changed }))

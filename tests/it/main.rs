@@ -13,6 +13,7 @@ mod faults;
 mod foundation;
 mod fuzz;
 mod http;
+mod lifecycle;
 mod local;
 mod offboard;
 mod operator;
