@@ -247,20 +247,34 @@ pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> 
     })
 }
 
+/// Looks the token up and records its use; in the same statement, moves its device's
+/// `last_seen_at` when the token is good and the last move is more than a minute old (at
+/// most one write of the device row a minute, however often it claims or heartbeats).
 const AUTHENTICATE: &str = "
-    UPDATE device_tokens t
-    SET last_used_at = $2
-    FROM devices d
-    JOIN organizations o ON o.id = d.org_id
-    WHERE t.token_hash = $1
-      AND d.id = t.device_id
-    RETURNING t.id, t.device_id, d.org_id,
-              t.revoked_at IS NOT NULL,
-              t.expires_at IS NOT NULL AND t.expires_at <= $2,
-              $3 = ANY (t.scopes),
-              o.deleting_at IS NOT NULL";
+    WITH t AS (
+        UPDATE device_tokens t
+        SET last_used_at = $2
+        FROM devices d
+        JOIN organizations o ON o.id = d.org_id
+        WHERE t.token_hash = $1
+          AND d.id = t.device_id
+        RETURNING t.id, t.device_id, d.org_id,
+                  t.revoked_at IS NOT NULL AS revoked,
+                  t.expires_at IS NOT NULL AND t.expires_at <= $2 AS expired,
+                  $3 = ANY (t.scopes) AS scoped,
+                  o.deleting_at IS NOT NULL AS deleting
+    ), seen AS (
+        UPDATE devices d
+        SET last_seen_at = $2
+        FROM t
+        WHERE d.id = t.device_id
+          AND NOT t.revoked AND NOT t.expired AND t.scoped AND NOT t.deleting
+          AND d.last_seen_at < $2 - interval '1 minute'
+    )
+    SELECT id, device_id, org_id, revoked, expired, scoped, deleting FROM t";
 
-/// Verifies a token and its `device_worker:run` scope, recording its use.
+/// Verifies a token and its `device_worker:run` scope, recording its use and moving its
+/// device's `last_seen_at` (at most once a minute), in one statement.
 ///
 /// # Errors
 /// `forbidden` (exit 4) for an unknown, revoked or expired token or a missing scope; the

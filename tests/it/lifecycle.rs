@@ -246,3 +246,84 @@ fn runs_show_prints_output_error_heartbeat_and_slug_and_cancel_records_why() {
     table.code(0);
     assert!(table.stdout.contains("daily-checkin"), "{}", table.stdout);
 }
+
+/// `last_seen_at` moves with every command a device's token authenticates, at most once a
+/// minute, in the authentication's own statement (no round trip of its own: the counts of
+/// `one_shot_commands_cost_one_round_trip_per_statement` stand).
+#[test]
+fn last_seen_moves_with_token_commands_at_most_once_a_minute() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let age = |db: &TestDb| -> f64 {
+        db.scalar(&format!(
+            "SELECT extract(epoch FROM now() - last_seen_at)::float8 FROM devices WHERE id = '{}'",
+            dev.id
+        ))
+    };
+    let back = |secs: i64| {
+        db.client()
+            .batch_execute(&format!(
+                "UPDATE devices SET last_seen_at = now() - interval '{secs} seconds'"
+            ))
+            .unwrap();
+    };
+    let steps: [(&[&str], i32); 5] = [
+        (&["watchers", "trigger", &w], 0),
+        (&["runs", "claim"], 0),
+        (&["runs", "heartbeat", "RUN"], 0),
+        (&["runs", "complete", "RUN"], 0),
+        (&["runs", "fail", "RUN", "--error", "x"], 5),
+    ];
+    let mut run_id = String::new();
+    for (args, code) in steps {
+        back(600);
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if *a == "RUN" {
+                    run_id.clone()
+                } else {
+                    (*a).to_string()
+                }
+            })
+            .collect();
+        let r = cli(&db)
+            .args(&args)
+            .args(["-o", "json"])
+            .token(&dev.token)
+            .run();
+        r.code(code);
+        if args[0] == "watchers" {
+            run_id = r.json()["run_id"].to_string();
+        }
+        if code == 0 {
+            assert!(age(&db) < 60.0, "{args:?} moved last_seen_at");
+        }
+    }
+    // within the minute: not moved again
+    back(30);
+    cli(&db)
+        .args(["runs", "claim"])
+        .token(&dev.token)
+        .run()
+        .code(0);
+    assert!(age(&db) >= 30.0, "rate-limited to once a minute");
+    // a revoked token moves nothing
+    back(600);
+    let t = cli(&db)
+        .args(["tokens", "list", "--device", "acme:mbp"])
+        .json();
+    cli(&db)
+        .args(["tokens", "revoke", t[0]["id"].as_str().unwrap()])
+        .run()
+        .code(0);
+    cli(&db)
+        .args(["runs", "claim"])
+        .token(&dev.token)
+        .run()
+        .code(4);
+    assert!(age(&db) >= 600.0);
+    let listed = cli(&db).args(["devices", "list", "--org", "acme"]).run();
+    assert!(listed.stdout.contains("10m ago"), "{}", listed.stdout);
+}
