@@ -1131,6 +1131,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is making the change, for the audit trail (default: OS user@host)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Validate and report exactly what an apply would do, writing nothing')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Write the file''s values over the drift (names, schedules, time zones, prompts, agents, device pins)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or notes')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More notes on stderr (connection, timings)')

@@ -3734,7 +3734,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__seed)
-            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --actor --help"
+            opts="-o -q -v -h --dry-run --update --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

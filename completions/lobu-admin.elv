@@ -1015,6 +1015,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --output 'Output format'
             cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --dry-run 'Validate and report exactly what an apply would do, writing nothing'
+            cand --update 'Write the file''s values over the drift (names, schedules, time zones, prompts, agents, device pins)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'

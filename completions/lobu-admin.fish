@@ -647,6 +647,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s o -l outp
 json\t'A stable JSON schema for scripts'"
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l dry-run -d 'Validate and report exactly what an apply would do, writing nothing'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l update -d 'Write the file\'s values over the drift (names, schedules, time zones, prompts, agents, device pins)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -296,9 +296,12 @@ pub fn mark_deleting(
         .ok_or_else(|| Error::not_found(format!("organization {id}")))
 }
 
-/// One batch of `org delete`: the organisation's next `batch` runs after run id `after`
-/// (by the index `runs_org_fk`), deleted by one statement; returns how many and the
-/// highest id deleted (`None`: nothing was left).
+/// One batch of `org delete`: the organisation's next `batch` runs after run id `after`,
+/// deleted by one statement; returns how many and the highest id deleted (`None`: nothing
+/// was left). The batch's upper id is read from the index `runs_org_fk` (an index-only
+/// walk), and the rows are deleted as one range of it, in the heap's order (ids grow with
+/// it): deleting them by id, one primary-key probe each, took three times as long as one
+/// hand-written `DELETE`.
 ///
 /// # Errors
 /// Database failures.
@@ -309,10 +312,14 @@ pub fn delete_runs_batch(
     batch: i64,
 ) -> Result<(i64, Option<i64>)> {
     let row = client.query_typed_one(
-        "WITH doomed AS (
-             SELECT id FROM runs WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3
+        "WITH bound AS (
+             SELECT coalesce((SELECT id FROM runs WHERE org_id = $1 AND id > $2
+                              ORDER BY id OFFSET $3 - 1 LIMIT 1),
+                             9223372036854775807) AS hi
          ), gone AS (
-             DELETE FROM runs r USING doomed WHERE r.id = doomed.id RETURNING r.id
+             DELETE FROM runs r USING bound
+             WHERE r.org_id = $1 AND r.id > $2 AND r.id <= bound.hi
+             RETURNING r.id
          )
          SELECT count(*), max(id) FROM gone",
         &[p(&id), p(&after), p(&batch)],

@@ -223,15 +223,25 @@ pub enum Command {
         action: runs::RunAction,
     },
     /// Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers.
+    ///
+    /// Objects of the file that exist with other values are reported as drift (exit 0);
+    /// --update writes the file's values over them in the same transaction. Nothing the
+    /// file lacks is deleted.
     #[command(after_help = "Examples:\n  \
         lobu-admin seed examples/fixture.json\n  \
-        cat fixture.json | lobu-admin -q -o json seed -")]
+        cat fixture.json | lobu-admin -q -o json seed -\n  \
+        lobu-admin seed --update --dry-run fixture.json   # exactly what --update would change\n  \
+        lobu-admin seed --update fixture.json")]
     Seed {
         /// The fixture file, or `-`.
         file: String,
         /// Validate and report exactly what an apply would do, writing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Write the file's values over the drift (names, schedules, time zones, prompts,
+        /// agents, device pins).
+        #[arg(long)]
+        update: bool,
     },
     /// Print the organisations as a fixture that `seed` accepts (all by default).
     ///
@@ -295,7 +305,11 @@ fn dispatch(cli: &Cli, out: Out, flag: bool, actor_flag: bool) -> Result<()> {
         Command::Schedule { action } => schedule::run(&ctx, action),
         Command::Dispatch(a) => dispatch::run(&ctx, a),
         Command::Runs { action } => runs::run(&ctx, action),
-        Command::Seed { file, dry_run } => fixtures::run_seed(&ctx, file, *dry_run),
+        Command::Seed {
+            file,
+            dry_run,
+            update,
+        } => fixtures::run_seed(&ctx, file, *dry_run, *update),
         Command::Export { orgs } => fixtures::export(&ctx, orgs),
         Command::Audit { action } => audit::run(&ctx, action),
         Command::Completions { shell } => meta::completions(*shell, command()),

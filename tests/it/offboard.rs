@@ -161,7 +161,14 @@ fn an_organisation_created_again_under_a_deleted_id_is_new() {
     let db = TestDb::new();
     mac_org(&db, "acme");
     cli(&db)
-        .args(["agents", "delete", "--org", "acme", "owletto-default"])
+        .args([
+            "agents",
+            "delete",
+            "--org",
+            "acme",
+            "owletto-default",
+            "--force",
+        ])
         .run()
         .code(0);
     let suppressed = cli(&db).args(["provision-agent", "--org", "acme"]).json();
