@@ -14,7 +14,7 @@ pub enum AuditAction {
     /// List audit events, newest first (page on with --before the last id shown).
     ///
     /// The global --actor NAME, given on the command line, lists only that actor's events
-    /// (exactly as recorded, e.g. ada@build-1 or device:<uuid>); LOBU_ACTOR does not filter.
+    /// (exactly as recorded, e.g. ada@build-1 or `device:<uuid>`); LOBU_ACTOR does not filter.
     #[command(after_help = "Examples:\n  \
         lobu-admin audit list --org acme --since 7d\n  \
         lobu-admin --actor ada audit list --command 'org delete'\n  \
