@@ -99,6 +99,8 @@ const TAKE_DUE: &str = "
     SELECT id, schedule, timezone
     FROM watchers
     WHERE status = 'active' AND next_run_at <= $1
+      AND NOT EXISTS (SELECT 1 FROM organizations o
+                      WHERE o.id = watchers.org_id AND o.deleting_at IS NOT NULL)
     ORDER BY next_run_at, id
     LIMIT $2
     FOR NO KEY UPDATE SKIP LOCKED";
