@@ -200,13 +200,14 @@ fn issued(device_id: Uuid, token: Token, row: Option<&postgres::Row>) -> Result<
 
 /// The audit event of a token [`create_in_flight`] inserted (`$1` the actor, `$2` the
 /// token's hash): `tokens create`, in the device's organisation, naming the token's id and
-/// prefix only.
+/// prefix only; `expires_at` written as the other path's (serde) RFC 3339 in UTC.
 const RECORD_CREATED: &str = "
     INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id, outcome,
                               details)
     SELECT now(), $1, 'tokens create', t.org_id, 'token', t.id::text, 'created',
            jsonb_build_object('device_id', t.device_id, 'prefix', t.prefix,
-                              'expires_at', t.expires_at)
+                              'expires_at', to_char(t.expires_at AT TIME ZONE 'UTC',
+                                                    'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))
     FROM device_tokens t
     WHERE t.token_hash = $2";
 

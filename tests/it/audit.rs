@@ -336,3 +336,52 @@ fn audit_prune_deletes_old_events_and_records_itself() {
     assert_eq!(again["deleted"], 0);
     cli(&db).args(["audit", "prune"]).run().code(2);
 }
+
+/// `tokens create` records the same event whether the device is named by UUID (the token
+/// and its event in one flight) or by ORG:WORKER_ID (looked up first).
+#[test]
+fn tokens_create_records_the_same_event_by_uuid_or_worker_id() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    let reg = cli(&db)
+        .args([
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u1",
+            "--worker-id",
+            "mbp-1",
+            "--platform",
+            "macos",
+        ])
+        .json();
+    let device = reg["device_id"].as_str().unwrap().to_string();
+    let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    for named in [device.as_str(), "acme:mbp-1"] {
+        let created = cli(&db)
+            .args(["--actor", "ada", "tokens", "create", "--device", named])
+            .args(["--expires-in", "30d"])
+            .json();
+        let e = &events(&db, &["--limit", "1"])[0];
+        assert_eq!(
+            (e.command.as_str(), e.actor.as_str(), e.outcome.as_str()),
+            ("tokens create", "ada", "created"),
+            "{named}"
+        );
+        assert_eq!(e.org_id.as_deref(), Some("acme"), "{named}");
+        let target = e.target.as_ref().unwrap();
+        assert_eq!(
+            (target.kind.as_str(), &target.id),
+            ("token", &created["id"].as_str().unwrap().to_string())
+        );
+        assert_eq!(e.details["device_id"].as_str(), Some(device.as_str()));
+        assert_eq!(e.details["prefix"], created["prefix"]);
+        assert_eq!(
+            at(&e.details["expires_at"]),
+            at(&created["expires_at"]),
+            "{named}"
+        );
+        assert!(e.details["expires_at"].as_str().unwrap().ends_with('Z'));
+    }
+}
