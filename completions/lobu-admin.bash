@@ -19,6 +19,9 @@ _lobu__admin() {
             lobu__admin,agents)
                 cmd="lobu__admin__subcmd__agents"
                 ;;
+            lobu__admin,audit)
+                cmd="lobu__admin__subcmd__audit"
+                ;;
             lobu__admin,completions)
                 cmd="lobu__admin__subcmd__completions"
                 ;;
@@ -73,6 +76,9 @@ _lobu__admin() {
             lobu__admin,watchers)
                 cmd="lobu__admin__subcmd__watchers"
                 ;;
+            lobu__admin__subcmd__agents,create)
+                cmd="lobu__admin__subcmd__agents__subcmd__create"
+                ;;
             lobu__admin__subcmd__agents,delete)
                 cmd="lobu__admin__subcmd__agents__subcmd__delete"
                 ;;
@@ -82,6 +88,12 @@ _lobu__admin() {
             lobu__admin__subcmd__agents,list)
                 cmd="lobu__admin__subcmd__agents__subcmd__list"
                 ;;
+            lobu__admin__subcmd__agents,update)
+                cmd="lobu__admin__subcmd__agents__subcmd__update"
+                ;;
+            lobu__admin__subcmd__agents__subcmd__help,create)
+                cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__create"
+                ;;
             lobu__admin__subcmd__agents__subcmd__help,delete)
                 cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__delete"
                 ;;
@@ -90,6 +102,27 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__agents__subcmd__help,list)
                 cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__list"
+                ;;
+            lobu__admin__subcmd__agents__subcmd__help,update)
+                cmd="lobu__admin__subcmd__agents__subcmd__help__subcmd__update"
+                ;;
+            lobu__admin__subcmd__audit,help)
+                cmd="lobu__admin__subcmd__audit__subcmd__help"
+                ;;
+            lobu__admin__subcmd__audit,list)
+                cmd="lobu__admin__subcmd__audit__subcmd__list"
+                ;;
+            lobu__admin__subcmd__audit,prune)
+                cmd="lobu__admin__subcmd__audit__subcmd__prune"
+                ;;
+            lobu__admin__subcmd__audit__subcmd__help,help)
+                cmd="lobu__admin__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            lobu__admin__subcmd__audit__subcmd__help,list)
+                cmd="lobu__admin__subcmd__audit__subcmd__help__subcmd__list"
+                ;;
+            lobu__admin__subcmd__audit__subcmd__help,prune)
+                cmd="lobu__admin__subcmd__audit__subcmd__help__subcmd__prune"
                 ;;
             lobu__admin__subcmd__db,help)
                 cmd="lobu__admin__subcmd__db__subcmd__help"
@@ -141,6 +174,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__help,agents)
                 cmd="lobu__admin__subcmd__help__subcmd__agents"
+                ;;
+            lobu__admin__subcmd__help,audit)
+                cmd="lobu__admin__subcmd__help__subcmd__audit"
                 ;;
             lobu__admin__subcmd__help,completions)
                 cmd="lobu__admin__subcmd__help__subcmd__completions"
@@ -196,11 +232,23 @@ _lobu__admin() {
             lobu__admin__subcmd__help,watchers)
                 cmd="lobu__admin__subcmd__help__subcmd__watchers"
                 ;;
+            lobu__admin__subcmd__help__subcmd__agents,create)
+                cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__create"
+                ;;
             lobu__admin__subcmd__help__subcmd__agents,delete)
                 cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__delete"
                 ;;
             lobu__admin__subcmd__help__subcmd__agents,list)
                 cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__list"
+                ;;
+            lobu__admin__subcmd__help__subcmd__agents,update)
+                cmd="lobu__admin__subcmd__help__subcmd__agents__subcmd__update"
+                ;;
+            lobu__admin__subcmd__help__subcmd__audit,list)
+                cmd="lobu__admin__subcmd__help__subcmd__audit__subcmd__list"
+                ;;
+            lobu__admin__subcmd__help__subcmd__audit,prune)
+                cmd="lobu__admin__subcmd__help__subcmd__audit__subcmd__prune"
                 ;;
             lobu__admin__subcmd__help__subcmd__db,start)
                 cmd="lobu__admin__subcmd__help__subcmd__db__subcmd__start"
@@ -226,11 +274,17 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__org,create)
                 cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__create"
                 ;;
+            lobu__admin__subcmd__help__subcmd__org,delete)
+                cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__delete"
+                ;;
             lobu__admin__subcmd__help__subcmd__org,list)
                 cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__list"
                 ;;
             lobu__admin__subcmd__help__subcmd__org,show)
                 cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__show"
+                ;;
+            lobu__admin__subcmd__help__subcmd__org,update)
+                cmd="lobu__admin__subcmd__help__subcmd__org__subcmd__update"
                 ;;
             lobu__admin__subcmd__help__subcmd__runs,cancel)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__cancel"
@@ -256,6 +310,9 @@ _lobu__admin() {
             lobu__admin__subcmd__help__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__rescue"
                 ;;
+            lobu__admin__subcmd__help__subcmd__runs,show)
+                cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__show"
+                ;;
             lobu__admin__subcmd__help__subcmd__runs,wait)
                 cmd="lobu__admin__subcmd__help__subcmd__runs__subcmd__wait"
                 ;;
@@ -270,6 +327,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__help__subcmd__tokens,revoke)
                 cmd="lobu__admin__subcmd__help__subcmd__tokens__subcmd__revoke"
+                ;;
+            lobu__admin__subcmd__help__subcmd__tokens,rotate)
+                cmd="lobu__admin__subcmd__help__subcmd__tokens__subcmd__rotate"
                 ;;
             lobu__admin__subcmd__help__subcmd__watchers,archive)
                 cmd="lobu__admin__subcmd__help__subcmd__watchers__subcmd__archive"
@@ -316,6 +376,9 @@ _lobu__admin() {
             lobu__admin__subcmd__org,create)
                 cmd="lobu__admin__subcmd__org__subcmd__create"
                 ;;
+            lobu__admin__subcmd__org,delete)
+                cmd="lobu__admin__subcmd__org__subcmd__delete"
+                ;;
             lobu__admin__subcmd__org,help)
                 cmd="lobu__admin__subcmd__org__subcmd__help"
                 ;;
@@ -325,8 +388,14 @@ _lobu__admin() {
             lobu__admin__subcmd__org,show)
                 cmd="lobu__admin__subcmd__org__subcmd__show"
                 ;;
+            lobu__admin__subcmd__org,update)
+                cmd="lobu__admin__subcmd__org__subcmd__update"
+                ;;
             lobu__admin__subcmd__org__subcmd__help,create)
                 cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__create"
+                ;;
+            lobu__admin__subcmd__org__subcmd__help,delete)
+                cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__delete"
                 ;;
             lobu__admin__subcmd__org__subcmd__help,help)
                 cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__help"
@@ -336,6 +405,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__org__subcmd__help,show)
                 cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__show"
+                ;;
+            lobu__admin__subcmd__org__subcmd__help,update)
+                cmd="lobu__admin__subcmd__org__subcmd__help__subcmd__update"
                 ;;
             lobu__admin__subcmd__runs,cancel)
                 cmd="lobu__admin__subcmd__runs__subcmd__cancel"
@@ -363,6 +435,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__runs,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__rescue"
+                ;;
+            lobu__admin__subcmd__runs,show)
+                cmd="lobu__admin__subcmd__runs__subcmd__show"
                 ;;
             lobu__admin__subcmd__runs,wait)
                 cmd="lobu__admin__subcmd__runs__subcmd__wait"
@@ -394,6 +469,9 @@ _lobu__admin() {
             lobu__admin__subcmd__runs__subcmd__help,rescue)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__rescue"
                 ;;
+            lobu__admin__subcmd__runs__subcmd__help,show)
+                cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__show"
+                ;;
             lobu__admin__subcmd__runs__subcmd__help,wait)
                 cmd="lobu__admin__subcmd__runs__subcmd__help__subcmd__wait"
                 ;;
@@ -421,6 +499,9 @@ _lobu__admin() {
             lobu__admin__subcmd__tokens,revoke)
                 cmd="lobu__admin__subcmd__tokens__subcmd__revoke"
                 ;;
+            lobu__admin__subcmd__tokens,rotate)
+                cmd="lobu__admin__subcmd__tokens__subcmd__rotate"
+                ;;
             lobu__admin__subcmd__tokens__subcmd__help,create)
                 cmd="lobu__admin__subcmd__tokens__subcmd__help__subcmd__create"
                 ;;
@@ -432,6 +513,9 @@ _lobu__admin() {
                 ;;
             lobu__admin__subcmd__tokens__subcmd__help,revoke)
                 cmd="lobu__admin__subcmd__tokens__subcmd__help__subcmd__revoke"
+                ;;
+            lobu__admin__subcmd__tokens__subcmd__help,rotate)
+                cmd="lobu__admin__subcmd__tokens__subcmd__help__subcmd__rotate"
                 ;;
             lobu__admin__subcmd__watchers,archive)
                 cmd="lobu__admin__subcmd__watchers__subcmd__archive"
@@ -506,7 +590,7 @@ _lobu__admin() {
 
     case "${cmd}" in
         lobu__admin)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --actor --help --version migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export audit completions man demo status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +608,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -532,7 +620,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list delete help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list create update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +638,56 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__create)
+            opts="-o -q -v -h --org --name --identity --identity-file --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -558,7 +696,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__delete)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --force --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +718,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -588,8 +730,22 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__help)
-            opts="list delete help"
+            opts="list create update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -643,8 +799,22 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__agents__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__agents__subcmd__list)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +836,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -673,8 +847,54 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lobu__subcmd__admin__subcmd__completions)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help bash elvish fish powershell zsh"
+        lobu__subcmd__admin__subcmd__agents__subcmd__update)
+            opts="-o -q -v -h --org --name --identity --identity-file --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +910,180 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help)
+            opts="list prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__list)
+            opts="-o -q -v -h --org --command --since --before --limit --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__audit__subcmd__prune)
+            opts="-o -q -v -h --older-than --dry-run --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__completions)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -700,7 +1094,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help status start stop help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help status start stop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -716,6 +1110,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -796,7 +1194,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db__subcmd__start)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +1210,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -822,7 +1224,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db__subcmd__status)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,6 +1240,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -848,7 +1254,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__db__subcmd__stop)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +1270,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -874,7 +1284,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__demo)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +1300,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -900,7 +1314,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list show delete help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list show delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +1332,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -926,7 +1344,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices__subcmd__delete)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +1360,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1022,7 +1444,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices__subcmd__list)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1466,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1052,7 +1478,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__devices__subcmd__show)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,6 +1496,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1078,7 +1508,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__dispatch)
-            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --prune-after --metrics-addr --prune-batch --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --now --limit --loop --interval --stale-after --timeout-after --prune-after --metrics-addr --prune-batch --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1128,6 +1558,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1136,7 +1570,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__export)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1592,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1166,7 +1604,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help)
-            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export completions man demo status help"
+            opts="migrate db org provision-agent agents register-device devices tokens watchers schedule dispatch runs seed export audit completions man demo status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,8 +1618,22 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__agents)
-            opts="list delete"
+            opts="list create update delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1208,6 +1660,62 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__agents__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__audit)
+            opts="list prune"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__audit__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__audit__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1446,7 +1954,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__org)
-            opts="create list show"
+            opts="create list show update delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1460,6 +1968,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1488,6 +2010,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__org__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1530,7 +2066,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs)
-            opts="claim heartbeat complete fail rescue list wait prune cancel"
+            opts="claim heartbeat complete fail rescue list wait prune cancel show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1655,6 +2191,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__help__subcmd__runs__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1726,7 +2276,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__tokens)
-            opts="create list revoke"
+            opts="create rotate list revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1768,6 +2318,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__help__subcmd__tokens__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__help__subcmd__tokens__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1936,7 +2500,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__man)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1954,6 +2518,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1962,7 +2530,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate)
-            opts="-o -q -v -h --dry-run --index-wait --database-url --output --quiet --verbose --help status help"
+            opts="-o -q -v -h --dry-run --index-wait --database-url --output --quiet --verbose --actor --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1982,6 +2550,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2034,7 +2606,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__migrate__subcmd__status)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2052,6 +2624,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2060,7 +2636,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help create list show help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2078,6 +2654,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2086,7 +2666,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__create)
-            opts="-o -q -v -h --name --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --name --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2108,6 +2688,44 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__delete)
+            opts="-o -q -v -h --dry-run --yes --batch --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2116,7 +2734,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__help)
-            opts="create list show help"
+            opts="create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2130,6 +2748,20 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2185,8 +2817,22 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__org__subcmd__list)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2202,6 +2848,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2212,7 +2862,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__org__subcmd__show)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2230,6 +2880,44 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__org__subcmd__update)
+            opts="-o -q -v -h --name --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2238,7 +2926,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__provision__subcmd__agent)
-            opts="-o -q -v -h --org --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2260,6 +2948,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2268,7 +2960,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__register__subcmd__device)
-            opts="-o -q -v -h --org --user --worker-id --platform --name --timezone --app-version --issue-token --expires-in --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --user --worker-id --platform --name --timezone --app-version --issue-token --expires-in --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2318,6 +3010,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2326,7 +3022,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help claim heartbeat complete fail rescue list wait prune cancel help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help claim heartbeat complete fail rescue list wait prune cancel show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2344,6 +3040,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2352,12 +3052,16 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__cancel)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --reason --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2370,6 +3074,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2378,7 +3086,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__claim)
-            opts="-o -q -v -h --token --token-file --limit --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --token --token-file --limit --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2408,6 +3116,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2416,7 +3128,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__complete)
-            opts="-o -q -v -h --result --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --result --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,6 +3158,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2454,7 +3170,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__fail)
-            opts="-o -q -v -h --error --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --error --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2484,6 +3200,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2492,7 +3212,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__heartbeat)
-            opts="-o -q -v -h --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2518,6 +3238,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2526,7 +3250,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help)
-            opts="claim heartbeat complete fail rescue list wait prune cancel help"
+            opts="claim heartbeat complete fail rescue list wait prune cancel show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2665,6 +3389,20 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2680,7 +3418,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__list)
-            opts="-o -q -v -h --org --watcher --status --limit --before --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --watcher --status --limit --before --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2718,6 +3456,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2726,7 +3468,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__prune)
-            opts="-o -q -v -h --older-than --dry-run --batch --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --older-than --dry-run --batch --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2752,6 +3494,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2760,7 +3506,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__rescue)
-            opts="-o -q -v -h --stale-after --timeout-after --now --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --stale-after --timeout-after --now --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2790,6 +3536,40 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__runs__subcmd__show)
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2798,7 +3578,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__runs__subcmd__wait)
-            opts="-o -q -v -h --timeout --follow-retries --token --token-file --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timeout --follow-retries --token --token-file --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2828,6 +3608,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2836,7 +3620,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__schedule)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help preview help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help preview help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2852,6 +3636,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2904,7 +3692,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__schedule__subcmd__preview)
-            opts="-o -q -v -h --timezone --from --count --spread --seed --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --timezone --from --count --spread --seed --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2942,6 +3730,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2950,7 +3742,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__seed)
-            opts="-o -q -v -h --dry-run --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --dry-run --update --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2966,6 +3758,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2976,7 +3772,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__status)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2992,6 +3788,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3002,7 +3802,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help create list revoke help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help create rotate list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3020,6 +3820,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3028,7 +3832,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__create)
-            opts="-o -q -v -h --device --expires-in --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --device --expires-in --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3054,6 +3858,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3062,7 +3870,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__help)
-            opts="create list revoke help"
+            opts="create rotate list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3131,8 +3939,22 @@ _lobu__admin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lobu__subcmd__admin__subcmd__tokens__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__list)
-            opts="-o -q -v -h --device --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --device --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3154,6 +3976,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3162,7 +3988,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__tokens__subcmd__revoke)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3180,6 +4006,52 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lobu__subcmd__admin__subcmd__tokens__subcmd__rotate)
+            opts="-o -q -v -h --device --expires-in --grace --database-url --output --quiet --verbose --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3188,7 +4060,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help list show trigger next create update pause resume archive reschedule help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help list show trigger next create update pause resume archive reschedule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3206,6 +4078,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3214,7 +4090,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__archive)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3232,6 +4108,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3240,7 +4120,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__create)
-            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --spread --catch-up-window --retries --retry-delay --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --name --schedule --timezone --agent --device --prompt --slug --min-cooldown --spread --catch-up-window --retries --retry-delay --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3308,6 +4188,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3486,7 +4370,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__list)
-            opts="-o -q -v -h --org --device --status --limit --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --device --status --limit --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3520,6 +4404,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3528,7 +4416,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__next)
-            opts="-o -q -v -h --count --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --count --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3550,6 +4438,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3558,7 +4450,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__pause)
-            opts="-o -q -v -h --reason --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --reason --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3580,6 +4472,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3588,7 +4484,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__reschedule)
-            opts="-o -q -v -h --org --all --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --org --all --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3610,6 +4506,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3618,7 +4518,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__resume)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3634,6 +4534,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3644,7 +4548,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__show)
-            opts="-o -q -v -h --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3662,6 +4566,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3670,7 +4578,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__trigger)
-            opts="-o -q -v -h --admin --token --token-file --wait --timeout --follow-retries --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --admin --token --token-file --wait --timeout --follow-retries --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3700,6 +4608,10 @@ _lobu__admin() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3708,7 +4620,7 @@ _lobu__admin() {
             return 0
             ;;
         lobu__subcmd__admin__subcmd__watchers__subcmd__update)
-            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --spread --catch-up-window --retries --retry-delay --database-url --output --quiet --verbose --help"
+            opts="-o -q -v -h --name --slug --schedule --timezone --agent --device --unpin --prompt --min-cooldown --spread --catch-up-window --retries --retry-delay --database-url --output --quiet --verbose --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3772,6 +4684,10 @@ _lobu__admin() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -21,6 +21,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -43,6 +44,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand runs 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
             cand seed 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
             cand export 'Print the organisations as a fixture that `seed` accepts (all by default)'
+            cand audit 'The audit trail: who changed what, and when'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand demo 'A guided tour on the embedded (or given) database'
@@ -54,6 +56,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --dry-run 'Print each pending migration''s statements, the locks they take and whether binaries of the previous release stay served; change nothing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -68,6 +71,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -87,6 +91,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -102,6 +107,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -113,6 +119,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -124,6 +131,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -149,6 +157,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -158,6 +167,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create an organisation'
             cand list 'List organisations'
             cand show 'Show one organisation with its metadata'
+            cand update 'Rename an organisation'
+            cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;org;create'= {
@@ -165,6 +176,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -176,6 +188,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -187,6 +200,35 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;org;update'= {
+            cand --name 'The new display name'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;org;delete'= {
+            cand --batch 'Runs per batch (transaction)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand --dry-run 'Print what would be deleted; delete nothing'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -198,6 +240,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create an organisation'
             cand list 'List organisations'
             cand show 'Show one organisation with its metadata'
+            cand update 'Rename an organisation'
+            cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;org;help;create'= {
@@ -206,6 +250,10 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;org;help;show'= {
         }
+        &'lobu-admin;org;help;update'= {
+        }
+        &'lobu-admin;org;help;delete'= {
+        }
         &'lobu-admin;org;help;help'= {
         }
         &'lobu-admin;provision-agent'= {
@@ -213,6 +261,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -224,6 +273,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -231,7 +281,9 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List an organisation''s agents'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand create 'Create an agent'
+            cand update 'Change an agent''s name or identity (only the given flags change)'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;agents;list'= {
@@ -239,6 +291,39 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents;create'= {
+            cand --org 'Organisation id'
+            cand --name 'Display name'
+            cand --identity 'The agent''s identity (system prompt)'
+            cand --identity-file 'Read the identity from a file (`-` for stdin)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;agents;update'= {
+            cand --org 'Organisation id'
+            cand --name 'New display name'
+            cand --identity 'The agent''s identity (system prompt)'
+            cand --identity-file 'Read the identity from a file (`-` for stdin)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -251,6 +336,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand --force 'Pause the active watchers that use it (reason `agent <id> deleted`) instead of refusing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -260,10 +347,16 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;agents;help'= {
             cand list 'List an organisation''s agents'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand create 'Create an agent'
+            cand update 'Change an agent''s name or identity (only the given flags change)'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;agents;help;list'= {
+        }
+        &'lobu-admin;agents;help;create'= {
+        }
+        &'lobu-admin;agents;help;update'= {
         }
         &'lobu-admin;agents;help;delete'= {
         }
@@ -281,6 +374,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --issue-token 'Issue a device token (shown once)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -293,6 +387,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -309,6 +404,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -320,6 +416,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -331,6 +428,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -356,6 +454,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -363,16 +462,33 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand create 'Issue a token for a device (shown once)'
+            cand rotate 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
             cand list 'List a device''s tokens (never the secret)'
             cand revoke 'Revoke a token'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;tokens;create'= {
-            cand --device 'Device id'
+            cand --device 'The device: its UUID, or ORG:WORKER_ID'
             cand --expires-in 'Lifetime, e.g. 30d'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;tokens;rotate'= {
+            cand --device 'The device: its UUID, or ORG:WORKER_ID'
+            cand --expires-in 'The new token''s lifetime, e.g. 90d'
+            cand --grace 'Let the other live tokens work this much longer (default: revoked now)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -381,10 +497,11 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;tokens;list'= {
-            cand --device 'Device id'
+            cand --device 'The device: its UUID, or ORG:WORKER_ID'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -396,6 +513,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -405,11 +523,14 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;tokens;help'= {
             cand create 'Issue a token for a device (shown once)'
+            cand rotate 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
             cand list 'List a device''s tokens (never the secret)'
             cand revoke 'Revoke a token'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;tokens;help;create'= {
+        }
+        &'lobu-admin;tokens;help;rotate'= {
         }
         &'lobu-admin;tokens;help;list'= {
         }
@@ -421,6 +542,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -441,12 +563,13 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;watchers;list'= {
             cand --org 'Organisation id'
-            cand --device 'Only watchers pinned to this device'
+            cand --device 'Only watchers pinned to this device (its UUID, or ORG:WORKER_ID)'
             cand --status 'Status filter (default: all but archived)'
             cand --limit 'At most this many'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -458,6 +581,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -472,6 +596,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --admin 'Operator mode: no token, no pin check'
             cand --wait 'Then wait until the run (or the active one, when already queued) is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout, 130 interrupted'
             cand --follow-retries 'With --wait: follow the run''s retries to the last attempt'
@@ -487,6 +612,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -500,7 +626,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --schedule 'Cron expression (5 fields or @daily etc.)'
             cand --timezone 'IANA time zone'
             cand --agent 'Agent id'
-            cand --device 'Pin to a device'
+            cand --device 'Pin to a device (its UUID, or ORG:WORKER_ID)'
             cand --prompt 'Prompt'
             cand --slug 'Slug (default: from the name)'
             cand --min-cooldown 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)'
@@ -511,6 +637,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -524,7 +651,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --schedule 'Cron expression'
             cand --timezone 'IANA time zone'
             cand --agent 'Agent id'
-            cand --device 'Pin to a device'
+            cand --device 'Pin to a device (its UUID, or ORG:WORKER_ID)'
             cand --prompt 'Prompt'
             cand --min-cooldown 'Skip a scheduled slot this soon after the last run (e.g. 1h; 0s = never)'
             cand --spread 'Fire each slot at a fixed offset in [0, DUR) derived from the watcher''s id (at most 1d; 0s = at the slot)'
@@ -534,6 +661,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --unpin 'Remove the pin'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -547,6 +675,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -558,6 +687,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -569,6 +699,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -581,6 +712,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --all 'Every active watcher'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -628,6 +760,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -646,6 +779,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -673,6 +807,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --loop 'Keep dispatching until interrupted (Ctrl-C)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -685,6 +820,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -699,7 +835,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand list 'List runs, newest first'
             cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
             cand prune 'Delete finished runs older than DUR, in batches (each its own transaction), keeping active runs and each watcher''s latest run (for the cool-down and `watchers list`)'
-            cand cancel 'Cancel an active run'
+            cand cancel 'Cancel an active run; its error says who cancelled it and why'
+            cand show 'Show one run: the `runs list` object with its output, error, heartbeat and the watcher''s slug'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;runs;claim'= {
@@ -709,6 +846,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -722,6 +860,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -736,6 +875,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -750,6 +890,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -764,6 +905,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -780,6 +922,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -794,6 +937,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --follow-retries 'When the run ends failed or timeout and its watcher retries it, wait for the retry, and so on to the last attempt (--timeout covers them all)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -808,6 +952,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --dry-run 'Report what would be deleted; delete nothing'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
@@ -817,9 +962,23 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lobu-admin;runs;cancel'= {
+            cand --reason 'Why (recorded in the run''s error and the audit trail)'
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;runs;show'= {
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -836,7 +995,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand list 'List runs, newest first'
             cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
             cand prune 'Delete finished runs older than DUR, in batches (each its own transaction), keeping active runs and each watcher''s latest run (for the cool-down and `watchers list`)'
-            cand cancel 'Cancel an active run'
+            cand cancel 'Cancel an active run; its error says who cancelled it and why'
+            cand show 'Show one run: the `runs list` object with its output, error, heartbeat and the watcher''s slug'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;runs;help;claim'= {
@@ -857,13 +1017,17 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;runs;help;cancel'= {
         }
+        &'lobu-admin;runs;help;show'= {
+        }
         &'lobu-admin;runs;help;help'= {
         }
         &'lobu-admin;seed'= {
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand --dry-run 'Validate and report exactly what an apply would do, writing nothing'
+            cand --update 'Write the file''s values over the drift (names, schedules, time zones, prompts, agents, device pins)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -876,6 +1040,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -883,10 +1048,68 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lobu-admin;audit'= {
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List audit events, newest first (page on with --before the last id shown)'
+            cand prune 'Delete events older than a duration (the prune itself is recorded)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;audit;list'= {
+            cand --org 'Only this organisation''s events (also after its deletion)'
+            cand --command 'Only this command''s events, e.g. ''watchers trigger'''
+            cand --since 'Only events since then: a duration before now (7d) or an RFC 3339 time'
+            cand --before 'The next page: events older than this event id'
+            cand --limit 'At most this many'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;audit;prune'= {
+            cand --older-than 'Recorded longer ago than this (on the database''s clock)'
+            cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
+            cand --dry-run 'Count what would be deleted; delete nothing'
+            cand -q 'No progress bars or notes'
+            cand --quiet 'No progress bars or notes'
+            cand -v 'More notes on stderr (connection, timings)'
+            cand --verbose 'More notes on stderr (connection, timings)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lobu-admin;audit;help'= {
+            cand list 'List audit events, newest first (page on with --before the last id shown)'
+            cand prune 'Delete events older than a duration (the prune itself is recorded)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lobu-admin;audit;help;list'= {
+        }
+        &'lobu-admin;audit;help;prune'= {
+        }
+        &'lobu-admin;audit;help;help'= {
+        }
         &'lobu-admin;completions'= {
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -898,6 +1121,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -909,6 +1133,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -920,6 +1145,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --database-url 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --actor 'Who is making the change, for the audit trail (default: OS user@host)'
             cand -q 'No progress bars or notes'
             cand --quiet 'No progress bars or notes'
             cand -v 'More notes on stderr (connection, timings)'
@@ -942,6 +1168,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand runs 'Runs: device side (claim, heartbeat, complete, fail) and operator side'
             cand seed 'Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers'
             cand export 'Print the organisations as a fixture that `seed` accepts (all by default)'
+            cand audit 'The audit trail: who changed what, and when'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand demo 'A guided tour on the embedded (or given) database'
@@ -968,6 +1195,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create an organisation'
             cand list 'List organisations'
             cand show 'Show one organisation with its metadata'
+            cand update 'Rename an organisation'
+            cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
         }
         &'lobu-admin;help;org;create'= {
         }
@@ -975,13 +1204,23 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;help;org;show'= {
         }
+        &'lobu-admin;help;org;update'= {
+        }
+        &'lobu-admin;help;org;delete'= {
+        }
         &'lobu-admin;help;provision-agent'= {
         }
         &'lobu-admin;help;agents'= {
             cand list 'List an organisation''s agents'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created)'
+            cand create 'Create an agent'
+            cand update 'Change an agent''s name or identity (only the given flags change)'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
         }
         &'lobu-admin;help;agents;list'= {
+        }
+        &'lobu-admin;help;agents;create'= {
+        }
+        &'lobu-admin;help;agents;update'= {
         }
         &'lobu-admin;help;agents;delete'= {
         }
@@ -1000,10 +1239,13 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;help;tokens'= {
             cand create 'Issue a token for a device (shown once)'
+            cand rotate 'Issue a new token for a device (shown once) and retire its other live tokens: revoked now, or expiring after --grace (a token that expires sooner keeps its own expiry: the grace is clamped, and said). One transaction'
             cand list 'List a device''s tokens (never the secret)'
             cand revoke 'Revoke a token'
         }
         &'lobu-admin;help;tokens;create'= {
+        }
+        &'lobu-admin;help;tokens;rotate'= {
         }
         &'lobu-admin;help;tokens;list'= {
         }
@@ -1057,7 +1299,8 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand list 'List runs, newest first'
             cand wait 'Wait until a run is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout passed, 130 interrupted (the run is left as it is)'
             cand prune 'Delete finished runs older than DUR, in batches (each its own transaction), keeping active runs and each watcher''s latest run (for the cool-down and `watchers list`)'
-            cand cancel 'Cancel an active run'
+            cand cancel 'Cancel an active run; its error says who cancelled it and why'
+            cand show 'Show one run: the `runs list` object with its output, error, heartbeat and the watcher''s slug'
         }
         &'lobu-admin;help;runs;claim'= {
         }
@@ -1077,9 +1320,19 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         }
         &'lobu-admin;help;runs;cancel'= {
         }
+        &'lobu-admin;help;runs;show'= {
+        }
         &'lobu-admin;help;seed'= {
         }
         &'lobu-admin;help;export'= {
+        }
+        &'lobu-admin;help;audit'= {
+            cand list 'List audit events, newest first (page on with --before the last id shown)'
+            cand prune 'Delete events older than a duration (the prune itself is recorded)'
+        }
+        &'lobu-admin;help;audit;list'= {
+        }
+        &'lobu-admin;help;audit;prune'= {
         }
         &'lobu-admin;help;completions'= {
         }

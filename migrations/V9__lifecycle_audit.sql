@@ -35,3 +35,10 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS devices_org_worker ON devices (org_id, w
 -- every deleted watcher scanned the whole runs table. With deduplication an entry per run
 -- costs a few bytes.
 CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_watcher_fk ON runs (watcher_id);
+
+-- org delete: runs.org_id and device_tokens.org_id reference organizations ON DELETE
+-- CASCADE, and since V8 no full index serves a look-up by org_id alone, so deleting an
+-- organisation scanned both tables whole. (org_id, id) also lets org delete walk an
+-- organisation's runs in batches by keyset.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_org_fk ON runs (org_id, id);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS device_tokens_org ON device_tokens (org_id);

@@ -4,6 +4,7 @@ use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 
 /// An agent row.
@@ -53,10 +54,187 @@ pub struct AgentDeleted {
     pub org_id: String,
     /// The deleted agent.
     pub agent_id: String,
+    /// Watchers paused because they used it (`--force`).
+    pub watchers_paused: Vec<i64>,
 }
 
-/// Deletes an agent. Provisioning sentinels stay, so a deleted default is not re-created;
-/// watchers using the agent stop firing (their runs are recorded as skipped).
+/// The longest identity (system prompt) accepted, in characters.
+pub const MAX_IDENTITY_CHARS: usize = 100_000;
+
+fn check_identity(identity: &str) -> Result<()> {
+    crate::input::storable("identity", identity)?;
+    if identity.chars().count() > MAX_IDENTITY_CHARS {
+        return Err(Error::invalid(format!(
+            "invalid identity: at most {MAX_IDENTITY_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+const AGENT_COLUMNS: &str = "org_id, id, name, identity, created_at";
+
+fn agent_from_row(r: &postgres::Row) -> Agent {
+    Agent {
+        org_id: r.get(0),
+        id: r.get(1),
+        name: r.get(2),
+        identity: r.get(3),
+        created_at: r.get(4),
+    }
+}
+
+/// Creates an agent in an organisation (`agents create`).
+///
+/// # Errors
+/// `invalid_input` for a bad id, name or identity; `not_found` for an unknown
+/// organisation; `conflict` when the id is taken.
+pub fn create(
+    client: &mut impl GenericClient,
+    org_id: &str,
+    id: &str,
+    name: &str,
+    identity: &str,
+    now: DateTime<Utc>,
+) -> Result<Agent> {
+    crate::orgs::validate_id("agent id", id)?;
+    crate::orgs::validate_name("agent name", name)?;
+    check_identity(identity)?;
+    client
+        .query_typed_opt(
+            &format!(
+                "INSERT INTO agents (org_id, id, name, identity, created_at)
+                 SELECT o.id, $2, $3, $4, $5 FROM organizations o WHERE o.id = $1
+                 RETURNING {AGENT_COLUMNS}"
+            ),
+            &[p(&org_id), p(&id), p(&name), p(&identity), p(&now)],
+        )
+        .map_err(|e| match Error::from(e) {
+            Error::Conflict(_) => Error::Conflict(format!(
+                "agent {id} already exists in organization {org_id}"
+            )),
+            other => other,
+        })?
+        .map(|r| agent_from_row(&r))
+        .ok_or_else(|| Error::not_found(format!("organization {org_id}")))
+}
+
+/// Changes an agent's name and/or identity (`agents update`, a patch).
+///
+/// # Errors
+/// `invalid_input` for a bad name or identity; `not_found`.
+pub fn update(
+    client: &mut impl GenericClient,
+    org_id: &str,
+    id: &str,
+    name: Option<&str>,
+    identity: Option<&str>,
+) -> Result<Agent> {
+    if let Some(n) = name {
+        crate::orgs::validate_name("agent name", n)?;
+    }
+    if let Some(i) = identity {
+        check_identity(i)?;
+    }
+    client
+        .query_typed_opt(
+            &format!(
+                "UPDATE agents SET name = coalesce($3, name), identity = coalesce($4, identity)
+                 WHERE org_id = $1 AND id = $2
+                 RETURNING {AGENT_COLUMNS}"
+            ),
+            &[p(&org_id), p(&id), p(&name), p(&identity)],
+        )?
+        .map(|r| agent_from_row(&r))
+        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))
+}
+
+/// Deletes an agent, unless non-archived watchers use it: then `conflict` naming them, or,
+/// with `force`, pauses the active ones (reason `agent <id> deleted`) in the same
+/// transaction. Provisioning sentinels stay, so a deleted default is not re-created.
+///
+/// Race-free: the agent row is locked first (`FOR UPDATE`), and watchers create and
+/// update take `FOR KEY SHARE` on it when they check it exists, so no watcher can start
+/// using it between the check and the delete.
+///
+/// # Errors
+/// `not_found`; `conflict` while watchers use it and `force` is false.
+pub fn delete_guarded(
+    client: &mut impl GenericClient,
+    org_id: &str,
+    id: &str,
+    force: bool,
+    now: DateTime<Utc>,
+) -> Result<AgentDeleted> {
+    client
+        .query_typed_opt(
+            "SELECT 1 FROM agents WHERE org_id = $1 AND id = $2 FOR UPDATE",
+            &[p(&org_id), p(&id)],
+        )?
+        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
+    let users: Vec<(i64, String, String)> = client
+        .query_typed(
+            "SELECT id, slug, status FROM watchers
+             WHERE org_id = $1 AND agent_id = $2 AND status <> 'archived'
+             ORDER BY id",
+            &[p(&org_id), p(&id)],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    if !users.is_empty() && !force {
+        let named: Vec<String> = users
+            .iter()
+            .take(10)
+            .map(|(w, slug, status)| format!("{w} ({slug}, {status})"))
+            .collect();
+        let more = users.len().saturating_sub(10);
+        return Err(Error::Conflict(format!(
+            "agent {id} is used by {} watcher(s): {}{}; archive them or point them at \
+             another agent (watchers update --agent), or delete with --force to pause them",
+            users.len(),
+            named.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )));
+    }
+    let paused: Vec<i64> = if users.is_empty() {
+        Vec::new()
+    } else {
+        client
+            .query_typed(
+                "UPDATE watchers SET status = 'paused', paused_reason = $3, updated_at = $4
+                 WHERE org_id = $1 AND agent_id = $2 AND status = 'active'
+                 RETURNING id",
+                &[
+                    p(&org_id),
+                    p(&id),
+                    p(&format!("agent {id} deleted")),
+                    p(&now),
+                ],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    client.execute(
+        "DELETE FROM agents WHERE org_id = $1 AND id = $2",
+        &[&org_id, &id],
+    )?;
+    let mut paused = paused;
+    paused.sort_unstable();
+    Ok(AgentDeleted {
+        org_id: org_id.into(),
+        agent_id: id.into(),
+        watchers_paused: paused,
+    })
+}
+
+/// Deletes an agent whatever uses it (the library's unguarded delete; `agents delete`
+/// uses [`delete_guarded`]). Watchers using it stop firing (their slots are recorded as
+/// skipped).
 ///
 /// # Errors
 /// `not_found`.
@@ -73,17 +251,20 @@ pub fn delete(client: &mut impl GenericClient, org_id: &str, id: &str) -> Result
     Ok(AgentDeleted {
         org_id: org_id.into(),
         agent_id: id.into(),
+        watchers_paused: Vec::new(),
     })
 }
 
-/// Whether an agent exists.
+/// Whether an agent exists; the row, if any, stays locked `FOR KEY SHARE` for the rest of
+/// the transaction (so that a guarded delete cannot remove it under a watcher being
+/// created or updated to use it).
 ///
 /// # Errors
 /// Database failures.
 pub fn exists(client: &mut impl GenericClient, org_id: &str, id: &str) -> Result<bool> {
     Ok(client
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM agents WHERE org_id = $1 AND id = $2)",
+            "SELECT EXISTS (SELECT 1 FROM agents WHERE org_id = $1 AND id = $2 FOR KEY SHARE)",
             &[&org_id, &id],
         )?
         .get(0))

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::audit::Actor;
 use crate::db::typed::p;
 use crate::error::{Error, Result};
 use crate::provisioning::{self, DefaultWatcher, Registration};
@@ -116,26 +117,74 @@ pub(crate) fn check_text(what: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// Inserts or refreshes the device, unless its organisation is unknown or being deleted
+/// (no row then: [`org_refusal`] says which), and records the audit event in the same
+/// statement when `$9` (the actor) is given, so that it costs no round trip of its own.
 const UPSERT_DEVICE: &str = "
-    INSERT INTO devices (org_id, user_id, worker_key, platform, name, timezone, app_version,
-                         first_seen_at, last_seen_at)
-    VALUES ($1, $2, $3, $4, $5, coalesce($6, 'UTC'), $7, $8, $8)
-    ON CONFLICT (org_id, user_id, worker_key) DO UPDATE
-    SET last_seen_at = EXCLUDED.last_seen_at,
-        name = coalesce($5, devices.name),
-        timezone = coalesce($6, devices.timezone),
-        app_version = coalesce($7, devices.app_version)
-    RETURNING id, (xmax = 0) AS inserted, platform, timezone";
+    WITH o AS (
+        SELECT id FROM organizations WHERE id = $1 AND deleting_at IS NULL
+    ), up AS (
+        INSERT INTO devices (org_id, user_id, worker_key, platform, name, timezone,
+                             app_version, first_seen_at, last_seen_at)
+        SELECT o.id, $2, $3, $4, $5, coalesce($6, 'UTC'), $7, $8, $8
+        FROM o
+        ON CONFLICT (org_id, user_id, worker_key) DO UPDATE
+        SET last_seen_at = EXCLUDED.last_seen_at,
+            name = coalesce($5, devices.name),
+            timezone = coalesce($6, devices.timezone),
+            app_version = coalesce($7, devices.app_version)
+        RETURNING id, (xmax = 0) AS inserted, platform, timezone
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT $8, $9, 'register-device', $1, 'device', up.id::text,
+               CASE WHEN up.inserted THEN 'registered' ELSE 'refreshed' END,
+               jsonb_build_object('user', $2::text, 'worker_id', $3::text,
+                                  'platform', $4::text)
+        FROM up
+        WHERE $9::text IS NOT NULL AND up.platform = $4
+    )
+    SELECT id, inserted, platform, timezone FROM up";
+
+/// Why an organisation accepts no new object: unknown (`not_found`, exit 3) or being
+/// deleted (`conflict`, exit 5). Asked only after a statement that needs it found no row.
+pub(crate) fn org_refusal(tx: &mut impl GenericClient, org_id: &str) -> Error {
+    match tx.query_typed_opt(
+        "SELECT deleting_at IS NOT NULL FROM organizations WHERE id = $1",
+        &[p(&org_id)],
+    ) {
+        Ok(Some(row)) if row.get::<_, bool>(0) => Error::Conflict(format!(
+            "organization {org_id} is being deleted; it accepts nothing new"
+        )),
+        Ok(_) => Error::not_found(format!("organization {org_id}")),
+        Err(e) => e.into(),
+    }
+}
 
 /// Registers a device, or refreshes a known one; on a first Mac in a bootstrapped
 /// organisation, provisions the daily check-in watcher. One transaction: call it inside one.
 ///
 /// # Errors
 /// `invalid_input` for bad fields, `not_found` for an unknown organisation, `conflict`
-/// when the platform differs from the first registration.
+/// when the platform differs from the first registration or the organisation is being
+/// deleted.
 pub fn register(
     tx: &mut impl GenericClient,
     input: &RegisterDevice,
+    now: DateTime<Utc>,
+) -> Result<Registered> {
+    register_recorded(tx, input, None, now)
+}
+
+/// As [`register`], and records the audit event (`register-device`, by `actor`) in the
+/// device's own statement.
+///
+/// # Errors
+/// As [`register`].
+pub fn register_recorded(
+    tx: &mut impl GenericClient,
+    input: &RegisterDevice,
+    actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<Registered> {
     check_text("user id", &input.user_id, 200)?;
@@ -147,8 +196,9 @@ pub fn register(
         check_text("app version", v, 100)?;
     }
     let tz_name = input.timezone.map(|t| t.name());
+    let actor = actor.map(Actor::as_str);
     let row = tx
-        .query_typed_one(
+        .query_typed_opt(
             UPSERT_DEVICE,
             &[
                 p(&input.org_id),
@@ -159,12 +209,10 @@ pub fn register(
                 p(&tz_name),
                 p(&input.app_version),
                 p(&now),
+                p(&actor),
             ],
-        )
-        .map_err(|e| match Error::from(e) {
-            Error::NotFound(_) => Error::not_found(format!("organization {}", input.org_id)),
-            other => other,
-        })?;
+        )?
+        .ok_or_else(|| org_refusal(tx, &input.org_id))?;
     let device_id: Uuid = row.get(0);
     let first: bool = row.get(1);
     let stored: String = row.get(2);
@@ -291,6 +339,9 @@ pub fn show(client: &mut impl GenericClient, id: Uuid) -> Result<Device> {
 pub struct DeviceDeleted {
     /// The deleted device.
     pub device_id: Uuid,
+    /// Its organisation (for the audit trail; not part of the JSON).
+    #[serde(skip)]
+    pub org_id: String,
     /// Watchers that were pinned to it (now unpinned and paused).
     pub watchers_unpinned: i64,
     /// Active runs cancelled.
@@ -304,8 +355,13 @@ pub struct DeviceDeleted {
 /// # Errors
 /// `not_found`.
 pub fn delete(tx: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Result<DeviceDeleted> {
-    tx.query_opt("SELECT 1 FROM devices WHERE id = $1 FOR UPDATE", &[&id])?
-        .ok_or_else(|| Error::not_found(format!("device {id}")))?;
+    let org_id: String = tx
+        .query_opt(
+            "SELECT org_id FROM devices WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )?
+        .ok_or_else(|| Error::not_found(format!("device {id}")))?
+        .get(0);
     let reason = format!("device {id} deleted");
     let unpinned = tx.query(
         "UPDATE watchers
@@ -327,7 +383,108 @@ pub fn delete(tx: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Resu
     tx.execute("DELETE FROM devices WHERE id = $1", &[&id])?;
     Ok(DeviceDeleted {
         device_id: id,
+        org_id,
         watchers_unpinned: i64::try_from(watcher_ids.len()).unwrap_or(i64::MAX),
         runs_cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
     })
+}
+
+/// A device as a command names it: its UUID, or `ORG:WORKER_ID` (the organisation and the
+/// stable id its client chose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceRef {
+    /// By id.
+    Id(Uuid),
+    /// By organisation and worker id.
+    Worker {
+        /// Organisation.
+        org_id: String,
+        /// The client's stable id.
+        worker_key: String,
+    },
+}
+
+impl FromStr for DeviceRef {
+    type Err = Error;
+
+    /// A UUID, else `ORG:WORKER_ID` (split at the first `:`; the worker id may hold more).
+    fn from_str(s: &str) -> Result<Self> {
+        if let Ok(id) = Uuid::parse_str(s) {
+            return Ok(Self::Id(id));
+        }
+        let Some((org, worker)) = s.split_once(':') else {
+            return Err(Error::invalid(format!(
+                "invalid device {:?}: a UUID or ORG:WORKER_ID (e.g. acme:mbp-1)",
+                crate::truncate(s, 60)
+            )));
+        };
+        crate::orgs::validate_id("organization id", org)?;
+        check_text("worker id", worker, 200)?;
+        Ok(Self::Worker {
+            org_id: org.into(),
+            worker_key: worker.into(),
+        })
+    }
+}
+
+impl fmt::Display for DeviceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "{id}"),
+            Self::Worker { org_id, worker_key } => write!(f, "{org_id}:{worker_key}"),
+        }
+    }
+}
+
+impl From<Uuid> for DeviceRef {
+    fn from(id: Uuid) -> Self {
+        Self::Id(id)
+    }
+}
+
+/// The id of the device `r` names. A UUID is returned as it is (the command that uses it
+/// says whether it exists); `ORG:WORKER_ID` is looked up (index `devices_org_worker`).
+///
+/// # Errors
+/// `not_found` when no device of the organisation has that worker id; `conflict` (exit 5)
+/// when several users' devices share it, listing their ids (name one by UUID).
+pub fn resolve(client: &mut impl GenericClient, r: &DeviceRef) -> Result<Uuid> {
+    let (org, worker) = match r {
+        DeviceRef::Id(id) => return Ok(*id),
+        DeviceRef::Worker { org_id, worker_key } => (org_id, worker_key),
+    };
+    let rows = client.query_typed(
+        "SELECT id, user_id FROM devices WHERE org_id = $1 AND worker_key = $2
+         ORDER BY first_seen_at, id LIMIT 20",
+        &[p(org), p(worker)],
+    )?;
+    match rows.as_slice() {
+        [] => Err(Error::not_found(format!(
+            "device {}",
+            crate::truncate(&r.to_string(), 120)
+        ))),
+        [one] => Ok(one.get(0)),
+        many => Err(Error::Conflict(format!(
+            "device {} is ambiguous: {} users' devices have worker id {:?}: {}; name one by id",
+            crate::truncate(&r.to_string(), 120),
+            many.len(),
+            crate::truncate(worker, 60),
+            many.iter()
+                .map(|row| format!(
+                    "{} (user {})",
+                    row.get::<_, Uuid>(0),
+                    crate::truncate(&row.get::<_, String>(1), 40)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// [`resolve`] of an optional reference.
+///
+/// # Errors
+/// As [`resolve`].
+pub fn resolve_opt(client: &mut impl GenericClient, r: Option<&DeviceRef>) -> Result<Option<Uuid>> {
+    r.map(|r| resolve(client, r)).transpose()
 }

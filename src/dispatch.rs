@@ -114,6 +114,8 @@ const TAKE_DUE: &str = "
     SELECT id, schedule, timezone, next_run_at, spread_seconds, catch_up_window_seconds
     FROM watchers
     WHERE status = 'active' AND next_run_at <= $1
+      AND NOT EXISTS (SELECT 1 FROM organizations o
+                      WHERE o.id = watchers.org_id AND o.deleting_at IS NOT NULL)
     ORDER BY next_run_at, id
     LIMIT $2
     FOR NO KEY UPDATE SKIP LOCKED";
@@ -352,7 +354,8 @@ fn seconds(d: Duration) -> f64 {
 /// dispatchers never take one twice. Each is queued again as attempt k + 1 for the same
 /// slot when its watcher is active with retries left, its agent exists, no later run of the
 /// watcher exists (a slot or a manual run came since), and its next slot has not come (the
-/// slot wins); the one-active-run index turns an active run into DO NOTHING. Either way its
+/// slot wins) and its organisation is not being deleted; the one-active-run index turns an
+/// active run into DO NOTHING. Either way its
 /// `retry_at` is cleared: a retry is queued once or not at all.
 const RETRY: &str = "
     WITH due AS (
@@ -369,6 +372,8 @@ const RETRY: &str = "
         WHERE w.status = 'active' AND due.attempt <= w.retries
           AND (w.next_run_at IS NULL OR w.next_run_at > $1)
           AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+          AND NOT EXISTS (SELECT 1 FROM organizations o
+                          WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL)
           AND NOT EXISTS (SELECT 1 FROM runs l
                           WHERE l.watcher_id = due.watcher_id AND l.id > due.id)
     ), queued AS (

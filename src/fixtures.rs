@@ -304,8 +304,22 @@ impl Counts {
     }
 }
 
+/// One field of an object of the file whose value in the database differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drift {
+    /// The object: `organizations[acme]`, `organizations[acme].agents[researcher]`,
+    /// `organizations[acme].devices[u1/mbp-1]`, `organizations[acme].watchers[weekly]`.
+    pub path: String,
+    /// The field, as the file names it (`name`, `timezone`, `schedule`, `device`, ...).
+    pub field: String,
+    /// The value in the database.
+    pub database: serde_json::Value,
+    /// The value in the file.
+    pub file: serde_json::Value,
+}
+
 /// What `seed` did.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     /// Organisations.
     pub organizations: Counts,
@@ -321,6 +335,12 @@ pub struct Summary {
     pub changed: bool,
     /// True when nothing was written (`seed --dry-run`).
     pub dry_run: bool,
+    /// Objects of the file that exist with other values (before `--update` wrote the
+    /// file's values over them).
+    pub drift: Vec<Drift>,
+    /// True when `--update` wrote the file's values over the drift (or, in a dry run,
+    /// would).
+    pub updated: bool,
 }
 
 /// The write phases of [`apply`], in order (for progress bars).
@@ -346,6 +366,22 @@ pub const PHASES: [&str; 6] = [
 pub fn apply(
     tx: &mut impl GenericClient,
     fixture: &Fixture,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Summary> {
+    apply_updating(tx, fixture, false, now, progress)
+}
+
+/// As [`apply`], and reports the drift (objects of the file that exist with other
+/// values); with `update`, writes the file's values over them in the same transaction
+/// (set-based: one statement per kind of object). Nothing the file lacks is changed.
+///
+/// # Errors
+/// As [`apply`].
+pub fn apply_updating(
+    tx: &mut impl GenericClient,
+    fixture: &Fixture,
+    update: bool,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Summary> {
@@ -432,10 +468,320 @@ pub fn apply(
 
     progress(5);
     apply_watchers(tx, orgs, &devices, now, &mut s)?;
-    s.changed = [s.organizations, s.agents, s.devices, s.tokens, s.watchers]
-        .iter()
-        .any(|c| c.created > 0);
+    s.drift = drift(tx, orgs, &devices, now, update)?;
+    s.updated = update && !s.drift.is_empty();
+    s.changed = s.updated
+        || [s.organizations, s.agents, s.devices, s.tokens, s.watchers]
+            .iter()
+            .any(|c| c.created > 0);
     Ok(s)
+}
+
+/// A drifted watcher to write over: its id, the file's watcher, the file's time zone (if
+/// given), the file's pin (if given), and the next fire time on the file's schedule.
+type WatcherFix<'a> = (
+    i64,
+    &'a WatcherFixture,
+    Option<String>,
+    Option<Option<Uuid>>,
+    DateTime<Utc>,
+);
+
+/// Compares the file's objects with the database's (one statement per kind) and, with
+/// `update`, writes the file's values over the ones that differ (one more per kind).
+/// Only the fields the file states are compared: an organisation's name when given; an
+/// agent's name; a device's name and time zone when given; a watcher's name, schedule and
+/// prompt, and its time zone, agent and device when given.
+#[allow(clippy::too_many_lines)]
+fn drift(
+    tx: &mut impl GenericClient,
+    orgs: &[OrgFixture],
+    devices: &[Placed<'_>],
+    now: DateTime<Utc>,
+    update: bool,
+) -> Result<Vec<Drift>> {
+    use serde_json::{json, Value};
+    let mut out = Vec::new();
+    let push = |out: &mut Vec<Drift>, path: String, field: &str, database: Value, file: Value| {
+        if database != file {
+            out.push(Drift {
+                path,
+                field: field.into(),
+                database,
+                file,
+            });
+        }
+    };
+
+    // organisations: the name, when given
+    let named: Vec<(&str, &str)> = orgs
+        .iter()
+        .filter_map(|o| o.name.as_deref().map(|n| (o.id.as_str(), n)))
+        .collect();
+    let col = |v: &[(&str, &str)], i: usize| -> Vec<String> {
+        v.iter()
+            .map(|t| if i == 0 { t.0 } else { t.1 }.to_string())
+            .collect()
+    };
+    let rows = tx.query(
+        "SELECT t.o, o.name FROM unnest($1::text[]) WITH ORDINALITY AS t(o, n)
+         JOIN organizations o ON o.id = t.o ORDER BY t.n",
+        &[&col(&named, 0)],
+    )?;
+    let mut org_fix = Vec::new();
+    for (row, (id, name)) in rows.iter().zip(&named) {
+        let db: String = row.get(1);
+        if db != *name {
+            org_fix.push((*id, *name));
+        }
+        push(
+            &mut out,
+            format!("organizations[{id}]"),
+            "name",
+            json!(db),
+            json!(name),
+        );
+    }
+
+    // agents: the name
+    let agents: Vec<(&str, &AgentFixture)> = orgs
+        .iter()
+        .flat_map(|o| o.agents.iter().map(move |a| (o.id.as_str(), a)))
+        .collect();
+    let rows = tx.query(
+        "SELECT a.name FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(o, i, n)
+         JOIN agents a ON (a.org_id, a.id) = (t.o, t.i) ORDER BY t.n",
+        &[
+            &agents.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+            &agents
+                .iter()
+                .map(|(_, a)| a.id.as_str())
+                .collect::<Vec<_>>(),
+        ],
+    )?;
+    let mut agent_fix = Vec::new();
+    for (row, (org, a)) in rows.iter().zip(&agents) {
+        let db: String = row.get(0);
+        if db != a.name {
+            agent_fix.push((*org, a));
+        }
+        push(
+            &mut out,
+            format!("organizations[{org}].agents[{}]", a.id),
+            "name",
+            json!(db),
+            json!(a.name),
+        );
+    }
+
+    // devices: name and time zone, when given
+    let all: Vec<(&str, &DeviceFixture)> = orgs
+        .iter()
+        .flat_map(|o| o.devices.iter().map(move |d| (o.id.as_str(), d)))
+        .collect();
+    let ids: Vec<Uuid> = devices.iter().map(|d| d.id).collect();
+    let rows = tx.query(
+        "SELECT d.name, d.timezone FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)
+         JOIN devices d ON d.id = t.id ORDER BY t.n",
+        &[&ids],
+    )?;
+    let mut device_fix = Vec::new();
+    for ((row, (org, d)), placed) in rows.iter().zip(&all).zip(devices) {
+        let path = format!("organizations[{org}].devices[{}/{}]", d.user, d.worker_id);
+        let (name, tz): (Option<String>, String) = (row.get(0), row.get(1));
+        let file_tz = d
+            .timezone
+            .as_deref()
+            .map(|z| parse_timezone(z).map(|z| z.name().to_string()))
+            .transpose()?;
+        let mut differs = false;
+        if let Some(n) = &d.name {
+            differs |= name.as_deref() != Some(n.as_str());
+            push(&mut out, path.clone(), "name", json!(name), json!(n));
+        }
+        if let Some(z) = &file_tz {
+            differs |= &tz != z;
+            push(&mut out, path, "timezone", json!(tz), json!(z));
+        }
+        if differs {
+            device_fix.push((placed.id, d.name.clone(), file_tz));
+        }
+    }
+
+    // watchers: by slug among the non-archived
+    let by_worker: std::collections::HashMap<(&str, &str), Uuid> = devices
+        .iter()
+        .map(|d| ((d.org_id, d.worker), d.id))
+        .collect();
+    let worker_of: std::collections::HashMap<Uuid, &str> =
+        devices.iter().map(|d| (d.id, d.worker)).collect();
+    let ws: Vec<(&str, &WatcherFixture)> = orgs
+        .iter()
+        .flat_map(|o| o.watchers.iter().map(move |w| (o.id.as_str(), w)))
+        .collect();
+    let rows = tx.query(
+        "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
+                (SELECT d.worker_key FROM devices d WHERE d.id = w.device_id)
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(o, g, n)
+         JOIN watchers w ON w.org_id = t.o AND w.slug = t.g AND w.status <> 'archived'
+         ORDER BY t.n",
+        &[
+            &ws.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+            &ws.iter().map(|(_, w)| w.slug.as_str()).collect::<Vec<_>>(),
+        ],
+    )?;
+    // (id, the file's watcher, its time zone, its pin if given, the next fire time)
+    let mut watcher_fix: Vec<WatcherFix<'_>> = Vec::new();
+    for (row, (org, w)) in rows.iter().zip(&ws) {
+        let path = format!("organizations[{org}].watchers[{}]", w.slug);
+        let id: i64 = row.get(0);
+        let (name, schedule, tz, prompt, agent): (String, String, String, String, String) =
+            (row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+        let (pin, pin_worker): (Option<Uuid>, Option<String>) = (row.get(6), row.get(7));
+        let before = out.len();
+        push(&mut out, path.clone(), "name", json!(name), json!(w.name));
+        push(
+            &mut out,
+            path.clone(),
+            "schedule",
+            json!(schedule),
+            json!(w.schedule),
+        );
+        let file_tz = w
+            .timezone
+            .as_deref()
+            .map(|z| parse_timezone(z).map(|z| z.name().to_string()))
+            .transpose()?;
+        if let Some(z) = &file_tz {
+            push(&mut out, path.clone(), "timezone", json!(tz), json!(z));
+        }
+        push(
+            &mut out,
+            path.clone(),
+            "prompt",
+            json!(prompt),
+            json!(w.prompt),
+        );
+        if let Some(a) = &w.agent {
+            push(&mut out, path.clone(), "agent", json!(agent), json!(a));
+        }
+        let file_pin = w
+            .device
+            .as_deref()
+            .map(|d| by_worker.get(&(*org, d)).copied());
+        if let (Some(worker), Some(target)) = (&w.device, file_pin) {
+            if target != pin {
+                let shown = pin.map(|p| {
+                    worker_of.get(&p).map_or_else(
+                        || pin_worker.clone().unwrap_or_default(),
+                        |w| (*w).to_string(),
+                    )
+                });
+                out.push(Drift {
+                    path: path.clone(),
+                    field: "device".into(),
+                    database: json!(shown),
+                    file: json!(worker),
+                });
+            }
+        }
+        if out.len() > before {
+            let zone = parse_timezone(file_tz.as_deref().unwrap_or(&tz))?;
+            let next = Schedule::parse(&w.schedule)?.next_after(zone, now)?;
+            watcher_fix.push((id, w, file_tz, file_pin, next));
+        }
+    }
+    if !update || out.is_empty() {
+        return Ok(out);
+    }
+
+    tx.execute(
+        "UPDATE organizations o SET name = t.n FROM unnest($1::text[], $2::text[]) AS t(i, n)
+         WHERE o.id = t.i",
+        &[
+            &org_fix.iter().map(|t| t.0).collect::<Vec<_>>(),
+            &org_fix.iter().map(|t| t.1).collect::<Vec<_>>(),
+        ],
+    )?;
+    tx.execute(
+        "UPDATE agents a SET name = t.n
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS t(o, i, n)
+         WHERE (a.org_id, a.id) = (t.o, t.i)",
+        &[
+            &agent_fix.iter().map(|t| t.0).collect::<Vec<_>>(),
+            &agent_fix
+                .iter()
+                .map(|t| t.1.id.as_str())
+                .collect::<Vec<_>>(),
+            &agent_fix
+                .iter()
+                .map(|t| t.1.name.as_str())
+                .collect::<Vec<_>>(),
+        ],
+    )?;
+    tx.execute(
+        "UPDATE devices d SET name = coalesce(t.n, d.name), timezone = coalesce(t.z, d.timezone)
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(i, n, z)
+         WHERE d.id = t.i",
+        &[
+            &device_fix.iter().map(|t| t.0).collect::<Vec<_>>(),
+            &device_fix
+                .iter()
+                .map(|t| t.1.as_deref())
+                .collect::<Vec<_>>(),
+            &device_fix
+                .iter()
+                .map(|t| t.2.as_deref())
+                .collect::<Vec<_>>(),
+        ],
+    )?;
+    tx.execute(
+        "UPDATE watchers w
+         SET name = t.n, schedule = t.c, timezone = coalesce(t.z, w.timezone), prompt = t.p,
+             agent_id = coalesce(t.a, w.agent_id),
+             device_id = CASE WHEN t.pg THEN t.d ELSE w.device_id END,
+             next_run_at = CASE WHEN w.schedule <> t.c OR w.timezone <> coalesce(t.z, w.timezone)
+                                THEN t.x ELSE w.next_run_at END,
+             updated_at = $10
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::bool[], $8::uuid[], $9::timestamptz[])
+              AS t(i, n, c, z, p, a, pg, d, x)
+         WHERE w.id = t.i",
+        &[
+            &watcher_fix.iter().map(|t| t.0).collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.1.name.as_str())
+                .collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.1.schedule.as_str())
+                .collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.2.as_deref())
+                .collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.1.prompt.as_str())
+                .collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.1.agent.as_deref())
+                .collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.3.is_some())
+                .collect::<Vec<_>>(),
+            &watcher_fix
+                .iter()
+                .map(|t| t.3.flatten())
+                .collect::<Vec<_>>(),
+            &watcher_fix.iter().map(|t| t.4).collect::<Vec<_>>(),
+            &now,
+        ],
+    )?;
+    Ok(out)
 }
 
 /// Fixtures at least this large refresh the planner's statistics of the tables they

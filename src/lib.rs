@@ -34,6 +34,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod agents;
+pub mod audit;
 #[doc(hidden)]
 pub mod cli;
 pub mod db;

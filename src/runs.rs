@@ -583,18 +583,78 @@ const ACTIVE_BY_ID: &str =
     "CASE status WHEN 'pending' THEN true WHEN 'claimed' THEN true WHEN 'running' THEN true \
      ELSE false END";
 
+/// One run as `runs show` prints it: the `runs list` object (output, error and heartbeat
+/// included) and its watcher's slug.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunDetail {
+    /// The run.
+    #[serde(flatten)]
+    pub run: Run,
+    /// Its watcher's slug (null once the watcher is deleted).
+    pub watcher_slug: Option<String>,
+}
+
+/// Shows one run with its watcher's slug, in one statement.
+///
+/// # Errors
+/// `not_found`.
+pub fn show(client: &mut impl GenericClient, id: i64) -> Result<RunDetail> {
+    let cols = RUN_COLUMNS
+        .split(", ")
+        .map(|c| format!("r.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = client
+        .query_typed_opt(
+            &format!(
+                "SELECT {cols}, w.slug FROM runs r LEFT JOIN watchers w ON w.id = r.watcher_id
+                 WHERE r.id = $1"
+            ),
+            &[(&id, postgres::types::Type::INT8)],
+        )?
+        .ok_or_else(|| Error::not_found(format!("run {id}")))?;
+    Ok(RunDetail {
+        run: run_from_row(&row),
+        watcher_slug: row.get(16),
+    })
+}
+
 /// Cancels an active run (operator). Cancelling a cancelled run is a no-op.
 ///
 /// # Errors
 /// `not_found`; `conflict` when the run already ended otherwise.
 pub fn cancel(client: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<RunUpdate> {
+    cancel_with(client, id, "cancelled by operator", now)
+}
+
+/// The `error` text of a run cancelled by `actor`, with the operator's reason if given:
+/// `cancelled by ada@host: wrong prompt`.
+#[must_use]
+pub fn cancel_text(actor: &crate::audit::Actor, reason: Option<&str>) -> String {
+    match reason {
+        Some(r) => format!("cancelled by {actor}: {r}"),
+        None => format!("cancelled by {actor}"),
+    }
+}
+
+/// As [`cancel`], recording `error` (see [`cancel_text`]) as the run's `error`.
+///
+/// # Errors
+/// As [`cancel`]; `invalid_input` for an error text PostgreSQL cannot store.
+pub fn cancel_with(
+    client: &mut impl GenericClient,
+    id: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<RunUpdate> {
+    crate::input::storable("reason", error)?;
     let row = client.query_opt(
         &format!(
-            "UPDATE runs SET status = 'cancelled', finished_at = $2, error = 'cancelled by operator'
+            "UPDATE runs SET status = 'cancelled', finished_at = $2, error = $3
              WHERE id = $1 AND {ACTIVE_BY_ID}
              RETURNING {RUN_COLUMNS}"
         ),
-        &[&id, &now],
+        &[&id, &now, &error],
     )?;
     if let Some(row) = row {
         return Ok(RunUpdate::new(run_from_row(&row), true));

@@ -198,8 +198,21 @@ fn issued(device_id: Uuid, token: Token, row: Option<&postgres::Row>) -> Result<
     })
 }
 
+/// The audit event of a token [`create_in_flight`] inserted (`$1` the actor, `$2` the
+/// token's hash): `tokens create`, in the device's organisation, naming the token's id and
+/// prefix only; `expires_at` written as the other path's (serde) RFC 3339 in UTC.
+const RECORD_CREATED: &str = "
+    INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id, outcome,
+                              details)
+    SELECT now(), $1, 'tokens create', t.org_id, 'token', t.id::text, 'created',
+           jsonb_build_object('device_id', t.device_id, 'prefix', t.prefix,
+                              'expires_at', to_char(t.expires_at AT TIME ZONE 'UTC',
+                                                    'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))
+    FROM device_tokens t
+    WHERE t.token_hash = $2";
+
 /// [`create`] in one flight (see [`mod@crate::db::flight`]), expiring `expires_in` after
-/// the database's clock.
+/// the database's clock, with its audit event by `actor` in the same flight.
 ///
 /// # Errors
 /// As [`create`].
@@ -208,6 +221,7 @@ pub fn create_in_flight(
     device_id: Uuid,
     expires_in: Option<Duration>,
     value: Option<Token>,
+    actor: &crate::audit::Actor,
 ) -> Result<IssuedToken> {
     let token = chosen_or_new(value)?;
     let expires_at: Option<DateTime<Utc>> = None;
@@ -219,16 +233,19 @@ pub fn create_in_flight(
     let (prefix, hash) = (token.display_prefix(), token.hash());
     let landed = crate::db::flight(
         client,
-        &[(
-            INSERT_TOKEN,
-            &[
-                p(&device_id),
-                p(&prefix),
-                p(&hash),
-                p(&expires_at),
-                p(&lifetime),
-            ],
-        )],
+        &[
+            (
+                INSERT_TOKEN,
+                &[
+                    p(&device_id),
+                    p(&prefix),
+                    p(&hash),
+                    p(&expires_at),
+                    p(&lifetime),
+                ],
+            ),
+            (RECORD_CREATED, &[p(&actor.as_str()), p(&hash)]),
+        ],
     )?;
     issued(device_id, token, landed.first(0))
 }
@@ -307,20 +324,31 @@ macro_rules! principal {
 pub(crate) use principal;
 
 /// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired
-/// token or a missing scope raises `forbidden`, so that nothing after it in the transaction
-/// is written, and the principal is stored for the statements after it ([`principal!`]).
+/// token or a missing scope raises `forbidden`, a token whose organisation is being deleted
+/// `conflict` (as [`authenticate`]), so that nothing after it in the transaction is written;
+/// a good token moves its device's `last_seen_at` (at most once a minute) and stores the
+/// principal for the statements after it ([`principal!`]).
 /// Parameters: the token's hash, the scope.
 const AUTHENTICATE_IN_FLIGHT: &str = "
     WITH a AS (
         UPDATE device_tokens t
         SET last_used_at = now()
         FROM devices d
+        JOIN organizations o ON o.id = d.org_id
         WHERE t.token_hash = $1
           AND d.id = t.device_id
         RETURNING t.id, t.device_id, d.org_id,
                   t.revoked_at IS NOT NULL AS revoked,
                   t.expires_at IS NOT NULL AND t.expires_at <= now() AS expired,
-                  $2 = ANY (t.scopes) AS scoped
+                  $2 = ANY (t.scopes) AS scoped,
+                  o.deleting_at IS NOT NULL AS deleting
+    ), seen AS (
+        UPDATE devices d
+        SET last_seen_at = now()
+        FROM a
+        WHERE d.id = a.device_id
+          AND NOT a.revoked AND NOT a.expired AND a.scoped AND NOT a.deleting
+          AND d.last_seen_at < now() - interval '1 minute'
     )
     SELECT a.id, a.device_id, a.org_id,
            CASE WHEN a.id IS NULL OR a.revoked OR a.expired OR NOT a.scoped THEN
@@ -329,6 +357,9 @@ const AUTHENTICATE_IN_FLIGHT: &str = "
                    WHEN a.revoked THEN 'device token has been revoked'
                    WHEN a.expired THEN 'device token has expired'
                    ELSE 'device token lacks the ' || $2 || ' scope' END)::int
+           WHEN a.deleting THEN
+               ('lobu-abort:conflict:organization ' || a.org_id
+                || ' is being deleted; its devices can start nothing')::int
            END,
            set_config('lobu.org_id', coalesce(a.org_id, ''), true),
            set_config('lobu.device_id', coalesce(a.device_id::text, ''), true)
@@ -369,22 +400,39 @@ impl InFlight {
     }
 }
 
+/// Looks the token up and records its use; in the same statement, moves its device's
+/// `last_seen_at` when the token is good and the last move is more than a minute old (at
+/// most one write of the device row a minute, however often it claims or heartbeats).
 const AUTHENTICATE: &str = "
-    UPDATE device_tokens t
-    SET last_used_at = $2
-    FROM devices d
-    WHERE t.token_hash = $1
-      AND d.id = t.device_id
-    RETURNING t.id, t.device_id, d.org_id,
-              t.revoked_at IS NOT NULL,
-              t.expires_at IS NOT NULL AND t.expires_at <= $2,
-              $3 = ANY (t.scopes)";
+    WITH t AS (
+        UPDATE device_tokens t
+        SET last_used_at = $2
+        FROM devices d
+        JOIN organizations o ON o.id = d.org_id
+        WHERE t.token_hash = $1
+          AND d.id = t.device_id
+        RETURNING t.id, t.device_id, d.org_id,
+                  t.revoked_at IS NOT NULL AS revoked,
+                  t.expires_at IS NOT NULL AND t.expires_at <= $2 AS expired,
+                  $3 = ANY (t.scopes) AS scoped,
+                  o.deleting_at IS NOT NULL AS deleting
+    ), seen AS (
+        UPDATE devices d
+        SET last_seen_at = $2
+        FROM t
+        WHERE d.id = t.device_id
+          AND NOT t.revoked AND NOT t.expired AND t.scoped AND NOT t.deleting
+          AND d.last_seen_at < $2 - interval '1 minute'
+    )
+    SELECT id, device_id, org_id, revoked, expired, scoped, deleting FROM t";
 
-/// Verifies a token and its `device_worker:run` scope, recording its use.
+/// Verifies a token and its `device_worker:run` scope, recording its use and moving its
+/// device's `last_seen_at` (at most once a minute), in one statement.
 ///
 /// # Errors
 /// `forbidden` (exit 4) for an unknown, revoked or expired token or a missing scope; the
-/// message never contains the token.
+/// message never contains the token. `conflict` (exit 5) when the token's organisation is
+/// being deleted (it starts nothing new).
 pub fn authenticate(
     client: &mut impl GenericClient,
     token: &Token,
@@ -410,6 +458,12 @@ pub fn authenticate(
     if !scoped {
         return Err(Error::Forbidden(format!(
             "device token lacks the {SCOPE_RUN} scope"
+        )));
+    }
+    if row.get::<_, bool>(6) {
+        return Err(Error::Conflict(format!(
+            "organization {} is being deleted; its devices can start nothing",
+            row.get::<_, String>(2)
         )));
     }
     Ok(Principal {
@@ -448,4 +502,88 @@ mod tests {
             .validate_format()
             .unwrap();
     }
+}
+
+/// A token that `tokens rotate` retired: revoked now, or expiring at the end of the grace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retired {
+    /// Token id.
+    pub id: Uuid,
+    /// Display prefix.
+    pub prefix: String,
+    /// When it expires (the end of the grace, or its own earlier expiry).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked (no grace).
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Its own expiry came before the end of the grace, and was kept.
+    pub grace_clamped: bool,
+}
+
+/// Result of `tokens rotate`: the new token (shown once) and the device's other live
+/// tokens, retired.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rotated {
+    /// The new token.
+    #[serde(flatten)]
+    pub token: IssuedToken,
+    /// The device.
+    pub device_id: Uuid,
+    /// The device's tokens that were live, retired.
+    pub retired: Vec<Retired>,
+    /// How many of them kept their own, earlier expiry (`--grace` longer than their
+    /// remaining life).
+    pub grace_clamped: i64,
+}
+
+/// Issues a new token for a device and retires its other live tokens: revoked now without
+/// `grace`, else expiring after `grace` (a token whose own expiry comes first keeps it: the
+/// grace is clamped, and said in `grace_clamped`). One transaction; rotations of a device
+/// are serialised by a lock on its row.
+///
+/// # Errors
+/// `not_found` for an unknown device.
+pub fn rotate(
+    client: &mut impl GenericClient,
+    device_id: Uuid,
+    expires_in: Option<Duration>,
+    grace: Option<Duration>,
+    now: DateTime<Utc>,
+) -> Result<Rotated> {
+    client
+        .query_typed_opt(
+            "SELECT 1 FROM devices WHERE id = $1 FOR NO KEY UPDATE",
+            &[p(&device_id)],
+        )?
+        .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
+    let until = grace.map(|g| now + g);
+    let rows = client.query_typed(
+        "UPDATE device_tokens
+         SET revoked_at = CASE WHEN $3::timestamptz IS NULL THEN $2 END,
+             expires_at = CASE WHEN $3::timestamptz IS NULL THEN expires_at
+                               ELSE least(expires_at, $3) END
+         WHERE device_id = $1 AND revoked_at IS NULL
+           AND (expires_at IS NULL OR expires_at > $2)
+         RETURNING id, prefix, expires_at, revoked_at,
+                   $3::timestamptz IS NOT NULL AND expires_at < $3",
+        &[p(&device_id), p(&now), p(&until)],
+    )?;
+    let mut retired: Vec<Retired> = rows
+        .iter()
+        .map(|r| Retired {
+            id: r.get(0),
+            prefix: r.get(1),
+            expires_at: r.get(2),
+            revoked_at: r.get(3),
+            grace_clamped: r.get(4),
+        })
+        .collect();
+    retired.sort_by_key(|r| r.id);
+    let token = create(client, device_id, expires_in, None, now)?;
+    let grace_clamped = retired.iter().filter(|r| r.grace_clamped).count();
+    Ok(Rotated {
+        token,
+        device_id,
+        retired,
+        grace_clamped: i64::try_from(grace_clamped).unwrap_or(i64::MAX),
+    })
 }

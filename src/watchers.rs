@@ -9,6 +9,7 @@ use postgres::Statement;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::runs::{run_from_row, Run, RUN_COLUMNS};
@@ -965,15 +966,22 @@ pub struct TriggerOutcome {
 /// the partial unique index turns a second trigger into DO NOTHING. Returns the watcher
 /// facts, and the inserted run or the active one visible to this statement.
 /// The statement of a trigger (`$1` watcher id, `$2` the token's organisation or NULL, `$3`
-/// its device or NULL, `$4` `triggered_by`, `$5` the clock); public for the benchmarks,
-/// which run it as the floor of `watchers trigger`.
+/// its device or NULL, `$4` `triggered_by`, `$5` the clock, `$6` the actor to record in
+/// the audit trail or NULL); public for the benchmarks, which run it as the floor of
+/// `watchers trigger`. In a flight, NULL organisation, device and `triggered_by` come from
+/// the token authenticated before it ([`crate::tokens::principal!`]), a NULL clock is
+/// `now()`. The audit event rides in the same statement (no round trip of its own), written
+/// only when `$6` is given and a run is returned, by `device:<uuid>` for a device's trigger
+/// and `$6` for an administrator's, and rolled back with the trigger when a check fails.
 #[doc(hidden)]
 pub const TRIGGER: &str = concat!(
     "
     WITH w AS (
         SELECT w.id, w.org_id, w.status, w.agent_id, w.device_id,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
-                   AS agent_exists
+                   AS agent_exists,
+               EXISTS (SELECT 1 FROM organizations o
+                       WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL) AS org_deleting
         FROM watchers w
         WHERE w.id = $1
     ), caller AS (
@@ -993,19 +1001,39 @@ pub const TRIGGER: &str = concat!(
           AND (caller.device IS NULL OR w.device_id = caller.device)
           AND w.status = 'active'
           AND w.agent_exists
+          AND NOT w.org_deleting
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
         RETURNING id, status, dispatch_source, triggered_by, queued_at
     ), active AS (
         SELECT r.id, r.status, r.dispatch_source, r.triggered_by, r.queued_at
         FROM runs r
         WHERE r.watcher_id = $1 AND r.status IN ('pending', 'claimed', 'running')
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT coalesce($5, now()),
+               CASE WHEN caller.device IS NULL THEN $6 ELSE 'device:' || caller.device END,
+               'watchers trigger', w.org_id, 'watcher', w.id::text,
+               CASE WHEN ins.id IS NOT NULL THEN 'queued' ELSE 'already_queued' END,
+               jsonb_build_object('run_id', coalesce(ins.id, active.id))
+        FROM w
+        CROSS JOIN caller
+        LEFT JOIN ins ON true
+        LEFT JOIN active ON ins.id IS NULL
+        WHERE $6::text IS NOT NULL
+          AND coalesce(ins.id, active.id) IS NOT NULL
+          AND (caller.org IS NULL OR w.org_id = caller.org)
+          AND (caller.device IS NULL OR w.device_id = caller.device)
+          AND w.status = 'active'
+          AND w.agent_exists
+          AND NOT w.org_deleting
     )
     SELECT w.org_id, w.status, w.agent_exists, w.device_id,
            coalesce(ins.id, active.id), coalesce(ins.status, active.status),
            coalesce(ins.dispatch_source, active.dispatch_source),
            coalesce(ins.triggered_by, active.triggered_by),
            coalesce(ins.queued_at, active.queued_at),
-           ins.id IS NOT NULL
+           ins.id IS NOT NULL, w.org_deleting
     FROM w
     LEFT JOIN ins ON true
     LEFT JOIN active ON ins.id IS NULL"
@@ -1025,14 +1053,31 @@ const ACTIVE_RUN: &str = "
 ///
 /// # Errors
 /// In SPEC 5's order: `not_found` (absent, or another organisation's), `forbidden` (not
-/// pinned to the token's device), `conflict` (paused, archived, agent gone).
+/// pinned to the token's device), `conflict` (organisation being deleted, paused, archived,
+/// agent gone).
 pub fn trigger(
     client: &mut impl GenericClient,
     id: i64,
     who: &Trigger,
     now: DateTime<Utc>,
 ) -> Result<TriggerOutcome> {
-    trigger_with(client, None, id, who, now)
+    trigger_with(client, None, id, who, None, now)
+}
+
+/// As [`trigger`], and records the audit event (`watchers trigger`, outcome `queued` or
+/// `already_queued`) in the trigger's own statement: by `device:<uuid>` for a device, by
+/// `operator` for `--admin`.
+///
+/// # Errors
+/// As [`trigger`].
+pub fn trigger_recorded(
+    client: &mut impl GenericClient,
+    id: i64,
+    who: &Trigger,
+    operator: &Actor,
+    now: DateTime<Utc>,
+) -> Result<TriggerOutcome> {
+    trigger_with(client, None, id, who, Some(operator), now)
 }
 
 /// The trigger statements prepared on one connection, so the server plans them once:
@@ -1066,16 +1111,17 @@ impl PreparedTrigger {
         who: &Trigger,
         now: DateTime<Utc>,
     ) -> Result<TriggerOutcome> {
-        trigger_with(client, Some(self), id, who, now)
+        trigger_with(client, Some(self), id, who, None, now)
     }
 }
 
-const TRIGGER_TYPES: [Type; 5] = [
+const TRIGGER_TYPES: [Type; 6] = [
     Type::INT8,
     Type::TEXT,
     Type::UUID,
     Type::TEXT,
     Type::TIMESTAMPTZ,
+    Type::TEXT,
 ];
 
 fn trigger_with(
@@ -1083,6 +1129,7 @@ fn trigger_with(
     prepared: Option<&PreparedTrigger>,
     id: i64,
     who: &Trigger,
+    operator: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<TriggerOutcome> {
     let (org, device) = caller(who);
@@ -1090,7 +1137,12 @@ fn trigger_with(
         Trigger::Device(p) => format!("device:{}", p.device_id),
         Trigger::Admin => "admin".to_string(),
     };
-    let params: [&(dyn ToSql + Sync); 5] = [&id, &org, &device, &by, &now];
+    let actor = operator.map(|op| match who {
+        Trigger::Device(p) => Actor::device(p.device_id),
+        Trigger::Admin => op.clone(),
+    });
+    let actor_name = actor.as_ref().map(Actor::as_str);
+    let params: [&(dyn ToSql + Sync); 6] = [&id, &org, &device, &by, &now, &actor_name];
     let typed: Vec<(&(dyn ToSql + Sync), Type)> = params
         .iter()
         .copied()
@@ -1104,14 +1156,32 @@ fn trigger_with(
         let run = match triggered(id, who, row.as_ref())? {
             Triggered::Run(outcome) => return Ok(outcome),
             // A concurrent trigger committed after this statement's snapshot: read it now.
-            Triggered::Concurrent => match prepared {
+            Triggered::Concurrent { org } => match prepared {
                 Some(p) => client.query_opt(&p.active, &[&id])?,
                 None => client.query_typed_opt(ACTIVE_RUN, &[(&id, Type::INT8)])?,
-            },
+            }
+            .map(|r| (r, org)),
         };
-        if let Some(r) = run {
+        if let Some((r, w_org)) = run {
+            let run_id: i64 = r.get(0);
+            if let Some(actor) = &actor {
+                // the active run was found by the second look-up: the statement recorded
+                // nothing, so record it here (a rare race, one more round trip)
+                crate::audit::record(
+                    client,
+                    actor,
+                    now,
+                    &crate::audit::Event::new(
+                        "watchers trigger",
+                        Some(&w_org),
+                        crate::audit::Target::new("watcher", id),
+                        "already_queued",
+                    )
+                    .details(serde_json::json!({ "run_id": run_id })),
+                )?;
+            }
             return Ok(TriggerOutcome {
-                run_id: r.get(0),
+                run_id,
                 watcher_id: id,
                 status: r.get(1),
                 already_queued: true,
@@ -1140,7 +1210,10 @@ enum Triggered {
     /// The run queued, or the active one.
     Run(TriggerOutcome),
     /// Neither: a concurrent trigger's run is not visible to the statement's snapshot.
-    Concurrent,
+    Concurrent {
+        /// The watcher's organisation.
+        org: String,
+    },
 }
 
 /// Reads a [`TRIGGER`] statement's row, in SPEC 5's order of refusals.
@@ -1157,6 +1230,11 @@ fn triggered(id: i64, who: &Trigger, row: Option<&postgres::Row>) -> Result<Trig
     if device.is_some() && pin != device {
         return Err(Error::Forbidden(format!(
             "watcher {id} is not pinned to this device"
+        )));
+    }
+    if row.get::<_, bool>(10) {
+        return Err(Error::Conflict(format!(
+            "watcher {id} cannot run: organization {w_org} is being deleted"
         )));
     }
     if status != "active" {
@@ -1177,28 +1255,33 @@ fn triggered(id: i64, who: &Trigger, row: Option<&postgres::Row>) -> Result<Trig
             triggered_by: row.get(7),
             queued_at: row.get(8),
         }),
-        None => Triggered::Concurrent,
+        None => Triggered::Concurrent { org: w_org },
     })
 }
 
 /// `watchers trigger` in one flight (see [`mod@crate::db::flight`]): with a token, its
 /// authentication and the trigger; without, the trigger as an administrator. Returns who
-/// triggered, and the transaction's clock. Under contention (the active run a concurrent
-/// trigger queued is not visible to the statement) it retries in transactions of its own.
+/// triggered, and the transaction's clock. The audit event (as [`trigger_recorded`], by
+/// `operator` for an administrator) rides in the trigger's statement. Under contention (the
+/// active run a concurrent trigger queued is not visible to the statement) it retries in
+/// transactions of its own.
 ///
 /// # Errors
-/// As [`trigger`], and `forbidden` for a refused token.
+/// As [`trigger`], and `forbidden` for a refused token, `conflict` for a token whose
+/// organisation is being deleted.
 pub fn trigger_in_flight(
     client: &mut crate::db::Client,
     id: i64,
     token: Option<&crate::tokens::Token>,
+    operator: &Actor,
 ) -> Result<(TriggerOutcome, Trigger, DateTime<Utc>)> {
     let auth = token.map(crate::tokens::InFlight::new);
     let auth_params = auth.as_ref().map(crate::tokens::InFlight::params);
     let by: Option<&str> = if token.is_none() { Some("admin") } else { None };
     let (org, device, at): (Option<&str>, Option<Uuid>, Option<DateTime<Utc>>) = (None, None, None);
     use crate::db::typed::p;
-    let params = [p(&id), p(&org), p(&device), p(&by), p(&at)];
+    let actor = Some(operator.as_str());
+    let params = [p(&id), p(&org), p(&device), p(&by), p(&at), p(&actor)];
     let mut statements = Vec::with_capacity(2);
     if let Some(a) = &auth_params {
         statements.push((crate::tokens::InFlight::SQL, &a[..]));
@@ -1211,8 +1294,10 @@ pub fn trigger_in_flight(
     };
     match triggered(id, &who, landed.first(statements.len() - 1))? {
         Triggered::Run(outcome) => Ok((outcome, who, landed.now)),
-        Triggered::Concurrent => {
-            let (outcome, now) = crate::db::in_tx_at(client, |tx, now| trigger(tx, id, &who, now))?;
+        Triggered::Concurrent { .. } => {
+            let (outcome, now) = crate::db::in_tx_at(client, |tx, now| {
+                trigger_recorded(tx, id, &who, operator, now)
+            })?;
             Ok((outcome, who, now))
         }
     }

@@ -1,4 +1,4 @@
-//! `agents list|delete`.
+//! `agents list|create|update|delete`.
 
 use clap::Subcommand;
 
@@ -6,8 +6,10 @@ use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::agents;
+use crate::audit::{Event, Target};
 use crate::db;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum AgentAction {
@@ -17,19 +19,119 @@ pub enum AgentAction {
         #[arg(long, value_parser = parse_org_id)]
         org: String,
     },
-    /// Delete an agent (the provisioning sentinel stays: it is not re-created).
+    /// Create an agent.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin agents create --org acme researcher --name Researcher \\\n      \
+        --identity-file prompts/researcher.md\n  \
+        lobu-admin agents create --org acme triage --name Triage --identity 'Sort the inbox.'")]
+    Create {
+        /// Organisation id.
+        #[arg(long, value_parser = parse_org_id)]
+        org: String,
+        /// Agent id: lowercase [a-z0-9][a-z0-9_-]{0,62}.
+        #[arg(value_parser = parse_agent_id)]
+        id: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        identity: IdentitySource,
+    },
+    /// Change an agent's name or identity (only the given flags change).
+    #[command(after_help = "Examples:\n  \
+        lobu-admin agents update --org acme researcher --identity-file prompts/researcher.md")]
+    Update {
+        /// Organisation id.
+        #[arg(long, value_parser = parse_org_id)]
+        org: String,
+        /// Agent id.
+        id: String,
+        /// New display name.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        identity: IdentitySource,
+    },
+    /// Delete an agent (the provisioning sentinel stays: it is not re-created). Refused
+    /// (exit 5, naming them) while non-archived watchers use it; --force pauses them.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin agents delete --org acme researcher\n  \
+        lobu-admin agents delete --org acme researcher --force   # pause its watchers")]
     Delete {
         /// Organisation id.
         #[arg(long, value_parser = parse_org_id)]
         org: String,
         /// Agent id.
         id: String,
+        /// Pause the active watchers that use it (reason `agent <id> deleted`) instead of
+        /// refusing.
+        #[arg(long)]
+        force: bool,
     },
+}
+
+/// `--identity TEXT` or `--identity-file PATH` (`-` for stdin).
+#[derive(Debug, clap::Args)]
+#[group(multiple = false)]
+pub struct IdentitySource {
+    /// The agent's identity (system prompt).
+    #[arg(long, value_name = "TEXT")]
+    identity: Option<String>,
+    /// Read the identity from a file (`-` for stdin).
+    #[arg(long, value_name = "PATH")]
+    identity_file: Option<std::path::PathBuf>,
+}
+
+impl IdentitySource {
+    /// The identity given, if any, read before connecting.
+    fn read(&self) -> Result<Option<String>> {
+        use std::io::Read;
+        match (&self.identity, &self.identity_file) {
+            (Some(t), _) => Ok(Some(t.clone())),
+            (None, Some(path)) => {
+                let mut text = String::new();
+                let read = if path.as_os_str() == "-" {
+                    std::io::stdin().read_to_string(&mut text)
+                } else {
+                    std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+                };
+                read.map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "cannot read --identity-file {}: {e}",
+                        super::output::escaped(&path.display().to_string())
+                    ))
+                })?;
+                Ok(Some(text))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// Parses an agent id (the organisation id rule).
+fn parse_agent_id(s: &str) -> std::result::Result<String, String> {
+    crate::orgs::validate_id("agent id", s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// `agents ...`.
 pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
     let out = ctx.out;
+    // files are read before connecting: a missing one is exit 2 with nothing opened
+    let identity = match action {
+        AgentAction::Create { identity, .. } | AgentAction::Update { identity, .. } => {
+            identity.read()?
+        }
+        _ => None,
+    };
+    if let AgentAction::Update { name: None, .. } = action {
+        if identity.is_none() {
+            return Err(Error::InvalidInput(
+                "agents update needs --name, --identity or --identity-file".into(),
+            ));
+        }
+    }
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         AgentAction::List { org } => {
@@ -42,8 +144,53 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
                 )
             })
         }
-        AgentAction::Delete { org, id } => {
-            out.object(&db::in_tx(&mut c, |tx, _| agents::delete(tx, org, id))?)
+        AgentAction::Create { org, id, name, .. } => {
+            let text = identity.unwrap_or_default();
+            out.object(&ctx.audited(
+                &mut c,
+                |tx, now| agents::create(tx, org, id, name, &text, now),
+                |a| {
+                    Event::new(
+                        "agents create",
+                        Some(org),
+                        Target::new("agent", id),
+                        "created",
+                    )
+                    .details(json!({ "name": a.name }))
+                },
+            )?)
         }
+        AgentAction::Update { org, id, name, .. } => {
+            let fields: Vec<&str> = [("name", name.is_some()), ("identity", identity.is_some())]
+                .into_iter()
+                .filter_map(|(f, given)| given.then_some(f))
+                .collect();
+            out.object(&ctx.audited(
+                &mut c,
+                |tx, _| agents::update(tx, org, id, name.as_deref(), identity.as_deref()),
+                |_| {
+                    Event::new(
+                        "agents update",
+                        Some(org),
+                        Target::new("agent", id),
+                        "updated",
+                    )
+                    .details(json!({ "fields": fields }))
+                },
+            )?)
+        }
+        AgentAction::Delete { org, id, force } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| agents::delete_guarded(tx, org, id, *force, now),
+            |d| {
+                Event::new(
+                    "agents delete",
+                    Some(org),
+                    Target::new("agent", id),
+                    "deleted",
+                )
+                .details(json!({ "watchers_paused": d.watchers_paused, "force": force }))
+            },
+        )?),
     }
 }

@@ -216,6 +216,41 @@ pub fn parse_org_id(s: &str) -> std::result::Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Parses an actor name (`--actor`, `LOBU_ACTOR`): not blank, no control characters.
+///
+/// # Errors
+/// What is wrong with it.
+pub fn parse_actor(s: &str) -> std::result::Result<crate::audit::Actor, String> {
+    crate::audit::Actor::new(s).map_err(|e| e.to_string())
+}
+
+/// Parses a free-text reason: storable (no NUL), at most 500 characters, not blank.
+///
+/// # Errors
+/// What is wrong with it.
+pub fn parse_reason(s: &str) -> std::result::Result<String, String> {
+    if s.contains('\0') {
+        return Err("invalid reason: contains a NUL character".into());
+    }
+    if s.trim().is_empty() || s.chars().count() > 500 {
+        return Err("invalid reason: must be 1 to 500 characters and not blank".into());
+    }
+    Ok(s.to_string())
+}
+
+/// Parses `--since`: a duration before now (`7d`) or an RFC 3339 time.
+///
+/// # Errors
+/// A message naming both forms.
+pub fn parse_since(s: &str) -> std::result::Result<crate::audit::Since, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(crate::audit::Since::At(t.with_timezone(&Utc)));
+    }
+    parse_duration(s)
+        .map(crate::audit::Since::Ago)
+        .map_err(|e| format!("{e}; or an RFC 3339 time, e.g. 2026-03-29T00:30:00Z"))
+}
+
 /// Parses an RFC 3339 time.
 ///
 /// # Errors
@@ -258,6 +293,14 @@ pub fn parse_uuid(s: &str) -> std::result::Result<uuid::Uuid, String> {
             crate::truncate(s, 40)
         )
     })
+}
+
+/// Parses a device reference: a UUID or `ORG:WORKER_ID`.
+///
+/// # Errors
+/// A message naming both forms.
+pub fn parse_device(s: &str) -> std::result::Result<crate::devices::DeviceRef, String> {
+    s.parse().map_err(|e: crate::Error| e.to_string())
 }
 
 /// Parses an IANA time zone name.

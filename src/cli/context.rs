@@ -6,6 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use crate::db::Client;
 
 use super::output::Out;
+use crate::audit::Actor;
 use crate::db::{self, ConnInfo, DatabaseUrl};
 use crate::error::{Error, Result};
 
@@ -16,6 +17,10 @@ pub(crate) struct Ctx {
     pub database: Database,
     /// Rendering.
     pub out: Out,
+    /// `--actor` / `LOBU_ACTOR`, checked.
+    pub actor: Option<Actor>,
+    /// Whether `--actor` was given on the command line (not only `LOBU_ACTOR`).
+    pub actor_flag: bool,
 }
 
 /// Which database an invocation uses (SPEC 11 and 15).
@@ -99,6 +104,12 @@ fn resolve(url: &DatabaseUrl) -> Result<ConnInfo> {
 }
 
 impl Ctx {
+    /// Who this invocation's changes are recorded as: `--actor`, `LOBU_ACTOR`, else
+    /// `<OS user>@<host>`.
+    pub(crate) fn actor(&self) -> Actor {
+        self.actor.clone().unwrap_or_else(Actor::of_process)
+    }
+
     /// The driver configuration of the database this invocation uses (the given one, every
     /// host named, or the embedded database's socket).
     pub(crate) fn config(&self) -> Result<tokio_postgres::Config> {
@@ -117,6 +128,22 @@ impl Ctx {
         let out = self.out;
         db::migrate::migrate(&|| self.connect(Schema::Unchecked), options, &|waiting| {
             out.note(&waiting_note(waiting))
+        })
+    }
+
+    /// Runs `f` in one transaction and, in the same one, records the audit event that
+    /// `event` makes of its result (by [`Ctx::actor`]): both commit, or neither.
+    pub(crate) fn audited<T>(
+        &self,
+        client: &mut Client,
+        f: impl FnOnce(&mut Client, chrono::DateTime<chrono::Utc>) -> Result<T>,
+        event: impl FnOnce(&T) -> crate::audit::Event,
+    ) -> Result<T> {
+        let actor = self.actor();
+        db::in_tx(client, |tx, now| {
+            let value = f(tx, now)?;
+            crate::audit::record(tx, &actor, now, &event(&value))?;
+            Ok(value)
         })
     }
 

@@ -1,14 +1,16 @@
 //! `register-device` and `devices list|show|delete`.
 
 use clap::{Args, Subcommand};
-use uuid::Uuid;
 
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{cell, table, when};
+use crate::audit::{Event, Target};
 use crate::db;
+use crate::devices::DeviceRef;
 use crate::devices::{self, Platform, RegisterDevice};
 use crate::error::Result;
+use serde_json::json;
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
@@ -50,16 +52,19 @@ pub enum DeviceAction {
         org: String,
     },
     /// Show a device.
+    #[command(after_help = "Examples:\n  lobu-admin devices show acme:mbp-1\n  \
+        lobu-admin devices show 0b6c2f1e-8d2a-4c7e-9a51-3f0e6d7c1b24")]
     Show {
-        /// Device id.
-        #[arg(value_parser = parse_uuid)]
-        id: Uuid,
+        /// The device: its UUID, or ORG:WORKER_ID.
+        #[arg(value_parser = parse_device, value_name = "DEVICE")]
+        id: DeviceRef,
     },
     /// Delete a device: unpins and pauses its watchers, cancels their active runs.
+    #[command(after_help = "Examples:\n  lobu-admin devices delete acme:mbp-1")]
     Delete {
-        /// Device id.
-        #[arg(value_parser = parse_uuid)]
-        id: Uuid,
+        /// The device: its UUID, or ORG:WORKER_ID.
+        #[arg(value_parser = parse_device, value_name = "DEVICE")]
+        id: DeviceRef,
     },
 }
 
@@ -79,7 +84,10 @@ pub(super) fn register(ctx: &Ctx, a: &RegisterArgs) -> Result<()> {
         token_value: None,
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = db::in_tx(&mut c, |tx, now| devices::register(tx, &input, now))?;
+    let actor = ctx.actor();
+    let r = db::in_tx(&mut c, |tx, now| {
+        devices::register_recorded(tx, &input, Some(&actor), now)
+    })?;
     out.show(&r, |r| {
         let dw = &r.default_watcher;
         let outcome = serde_json::to_value(dw.outcome)
@@ -144,11 +152,26 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
                 )
             })
         }
-        DeviceAction::Show { id } => {
-            out.object(&db::in_tx(&mut c, |tx, _| devices::show(tx, *id))?)
-        }
-        DeviceAction::Delete { id } => {
-            out.object(&db::in_tx(&mut c, |tx, now| devices::delete(tx, *id, now))?)
-        }
+        DeviceAction::Show { id } => out.object(&db::in_tx(&mut c, |tx, _| {
+            let id = devices::resolve(tx, id)?;
+            devices::show(tx, id)
+        })?),
+        DeviceAction::Delete { id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| {
+                let id = devices::resolve(tx, id)?;
+                devices::delete(tx, id, now)
+            },
+            |d| {
+                Event::new(
+                    "devices delete",
+                    Some(&d.org_id),
+                    Target::new("device", d.device_id),
+                    "deleted",
+                )
+                .details(json!({"watchers_unpinned": d.watchers_unpinned,
+                                        "runs_cancelled": d.runs_cancelled}))
+            },
+        )?),
     }
 }

@@ -4,6 +4,7 @@
 
 mod agents;
 pub mod args;
+mod audit;
 mod context;
 mod db;
 mod devices;
@@ -54,6 +55,15 @@ pub struct Cli {
     /// More notes on stderr (connection, timings).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Who is making the change, for the audit trail (default: OS user@host).
+    #[arg(
+        long,
+        global = true,
+        env = "LOBU_ACTOR",
+        value_name = "NAME",
+        value_parser = args::parse_actor
+    )]
+    pub actor: Option<crate::audit::Actor>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -91,7 +101,10 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     let flag = argv
         .iter()
         .any(|a| a == "--database-url" || a.to_string_lossy().starts_with("--database-url="));
-    match dispatch(&cli, out, flag) {
+    let actor_flag = argv
+        .iter()
+        .any(|a| a == "--actor" || a.to_string_lossy().starts_with("--actor="));
+    match dispatch(&cli, out, flag, actor_flag) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             print_error(out.format, &e);
@@ -210,15 +223,25 @@ pub enum Command {
         action: runs::RunAction,
     },
     /// Apply a JSON fixture file (`-` for stdin): orgs, agents, devices, tokens, watchers.
+    ///
+    /// Objects of the file that exist with other values are reported as drift (exit 0);
+    /// --update writes the file's values over them in the same transaction. Nothing the
+    /// file lacks is deleted.
     #[command(after_help = "Examples:\n  \
         lobu-admin seed examples/fixture.json\n  \
-        cat fixture.json | lobu-admin -q -o json seed -")]
+        cat fixture.json | lobu-admin -q -o json seed -\n  \
+        lobu-admin seed --update --dry-run fixture.json   # exactly what --update would change\n  \
+        lobu-admin seed --update fixture.json")]
     Seed {
         /// The fixture file, or `-`.
         file: String,
         /// Validate and report exactly what an apply would do, writing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Write the file's values over the drift (names, schedules, time zones, prompts,
+        /// agents, device pins).
+        #[arg(long)]
+        update: bool,
     },
     /// Print the organisations as a fixture that `seed` accepts (all by default).
     ///
@@ -232,6 +255,12 @@ pub enum Command {
         /// Only this organisation (repeatable).
         #[arg(long = "org", value_name = "ID", value_parser = args::parse_org_id)]
         orgs: Vec<String>,
+    },
+    /// The audit trail: who changed what, and when.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: audit::AuditAction,
     },
     /// Print a shell completion script.
     Completions {
@@ -252,10 +281,12 @@ pub enum Command {
 
 /// Runs the parsed command: each noun's module parses nothing more, calls the library
 /// and renders.
-fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
+fn dispatch(cli: &Cli, out: Out, flag: bool, actor_flag: bool) -> Result<()> {
     let ctx = Ctx {
         database: context::Database::choose(cli.database_url.as_deref(), flag),
         out,
+        actor: cli.actor.clone(),
+        actor_flag,
     };
     match &cli.command {
         Command::Migrate {
@@ -274,8 +305,13 @@ fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
         Command::Schedule { action } => schedule::run(&ctx, action),
         Command::Dispatch(a) => dispatch::run(&ctx, a),
         Command::Runs { action } => runs::run(&ctx, action),
-        Command::Seed { file, dry_run } => fixtures::run_seed(&ctx, file, *dry_run),
+        Command::Seed {
+            file,
+            dry_run,
+            update,
+        } => fixtures::run_seed(&ctx, file, *dry_run, *update),
         Command::Export { orgs } => fixtures::export(&ctx, orgs),
+        Command::Audit { action } => audit::run(&ctx, action),
         Command::Completions { shell } => meta::completions(*shell, command()),
         Command::Man => meta::man(command()),
         Command::Demo => meta::demo(&ctx),

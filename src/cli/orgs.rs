@@ -2,12 +2,14 @@
 
 use clap::Subcommand;
 
-use super::args::parse_org_id;
+use super::args::{parse_count, parse_org_id};
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
+use crate::audit::{self, Event, Target};
 use crate::db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::{orgs, provisioning};
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum OrgAction {
@@ -28,16 +30,75 @@ pub enum OrgAction {
         #[arg(value_parser = parse_org_id)]
         id: String,
     },
+    /// Rename an organisation.
+    #[command(after_help = "Examples:\n  lobu-admin org update acme --name 'Acme Corp'")]
+    Update {
+        /// Organisation id.
+        #[arg(value_parser = parse_org_id)]
+        id: String,
+        /// The new display name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Delete an organisation and everything in it: agents, devices, tokens, watchers,
+    /// runs, and its provisioning sentinels (an organisation created later under the same
+    /// id is new). Its audit events stay.
+    ///
+    /// The organisation is first marked as being deleted, so nothing new starts in it
+    /// (trigger, registration, claim, dispatch: exit 5); its runs then go in batches, each
+    /// a short transaction of its own. Interrupted, it finishes when run again.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin org delete acme --dry-run      # the counts, nothing written\n  \
+        lobu-admin org delete acme                # on a terminal: type the id to confirm\n  \
+        lobu-admin --actor ada org delete acme --yes   # scripts: --yes is required")]
+    Delete {
+        /// Organisation id.
+        #[arg(value_parser = parse_org_id)]
+        id: String,
+        /// Print what would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation (required without a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Runs per batch (transaction).
+        #[arg(
+            long,
+            default_value_t = orgs::DELETE_BATCH,
+            value_parser = parse_count::<1, 1_000_000>,
+            allow_negative_numbers = true
+        )]
+        batch: i64,
+    },
 }
 
 /// `org ...`.
 pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
     let out = ctx.out;
+    if let OrgAction::Delete {
+        id,
+        dry_run,
+        yes,
+        batch,
+    } = action
+    {
+        return delete(ctx, id, *dry_run, *yes, *batch);
+    }
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
-        OrgAction::Create { id, name } => out.object(&db::in_tx(&mut c, |tx, _| {
-            orgs::create(tx, id, name.as_deref())
-        })?),
+        OrgAction::Create { id, name } => out.object(&ctx.audited(
+            &mut c,
+            |tx, _| orgs::create(tx, id, name.as_deref()),
+            |o| {
+                Event::new(
+                    "org create",
+                    Some(id),
+                    Target::new("organization", id),
+                    "created",
+                )
+                .details(json!({ "name": o.name }))
+            },
+        )?),
         OrgAction::List => {
             let (list, now) = db::in_tx_at(&mut c, |tx, _| orgs::list(tx))?;
             out.show(&list, |l| {
@@ -57,6 +118,23 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
             })
         }
         OrgAction::Show { id } => out.object(&orgs::show_in_flight(&mut c, id)?),
+        OrgAction::Update { id, name } => {
+            let (org, _) = ctx.audited(
+                &mut c,
+                |tx, _| orgs::update(tx, id, name),
+                |(o, before)| {
+                    Event::new(
+                        "org update",
+                        Some(id),
+                        Target::new("organization", id),
+                        "updated",
+                    )
+                    .details(json!({ "name": {"before": before, "after": o.name} }))
+                },
+            )?;
+            out.object(&org)
+        }
+        OrgAction::Delete { .. } => Ok(()),
     }
 }
 
@@ -65,8 +143,114 @@ pub(super) fn provision_agent(ctx: &Ctx, org: &str) -> Result<()> {
     let out = ctx.out;
     // the id was checked by `--org`'s value parser
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = db::in_tx(&mut c, |tx, now| {
-        provisioning::provision_agent(tx, org, now)
-    })?;
+    let r = ctx.audited(
+        &mut c,
+        |tx, now| provisioning::provision_agent(tx, org, now),
+        |r| {
+            let outcome = serde_json::to_value(r.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            Event::new(
+                "provision-agent",
+                Some(org),
+                Target::new(
+                    "agent",
+                    r.agent_id
+                        .as_deref()
+                        .unwrap_or(provisioning::DEFAULT_AGENT_ID),
+                ),
+                &outcome,
+            )
+        },
+    )?;
     out.object(&r)
+}
+
+/// `org delete`: the counts first (all of a dry run); then, confirmed, the delete in
+/// batches with a progress line on a terminal, and the audit event in its last transaction.
+fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<()> {
+    use std::io::IsTerminal;
+    let out = ctx.out;
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !dry_run && !yes && !terminal {
+        return Err(Error::InvalidInput(format!(
+            "org delete {id} needs --yes when no terminal can confirm it (or see what it \
+             would delete with --dry-run)"
+        )));
+    }
+    let actor = ctx.actor();
+    let mut c = ctx.connect(Schema::Checked)?;
+    let counts = db::in_tx(&mut c, |tx, _| orgs::contents(tx, id))?;
+    let render = |d: &orgs::OrgDeleted| {
+        let n = &d.deleted;
+        format!(
+            "{} organization {}: {} agents, {} devices, {} tokens, {} watchers, {} runs",
+            if d.dry_run { "would delete" } else { "deleted" },
+            d.org_id,
+            n.agents,
+            n.devices,
+            n.tokens,
+            n.watchers,
+            n.runs
+        )
+    };
+    if dry_run {
+        return out.show(
+            &orgs::OrgDeleted {
+                org_id: id.to_string(),
+                deleted: counts,
+                dry_run: true,
+            },
+            render,
+        );
+    }
+    if !yes {
+        eprintln!(
+            "{}",
+            render(&orgs::OrgDeleted {
+                org_id: id.to_string(),
+                deleted: counts,
+                dry_run: true,
+            })
+        );
+        eprint!("type the organization id to delete it: ");
+        let mut typed = String::new();
+        std::io::stdin()
+            .read_line(&mut typed)
+            .map_err(|e| Error::InvalidInput(format!("cannot read the confirmation: {e}")))?;
+        if typed.trim() != id {
+            return Err(Error::InvalidInput(format!(
+                "confirmation did not match {id}; nothing deleted"
+            )));
+        }
+    }
+    let bar = out.bar(
+        u64::try_from(counts.runs).unwrap_or(0),
+        "{spinner} deleting runs [{bar:30}] {pos}/{len} {elapsed}",
+    );
+    let result = orgs::delete(
+        &mut c,
+        id,
+        batch,
+        &mut |runs| {
+            if let Some(b) = &bar {
+                b.set_position(u64::try_from(runs).unwrap_or(0));
+            }
+        },
+        &mut |tx, done, resumed, now| {
+            let event = Event::new(
+                "org delete",
+                Some(id),
+                Target::new("organization", id),
+                "deleted",
+            )
+            .details(json!({ "deleted": done.deleted, "resumed": resumed, "batch": batch }));
+            audit::record(tx, &actor, now, &event)
+        },
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    out.show(&result?, render)
 }

@@ -6,11 +6,13 @@ use clap::Subcommand;
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
+use crate::audit::{self, Event, Target};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::runs::{self, Finish, RunFilter, RunStatus};
 use crate::tokens::{self, Token};
 use crate::wait;
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum RunAction {
@@ -122,8 +124,24 @@ pub enum RunAction {
         )]
         batch: i64,
     },
-    /// Cancel an active run.
+    /// Cancel an active run; its error says who cancelled it and why.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin runs cancel 42 --reason 'wrong prompt, re-queued by hand'\n  \
+        lobu-admin audit list --command 'runs cancel'")]
     Cancel {
+        /// Run id.
+        #[arg(value_parser = parse_id, allow_negative_numbers = true)]
+        id: i64,
+        /// Why (recorded in the run's error and the audit trail).
+        #[arg(long, value_parser = parse_reason)]
+        reason: Option<String>,
+    },
+    /// Show one run: the `runs list` object with its output, error, heartbeat and the
+    /// watcher's slug.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin runs show 42\n  \
+        lobu-admin -o json runs show 42 | jq .output")]
+    Show {
         /// Run id.
         #[arg(value_parser = parse_id, allow_negative_numbers = true)]
         id: i64,
@@ -165,6 +183,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
         | RunAction::Fail { token, .. } => Some(token.require()?),
         _ => None,
     };
+    let actor = ctx.actor();
     let mut c = ctx.connect(Schema::Checked)?;
     // a device's command: its authentication and its statement in one flight (one round
     // trip after connecting); render only after it committed
@@ -194,12 +213,24 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
         Some(done) => done,
         None => db::in_tx_by_key(&mut c, |tx, now| {
             Ok(match action {
-                RunAction::Rescue { rescue, now: at } => RunsDone::object(&runs::rescue(
-                    tx,
-                    at.unwrap_or(now),
-                    rescue.stale_after,
-                    rescue.timeout_after,
-                )?),
+                RunAction::Rescue { rescue, now: at } => {
+                    let r = runs::rescue(
+                        tx,
+                        at.unwrap_or(now),
+                        rescue.stale_after,
+                        rescue.timeout_after,
+                    )?;
+                    let event = Event {
+                        command: "runs rescue",
+                        org_id: None,
+                        target: None,
+                        outcome: "rescued".into(),
+                        details: json!({"requeued": r.requeued, "timed_out": r.timed_out}),
+                        org_of: None,
+                    };
+                    audit::record(tx, &actor, now, &event)?;
+                    RunsDone::object(&r)
+                }
                 RunAction::List {
                     org,
                     watcher,
@@ -216,7 +247,24 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         before: *before,
                     },
                 )?),
-                RunAction::Cancel { id } => RunsDone::object(&runs::cancel(tx, *id, now)?),
+                RunAction::Cancel { id, reason } => {
+                    let text = runs::cancel_text(&actor, reason.as_deref());
+                    let r = runs::cancel_with(tx, *id, &text, now)?;
+                    let event = Event::new(
+                        "runs cancel",
+                        Some(&r.run.org_id),
+                        Target::new("run", id),
+                        if r.changed {
+                            "cancelled"
+                        } else {
+                            "already_cancelled"
+                        },
+                    )
+                    .details(json!({ "watcher_id": r.run.watcher_id, "reason": reason }));
+                    audit::record(tx, &actor, now, &event)?;
+                    RunsDone::object(&r)
+                }
+                RunAction::Show { id } => RunsDone::object(&runs::show(tx, *id)?),
                 _ => return Err(Error::Internal("unreachable run command".into())),
             })
         })?,
@@ -338,7 +386,22 @@ fn prune(ctx: &Ctx, older_than: chrono::Duration, dry_run: bool, batch: i64) -> 
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        pruned?
+        let pruned = pruned?;
+        // the batches committed one by one; the event with their totals follows them
+        let event = Event::new(
+            "runs prune",
+            None,
+            Target::new("runs", "finished"),
+            "pruned",
+        )
+        .details(json!({
+            "older_than_seconds": older_than.num_seconds(),
+            "deleted": pruned.deleted,
+            "batches": pruned.batches,
+        }));
+        let actor = ctx.actor();
+        db::in_tx(&mut c, |tx, now| audit::record(tx, &actor, now, &event))?;
+        pruned
     };
     out.show(&pruned, |p| {
         format!(

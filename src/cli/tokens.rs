@@ -3,29 +3,50 @@
 use clap::Subcommand;
 use uuid::Uuid;
 
+use crate::devices::{self, DeviceRef};
+
 use super::args::*;
 use super::context::{Ctx, Schema};
-use super::output::{table, when};
+use super::output::{print_warning, table, when};
+use crate::audit::{Event, OrgOf, Target};
 use crate::db;
 use crate::error::Result;
 use crate::tokens;
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenAction {
     /// Issue a token for a device (shown once).
     Create {
-        /// Device id.
-        #[arg(long, value_parser = parse_uuid)]
-        device: Uuid,
+        /// The device: its UUID, or ORG:WORKER_ID.
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: DeviceRef,
         /// Lifetime, e.g. 30d.
         #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
         expires_in: Option<chrono::Duration>,
     },
+    /// Issue a new token for a device (shown once) and retire its other live tokens:
+    /// revoked now, or expiring after --grace (a token that expires sooner keeps its own
+    /// expiry: the grace is clamped, and said). One transaction.
+    #[command(after_help = "Examples:\n  \
+        lobu-admin tokens rotate --device acme:mbp-1 --expires-in 90d --grace 1h\n  \
+        lobu-admin -o json tokens rotate --device acme:mbp-1 | jq -r .token > mbp-1.token")]
+    Rotate {
+        /// The device: its UUID, or ORG:WORKER_ID.
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: DeviceRef,
+        /// The new token's lifetime, e.g. 90d.
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
+        expires_in: Option<chrono::Duration>,
+        /// Let the other live tokens work this much longer (default: revoked now).
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true, value_name = "DUR")]
+        grace: Option<chrono::Duration>,
+    },
     /// List a device's tokens (never the secret).
     List {
-        /// Device id.
-        #[arg(long, value_parser = parse_uuid)]
-        device: Uuid,
+        /// The device: its UUID, or ORG:WORKER_ID.
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: DeviceRef,
     },
     /// Revoke a token.
     Revoke {
@@ -41,7 +62,27 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         TokenAction::Create { device, expires_in } => {
-            let t = tokens::create_in_flight(&mut c, *device, *expires_in, None)?;
+            // a device named by UUID: the token and its audit event in one flight; by
+            // ORG:WORKER_ID: looked up first, in the same transaction
+            let (t, device) = match device {
+                DeviceRef::Id(id) => (
+                    tokens::create_in_flight(&mut c, *id, *expires_in, None, &ctx.actor())?,
+                    *id,
+                ),
+                DeviceRef::Worker { .. } => ctx.audited(
+                    &mut c,
+                    |tx, now| {
+                        let id = devices::resolve(tx, device)?;
+                        Ok((tokens::create(tx, id, *expires_in, None, now)?, id))
+                    },
+                    |(t, device)| {
+                        Event::new("tokens create", None, Target::new("token", t.id), "created")
+                            .details(json!({"device_id": device, "prefix": t.prefix,
+                                            "expires_at": t.expires_at}))
+                            .in_org_of(OrgOf::Device(*device))
+                    },
+                )?,
+            };
             out.show(&t, |t| {
                 format!(
                     "token {} for device {device} (shown once, store it now):\n{}",
@@ -49,8 +90,70 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
                 )
             })
         }
+        TokenAction::Rotate {
+            device,
+            expires_in,
+            grace,
+        } => {
+            let r = ctx.audited(
+                &mut c,
+                |tx, now| {
+                    let id = devices::resolve(tx, device)?;
+                    tokens::rotate(tx, id, *expires_in, *grace, now)
+                },
+                |r| {
+                    Event::new(
+                        "tokens rotate",
+                        None,
+                        Target::new("device", r.device_id),
+                        "rotated",
+                    )
+                    .details(json!({
+                        "token_id": r.token.id,
+                        "prefix": r.token.prefix,
+                        "retired": r.retired.iter().map(|t| t.id).collect::<Vec<_>>(),
+                        "grace_seconds": grace.map(|g| g.num_seconds()),
+                        "grace_clamped": r.grace_clamped,
+                    }))
+                    .in_org_of(OrgOf::Device(r.device_id))
+                },
+            )?;
+            if r.grace_clamped > 0 {
+                print_warning(
+                    out.format,
+                    "grace_clamped",
+                    &format!(
+                        "--grace is longer than the remaining life of {} token(s); they keep \
+                         their earlier expiry",
+                        r.grace_clamped
+                    ),
+                    json!({ "grace_clamped": r.grace_clamped }),
+                );
+            }
+            out.show(&r, |r| {
+                let retired = match (r.retired.len(), grace) {
+                    (0, _) => "no other live token".to_string(),
+                    (n, None) => format!("{n} other token(s) revoked"),
+                    (n, Some(_)) => format!(
+                        "{n} other token(s) expire by {}",
+                        r.retired
+                            .iter()
+                            .filter_map(|t| t.expires_at)
+                            .max()
+                            .map_or_else(String::new, |t| t.to_rfc3339())
+                    ),
+                };
+                format!(
+                    "token {} for device {} (shown once, store it now); {retired}:\n{}",
+                    r.token.id, r.device_id, r.token.token
+                )
+            })
+        }
         TokenAction::List { device } => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| tokens::list(tx, *device))?;
+            let (list, now) = db::in_tx_at(&mut c, |tx, _| {
+                let id = devices::resolve(tx, device)?;
+                tokens::list(tx, id)
+            })?;
             out.show(&list, |l| {
                 table(
                     &[
@@ -76,8 +179,18 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
                 )
             })
         }
-        TokenAction::Revoke { token_id } => out.object(&db::in_tx(&mut c, |tx, now| {
-            tokens::revoke(tx, *token_id, now)
-        })?),
+        TokenAction::Revoke { token_id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| tokens::revoke(tx, *token_id, now),
+            |_| {
+                Event::new(
+                    "tokens revoke",
+                    None,
+                    Target::new("token", token_id),
+                    "revoked",
+                )
+                .in_org_of(OrgOf::Token(*token_id))
+            },
+        )?),
     }
 }

@@ -1,12 +1,13 @@
 //! `watchers list|show|next|create|update|pause|resume|archive|reschedule|trigger`.
 
 use clap::Subcommand;
-use uuid::Uuid;
 
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{kv_table, show_times, table, watchers_table, when};
+use crate::audit::{Event, Target};
 use crate::db;
+use crate::devices::{self, DeviceRef};
 use crate::error::Result;
 use crate::schedule::Schedule;
 use crate::watchers::{
@@ -18,15 +19,15 @@ pub enum WatcherAction {
     /// List an organisation's watchers with next and last firing.
     #[command(after_help = "Examples:\n  \
         lobu-admin watchers list --org acme\n  \
-        lobu-admin watchers list --org acme --status all --device 0b6c…\n  \
+        lobu-admin watchers list --org acme --status all --device acme:mbp-1\n  \
         lobu-admin -o json watchers list --org acme | jq '.[] | {id, next_run_at}'")]
     List {
         /// Organisation id.
         #[arg(long, value_parser = parse_org_id)]
         org: String,
-        /// Only watchers pinned to this device.
-        #[arg(long, value_parser = parse_uuid)]
-        device: Option<Uuid>,
+        /// Only watchers pinned to this device (its UUID, or ORG:WORKER_ID).
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: Option<DeviceRef>,
         /// Status filter (default: all but archived).
         #[arg(long, value_enum)]
         status: Option<ListStatus>,
@@ -91,9 +92,9 @@ pub enum WatcherAction {
         /// Agent id.
         #[arg(long)]
         agent: String,
-        /// Pin to a device.
-        #[arg(long, value_parser = parse_uuid)]
-        device: Option<Uuid>,
+        /// Pin to a device (its UUID, or ORG:WORKER_ID).
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE")]
+        device: Option<DeviceRef>,
         /// Prompt.
         #[arg(long)]
         prompt: String,
@@ -136,9 +137,9 @@ pub enum WatcherAction {
         /// Agent id.
         #[arg(long)]
         agent: Option<String>,
-        /// Pin to a device.
-        #[arg(long, value_parser = parse_uuid, conflicts_with = "unpin")]
-        device: Option<Uuid>,
+        /// Pin to a device (its UUID, or ORG:WORKER_ID).
+        #[arg(long, value_parser = parse_device, value_name = "DEVICE", conflicts_with = "unpin")]
+        device: Option<DeviceRef>,
         /// Remove the pin.
         #[arg(long)]
         unpin: bool,
@@ -226,9 +227,11 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
     {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
+        let operator = ctx.actor();
         let mut c = ctx.connect(Schema::Checked)?;
-        // authentication and trigger in one flight: one round trip after connecting
-        let (r, who, now) = watchers::trigger_in_flight(&mut c, id, token.as_ref())?;
+        // authentication, trigger and its audit event in one flight: one round trip after
+        // connecting
+        let (r, who, now) = watchers::trigger_in_flight(&mut c, id, token.as_ref(), &operator)?;
         let text = |r: &watchers::TriggerOutcome| {
             if r.already_queued {
                 format!(
@@ -272,7 +275,8 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 Some(ListStatus::All) => StatusFilter::All,
             };
             let (list, now) = db::in_tx_by_key(&mut c, |tx, _| {
-                watchers::list(tx, org, *device, status, *limit)
+                let device = devices::resolve_opt(tx, device.as_ref())?;
+                watchers::list(tx, org, device, status, *limit)
             })?;
             out.show(&list, |l| watchers_table(l, now))
         }
@@ -327,7 +331,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             retries,
             retry_delay,
         } => {
-            let w = NewWatcher {
+            let mut w = NewWatcher {
                 org_id: org.clone(),
                 slug: slug.clone(),
                 name: name.clone(),
@@ -335,7 +339,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 schedule: schedule.clone(),
                 timezone: *timezone,
                 agent_id: agent.clone(),
-                device_id: *device,
+                device_id: None,
                 extraction_schema: None,
                 min_cooldown_seconds: *min_cooldown_seconds,
                 timing: Timing {
@@ -346,7 +350,14 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 },
                 created_by: "admin".into(),
             };
-            out.object(&db::in_tx(&mut c, |tx, now| watchers::create(tx, &w, now))?)
+            out.object(&ctx.audited(
+                &mut c,
+                |tx, now| {
+                    w.device_id = devices::resolve_opt(tx, device.as_ref())?;
+                    watchers::create(tx, &w, now)
+                },
+                |w| watcher_event("watchers create", w, "created"),
+            )?)
         }
         WatcherAction::Update {
             id,
@@ -364,14 +375,14 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             retries,
             retry_delay,
         } => {
-            let patch = WatcherPatch {
+            let mut patch = WatcherPatch {
                 name: name.clone(),
                 slug: slug.clone(),
                 prompt: prompt.clone(),
                 schedule: schedule.clone(),
                 timezone: *timezone,
                 agent_id: agent.clone(),
-                device_id: if *unpin { Some(None) } else { device.map(Some) },
+                device_id: unpin.then_some(None),
                 min_cooldown_seconds: *min_cooldown_seconds,
                 extraction_schema: None,
                 spread_seconds: *spread,
@@ -379,30 +390,98 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 retries: *retries,
                 retry_delay_seconds: *retry_delay,
             };
-            out.object(&db::in_tx(&mut c, |tx, now| {
-                watchers::update(tx, *id, &patch, now)
-            })?)
+            let changed: Vec<&str> = [
+                ("name", name.is_some()),
+                ("slug", slug.is_some()),
+                ("prompt", prompt.is_some()),
+                ("schedule", schedule.is_some()),
+                ("timezone", timezone.is_some()),
+                ("agent", agent.is_some()),
+                ("device", device.is_some() || *unpin),
+                ("min_cooldown_seconds", min_cooldown_seconds.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(f, given)| given.then_some(f))
+            .collect();
+            out.object(&ctx.audited(
+                &mut c,
+                |tx, now| {
+                    if let Some(d) = device {
+                        patch.device_id = Some(Some(devices::resolve(tx, d)?));
+                    }
+                    watchers::update(tx, *id, &patch, now)
+                },
+                |w| {
+                    watcher_event("watchers update", w, "updated")
+                        .details(serde_json::json!({ "fields": changed }))
+                },
+            )?)
         }
-        WatcherAction::Pause { id, reason } => out.object(&db::in_tx(&mut c, |tx, now| {
-            watchers::pause(tx, *id, reason.as_deref(), now)
-        })?),
-        WatcherAction::Resume { id } => out.object(&db::in_tx(&mut c, |tx, now| {
-            watchers::resume(tx, *id, now)
-        })?),
-        WatcherAction::Archive { id } => out.object(&db::in_tx(&mut c, |tx, now| {
-            watchers::archive(tx, *id, now)
-        })?),
+        WatcherAction::Pause { id, reason } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| watchers::pause(tx, *id, reason.as_deref(), now),
+            |w| {
+                watcher_event("watchers pause", w, "paused")
+                    .details(serde_json::json!({ "reason": reason }))
+            },
+        )?),
+        WatcherAction::Resume { id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| watchers::resume(tx, *id, now),
+            |w| watcher_event("watchers resume", w, "resumed"),
+        )?),
+        WatcherAction::Archive { id } => out.object(&ctx.audited(
+            &mut c,
+            |tx, now| watchers::archive(tx, *id, now),
+            |a| {
+                watcher_event("watchers archive", &a.watcher, "archived")
+                    .details(serde_json::json!({ "runs_cancelled": a.runs_cancelled }))
+            },
+        )?),
         WatcherAction::Reschedule { ids, org, all: _ } => {
             let scope = match (ids.is_empty(), org) {
                 (false, _) => RescheduleScope::Ids(ids.clone()),
                 (true, Some(org)) => RescheduleScope::Org(org.clone()),
                 (true, None) => RescheduleScope::All,
             };
-            let r = db::in_tx(&mut c, |tx, now| watchers::reschedule(tx, &scope, now))?;
+            let r = ctx.audited(
+                &mut c,
+                |tx, now| watchers::reschedule(tx, &scope, now),
+                |r| {
+                    let (org, target) = match &scope {
+                        RescheduleScope::Ids(ids) => (
+                            None,
+                            Target::new(
+                                "watchers",
+                                ids.iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(","),
+                            ),
+                        ),
+                        RescheduleScope::Org(org) => {
+                            (Some(org.as_str()), Target::new("organization", org))
+                        }
+                        RescheduleScope::All => (None, Target::new("watchers", "all")),
+                    };
+                    Event::new("watchers reschedule", org, target, "rescheduled")
+                        .details(serde_json::json!({ "rescheduled": r.rescheduled }))
+                },
+            )?;
             out.show(&r, |r| match r.rescheduled {
                 1 => "rescheduled 1 watcher".to_string(),
                 n => format!("rescheduled {n} watchers"),
             })
         }
     }
+}
+
+/// The audit event of a change to one watcher.
+fn watcher_event(command: &'static str, w: &watchers::Watcher, outcome: &str) -> Event {
+    Event::new(
+        command,
+        Some(&w.org_id),
+        Target::new("watcher", w.id),
+        outcome,
+    )
 }

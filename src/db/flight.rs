@@ -45,7 +45,7 @@ impl Landed {
 
 /// The marker of an error a statement raises on purpose: casting
 /// `'lobu-abort:KIND:MESSAGE'` to an integer fails with that text in the error's message.
-/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns) or `forbidden`. The cast
+/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `forbidden` or `conflict`. The cast
 /// must depend on a row's column (a constant would be folded, and raised, when the statement
 /// is planned).
 const MARKER: &str = "lobu-abort:";
@@ -54,8 +54,8 @@ const MARKER: &str = "lobu-abort:";
 /// the answers.
 ///
 /// # Errors
-/// `schema_mismatch` when the schema is behind or ahead of this binary; `forbidden` when a
-/// statement refused on purpose (see `MARKER`); the first statement's failure otherwise
+/// `schema_mismatch` when the schema is behind or ahead of this binary; `forbidden` or
+/// `conflict` when a statement refused on purpose (see `MARKER`); the first statement's failure otherwise
 /// (the transaction is then rolled back: nothing of it was written); the commit's failure.
 pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");
@@ -117,6 +117,7 @@ fn refused(e: &postgres::Error) -> Option<Error> {
                 .err()
         }
         "forbidden" => Some(Error::Forbidden(text.to_string())),
+        "conflict" => Some(Error::Conflict(text.to_string())),
         _ => None,
     }
 }

@@ -76,10 +76,10 @@ fn paused_watchers_are_not_dispatched_and_missing_agents_are_skipped() {
     cli(&db).args(["watchers", "pause", &w]).run().code(0);
     assert_eq!(dispatch(&db, "2026-06-01T08:00:00Z")["due"], 0);
     cli(&db).args(["watchers", "resume", &w]).run().code(0);
-    cli(&db)
-        .args(["agents", "delete", "--org", "acme", "owletto-default"])
-        .run()
-        .code(0);
+    // an agent removed by hand (`agents delete` refuses while a watcher uses it)
+    db.client()
+        .batch_execute("DELETE FROM agents WHERE org_id = 'acme' AND id = 'owletto-default'")
+        .unwrap();
     make_due(&db, "2026-06-01T07:00:00Z");
     let tick = dispatch(&db, "2026-06-01T08:00:00Z");
     assert_eq!(

@@ -2,6 +2,8 @@
 //! PostgreSQL server (LOBU_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod agents;
+mod audit;
 mod completions;
 mod connect;
 mod devices;
@@ -13,7 +15,9 @@ mod flights;
 mod foundation;
 mod fuzz;
 mod http;
+mod lifecycle;
 mod local;
+mod offboard;
 mod operator;
 mod pooler;
 mod privileges;

@@ -437,3 +437,130 @@ fn seed_and_single_commands_give_the_same_rows() {
     };
     assert_eq!(rows(&seeded), rows(&by_hand));
 }
+
+/// A fixture edited after it was applied: `seed` reports the drift (exit 0) and changes
+/// nothing; `seed --update --dry-run` reports exactly what `--update` then changes; a
+/// second `--update` finds no drift; what the file lacks is left alone.
+#[test]
+fn an_edited_fixture_reports_drift_and_update_converges() {
+    let db = TestDb::new();
+    let original = serde_json::json!({"organizations": [{
+        "id": "acme", "name": "Acme",
+        "agents": [{"id": "helper", "name": "Helper"}],
+        "devices": [{"user": "u1", "worker_id": "mbp-1", "platform": "macos",
+                     "timezone": "Europe/Berlin", "name": "MacBook"},
+                    {"user": "u1", "worker_id": "mini", "platform": "macos"}],
+        "watchers": [{"slug": "weekly", "name": "Weekly", "schedule": "0 8 * * 1",
+                      "device": "mbp-1", "prompt": "Summarise the week."}]}]});
+    let seed = |doc: &serde_json::Value, extra: &[&str]| {
+        cli(&db)
+            .args(["seed"])
+            .args(extra)
+            .args(["-"])
+            .stdin(&doc.to_string())
+    };
+    seed(&original, &[]).json();
+    // someone added a watcher by hand: not in the file, never touched
+    cli(&db)
+        .args([
+            "watchers", "create", "--org", "acme", "--name", "Mine", "--slug", "mine",
+        ])
+        .args(["--schedule", "@daily", "--agent", "helper", "--prompt", "p"])
+        .run()
+        .code(0);
+    let mut edited = original.clone();
+    let o = &mut edited["organizations"][0];
+    o["name"] = "Acme Corp".into();
+    o["agents"][0]["name"] = "Helper 2".into();
+    o["devices"][0]["timezone"] = "America/New_York".into();
+    o["watchers"][0]["schedule"] = "0 9 * * 1-5".into();
+    o["watchers"][0]["timezone"] = "America/New_York".into();
+    o["watchers"][0]["agent"] = "helper".into();
+    o["watchers"][0]["device"] = "mini".into();
+    let before =
+        db.scalar::<String>("SELECT row_to_json(w)::text FROM watchers w WHERE slug = 'weekly'");
+    let report = seed(&edited, &[]).json();
+    let drift = report["drift"].as_array().unwrap().clone();
+    let fields: Vec<(String, String)> = drift
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("organizations[acme]", "name"),
+            ("organizations[acme].agents[helper]", "name"),
+            ("organizations[acme].devices[u1/mbp-1]", "timezone"),
+            ("organizations[acme].watchers[weekly]", "schedule"),
+            ("organizations[acme].watchers[weekly]", "timezone"),
+            ("organizations[acme].watchers[weekly]", "agent"),
+            ("organizations[acme].watchers[weekly]", "device"),
+        ]
+        .map(|(p, f)| (p.to_string(), f.to_string()))
+    );
+    assert_eq!(drift[6]["database"], "mbp-1");
+    assert_eq!(drift[6]["file"], "mini");
+    assert_eq!(drift[3]["database"], "0 8 * * 1");
+    assert_eq!(report["updated"], false);
+    assert_eq!(report["changed"], false);
+    let after =
+        db.scalar::<String>("SELECT row_to_json(w)::text FROM watchers w WHERE slug = 'weekly'");
+    assert_eq!(before, after, "a report writes nothing");
+    // the table lists it too
+    let table = seed(&edited, &[]).run();
+    table.code(0);
+    assert!(
+        table.stdout.contains("drift") && table.stdout.contains("Helper 2"),
+        "{}",
+        table.stdout
+    );
+    // the dry run reports exactly what the update does
+    let dry = seed(&edited, &["--update", "--dry-run"]).json();
+    assert_eq!(dry["drift"], report["drift"]);
+    assert_eq!(
+        (dry["updated"].as_bool(), dry["dry_run"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(
+        before,
+        db.scalar::<String>("SELECT row_to_json(w)::text FROM watchers w WHERE slug = 'weekly'")
+    );
+    let done = seed(&edited, &["--update"]).json();
+    assert_eq!(done["drift"], report["drift"]);
+    assert_eq!(done["updated"], true);
+    let w = cli(&db).args(["watchers", "list", "--org", "acme"]).json();
+    let weekly = w
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["slug"] == "weekly")
+        .unwrap();
+    assert_eq!(weekly["schedule"], "0 9 * * 1-5");
+    assert_eq!(weekly["timezone"], "America/New_York");
+    assert_eq!(weekly["agent_id"], "helper");
+    assert!(
+        weekly["next_run_local"]
+            .as_str()
+            .unwrap()
+            .contains("T09:00:00-0"),
+        "{weekly}"
+    );
+    let mini: String = db.scalar("SELECT id::text FROM devices WHERE worker_key = 'mini'");
+    assert_eq!(weekly["device_id"], mini.as_str());
+    assert!(
+        w.as_array().unwrap().iter().any(|w| w["slug"] == "mine"),
+        "left alone"
+    );
+    let again = seed(&edited, &["--update"]).json();
+    assert_eq!(again["drift"], serde_json::json!([]));
+    assert_eq!(again["changed"], false);
+    let e = &cli(&db)
+        .args(["audit", "list", "--command", "seed", "--limit", "1"])
+        .json()[0];
+    assert_eq!(e["details"]["updated"], true);
+}

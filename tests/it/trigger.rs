@@ -175,10 +175,10 @@ fn trigger_errors_follow_the_spec_order() {
     r.code(5);
     assert_eq!(r.stderr, format!("error: watcher {w} is paused\n"));
     cli(&db).args(["watchers", "resume", &w]).run().code(0);
-    cli(&db)
-        .args(["agents", "delete", "--org", "acme", "owletto-default"])
-        .run()
-        .code(0);
+    // an agent removed by hand (`agents delete` refuses while a watcher uses it)
+    db.client()
+        .batch_execute("DELETE FROM agents WHERE org_id = 'acme' AND id = 'owletto-default'")
+        .unwrap();
     let r = cli(&db)
         .args(["watchers", "trigger", &w])
         .token(&dev.token)
@@ -259,4 +259,43 @@ fn prepared_trigger_behaves_like_trigger() {
         .unwrap_err();
     assert_eq!(err.kind(), lobu_admin::ErrorKind::Forbidden);
     assert_eq!(run_count(&db), 1);
+}
+
+/// The audit event of a trigger rides in the trigger's own statement: an admin trigger is
+/// the settings' query, the trigger and `COMMIT` (3 round trips, as before the audit
+/// trail), and a device trigger adds only the authentication; each records its event.
+#[test]
+fn a_triggers_audit_event_costs_no_round_trip() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let proxy = crate::support::proxy::Proxy::start();
+    let url = proxy.url(&db.name);
+    let w = dev.watcher.unwrap().to_string();
+    let count = |args: &[&str], token: Option<&str>| {
+        let (before, trips) = (proxy.executed(), proxy.round_trips());
+        let mut c = crate::support::bare().env("DATABASE_URL", &url);
+        if let Some(t) = token {
+            c = c.token(t);
+        }
+        c.args(["-o", "json"]).args(args).run().code(0);
+        (proxy.executed() - before, proxy.round_trips() - trips)
+    };
+    assert_eq!(count(&["watchers", "trigger", &w, "--admin"], None), (3, 3));
+    assert_eq!(
+        count(&["watchers", "trigger", &w], Some(&dev.token)),
+        (4, 4)
+    );
+    let recorded: Vec<(String, String)> = db
+        .client()
+        .query("SELECT actor, outcome FROM audit_events ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded[0].1, "queued");
+    assert_eq!(
+        recorded[1],
+        (format!("device:{}", dev.id), "already_queued".to_string())
+    );
 }

@@ -272,7 +272,7 @@ fn usage_errors_read_whole() {
         ),
         (
             &["org"],
-            "`lobu-admin org` needs a subcommand: create, list, show",
+            "`lobu-admin org` needs a subcommand: create, list, show, update, delete",
         ),
     ] {
         assert_eq!(usage_error(&strings(args)), expected, "{args:?}");

@@ -34,6 +34,7 @@ impl Cli {
     fn of(mut cmd: assert_cmd::Command) -> Self {
         cmd.env_remove("DATABASE_URL")
             .env_remove("LOBU_DEVICE_TOKEN")
+            .env_remove("LOBU_ACTOR")
             .env("NO_COLOR", "1")
             .timeout(std::time::Duration::from_secs(120));
         Self { cmd }

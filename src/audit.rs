@@ -1,0 +1,340 @@
+//! The audit trail: one event per state-changing command, written in the change's own
+//! transaction (so a command that fails or rolls back records none), listed newest first
+//! and pruned by age. Events have no foreign key: an organisation's events outlive it.
+//!
+//! Details never hold a secret: token events name the token's id and prefix only.
+
+use crate::db::GenericClient;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::db::typed::p;
+use crate::error::{Error, Result};
+
+/// Who made a change: `--actor`, `LOBU_ACTOR`, `<OS user>@<host>`, or `device:<uuid>` for
+/// a token-authenticated trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+/// The longest actor name accepted, in characters.
+pub const MAX_ACTOR_CHARS: usize = 200;
+
+impl Actor {
+    /// An actor named by the operator.
+    ///
+    /// # Errors
+    /// `invalid_input` when the name is blank, longer than [`MAX_ACTOR_CHARS`], or holds a
+    /// control character (a log line or a terminal must show it as it is).
+    pub fn new(name: &str) -> Result<Self> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid("invalid actor: must not be blank"));
+        }
+        if name.chars().count() > MAX_ACTOR_CHARS {
+            return Err(Error::invalid(format!(
+                "invalid actor: at most {MAX_ACTOR_CHARS} characters"
+            )));
+        }
+        if let Some(c) = name.chars().find(|c| c.is_control()) {
+            return Err(Error::invalid(format!(
+                "invalid actor: contains the control character {:?}",
+                c.escape_unicode().to_string()
+            )));
+        }
+        Ok(Self(name.to_string()))
+    }
+
+    /// `<OS user>@<host>` of this process (`unknown` for what the OS does not say; control
+    /// characters dropped).
+    #[must_use]
+    pub fn of_process() -> Self {
+        let clean = |s: Option<String>| {
+            s.map(|s| s.chars().filter(|c| !c.is_control()).collect::<String>())
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "unknown".into())
+        };
+        let user = clean(whoami::username().ok());
+        let host = clean(whoami::hostname().ok());
+        Self(crate::truncate(&format!("{user}@{host}"), MAX_ACTOR_CHARS))
+    }
+
+    /// The actor of a token-authenticated command: `device:<uuid>`.
+    #[must_use]
+    pub fn device(id: Uuid) -> Self {
+        Self(format!("device:{id}"))
+    }
+
+    /// The name as recorded.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What an event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// `organization`, `agent`, `device`, `token`, `watcher`, `run`, `fixture`, `audit`.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+impl Target {
+    /// A target of `kind` with `id`.
+    #[must_use]
+    pub fn new(kind: &str, id: impl ToString) -> Self {
+        Self {
+            kind: kind.into(),
+            id: id.to_string(),
+        }
+    }
+}
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The command, as typed: `org delete`, `watchers trigger`.
+    pub command: &'static str,
+    /// The organisation, where the change is in one.
+    pub org_id: Option<String>,
+    /// What was changed.
+    pub target: Option<Target>,
+    /// What happened: `created`, `deleted`, `queued`, `already_queued`...
+    pub outcome: String,
+    /// More, as a JSON object; never a secret.
+    pub details: serde_json::Value,
+    /// Where `org_id` is not given: the device or token whose organisation it is.
+    pub org_of: Option<OrgOf>,
+}
+
+/// An object whose organisation an event is recorded in, looked up in its statement.
+#[derive(Debug, Clone, Copy)]
+pub enum OrgOf {
+    /// A device's.
+    Device(Uuid),
+    /// A token's.
+    Token(Uuid),
+}
+
+const INSERT_EVENT: &str = "
+    INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id, outcome,
+                              details)
+    VALUES ($1, $2, $3,
+            coalesce($4, (SELECT org_id FROM devices WHERE id = $9),
+                     (SELECT org_id FROM device_tokens WHERE id = $10)),
+            $5, $6, $7, $8)";
+
+impl Event {
+    /// An event of `command` in `org_id` about `target` with `outcome` and no details.
+    #[must_use]
+    pub fn new(command: &'static str, org_id: Option<&str>, target: Target, outcome: &str) -> Self {
+        Self {
+            command,
+            org_id: org_id.map(str::to_string),
+            target: Some(target),
+            outcome: outcome.into(),
+            details: serde_json::json!({}),
+            org_of: None,
+        }
+    }
+
+    /// The same event, in the organisation of `of` (looked up as it is recorded).
+    #[must_use]
+    pub fn in_org_of(mut self, of: OrgOf) -> Self {
+        self.org_of = Some(of);
+        self
+    }
+
+    /// The same event with `details` (a JSON object; never a secret).
+    #[must_use]
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// Records `event` by `actor` at `now`: call it in the transaction of the change, so that
+/// it commits or rolls back with it. One statement.
+///
+/// # Errors
+/// Database failures; `invalid_input` when `details` is not a JSON object.
+pub fn record(
+    client: &mut impl GenericClient,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    event: &Event,
+) -> Result<()> {
+    if !event.details.is_object() {
+        return Err(Error::Internal(
+            "audit details must be a JSON object".into(),
+        ));
+    }
+    let (kind, id) = match &event.target {
+        Some(t) => (Some(t.kind.as_str()), Some(t.id.as_str())),
+        None => (None, None),
+    };
+    client.query_typed(
+        INSERT_EVENT,
+        &[
+            p(&now),
+            p(&actor.as_str()),
+            p(&event.command),
+            p(&event.org_id),
+            p(&kind),
+            p(&id),
+            p(&event.outcome),
+            p(&event.details),
+            p(&match event.org_of {
+                Some(OrgOf::Device(d)) => Some(d),
+                _ => None,
+            }),
+            p(&match event.org_of {
+                Some(OrgOf::Token(t)) => Some(t),
+                _ => None,
+            }),
+        ],
+    )?;
+    Ok(())
+}
+
+/// One recorded event, as `audit list` shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Increasing id (the keyset of `--before`).
+    pub id: i64,
+    /// The database's clock when the change was made.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// The command.
+    pub command: String,
+    /// The organisation, if any.
+    pub org_id: Option<String>,
+    /// What was changed, if one object.
+    pub target: Option<Target>,
+    /// What happened.
+    pub outcome: String,
+    /// More (JSON object).
+    pub details: serde_json::Value,
+}
+
+/// Since when `audit list` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// This long before the database's clock.
+    Ago(Duration),
+    /// From this time.
+    At(DateTime<Utc>),
+}
+
+/// `audit list`'s filters; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this organisation's events.
+    pub org_id: Option<String>,
+    /// Only this actor's.
+    pub actor: Option<String>,
+    /// Only this command's (`watchers trigger`).
+    pub command: Option<String>,
+    /// Only events at or after this.
+    pub since: Option<Since>,
+    /// Only events older than this id (the next page: the last id shown).
+    pub before: Option<i64>,
+}
+
+const LIST_EVENTS: &str = "
+    SELECT id, at, actor, command, org_id, target_kind, target_id, outcome, details
+    FROM audit_events
+    WHERE ($1::text IS NULL OR org_id = $1)
+      AND ($2::text IS NULL OR actor = $2)
+      AND ($3::text IS NULL OR command = $3)
+      AND ($4::timestamptz IS NULL OR at >= $4)
+      AND ($5::bigint IS NULL OR id < $5)
+    ORDER BY id DESC
+    LIMIT $6";
+
+/// Lists events newest first, at most `limit`; page on with `before` = the last id.
+///
+/// # Errors
+/// Database failures.
+pub fn list(
+    client: &mut impl GenericClient,
+    filter: &Filter,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEvent>> {
+    let since = filter.since.map(|s| match s {
+        Since::Ago(d) => now - d,
+        Since::At(t) => t,
+    });
+    let rows = client.query_typed(
+        LIST_EVENTS,
+        &[
+            p(&filter.org_id),
+            p(&filter.actor),
+            p(&filter.command),
+            p(&since),
+            p(&filter.before),
+            p(&limit),
+        ],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| AuditEvent {
+            id: r.get(0),
+            at: r.get(1),
+            actor: r.get(2),
+            command: r.get(3),
+            org_id: r.get(4),
+            target: match (r.get::<_, Option<String>>(5), r.get::<_, Option<String>>(6)) {
+                (Some(kind), Some(id)) => Some(Target { kind, id }),
+                _ => None,
+            },
+            outcome: r.get(7),
+            details: r.get(8),
+        })
+        .collect())
+}
+
+/// Result of `audit prune`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pruned {
+    /// Events deleted (or, in a dry run, that would be).
+    pub deleted: i64,
+    /// Events before this time were (or would be) deleted.
+    pub cutoff: DateTime<Utc>,
+    /// Nothing was written.
+    pub dry_run: bool,
+}
+
+/// Deletes the events older than `older_than` before `now` (in a dry run, counts them).
+/// The prune itself is then recorded by the caller, so the trail says who cut it.
+///
+/// # Errors
+/// Database failures.
+pub fn prune(
+    client: &mut impl GenericClient,
+    older_than: Duration,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Pruned> {
+    let cutoff = now - older_than;
+    let sql = if dry_run {
+        "SELECT count(*) FROM audit_events WHERE at < $1"
+    } else {
+        "WITH d AS (DELETE FROM audit_events WHERE at < $1 RETURNING 1) SELECT count(*) FROM d"
+    };
+    let deleted: i64 = client.query_typed_one(sql, &[p(&cutoff)])?.get(0);
+    Ok(Pruned {
+        deleted,
+        cutoff,
+        dry_run,
+    })
+}

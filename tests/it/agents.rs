@@ -1,0 +1,242 @@
+//! Agents: create, update, and a delete guarded while watchers use the agent.
+
+use crate::support::{cli, mac_org, TestDb};
+use serde_json::json;
+
+#[test]
+fn agents_are_created_and_patched() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    let a = cli(&db)
+        .args([
+            "agents",
+            "create",
+            "--org",
+            "acme",
+            "researcher",
+            "--name",
+            "Researcher",
+        ])
+        .args(["--identity", "Find sources."])
+        .json();
+    assert_eq!(
+        (a["id"].as_str(), a["name"].as_str(), a["identity"].as_str()),
+        (
+            Some("researcher"),
+            Some("Researcher"),
+            Some("Find sources.")
+        )
+    );
+    let dir = std::env::temp_dir().join(format!("lobu-agents-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("identity.md");
+    std::fs::write(&file, "You research.\nCite everything.\n").unwrap();
+    let u = cli(&db)
+        .args([
+            "agents",
+            "update",
+            "--org",
+            "acme",
+            "researcher",
+            "--identity-file",
+        ])
+        .args([&file])
+        .json();
+    assert_eq!(u["identity"], "You research.\nCite everything.\n");
+    assert_eq!(u["name"], "Researcher", "a patch: the name stays");
+    let u = cli(&db)
+        .args([
+            "agents",
+            "update",
+            "--org",
+            "acme",
+            "researcher",
+            "--identity-file",
+            "-",
+        ])
+        .stdin("from stdin")
+        .json();
+    assert_eq!(u["identity"], "from stdin");
+    let u = cli(&db)
+        .args([
+            "agents",
+            "update",
+            "--org",
+            "acme",
+            "researcher",
+            "--name",
+            "R2",
+        ])
+        .json();
+    assert_eq!(
+        (u["name"].as_str(), u["identity"].as_str()),
+        (Some("R2"), Some("from stdin"))
+    );
+    // errors
+    let create = |args: &[&str]| cli(&db).args(["agents", "create"]).args(args).run();
+    create(&["--org", "acme", "researcher", "--name", "X"]).code(5);
+    create(&["--org", "nope", "x", "--name", "X"]).code(3);
+    create(&["--org", "acme", "Bad Id", "--name", "X"]).code(2);
+    create(&["--org", "acme", "x", "--name", " "]).code(2);
+    create(&[
+        "--org",
+        "acme",
+        "x",
+        "--name",
+        "X",
+        "--identity",
+        "a",
+        "--identity-file",
+        "-",
+    ])
+    .code(2);
+    create(&[
+        "--org",
+        "acme",
+        "x",
+        "--name",
+        "X",
+        "--identity-file",
+        "/nonexistent/file",
+    ])
+    .code(2);
+    let update = |args: &[&str]| cli(&db).args(["agents", "update"]).args(args).run();
+    update(&["--org", "acme", "researcher"]).code(2);
+    update(&["--org", "acme", "ghost", "--name", "X"]).code(3);
+    let commands: Vec<String> = cli(&db)
+        .args(["audit", "list", "--org", "acme"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["command"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "agents update",
+            "agents update",
+            "agents update",
+            "agents create",
+            "org create"
+        ]
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn deleting_an_agent_in_use_is_refused_naming_its_watchers_and_force_pauses_them() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap();
+    let mk = |slug: &str| {
+        cli(&db)
+            .args([
+                "watchers", "create", "--org", "acme", "--name", slug, "--slug", slug,
+            ])
+            .args([
+                "--schedule",
+                "0 8 * * *",
+                "--agent",
+                "owletto-default",
+                "--prompt",
+                "p",
+            ])
+            .json()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (paused, archived) = (mk("paused-one"), mk("archived-one"));
+    cli(&db)
+        .args(["watchers", "pause", &paused.to_string()])
+        .run()
+        .code(0);
+    cli(&db)
+        .args(["watchers", "archive", &archived.to_string()])
+        .run()
+        .code(0);
+    let r = cli(&db)
+        .args(["agents", "delete", "--org", "acme", "owletto-default"])
+        .run();
+    r.code(5);
+    assert!(
+        r.stderr.contains(&format!("{w} (daily-checkin, active)"))
+            && r.stderr.contains(&format!("{paused} (paused-one, paused)"))
+            && !r.stderr.contains("archived-one")
+            && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM agents"), 1);
+    let d = cli(&db)
+        .args([
+            "agents",
+            "delete",
+            "--org",
+            "acme",
+            "owletto-default",
+            "--force",
+        ])
+        .json();
+    assert_eq!(
+        d,
+        json!({"org_id": "acme", "agent_id": "owletto-default", "watchers_paused": [w]})
+    );
+    let reason: String = db.scalar(&format!(
+        "SELECT paused_reason FROM watchers WHERE id = {w}"
+    ));
+    assert_eq!(reason, "agent owletto-default deleted");
+    let still: Option<String> = db.scalar(&format!(
+        "SELECT paused_reason FROM watchers WHERE id = {paused}"
+    ));
+    assert_eq!(still, None, "an already paused watcher keeps its reason");
+    // an agent nothing uses goes without --force
+    cli(&db)
+        .args([
+            "agents", "create", "--org", "acme", "spare", "--name", "Spare",
+        ])
+        .run()
+        .code(0);
+    cli(&db)
+        .args(["agents", "delete", "--org", "acme", "spare"])
+        .run()
+        .code(0);
+    cli(&db)
+        .args(["agents", "delete", "--org", "acme", "spare"])
+        .run()
+        .code(3);
+}
+
+/// 16 rounds of a guarded delete racing a watcher created on the agent: never a watcher
+/// left active on a deleted agent.
+#[test]
+fn a_guarded_delete_and_a_watcher_create_never_leave_an_orphan() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    for i in 0..16 {
+        let agent = format!("a{i}");
+        cli(&db)
+            .args(["agents", "create", "--org", "acme", &agent, "--name", "A"])
+            .run()
+            .code(0);
+        crate::support::parallel(2, |k| {
+            if k == 0 {
+                cli(&db)
+                    .args(["agents", "delete", "--org", "acme", &agent])
+                    .run()
+                    .code
+            } else {
+                cli(&db)
+                    .args(["watchers", "create", "--org", "acme", "--name", &agent])
+                    .args(["--schedule", "@daily", "--agent", &agent, "--prompt", "p"])
+                    .run()
+                    .code
+            }
+        });
+    }
+    let orphans: i64 = db.scalar(
+        "SELECT count(*) FROM watchers w WHERE status = 'active'
+         AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)",
+    );
+    assert_eq!(orphans, 0);
+}

@@ -1,0 +1,387 @@
+//! The audit trail: who did what, recorded with the change, listed and pruned.
+
+use crate::support::{cli, mac_org, TestDb};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The exact JSON shape of an audit event.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Event {
+    id: i64,
+    at: String,
+    actor: String,
+    command: String,
+    org_id: Option<String>,
+    target: Option<Target>,
+    outcome: String,
+    details: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Target {
+    kind: String,
+    id: String,
+}
+
+fn events(db: &TestDb, args: &[&str]) -> Vec<Event> {
+    serde_json::from_value(cli(db).args(["audit", "list"]).args(args).json()).unwrap()
+}
+
+#[test]
+fn actor_comes_from_the_flag_the_environment_or_the_os_user() {
+    let db = TestDb::new();
+    cli(&db)
+        .args(["--actor", "ada", "org", "create", "a1"])
+        .run()
+        .code(0);
+    cli(&db)
+        .env("LOBU_ACTOR", "bob")
+        .args(["org", "create", "a2"])
+        .run()
+        .code(0);
+    cli(&db)
+        .env("LOBU_ACTOR", "bob")
+        .args(["--actor", "carol", "org", "create", "a3"])
+        .run()
+        .code(0);
+    cli(&db).args(["org", "create", "a4"]).run().code(0);
+    let list = events(&db, &[]);
+    let actors: Vec<&str> = list.iter().map(|e| e.actor.as_str()).collect();
+    assert_eq!(&actors[1..], ["carol", "bob", "ada"]);
+    let os = &actors[0];
+    let user = whoami_user();
+    assert!(
+        os.starts_with(&format!("{user}@")) && os.len() > user.len() + 1,
+        "{os}"
+    );
+    let e = &list[3];
+    assert_eq!(
+        (e.command.as_str(), e.outcome.as_str()),
+        ("org create", "created")
+    );
+    assert_eq!(e.org_id.as_deref(), Some("a1"));
+    let t = e.target.as_ref().unwrap();
+    assert_eq!((t.kind.as_str(), t.id.as_str()), ("organization", "a1"));
+}
+
+fn whoami_user() -> String {
+    String::from_utf8(
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string()
+}
+
+#[test]
+fn an_actor_with_control_characters_is_a_usage_error() {
+    let db = TestDb::new();
+    for bad in ["ada\nroot", "ada\u{1b}[31m", "a\tb", " "] {
+        let r = cli(&db).args(["--actor", bad, "org", "create", "x"]).run();
+        r.code(2);
+        assert!(r.stderr.contains("invalid actor"), "{}", r.stderr);
+        cli(&db)
+            .env("LOBU_ACTOR", bad)
+            .args(["org", "create", "x"])
+            .run()
+            .code(2);
+    }
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 0);
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM audit_events"), 0);
+}
+
+#[test]
+fn a_failed_command_records_nothing() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    cli(&db)
+        .args(["watchers", "trigger", "999999", "--admin"])
+        .run()
+        .code(3);
+    cli(&db).args(["org", "create", "acme"]).run().code(5);
+    cli(&db)
+        .args(["watchers", "pause", &dev.watcher.unwrap().to_string()])
+        .run()
+        .code(0);
+    // paused: the trigger's statement ran (and wrote its event) but the check failed, and
+    // the transaction rolled back with it
+    cli(&db)
+        .args(["watchers", "trigger", &dev.watcher.unwrap().to_string()])
+        .token(&dev.token)
+        .run()
+        .code(5);
+    let list = events(&db, &[]);
+    let commands: Vec<&str> = list.iter().map(|e| e.command.as_str()).collect();
+    assert_eq!(commands, ["watchers pause"]);
+}
+
+#[test]
+fn triggers_are_recorded_by_who_triggered_them() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let first = cli(&db)
+        .args(["watchers", "trigger", &w])
+        .token(&dev.token)
+        .json();
+    cli(&db)
+        .args(["watchers", "trigger", &w])
+        .token(&dev.token)
+        .json();
+    cli(&db)
+        .args(["--actor", "ops", "watchers", "trigger", &w, "--admin"])
+        .json();
+    let list = events(&db, &["--command", "watchers trigger"]);
+    let seen: Vec<(String, String)> = list
+        .iter()
+        .map(|e| (e.actor.clone(), e.outcome.clone()))
+        .collect();
+    let device = format!("device:{}", dev.id);
+    assert_eq!(
+        seen,
+        [
+            ("ops".to_string(), "already_queued".to_string()),
+            (device.clone(), "already_queued".to_string()),
+            (device, "queued".to_string()),
+        ]
+    );
+    assert_eq!(list[2].details["run_id"], first["run_id"]);
+    assert_eq!(list[2].org_id.as_deref(), Some("acme"));
+    assert_eq!(list[2].target.as_ref().unwrap().id, w);
+}
+
+#[test]
+fn audit_events_never_hold_a_secret() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    let reg = cli(&db)
+        .args([
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u1",
+            "--worker-id",
+            "mbp-1",
+            "--platform",
+            "macos",
+            "--issue-token",
+        ])
+        .json();
+    let device = reg["device_id"].as_str().unwrap().to_string();
+    let created = cli(&db)
+        .args(["tokens", "create", "--device", &device])
+        .json();
+    let fixed = format!("lobu_dev_{}", "s".repeat(40));
+    let fixture = serde_json::json!({"organizations": [{"id": "globex", "devices": [
+        {"user": "u1", "worker_id": "w1", "platform": "linux", "token": fixed}]}]});
+    cli(&db)
+        .args(["seed", "-"])
+        .stdin(&fixture.to_string())
+        .run()
+        .code(0);
+    cli(&db)
+        .args(["tokens", "revoke", created["id"].as_str().unwrap()])
+        .run()
+        .code(0);
+    let all: String = db.scalar("SELECT string_agg(row_to_json(a)::text, ' ') FROM audit_events a");
+    for secret in [
+        reg["token"]["token"].as_str().unwrap(),
+        created["token"].as_str().unwrap(),
+        &fixed,
+    ] {
+        assert!(!all.contains(secret), "a token in the audit trail: {all}");
+        assert!(
+            !all.contains(&secret[9..20]),
+            "part of a token in the audit trail: {all}"
+        );
+    }
+    let list = events(&db, &[]);
+    let commands: Vec<&str> = list.iter().map(|e| e.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "tokens revoke",
+            "seed",
+            "tokens create",
+            "register-device",
+            "org create"
+        ]
+    );
+    // a token's events are in its device's organisation
+    assert_eq!(list[0].org_id.as_deref(), Some("acme"));
+    assert_eq!(list[2].org_id.as_deref(), Some("acme"));
+    assert_eq!(list[2].details["prefix"], created["prefix"]);
+    assert_eq!(list[3].outcome, "registered");
+}
+
+#[test]
+fn audit_list_filters_and_pages_newest_first() {
+    let db = TestDb::new();
+    for (actor, org) in [
+        ("ada", "o1"),
+        ("bob", "o2"),
+        ("ada", "o3"),
+        ("bob", "o4"),
+        ("ada", "o5"),
+    ] {
+        cli(&db)
+            .args(["--actor", actor, "org", "create", org])
+            .run()
+            .code(0);
+    }
+    cli(&db)
+        .args(["--actor", "ada", "provision-agent", "--org", "o1"])
+        .run()
+        .code(0);
+    let all = events(&db, &[]);
+    assert_eq!(all.len(), 6);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id));
+    // keyset: pages of two, each after the last id shown, add up to the whole list
+    let mut paged = Vec::new();
+    let mut before: Option<i64> = None;
+    loop {
+        let mut args = vec!["--limit".to_string(), "2".to_string()];
+        if let Some(b) = before {
+            args.extend(["--before".to_string(), b.to_string()]);
+        }
+        let page = events(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(|e| e.id);
+        paged.extend(page.into_iter().map(|e| e.id));
+    }
+    assert_eq!(paged, all.iter().map(|e| e.id).collect::<Vec<_>>());
+    let ada = events(&db, &["--actor", "ada"]);
+    assert_eq!(ada.len(), 4);
+    // LOBU_ACTOR says who makes changes; it does not filter a listing
+    let listed = cli(&db)
+        .env("LOBU_ACTOR", "ada")
+        .args(["audit", "list"])
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 6);
+    let o1 = events(&db, &["--org", "o1"]);
+    assert_eq!(
+        o1.iter().map(|e| e.command.as_str()).collect::<Vec<_>>(),
+        ["provision-agent", "org create"]
+    );
+    assert_eq!(o1[0].outcome, "created");
+    let both = events(
+        &db,
+        &["--actor", "ada", "--command", "org create", "--org", "o3"],
+    );
+    assert_eq!(both.len(), 1);
+    assert_eq!(events(&db, &["--since", "1h"]).len(), 6);
+    assert_eq!(events(&db, &["--since", "2999-01-01T00:00:00Z"]).len(), 0);
+    db.client()
+        .batch_execute("UPDATE audit_events SET at = at - interval '2 days' WHERE id <= 3")
+        .unwrap();
+    assert_eq!(events(&db, &["--since", "1d"]).len(), 3);
+    let table = cli(&db).args(["audit", "list", "--org", "o1"]).run();
+    table.code(0);
+    assert!(table.stdout.contains("provision-agent") && table.stdout.contains("ACTOR"));
+    for bad in [
+        &["--since", "yesterday"][..],
+        &["--before", "0"],
+        &["--limit", "0"],
+    ] {
+        cli(&db).args(["audit", "list"]).args(bad).run().code(2);
+    }
+}
+
+#[test]
+fn audit_prune_deletes_old_events_and_records_itself() {
+    let db = TestDb::new();
+    for org in ["o1", "o2", "o3"] {
+        cli(&db).args(["org", "create", org]).run().code(0);
+    }
+    db.client()
+        .batch_execute("UPDATE audit_events SET at = at - interval '40 days' WHERE org_id <> 'o3'")
+        .unwrap();
+    let dry = cli(&db)
+        .args(["audit", "prune", "--older-than", "30d", "--dry-run"])
+        .json();
+    assert_eq!(
+        (dry["deleted"].as_i64(), dry["dry_run"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM audit_events"), 3);
+    let done = cli(&db)
+        .args(["--actor", "ada", "audit", "prune", "--older-than", "30d"])
+        .json();
+    assert_eq!(done["deleted"], 2);
+    let list = events(&db, &[]);
+    assert_eq!(
+        list.iter()
+            .map(|e| (e.command.as_str(), e.actor.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("audit prune", "ada"),
+            ("org create", list[1].actor.as_str())
+        ]
+    );
+    assert_eq!(list[0].details["deleted"], 2);
+    let again = cli(&db)
+        .args(["audit", "prune", "--older-than", "30d"])
+        .json();
+    assert_eq!(again["deleted"], 0);
+    cli(&db).args(["audit", "prune"]).run().code(2);
+}
+
+/// `tokens create` records the same event whether the device is named by UUID (the token
+/// and its event in one flight) or by ORG:WORKER_ID (looked up first).
+#[test]
+fn tokens_create_records_the_same_event_by_uuid_or_worker_id() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    let reg = cli(&db)
+        .args([
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u1",
+            "--worker-id",
+            "mbp-1",
+            "--platform",
+            "macos",
+        ])
+        .json();
+    let device = reg["device_id"].as_str().unwrap().to_string();
+    let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    for named in [device.as_str(), "acme:mbp-1"] {
+        let created = cli(&db)
+            .args(["--actor", "ada", "tokens", "create", "--device", named])
+            .args(["--expires-in", "30d"])
+            .json();
+        let e = &events(&db, &["--limit", "1"])[0];
+        assert_eq!(
+            (e.command.as_str(), e.actor.as_str(), e.outcome.as_str()),
+            ("tokens create", "ada", "created"),
+            "{named}"
+        );
+        assert_eq!(e.org_id.as_deref(), Some("acme"), "{named}");
+        let target = e.target.as_ref().unwrap();
+        assert_eq!(
+            (target.kind.as_str(), &target.id),
+            ("token", &created["id"].as_str().unwrap().to_string())
+        );
+        assert_eq!(e.details["device_id"].as_str(), Some(device.as_str()));
+        assert_eq!(e.details["prefix"], created["prefix"]);
+        assert_eq!(
+            at(&e.details["expires_at"]),
+            at(&created["expires_at"]),
+            "{named}"
+        );
+        assert!(e.details["expires_at"].as_str().unwrap().ends_with('Z'));
+    }
+}
