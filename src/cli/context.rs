@@ -128,7 +128,7 @@ impl Ctx {
             Database::Given(url) => {
                 let info = resolve(url)?;
                 if out.verbose {
-                    let line = format!("connecting to {info} ({})", info.details());
+                    let line = info.scrub(&format!("connecting to {info} ({})", info.details()));
                     eprintln!("{}", super::output::escaped(&line));
                 }
                 db::connect_to(&info)?

@@ -450,6 +450,15 @@ fn parse_key_values(conn: &str) -> Result<Settings> {
                     c => value.push(c),
                 }
             }
+            // libpq reads `host= password=x` as host's value "password=x"
+            if starts_pair(&value) && !matches!(keyword(&name), Some("password" | "sslpassword")) {
+                return Err(bad(format!(
+                    "the value of {} looks like another key=value pair (not shown): an empty \
+                     value before it (key= password=...) is the likely cause; leave the empty \
+                     key out, or quote it (key='')",
+                    what()
+                )));
+            }
         }
         store(&mut s, &name, value, &what)?;
     }
@@ -659,7 +668,11 @@ fn apply_service(s: &mut Settings, env: &Env) -> Result<()> {
     // an empty service= keeps PGSERVICE out, like any empty key of the string
     let name = match s.values.get("service") {
         Some((v, _)) => v.clone(),
-        None => env.var("PGSERVICE").unwrap_or_default().to_string(),
+        None => {
+            let name = env.var("PGSERVICE").unwrap_or_default();
+            guard("service", name, &Source::Env("PGSERVICE"))?;
+            name.to_string()
+        }
     };
     if name.is_empty() {
         return Ok(());
@@ -749,12 +762,81 @@ fn read_service(file: &Path, name: &str, s: &mut Settings) -> Result<bool> {
     Ok(found)
 }
 
+/// Whether `word` begins like a `key=value` pair: an identifier, then `=`.
+fn starts_pair(word: &str) -> bool {
+    let ident = word
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(word.len());
+    ident > 0 && !word.starts_with(|c: char| c.is_ascii_digit()) && word[ident..].starts_with('=')
+}
+
+/// Whether a word of `value` begins like a `key=value` pair: a service file's
+/// `host=h password=x` is host's value `h password=x` to libpq. Of `options`, whose words
+/// are `-c name=value`, only the start counts.
+fn pair_like(key: &str, value: &str) -> bool {
+    let mut words = value.split(is_space).filter(|w| !w.is_empty());
+    if key == "options" {
+        words.next().is_some_and(starts_pair)
+    } else {
+        words.any(starts_pair)
+    }
+}
+
+/// Refuses a value that holds another key, never showing it: a connection string where a
+/// host, an address, a user or a database belongs (its password would reach every message
+/// that names the connection), or, in any other key but a password, a `key=value` pair (an
+/// empty value before it made it this key's value).
+fn guard(key: &str, value: &str, source: &Source) -> Result<()> {
+    if value.is_empty() || matches!(key, "password" | "sslpassword") {
+        return Ok(());
+    }
+    let named = matches!(key, "host" | "hostaddr" | "user" | "dbname");
+    // a host name has no "@" (one at the start is an abstract socket, refused elsewhere); a
+    // user name may ("user@server" on some clouds)
+    let at = matches!(key, "host" | "hostaddr") && value.get(1..).is_some_and(|v| v.contains('@'));
+    if named && (value.contains("://") || value.contains('=') || at) {
+        // libpq expands a connection string given as the dbname only when it is the first
+        // dbname of a PQconnectdbParams call (psql's argument); anywhere else it would be a
+        // name, shown in messages with its password
+        let what = match key {
+            "host" | "hostaddr" => "host",
+            "user" => "user name",
+            _ => "database name",
+        };
+        return Err(Error::invalid(format!(
+            "{key} (from {source}) looks like a connection string (it has \"=\", \"@\" or \
+             \"://\"; not shown): give its settings as keys of the connection string itself, \
+             not as a {what}"
+        )));
+    }
+    if pair_like(key, value) {
+        let hint = match source {
+            Source::Service { .. } => ": a service file has one key=value per line",
+            _ => "",
+        };
+        return Err(Error::invalid(format!(
+            "the value of {key} (from {source}) looks like another key=value pair (not \
+             shown){hint}"
+        )));
+    }
+    Ok(())
+}
+
+/// [`guard`] on every value of `s`.
+fn guard_all(s: &Settings) -> Result<()> {
+    s.values
+        .iter()
+        .try_for_each(|(key, (value, source))| guard(key, value, source))
+}
+
 /// The string's settings completed from the service file and the environment (libpq's
 /// `conninfo_add_defaults`); defaults and the password file come in [`ConnInfo::new`].
 ///
 /// # Errors
 /// `invalid_input` for a service that is not defined or a service file that does not parse.
 fn resolve(mut s: Settings, env: &Env) -> Result<Settings> {
+    // before the service file is looked for: its name and file are shown
+    guard_all(&s)?;
     apply_service(&mut s, env)?;
     for (key, var) in KEYWORDS {
         if let Some(var) = var {
@@ -798,8 +880,9 @@ impl fmt::Display for Target {
         if self.unix() {
             return write!(f, "socket {host}/.s.PGSQL.{}", self.port);
         }
+        // only an IPv6 address: a host name with ":" is refused or shown as it is
         let bracket = |h: &str| {
-            if h.contains(':') {
+            if h.parse::<std::net::Ipv6Addr>().is_ok() {
                 format!("[{h}]")
             } else {
                 h.to_string()
@@ -895,6 +978,7 @@ impl ConnInfo {
     /// # Errors
     /// `invalid_input` for a value that is invalid or that this tool cannot honour.
     fn new(settings: Settings, env: &Env) -> Result<Self> {
+        guard_all(&settings)?;
         let mut info = Self {
             targets: targets(&settings)?,
             user: String::new(),
@@ -977,16 +1061,6 @@ impl ConnInfo {
                 }
             };
             match *key {
-                // libpq expands a connection string given as the dbname only when it is the
-                // first dbname of a PQconnectdbParams call (psql's argument); anywhere else
-                // it would be a database's name, shown in messages with its password
-                "dbname" if uri_prefix(value).is_some() || value.contains('=') => {
-                    return Err(Error::invalid(format!(
-                        "dbname (from {source}) looks like a connection string (it has \"=\" \
-                         or begins with postgres://): give its settings as keys of the \
-                         connection string itself, not as a database name"
-                    )));
-                }
                 "sslmode" => {
                     self.tls.mode = Some(SslMode::parse(value).ok_or_else(|| {
                         invalid(
@@ -1127,6 +1201,32 @@ impl ConnInfo {
             Some((source, None)) if self.password.is_none() => Some(source),
             _ => None,
         }
+    }
+
+    /// `text` with every secret of these settings (the password and `sslpassword`, from
+    /// whatever source, and each password the password file gave) replaced by `***`: the
+    /// last line of defence of every message built from a connection's failure (a server
+    /// may echo a startup value back).
+    #[must_use]
+    pub fn scrub(&self, text: &str) -> String {
+        let mut secrets: Vec<&str> = ["password", "sslpassword"]
+            .iter()
+            .filter_map(|k| self.settings.get(k))
+            .chain(self.password.as_ref().map(|(p, _)| p.expose()))
+            .chain(
+                self.targets
+                    .iter()
+                    .filter_map(|t| t.passfile.as_ref()?.1.as_ref().map(Secret::expose)),
+            )
+            .filter(|p| !p.is_empty())
+            .collect();
+        // the longest first, so that one secret inside another goes whole
+        secrets.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut text = text.to_string();
+        for p in secrets {
+            text = text.replace(p, "***");
+        }
+        text
     }
 
     fn password_of<'a>(&'a self, target: &'a Target) -> Option<&'a Secret> {
@@ -2037,6 +2137,8 @@ mod tests {
             ("hostaddr=::1 port=7", "[::1]:7"),
             ("host=db hostaddr=fe80::1 port=7", "db ([fe80::1]:7)"),
             ("host=::1,127.0.0.1 port=7", "[::1]:7 or 127.0.0.1:7"),
+            // a name with ":" is no address: not bracketed as one
+            ("host=db:x port=7", "db:x:7"),
             (
                 "postgres://[::1]:7,[2001:db8::2]:8/d",
                 "[::1]:7 or [2001:db8::2]:8",
@@ -2251,6 +2353,81 @@ mod tests {
             )
         );
         assert!(!i.details().contains("s3cret"));
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    #[test]
+    fn a_value_that_holds_another_key_is_refused_unseen() {
+        let env = Env::with(&[], None, Some("u"));
+        for (conn, needle) in [
+            ("host= password=Zq9Secr3t port=5452 user=app dbname=lobu", "invalid connection string: the value of host looks like another key=value pair (not shown): an empty value before it"),
+            ("service= password=Zq9Secr3t host=h", "the value of service"),
+            ("servicefile= password=Zq9Secr3t service=s", "the value of servicefile"),
+            ("host=h user= password=Zq9Secr3t dbname=d", "the value of user looks like"),
+            ("host=h bogus= password=Zq9Secr3t", "the value of the 2nd key looks like"),
+            ("host=h application_name='x password=Zq9Secr3t'", "the value of application_name (from the connection string) looks like another key=value pair"),
+            ("host=h application_name= password=Zq9Secr3t", "the value of application_name"),
+            ("host=h sslrootcert= password=Zq9Secr3t", "the value of sslrootcert"),
+            ("host=h options= password=Zq9Secr3t", "the value of options"),
+            ("host=h passfile= password=Zq9Secr3t", "the value of passfile"),
+            ("host=postgres://app:Zq9Secr3t@h:5452/lobu dbname=d", "host (from the connection string) looks like a connection string"),
+            ("host='h password=Zq9Secr3t' dbname=d", "host (from the connection string) looks like"),
+            ("host=app:Zq9Secr3t@h dbname=d", "host (from the connection string) looks like"),
+            ("hostaddr=postgres://app:Zq9Secr3t@h dbname=d", "hostaddr (from the connection string) looks like"),
+            ("host=h user=postgres://app:Zq9Secr3t@h/lobu", "user (from the connection string) looks like a connection string"),
+        ] {
+            let e = ConnInfo::from_string(conn, &env).unwrap_err();
+            assert_eq!(e.kind(), crate::error::ErrorKind::InvalidInput, "{conn}");
+            let e = e.to_string();
+            assert!(e.contains(needle) && !e.contains("Secr3t"), "{conn}: {e}");
+        }
+        for (var, value, needle) in [
+            (
+                "PGHOST",
+                "postgres://app:Zq9Secr3t@h/lobu",
+                "host (from PGHOST)",
+            ),
+            (
+                "PGUSER",
+                "postgres://app:Zq9Secr3t@h/lobu",
+                "user (from PGUSER)",
+            ),
+            (
+                "PGSERVICE",
+                "password=Zq9Secr3t",
+                "the value of service (from PGSERVICE)",
+            ),
+            (
+                "PGAPPNAME",
+                "x password=Zq9Secr3t",
+                "the value of application_name (from PGAPPNAME)",
+            ),
+        ] {
+            let env = Env::with(&[(var, value)], None, Some("u"));
+            let e = ConnInfo::from_string("", &env).unwrap_err().to_string();
+            assert!(e.contains(needle) && !e.contains("Secr3t"), "{var}: {e}");
+        }
+        // what a value may hold: options' -c pairs, a user's "@", a password's "="
+        let i = ConnInfo::from_string(
+            "host=h user=me@server options='-c search_path=a -c work_mem=4MB' password=a=b",
+            &env,
+        )
+        .unwrap();
+        assert_eq!(i.user, "me@server");
+    }
+
+    #[test]
+    fn scrub_hides_every_secret_of_the_settings() {
+        let home = temp("scrub");
+        write(&home.join(".pgpass"), "b:*:*:*:Pf7File\n", 0o600);
+        let env = Env::with(&[("PGSSLPASSWORD", "unused")], Some(&home), Some("u"));
+        let i = ConnInfo::from_string("host=a,b sslpassword=Ssl6Pw", &env).unwrap();
+        assert_eq!(i.scrub("x Ssl6Pw y Pf7File z"), "x *** y *** z");
+        let env = Env::with(&[("PGPASSWORD", "Env5Pw")], None, Some("u"));
+        let i = ConnInfo::from_string("host=h", &env).unwrap();
+        assert_eq!(i.scrub("password=Env5Pw"), "password=***");
+        let i = ConnInfo::from_string("host=h password='Str4Pw' sslpassword=Str4", &env).unwrap();
+        assert_eq!(i.scrub("Str4Pw and Str4"), "*** and ***");
         let _ = std::fs::remove_dir_all(&home);
     }
 
