@@ -22,8 +22,8 @@ pub(crate) struct Ctx {
 #[derive(Debug, Clone)]
 pub(crate) enum Database {
     /// `--database-url` / `DATABASE_URL`; or, when neither is given but `PGHOST`,
-    /// `PGHOSTADDR` or `PGSERVICE` is, the empty string, which libpq completes from the
-    /// environment.
+    /// `PGHOSTADDR` or `PGSERVICE` is set (even empty), the empty string, which libpq
+    /// completes from the environment.
     Given(DatabaseUrl),
     /// `--database-url ''` or `DATABASE_URL=` (or blanks): refused (exit 2) when a command
     /// needs a connection, never taken for "use the embedded database".
@@ -44,10 +44,11 @@ impl Database {
             }),
             Some(s) => Self::Given(DatabaseUrl::new(s)),
             None => {
-                // read raw: a value that is not UTF-8 still counts, and resolving it says so
+                // read raw: a value that is not UTF-8 still counts, and resolving it says so;
+                // so does an empty one (libpq: PGHOST= is the default socket directory)
                 if ["PGHOST", "PGHOSTADDR", "PGSERVICE"]
                     .iter()
-                    .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+                    .any(|v| std::env::var_os(v).is_some())
                 {
                     Self::Given(DatabaseUrl::new(""))
                 } else {
