@@ -1452,12 +1452,13 @@ fn targets(s: &Settings) -> Result<Vec<Target>> {
 /// Reads the password file if libpq would: a missing file silently not, a file that is not
 /// a plain file or that group or others may read not, with a warning.
 ///
-/// One exception: in the service's own systemd credentials directory
-/// (`$CREDENTIALS_DIRECTORY`, `%d` in a unit), the group bits are not looked at. Since
+/// One exception, exactly what systemd makes: a file owned by root with mode 0440 in the
+/// service's own credentials directory (`$CREDENTIALS_DIRECTORY`, `%d` in a unit). Since
 /// systemd 254 a credential of a service with `User=` is root's, mode 0400, with an ACL
 /// entry that lets that user read it; `stat` then shows the ACL's mask as the group bits
 /// (0440), though no group may read the file. libpq ignores such a file (systemd issue
-/// 29096); the others' bits still count there.
+/// 29096). Any other owner or mode there (0640, 0660, 0444, ...) follows libpq's rule:
+/// the variable is anyone's to set, so it must not open a way around the rule.
 fn read_password_file(
     path: &Path,
     credentials: Option<&Path>,
@@ -1479,8 +1480,11 @@ fn read_password_file(
         let in_credentials = credentials.is_some_and(|d| {
             canonical(d).is_some_and(|d| path.parent().and_then(canonical) == Some(d))
         });
-        let forbidden = if in_credentials { 0o007 } else { 0o077 };
-        if mode & forbidden != 0 {
+        let systemd = {
+            use std::os::unix::fs::MetadataExt;
+            in_credentials && mode == 0o440 && meta.uid() == 0
+        };
+        if mode & 0o077 != 0 && !systemd {
             warnings.push(format!(
                 "password file \"{}\" has group or world access (mode {mode:04o}); permissions \
                  should be u=rw (0600) or less: ignored",
@@ -2090,18 +2094,37 @@ mod tests {
             let v: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
             ConnInfo::from_string("host=h", &env(&v)).unwrap()
         };
+        // systemd's credential is root's: only then (a test run as root) is it read
+        use std::os::unix::fs::MetadataExt;
+        let root = std::fs::metadata(home.join("creds/pgpass")).unwrap().uid() == 0;
+        if root {
+            let i = run("creds/pgpass");
+            assert_eq!(
+                (pw(&i, 0).as_deref(), i.warnings().len()),
+                (Some("cred"), 0)
+            );
+            let i = run("creds/../creds/pgpass");
+            assert_eq!(pw(&i, 0).as_deref(), Some("cred"));
+            // 0440 there, but not root's: anyone's environment may name any directory
+            std::os::unix::fs::chown(home.join("creds/pgpass"), Some(65534), None).unwrap();
+        }
         let i = run("creds/pgpass");
-        assert_eq!(
-            (pw(&i, 0).as_deref(), i.warnings().len()),
-            (Some("cred"), 0)
-        );
-        let i = run("creds/../creds/pgpass");
-        assert_eq!(pw(&i, 0).as_deref(), Some("cred"));
+        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0440)"));
         let i = run("elsewhere/pgpass");
         assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0440)"));
-        write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", 0o444);
-        let i = run("creds/pgpass");
-        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0444)"));
+        // any other mode with group or others' bits, root's and in the directory: ignored
+        for mode in [0o444, 0o640, 0o660, 0o460, 0o450] {
+            write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", mode);
+            if root {
+                std::os::unix::fs::chown(home.join("creds/pgpass"), Some(0), None).unwrap();
+            }
+            let i = run("creds/pgpass");
+            assert!(
+                pw(&i, 0).is_none() && i.warnings()[0].contains(&format!("(mode {mode:04o})")),
+                "{mode:04o}: {:?}",
+                i.warnings()
+            );
+        }
         std::fs::remove_file(home.join(".pgpass")).unwrap();
         let i = ConnInfo::from_string("host=h", &env(&[])).unwrap();
         assert!(i.warnings().is_empty() && pw(&i, 0).is_none());
