@@ -2505,10 +2505,22 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(e.contains("~/.postgresql/root.crt does not exist"), "{e}");
+        assert!(
+            e.contains("~/.postgresql/root.crt (no home directory is known) does not exist"),
+            "{e}"
+        );
         // a client certificate there is offered; none there is none (and under require, a
         // root.crt there would be verified against, as libpq)
         std::fs::remove_file(home.join(".postgresql/root.crt")).unwrap();
+        // verify-full with none there names the file looked for, in the real home
+        let e = ConnInfo::from_string("host=h sslmode=verify-full", &env)
+            .unwrap()
+            .attempts()
+            .err()
+            .unwrap()
+            .to_string();
+        let file = home.join(".postgresql/root.crt").display().to_string();
+        assert!(e.contains(&format!("and {file} does not exist")), "{e}");
         let i = ConnInfo::from_string("host=h sslmode=require", &env).unwrap();
         i.attempts().unwrap();
         write(

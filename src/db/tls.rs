@@ -208,10 +208,14 @@ impl TlsParams {
             None => match self.home_file("root.crt").filter(|p| p.exists()) {
                 Some(p) => p,
                 None if mode >= SslMode::VerifyCa => {
+                    let default = self.home_file("root.crt").map_or_else(
+                        || "~/.postgresql/root.crt (no home directory is known)".into(),
+                        |p| p.display().to_string(),
+                    );
                     return Err(Error::invalid(format!(
-                        "sslmode={mode} needs a root certificate, and ~/.postgresql/root.crt \
-                         does not exist: set sslrootcert=PATH (PEM) or sslrootcert=system"
-                    )))
+                        "sslmode={mode} needs a root certificate, and {default} does not \
+                         exist: set sslrootcert=PATH (PEM) or sslrootcert=system"
+                    )));
                 }
                 None => return Ok(None),
             },
