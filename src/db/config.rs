@@ -665,18 +665,18 @@ fn default_sysconfdir() -> PathBuf {
 
 /// libpq's `parseServiceInfo`: fills what `s` lacks from its service, if one is named.
 fn apply_service(s: &mut Settings, env: &Env) -> Result<()> {
-    // an empty service= keeps PGSERVICE out, like any empty key of the string
+    // an empty name (service='' or PGSERVICE=) is a name to look for, as in libpq, whose
+    // parseServiceInfo stops only when there is none
     let name = match s.values.get("service") {
         Some((v, _)) => v.clone(),
-        None => {
-            let name = env.var("PGSERVICE").unwrap_or_default();
-            guard("service", name, &Source::Env("PGSERVICE"))?;
-            name.to_string()
-        }
+        None => match env.var("PGSERVICE") {
+            Some(name) => {
+                guard("service", name, &Source::Env("PGSERVICE"))?;
+                name.to_string()
+            }
+            None => return Ok(()),
+        },
     };
-    if name.is_empty() {
-        return Ok(());
-    }
     let named = s
         .get("servicefile")
         .map(PathBuf::from)
@@ -1835,10 +1835,16 @@ mod tests {
             info.targets()[0].host.as_deref(),
             Some(default_socket_dir())
         );
-        // service='' keeps PGSERVICE out too
-        let env = Env::with(&[("PGSERVICE", "lobu")], Some(&home), Some("u"));
-        let info = ConnInfo::from_string("service='' host=h", &env).unwrap();
-        assert_eq!(info.targets()[0].host.as_deref(), Some("h"));
+        // an empty service, given or in PGSERVICE, is looked for, as libpq (psql: definition
+        // of service "" not found)
+        for (conn, vars) in [
+            ("service='' host=h", &[("PGSERVICE", "lobu")][..]),
+            ("host=h", &[("PGSERVICE", "")][..]),
+        ] {
+            let env = Env::with(vars, Some(&home), Some("u"));
+            let e = ConnInfo::from_string(conn, &env).unwrap_err().to_string();
+            assert_eq!(e, "definition of service \"\" not found", "{conn}");
+        }
         // defaults: the OS user, the database named after the user, port 5432, the socket
         let info = ConnInfo::from_string("", &Env::with(&[], None, Some("os-user"))).unwrap();
         assert_eq!(

@@ -400,6 +400,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "PGHOST that is a connection string: refused", None, fails(2, "host (from PGHOST) looks like a connection string")).env_all(p).env("PGHOST", url.clone()),
         case("environment", "PGUSER that is a connection string (dbname defaults to it): refused", None, fails(2, "user (from PGUSER) looks like a connection string")).env_all(p).env("PGUSER", url.clone()).env("PGDATABASE", ""),
         case("environment", "PGHOST set but empty: libpq's default socket, not the embedded database", None, fails(6, &format!("/.s.PGSQL.{p}"))).env_all(p).env("PGHOST", ""),
+        case("environment", "PGSERVICE set but empty: looked for, as libpq", None, fails(2, "definition of service \"\" not found")).env_all(p).env("PGSERVICE", ""),
         case("environment", "-v: PGPASSWORD", None, says("password from PGPASSWORD, sslmode prefer")).env_all(p),
         case("environment", "PGSERVICE", None, ok()).env("PGSERVICE", "lobu").file(".pg_service.conf", service(""), 0o600),
         case("environment", "PGSERVICEFILE", None, ok()).env("PGSERVICE", "lobu").env("PGSERVICEFILE", "$HOME/conf/services").file("conf/services", service(""), 0o600),
