@@ -367,7 +367,16 @@ fn parse(conn: &str) -> Result<Settings> {
 }
 
 /// Stores a key of the string; `what` says where it was for an error (`the 3rd key`).
-fn store(s: &mut Settings, name: &str, value: String, what: &dyn Fn() -> String) -> Result<()> {
+/// `after_secret`: the key came right after a password's value, so it may be that value's
+/// tail (`password=a b=c`): an unknown one gets no "did you mean", which would say how
+/// close it is to a keyword.
+fn store(
+    s: &mut Settings,
+    name: &str,
+    value: String,
+    what: &dyn Fn() -> String,
+    after_secret: bool,
+) -> Result<()> {
     if name == "requiressl" {
         let mode = if value.starts_with('1') {
             "require"
@@ -386,9 +395,18 @@ fn store(s: &mut Settings, name: &str, value: String, what: &dyn Fn() -> String)
         None => Err(bad(format!(
             "{} is not a libpq connection option{}",
             what(),
-            suggestion(name)
+            if after_secret {
+                String::new()
+            } else {
+                suggestion(name)
+            }
         ))),
     }
+}
+
+/// Whether `name` is a key whose value is a secret.
+fn is_secret(name: &str) -> bool {
+    matches!(keyword(name), Some("password" | "sslpassword"))
 }
 
 fn scheme_error() -> Error {
@@ -404,6 +422,7 @@ fn parse_key_values(conn: &str) -> Result<Settings> {
     let mut s = Settings::default();
     let mut it = conn.chars().peekable();
     let mut n = 0;
+    let mut after_secret = false;
     loop {
         while it.next_if(|c| is_space(*c)).is_some() {}
         if it.peek().is_none() {
@@ -451,7 +470,7 @@ fn parse_key_values(conn: &str) -> Result<Settings> {
                 }
             }
             // libpq reads `host= password=x` as host's value "password=x"
-            if starts_pair(&value) && !matches!(keyword(&name), Some("password" | "sslpassword")) {
+            if starts_pair(&value) && !is_secret(&name) {
                 return Err(bad(format!(
                     "the value of {} looks like another key=value pair (not shown): an empty \
                      value before it (key= password=...) is the likely cause; leave the empty \
@@ -460,7 +479,8 @@ fn parse_key_values(conn: &str) -> Result<Settings> {
                 )));
             }
         }
-        store(&mut s, &name, value, &what)?;
+        store(&mut s, &name, value, &what, after_secret)?;
+        after_secret = is_secret(&name);
     }
 }
 
@@ -623,6 +643,7 @@ fn parse_url(rest: &str) -> Result<Settings> {
 /// percent-decoded, `ssl=true` meaning `sslmode=require`; an unknown key is an error.
 fn parse_query(query: &str, s: &mut Settings) -> Result<()> {
     let pairs: Vec<&str> = query.split('&').collect();
+    let mut after_secret = false;
     for (i, pair) in pairs.iter().enumerate() {
         let n = i + 1;
         if pair.is_empty() && n == pairs.len() {
@@ -648,7 +669,8 @@ fn parse_query(query: &str, s: &mut Settings) -> Result<()> {
             s.set("sslmode", "require".into(), Source::String);
             continue;
         }
-        store(s, &key, value, &what)?;
+        store(s, &key, value, &what, after_secret)?;
+        after_secret = is_secret(&key);
     }
     Ok(())
 }
@@ -2443,6 +2465,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(i.user, "me@server");
+    }
+
+    #[test]
+    fn no_suggestion_from_a_word_after_a_password() {
+        let env = Env::with(&[], None, Some("u"));
+        for conn in [
+            "host=h password=Zq9 pasword=x",
+            "host=h sslpassword=Zq9 pasword=x",
+            "postgres://h/d?password=Zq9&pasword=x",
+        ] {
+            let e = ConnInfo::from_string(conn, &env).unwrap_err().to_string();
+            assert!(
+                e.ends_with("is not a libpq connection option"),
+                "{conn}: {e}"
+            );
+        }
+        let e = ConnInfo::from_string("host=h pasword=x", &env)
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("(did you mean password?)"), "{e}");
     }
 
     #[test]
