@@ -16,6 +16,9 @@ pub(crate) struct Ctx {
     pub database: Database,
     /// Rendering.
     pub out: Out,
+    /// The settings [`Ctx::connect`] connected with (a given database), for
+    /// [`Ctx::config`]: one resolution per invocation, so both see the same settings.
+    pub connected: OnceLock<ConnInfo>,
 }
 
 /// Which database an invocation uses (SPEC 11 and 15).
@@ -104,7 +107,10 @@ impl Ctx {
     /// host named, or the embedded database's socket).
     pub(crate) fn config(&self) -> Result<tokio_postgres::Config> {
         match &self.database {
-            Database::Given(url) => resolve(url)?.config(),
+            Database::Given(url) => match self.connected.get() {
+                Some(info) => info.config(),
+                None => resolve(url)?.config(),
+            },
             Database::Empty(what) => Err(empty(what)),
             Database::Embedded => db::local::Cluster::default_location()?.url().config(),
         }
@@ -132,7 +138,9 @@ impl Ctx {
                     let line = info.scrub(&format!("connecting to {info} ({})", info.details()));
                     eprintln!("{}", super::output::escaped(&line));
                 }
-                db::connect_to(&info)?
+                let client = db::connect_to(&info)?;
+                let _ = self.connected.set(info);
+                client
             }
             Database::Empty(what) => return Err(empty(what)),
             Database::Embedded => {

@@ -256,6 +256,7 @@ fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
     let ctx = Ctx {
         database: context::Database::choose(cli.database_url.as_deref(), flag),
         out,
+        connected: std::sync::OnceLock::new(),
     };
     match &cli.command {
         Command::Migrate {
