@@ -21,14 +21,17 @@ pub(crate) struct Ctx {
     pub actor: Option<Actor>,
     /// Whether `--actor` was given on the command line (not only `LOBU_ACTOR`).
     pub actor_flag: bool,
+    /// The settings [`Ctx::connect`] connected with (a given database), for
+    /// [`Ctx::config`]: one resolution per invocation, so both see the same settings.
+    pub connected: OnceLock<ConnInfo>,
 }
 
 /// Which database an invocation uses (SPEC 11 and 15).
 #[derive(Debug, Clone)]
 pub(crate) enum Database {
     /// `--database-url` / `DATABASE_URL`; or, when neither is given but `PGHOST`,
-    /// `PGHOSTADDR` or `PGSERVICE` is, the empty string, which libpq completes from the
-    /// environment.
+    /// `PGHOSTADDR` or `PGSERVICE` is set (even empty), the empty string, which libpq
+    /// completes from the environment.
     Given(DatabaseUrl),
     /// `--database-url ''` or `DATABASE_URL=` (or blanks): refused (exit 2) when a command
     /// needs a connection, never taken for "use the embedded database".
@@ -49,10 +52,11 @@ impl Database {
             }),
             Some(s) => Self::Given(DatabaseUrl::new(s)),
             None => {
-                // read raw: a value that is not UTF-8 still counts, and resolving it says so
+                // read raw: a value that is not UTF-8 still counts, and resolving it says so;
+                // so does an empty one (libpq: PGHOST= is the default socket directory)
                 if ["PGHOST", "PGHOSTADDR", "PGSERVICE"]
                     .iter()
-                    .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+                    .any(|v| std::env::var_os(v).is_some())
                 {
                     Self::Given(DatabaseUrl::new(""))
                 } else {
@@ -114,7 +118,10 @@ impl Ctx {
     /// host named, or the embedded database's socket).
     pub(crate) fn config(&self) -> Result<tokio_postgres::Config> {
         match &self.database {
-            Database::Given(url) => resolve(url)?.config(),
+            Database::Given(url) => match self.connected.get() {
+                Some(info) => info.config(),
+                None => resolve(url)?.config(),
+            },
             Database::Empty(what) => Err(empty(what)),
             Database::Embedded => db::local::Cluster::default_location()?.url().config(),
         }
@@ -155,10 +162,12 @@ impl Ctx {
             Database::Given(url) => {
                 let info = resolve(url)?;
                 if out.verbose {
-                    let line = format!("connecting to {info} ({})", info.details());
+                    let line = info.scrub(&format!("connecting to {info} ({})", info.details()));
                     eprintln!("{}", super::output::escaped(&line));
                 }
-                db::connect_to(&info)?
+                let client = db::connect_to(&info)?;
+                let _ = self.connected.set(info);
+                client
             }
             Database::Empty(what) => return Err(empty(what)),
             Database::Embedded => {

@@ -287,6 +287,7 @@ fn dispatch(cli: &Cli, out: Out, flag: bool, actor_flag: bool) -> Result<()> {
         out,
         actor: cli.actor.clone(),
         actor_flag,
+        connected: std::sync::OnceLock::new(),
     };
     match &cli.command {
         Command::Migrate {

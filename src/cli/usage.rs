@@ -34,9 +34,15 @@ pub(crate) fn describe(e: &clap::Error, argv: &[OsString]) -> (String, Option<St
         ErrorKind::ValueValidation => {
             let arg = string(e, ContextKind::InvalidArg).unwrap_or_default();
             let value = string(e, ContextKind::InvalidValue).unwrap_or_default();
+            // a parser's reason may repeat the value: not when the value is not shown
             let why = std::error::Error::source(raw)
-                .map_or_else(String::new, |s| shown(&s.to_string(), REASON_MAX));
-            format!("invalid value '{value}' for '{arg}': {why}")
+                .filter(|_| value != HIDDEN)
+                .map_or_else(String::new, |s| echo(&s.to_string(), REASON_MAX));
+            if why.is_empty() {
+                format!("invalid value '{value}' for '{arg}'")
+            } else {
+                format!("invalid value '{value}' for '{arg}': {why}")
+            }
         }
         ErrorKind::InvalidUtf8 => invalid_utf8(argv),
         _ => {
@@ -53,6 +59,9 @@ pub(crate) fn describe(e: &clap::Error, argv: &[OsString]) -> (String, Option<St
     };
     // names and clap's own words only by now; escaped again so that nothing can split it
     let hint = usage(e, argv).map(|h| escaped(&h).into_owned());
+    let message = message
+        .replace(&format!("'{HIDDEN}'"), HIDDEN_SAID)
+        .replace(HIDDEN, HIDDEN_SAID);
     (escaped(&message).into_owned(), hint)
 }
 
@@ -67,20 +76,20 @@ fn safe(e: &clap::Error) -> clap::Error {
     let mut out = clap::Error::new(e.kind());
     for (kind, value) in e.context() {
         let value = match value {
-            ContextValue::String(s) => ContextValue::String(shown(s, SHOWN_MAX)),
+            ContextValue::String(s) => ContextValue::String(echo(s, SHOWN_MAX)),
             ContextValue::Strings(v) => {
-                ContextValue::Strings(v.iter().map(|s| shown(s, SHOWN_MAX)).collect())
+                ContextValue::Strings(v.iter().map(|s| echo(s, SHOWN_MAX)).collect())
             }
             // clap's usage: names only, and of several lines when there are several forms
             ContextValue::StyledStr(s) if kind == ContextKind::Usage => {
                 ContextValue::StyledStr(s.clone())
             }
             ContextValue::StyledStr(s) => {
-                ContextValue::StyledStr(shown(&s.to_string(), REASON_MAX).into())
+                ContextValue::StyledStr(echo(&s.to_string(), REASON_MAX).into())
             }
             ContextValue::StyledStrs(v) => ContextValue::StyledStrs(
                 v.iter()
-                    .map(|s| shown(&s.to_string(), REASON_MAX).into())
+                    .map(|s| echo(&s.to_string(), REASON_MAX).into())
                     .collect(),
             ),
             other => other.clone(),
@@ -88,6 +97,39 @@ fn safe(e: &clap::Error) -> clap::Error {
         out.insert(kind, value);
     }
     out
+}
+
+/// What stands for an argument that [`echo`] does not show, until [`describe`] words it.
+const HIDDEN: &str = "<<lobu:not-shown>>";
+
+/// How [`describe`] words a [`HIDDEN`] argument.
+const HIDDEN_SAID: &str =
+    "'…' (an argument that looks like a connection string or a secret: not shown)";
+
+/// Whether the user's `text` may hold a secret: a URL (`://`), user-info (`@`), a word
+/// such as `password`, `passwd` or `secret`, or a `key=value` pair (a connection string's).
+/// A connection string given where clap did not expect it (`org list postgres://..`, or
+/// `--database-url` with an unquoted blank) is echoed by clap in full otherwise.
+fn secret_like(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let pair = text.split_whitespace().any(|w| {
+        let ident = w
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(w.len());
+        ident > 0 && w[ident..].starts_with('=')
+    });
+    pair || ["://", "@", "password", "passwd", "secret"]
+        .iter()
+        .any(|s| lower.contains(s))
+}
+
+/// `text` [`shown`], or [`HIDDEN`] when it may hold a secret ([`secret_like`]).
+fn echo(text: &str, max: usize) -> String {
+    if secret_like(text) {
+        HIDDEN.into()
+    } else {
+        shown(text, max)
+    }
 }
 
 /// Clap's "invalid UTF-8 was detected in one or more arguments", made to say which: the
@@ -119,8 +161,12 @@ fn invalid_utf8(argv: &[OsString]) -> String {
     let Some(i) = culprit.or_else(|| bad.first().copied()) else {
         return "invalid UTF-8 was detected in one or more arguments".into();
     };
-    let word = bytes_shown(&argv[i]);
     let text = argv[i].to_string_lossy();
+    let word = if secret_like(&text) {
+        HIDDEN.into()
+    } else {
+        bytes_shown(&argv[i])
+    };
     let (cmd, _) = leaf(argv);
     let whose = if text.starts_with("--") && text.contains('=') {
         let flag = text.split('=').next().unwrap_or_default();
@@ -334,7 +380,8 @@ fn suggestions(e: &clap::Error) -> Option<String> {
         }
     }
     if let Some(ContextValue::StyledStrs(s)) = e.get(ContextKind::Suggested) {
-        out.extend(s.iter().map(ToString::to_string));
+        // a tip that would repeat a hidden argument ("to pass '..' as a value") goes
+        out.extend(s.iter().map(ToString::to_string).filter(|t| t != HIDDEN));
     }
     (!out.is_empty()).then(|| out.join("; "))
 }

@@ -367,7 +367,16 @@ fn parse(conn: &str) -> Result<Settings> {
 }
 
 /// Stores a key of the string; `what` says where it was for an error (`the 3rd key`).
-fn store(s: &mut Settings, name: &str, value: String, what: &dyn Fn() -> String) -> Result<()> {
+/// `after_secret`: the key came right after a password's value, so it may be that value's
+/// tail (`password=a b=c`): an unknown one gets no "did you mean", which would say how
+/// close it is to a keyword.
+fn store(
+    s: &mut Settings,
+    name: &str,
+    value: String,
+    what: &dyn Fn() -> String,
+    after_secret: bool,
+) -> Result<()> {
     if name == "requiressl" {
         let mode = if value.starts_with('1') {
             "require"
@@ -386,9 +395,18 @@ fn store(s: &mut Settings, name: &str, value: String, what: &dyn Fn() -> String)
         None => Err(bad(format!(
             "{} is not a libpq connection option{}",
             what(),
-            suggestion(name)
+            if after_secret {
+                String::new()
+            } else {
+                suggestion(name)
+            }
         ))),
     }
+}
+
+/// Whether `name` is a key whose value is a secret.
+fn is_secret(name: &str) -> bool {
+    matches!(keyword(name), Some("password" | "sslpassword"))
 }
 
 fn scheme_error() -> Error {
@@ -404,6 +422,7 @@ fn parse_key_values(conn: &str) -> Result<Settings> {
     let mut s = Settings::default();
     let mut it = conn.chars().peekable();
     let mut n = 0;
+    let mut after_secret = false;
     loop {
         while it.next_if(|c| is_space(*c)).is_some() {}
         if it.peek().is_none() {
@@ -450,8 +469,18 @@ fn parse_key_values(conn: &str) -> Result<Settings> {
                     c => value.push(c),
                 }
             }
+            // libpq reads `host= password=x` as host's value "password=x"
+            if starts_pair(&value) && !is_secret(&name) {
+                return Err(bad(format!(
+                    "the value of {} looks like another key=value pair (not shown): an empty \
+                     value before it (key= password=...) is the likely cause; leave the empty \
+                     key out, or quote it (key='')",
+                    what()
+                )));
+            }
         }
-        store(&mut s, &name, value, &what)?;
+        store(&mut s, &name, value, &what, after_secret)?;
+        after_secret = is_secret(&name);
     }
 }
 
@@ -614,6 +643,7 @@ fn parse_url(rest: &str) -> Result<Settings> {
 /// percent-decoded, `ssl=true` meaning `sslmode=require`; an unknown key is an error.
 fn parse_query(query: &str, s: &mut Settings) -> Result<()> {
     let pairs: Vec<&str> = query.split('&').collect();
+    let mut after_secret = false;
     for (i, pair) in pairs.iter().enumerate() {
         let n = i + 1;
         if pair.is_empty() && n == pairs.len() {
@@ -639,7 +669,8 @@ fn parse_query(query: &str, s: &mut Settings) -> Result<()> {
             s.set("sslmode", "require".into(), Source::String);
             continue;
         }
-        store(s, &key, value, &what)?;
+        store(s, &key, value, &what, after_secret)?;
+        after_secret = is_secret(&key);
     }
     Ok(())
 }
@@ -656,14 +687,18 @@ fn default_sysconfdir() -> PathBuf {
 
 /// libpq's `parseServiceInfo`: fills what `s` lacks from its service, if one is named.
 fn apply_service(s: &mut Settings, env: &Env) -> Result<()> {
-    // an empty service= keeps PGSERVICE out, like any empty key of the string
+    // an empty name (service='' or PGSERVICE=) is a name to look for, as in libpq, whose
+    // parseServiceInfo stops only when there is none
     let name = match s.values.get("service") {
         Some((v, _)) => v.clone(),
-        None => env.var("PGSERVICE").unwrap_or_default().to_string(),
+        None => match env.var("PGSERVICE") {
+            Some(name) => {
+                guard("service", name, &Source::Env("PGSERVICE"))?;
+                name.to_string()
+            }
+            None => return Ok(()),
+        },
     };
-    if name.is_empty() {
-        return Ok(());
-    }
     let named = s
         .get("servicefile")
         .map(PathBuf::from)
@@ -749,12 +784,81 @@ fn read_service(file: &Path, name: &str, s: &mut Settings) -> Result<bool> {
     Ok(found)
 }
 
+/// Whether `word` begins like a `key=value` pair: an identifier, then `=`.
+fn starts_pair(word: &str) -> bool {
+    let ident = word
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(word.len());
+    ident > 0 && !word.starts_with(|c: char| c.is_ascii_digit()) && word[ident..].starts_with('=')
+}
+
+/// Whether a word of `value` begins like a `key=value` pair: a service file's
+/// `host=h password=x` is host's value `h password=x` to libpq. Of `options`, whose words
+/// are `-c name=value`, only the start counts.
+fn pair_like(key: &str, value: &str) -> bool {
+    let mut words = value.split(is_space).filter(|w| !w.is_empty());
+    if key == "options" {
+        words.next().is_some_and(starts_pair)
+    } else {
+        words.any(starts_pair)
+    }
+}
+
+/// Refuses a value that holds another key, never showing it: a connection string where a
+/// host, an address, a user or a database belongs (its password would reach every message
+/// that names the connection), or, in any other key but a password, a `key=value` pair (an
+/// empty value before it made it this key's value).
+fn guard(key: &str, value: &str, source: &Source) -> Result<()> {
+    if value.is_empty() || matches!(key, "password" | "sslpassword") {
+        return Ok(());
+    }
+    let named = matches!(key, "host" | "hostaddr" | "user" | "dbname");
+    // a host name has no "@" (one at the start is an abstract socket, refused elsewhere); a
+    // user name may ("user@server" on some clouds)
+    let at = matches!(key, "host" | "hostaddr") && value.get(1..).is_some_and(|v| v.contains('@'));
+    if named && (value.contains("://") || value.contains('=') || at) {
+        // libpq expands a connection string given as the dbname only when it is the first
+        // dbname of a PQconnectdbParams call (psql's argument); anywhere else it would be a
+        // name, shown in messages with its password
+        let what = match key {
+            "host" | "hostaddr" => "host",
+            "user" => "user name",
+            _ => "database name",
+        };
+        return Err(Error::invalid(format!(
+            "{key} (from {source}) looks like a connection string (it has \"=\", \"@\" or \
+             \"://\"; not shown): give its settings as keys of the connection string itself, \
+             not as a {what}"
+        )));
+    }
+    if pair_like(key, value) {
+        let hint = match source {
+            Source::Service { .. } => ": a service file has one key=value per line",
+            _ => "",
+        };
+        return Err(Error::invalid(format!(
+            "the value of {key} (from {source}) looks like another key=value pair (not \
+             shown){hint}"
+        )));
+    }
+    Ok(())
+}
+
+/// [`guard`] on every value of `s`.
+fn guard_all(s: &Settings) -> Result<()> {
+    s.values
+        .iter()
+        .try_for_each(|(key, (value, source))| guard(key, value, source))
+}
+
 /// The string's settings completed from the service file and the environment (libpq's
 /// `conninfo_add_defaults`); defaults and the password file come in [`ConnInfo::new`].
 ///
 /// # Errors
 /// `invalid_input` for a service that is not defined or a service file that does not parse.
 fn resolve(mut s: Settings, env: &Env) -> Result<Settings> {
+    // before the service file is looked for: its name and file are shown
+    guard_all(&s)?;
     apply_service(&mut s, env)?;
     for (key, var) in KEYWORDS {
         if let Some(var) = var {
@@ -798,8 +902,9 @@ impl fmt::Display for Target {
         if self.unix() {
             return write!(f, "socket {host}/.s.PGSQL.{}", self.port);
         }
+        // only an IPv6 address: a host name with ":" is refused or shown as it is
         let bracket = |h: &str| {
-            if h.contains(':') {
+            if h.parse::<std::net::Ipv6Addr>().is_ok() {
                 format!("[{h}]")
             } else {
                 h.to_string()
@@ -895,6 +1000,7 @@ impl ConnInfo {
     /// # Errors
     /// `invalid_input` for a value that is invalid or that this tool cannot honour.
     fn new(settings: Settings, env: &Env) -> Result<Self> {
+        guard_all(&settings)?;
         let mut info = Self {
             targets: targets(&settings)?,
             user: String::new(),
@@ -977,16 +1083,6 @@ impl ConnInfo {
                 }
             };
             match *key {
-                // libpq expands a connection string given as the dbname only when it is the
-                // first dbname of a PQconnectdbParams call (psql's argument); anywhere else
-                // it would be a database's name, shown in messages with its password
-                "dbname" if uri_prefix(value).is_some() || value.contains('=') => {
-                    return Err(Error::invalid(format!(
-                        "dbname (from {source}) looks like a connection string (it has \"=\" \
-                         or begins with postgres://): give its settings as keys of the \
-                         connection string itself, not as a database name"
-                    )));
-                }
                 "sslmode" => {
                     self.tls.mode = Some(SslMode::parse(value).ok_or_else(|| {
                         invalid(
@@ -1127,6 +1223,32 @@ impl ConnInfo {
             Some((source, None)) if self.password.is_none() => Some(source),
             _ => None,
         }
+    }
+
+    /// `text` with every secret of these settings (the password and `sslpassword`, from
+    /// whatever source, and each password the password file gave) replaced by `***`: the
+    /// last line of defence of every message built from a connection's failure (a server
+    /// may echo a startup value back).
+    #[must_use]
+    pub fn scrub(&self, text: &str) -> String {
+        let mut secrets: Vec<&str> = ["password", "sslpassword"]
+            .iter()
+            .filter_map(|k| self.settings.get(k))
+            .chain(self.password.as_ref().map(|(p, _)| p.expose()))
+            .chain(
+                self.targets
+                    .iter()
+                    .filter_map(|t| t.passfile.as_ref()?.1.as_ref().map(Secret::expose)),
+            )
+            .filter(|p| !p.is_empty())
+            .collect();
+        // the longest first, so that one secret inside another goes whole
+        secrets.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut text = text.to_string();
+        for p in secrets {
+            text = text.replace(p, "***");
+        }
+        text
     }
 
     fn password_of<'a>(&'a self, target: &'a Target) -> Option<&'a Secret> {
@@ -1352,12 +1474,13 @@ fn targets(s: &Settings) -> Result<Vec<Target>> {
 /// Reads the password file if libpq would: a missing file silently not, a file that is not
 /// a plain file or that group or others may read not, with a warning.
 ///
-/// One exception: in the service's own systemd credentials directory
-/// (`$CREDENTIALS_DIRECTORY`, `%d` in a unit), the group bits are not looked at. Since
+/// One exception, exactly what systemd makes: a file owned by root with mode 0440 in the
+/// service's own credentials directory (`$CREDENTIALS_DIRECTORY`, `%d` in a unit). Since
 /// systemd 254 a credential of a service with `User=` is root's, mode 0400, with an ACL
 /// entry that lets that user read it; `stat` then shows the ACL's mask as the group bits
 /// (0440), though no group may read the file. libpq ignores such a file (systemd issue
-/// 29096); the others' bits still count there.
+/// 29096). Any other owner or mode there (0640, 0660, 0444, ...) follows libpq's rule:
+/// the variable is anyone's to set, so it must not open a way around the rule.
 fn read_password_file(
     path: &Path,
     credentials: Option<&Path>,
@@ -1379,8 +1502,11 @@ fn read_password_file(
         let in_credentials = credentials.is_some_and(|d| {
             canonical(d).is_some_and(|d| path.parent().and_then(canonical) == Some(d))
         });
-        let forbidden = if in_credentials { 0o007 } else { 0o077 };
-        if mode & forbidden != 0 {
+        let systemd = {
+            use std::os::unix::fs::MetadataExt;
+            in_credentials && mode == 0o440 && meta.uid() == 0
+        };
+        if mode & 0o077 != 0 && !systemd {
             warnings.push(format!(
                 "password file \"{}\" has group or world access (mode {mode:04o}); permissions \
                  should be u=rw (0600) or less: ignored",
@@ -1731,10 +1857,16 @@ mod tests {
             info.targets()[0].host.as_deref(),
             Some(default_socket_dir())
         );
-        // service='' keeps PGSERVICE out too
-        let env = Env::with(&[("PGSERVICE", "lobu")], Some(&home), Some("u"));
-        let info = ConnInfo::from_string("service='' host=h", &env).unwrap();
-        assert_eq!(info.targets()[0].host.as_deref(), Some("h"));
+        // an empty service, given or in PGSERVICE, is looked for, as libpq (psql: definition
+        // of service "" not found)
+        for (conn, vars) in [
+            ("service='' host=h", &[("PGSERVICE", "lobu")][..]),
+            ("host=h", &[("PGSERVICE", "")][..]),
+        ] {
+            let env = Env::with(vars, Some(&home), Some("u"));
+            let e = ConnInfo::from_string(conn, &env).unwrap_err().to_string();
+            assert_eq!(e, "definition of service \"\" not found", "{conn}");
+        }
         // defaults: the OS user, the database named after the user, port 5432, the socket
         let info = ConnInfo::from_string("", &Env::with(&[], None, Some("os-user"))).unwrap();
         assert_eq!(
@@ -1990,18 +2122,37 @@ mod tests {
             let v: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
             ConnInfo::from_string("host=h", &env(&v)).unwrap()
         };
+        // systemd's credential is root's: only then (a test run as root) is it read
+        use std::os::unix::fs::MetadataExt;
+        let root = std::fs::metadata(home.join("creds/pgpass")).unwrap().uid() == 0;
+        if root {
+            let i = run("creds/pgpass");
+            assert_eq!(
+                (pw(&i, 0).as_deref(), i.warnings().len()),
+                (Some("cred"), 0)
+            );
+            let i = run("creds/../creds/pgpass");
+            assert_eq!(pw(&i, 0).as_deref(), Some("cred"));
+            // 0440 there, but not root's: anyone's environment may name any directory
+            std::os::unix::fs::chown(home.join("creds/pgpass"), Some(65534), None).unwrap();
+        }
         let i = run("creds/pgpass");
-        assert_eq!(
-            (pw(&i, 0).as_deref(), i.warnings().len()),
-            (Some("cred"), 0)
-        );
-        let i = run("creds/../creds/pgpass");
-        assert_eq!(pw(&i, 0).as_deref(), Some("cred"));
+        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0440)"));
         let i = run("elsewhere/pgpass");
         assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0440)"));
-        write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", 0o444);
-        let i = run("creds/pgpass");
-        assert!(pw(&i, 0).is_none() && i.warnings()[0].contains("(mode 0444)"));
+        // any other mode with group or others' bits, root's and in the directory: ignored
+        for mode in [0o444, 0o640, 0o660, 0o460, 0o450] {
+            write(&home.join("creds/pgpass"), "*:*:*:*:cred\n", mode);
+            if root {
+                std::os::unix::fs::chown(home.join("creds/pgpass"), Some(0), None).unwrap();
+            }
+            let i = run("creds/pgpass");
+            assert!(
+                pw(&i, 0).is_none() && i.warnings()[0].contains(&format!("(mode {mode:04o})")),
+                "{mode:04o}: {:?}",
+                i.warnings()
+            );
+        }
         std::fs::remove_file(home.join(".pgpass")).unwrap();
         let i = ConnInfo::from_string("host=h", &env(&[])).unwrap();
         assert!(i.warnings().is_empty() && pw(&i, 0).is_none());
@@ -2037,6 +2188,8 @@ mod tests {
             ("hostaddr=::1 port=7", "[::1]:7"),
             ("host=db hostaddr=fe80::1 port=7", "db ([fe80::1]:7)"),
             ("host=::1,127.0.0.1 port=7", "[::1]:7 or 127.0.0.1:7"),
+            // a name with ":" is no address: not bracketed as one
+            ("host=db:x port=7", "db:x:7"),
             (
                 "postgres://[::1]:7,[2001:db8::2]:8/d",
                 "[::1]:7 or [2001:db8::2]:8",
@@ -2255,6 +2408,101 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_holds_another_key_is_refused_unseen() {
+        let env = Env::with(&[], None, Some("u"));
+        for (conn, needle) in [
+            ("host= password=Zq9Secr3t port=5452 user=app dbname=lobu", "invalid connection string: the value of host looks like another key=value pair (not shown): an empty value before it"),
+            ("service= password=Zq9Secr3t host=h", "the value of service"),
+            ("servicefile= password=Zq9Secr3t service=s", "the value of servicefile"),
+            ("host=h user= password=Zq9Secr3t dbname=d", "the value of user looks like"),
+            ("host=h bogus= password=Zq9Secr3t", "the value of the 2nd key looks like"),
+            ("host=h application_name='x password=Zq9Secr3t'", "the value of application_name (from the connection string) looks like another key=value pair"),
+            ("host=h application_name= password=Zq9Secr3t", "the value of application_name"),
+            ("host=h sslrootcert= password=Zq9Secr3t", "the value of sslrootcert"),
+            ("host=h options= password=Zq9Secr3t", "the value of options"),
+            ("host=h passfile= password=Zq9Secr3t", "the value of passfile"),
+            ("host=postgres://app:Zq9Secr3t@h:5452/lobu dbname=d", "host (from the connection string) looks like a connection string"),
+            ("host='h password=Zq9Secr3t' dbname=d", "host (from the connection string) looks like"),
+            ("host=app:Zq9Secr3t@h dbname=d", "host (from the connection string) looks like"),
+            ("hostaddr=postgres://app:Zq9Secr3t@h dbname=d", "hostaddr (from the connection string) looks like"),
+            ("host=h user=postgres://app:Zq9Secr3t@h/lobu", "user (from the connection string) looks like a connection string"),
+        ] {
+            let e = ConnInfo::from_string(conn, &env).unwrap_err();
+            assert_eq!(e.kind(), crate::error::ErrorKind::InvalidInput, "{conn}");
+            let e = e.to_string();
+            assert!(e.contains(needle) && !e.contains("Secr3t"), "{conn}: {e}");
+        }
+        for (var, value, needle) in [
+            (
+                "PGHOST",
+                "postgres://app:Zq9Secr3t@h/lobu",
+                "host (from PGHOST)",
+            ),
+            (
+                "PGUSER",
+                "postgres://app:Zq9Secr3t@h/lobu",
+                "user (from PGUSER)",
+            ),
+            (
+                "PGSERVICE",
+                "password=Zq9Secr3t",
+                "the value of service (from PGSERVICE)",
+            ),
+            (
+                "PGAPPNAME",
+                "x password=Zq9Secr3t",
+                "the value of application_name (from PGAPPNAME)",
+            ),
+        ] {
+            let env = Env::with(&[(var, value)], None, Some("u"));
+            let e = ConnInfo::from_string("", &env).unwrap_err().to_string();
+            assert!(e.contains(needle) && !e.contains("Secr3t"), "{var}: {e}");
+        }
+        // what a value may hold: options' -c pairs, a user's "@", a password's "="
+        let i = ConnInfo::from_string(
+            "host=h user=me@server options='-c search_path=a -c work_mem=4MB' password=a=b",
+            &env,
+        )
+        .unwrap();
+        assert_eq!(i.user, "me@server");
+    }
+
+    #[test]
+    fn no_suggestion_from_a_word_after_a_password() {
+        let env = Env::with(&[], None, Some("u"));
+        for conn in [
+            "host=h password=Zq9 pasword=x",
+            "host=h sslpassword=Zq9 pasword=x",
+            "postgres://h/d?password=Zq9&pasword=x",
+        ] {
+            let e = ConnInfo::from_string(conn, &env).unwrap_err().to_string();
+            assert!(
+                e.ends_with("is not a libpq connection option"),
+                "{conn}: {e}"
+            );
+        }
+        let e = ConnInfo::from_string("host=h pasword=x", &env)
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("(did you mean password?)"), "{e}");
+    }
+
+    #[test]
+    fn scrub_hides_every_secret_of_the_settings() {
+        let home = temp("scrub");
+        write(&home.join(".pgpass"), "b:*:*:*:Pf7File\n", 0o600);
+        let env = Env::with(&[("PGSSLPASSWORD", "unused")], Some(&home), Some("u"));
+        let i = ConnInfo::from_string("host=a,b sslpassword=Ssl6Pw", &env).unwrap();
+        assert_eq!(i.scrub("x Ssl6Pw y Pf7File z"), "x *** y *** z");
+        let env = Env::with(&[("PGPASSWORD", "Env5Pw")], None, Some("u"));
+        let i = ConnInfo::from_string("host=h", &env).unwrap();
+        assert_eq!(i.scrub("password=Env5Pw"), "password=***");
+        let i = ConnInfo::from_string("host=h password='Str4Pw' sslpassword=Str4", &env).unwrap();
+        assert_eq!(i.scrub("Str4Pw and Str4"), "*** and ***");
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    #[test]
     fn a_variable_that_is_not_utf8_is_named_never_skipped() {
         use std::os::unix::ffi::OsStringExt;
         let get = |name: &str| match name {
@@ -2305,10 +2553,22 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(e.contains("~/.postgresql/root.crt does not exist"), "{e}");
+        assert!(
+            e.contains("~/.postgresql/root.crt (no home directory is known) does not exist"),
+            "{e}"
+        );
         // a client certificate there is offered; none there is none (and under require, a
         // root.crt there would be verified against, as libpq)
         std::fs::remove_file(home.join(".postgresql/root.crt")).unwrap();
+        // verify-full with none there names the file looked for, in the real home
+        let e = ConnInfo::from_string("host=h sslmode=verify-full", &env)
+            .unwrap()
+            .attempts()
+            .err()
+            .unwrap()
+            .to_string();
+        let file = home.join(".postgresql/root.crt").display().to_string();
+        assert!(e.contains(&format!("and {file} does not exist")), "{e}");
         let i = ConnInfo::from_string("host=h sslmode=require", &env).unwrap();
         i.attempts().unwrap();
         write(

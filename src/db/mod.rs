@@ -224,7 +224,7 @@ pub fn connect(url: &DatabaseUrl) -> Result<Client> {
 /// # Errors
 /// As [`connect`].
 pub fn connect_to(info: &ConnInfo) -> Result<Client> {
-    let (attempts, tls) = info.attempts()?;
+    let (attempts, tls) = info.attempts().map_err(|e| scrubbed(info, e))?;
     let mut failures = Vec::new();
     for (target, config) in attempts {
         match Client::connect(client::runtime()?, &config, tls.clone()) {
@@ -232,7 +232,18 @@ pub fn connect_to(info: &ConnInfo) -> Result<Client> {
             Err(e) => failures.push((target, e)),
         }
     }
-    Err(unreachable_error(info, &failures))
+    Err(scrubbed(info, unreachable_error(info, &failures)))
+}
+
+/// `e` with every secret of `info` taken out of its message ([`ConnInfo::scrub`]).
+fn scrubbed(info: &ConnInfo, e: Error) -> Error {
+    match e {
+        Error::InvalidInput(m) => Error::InvalidInput(info.scrub(&m)),
+        Error::DatabaseUnreachable(m) => Error::DatabaseUnreachable(info.scrub(&m)),
+        Error::Tls(m) => Error::Tls(info.scrub(&m)),
+        Error::ReadOnly(m) => Error::ReadOnly(info.scrub(&m)),
+        e => e,
+    }
 }
 
 /// Why one host failed, in words of our own (the driver never saw the user's string, so

@@ -115,7 +115,7 @@ impl TlsParams {
     /// certificate.
     pub fn connector(&self) -> Result<(postgres::config::SslMode, MakeRustlsConnect)> {
         let mode = self.effective_mode()?;
-        let driver_mode = self.driver_mode()?;
+        let driver_mode = driver_mode(mode);
         let mut provider = crypto::ring::default_provider();
         // PostgreSQL's OpenSSL accepts only its `ssl_ecdh_curve` (default prime256v1, up to
         // PostgreSQL 17) for the key exchange: a client hello whose key share is X25519
@@ -170,11 +170,7 @@ impl TlsParams {
     /// # Errors
     /// As [`TlsParams::effective_mode`].
     pub fn driver_mode(&self) -> Result<postgres::config::SslMode> {
-        Ok(match self.effective_mode()? {
-            SslMode::Disable => postgres::config::SslMode::Disable,
-            SslMode::Prefer => postgres::config::SslMode::Prefer,
-            _ => postgres::config::SslMode::Require,
-        })
+        Ok(driver_mode(self.effective_mode()?))
     }
 
     /// `~/.postgresql/NAME`, if there is a home directory.
@@ -208,10 +204,14 @@ impl TlsParams {
             None => match self.home_file("root.crt").filter(|p| p.exists()) {
                 Some(p) => p,
                 None if mode >= SslMode::VerifyCa => {
+                    let default = self.home_file("root.crt").map_or_else(
+                        || "~/.postgresql/root.crt (no home directory is known)".into(),
+                        |p| p.display().to_string(),
+                    );
                     return Err(Error::invalid(format!(
-                        "sslmode={mode} needs a root certificate, and ~/.postgresql/root.crt \
-                         does not exist: set sslrootcert=PATH (PEM) or sslrootcert=system"
-                    )))
+                        "sslmode={mode} needs a root certificate, and {default} does not \
+                         exist: set sslrootcert=PATH (PEM) or sslrootcert=system"
+                    )));
                 }
                 None => return Ok(None),
             },
@@ -434,6 +434,16 @@ pub(crate) fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<
         next = err.source();
     }
     None
+}
+
+/// The driver's mode for `mode`: what it must ask the server for (the verification is the
+/// connector's).
+fn driver_mode(mode: SslMode) -> postgres::config::SslMode {
+    match mode {
+        SslMode::Disable => postgres::config::SslMode::Disable,
+        SslMode::Prefer => postgres::config::SslMode::Prefer,
+        _ => postgres::config::SslMode::Require,
+    }
 }
 
 #[cfg(test)]

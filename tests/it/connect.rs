@@ -317,7 +317,11 @@ fn check(s: &Server, c: &Case) -> std::result::Result<(), String> {
                 _ => Ok(()),
             }
         }
-        Expect::Fails(code, needle) if r.code == *code && r.stderr.contains(needle.as_str()) => {
+        Expect::Fails(code, needle)
+            if r.code == *code
+                && r.stderr.contains(needle.as_str())
+                && !format!("{}{}", r.stdout, r.stderr).contains(PW) =>
+        {
             Ok(())
         }
         Expect::Says(needle)
@@ -378,6 +382,7 @@ fn sources(s: &Server) -> Vec<Case> {
         case("key=value", "passfile: a systemd credential (0400, spaces in the path)", Some(format!("host=127.0.0.1,127.0.0.1 port={closed},{p} dbname=lobu user=app target_session_attrs=read-write passfile='$HOME/credentials dir/pgpass'")), ok()).file("credentials dir/pgpass", format!("*:{p}:lobu:app:{PW}\n"), 0o400),
         case("key=value", "passfile: a systemd 254+ credential (0440, ACL mask) in CREDENTIALS_DIRECTORY", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/run/credentials/lobu.service/pgpass'")), ok()).env("CREDENTIALS_DIRECTORY", "$HOME/run/credentials/lobu.service").file("run/credentials/lobu.service/pgpass", exact.clone(), 0o440),
         case("key=value", "passfile: 0440 outside CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/pgpass'")), fails(6, "(mode 0440)")).env("CREDENTIALS_DIRECTORY", "$HOME/run/credentials/lobu.service").file("pgpass", exact.clone(), 0o440),
+        case("key=value", "passfile: 0640 in CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/creds/pgpass'")), fails(6, "(mode 0640)")).env("CREDENTIALS_DIRECTORY", "$HOME/creds").file("creds/pgpass", exact.clone(), 0o640),
         case("key=value", "passfile: 0444 in CREDENTIALS_DIRECTORY is ignored", Some(format!("host=127.0.0.1 port={p} dbname=lobu user=app passfile='$HOME/creds/pgpass'")), fails(6, "(mode 0444)")).env("CREDENTIALS_DIRECTORY", "$HOME/creds").file("creds/pgpass", exact.clone(), 0o444),
         case("key=value", "password (the last one wins)", Some(format!("{kv} password=wrong password={PW}")), ok()),
         // the environment, with no connection string
@@ -392,6 +397,10 @@ fn sources(s: &Server) -> Vec<Case> {
         case("environment", "PGTARGETSESSIONATTRS", None, fails(6, "accepts writes")).env_all(p).env("PGDATABASE", "ro").env("PGTARGETSESSIONATTRS", "read-write"),
         case("environment", "PGCONNECT_TIMEOUT", None, fails(2, "PGCONNECT_TIMEOUT")).env_all(p).env("PGCONNECT_TIMEOUT", "soon"),
         case("environment", "PGDATABASE that is a connection string: refused", None, fails(2, "dbname (from PGDATABASE) looks like a connection string")).env_all(p).env("PGDATABASE", format!("host=127.0.0.1 password={PW}")),
+        case("environment", "PGHOST that is a connection string: refused", None, fails(2, "host (from PGHOST) looks like a connection string")).env_all(p).env("PGHOST", url.clone()),
+        case("environment", "PGUSER that is a connection string (dbname defaults to it): refused", None, fails(2, "user (from PGUSER) looks like a connection string")).env_all(p).env("PGUSER", url.clone()).env("PGDATABASE", ""),
+        case("environment", "PGHOST set but empty: libpq's default socket, not the embedded database", None, fails(6, &format!("/.s.PGSQL.{p}"))).env_all(p).env("PGHOST", ""),
+        case("environment", "PGSERVICE set but empty: looked for, as libpq", None, fails(2, "definition of service \"\" not found")).env_all(p).env("PGSERVICE", ""),
         case("environment", "-v: PGPASSWORD", None, says("password from PGPASSWORD, sslmode prefer")).env_all(p),
         case("environment", "PGSERVICE", None, ok()).env("PGSERVICE", "lobu").file(".pg_service.conf", service(""), 0o600),
         case("environment", "PGSERVICEFILE", None, ok()).env("PGSERVICE", "lobu").env("PGSERVICEFILE", "$HOME/conf/services").file("conf/services", service(""), 0o600),
@@ -408,6 +417,9 @@ fn sources(s: &Server) -> Vec<Case> {
         case("service file", "sslrootcert", Some("service=lobu".into()), ok()).file(".pg_service.conf", service(&format!("sslmode=verify-full\nsslrootcert={ca}\n")).replace("host=127.0.0.1", "host=localhost"), 0o600),
         case("service file", "target_session_attrs", Some("service=lobu dbname=ro".into()), fails(6, "accepts writes")).file(".pg_service.conf", service("target_session_attrs=read-write\n"), 0o600),
         case("service file", "passfile", Some("service=lobu".into()), ok()).file(".pg_service.conf", service("passfile=$HOME/svc.pgpass\n").replace(&format!("password={PW}\n"), ""), 0o600).file("svc.pgpass", exact.clone(), 0o600),
+        case("service file", "two pairs on a host line: refused", Some("service=lobu".into()), fails(2, "host (from service \"lobu\"")).file(".pg_service.conf", service("").replace("host=127.0.0.1\n", &format!("host=127.0.0.1 password={PW}\n")), 0o600),
+        case("service file", "two pairs on a user line: refused", Some("service=lobu".into()), fails(2, "user (from service \"lobu\"")).file(".pg_service.conf", service("").replace("user=app\n", &format!("user=app password={PW}\n")), 0o600),
+        case("service file", "two pairs on an application_name line: refused", Some("service=lobu".into()), fails(2, "the value of application_name (from service \"lobu\"")).file(".pg_service.conf", service(&format!("application_name=x password={PW}\n")), 0o600),
         case("service file", "unknown service", Some("service=nope".into()), fails(2, "definition of service \"nope\" not found")).file(".pg_service.conf", service(""), 0o600),
         case("service file", "syntax error", Some("service=lobu".into()), fails(2, "line 11")).file(".pg_service.conf", service("sslmode\n"), 0o600),
         case("service file", "nested service", Some("service=lobu".into()), fails(2, "nested")).file(".pg_service.conf", service("service=other\n"), 0o600),
@@ -941,6 +953,68 @@ fn spellings() -> Vec<Spelling> {
             },
             password: None,
             secrets: &["Hf1One", "Hf2Two"],
+        },
+        Spelling {
+            name: "key=value, empty host before the password",
+            conn: |p, u| format!("host= password=Em1Hst port={p} user={u} dbname=lobu"),
+            password: None,
+            secrets: &["Em1Hst"],
+        },
+        Spelling {
+            name: "key=value, empty service before the password",
+            conn: |p, u| {
+                format!("service= password=Em2Svc host=127.0.0.1 port={p} user={u} dbname=lobu")
+            },
+            password: None,
+            secrets: &["Em2Svc"],
+        },
+        Spelling {
+            name: "key=value, empty user before the password",
+            conn: |p, _| format!("host=127.0.0.1 port={p} dbname=lobu user= password=Em3Usr"),
+            password: None,
+            secrets: &["Em3Usr"],
+        },
+        Spelling {
+            name: "key=value, empty application_name before the password",
+            conn: |p, u| {
+                format!("host=127.0.0.1 port={p} dbname=lobu user={u} application_name= password=Em4App")
+            },
+            password: None,
+            secrets: &["Em4App"],
+        },
+        Spelling {
+            name: "key=value, empty sslrootcert before the password",
+            conn: |p, u| {
+                format!("host=127.0.0.1 port={p} dbname=lobu user={u} sslrootcert= password=Em5Crt")
+            },
+            password: None,
+            secrets: &["Em5Crt"],
+        },
+        Spelling {
+            name: "key=value, empty options before the password",
+            conn: |p, u| {
+                format!("host=127.0.0.1 port={p} dbname=lobu user={u} options= password=Em6Opt")
+            },
+            password: None,
+            secrets: &["Em6Opt"],
+        },
+        Spelling {
+            name: "key=value, a URL as host",
+            conn: |p, u| {
+                format!(
+                    "host=postgres://{u}:Ho7Url@127.0.0.1:{p}/lobu port={p} dbname=lobu user={u}"
+                )
+            },
+            password: None,
+            secrets: &["Ho7Url"],
+        },
+        Spelling {
+            name: "key=value, a URL as user, no dbname",
+            conn: |p, u| {
+                format!("host=127.0.0.1 port={p} user=postgres://{u}:Us8Url@127.0.0.1/lobu")
+            },
+            password: None,
+            secrets: &["Us8Url"],
         },
         Spelling {
             name: "key=value, a secret that looks like a key",

@@ -649,3 +649,33 @@ fn an_id_too_large_says_so() {
          \"9223372036854775808\": too large (at most 9223372036854775807)"
     );
 }
+
+/// An argument that may hold a secret (a connection string given where clap expects none,
+/// a URL split by an unquoted blank, user-info, `password`, a key=value pair) is not echoed
+/// by a usage error, in table or JSON output; clap echoed it whole.
+#[test]
+fn an_argument_that_may_hold_a_secret_is_not_echoed() {
+    let said = "'…' (an argument that looks like a connection string or a secret: not shown)";
+    for args in [
+        &["org", "list", "postgres://app:Zq9pw@127.0.0.1:5452/lobu"][..],
+        &[
+            "--database-url",
+            "postgres://app:my",
+            "Zq9pw@host/db",
+            "org",
+            "list",
+        ],
+        &["org", "list", "host=h password=Zq9pw"],
+        &["org", "list", "my-Zq9pw-Secret"],
+        &["org", "list", "Zq9pw@host"],
+        &["dispatch", "--now", "Zq9pw-passwd"],
+        &["dispatch", "--now", "postgres://app:Zq9pw@h/db"],
+    ] {
+        let message = usage_error(&strings(args));
+        assert!(!message.contains("Zq9"), "{args:?}: {message}");
+        assert!(message.contains(said), "{args:?}: {message}");
+    }
+    // what holds none is still echoed
+    let message = usage_error(&strings(&["org", "list", "stray"]));
+    assert_eq!(message, "unexpected argument 'stray' found");
+}
