@@ -51,7 +51,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let benches: [Named; 12] = [
+    let benches: [Named; 13] = [
         ("trigger", Bench::trigger_throughput),
         ("oneshot", Bench::one_shot),
         ("dispatch", Bench::dispatch_tick),
