@@ -615,7 +615,8 @@ pub fn show(client: &mut impl GenericClient, id: i64) -> Result<RunDetail> {
         .ok_or_else(|| Error::not_found(format!("run {id}")))?;
     Ok(RunDetail {
         run: run_from_row(&row),
-        watcher_slug: row.get(16),
+        // the last column, after the run's
+        watcher_slug: row.get(row.len() - 1),
     })
 }
 
