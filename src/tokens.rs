@@ -329,27 +329,51 @@ pub(crate) use principal;
 /// a good token moves its device's `last_seen_at` (at most once a minute) and stores the
 /// principal for the statements after it ([`principal!`]).
 /// Parameters: the token's hash, the scope.
-const AUTHENTICATE_IN_FLIGHT: &str = "
+/// The start of both authentications: the token's row, its use recorded (`last_used_at`),
+/// and its device's `last_seen_at` moved when the token is good and the last move is more
+/// than a minute old (at most one write of the device row a minute), as CTEs `a` and
+/// `seen`; `$now` and `$scope` are SQL (a parameter, or `now()`).
+macro_rules! authenticated {
+    ($now:literal, $scope:literal) => {
+        concat!(
+            "
     WITH a AS (
         UPDATE device_tokens t
-        SET last_used_at = now()
+        SET last_used_at = ",
+            $now,
+            "
         FROM devices d
         JOIN organizations o ON o.id = d.org_id
         WHERE t.token_hash = $1
           AND d.id = t.device_id
         RETURNING t.id, t.device_id, d.org_id,
                   t.revoked_at IS NOT NULL AS revoked,
-                  t.expires_at IS NOT NULL AND t.expires_at <= now() AS expired,
-                  $2 = ANY (t.scopes) AS scoped,
+                  t.expires_at IS NOT NULL AND t.expires_at <= ",
+            $now,
+            " AS expired,
+                  ",
+            $scope,
+            " = ANY (t.scopes) AS scoped,
                   o.deleting_at IS NOT NULL AS deleting
     ), seen AS (
         UPDATE devices d
-        SET last_seen_at = now()
+        SET last_seen_at = ",
+            $now,
+            "
         FROM a
         WHERE d.id = a.device_id
           AND NOT a.revoked AND NOT a.expired AND a.scoped AND NOT a.deleting
-          AND d.last_seen_at < now() - interval '1 minute'
-    )
+          AND d.last_seen_at < ",
+            $now,
+            " - interval '1 minute'
+    )"
+        )
+    };
+}
+
+const AUTHENTICATE_IN_FLIGHT: &str = concat!(
+    authenticated!("now()", "$2"),
+    "
     SELECT a.id, a.device_id, a.org_id,
            CASE WHEN a.id IS NULL OR a.revoked OR a.expired OR NOT a.scoped THEN
                ('lobu-abort:forbidden:' || CASE
@@ -363,7 +387,8 @@ const AUTHENTICATE_IN_FLIGHT: &str = "
            END,
            set_config('lobu.org_id', coalesce(a.org_id, ''), true),
            set_config('lobu.device_id', coalesce(a.device_id::text, ''), true)
-    FROM (SELECT) one LEFT JOIN a ON true";
+    FROM (SELECT) one LEFT JOIN a ON true"
+);
 
 /// A token's authentication as the first statement of a flight: the hash (kept by the
 /// caller, who lends it) and the statement's parameters.
@@ -403,28 +428,11 @@ impl InFlight {
 /// Looks the token up and records its use; in the same statement, moves its device's
 /// `last_seen_at` when the token is good and the last move is more than a minute old (at
 /// most one write of the device row a minute, however often it claims or heartbeats).
-const AUTHENTICATE: &str = "
-    WITH t AS (
-        UPDATE device_tokens t
-        SET last_used_at = $2
-        FROM devices d
-        JOIN organizations o ON o.id = d.org_id
-        WHERE t.token_hash = $1
-          AND d.id = t.device_id
-        RETURNING t.id, t.device_id, d.org_id,
-                  t.revoked_at IS NOT NULL AS revoked,
-                  t.expires_at IS NOT NULL AND t.expires_at <= $2 AS expired,
-                  $3 = ANY (t.scopes) AS scoped,
-                  o.deleting_at IS NOT NULL AS deleting
-    ), seen AS (
-        UPDATE devices d
-        SET last_seen_at = $2
-        FROM t
-        WHERE d.id = t.device_id
-          AND NOT t.revoked AND NOT t.expired AND t.scoped AND NOT t.deleting
-          AND d.last_seen_at < $2 - interval '1 minute'
-    )
-    SELECT id, device_id, org_id, revoked, expired, scoped, deleting FROM t";
+const AUTHENTICATE: &str = concat!(
+    authenticated!("$2", "$3"),
+    "
+    SELECT id, device_id, org_id, revoked, expired, scoped, deleting FROM a"
+);
 
 /// Verifies a token and its `device_worker:run` scope, recording its use and moving its
 /// device's `last_seen_at` (at most once a minute), in one statement.
