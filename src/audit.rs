@@ -25,7 +25,8 @@ impl Actor {
     ///
     /// # Errors
     /// `invalid_input` when the name is blank, longer than [`MAX_ACTOR_CHARS`], or holds a
-    /// control character (a log line or a terminal must show it as it is).
+    /// control character (a log line or a terminal must show it as it is), or holds a device
+    /// token.
     pub fn new(name: &str) -> Result<Self> {
         if name.trim().is_empty() {
             return Err(Error::invalid("invalid actor: must not be blank"));
@@ -41,6 +42,7 @@ impl Actor {
                 c.escape_unicode().to_string()
             )));
         }
+        crate::input::no_token("actor", name)?;
         Ok(Self(name.to_string()))
     }
 

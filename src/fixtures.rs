@@ -2,7 +2,6 @@
 //! the whole file before any write, and an idempotent apply in the caller's transaction.
 
 use std::collections::HashSet;
-use std::io::Read;
 
 use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
@@ -163,20 +162,21 @@ impl WatcherFixture {
     }
 }
 
-/// Reads and parses a fixture from a path, or stdin for `-`.
+/// The largest fixture read: 64 MiB, far above a fleet's (10,000 watchers are ~3 MiB).
+pub const MAX_FIXTURE_BYTES: u64 = 64 << 20;
+
+/// Reads and parses a fixture from a path, or stdin for `-`, at most [`MAX_FIXTURE_BYTES`].
 ///
 /// # Errors
 /// `invalid_input` for unreadable files and JSON that does not match the format.
 pub fn read(path: &str) -> Result<Fixture> {
-    let mut text = String::new();
-    if path == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::invalid(format!("cannot read fixture from stdin: {e}")))?;
-    } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| Error::invalid(format!("cannot read fixture {path}: {e}")))?;
-    }
+    let text =
+        crate::input::read_text(std::path::Path::new(path), MAX_FIXTURE_BYTES).map_err(|e| {
+            match path {
+                "-" => Error::invalid(format!("cannot read fixture from stdin: {e}")),
+                _ => Error::invalid(format!("cannot read fixture {path}: {e}")),
+            }
+        })?;
     parse(&text)
 }
 

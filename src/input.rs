@@ -3,7 +3,59 @@
 //! a file, stdin, an argument or the library's callers passes these checks first, so it is
 //! `invalid_input` (exit 2) naming the field, before anything is written.
 
+use std::io::Read;
+use std::path::Path;
+
 use crate::error::{Error, Result};
+
+/// Reads a whole text from `path`, or stdin for `-`, stopping after `limit` bytes: an
+/// endless or huge input (`yes |`, `/dev/urandom`) is refused after `limit + 1` bytes
+/// instead of filling the memory. Errors are the OS's, or `InvalidData` for text that is
+/// not UTF-8 or longer than `limit`; the caller names the input.
+///
+/// # Errors
+/// As above.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    let source: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path)?)
+    };
+    let mut text = String::new();
+    source.take(limit + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("longer than {limit} bytes"),
+        ));
+    }
+    Ok(text)
+}
+
+/// Rejects text that holds a device token (its prefix and 16 or more characters of its
+/// alphabet): a reason or an actor is recorded and shown to every operator, and a token
+/// pasted into one by mistake would be readable for as long as the record lives.
+///
+/// # Errors
+/// `invalid_input` naming `what`, never the token.
+pub fn no_token(what: &str, value: &str) -> Result<()> {
+    let holds = value
+        .match_indices(crate::tokens::TOKEN_PREFIX)
+        .any(|(i, p)| {
+            value[i + p.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .count()
+                >= 16
+        });
+    if holds {
+        return Err(Error::invalid(format!(
+            "invalid {what}: it holds what looks like a device token (not shown); tokens are \
+             never recorded"
+        )));
+    }
+    Ok(())
+}
 
 /// Rejects a NUL character in a text field.
 ///
@@ -65,6 +117,30 @@ pub fn storable_json(what: &str, value: &serde_json::Value) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_is_refused_and_never_named() {
+        let token = format!("{}{}", crate::tokens::TOKEN_PREFIX, "A".repeat(43));
+        let e = no_token("reason", &format!("see {token} here")).unwrap_err();
+        assert_eq!(e.kind().exit_code(), 2);
+        assert!(!e.to_string().contains("AAAA"), "{e}");
+        // the prefix alone, or with a few characters, is no token
+        assert!(no_token("reason", "tokens start with lobu_dev_").is_ok());
+        assert!(no_token("reason", "lobu_dev_short").is_ok());
+    }
+
+    #[test]
+    fn reads_stop_after_the_limit() {
+        let path = std::env::temp_dir().join(format!("lobu-read-{}", std::process::id()));
+        std::fs::write(&path, "x".repeat(11)).unwrap();
+        assert_eq!(read_text(&path, 11).unwrap().len(), 11);
+        let e = read_text(&path, 10).unwrap_err();
+        assert!(e.to_string().contains("longer than 10 bytes"), "{e}");
+        // an endless source ends after the limit
+        let e = read_text(Path::new("/dev/zero"), 1000).unwrap_err();
+        assert!(e.to_string().contains("longer than 1000 bytes"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+    }
 
     #[test]
     fn nul_is_named() {

@@ -85,17 +85,11 @@ pub struct IdentitySource {
 impl IdentitySource {
     /// The identity given, if any, read before connecting.
     fn read(&self) -> Result<Option<String>> {
-        use std::io::Read;
         match (&self.identity, &self.identity_file) {
             (Some(t), _) => Ok(Some(t.clone())),
             (None, Some(path)) => {
-                let mut text = String::new();
-                let read = if path.as_os_str() == "-" {
-                    std::io::stdin().read_to_string(&mut text)
-                } else {
-                    std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
-                };
-                read.map_err(|e| {
+                // an identity is at most 100,000 characters of up to 4 bytes each
+                let text = crate::input::read_text(path, 400_000).map_err(|e| {
                     Error::InvalidInput(format!(
                         "cannot read --identity-file {}: {e}",
                         super::output::escaped(&path.display().to_string())

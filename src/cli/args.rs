@@ -1,7 +1,6 @@
 //! Shared argument parsers and groups: durations, times, ids, time zones, token sources.
 //! Every value is checked here, so bad input exits 2 before any connection.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -224,7 +223,8 @@ pub fn parse_actor(s: &str) -> std::result::Result<crate::audit::Actor, String> 
     crate::audit::Actor::new(s).map_err(|e| e.to_string())
 }
 
-/// Parses a free-text reason: storable (no NUL), at most 500 characters, not blank.
+/// Parses a free-text reason: storable (no NUL), at most 500 characters, not blank, no
+/// device token.
 ///
 /// # Errors
 /// What is wrong with it.
@@ -235,6 +235,7 @@ pub fn parse_reason(s: &str) -> std::result::Result<String, String> {
     if s.trim().is_empty() || s.chars().count() > 500 {
         return Err("invalid reason: must be 1 to 500 characters and not blank".into());
     }
+    crate::input::no_token("reason", s).map_err(|e| e.to_string())?;
     Ok(s.to_string())
 }
 
@@ -335,16 +336,14 @@ impl TokenSource {
     /// `invalid_input` when the file cannot be read or is empty.
     pub fn read(&self) -> Result<Option<Token>> {
         if let Some(path) = &self.token_file {
-            let mut s = String::new();
-            if path.as_os_str() == "-" {
-                std::io::stdin()
-                    .read_to_string(&mut s)
-                    .map_err(|e| Error::invalid(format!("cannot read token from stdin: {e}")))?;
-            } else {
-                s = std::fs::read_to_string(path).map_err(|e| {
+            // a token is under a hundred bytes; a file of more is not a token file
+            let s = crate::input::read_text(path, 4096).map_err(|e| {
+                if path.as_os_str() == "-" {
+                    Error::invalid(format!("cannot read token from stdin: {e}"))
+                } else {
                     Error::invalid(format!("cannot read token file {}: {e}", path.display()))
-                })?;
-            }
+                }
+            })?;
             let s = s.trim();
             if s.is_empty() {
                 return Err(Error::invalid("the token file is empty"));

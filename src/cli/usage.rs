@@ -107,7 +107,7 @@ const HIDDEN_SAID: &str =
     "'…' (an argument that looks like a connection string or a secret: not shown)";
 
 /// Whether the user's `text` may hold a secret: a URL (`://`), user-info (`@`), a word
-/// such as `password`, `passwd` or `secret`, or a `key=value` pair (a connection string's).
+/// such as `password`, `passwd` or `secret`, a device token's prefix, or a `key=value` pair (a connection string's).
 /// A connection string given where clap did not expect it (`org list postgres://..`, or
 /// `--database-url` with an unquoted blank) is echoed by clap in full otherwise.
 fn secret_like(text: &str) -> bool {
@@ -118,9 +118,16 @@ fn secret_like(text: &str) -> bool {
             .unwrap_or(w.len());
         ident > 0 && w[ident..].starts_with('=')
     });
-    pair || ["://", "@", "password", "passwd", "secret"]
-        .iter()
-        .any(|s| lower.contains(s))
+    pair || [
+        "://",
+        "@",
+        "password",
+        "passwd",
+        "secret",
+        crate::tokens::TOKEN_PREFIX,
+    ]
+    .iter()
+    .any(|s| lower.contains(s))
 }
 
 /// `text` [`shown`], or [`HIDDEN`] when it may hold a secret ([`secret_like`]).

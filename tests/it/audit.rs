@@ -98,6 +98,54 @@ fn an_actor_with_control_characters_is_a_usage_error() {
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM audit_events"), 0);
 }
 
+/// A device token pasted into an actor or a cancel reason is refused (exit 2) and never
+/// shown: the audit trail and runs' errors outlive it and every operator reads them.
+#[test]
+fn a_token_in_an_actor_or_a_reason_is_refused_unseen() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let secret = &dev.token[lobu_admin::tokens::TOKEN_PREFIX.len()..];
+    let r = cli(&db)
+        .args([
+            "--actor",
+            &format!("ada {}", dev.token),
+            "org",
+            "create",
+            "x",
+        ])
+        .run();
+    r.code(2);
+    // the usage error hides the value (and so the parser's reason, which would name it)
+    assert!(r.stderr.contains("not shown"), "{}", r.stderr);
+    assert!(!r.stderr.contains(secret), "{}", r.stderr);
+    cli(&db)
+        .env("LOBU_ACTOR", &dev.token)
+        .args(["org", "create", "x"])
+        .run()
+        .code(2);
+    let r = cli(&db)
+        .args([
+            "runs",
+            "cancel",
+            "1",
+            "--reason",
+            &format!("oops {}", dev.token),
+        ])
+        .run();
+    r.code(2);
+    assert!(!r.stderr.contains(secret), "{}", r.stderr);
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM organizations WHERE id = 'x'"),
+        0
+    );
+    assert_eq!(
+        db.scalar::<i64>(
+            "SELECT count(*) FROM audit_events WHERE command = 'org create' AND org_id = 'x'"
+        ),
+        0
+    );
+}
+
 #[test]
 fn a_failed_command_records_nothing() {
     let db = TestDb::new();
