@@ -73,6 +73,18 @@ fn main() {
     }
 }
 
+/// The ids of `org`'s watchers, in order (the ones triggered beside a long operation).
+fn watcher_ids(c: &mut Client, org: &str) -> Vec<i64> {
+    c.query(
+        "SELECT id FROM watchers WHERE org_id = $1 ORDER BY id",
+        &[&org],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
 fn report(name: &str, measured: f64, baseline: f64, unit: &str, goal: &str, ok: bool) {
     println!(
         "{name:<46} {measured:>9.1} {unit:<2} {baseline:>9.1} {unit:<2} {:>6.2}x  {goal} {}",
@@ -1186,15 +1198,7 @@ impl Bench {
             c.batch_execute("CHECKPOINT").unwrap();
         };
         // triggers of `big`'s watchers while the prune runs: the slowest one
-        let big: Vec<i64> = c
-            .query(
-                "SELECT id FROM watchers WHERE org_id = 'big' ORDER BY id",
-                &[],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let big = watcher_ids(&mut c, "big");
         let (mut ours, mut floors, mut slowest) = (Vec::new(), Vec::new(), Duration::ZERO);
         let mut deleted = 0;
         for _ in 0..3 {
@@ -1313,15 +1317,7 @@ impl Bench {
             c.batch_execute("VACUUM ANALYZE runs").unwrap();
             c.batch_execute("CHECKPOINT").unwrap();
         };
-        let big: Vec<i64> = c
-            .query(
-                "SELECT id FROM watchers WHERE org_id = 'big' ORDER BY id",
-                &[],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let big = watcher_ids(&mut c, "big");
         let device: uuid::Uuid = c
             .query_one("SELECT id FROM devices WHERE org_id = 'big' LIMIT 1", &[])
             .unwrap()

@@ -210,20 +210,7 @@ fn triggers_are_recorded_by_who_triggered_them() {
 fn audit_events_never_hold_a_secret() {
     let db = TestDb::new();
     cli(&db).args(["org", "create", "acme"]).run().code(0);
-    let reg = cli(&db)
-        .args([
-            "register-device",
-            "--org",
-            "acme",
-            "--user",
-            "u1",
-            "--worker-id",
-            "mbp-1",
-            "--platform",
-            "macos",
-            "--issue-token",
-        ])
-        .json();
+    let reg = register_mbp_1(&db, &["--issue-token"]);
     let device = reg["device_id"].as_str().unwrap().to_string();
     let created = cli(&db)
         .args(["tokens", "create", "--device", &device])
@@ -391,19 +378,7 @@ fn audit_prune_deletes_old_events_and_records_itself() {
 fn tokens_create_records_the_same_event_by_uuid_or_worker_id() {
     let db = TestDb::new();
     cli(&db).args(["org", "create", "acme"]).run().code(0);
-    let reg = cli(&db)
-        .args([
-            "register-device",
-            "--org",
-            "acme",
-            "--user",
-            "u1",
-            "--worker-id",
-            "mbp-1",
-            "--platform",
-            "macos",
-        ])
-        .json();
+    let reg = register_mbp_1(&db, &[]);
     let device = reg["device_id"].as_str().unwrap().to_string();
     let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
     for named in [device.as_str(), "acme:mbp-1"] {
@@ -432,4 +407,23 @@ fn tokens_create_records_the_same_event_by_uuid_or_worker_id() {
         );
         assert!(e.details["expires_at"].as_str().unwrap().ends_with('Z'));
     }
+}
+
+/// `register-device` of u1's Mac `mbp-1` in `acme` through the CLI (so that it records its
+/// audit event), with `extra` arguments; its JSON.
+fn register_mbp_1(db: &TestDb, extra: &[&str]) -> Value {
+    cli(db)
+        .args([
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u1",
+            "--worker-id",
+            "mbp-1",
+            "--platform",
+            "macos",
+        ])
+        .args(extra)
+        .json()
 }
