@@ -423,8 +423,26 @@ fn a_concurrently_build_that_fails_is_dropped_and_built_again_never_recorded_inv
     writer
         .batch_execute("BEGIN; LOCK TABLE devices IN ROW EXCLUSIVE MODE")
         .unwrap();
+    // the writer commits once a build has failed (its session idle with the build as its
+    // last statement, during migrate's backoff): a fixed delay raced migrate's three tries,
+    // ~1.5 s on an idle machine
+    let mut watch = db.client();
     let release = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(2));
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30)
+            && watch
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND state <> 'active'
+                       AND query LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS devices_org_worker%'",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                == 0
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         writer.batch_execute("COMMIT").unwrap();
     });
     let r = cli(&db).args(["migrate"]).json();
