@@ -108,11 +108,10 @@ pub fn create(
             ),
             &[p(&org_id), p(&id), p(&name), p(&identity), p(&now)],
         )
-        .map_err(|e| match Error::from(e) {
-            Error::Conflict(_) => Error::Conflict(format!(
-                "agent {id} already exists in organization {org_id}"
-            )),
-            other => other,
+        .map_err(|e| {
+            crate::error::exists(e, || {
+                format!("agent {id} already exists in organization {org_id}")
+            })
         })?
         .map(|r| agent_from_row(&r))
         .ok_or_else(|| Error::not_found(format!("organization {org_id}")))

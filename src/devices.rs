@@ -153,9 +153,7 @@ pub(crate) fn org_refusal(tx: &mut impl GenericClient, org_id: &str) -> Error {
         "SELECT deleting_at IS NOT NULL FROM organizations WHERE id = $1",
         &[p(&org_id)],
     ) {
-        Ok(Some(row)) if row.get::<_, bool>(0) => Error::Conflict(format!(
-            "organization {org_id} is being deleted; it accepts nothing new"
-        )),
+        Ok(Some(row)) if row.get::<_, bool>(0) => crate::orgs::being_deleted(org_id),
         Ok(_) => Error::not_found(format!("organization {org_id}")),
         Err(e) => e.into(),
     }

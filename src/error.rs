@@ -115,6 +115,10 @@ pub enum Error {
     /// Exit 130.
     #[error("interrupted")]
     Interrupted,
+    /// Exit 130: SIGINT or SIGTERM stopped a command part-way, and the message says how far
+    /// it got.
+    #[error("{0}")]
+    Stopped(String),
     /// Exit 6: TLS could not be set up, or the server's certificate failed verification.
     #[error("{0}")]
     Tls(String),
@@ -142,7 +146,7 @@ impl Error {
             Self::SchemaMismatch(_) => ErrorKind::SchemaMismatch,
             Self::RunUnsuccessful(_) => ErrorKind::RunUnsuccessful,
             Self::WaitTimeout(_) => ErrorKind::WaitTimeout,
-            Self::Interrupted => ErrorKind::Interrupted,
+            Self::Interrupted | Self::Stopped(_) => ErrorKind::Interrupted,
         }
     }
 
@@ -175,6 +179,20 @@ impl Error {
     }
 }
 
+/// The SQLSTATE with which the schema refuses a write into an organisation being deleted
+/// (migration V11); its message is [`crate::orgs::being_deleted`]'s.
+pub(crate) const ORG_DELETING: &str = "LB001";
+
+/// A unique violation as `conflict` with the caller's words (`what` already exists); any
+/// other failure as [`From`] translates it (an organisation being deleted keeps its words).
+pub(crate) fn exists(e: postgres::Error, what: impl FnOnce() -> String) -> Error {
+    if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+        Error::Conflict(what())
+    } else {
+        e.into()
+    }
+}
+
 impl From<postgres::Error> for Error {
     /// Translates a driver error by SQLSTATE and constraint name, in this one place.
     fn from(e: postgres::Error) -> Self {
@@ -189,7 +207,10 @@ impl From<postgres::Error> for Error {
         let code = db.code();
         let constraint = db.constraint().unwrap_or("");
         let message = db.message();
-        if *code == SqlState::UNIQUE_VIOLATION {
+        if code.code() == ORG_DELETING {
+            // raised by V11's triggers: the one refusal of an organisation being deleted
+            Self::Conflict(message.to_string())
+        } else if *code == SqlState::UNIQUE_VIOLATION {
             Self::Conflict(match constraint {
                 "organizations_pkey" => "organization already exists".into(),
                 "agents_pkey" => "agent already exists in this organization".into(),

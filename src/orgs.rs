@@ -18,6 +18,9 @@ pub struct Org {
     pub metadata: serde_json::Value,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// Since when the organisation is being deleted (an `org delete` runs, or was
+    /// interrupted: run it again); `None` otherwise.
+    pub deleting_at: Option<DateTime<Utc>>,
 }
 
 /// An organisation with counts, as `org list` shows it.
@@ -35,7 +38,26 @@ pub struct OrgSummary {
     pub watchers: i64,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// Since when the organisation is being deleted; `None` otherwise.
+    pub deleting_at: Option<DateTime<Utc>>,
 }
+
+/// The one refusal of a write into an organisation being deleted (`conflict`, exit 5). The
+/// schema raises the same words (migration V11's `lobu_refuse_deleting_org`, SQLSTATE
+/// [`crate::error::ORG_DELETING`]) for every insert or change that is not a removal.
+pub(crate) fn being_deleted(id: &str) -> Error {
+    Error::Conflict(format!("organization {id}{DELETING}"))
+}
+
+/// The words of [`being_deleted`] after the organisation's id, for statements that build the
+/// refusal in SQL.
+macro_rules! deleting_words {
+    () => {
+        " is being deleted; it accepts nothing new"
+    };
+}
+pub(crate) use deleting_words;
+const DELETING: &str = deleting_words!();
 
 /// Checks an id against `[a-z0-9][a-z0-9_-]{0,62}` (organisations, agents, slugs).
 ///
@@ -76,7 +98,7 @@ pub fn validate_name(what: &str, name: &str) -> Result<()> {
 const INSERT_ORG: &str = "
     INSERT INTO organizations (id, name)
     VALUES ($1, $2)
-    RETURNING id, name, metadata, created_at";
+    RETURNING id, name, metadata, created_at, deleting_at";
 
 /// Creates an organisation; the name defaults to the id.
 ///
@@ -88,10 +110,7 @@ pub fn create(client: &mut impl GenericClient, id: &str, name: Option<&str>) -> 
     validate_name("organization name", name)?;
     let row = client
         .query_one(INSERT_ORG, &[&id, &name])
-        .map_err(|e| match Error::from(e) {
-            Error::Conflict(_) => Error::Conflict(format!("organization {id} already exists")),
-            other => other,
-        })?;
+        .map_err(|e| crate::error::exists(e, || format!("organization {id} already exists")))?;
     Ok(org_from_row(&row))
 }
 
@@ -101,7 +120,7 @@ pub fn create(client: &mut impl GenericClient, id: &str, name: Option<&str>) -> 
 /// Database failures.
 pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
     let rows = client.query(
-        "SELECT o.id, o.name, o.created_at,
+        "SELECT o.id, o.name, o.created_at, o.deleting_at,
                 (SELECT count(*) FROM agents a WHERE a.org_id = o.id),
                 (SELECT count(*) FROM devices d WHERE d.org_id = o.id),
                 (SELECT count(*) FROM watchers w WHERE w.org_id = o.id AND w.status <> 'archived')
@@ -115,9 +134,10 @@ pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
             id: r.get(0),
             name: r.get(1),
             created_at: r.get(2),
-            agents: r.get(3),
-            devices: r.get(4),
-            watchers: r.get(5),
+            deleting_at: r.get(3),
+            agents: r.get(4),
+            devices: r.get(5),
+            watchers: r.get(6),
         })
         .collect())
 }
@@ -131,7 +151,8 @@ pub fn show(client: &mut impl GenericClient, id: &str) -> Result<Org> {
     shown(id, row.as_ref())
 }
 
-const SHOW: &str = "SELECT id, name, metadata, created_at FROM organizations WHERE id = $1";
+const SHOW: &str =
+    "SELECT id, name, metadata, created_at, deleting_at FROM organizations WHERE id = $1";
 
 fn shown(id: &str, row: Option<&postgres::Row>) -> Result<Org> {
     row.map(org_from_row)
@@ -154,16 +175,23 @@ pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
 /// conflict with the `KEY SHARE` locks that inserting a device or agent takes on the row
 /// (through the foreign key), which would otherwise deadlock concurrent registrations.
 ///
+/// An organisation being deleted provisions nothing (the lock orders this after `org
+/// delete` marked it).
+///
 /// # Errors
-/// `not_found`.
+/// `not_found`; `conflict` when the organisation is being deleted.
 pub fn lock(client: &mut impl GenericClient, id: &str) -> Result<serde_json::Value> {
-    client
+    let row = client
         .query_opt(
-            "SELECT metadata FROM organizations WHERE id = $1 FOR NO KEY UPDATE",
+            "SELECT metadata, deleting_at IS NOT NULL FROM organizations WHERE id = $1
+             FOR NO KEY UPDATE",
             &[&id],
         )?
-        .map(|r| r.get(0))
-        .ok_or_else(|| Error::not_found(format!("organization {id}")))
+        .ok_or_else(|| Error::not_found(format!("organization {id}")))?;
+    if row.get(1) {
+        return Err(being_deleted(id));
+    }
+    Ok(row.get(0))
 }
 
 /// Locks many organisation rows (`FOR NO KEY UPDATE`, in id order, so that concurrent
@@ -211,6 +239,7 @@ fn org_from_row(r: &postgres::Row) -> Org {
         name: r.get(1),
         metadata: r.get(2),
         created_at: r.get(3),
+        deleting_at: r.get(4),
     }
 }
 
@@ -249,29 +278,44 @@ pub struct OrgDeleted {
     pub deleted: Contents,
     /// Nothing was written.
     pub dry_run: bool,
+    /// Since when the organisation was being deleted (in a dry run: `None` unless an `org
+    /// delete` runs or was interrupted).
+    #[serde(default)]
+    pub deleting_at: Option<DateTime<Utc>>,
 }
 
 /// Default runs per batch of `org delete`.
 pub const DELETE_BATCH: i64 = 10_000;
+
+/// How long an `org delete` holds the organisation without renewing its lease (each batch
+/// renews it): a second `org delete` is refused meanwhile, and a deleter that crashed is
+/// taken over by a rerun once it runs out. One that is stopped (SIGINT, SIGTERM) hands it
+/// back at once.
+pub const DELETE_LEASE: std::time::Duration = std::time::Duration::from_secs(30);
 
 const COUNT_CONTENTS: &str = "
     SELECT (SELECT count(*) FROM agents WHERE org_id = o.id),
            (SELECT count(*) FROM devices WHERE org_id = o.id),
            (SELECT count(*) FROM device_tokens WHERE org_id = o.id),
            (SELECT count(*) FROM watchers WHERE org_id = o.id),
-           (SELECT count(*) FROM runs WHERE org_id = o.id)
+           (SELECT count(*) FROM runs WHERE org_id = o.id),
+           o.deleting_at
     FROM organizations o
     WHERE o.id = $1";
 
-/// What `org delete` would remove, without writing (one statement, by index).
+/// What `org delete` would remove, without writing (one statement, by index), and since
+/// when the organisation is being deleted, if it is.
 ///
 /// # Errors
 /// `not_found` for an unknown organisation.
-pub fn contents(client: &mut impl GenericClient, id: &str) -> Result<Contents> {
+pub fn contents(
+    client: &mut impl GenericClient,
+    id: &str,
+) -> Result<(Contents, Option<DateTime<Utc>>)> {
     let row = client
         .query_typed_opt(COUNT_CONTENTS, &[p(&id)])?
         .ok_or_else(|| Error::not_found(format!("organization {id}")))?;
-    Ok(contents_from_row(&row))
+    Ok((contents_from_row(&row), row.get(5)))
 }
 
 fn contents_from_row(r: &postgres::Row) -> Contents {
@@ -284,71 +328,160 @@ fn contents_from_row(r: &postgres::Row) -> Contents {
     }
 }
 
-/// Marks an organisation as being deleted (from now on it accepts no trigger,
-/// registration, claim or dispatch) unless it already is; returns whether it already was
-/// (an interrupted delete, resumed).
+/// One `org delete` at a time: `owner` names this deleter (a fresh id per run), `until` is
+/// when its lease runs out unless renewed.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    /// This deleter's id (`organizations.deleting_by`).
+    pub owner: String,
+    /// How long each renewal lasts.
+    pub length: std::time::Duration,
+}
+
+impl Lease {
+    /// A lease for a new deleter.
+    #[must_use]
+    pub fn new(length: std::time::Duration) -> Self {
+        Self {
+            owner: uuid::Uuid::new_v4().to_string(),
+            length,
+        }
+    }
+
+    fn until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + chrono::Duration::from_std(self.length).unwrap_or(chrono::Duration::MAX)
+    }
+}
+
+/// Why a deleter holds no lease: the organisation is gone (`not_found`), or another `org
+/// delete` holds it (`conflict`, naming since when and until when).
+fn not_leased(client: &mut impl GenericClient, id: &str) -> Error {
+    match client.query_typed_opt(
+        "SELECT deleting_at, deleting_until FROM organizations WHERE id = $1",
+        &[p(&id)],
+    ) {
+        Ok(Some(row)) => {
+            let (since, until): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+                (row.get(0), row.get(1));
+            let at = |t: Option<DateTime<Utc>>| {
+                t.map_or_else(
+                    || "?".into(),
+                    |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )
+            };
+            Error::Conflict(format!(
+                "organization {id} is being deleted by another `org delete` since {}; run it \
+                 again after that one ends (if it stopped, its lease runs out at {})",
+                at(since),
+                at(until)
+            ))
+        }
+        Ok(None) => Error::not_found(format!("organization {id}")),
+        Err(e) => e.into(),
+    }
+}
+
+/// Marks an organisation as being deleted (from now on it accepts nothing new: no
+/// trigger, registration, claim, dispatch, nor any insert or edit) unless it already is,
+/// and takes the delete's lease; returns since when it is being deleted and whether it
+/// already was (an interrupted delete, resumed).
 ///
 /// # Errors
-/// `not_found` for an unknown organisation.
+/// `not_found` for an unknown organisation; `conflict` while another `org delete` holds
+/// the lease.
 pub fn mark_deleting(
     client: &mut impl GenericClient,
     id: &str,
+    lease: &Lease,
     now: DateTime<Utc>,
-) -> Result<bool> {
-    client
-        .query_typed_opt(
-            "UPDATE organizations o SET deleting_at = coalesce(o.deleting_at, $2)
-             FROM organizations old
-             WHERE o.id = $1 AND old.id = o.id
-             RETURNING old.deleting_at IS NOT NULL",
-            &[p(&id), p(&now)],
-        )?
-        .map(|r| r.get(0))
-        .ok_or_else(|| Error::not_found(format!("organization {id}")))
+) -> Result<(DateTime<Utc>, bool)> {
+    let row = client.query_typed_opt(
+        "UPDATE organizations o
+         SET deleting_at = coalesce(o.deleting_at, $2), deleting_by = $3, deleting_until = $4
+         FROM organizations old
+         WHERE o.id = $1 AND old.id = o.id
+           AND (o.deleting_by IS NULL OR o.deleting_by = $3 OR o.deleting_until < $2)
+         RETURNING o.deleting_at, old.deleting_at IS NOT NULL",
+        &[p(&id), p(&now), p(&lease.owner), p(&lease.until(now))],
+    )?;
+    match row {
+        Some(r) => Ok((r.get(0), r.get(1))),
+        None => Err(not_leased(client, id)),
+    }
 }
 
-/// One batch of `org delete`: the organisation's next `batch` runs after run id `after`,
-/// deleted by one statement; returns how many and the highest id deleted (`None`: nothing
-/// was left). The batch's upper id is read from the index `runs_org_fk` (an index-only
-/// walk), and the rows are deleted as one range of it, in the heap's order (ids grow with
-/// it): deleting them by id, one primary-key probe each, took three times as long as one
-/// hand-written `DELETE`.
+/// Hands the lease back (an `org delete` that was stopped), so that a rerun need not wait
+/// for it to run out; the organisation stays marked.
 ///
 /// # Errors
 /// Database failures.
+pub fn release(client: &mut impl GenericClient, id: &str, lease: &Lease) -> Result<()> {
+    client.execute(
+        "UPDATE organizations SET deleting_by = NULL, deleting_until = NULL
+         WHERE id = $1 AND deleting_by = $2",
+        &[&id, &lease.owner],
+    )?;
+    Ok(())
+}
+
+/// One batch of `org delete`: renews the lease and deletes the organisation's next `batch`
+/// runs after run id `after`, by one statement; returns how many and the highest id
+/// deleted (`None`: nothing was left). The batch's upper id is read from the index
+/// `runs_org_fk` (an index-only walk), and the rows are deleted as one range of it, in the
+/// heap's order (ids grow with it): deleting them by id, one primary-key probe each, took
+/// three times as long as one hand-written `DELETE`.
+///
+/// # Errors
+/// `conflict` when the lease was lost (another deleter took over after it ran out),
+/// `not_found` when the organisation is gone; database failures.
 pub fn delete_runs_batch(
     client: &mut impl GenericClient,
     id: &str,
+    lease: &Lease,
+    now: DateTime<Utc>,
     after: i64,
     batch: i64,
 ) -> Result<(i64, Option<i64>)> {
     let row = client.query_typed_one(
-        "WITH bound AS (
+        "WITH lease AS (
+             UPDATE organizations SET deleting_until = $5
+             WHERE id = $1 AND deleting_by = $4
+             RETURNING id
+         ), bound AS (
              SELECT coalesce((SELECT id FROM runs WHERE org_id = $1 AND id > $2
                               ORDER BY id OFFSET $3 - 1 LIMIT 1),
                              9223372036854775807) AS hi
          ), gone AS (
-             DELETE FROM runs r USING bound
+             DELETE FROM runs r USING bound, lease
              WHERE r.org_id = $1 AND r.id > $2 AND r.id <= bound.hi
              RETURNING r.id
          )
-         SELECT count(*), max(id) FROM gone",
-        &[p(&id), p(&after), p(&batch)],
+         SELECT count(*), max(id), (SELECT count(*) FROM lease) FROM gone",
+        &[
+            p(&id),
+            p(&after),
+            p(&batch),
+            p(&lease.owner),
+            p(&lease.until(now)),
+        ],
     )?;
+    if row.get::<_, i64>(2) == 0 {
+        return Err(not_leased(client, id));
+    }
     Ok((row.get(0), row.get(1)))
 }
 
-/// The last step of `org delete`, in the caller's transaction: everything left in the
-/// organisation (runs that arrived during the batches, tokens, watchers, devices, agents)
-/// and the organisation itself (its metadata, so its sentinels, with it), by one
-/// statement; returns what it deleted.
+/// The last step of `org delete`, in the caller's transaction, while it holds the lease:
+/// everything left in the organisation (runs that arrived during the batches, tokens,
+/// watchers, devices, agents) and the organisation itself (its metadata, so its sentinels,
+/// with it), by one statement; returns what it deleted.
 ///
 /// # Errors
-/// `not_found` when the organisation is gone (deleted meanwhile).
-pub fn delete_rest(client: &mut impl GenericClient, id: &str) -> Result<Contents> {
+/// `not_found` when the organisation is gone; `conflict` when the lease was lost.
+pub fn delete_rest(client: &mut impl GenericClient, id: &str, lease: &Lease) -> Result<Contents> {
     let row = client.query_typed_one(
         "WITH o AS (
-             SELECT id FROM organizations WHERE id = $1 FOR UPDATE
+             SELECT id FROM organizations WHERE id = $1 AND deleting_by = $2 FOR UPDATE
          ), r AS (
              DELETE FROM runs WHERE org_id IN (SELECT id FROM o) RETURNING 1
          ), t AS (
@@ -364,10 +497,10 @@ pub fn delete_rest(client: &mut impl GenericClient, id: &str) -> Result<Contents
          )
          SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM d), (SELECT count(*) FROM t),
                 (SELECT count(*) FROM w), (SELECT count(*) FROM r), (SELECT count(*) FROM gone)",
-        &[p(&id)],
+        &[p(&id), p(&lease.owner)],
     )?;
     if row.get::<_, i64>(5) == 0 {
-        return Err(Error::not_found(format!("organization {id}")));
+        return Err(not_leased(client, id));
     }
     Ok(contents_from_row(&row))
 }
@@ -377,30 +510,40 @@ pub fn delete_rest(client: &mut impl GenericClient, id: &str) -> Result<Contents
 pub type Finish<'a> =
     dyn FnMut(&mut crate::db::Client, &OrgDeleted, bool, DateTime<Utc>) -> Result<()> + 'a;
 
-/// Deletes an organisation and everything in it, resumably: marks it as being deleted
-/// (its own short transaction), deletes its runs in batches of `batch` (each a short
-/// transaction of its own, so triggers, claims and dispatch of other organisations never
-/// wait behind it), then the rest and the organisation in a last transaction, where
-/// `finish` also runs (the caller records the audit event there, with the totals).
-/// `progress` is called with the runs deleted so far after each batch. Run again after an
-/// interruption, it finishes the work.
+/// Deletes an organisation and everything in it, resumably and one deleter at a time:
+/// marks it as being deleted and takes the lease (its own short transaction), deletes its
+/// runs in batches of `batch` (each a short transaction of its own that renews the lease,
+/// so triggers, claims and dispatch of other organisations never wait behind it), then the
+/// rest and the organisation in a last transaction, where `finish` also runs (the caller
+/// records the audit event there, with the totals). `progress` is called with the runs
+/// deleted so far after each batch. `stop` (SIGINT, SIGTERM) is looked at before each
+/// batch: set, the lease is handed back and the delete ends with `interrupted`. Run again
+/// after an interruption, it finishes the work.
 ///
 /// # Errors
-/// `not_found` for an unknown organisation; database failures (what committed stays
-/// committed, and the organisation stays marked: run it again).
+/// `not_found` for an unknown organisation; `conflict` while another `org delete` holds
+/// it; `interrupted`; database failures (what committed stays committed, and the
+/// organisation stays marked: run it again).
 pub fn delete(
     client: &mut crate::db::Client,
     id: &str,
     batch: i64,
+    lease: &Lease,
+    stop: &std::sync::atomic::AtomicBool,
     progress: &mut dyn FnMut(i64),
     finish: &mut Finish<'_>,
 ) -> Result<OrgDeleted> {
-    let resumed = crate::db::in_tx(client, |tx, now| mark_deleting(tx, id, now))?;
+    let (since, resumed) = crate::db::in_tx(client, |tx, now| mark_deleting(tx, id, lease, now))?;
     let mut total = Contents::default();
     let mut after = 0;
     loop {
-        let ((n, last), _) =
-            crate::db::in_tx_by_key(client, |tx, _| delete_runs_batch(tx, id, after, batch))?;
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            crate::db::in_tx(client, |tx, _| release(tx, id, lease))?;
+            return Err(Error::Interrupted);
+        }
+        let ((n, last), _) = crate::db::in_tx_by_key(client, |tx, now| {
+            delete_runs_batch(tx, id, lease, now, after, batch)
+        })?;
         total.runs += n;
         progress(total.runs);
         match last {
@@ -410,11 +553,12 @@ pub fn delete(
     }
     crate::db::in_tx(client, |tx, now| {
         let mut all = total;
-        all.add(delete_rest(tx, id)?);
+        all.add(delete_rest(tx, id, lease)?);
         let done = OrgDeleted {
             org_id: id.to_string(),
             deleted: all,
             dry_run: false,
+            deleting_at: Some(since),
         };
         finish(tx, &done, resumed, now)?;
         Ok(done)
@@ -432,9 +576,9 @@ pub fn update(client: &mut impl GenericClient, id: &str, name: &str) -> Result<(
             "UPDATE organizations o SET name = $2
              FROM organizations old
              WHERE o.id = $1 AND old.id = o.id
-             RETURNING o.id, o.name, o.metadata, o.created_at, old.name",
+             RETURNING o.id, o.name, o.metadata, o.created_at, o.deleting_at, old.name",
             &[p(&id), p(&name)],
         )?
         .ok_or_else(|| Error::not_found(format!("organization {id}")))?;
-    Ok((org_from_row(&row), row.get(4)))
+    Ok((org_from_row(&row), row.get(5)))
 }

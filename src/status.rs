@@ -102,6 +102,9 @@ pub struct Status {
     pub schema_version: i64,
     /// Organisations.
     pub organizations: i64,
+    /// Organisations being deleted (an `org delete` runs, or was interrupted: run it
+    /// again), by id.
+    pub organizations_being_deleted: Vec<BeingDeleted>,
     /// Devices.
     pub devices: i64,
     /// Watchers by status.
@@ -124,6 +127,15 @@ pub struct Status {
     pub worst_lateness_last_hour_seconds: Option<f64>,
     /// The database's clock.
     pub database_time: DateTime<Utc>,
+}
+
+/// An organisation being deleted, in `status`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct BeingDeleted {
+    /// The organisation.
+    pub id: String,
+    /// Since when.
+    pub deleting_at: DateTime<Utc>,
 }
 
 /// Finished runs are counted exactly up to this many (reading at most this many index
@@ -182,7 +194,11 @@ pub fn status(
                          ELSE finished.n END,
                     finished.n > {EXACT_UP_TO},
                     (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL),
-                    ({WORST_LATENESS})
+                    ({WORST_LATENESS}),
+                    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id,
+                                                                  'deleting_at', deleting_at)
+                                               ORDER BY id), '[]')
+                     FROM organizations WHERE deleting_at IS NOT NULL)
              FROM g, finished, est"
         ),
         &[&now, &(now - stale_after)],
@@ -203,6 +219,7 @@ pub fn status(
         finished_runs_estimated: row.get(15),
         oldest_finished_run: row.get(16),
         worst_lateness_last_hour_seconds: row.get(17),
+        organizations_being_deleted: serde_json::from_value(row.get(18))?,
         database_time: now,
     })
 }

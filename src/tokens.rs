@@ -383,7 +383,9 @@ const AUTHENTICATE_IN_FLIGHT: &str = concat!(
                    ELSE 'device token lacks the ' || $2 || ' scope' END)::int
            WHEN a.deleting THEN
                ('lobu-abort:conflict:organization ' || a.org_id
-                || ' is being deleted; its devices can start nothing')::int
+                || '",
+    crate::orgs::deleting_words!(),
+    "')::int
            END,
            set_config('lobu.org_id', coalesce(a.org_id, ''), true),
            set_config('lobu.device_id', coalesce(a.device_id::text, ''), true)
@@ -469,10 +471,7 @@ pub fn authenticate(
         )));
     }
     if row.get::<_, bool>(6) {
-        return Err(Error::Conflict(format!(
-            "organization {} is being deleted; its devices can start nothing",
-            row.get::<_, String>(2)
-        )));
+        return Err(crate::orgs::being_deleted(&row.get::<_, String>(2)));
     }
     Ok(Principal {
         token_id: row.get(0),

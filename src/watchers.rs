@@ -295,12 +295,9 @@ pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -
 }
 
 fn slug_conflict(e: postgres::Error, slug: &str, org: &str) -> Error {
-    match Error::from(e) {
-        Error::Conflict(_) => Error::Conflict(format!(
-            "watcher slug {slug} is already used in organization {org}"
-        )),
-        other => other,
-    }
+    crate::error::exists(e, || {
+        format!("watcher slug {slug} is already used in organization {org}")
+    })
 }
 
 fn check_device(tx: &mut impl GenericClient, org: &str, device: Uuid) -> Result<()> {
@@ -1233,9 +1230,7 @@ fn triggered(id: i64, who: &Trigger, row: Option<&postgres::Row>) -> Result<Trig
         )));
     }
     if row.get::<_, bool>(10) {
-        return Err(Error::Conflict(format!(
-            "watcher {id} cannot run: organization {w_org} is being deleted"
-        )));
+        return Err(crate::orgs::being_deleted(&w_org));
     }
     if status != "active" {
         return Err(Error::Conflict(format!("watcher {id} is {status}")));

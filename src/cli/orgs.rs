@@ -103,7 +103,9 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
             let (list, now) = db::in_tx_at(&mut c, |tx, _| orgs::list(tx))?;
             out.show(&list, |l| {
                 table(
-                    &["ID", "NAME", "AGENTS", "DEVICES", "WATCHERS", "CREATED"],
+                    &[
+                        "ID", "NAME", "AGENTS", "DEVICES", "WATCHERS", "CREATED", "DELETING",
+                    ],
                     l.iter().map(|o| {
                         vec![
                             o.id.clone(),
@@ -112,6 +114,7 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
                             o.devices.to_string(),
                             o.watchers.to_string(),
                             when(Some(o.created_at), now),
+                            when(o.deleting_at, now),
                         ]
                     }),
                 )
@@ -181,11 +184,18 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
     }
     let actor = ctx.actor();
     let mut c = ctx.connect(Schema::Checked)?;
-    let counts = db::in_tx(&mut c, |tx, _| orgs::contents(tx, id))?;
+    let (counts, deleting_at) = db::in_tx(&mut c, |tx, _| orgs::contents(tx, id))?;
     let render = |d: &orgs::OrgDeleted| {
         let n = &d.deleted;
+        let since = match (d.dry_run, d.deleting_at) {
+            (true, Some(t)) => format!(
+                " (being deleted since {}: run org delete to finish)",
+                t.format("%Y-%m-%d %H:%M:%SZ")
+            ),
+            _ => String::new(),
+        };
         format!(
-            "{} organization {}: {} agents, {} devices, {} tokens, {} watchers, {} runs",
+            "{} organization {}: {} agents, {} devices, {} tokens, {} watchers, {} runs{since}",
             if d.dry_run { "would delete" } else { "deleted" },
             d.org_id,
             n.agents,
@@ -195,25 +205,17 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
             n.runs
         )
     };
+    let would = orgs::OrgDeleted {
+        org_id: id.to_string(),
+        deleted: counts,
+        dry_run: true,
+        deleting_at,
+    };
     if dry_run {
-        return out.show(
-            &orgs::OrgDeleted {
-                org_id: id.to_string(),
-                deleted: counts,
-                dry_run: true,
-            },
-            render,
-        );
+        return out.show(&would, render);
     }
     if !yes {
-        eprintln!(
-            "{}",
-            render(&orgs::OrgDeleted {
-                org_id: id.to_string(),
-                deleted: counts,
-                dry_run: true,
-            })
-        );
+        eprintln!("{}", render(&would));
         eprint!("type the organization id to delete it: ");
         let mut typed = String::new();
         std::io::stdin()
@@ -225,15 +227,24 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
             )));
         }
     }
+    // SIGINT/SIGTERM: stop after the batch under way, hand the lease back, say how far it got
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+        .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
     let bar = out.bar(
         u64::try_from(counts.runs).unwrap_or(0),
         "{spinner} deleting runs [{bar:30}] {pos}/{len} {elapsed}",
     );
+    let mut deleted = 0;
     let result = orgs::delete(
         &mut c,
         id,
         batch,
+        &orgs::Lease::new(orgs::DELETE_LEASE),
+        &stop,
         &mut |runs| {
+            deleted = runs;
             if let Some(b) = &bar {
                 b.set_position(u64::try_from(runs).unwrap_or(0));
             }
@@ -252,5 +263,29 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    out.show(&result?, render)
+    out.show(
+        &result.map_err(|e| unfinished(id, deleted, counts.runs, e))?,
+        render,
+    )
+}
+
+/// An `org delete` that stopped after it marked the organisation: one line saying how far
+/// it got and that running it again finishes it, with the failure's kind (exit code).
+fn unfinished(id: &str, deleted: i64, runs: i64, e: Error) -> Error {
+    let far = |why: &str| {
+        format!(
+            "org delete {id} stopped ({why}) after deleting {deleted} of {runs} runs; run \
+             org delete {id} again to finish"
+        )
+    };
+    match e {
+        Error::Interrupted => Error::Stopped(far("interrupted")),
+        Error::DatabaseUnreachable(m) => Error::DatabaseUnreachable(far(&m)),
+        Error::Transient { kind, message } => Error::Transient {
+            kind,
+            message: far(&message),
+        },
+        Error::Internal(m) => Error::Internal(far(&m)),
+        other => other,
+    }
 }

@@ -107,7 +107,7 @@ fn org_delete_leaves_no_row_of_the_organisation_but_its_audit_events() {
     let dry = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json();
     assert_eq!(
         dry,
-        json!({"org_id": "acme", "deleted": expected, "dry_run": true})
+        json!({"org_id": "acme", "deleted": expected, "dry_run": true, "deleting_at": null})
     );
     assert!(!rows_of(&db, "acme", &devices, &watchers).is_empty());
     // batches of 7: several transactions, the same totals
@@ -117,9 +117,10 @@ fn org_delete_leaves_no_row_of_the_organisation_but_its_audit_events() {
         ])
         .json();
     assert_eq!(
-        done,
-        json!({"org_id": "acme", "deleted": expected, "dry_run": false})
+        (&done["org_id"], &done["deleted"], &done["dry_run"]),
+        (&json!("acme"), &expected, &json!(false))
     );
+    assert!(done["deleting_at"].is_string(), "{done}");
     assert_eq!(
         rows_of(&db, "acme", &devices, &watchers),
         ["audit_events.org_id: 3"],
@@ -224,9 +225,11 @@ fn an_organisation_being_deleted_starts_nothing_and_its_delete_resumes() {
     let w = dev.watcher.unwrap().to_string();
     // an interrupted delete: marked, and one batch of its runs gone
     let mut c = db.client();
+    // (by a deleter that crashed: its lease has run out)
+    let crashed = lobu_admin::orgs::Lease::new(std::time::Duration::ZERO);
     lobu_admin::db::in_tx(&mut c, |tx, now| {
-        lobu_admin::orgs::mark_deleting(tx, "acme", now)?;
-        lobu_admin::orgs::delete_runs_batch(tx, "acme", 0, 10)
+        lobu_admin::orgs::mark_deleting(tx, "acme", &crashed, now)?;
+        lobu_admin::orgs::delete_runs_batch(tx, "acme", &crashed, now, 0, 10)
     })
     .unwrap();
     c.batch_execute("UPDATE watchers SET next_run_at = now() - interval '1 minute'")
@@ -297,4 +300,173 @@ fn org_update_renames_and_is_audited() {
         .run()
         .code(2);
     cli(&db).args(["org", "update", "acme"]).run().code(2);
+}
+
+/// Marks `org` as being deleted by a deleter that crashed (its lease has run out).
+fn crashed_delete(db: &TestDb, org: &str) {
+    let crashed = lobu_admin::orgs::Lease::new(std::time::Duration::ZERO);
+    lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+        lobu_admin::orgs::mark_deleting(tx, org, &crashed, now)
+    })
+    .unwrap();
+}
+
+const REFUSAL: &str = "organization acme is being deleted; it accepts nothing new";
+
+#[test]
+fn an_organisation_being_deleted_accepts_no_insert_or_edit_from_any_command_or_binary() {
+    let db = TestDb::new();
+    let dev = populated(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let d = dev.id.to_string();
+    let paused = cli(&db)
+        .args([
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Later",
+            "--schedule",
+            "0 9 * * *",
+            "--agent",
+            "owletto-default",
+            "--prompt",
+            "p",
+        ])
+        .json()["id"]
+        .to_string();
+    cli(&db).args(["watchers", "pause", &paused]).run().code(0);
+    let token_id = cli(&db).args(["tokens", "list", "--device", &d]).json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run_id = db.scalar::<i64>("SELECT max(id) FROM runs WHERE status = 'pending'");
+    let before: i64 = db.scalar("SELECT count(*) FROM audit_events");
+    crashed_delete(&db, "acme");
+    let fixture = r#"{"organizations": [{"id": "acme", "name": "Acme Renamed",
+        "devices": [{"user": "zed", "worker_id": "new-1", "platform": "linux"}]}]}"#;
+    let renamed = r#"{"organizations": [{"id": "acme", "name": "Acme Renamed"}]}"#;
+    let refused = |args: &[&str], stdin: Option<&str>, token: bool| {
+        let mut cmd = cli(&db).args(args);
+        if let Some(s) = stdin {
+            cmd = cmd.stdin(s);
+        }
+        if token {
+            cmd = cmd.token(&dev.token);
+        }
+        let r = cmd.run();
+        assert_eq!(r.code, 5, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(REFUSAL), "{args:?}: {}", r.stderr);
+    };
+    // the refusals that run in the commands' own statements, and those of the schema's
+    // triggers (migration V11): one message
+    refused(&["watchers", "trigger", &w], None, true);
+    refused(&["runs", "claim"], None, true);
+    refused(&["seed", "-"], Some(fixture), false);
+    refused(&["seed", "--update", "-"], Some(renamed), false);
+    refused(
+        &[
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "N",
+            "--schedule",
+            "0 9 * * *",
+            "--agent",
+            "owletto-default",
+            "--prompt",
+            "p",
+        ],
+        None,
+        false,
+    );
+    refused(&["watchers", "update", &w, "--name", "N"], None, false);
+    refused(&["watchers", "resume", &paused], None, false);
+    refused(
+        &["agents", "create", "--org", "acme", "a2", "--name", "A"],
+        None,
+        false,
+    );
+    refused(
+        &[
+            "agents",
+            "update",
+            "--org",
+            "acme",
+            "owletto-default",
+            "--name",
+            "A",
+        ],
+        None,
+        false,
+    );
+    refused(&["tokens", "create", "--device", &d], None, false);
+    refused(&["tokens", "rotate", "--device", &d], None, false);
+    refused(&["org", "update", "acme", "--name", "X"], None, false);
+    refused(&["provision-agent", "--org", "acme"], None, false);
+    // nothing of them was written, nor audited
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM audit_events"),
+        before
+    );
+    assert_eq!(
+        db.scalar::<String>("SELECT name FROM organizations WHERE id = 'acme'"),
+        "acme"
+    );
+    // a binary that knows nothing of it (the previous release, a hand-written statement)
+    // is refused by the schema, with the same SQLSTATE and words
+    let e = db
+        .client()
+        .batch_execute("INSERT INTO agents (org_id, id, name) VALUES ('acme', 'raw', 'Raw')")
+        .unwrap_err();
+    let e = e.as_db_error().unwrap();
+    assert_eq!((e.code().code(), e.message()), ("LB001", REFUSAL));
+    // what stops or removes things is allowed: pause, revoke, cancel
+    cli(&db).args(["watchers", "pause", &w]).run().code(0);
+    cli(&db).args(["tokens", "revoke", &token_id]).run().code(0);
+    cli(&db)
+        .args([
+            "runs",
+            "cancel",
+            &run_id.to_string(),
+            "--reason",
+            "offboarding",
+        ])
+        .run()
+        .code(0);
+    // and everything that shows the organisation says it is being deleted, since when
+    let since = db.scalar::<chrono::DateTime<chrono::Utc>>(
+        "SELECT deleting_at FROM organizations WHERE id = 'acme'",
+    );
+    let since_json = json!(since);
+    let show = cli(&db).args(["org", "show", "acme"]).json();
+    assert_eq!(show["deleting_at"], since_json, "{show}");
+    let list = cli(&db).args(["org", "list"]).json();
+    assert_eq!(list[0]["deleting_at"], since_json, "{list}");
+    let status = cli(&db).args(["status"]).json();
+    assert_eq!(
+        status["organizations_being_deleted"],
+        json!([{"id": "acme", "deleting_at": since_json}]),
+        "{status}"
+    );
+    let dry = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json();
+    assert_eq!(dry["deleting_at"], since_json, "{dry}");
+    let table = cli(&db).args(["org", "delete", "acme", "--dry-run"]).run();
+    assert!(
+        table.stdout.contains("being deleted since"),
+        "{}",
+        table.stdout
+    );
+    let table = cli(&db).args(["org", "list"]).run();
+    assert!(table.stdout.contains("DELETING"), "{}", table.stdout);
+    // the delete finishes it
+    cli(&db)
+        .args(["org", "delete", "acme", "--yes"])
+        .run()
+        .code(0);
+    let status = cli(&db).args(["status"]).json();
+    assert_eq!(status["organizations_being_deleted"], json!([]));
 }

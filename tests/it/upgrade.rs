@@ -602,7 +602,7 @@ fn a_refusal_copies_nothing_and_the_dry_run_refuses_alike() {
     db.client()
         .batch_execute(
             "INSERT INTO lobu_schema_history (version, name, applied_on, checksum)
-             VALUES (11, 'future', '2030-01-01T00:00:00Z', '42')",
+             VALUES (1000, 'future', '2030-01-01T00:00:00Z', '42')",
         )
         .unwrap();
     for args in [&["migrate", "--dry-run"][..], &["migrate"][..]] {
@@ -610,7 +610,7 @@ fn a_refusal_copies_nothing_and_the_dry_run_refuses_alike() {
         r.code(7);
         assert!(r.stderr.contains("newer than this binary"), "{}", r.stderr);
     }
-    let copied: i64 = db.scalar("SELECT count(*) FROM lobu_migrations WHERE version = 11");
+    let copied: i64 = db.scalar("SELECT count(*) FROM lobu_migrations WHERE version = 1000");
     assert_eq!(copied, 0);
     cli(&db).args(["org", "list"]).run().code(0);
 }

@@ -23,12 +23,15 @@ fn git(args: &[&str]) -> String {
 }
 
 /// The commit of the previous release: `LOBU_PREVIOUS_RELEASE`, else the parent of the
-/// commit that added the newest migration (HEAD while that migration is not committed).
+/// commit that added the first migration after the released ones (V9, the first of the
+/// online runner; HEAD while that migration is not committed). Not the newest migration's:
+/// this release's V9 to V11 are all pending for the previous release, and the tests build
+/// V9's indexes under load.
 pub fn commit() -> String {
     let rev = std::env::var("LOBU_PREVIOUS_RELEASE").unwrap_or_else(|_| {
         let newest = format!(
             "migrations/V{v}__*.sql",
-            v = lobu_admin::db::migrate::latest_version()
+            v = lobu_admin::db::migrate::LEGACY_LAST + 1
         );
         let added = git(&["log", "-1", "--format=%H", "--diff-filter=A", "--", &newest]);
         if added.is_empty() {
