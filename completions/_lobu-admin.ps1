@@ -184,7 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an organisation')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List organisations')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one organisation with its metadata')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one organisation with its metadata (and `deleting_at` while it is being deleted)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Rename an organisation')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -263,7 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
         'lobu-admin;org;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an organisation')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List organisations')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one organisation with its metadata')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one organisation with its metadata (and `deleting_at` while it is being deleted)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Rename an organisation')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1330,7 +1330,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
         'lobu-admin;help;org' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an organisation')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List organisations')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one organisation with its metadata')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one organisation with its metadata (and `deleting_at` while it is being deleted)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Rename an organisation')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay')
             break

@@ -166,7 +166,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand create 'Create an organisation'
             cand list 'List organisations'
-            cand show 'Show one organisation with its metadata'
+            cand show 'Show one organisation with its metadata (and `deleting_at` while it is being deleted)'
             cand update 'Rename an organisation'
             cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -239,7 +239,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;org;help'= {
             cand create 'Create an organisation'
             cand list 'List organisations'
-            cand show 'Show one organisation with its metadata'
+            cand show 'Show one organisation with its metadata (and `deleting_at` while it is being deleted)'
             cand update 'Rename an organisation'
             cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1194,7 +1194,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
         &'lobu-admin;help;org'= {
             cand create 'Create an organisation'
             cand list 'List organisations'
-            cand show 'Show one organisation with its metadata'
+            cand show 'Show one organisation with its metadata (and `deleting_at` while it is being deleted)'
             cand update 'Rename an organisation'
             cand delete 'Delete an organisation and everything in it: agents, devices, tokens, watchers, runs, and its provisioning sentinels (an organisation created later under the same id is new). Its audit events stay'
         }

@@ -24,7 +24,7 @@ pub enum OrgAction {
     },
     /// List organisations.
     List,
-    /// Show one organisation with its metadata.
+    /// Show one organisation with its metadata (and `deleting_at` while it is being deleted).
     Show {
         /// Organisation id.
         #[arg(value_parser = parse_org_id)]
@@ -44,9 +44,11 @@ pub enum OrgAction {
     /// runs, and its provisioning sentinels (an organisation created later under the same
     /// id is new). Its audit events stay.
     ///
-    /// The organisation is first marked as being deleted, so nothing new starts in it
-    /// (trigger, registration, claim, dispatch: exit 5); its runs then go in batches, each
-    /// a short transaction of its own. Interrupted, it finishes when run again.
+    /// The organisation is first marked as being deleted, so it accepts nothing new
+    /// (trigger, registration, claim, dispatch, any insert or edit: exit 5); its runs then
+    /// go in batches, each a short transaction of its own. One delete of an organisation
+    /// at a time (a second one: exit 5). Interrupted, it says how far it got (SIGINT,
+    /// SIGTERM: exit 130) and finishes when run again.
     #[command(after_help = "Examples:\n  \
         lobu-admin org delete acme --dry-run      # the counts, nothing written\n  \
         lobu-admin org delete acme                # on a terminal: type the id to confirm\n  \

@@ -424,8 +424,12 @@ fn an_organisation_being_deleted_accepts_no_insert_or_edit_from_any_command_or_b
         .unwrap_err();
     let e = e.as_db_error().unwrap();
     assert_eq!((e.code().code(), e.message()), ("LB001", REFUSAL));
-    // what stops or removes things is allowed: pause, revoke, cancel
+    // what stops or removes things is allowed: pause, archive, revoke, cancel
     cli(&db).args(["watchers", "pause", &w]).run().code(0);
+    cli(&db)
+        .args(["watchers", "archive", &paused])
+        .run()
+        .code(0);
     cli(&db).args(["tokens", "revoke", &token_id]).run().code(0);
     cli(&db)
         .args([
@@ -469,4 +473,151 @@ fn an_organisation_being_deleted_accepts_no_insert_or_edit_from_any_command_or_b
         .code(0);
     let status = cli(&db).args(["status"]).json();
     assert_eq!(status["organizations_being_deleted"], json!([]));
+}
+
+/// `acme` with `runs` finished runs on top of [`populated`]'s (29).
+fn big(db: &TestDb, runs: i32) -> Dev {
+    let dev = populated(db, "acme");
+    db.client()
+        .execute(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, queued_at, finished_at)
+             SELECT 'acme', $1, 'owletto-default', 'manual', 'admin', 'completed', now(), now()
+             FROM generate_series(1, $2)",
+            &[&dev.watcher.unwrap(), &runs],
+        )
+        .unwrap();
+    dev
+}
+
+/// `org delete acme --yes --batch N` as a process of its own (JSON output).
+fn delete_process(db: &TestDb, batch: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
+        .env("DATABASE_URL", &db.url)
+        .env("NO_COLOR", "1")
+        .args([
+            "-o", "json", "org", "delete", "acme", "--yes", "--batch", batch,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until some of acme's runs are gone (the delete is in its batches).
+fn wait_for_batches(db: &TestDb, total: i64) {
+    let start = std::time::Instant::now();
+    while db.scalar::<i64>("SELECT count(*) FROM runs WHERE org_id = 'acme'") == total {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn concurrent_deletes_of_one_organisation_one_wins_with_the_right_counts_the_others_exit_5() {
+    let db = TestDb::new();
+    big(&db, 60_000);
+    let devices: Vec<uuid::Uuid> = db
+        .client()
+        .query("SELECT id FROM devices WHERE org_id = 'acme'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let watchers: Vec<i64> = db
+        .client()
+        .query("SELECT id FROM watchers WHERE org_id = 'acme'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let expected = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json()["deleted"].clone();
+    assert_eq!(expected["runs"], 60_029);
+    let deleters: Vec<_> = (0..4).map(|_| delete_process(&db, "500")).collect();
+    let outs: Vec<_> = deleters
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+    let won: Vec<_> = outs.iter().filter(|o| o.status.success()).collect();
+    assert_eq!(won.len(), 1, "{codes:?}");
+    let done: serde_json::Value = serde_json::from_slice(&won[0].stdout).unwrap();
+    assert_eq!(done["deleted"], expected, "{done}");
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("being deleted by another `org delete` since"),
+            "{stderr}"
+        );
+    }
+    let events = cli(&db)
+        .args(["audit", "list", "--command", "org delete"])
+        .json();
+    assert_eq!(events.as_array().unwrap().len(), 1, "{events}");
+    assert_eq!(events[0]["details"]["deleted"], expected);
+    assert_eq!(events[0]["details"]["resumed"], false);
+    assert_eq!(
+        rows_of(&db, "acme", &devices, &watchers),
+        ["audit_events.org_id: 3"]
+    );
+}
+
+#[test]
+fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
+    let db = TestDb::new();
+    big(&db, 60_000);
+    let total = 60_029;
+    // SIGINT: the batch under way ends, the lease is handed back, one line, exit 130
+    let deleter = delete_process(&db, "200");
+    wait_for_batches(&db, total);
+    std::process::Command::new("kill")
+        .args(["-INT", &deleter.id().to_string()])
+        .status()
+        .unwrap();
+    let out = deleter.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let left: i64 = db.scalar("SELECT count(*) FROM runs WHERE org_id = 'acme'");
+    assert!(left > 0, "the delete was interrupted before its end");
+    let line = format!(
+        "org delete acme stopped (interrupted) after deleting {} of {total} runs; run org \
+         delete acme again to finish",
+        total - left
+    );
+    assert!(stderr.contains(&line), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let free: Option<String> = db.scalar("SELECT deleting_by FROM organizations");
+    assert_eq!(free, None, "the lease was handed back");
+    // its connection dropped: the same line with the failure (exit 6); the lease stays
+    // until it runs out, and a rerun says so (exit 5)
+    let deleter = delete_process(&db, "200");
+    wait_for_batches(&db, left);
+    let killed: i64 = db.scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    assert!(killed > 0);
+    let out = deleter.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("org delete acme stopped (") && stderr.contains("again to finish"),
+        "{stderr}"
+    );
+    let r = cli(&db).args(["org", "delete", "acme", "--yes"]).run();
+    r.code(5);
+    assert!(r.stderr.contains("its lease runs out at"), "{}", r.stderr);
+    // (time passes: the lease runs out)
+    db.client()
+        .batch_execute("UPDATE organizations SET deleting_until = now() - interval '1 second'")
+        .unwrap();
+    let left: i64 = db.scalar("SELECT count(*) FROM runs WHERE org_id = 'acme'");
+    let done = cli(&db).args(["org", "delete", "acme", "--yes"]).json();
+    assert_eq!(done["deleted"]["runs"], left, "{done}");
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 0);
+    let e = &cli(&db)
+        .args(["audit", "list", "--command", "org delete"])
+        .json()[0];
+    assert_eq!(e["details"]["resumed"], true);
 }
