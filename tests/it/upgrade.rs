@@ -1,5 +1,5 @@
 //! SPEC 19, upgrades without downtime: the previous release's binary (built from the
-//! commit before the newest migration) keeps working, and never waits long, while this one
+//! commit before this release's first migration, V9) keeps working, and never waits long, while this one
 //! migrates; compatibility marks decide who is served; an interrupted migration finishes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -636,4 +636,45 @@ fn kill_migrate_while(db: &TestDb, watch: &mut lobu_admin::db::Client, building:
     }
     migrate.kill().unwrap();
     migrate.wait().unwrap();
+}
+
+#[test]
+fn the_previous_release_cannot_write_into_an_organisation_being_deleted() {
+    // V11's triggers refuse what a binary that knows nothing of `deleting_at` writes
+    let db = TestDb::empty();
+    cli(&db).args(["migrate"]).run().code(0);
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    cli(&db)
+        .args(["provision-agent", "--org", "acme"])
+        .run()
+        .code(0);
+    let crashed = lobu_admin::orgs::Lease::new(Duration::ZERO);
+    lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+        lobu_admin::orgs::mark_deleting(tx, "acme", &crashed, now)
+    })
+    .unwrap();
+    let r = previous::cli(&db.url)
+        .args([
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Daily",
+            "--schedule",
+            "0 9 * * *",
+            "--agent",
+            "owletto-default",
+            "--prompt",
+            "p",
+        ])
+        .run();
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("organization acme is being deleted; it accepts nothing new"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM watchers"), 0);
 }
