@@ -315,7 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List an organisation''s agents')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change an agent''s name or identity (only the given flags change)')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -386,7 +386,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List an organisation''s agents')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change an agent''s name or identity (only the given flags change)')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -620,7 +620,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a watcher')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a watcher: only the given flags change')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a watcher')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher (exit 5 when its agent no longer exists)')
             [CompletionResult]::new('archive', 'archive', [CompletionResultType]::ParameterValue, 'Archive a watcher (cancels its active run)')
             [CompletionResult]::new('reschedule', 'reschedule', [CompletionResultType]::ParameterValue, 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -804,7 +804,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a watcher')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a watcher: only the given flags change')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a watcher')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher (exit 5 when its agent no longer exists)')
             [CompletionResult]::new('archive', 'archive', [CompletionResultType]::ParameterValue, 'Archive a watcher (cancels its active run)')
             [CompletionResult]::new('reschedule', 'reschedule', [CompletionResultType]::ParameterValue, 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1357,7 +1357,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List an organisation''s agents')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change an agent''s name or identity (only the given flags change)')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish')
             break
         }
         'lobu-admin;help;agents;list' {
@@ -1417,7 +1417,7 @@ Register-ArgumentCompleter -Native -CommandName 'lobu-admin' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a watcher')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a watcher: only the given flags change')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a watcher')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused watcher (exit 5 when its agent no longer exists)')
             [CompletionResult]::new('archive', 'archive', [CompletionResultType]::ParameterValue, 'Archive a watcher (cancels its active run)')
             [CompletionResult]::new('reschedule', 'reschedule', [CompletionResultType]::ParameterValue, 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch')
             break

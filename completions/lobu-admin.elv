@@ -283,7 +283,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand list 'List an organisation''s agents'
             cand create 'Create an agent'
             cand update 'Change an agent''s name or identity (only the given flags change)'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;agents;list'= {
@@ -349,7 +349,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand list 'List an organisation''s agents'
             cand create 'Create an agent'
             cand update 'Change an agent''s name or identity (only the given flags change)'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lobu-admin;agents;help;list'= {
@@ -556,7 +556,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create a watcher'
             cand update 'Change a watcher: only the given flags change'
             cand pause 'Pause a watcher'
-            cand resume 'Resume a paused watcher'
+            cand resume 'Resume a paused watcher (exit 5 when its agent no longer exists)'
             cand archive 'Archive a watcher (cancels its active run)'
             cand reschedule 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -729,7 +729,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create a watcher'
             cand update 'Change a watcher: only the given flags change'
             cand pause 'Pause a watcher'
-            cand resume 'Resume a paused watcher'
+            cand resume 'Resume a paused watcher (exit 5 when its agent no longer exists)'
             cand archive 'Archive a watcher (cancels its active run)'
             cand reschedule 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1214,7 +1214,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand list 'List an organisation''s agents'
             cand create 'Create an agent'
             cand update 'Change an agent''s name or identity (only the given flags change)'
-            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+            cand delete 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish'
         }
         &'lobu-admin;help;agents;list'= {
         }
@@ -1259,7 +1259,7 @@ set edit:completion:arg-completer[lobu-admin] = {|@words|
             cand create 'Create a watcher'
             cand update 'Change a watcher: only the given flags change'
             cand pause 'Pause a watcher'
-            cand resume 'Resume a paused watcher'
+            cand resume 'Resume a paused watcher (exit 5 when its agent no longer exists)'
             cand archive 'Archive a watcher (cancels its active run)'
             cand reschedule 'Recompute active watchers'' next runs from the database''s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
         }

@@ -171,7 +171,7 @@ pub enum WatcherAction {
         #[arg(long)]
         reason: Option<String>,
     },
-    /// Resume a paused watcher.
+    /// Resume a paused watcher (exit 5 when its agent no longer exists).
     Resume {
         /// Watcher id.
         #[arg(value_parser = parse_id, allow_negative_numbers = true)]
