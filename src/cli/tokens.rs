@@ -66,7 +66,7 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
             // ORG:WORKER_ID: looked up first, in the same transaction
             let (t, device) = match device {
                 DeviceRef::Id(id) => (
-                    tokens::create_in_flight(&mut c, *id, *expires_in, None, &ctx.actor())?,
+                    tokens::create_in_flight(&mut c, *id, *expires_in, None, &ctx.actor()?)?,
                     *id,
                 ),
                 DeviceRef::Worker { .. } => ctx.audited(
