@@ -215,7 +215,8 @@ pub fn parse_org_id(s: &str) -> std::result::Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Parses an actor name (`--actor`, `LOBU_ACTOR`): not blank, no control characters.
+/// Parses `--actor` (see [`crate::audit::Actor::new`]: not blank, no control or invisible
+/// characters, not `device:...`).
 ///
 /// # Errors
 /// What is wrong with it.
