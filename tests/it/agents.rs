@@ -317,6 +317,55 @@ fn a_forced_delete_cancels_queued_runs_and_resume_refuses_a_gone_agent() {
         .code(0);
 }
 
+/// A forced delete racing eight devices' claims over 200 queued runs: every run ends
+/// either claimed (before the delete) or cancelled by it, never both and never left
+/// pending, and `runs_cancelled` is exactly the number it cancelled.
+#[test]
+fn a_forced_delete_racing_claims_cancels_each_unclaimed_run_once() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    crate::support::pending_runs(&db, "acme", 200);
+    let results = crate::support::parallel(9, |i| {
+        if i == 8 {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            let d = cli(&db)
+                .args([
+                    "agents",
+                    "delete",
+                    "--org",
+                    "acme",
+                    "owletto-default",
+                    "--force",
+                ])
+                .json();
+            return d["runs_cancelled"].as_i64().unwrap();
+        }
+        let mut claimed = 0;
+        for _ in 0..8 {
+            let r = cli(&db)
+                .args(["runs", "claim", "--limit", "3"])
+                .token(&dev.token)
+                .json();
+            claimed += r.as_array().unwrap().len() as i64;
+        }
+        claimed
+    });
+    let (claimed, cancelled): (i64, i64) = (results[..8].iter().sum(), results[8]);
+    let count =
+        |filter: &str| db.scalar::<i64>(&format!("SELECT count(*) FROM runs WHERE {filter}"));
+    assert_eq!(count("status = 'pending'"), 0);
+    assert_eq!(count("status = 'running'"), claimed);
+    assert_eq!(
+        count("status = 'cancelled' AND error = 'cancelled: agent owletto-default deleted'"),
+        cancelled
+    );
+    assert_eq!(claimed + cancelled, 200);
+    assert!(
+        cancelled > 0,
+        "the delete came after every claim: {claimed} claimed"
+    );
+}
+
 /// 16 rounds of a guarded delete racing a watcher created on the agent: never a watcher
 /// left active on a deleted agent.
 #[test]
