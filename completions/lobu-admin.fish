@@ -27,7 +27,7 @@ end
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -56,7 +56,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not _
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l dry-run -d 'Print each pending migration\'s statements, the locks they take and whether binaries of the previous release stay served; change nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -66,7 +66,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and not _
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -75,7 +75,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand migrate; and __fis
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish_seen_subcommand_from status start stop help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -86,21 +86,21 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and not __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -111,7 +111,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand db; and __fish_see
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -125,21 +125,21 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_se
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -147,7 +147,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_se
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -155,7 +155,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_se
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l dry-run -d 'Print what would be deleted; delete nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand org; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
@@ -171,27 +171,27 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand provision-agent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "list" -d 'List an organisation\'s agents'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "create" -d 'Create an agent'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "update" -d 'Change an agent\'s name or identity (only the given flags change)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and not __fish_seen_subcommand_from list create update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -202,7 +202,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -213,7 +213,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -221,7 +221,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -l force -d 'Pause the active watchers that use it (reason `agent <id> deleted`) instead of refusing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -229,7 +229,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List an organisation\'s agents'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an agent'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change an agent\'s name or identity (only the given flags change)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l org -d 'Organisation id' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l user -d 'The user owning the device' -r
@@ -247,7 +247,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -l issue-token -d 'Issue a device token (shown once)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -255,7 +255,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand register-device" -
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and not __fish_seen_subcommand_from list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -267,21 +267,21 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fis
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -292,7 +292,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand devices; and __fis
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and not __fish_seen_subcommand_from create rotate list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -306,7 +306,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -316,7 +316,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -324,14 +324,14 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -343,7 +343,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand tokens; and __fish
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -354,7 +354,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not 
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "create" -d 'Create a watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "update" -d 'Change a watcher: only the given flags change'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "pause" -d 'Pause a watcher'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "resume" -d 'Resume a paused watcher (exit 5 when its agent no longer exists)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and not __fish_seen_subcommand_from list show trigger next create update pause resume archive reschedule help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -368,14 +368,14 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -385,7 +385,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l admin -d 'Operator mode: no token, no pin check'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l wait -d 'Then wait until the run (or the active one, when already queued) is final: exit 0 completed, 8 failed/timeout/cancelled/skipped, 9 --timeout, 130 interrupted'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from trigger" -l follow-retries -d 'With --wait: follow the run\'s retries to the last attempt'
@@ -396,7 +396,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from next" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -416,7 +416,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -435,7 +435,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -l unpin -d 'Remove the pin'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -444,21 +444,21 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from archive" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -466,7 +466,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -l all -d 'Every active watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from reschedule" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -478,14 +478,14 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a watcher: only the given flags change'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Pause a watcher'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Resume a paused watcher (exit 5 when its agent no longer exists)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand watchers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and not __fish_seen_subcommand_from preview help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -499,7 +499,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fi
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand schedule; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -516,7 +516,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l prune
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -l loop -d 'Keep dispatching until interrupted (Ctrl-C)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -524,7 +524,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand dispatch" -s h -l 
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and not __fish_seen_subcommand_from claim heartbeat complete fail rescue list wait prune cancel show help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -545,7 +545,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from claim" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -554,7 +554,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -564,7 +564,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from complete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -574,7 +574,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from fail" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -584,7 +584,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from rescue" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -603,7 +603,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -613,7 +613,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -l follow-retries -d 'When the run ends failed or timeout and its watcher retries it, wait for the retry, and so on to the last attempt (--timeout covers them all)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from wait" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -623,7 +623,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -l dry-run -d 'Report what would be deleted; delete nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -632,14 +632,14 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -657,7 +657,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand runs; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l dry-run -d 'Validate and report exactly what an apply would do, writing nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -l update -d 'Write the file\'s values over the drift (names, schedules, time zones, prompts, agents, device pins)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand seed" -s q -l quiet -d 'No progress bars or notes'
@@ -667,14 +667,14 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -l org -d 
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and not __fish_seen_subcommand_from list prune help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -689,7 +689,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -697,7 +697,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -l dry-run -d 'Count what would be deleted; delete nothing'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More notes on stderr (connection, timings)'
@@ -708,28 +708,28 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand audit; and __fish_
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -l database-url -d 'PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed as libpq does from the PG* variables, the service file and the password file (keep the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and PGSERVICE, the embedded database is used' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns for people'
 json\t'A stable JSON schema for scripts'"
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -l actor -d 'Who is making the change, for the audit trail (default: OS user@host)' -r
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -l actor -d 'Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only by commands that record a change; else OS user@host)' -r
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s q -l quiet -d 'No progress bars or notes'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s v -l verbose -d 'More notes on stderr (connection, timings)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -765,7 +765,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List an organisation\'s agents'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "create" -d 'Create an agent'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "update" -d 'Change an agent\'s name or identity (only the given flags change)'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "delete" -d 'Delete an agent (the provisioning sentinel stays: it is not re-created). Refused (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its queued runs are cancelled; runs a device holds finish'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "list" -d 'List an organisation\'s devices'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "show" -d 'Show a device'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from devices" -f -a "delete" -d 'Delete a device: unpins and pauses its watchers, cancels their active runs'
@@ -780,7 +780,7 @@ complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_s
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "create" -d 'Create a watcher'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "update" -d 'Change a watcher: only the given flags change'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "pause" -d 'Pause a watcher'
-complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "resume" -d 'Resume a paused watcher'
+complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "resume" -d 'Resume a paused watcher (exit 5 when its agent no longer exists)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "archive" -d 'Archive a watcher (cancels its active run)'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from watchers" -f -a "reschedule" -d 'Recompute active watchers\' next runs from the database\'s clock: the repair after `dispatch --now T` moved them past it. Due slots are kept for the next dispatch'
 complete -c lobu-admin -n "__fish_lobu_admin_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "preview" -d 'Print the fire times of an expression'

@@ -56,6 +56,9 @@ pub struct AgentDeleted {
     pub agent_id: String,
     /// Watchers paused because they used it (`--force`).
     pub watchers_paused: Vec<i64>,
+    /// Its queued (pending, unclaimed) runs, cancelled with the error
+    /// `cancelled: agent <id> deleted`; runs a device already holds are left to finish.
+    pub runs_cancelled: u64,
 }
 
 /// The longest identity (system prompt) accepted, in characters.
@@ -222,22 +225,52 @@ pub fn delete_guarded(
         "DELETE FROM agents WHERE org_id = $1 AND id = $2",
         &[&org_id, &id],
     )?;
+    let runs_cancelled = cancel_queued(client, org_id, id, now)?;
     let mut paused = paused;
     paused.sort_unstable();
     Ok(AgentDeleted {
         org_id: org_id.into(),
         agent_id: id.into(),
         watchers_paused: paused,
+        runs_cancelled,
     })
+}
+
+/// Cancels the queued runs of a deleted agent (pending: no device holds them), so that
+/// no device claims a run of an agent that is gone; their `error` says why. Runs already
+/// claimed or running are left to their device (it has what it needs to finish).
+fn cancel_queued(
+    client: &mut impl GenericClient,
+    org_id: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    // `finished_at IS NULL AND id > 0`: the organisation's active runs (runs_active_org)
+    Ok(client.execute(
+        "UPDATE runs SET status = 'cancelled', finished_at = $3, error = $4
+         WHERE org_id = $1 AND agent_id = $2 AND status = 'pending'
+           AND finished_at IS NULL AND id > 0",
+        &[
+            &org_id,
+            &id,
+            &now,
+            &format!("cancelled: agent {id} deleted"),
+        ],
+    )?)
 }
 
 /// Deletes an agent whatever uses it (the library's unguarded delete; `agents delete`
 /// uses [`delete_guarded`]). Watchers using it stop firing (their slots are recorded as
-/// skipped).
+/// skipped); its queued runs are cancelled as with [`delete_guarded`].
 ///
 /// # Errors
 /// `not_found`.
-pub fn delete(client: &mut impl GenericClient, org_id: &str, id: &str) -> Result<AgentDeleted> {
+pub fn delete(
+    client: &mut impl GenericClient,
+    org_id: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<AgentDeleted> {
     let n = client.execute(
         "DELETE FROM agents WHERE org_id = $1 AND id = $2",
         &[&org_id, &id],
@@ -251,6 +284,7 @@ pub fn delete(client: &mut impl GenericClient, org_id: &str, id: &str) -> Result
         org_id: org_id.into(),
         agent_id: id.into(),
         watchers_paused: Vec::new(),
+        runs_cancelled: cancel_queued(client, org_id, id, now)?,
     })
 }
 

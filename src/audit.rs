@@ -20,13 +20,18 @@ pub struct Actor(String);
 /// The longest actor name accepted, in characters.
 pub const MAX_ACTOR_CHARS: usize = 200;
 
+/// The prefix of a device's actor name, which no operator may take.
+pub const DEVICE_PREFIX: &str = "device:";
+
 impl Actor {
     /// An actor named by the operator.
     ///
     /// # Errors
-    /// `invalid_input` when the name is blank, longer than [`MAX_ACTOR_CHARS`], or holds a
-    /// control character (a log line or a terminal must show it as it is), or holds a device
-    /// token.
+    /// `invalid_input` when the name is blank, longer than [`MAX_ACTOR_CHARS`], holds a
+    /// control, format or line-separating character (a log line or a terminal must show it
+    /// as it is: no hidden text, no reordering), starts with `device:` (reserved for
+    /// token-authenticated triggers, so that no operator can pass for a device), or holds
+    /// a device token.
     pub fn new(name: &str) -> Result<Self> {
         if name.trim().is_empty() {
             return Err(Error::invalid("invalid actor: must not be blank"));
@@ -42,6 +47,23 @@ impl Actor {
                 c.escape_unicode().to_string()
             )));
         }
+        if let Some(c) = name.chars().find(|c| crate::input::invisible(*c)) {
+            return Err(Error::invalid(format!(
+                "invalid actor: contains the invisible character U+{:04X} (a format or \
+                 line-separating character)",
+                u32::from(c)
+            )));
+        }
+        if name
+            .trim_start()
+            .get(..DEVICE_PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(DEVICE_PREFIX))
+        {
+            return Err(Error::invalid(format!(
+                "invalid actor: the {DEVICE_PREFIX} prefix is reserved for token-authenticated \
+                 triggers"
+            )));
+        }
         crate::input::no_token("actor", name)?;
         Ok(Self(name.to_string()))
     }
@@ -51,9 +73,13 @@ impl Actor {
     #[must_use]
     pub fn of_process() -> Self {
         let clean = |s: Option<String>| {
-            s.map(|s| s.chars().filter(|c| !c.is_control()).collect::<String>())
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "unknown".into())
+            s.map(|s| {
+                s.chars()
+                    .filter(|c| !c.is_control() && !crate::input::invisible(*c))
+                    .collect::<String>()
+            })
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "unknown".into())
         };
         let user = clean(whoami::username().ok());
         let host = clean(whoami::hostname().ok());
@@ -63,7 +89,7 @@ impl Actor {
     /// The actor of a token-authenticated command: `device:<uuid>`.
     #[must_use]
     pub fn device(id: Uuid) -> Self {
-        Self(format!("device:{id}"))
+        Self(format!("{DEVICE_PREFIX}{id}"))
     }
 
     /// The name as recorded.

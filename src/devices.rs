@@ -457,26 +457,37 @@ pub fn resolve(client: &mut impl GenericClient, r: &DeviceRef) -> Result<Uuid> {
         &[p(org), p(worker)],
     )?;
     match rows.as_slice() {
-        [] => Err(Error::not_found(format!(
-            "device {}",
-            crate::truncate(&r.to_string(), 120)
-        ))),
         [one] => Ok(one.get(0)),
-        many => Err(Error::Conflict(format!(
-            "device {} is ambiguous: {} users' devices have worker id {:?}: {}; name one by id",
-            crate::truncate(&r.to_string(), 120),
-            many.len(),
-            crate::truncate(worker, 60),
-            many.iter()
-                .map(|row| format!(
-                    "{} (user {})",
-                    row.get::<_, Uuid>(0),
-                    crate::truncate(&row.get::<_, String>(1), 40)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+        many => Err(unresolved(
+            r,
+            &many.iter().map(|row| row.get(0)).collect::<Vec<_>>(),
+            &many.iter().map(|row| row.get(1)).collect::<Vec<_>>(),
+        )),
     }
+}
+
+/// The error for a device reference that matched no device (`not_found`) or the devices
+/// `ids` of `users` (`conflict`, exit 5, listing them: name one by UUID).
+#[must_use]
+pub fn unresolved(r: &DeviceRef, ids: &[Uuid], users: &[String]) -> Error {
+    if ids.is_empty() {
+        return Error::not_found(format!("device {}", crate::truncate(&r.to_string(), 120)));
+    }
+    let worker = match r {
+        DeviceRef::Worker { worker_key, .. } => worker_key.as_str(),
+        DeviceRef::Id(_) => "",
+    };
+    Error::Conflict(format!(
+        "device {} is ambiguous: {} users' devices have worker id {:?}: {}; name one by id",
+        crate::truncate(&r.to_string(), 120),
+        ids.len(),
+        crate::truncate(worker, 60),
+        ids.iter()
+            .zip(users)
+            .map(|(id, user)| format!("{id} (user {})", crate::truncate(user, 40)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// [`resolve`] of an optional reference.

@@ -121,6 +121,10 @@ pub struct WatcherFixture {
     /// The first retry's delay, a duration (default 0s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<String>,
+    /// The cool-down between runs, a duration (default 0s: never skip), as
+    /// `--min-cooldown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_cooldown: Option<String>,
 }
 
 impl WatcherFixture {
@@ -159,6 +163,19 @@ impl WatcherFixture {
         };
         t.check()?;
         Ok(t)
+    }
+
+    /// Its cool-down in seconds (0 when the file gives none), parsed as `--min-cooldown`.
+    ///
+    /// # Errors
+    /// `invalid_input` naming the key.
+    pub fn min_cooldown_seconds(&self) -> Result<i32> {
+        self.min_cooldown
+            .as_deref()
+            .map(crate::cli::args::parse_cooldown)
+            .transpose()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| Error::invalid(format!("min_cooldown: {e}")))
     }
 }
 
@@ -249,6 +266,8 @@ impl Fixture {
                 crate::watchers::check_prompt(&w.prompt).map_err(|e| wrap(e, what.clone()))?;
                 Schedule::parse(&w.schedule).map_err(|e| wrap(e, what.clone()))?;
                 w.timing().map_err(|e| wrap(e, what.clone()))?;
+                w.min_cooldown_seconds()
+                    .map_err(|e| wrap(e, what.clone()))?;
                 if let Some(tz) = &w.timezone {
                     parse_timezone(tz).map_err(|e| wrap(e, what.clone()))?;
                 }
@@ -478,20 +497,64 @@ pub fn apply_updating(
 }
 
 /// A drifted watcher to write over: its id, the file's watcher, the file's time zone (if
-/// given), the file's pin (if given), and the next fire time on the file's schedule.
-type WatcherFix<'a> = (
-    i64,
-    &'a WatcherFixture,
-    Option<String>,
-    Option<Option<Uuid>>,
-    DateTime<Utc>,
-);
+/// given), the file's pin (if given), its settings as the file gives them (absent keys
+/// keep the database's), and its next fire time on the file's schedule and spread.
+struct WatcherFix<'a> {
+    id: i64,
+    file: &'a WatcherFixture,
+    timezone: Option<String>,
+    pin: Option<Option<Uuid>>,
+    settings: Settings,
+    next: DateTime<Utc>,
+}
+
+/// The settings of SPEC 17 and 18 that a fixture may give, `None` where it does not.
+#[derive(Clone, Copy)]
+struct Settings {
+    spread: Option<i32>,
+    catch_up_window: Option<Option<i32>>,
+    retries: Option<i32>,
+    retry_delay: Option<i32>,
+    min_cooldown: Option<i32>,
+}
+
+impl Settings {
+    /// The keys the file gives, parsed.
+    fn of(w: &WatcherFixture) -> Result<Self> {
+        let t = w.timing()?;
+        Ok(Self {
+            spread: w.spread.as_ref().map(|_| t.spread_seconds),
+            catch_up_window: w
+                .catch_up_window
+                .as_ref()
+                .map(|_| t.catch_up_window_seconds),
+            retries: w.retries.map(|_| t.retries),
+            retry_delay: w.retry_delay.as_ref().map(|_| t.retry_delay_seconds),
+            min_cooldown: w
+                .min_cooldown
+                .as_ref()
+                .map(|_| w.min_cooldown_seconds())
+                .transpose()?,
+        })
+    }
+}
+
+/// A duration as drift shows it, `0s` included (`10m`, `1h30m`).
+fn shown_duration(seconds: i32) -> serde_json::Value {
+    crate::dispatch::compound(chrono::Duration::seconds(i64::from(seconds))).into()
+}
+
+/// A catch-up window as drift shows it: a duration, or `none`.
+fn shown_window(seconds: Option<i32>) -> serde_json::Value {
+    seconds.map_or_else(|| "none".into(), shown_duration)
+}
 
 /// Compares the file's objects with the database's (one statement per kind) and, with
 /// `update`, writes the file's values over the ones that differ (one more per kind).
 /// Only the fields the file states are compared: an organisation's name when given; an
 /// agent's name; a device's name and time zone when given; a watcher's name, schedule and
-/// prompt, and its time zone, agent and device when given.
+/// prompt, and its time zone, agent, device, spread, catch-up window, retries, retry delay
+/// and cool-down when given.
 #[allow(clippy::too_many_lines)]
 fn drift(
     tx: &mut impl GenericClient,
@@ -621,7 +684,9 @@ fn drift(
         .collect();
     let rows = tx.query(
         "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
-                (SELECT d.worker_key FROM devices d WHERE d.id = w.device_id)
+                (SELECT d.worker_key FROM devices d WHERE d.id = w.device_id),
+                w.spread_seconds, w.catch_up_window_seconds, w.retries, w.retry_delay_seconds,
+                w.min_cooldown_seconds
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(o, g, n)
          JOIN watchers w ON w.org_id = t.o AND w.slug = t.g AND w.status <> 'archived'
          ORDER BY t.n",
@@ -630,7 +695,6 @@ fn drift(
             &ws.iter().map(|(_, w)| w.slug.as_str()).collect::<Vec<_>>(),
         ],
     )?;
-    // (id, the file's watcher, its time zone, its pin if given, the next fire time)
     let mut watcher_fix: Vec<WatcherFix<'_>> = Vec::new();
     for (row, (org, w)) in rows.iter().zip(&ws) {
         let path = format!("organizations[{org}].watchers[{}]", w.slug);
@@ -638,6 +702,13 @@ fn drift(
         let (name, schedule, tz, prompt, agent): (String, String, String, String, String) =
             (row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
         let (pin, pin_worker): (Option<Uuid>, Option<String>) = (row.get(6), row.get(7));
+        let (spread, window, retries, delay, cooldown): (i32, Option<i32>, i32, i32, i32) = (
+            row.get(8),
+            row.get(9),
+            row.get(10),
+            row.get(11),
+            row.get(12),
+        );
         let before = out.len();
         push(&mut out, path.clone(), "name", json!(name), json!(w.name));
         push(
@@ -685,10 +756,54 @@ fn drift(
                 });
             }
         }
+        let settings = Settings::of(w)?;
+        let mut setting = |field: &str, database: Value, file: Option<Value>| {
+            if let Some(file) = file {
+                push(&mut out, path.clone(), field, database, file);
+            }
+        };
+        setting(
+            "spread",
+            shown_duration(spread),
+            settings.spread.map(shown_duration),
+        );
+        setting(
+            "catch_up_window",
+            shown_window(window),
+            settings.catch_up_window.map(shown_window),
+        );
+        setting(
+            "retries",
+            json!(retries),
+            settings.retries.map(|r| json!(r)),
+        );
+        setting(
+            "retry_delay",
+            shown_duration(delay),
+            settings.retry_delay.map(shown_duration),
+        );
+        setting(
+            "min_cooldown",
+            shown_duration(cooldown),
+            settings.min_cooldown.map(shown_duration),
+        );
         if out.len() > before {
             let zone = parse_timezone(file_tz.as_deref().unwrap_or(&tz))?;
-            let next = Schedule::parse(&w.schedule)?.next_after(zone, now)?;
-            watcher_fix.push((id, w, file_tz, file_pin, next));
+            let next = crate::watchers::first_fire(
+                &Schedule::parse(&w.schedule)?,
+                zone,
+                id,
+                settings.spread.unwrap_or(spread),
+                now,
+            )?;
+            watcher_fix.push(WatcherFix {
+                id,
+                file: w,
+                timezone: file_tz,
+                pin: file_pin,
+                settings,
+                next,
+            });
         }
     }
     if !update || out.is_empty() {
@@ -735,50 +850,70 @@ fn drift(
                 .collect::<Vec<_>>(),
         ],
     )?;
+    let fix = |f: fn(&WatcherFix<'_>) -> Option<i32>| -> Vec<Option<i32>> {
+        watcher_fix.iter().map(f).collect()
+    };
     tx.execute(
         "UPDATE watchers w
          SET name = t.n, schedule = t.c, timezone = coalesce(t.z, w.timezone), prompt = t.p,
              agent_id = coalesce(t.a, w.agent_id),
              device_id = CASE WHEN t.pg THEN t.d ELSE w.device_id END,
              next_run_at = CASE WHEN w.schedule <> t.c OR w.timezone <> coalesce(t.z, w.timezone)
+                                     OR w.spread_seconds <> coalesce(t.sp, w.spread_seconds)
                                 THEN t.x ELSE w.next_run_at END,
+             spread_seconds = coalesce(t.sp, w.spread_seconds),
+             catch_up_window_seconds = CASE WHEN t.cwg THEN t.cw
+                                            ELSE w.catch_up_window_seconds END,
+             retries = coalesce(t.rt, w.retries),
+             retry_delay_seconds = coalesce(t.rd, w.retry_delay_seconds),
+             min_cooldown_seconds = coalesce(t.cd, w.min_cooldown_seconds),
              updated_at = $10
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::bool[], $8::uuid[], $9::timestamptz[])
-              AS t(i, n, c, z, p, a, pg, d, x)
+                     $7::bool[], $8::uuid[], $9::timestamptz[], $11::int[], $12::bool[],
+                     $13::int[], $14::int[], $15::int[], $16::int[])
+              AS t(i, n, c, z, p, a, pg, d, x, sp, cwg, cw, rt, rd, cd)
          WHERE w.id = t.i",
         &[
-            &watcher_fix.iter().map(|t| t.0).collect::<Vec<_>>(),
+            &watcher_fix.iter().map(|t| t.id).collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.1.name.as_str())
+                .map(|t| t.file.name.as_str())
                 .collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.1.schedule.as_str())
+                .map(|t| t.file.schedule.as_str())
                 .collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.2.as_deref())
+                .map(|t| t.timezone.as_deref())
                 .collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.1.prompt.as_str())
+                .map(|t| t.file.prompt.as_str())
                 .collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.1.agent.as_deref())
+                .map(|t| t.file.agent.as_deref())
                 .collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.3.is_some())
+                .map(|t| t.pin.is_some())
                 .collect::<Vec<_>>(),
             &watcher_fix
                 .iter()
-                .map(|t| t.3.flatten())
+                .map(|t| t.pin.flatten())
                 .collect::<Vec<_>>(),
-            &watcher_fix.iter().map(|t| t.4).collect::<Vec<_>>(),
+            &watcher_fix.iter().map(|t| t.next).collect::<Vec<_>>(),
             &now,
+            &fix(|t| t.settings.spread),
+            &watcher_fix
+                .iter()
+                .map(|t| t.settings.catch_up_window.is_some())
+                .collect::<Vec<_>>(),
+            &fix(|t| t.settings.catch_up_window.flatten()),
+            &fix(|t| t.settings.retries),
+            &fix(|t| t.settings.retry_delay),
+            &fix(|t| t.settings.min_cooldown),
         ],
     )?;
     Ok(out)
@@ -985,6 +1120,10 @@ fn apply_watchers(
         .collect::<Result<Vec<_>>>()?;
     let timing = |f: fn(&Timing) -> i32| -> Vec<i32> { timings.iter().map(f).collect() };
     let windows: Vec<Option<i32>> = timings.iter().map(|t| t.catch_up_window_seconds).collect();
+    let cooldowns = all
+        .iter()
+        .map(|(_, w)| w.min_cooldown_seconds())
+        .collect::<Result<Vec<_>>>()?;
     // a watcher with a spread fires at an offset its id gives: set once the ids are known
     let row = tx.query_one(
         "WITH ins AS (
@@ -992,11 +1131,11 @@ fn apply_watchers(
                                    device_id, created_by, min_cooldown_seconds, next_run_at,
                                    created_at, updated_at, spread_seconds,
                                    catch_up_window_seconds, retries, retry_delay_seconds)
-             SELECT o, g, n, p, c, z, a, d, 'seed', 0, x, $10, $10, sp, cw, rt, rd
+             SELECT o, g, n, p, c, z, a, d, 'seed', cd, x, $10, $10, sp, cw, rt, rd
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
                          $6::text[], $7::text[], $8::uuid[], $9::timestamptz[], $11::int[],
-                         $12::int[], $13::int[], $14::int[])
-                 AS t(o, g, n, p, c, z, a, d, x, sp, cw, rt, rd)
+                         $12::int[], $13::int[], $14::int[], $15::int[])
+                 AS t(o, g, n, p, c, z, a, d, x, sp, cw, rt, rd, cd)
              ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
              RETURNING id, schedule, timezone, spread_seconds
          )
@@ -1023,6 +1162,7 @@ fn apply_watchers(
             &windows,
             &timing(|t| t.retries),
             &timing(|t| t.retry_delay_seconds),
+            &cooldowns,
         ],
     )?;
     let created = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
@@ -1065,7 +1205,9 @@ fn duration(seconds: i32) -> Option<String> {
 /// and watchers by creation) so that it diffs well. Left out, since the format cannot
 /// say them or the database does not keep them: token values (only hashes are stored),
 /// the daily check-ins (registering the first Mac re-creates them), archived watchers,
-/// and watcher settings beyond the format (status, cool-down, extraction schema).
+/// and watcher settings beyond the format (status, extraction schema). Settings at their
+/// default (a spread, retry delay or cool-down of 0, no catch-up window, no retries) are
+/// left out, as `seed` reads an absent key as the default.
 ///
 /// # Errors
 /// `not_found` for a named organisation that does not exist; database failures.
@@ -1102,7 +1244,7 @@ pub fn export(client: &mut impl GenericClient, org_ids: &[String]) -> Result<Fix
     let watchers = client.query(
         "SELECT w.org_id, w.slug, w.name, w.schedule, w.timezone, w.agent_id, d.worker_key,
                 w.prompt, w.spread_seconds, w.catch_up_window_seconds, w.retries,
-                w.retry_delay_seconds
+                w.retry_delay_seconds, w.min_cooldown_seconds
          FROM watchers w LEFT JOIN devices d ON d.id = w.device_id
          WHERE w.org_id = ANY($1) AND w.status <> 'archived' AND w.created_by <> 'provisioning'
          ORDER BY w.org_id, w.id",
@@ -1169,6 +1311,7 @@ pub fn export(client: &mut impl GenericClient, org_ids: &[String]) -> Result<Fix
                         catch_up_window: w.get::<_, Option<i32>>(9).and_then(duration),
                         retries: Some(w.get::<_, i32>(10)).filter(|r| *r > 0),
                         retry_delay: duration(w.get(11)),
+                        min_cooldown: duration(w.get(12)),
                     })
                     .collect(),
                 id,

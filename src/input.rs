@@ -57,6 +57,39 @@ pub fn no_token(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `c` is invisible where it stands: a format character (Unicode general category
+/// Cf, as of Unicode 15.1: soft hyphen, zero-width spaces and joiners, bidirectional
+/// controls such as U+202E, the byte-order mark, tags...) or a line or paragraph separator
+/// (U+2028, U+2029). Shown on a terminal or in a log line, such a character hides or
+/// reorders the text around it.
+#[must_use]
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
 /// Rejects a NUL character in a text field.
 ///
 /// # Errors
@@ -140,6 +173,18 @@ mod tests {
         let e = read_text(Path::new("/dev/zero"), 1000).unwrap_err();
         assert!(e.to_string().contains("longer than 1000 bytes"), "{e}");
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn format_characters_are_invisible() {
+        for c in [
+            '\u{202e}', '\u{200b}', '\u{feff}', '\u{ad}', '\u{2066}', '\u{2028}',
+        ] {
+            assert!(invisible(c), "{}", c.escape_unicode());
+        }
+        for c in ['a', ' ', 'é', '✓', '\u{a0}', '@', '-'] {
+            assert!(!invisible(c), "{}", c.escape_unicode());
+        }
     }
 
     #[test]

@@ -565,20 +565,41 @@ pub fn delete(
     })
 }
 
-/// Renames an organisation (`org update`); returns it afterwards and its name before.
+/// An organisation after `org update`, and whether the update changed it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgUpdated {
+    /// The organisation afterwards.
+    #[serde(flatten)]
+    pub org: Org,
+    /// False when it already had that name (nothing was written).
+    pub changed: bool,
+    /// Its name before.
+    #[serde(skip)]
+    pub before: String,
+}
+
+/// Renames an organisation (`org update`) under its row lock; the same name writes
+/// nothing (`changed: false`).
 ///
 /// # Errors
 /// `invalid_input` for a bad name; `not_found`.
-pub fn update(client: &mut impl GenericClient, id: &str, name: &str) -> Result<(Org, String)> {
+pub fn update(client: &mut impl GenericClient, id: &str, name: &str) -> Result<OrgUpdated> {
     validate_name("organization name", name)?;
+    // the final SELECT sees the row as it was before `upd`: the new name is $2
     let row = client
         .query_typed_opt(
-            "UPDATE organizations o SET name = $2
-             FROM organizations old
-             WHERE o.id = $1 AND old.id = o.id
-             RETURNING o.id, o.name, o.metadata, o.created_at, o.deleting_at, old.name",
+            "WITH old AS (SELECT name FROM organizations WHERE id = $1 FOR NO KEY UPDATE),
+                  upd AS (UPDATE organizations o SET name = $2 FROM old
+                          WHERE o.id = $1 AND old.name <> $2 RETURNING o.id)
+             SELECT o.id, $2, o.metadata, o.created_at, o.deleting_at, old.name,
+                     EXISTS (SELECT 1 FROM upd)
+             FROM organizations o, old WHERE o.id = $1",
             &[p(&id), p(&name)],
         )?
         .ok_or_else(|| Error::not_found(format!("organization {id}")))?;
-    Ok((org_from_row(&row), row.get(5)))
+    Ok(OrgUpdated {
+        org: org_from_row(&row),
+        before: row.get(5),
+        changed: row.get(6),
+    })
 }

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::db::typed::p;
+use crate::devices::DeviceRef;
 use crate::error::{Error, Result};
 
 /// Every token starts with this.
@@ -143,12 +144,38 @@ pub struct Principal {
 }
 
 /// `$4` the expiry, or `NULL` and `$5` the lifetime in microseconds from `now()` (flights).
+/// Inserts a token for the device `$1` (a UUID) or, when `$1` is null, the one device of
+/// organisation `$6` with worker id `$7`; `$2` prefix, `$3` hash, `$4` expiry or `$5` a
+/// lifetime in microseconds after the database's clock. One row, always: the token's id,
+/// scopes, expiry and device (null when nothing was inserted) and the candidate devices'
+/// ids and users, so that an unknown or ambiguous device costs no second look-up.
 const INSERT_TOKEN: &str = "
-    INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
-    SELECT d.id, d.org_id, $2, $3, coalesce($4, now() + $5 * interval '1 microsecond')
-    FROM devices d
-    WHERE d.id = $1
-    RETURNING id, scopes, expires_at";
+    WITH cand AS (
+        SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = $1
+        UNION ALL
+        (SELECT id, org_id, user_id, first_seen_at FROM devices
+         WHERE $1::uuid IS NULL AND org_id = $6 AND worker_key = $7
+         ORDER BY first_seen_at, id LIMIT 20)
+    ), ins AS (
+        INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
+        SELECT id, org_id, $2, $3, coalesce($4, now() + $5 * interval '1 microsecond')
+        FROM cand WHERE (SELECT count(*) FROM cand) = 1
+        RETURNING id, scopes, expires_at, device_id
+    )
+    SELECT i.id, i.scopes, i.expires_at, i.device_id,
+           ARRAY(SELECT id FROM cand ORDER BY first_seen_at, id),
+           ARRAY(SELECT user_id FROM cand ORDER BY first_seen_at, id)
+    FROM (VALUES (1)) AS one (x) LEFT JOIN ins i ON true";
+
+/// The parameters of [`INSERT_TOKEN`] that name the device.
+fn device_params(device: &DeviceRef) -> (Option<Uuid>, Option<&str>, Option<&str>) {
+    match device {
+        DeviceRef::Id(id) => (Some(*id), None, None),
+        DeviceRef::Worker { org_id, worker_key } => {
+            (None, Some(org_id.as_str()), Some(worker_key.as_str()))
+        }
+    }
+}
 
 /// Issues a token for a device; `value` lets fixtures choose it, else it is random.
 ///
@@ -164,17 +191,21 @@ pub fn create(
     let token = chosen_or_new(value)?;
     let expires_at = expires_in.map(|d| now + d);
     let lifetime: Option<i64> = None;
-    let row = client.query_typed_opt(
+    let device = DeviceRef::Id(device_id);
+    let (id, org, worker) = device_params(&device);
+    let row = client.query_typed_one(
         INSERT_TOKEN,
         &[
-            p(&device_id),
+            p(&id),
             p(&token.display_prefix()),
             p(&token.hash()),
             p(&expires_at),
             p(&lifetime),
+            p(&org),
+            p(&worker),
         ],
     )?;
-    issued(device_id, token, row.as_ref())
+    issued(&device, token, &row).map(|(t, _)| t)
 }
 
 fn chosen_or_new(value: Option<Token>) -> Result<Token> {
@@ -187,15 +218,23 @@ fn chosen_or_new(value: Option<Token>) -> Result<Token> {
     }
 }
 
-fn issued(device_id: Uuid, token: Token, row: Option<&postgres::Row>) -> Result<IssuedToken> {
-    let row = row.ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
-    Ok(IssuedToken {
-        id: row.get(0),
-        prefix: token.display_prefix(),
-        token: token.0,
-        scopes: row.get(1),
-        expires_at: row.get(2),
-    })
+/// The token [`INSERT_TOKEN`] inserted, and its device; else `not_found`, or `conflict`
+/// listing the devices that share the worker id.
+fn issued(device: &DeviceRef, token: Token, row: &postgres::Row) -> Result<(IssuedToken, Uuid)> {
+    let Some(id) = row.get::<_, Option<Uuid>>(0) else {
+        let (ids, users): (Vec<Uuid>, Vec<String>) = (row.get(4), row.get(5));
+        return Err(crate::devices::unresolved(device, &ids, &users));
+    };
+    Ok((
+        IssuedToken {
+            id,
+            prefix: token.display_prefix(),
+            token: token.0,
+            scopes: row.get(1),
+            expires_at: row.get(2),
+        },
+        row.get(3),
+    ))
 }
 
 /// The audit event of a token [`create_in_flight`] inserted (`$1` the actor, `$2` the
@@ -211,18 +250,21 @@ const RECORD_CREATED: &str = "
     FROM device_tokens t
     WHERE t.token_hash = $2";
 
-/// [`create`] in one flight (see [`mod@crate::db::flight`]), expiring `expires_in` after
-/// the database's clock, with its audit event by `actor` in the same flight.
+/// [`create`] in one flight (see [`mod@crate::db::flight`]) for a device named by UUID or
+/// `ORG:WORKER_ID` (resolved in the same statement), expiring `expires_in` after the
+/// database's clock, with its audit event by `actor` in the same flight. Returns the token
+/// and its device.
 ///
 /// # Errors
-/// As [`create`].
+/// As [`create`]; `conflict` (exit 5) listing the devices when several users' devices
+/// share the worker id.
 pub fn create_in_flight(
     client: &mut crate::db::Client,
-    device_id: Uuid,
+    device: &DeviceRef,
     expires_in: Option<Duration>,
     value: Option<Token>,
     actor: &crate::audit::Actor,
-) -> Result<IssuedToken> {
+) -> Result<(IssuedToken, Uuid)> {
     let token = chosen_or_new(value)?;
     let expires_at: Option<DateTime<Utc>> = None;
     let lifetime = match expires_in.map(|d| d.num_microseconds()) {
@@ -231,23 +273,29 @@ pub fn create_in_flight(
         None => None,
     };
     let (prefix, hash) = (token.display_prefix(), token.hash());
+    let (id, org, worker) = device_params(device);
     let landed = crate::db::flight(
         client,
         &[
             (
                 INSERT_TOKEN,
                 &[
-                    p(&device_id),
+                    p(&id),
                     p(&prefix),
                     p(&hash),
                     p(&expires_at),
                     p(&lifetime),
+                    p(&org),
+                    p(&worker),
                 ],
             ),
             (RECORD_CREATED, &[p(&actor.as_str()), p(&hash)]),
         ],
     )?;
-    issued(device_id, token, landed.first(0))
+    let row = landed
+        .first(0)
+        .ok_or_else(|| Error::Internal("the token's statement returned no row".into()))?;
+    issued(device, token, row)
 }
 
 /// Lists a device's tokens (never the secret).

@@ -506,12 +506,20 @@ pub fn pause(
 /// Resumes a paused watcher, with `next_run_at` = the first fire time after `now`.
 ///
 /// # Errors
-/// `not_found`; `conflict` when archived.
+/// `not_found`; `conflict` when archived, or when its agent no longer exists.
 pub fn resume(tx: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<Watcher> {
     let w = lock_watcher(tx, id)?;
     if w.status == "archived" {
         return Err(Error::Conflict(format!(
             "watcher {id} is archived and cannot be resumed"
+        )));
+    }
+    // locks the agent FOR KEY SHARE: a guarded delete cannot remove it until we commit
+    if !crate::agents::exists(tx, &w.org_id, &w.agent_id)? {
+        return Err(Error::Conflict(format!(
+            "watcher {id} uses agent {}, which no longer exists in organization {}; point it \
+             at another agent first (watchers update {id} --agent ID)",
+            w.agent_id, w.org_id
         )));
     }
     let next = if w.status == "active" {

@@ -53,7 +53,8 @@ pub enum AgentAction {
         identity: IdentitySource,
     },
     /// Delete an agent (the provisioning sentinel stays: it is not re-created). Refused
-    /// (exit 5, naming them) while non-archived watchers use it; --force pauses them.
+    /// (exit 5, naming them) while non-archived watchers use it; --force pauses them. Its
+    /// queued runs are cancelled; runs a device holds finish.
     #[command(after_help = "Examples:\n  \
         lobu-admin agents delete --org acme researcher\n  \
         lobu-admin agents delete --org acme researcher --force   # pause its watchers")]
@@ -183,7 +184,11 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
                     Target::new("agent", id),
                     "deleted",
                 )
-                .details(json!({ "watchers_paused": d.watchers_paused, "force": force }))
+                .details(json!({
+                    "watchers_paused": d.watchers_paused,
+                    "runs_cancelled": d.runs_cancelled,
+                    "force": force,
+                }))
             },
         )?),
     }

@@ -215,7 +215,8 @@ pub fn parse_org_id(s: &str) -> std::result::Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Parses an actor name (`--actor`, `LOBU_ACTOR`): not blank, no control characters.
+/// Parses `--actor` (see [`crate::audit::Actor::new`]: not blank, no control or invisible
+/// characters, not `device:...`).
 ///
 /// # Errors
 /// What is wrong with it.
@@ -244,8 +245,12 @@ pub fn parse_reason(s: &str) -> std::result::Result<String, String> {
 /// # Errors
 /// A message naming both forms.
 pub fn parse_since(s: &str) -> std::result::Result<crate::audit::Since, String> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(crate::audit::Since::At(t.with_timezone(&Utc)));
+    // a year and a dash: meant as a time (no duration has a dash after its digits)
+    let b = s.as_bytes();
+    if b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' {
+        return parse_time(s)
+            .map(crate::audit::Since::At)
+            .map_err(|e| format!("{e}; or a duration before now, e.g. 7d"));
     }
     parse_duration(s)
         .map(crate::audit::Since::Ago)
@@ -259,9 +264,9 @@ pub fn parse_since(s: &str) -> std::result::Result<crate::audit::Since, String> 
 pub fn parse_time(s: &str) -> std::result::Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
+        .map_err(|e| {
             format!(
-                "invalid time {:?}: use RFC 3339, e.g. 2026-03-29T00:30:00Z",
+                "invalid time {:?} ({e}): use RFC 3339, e.g. 2026-03-29T00:30:00Z",
                 crate::truncate(s, 40)
             )
         })

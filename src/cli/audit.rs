@@ -63,10 +63,7 @@ pub(super) fn run(ctx: &Ctx, action: &AuditAction) -> Result<()> {
         } => {
             let filter = Filter {
                 org_id: org.clone(),
-                actor: ctx
-                    .actor_flag
-                    .then(|| ctx.actor.as_ref().map(|a| a.as_str().to_string()))
-                    .flatten(),
+                actor: ctx.actor.as_ref().map(|a| a.as_str().to_string()),
                 command: command.clone(),
                 since: *since,
                 before: *before,
@@ -98,7 +95,7 @@ pub(super) fn run(ctx: &Ctx, action: &AuditAction) -> Result<()> {
             older_than,
             dry_run,
         } => {
-            let actor = ctx.actor();
+            let actor = ctx.actor()?;
             let mut c = ctx.connect(Schema::Checked)?;
             let pruned = db::in_tx(&mut c, |tx, now| {
                 let pruned = audit::prune(tx, *older_than, now, *dry_run)?;

@@ -17,10 +17,8 @@ pub(crate) struct Ctx {
     pub database: Database,
     /// Rendering.
     pub out: Out,
-    /// `--actor` / `LOBU_ACTOR`, checked.
+    /// `--actor`, checked by its parser.
     pub actor: Option<Actor>,
-    /// Whether `--actor` was given on the command line (not only `LOBU_ACTOR`).
-    pub actor_flag: bool,
     /// The settings [`Ctx::connect`] connected with (a given database), for
     /// [`Ctx::config`]: one resolution per invocation, so both see the same settings.
     pub connected: OnceLock<ConnInfo>,
@@ -109,9 +107,31 @@ fn resolve(url: &DatabaseUrl) -> Result<ConnInfo> {
 
 impl Ctx {
     /// Who this invocation's changes are recorded as: `--actor`, `LOBU_ACTOR`, else
-    /// `<OS user>@<host>`.
-    pub(crate) fn actor(&self) -> Actor {
-        self.actor.clone().unwrap_or_else(Actor::of_process)
+    /// `<OS user>@<host>`. Only commands that record a change ask, so a `LOBU_ACTOR` that
+    /// is set but blank or invalid fails those (exit 2, as `DATABASE_URL=` does) and never
+    /// a read-only command.
+    ///
+    /// # Errors
+    /// `invalid_input` for a `LOBU_ACTOR` that is not a valid actor.
+    pub(crate) fn actor(&self) -> Result<Actor> {
+        if let Some(a) = &self.actor {
+            return Ok(a.clone());
+        }
+        let Some(v) = std::env::var_os("LOBU_ACTOR") else {
+            return Ok(Actor::of_process());
+        };
+        let named = |e: Error| Error::InvalidInput(format!("LOBU_ACTOR: {e}"));
+        let v = v
+            .into_string()
+            .map_err(|_| named(Error::invalid("invalid actor: not UTF-8")))?;
+        if v.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "LOBU_ACTOR is set but blank (unset it to record the OS user@host, or name \
+                 who is acting)"
+                    .into(),
+            ));
+        }
+        Actor::new(&v).map_err(named)
     }
 
     /// The driver configuration of the database this invocation uses (the given one, every
@@ -146,7 +166,7 @@ impl Ctx {
         f: impl FnOnce(&mut Client, chrono::DateTime<chrono::Utc>) -> Result<T>,
         event: impl FnOnce(&T) -> crate::audit::Event,
     ) -> Result<T> {
-        let actor = self.actor();
+        let actor = self.actor()?;
         db::in_tx(client, |tx, now| {
             let value = f(tx, now)?;
             crate::audit::record(tx, &actor, now, &event(&value))?;

@@ -84,7 +84,7 @@ pub(super) fn register(ctx: &Ctx, a: &RegisterArgs) -> Result<()> {
         token_value: None,
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    let actor = ctx.actor();
+    let actor = ctx.actor()?;
     let r = db::in_tx(&mut c, |tx, now| {
         devices::register_recorded(tx, &input, Some(&actor), now)
     })?;

@@ -31,7 +31,7 @@ pub(super) fn seed(
         b.set_message("validate");
     }
     let result = fixtures::read(file).and_then(|fixture| {
-        let actor = ctx.actor();
+        let actor = ctx.actor()?;
         let mut c = ctx.connect(Schema::Checked)?;
         let apply = |tx: &mut crate::db::Client, now| {
             let summary = fixtures::apply_updating(tx, &fixture, update, now, &mut |phase| {

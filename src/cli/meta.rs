@@ -60,7 +60,8 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "LOBU_ACTOR",
         "Who is acting: the name the audit trail records for the changes this invocation \
-         makes.",
+         makes (--actor wins). Read only by commands that record a change; set but blank or \
+         invalid, those are exit 2.",
     ),
     (
         "LOBU_ADMIN_HOME",

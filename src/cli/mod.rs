@@ -55,14 +55,9 @@ pub struct Cli {
     /// More notes on stderr (connection, timings).
     #[arg(short, long, global = true)]
     pub verbose: bool,
-    /// Who is making the change, for the audit trail (default: OS user@host).
-    #[arg(
-        long,
-        global = true,
-        env = "LOBU_ACTOR",
-        value_name = "NAME",
-        value_parser = args::parse_actor
-    )]
+    /// Who is making the change, for the audit trail (default: env LOBU_ACTOR, read only
+    /// by commands that record a change; else OS user@host).
+    #[arg(long, global = true, value_name = "NAME", value_parser = args::parse_actor)]
     pub actor: Option<crate::audit::Actor>,
     /// The command.
     #[command(subcommand)]
@@ -101,10 +96,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     let flag = argv
         .iter()
         .any(|a| a == "--database-url" || a.to_string_lossy().starts_with("--database-url="));
-    let actor_flag = argv
-        .iter()
-        .any(|a| a == "--actor" || a.to_string_lossy().starts_with("--actor="));
-    match dispatch(&cli, out, flag, actor_flag) {
+    match dispatch(&cli, out, flag) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             print_error(out.format, &e);
@@ -281,12 +273,11 @@ pub enum Command {
 
 /// Runs the parsed command: each noun's module parses nothing more, calls the library
 /// and renders.
-fn dispatch(cli: &Cli, out: Out, flag: bool, actor_flag: bool) -> Result<()> {
+fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
     let ctx = Ctx {
         database: context::Database::choose(cli.database_url.as_deref(), flag),
         out,
         actor: cli.actor.clone(),
-        actor_flag,
         connected: std::sync::OnceLock::new(),
     };
     match &cli.command {

@@ -124,20 +124,25 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
         }
         OrgAction::Show { id } => out.object(&orgs::show_in_flight(&mut c, id)?),
         OrgAction::Update { id, name } => {
-            let (org, _) = ctx.audited(
+            let u = ctx.audited(
                 &mut c,
                 |tx, _| orgs::update(tx, id, name),
-                |(o, before)| {
+                |u| {
                     Event::new(
                         "org update",
                         Some(id),
                         Target::new("organization", id),
-                        "updated",
+                        if u.changed { "updated" } else { "unchanged" },
                     )
-                    .details(json!({ "name": {"before": before, "after": o.name} }))
+                    .details(json!({ "name": {"before": u.before, "after": u.org.name} }))
                 },
             )?;
-            out.object(&org)
+            if !u.changed {
+                out.note(&format!(
+                    "unchanged: organization {id} is already named {name:?}"
+                ));
+            }
+            out.object(&u)
         }
         OrgAction::Delete { .. } => Ok(()),
     }
@@ -184,7 +189,7 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
              would delete with --dry-run)"
         )));
     }
-    let actor = ctx.actor();
+    let actor = ctx.actor()?;
     let mut c = ctx.connect(Schema::Checked)?;
     let (counts, deleting_at) = db::in_tx(&mut c, |tx, _| orgs::contents(tx, id))?;
     let render = |d: &orgs::OrgDeleted| {

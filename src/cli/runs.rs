@@ -183,7 +183,8 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
         | RunAction::Fail { token, .. } => Some(token.require()?),
         _ => None,
     };
-    let actor = ctx.actor();
+    // asked only by the commands that record a change (rescue, cancel)
+    let actor = || ctx.actor();
     let mut c = ctx.connect(Schema::Checked)?;
     // a device's command: its authentication and its statement in one flight (one round
     // trip after connecting); render only after it committed
@@ -228,7 +229,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         details: json!({"requeued": r.requeued, "timed_out": r.timed_out}),
                         org_of: None,
                     };
-                    audit::record(tx, &actor, now, &event)?;
+                    audit::record(tx, &actor()?, now, &event)?;
                     RunsDone::object(&r)
                 }
                 RunAction::List {
@@ -248,7 +249,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                     },
                 )?),
                 RunAction::Cancel { id, reason } => {
-                    let text = runs::cancel_text(&actor, reason.as_deref());
+                    let text = runs::cancel_text(&actor()?, reason.as_deref());
                     let r = runs::cancel_with(tx, *id, &text, now)?;
                     let event = Event::new(
                         "runs cancel",
@@ -261,7 +262,7 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                         },
                     )
                     .details(json!({ "watcher_id": r.run.watcher_id, "reason": reason }));
-                    audit::record(tx, &actor, now, &event)?;
+                    audit::record(tx, &actor()?, now, &event)?;
                     RunsDone::object(&r)
                 }
                 RunAction::Show { id } => RunsDone::object(&runs::show(tx, *id)?),
@@ -399,7 +400,7 @@ fn prune(ctx: &Ctx, older_than: chrono::Duration, dry_run: bool, batch: i64) -> 
             "deleted": pruned.deleted,
             "batches": pruned.batches,
         }));
-        let actor = ctx.actor();
+        let actor = ctx.actor()?;
         db::in_tx(&mut c, |tx, now| audit::record(tx, &actor, now, &event))?;
         pruned
     };

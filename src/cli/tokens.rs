@@ -62,27 +62,10 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         TokenAction::Create { device, expires_in } => {
-            // a device named by UUID: the token and its audit event in one flight; by
-            // ORG:WORKER_ID: looked up first, in the same transaction
-            let (t, device) = match device {
-                DeviceRef::Id(id) => (
-                    tokens::create_in_flight(&mut c, *id, *expires_in, None, &ctx.actor())?,
-                    *id,
-                ),
-                DeviceRef::Worker { .. } => ctx.audited(
-                    &mut c,
-                    |tx, now| {
-                        let id = devices::resolve(tx, device)?;
-                        Ok((tokens::create(tx, id, *expires_in, None, now)?, id))
-                    },
-                    |(t, device)| {
-                        Event::new("tokens create", None, Target::new("token", t.id), "created")
-                            .details(json!({"device_id": device, "prefix": t.prefix,
-                                            "expires_at": t.expires_at}))
-                            .in_org_of(OrgOf::Device(*device))
-                    },
-                )?,
-            };
+            // the device (by UUID or ORG:WORKER_ID), the token and its audit event in one
+            // flight
+            let (t, device) =
+                tokens::create_in_flight(&mut c, device, *expires_in, None, &ctx.actor()?)?;
             out.show(&t, |t| {
                 format!(
                     "token {} for device {device} (shown once, store it now):\n{}",

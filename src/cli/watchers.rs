@@ -171,7 +171,7 @@ pub enum WatcherAction {
         #[arg(long)]
         reason: Option<String>,
     },
-    /// Resume a paused watcher.
+    /// Resume a paused watcher (exit 5 when its agent no longer exists).
     Resume {
         /// Watcher id.
         #[arg(value_parser = parse_id, allow_negative_numbers = true)]
@@ -227,7 +227,11 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
     {
         let id = *id;
         let token = if *admin { None } else { Some(token.require()?) };
-        let operator = ctx.actor();
+        // a token's trigger is recorded as its device, whatever LOBU_ACTOR says
+        let operator = match token {
+            Some(_) => crate::audit::Actor::of_process(),
+            None => ctx.actor()?,
+        };
         let mut c = ctx.connect(Schema::Checked)?;
         // authentication, trigger and its audit event in one flight: one round trip after
         // connecting

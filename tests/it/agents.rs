@@ -180,7 +180,8 @@ fn deleting_an_agent_in_use_is_refused_naming_its_watchers_and_force_pauses_them
         .json();
     assert_eq!(
         d,
-        json!({"org_id": "acme", "agent_id": "owletto-default", "watchers_paused": [w]})
+        json!({"org_id": "acme", "agent_id": "owletto-default", "watchers_paused": [w],
+               "runs_cancelled": 0})
     );
     let reason: String = db.scalar(&format!(
         "SELECT paused_reason FROM watchers WHERE id = {w}"
@@ -205,6 +206,164 @@ fn deleting_an_agent_in_use_is_refused_naming_its_watchers_and_force_pauses_them
         .args(["agents", "delete", "--org", "acme", "spare"])
         .run()
         .code(3);
+}
+
+/// `agents delete --force` cancels the agent's queued runs in its transaction (no device
+/// can claim them after), says how many, and leaves a run a device already holds, and the
+/// runs of other agents, alone; a watcher whose agent is gone cannot be resumed (exit 5,
+/// naming the agent) until it points at another one.
+#[test]
+fn a_forced_delete_cancels_queued_runs_and_resume_refuses_a_gone_agent() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap();
+    let mk = |slug: &str, agent: &str| {
+        cli(&db)
+            .args([
+                "watchers", "create", "--org", "acme", "--name", slug, "--slug", slug,
+            ])
+            .args(["--schedule", "0 8 * * *", "--agent", agent, "--prompt", "p"])
+            .json()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    cli(&db)
+        .args([
+            "agents", "create", "--org", "acme", "spare", "--name", "Spare",
+        ])
+        .run()
+        .code(0);
+    let (second, other) = (mk("second", "owletto-default"), mk("other", "spare"));
+    let trigger = |id: i64| {
+        cli(&db)
+            .args(["watchers", "trigger", &id.to_string(), "--admin"])
+            .json()["run_id"]
+            .as_i64()
+            .unwrap()
+    };
+    let held = trigger(w);
+    let claimed = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    assert_eq!(claimed[0]["id"].as_i64(), Some(held), "{claimed}");
+    let (queued, kept) = (trigger(second), trigger(other));
+    let d = cli(&db)
+        .args([
+            "agents",
+            "delete",
+            "--org",
+            "acme",
+            "owletto-default",
+            "--force",
+        ])
+        .json();
+    assert_eq!(d["runs_cancelled"], 1, "{d}");
+    assert_eq!(d["watchers_paused"], json!([w, second]));
+    let state = |id: i64| -> String {
+        db.scalar(&format!(
+            "SELECT status || ' ' || coalesce(error, '-') FROM runs WHERE id = {id}"
+        ))
+    };
+    assert_eq!(
+        state(queued),
+        "cancelled cancelled: agent owletto-default deleted"
+    );
+    assert_eq!(state(held), "running -");
+    assert_eq!(state(kept), "pending -");
+    let next = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    assert_eq!(next[0]["id"].as_i64(), Some(kept), "{next}");
+    let e = &cli(&db)
+        .args([
+            "audit",
+            "list",
+            "--command",
+            "agents delete",
+            "--limit",
+            "1",
+        ])
+        .json()[0];
+    assert_eq!(e["details"]["runs_cancelled"], 1);
+    // the held run still finishes
+    cli(&db)
+        .args(["runs", "complete", &held.to_string()])
+        .token(&dev.token)
+        .run()
+        .code(0);
+
+    let r = cli(&db)
+        .args(["watchers", "resume", &second.to_string()])
+        .run();
+    r.code(5);
+    assert!(
+        r.stderr.contains("agent owletto-default")
+            && r.stderr.contains("no longer exists")
+            && r.stderr.contains("--agent"),
+        "{}",
+        r.stderr
+    );
+    let status: String = db.scalar(&format!("SELECT status FROM watchers WHERE id = {second}"));
+    assert_eq!(status, "paused");
+    cli(&db)
+        .args([
+            "watchers",
+            "update",
+            &second.to_string(),
+            "--agent",
+            "spare",
+        ])
+        .run()
+        .code(0);
+    cli(&db)
+        .args(["watchers", "resume", &second.to_string()])
+        .run()
+        .code(0);
+}
+
+/// A forced delete racing eight devices' claims over 200 queued runs: every run ends
+/// either claimed (before the delete) or cancelled by it, never both and never left
+/// pending, and `runs_cancelled` is exactly the number it cancelled.
+#[test]
+fn a_forced_delete_racing_claims_cancels_each_unclaimed_run_once() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    crate::support::pending_runs(&db, "acme", 200);
+    let results = crate::support::parallel(9, |i| {
+        if i == 8 {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            let d = cli(&db)
+                .args([
+                    "agents",
+                    "delete",
+                    "--org",
+                    "acme",
+                    "owletto-default",
+                    "--force",
+                ])
+                .json();
+            return d["runs_cancelled"].as_i64().unwrap();
+        }
+        let mut claimed = 0;
+        for _ in 0..8 {
+            let r = cli(&db)
+                .args(["runs", "claim", "--limit", "3"])
+                .token(&dev.token)
+                .json();
+            claimed += r.as_array().unwrap().len() as i64;
+        }
+        claimed
+    });
+    let (claimed, cancelled): (i64, i64) = (results[..8].iter().sum(), results[8]);
+    let count =
+        |filter: &str| db.scalar::<i64>(&format!("SELECT count(*) FROM runs WHERE {filter}"));
+    assert_eq!(count("status = 'pending'"), 0);
+    assert_eq!(count("status = 'running'"), claimed);
+    assert_eq!(
+        count("status = 'cancelled' AND error = 'cancelled: agent owletto-default deleted'"),
+        cancelled
+    );
+    assert_eq!(claimed + cancelled, 200);
+    assert!(
+        cancelled > 0,
+        "the delete came after every claim: {claimed} claimed"
+    );
 }
 
 /// 16 rounds of a guarded delete racing a watcher created on the agent: never a watcher

@@ -427,3 +427,112 @@ fn register_mbp_1(db: &TestDb, extra: &[&str]) -> Value {
         .args(extra)
         .json()
 }
+
+/// An operator cannot pass for a device (`device:` is reserved for token-authenticated
+/// triggers) nor hide text in an actor with format characters (U+202E reverses what a
+/// terminal shows after it, U+200B and U+FEFF are invisible): exit 2 from `--actor` and
+/// `LOBU_ACTOR`, nothing written.
+#[test]
+fn an_actor_cannot_forge_a_device_or_hide_characters() {
+    let db = TestDb::new();
+    let forged = "device:00000000-0000-4000-8000-000000000000";
+    for bad in [
+        forged,
+        " DEVICE:ops",
+        "ada\u{202e}toor",
+        "a\u{200b}da",
+        "\u{feff}ada",
+        "ada\u{2028}root",
+    ] {
+        let r = cli(&db).args(["--actor", bad, "org", "create", "x"]).run();
+        r.code(2);
+        assert!(r.stderr.contains("invalid actor"), "{}", r.stderr);
+        let r = cli(&db)
+            .env("LOBU_ACTOR", bad)
+            .args(["org", "create", "x"])
+            .run();
+        r.code(2);
+        assert!(r.stderr.contains("LOBU_ACTOR"), "{}", r.stderr);
+    }
+    let r = cli(&db)
+        .args(["--actor", forged, "org", "create", "x"])
+        .run();
+    assert!(r.stderr.contains("reserved"), "{}", r.stderr);
+    let r = cli(&db)
+        .args(["--actor", "a\u{200b}da", "org", "create", "x"])
+        .run();
+    assert!(r.stderr.contains("U+200B"), "{}", r.stderr);
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 0);
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM audit_events"), 0);
+    // a name that merely mentions a device is fine
+    cli(&db)
+        .args(["--actor", "ada (device: mbp-1)", "org", "create", "x"])
+        .run()
+        .code(0);
+}
+
+/// `LOBU_ACTOR=` (set but blank, or invalid) fails the commands that record a change,
+/// naming the variable, as `DATABASE_URL=` does; read-only commands never read it.
+#[test]
+fn a_blank_lobu_actor_fails_only_commands_that_record_a_change() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    for blank in ["", "  ", "a\u{1b}b"] {
+        for read in [
+            &["org", "list"][..],
+            &["audit", "list"],
+            &["runs", "list"],
+            &["watchers", "list", "--org", "acme"],
+        ] {
+            cli(&db).env("LOBU_ACTOR", blank).args(read).run().code(0);
+        }
+        let r = cli(&db)
+            .env("LOBU_ACTOR", blank)
+            .args(["org", "update", "acme", "--name", "Acme"])
+            .run();
+        r.code(2);
+        assert!(r.stderr.contains("LOBU_ACTOR"), "{}", r.stderr);
+    }
+    let r = cli(&db)
+        .env("LOBU_ACTOR", "")
+        .args(["org", "create", "x"])
+        .run();
+    assert!(
+        r.stderr.contains("LOBU_ACTOR is set but blank"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 1);
+    // --actor wins over a blank variable
+    cli(&db)
+        .env("LOBU_ACTOR", "")
+        .args(["--actor", "ada", "org", "create", "x"])
+        .run()
+        .code(0);
+}
+
+/// `--since` that looks like a time is judged as one: the message says which part is
+/// wrong and the forms accepted, never "invalid duration".
+#[test]
+fn a_since_that_looks_like_a_time_is_a_bad_time() {
+    let db = TestDb::new();
+    for bad in ["2026-13-01T00:00:00Z", "2026-13-01", "2026-02-30T00:00:00Z"] {
+        let r = cli(&db).args(["audit", "list", "--since", bad]).run();
+        r.code(2);
+        assert!(
+            r.stderr.contains("invalid time")
+                && r.stderr.contains("RFC 3339")
+                && r.stderr.contains("7d")
+                && !r.stderr.contains("invalid duration"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = cli(&db).args(["audit", "list", "--since", "7x"]).run();
+    r.code(2);
+    assert!(r.stderr.contains("invalid duration"), "{}", r.stderr);
+    cli(&db)
+        .args(["audit", "list", "--since", "2026-01-01T00:00:00Z"])
+        .run()
+        .code(0);
+}

@@ -86,6 +86,23 @@ fn one_shot_commands_take_one_round_trip_after_connecting() {
         0,
     );
     count(
+        "tokens create (ORG:WORKER_ID)",
+        &[
+            "tokens",
+            "create",
+            "--device",
+            "acme:mbp",
+            "--expires-in",
+            "30d",
+        ],
+        0,
+    );
+    count(
+        "tokens create (unknown worker id: exit 3)",
+        &["tokens", "create", "--device", "acme:nope"],
+        3,
+    );
+    count(
         "tokens create (unknown device: exit 3)",
         &[
             "tokens",

@@ -88,6 +88,7 @@ fn a_device_is_named_by_uuid_or_org_and_worker_id() {
         &["devices", "show", "acme:mbp"][..],
         &["devices", "delete", "acme:mbp"],
         &["tokens", "list", "--device", "acme:mbp"],
+        &["tokens", "create", "--device", "acme:mbp"],
     ] {
         let r = cli(&db).args(args).run();
         r.code(5);
@@ -100,6 +101,20 @@ fn a_device_is_named_by_uuid_or_org_and_worker_id() {
         );
     }
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM devices"), 2);
+    let tokens = db.scalar::<i64>("SELECT count(*) FROM device_tokens");
+    let audited = db.scalar::<i64>("SELECT count(*) FROM audit_events");
+    let r = cli(&db)
+        .args(["tokens", "create", "--device", "acme:mbp"])
+        .run();
+    r.code(5);
+    assert_eq!(
+        (
+            db.scalar::<i64>("SELECT count(*) FROM device_tokens"),
+            db.scalar::<i64>("SELECT count(*) FROM audit_events")
+        ),
+        (tokens, audited),
+        "an ambiguous device gets no token and no event"
+    );
     let d = cli(&db).args(["devices", "delete", &id]).json();
     assert_eq!(d["device_id"], id.as_str());
     let d = cli(&db).args(["devices", "delete", "acme:mbp"]).json();

@@ -291,6 +291,25 @@ fn org_update_renames_and_is_audited() {
         e["details"]["name"],
         json!({"before": "Acme", "after": "Acme Corp"})
     );
+    // the same name again writes nothing, says so, and is audited as unchanged
+    let row = || db.scalar::<String>("SELECT xmin::text FROM organizations WHERE id = 'acme'");
+    let before = row();
+    let same = cli(&db)
+        .args(["org", "update", "acme", "--name", "Acme Corp"])
+        .json();
+    assert_eq!(
+        (&same["name"], &same["changed"]),
+        (&json!("Acme Corp"), &json!(false))
+    );
+    assert_eq!(o["changed"], true);
+    assert_eq!(row(), before, "the row was not rewritten");
+    let e = &cli(&db).args(["audit", "list", "--limit", "1"]).json()[0];
+    assert_eq!(e["outcome"], "unchanged");
+    let table = cli(&db)
+        .args(["org", "update", "acme", "--name", "Acme Corp"])
+        .run();
+    table.code(0);
+    assert!(table.stderr.contains("unchanged"), "{}", table.stderr);
     cli(&db)
         .args(["org", "update", "nope", "--name", "X"])
         .run()

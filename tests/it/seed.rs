@@ -564,3 +564,128 @@ fn an_edited_fixture_reports_drift_and_update_converges() {
         .json()[0];
     assert_eq!(e["details"]["updated"], true);
 }
+
+/// The watcher settings of SPEC 17 and 18 are in the format: `seed` creates them, reports
+/// each edited one as drift (durations shown as `export` writes them), `--update
+/// --dry-run` reports exactly what `--update` writes, a second run is clean, a changed
+/// spread moves `next_run_at` to the new offset, and `export` writes them so that seeding
+/// the export reports no drift.
+#[test]
+fn watcher_settings_are_created_reported_converged_and_exported() {
+    let db = TestDb::new();
+    let original = serde_json::json!({"organizations": [{
+        "id": "acme", "name": "Acme",
+        "watchers": [{"slug": "weekly", "name": "Weekly", "schedule": "0 8 * * 1",
+                      "prompt": "Summarise the week.", "spread": "10m",
+                      "catch_up_window": "1h", "retries": 2, "retry_delay": "5m",
+                      "min_cooldown": "30m"}]}]});
+    let seed = |doc: &serde_json::Value, extra: &[&str]| {
+        cli(&db)
+            .args(["seed"])
+            .args(extra)
+            .args(["-"])
+            .stdin(&doc.to_string())
+            .json()
+    };
+    let settings = || {
+        db.scalar::<String>(
+            "SELECT format('%s %s %s %s %s', spread_seconds, catch_up_window_seconds, retries,
+                           retry_delay_seconds, min_cooldown_seconds)
+             FROM watchers WHERE slug = 'weekly'",
+        )
+    };
+    seed(&original, &[]);
+    assert_eq!(settings(), "600 3600 2 300 1800");
+    assert_eq!(seed(&original, &[])["drift"], serde_json::json!([]));
+
+    let mut edited = original.clone();
+    let w = &mut edited["organizations"][0]["watchers"][0];
+    w["spread"] = "1200s".into();
+    w["catch_up_window"] = "none".into();
+    w["retries"] = 0.into();
+    w["retry_delay"] = "1h30m".into();
+    w["min_cooldown"] = "0s".into();
+    let report = seed(&edited, &[]);
+    let path = "organizations[acme].watchers[weekly]";
+    assert_eq!(
+        report["drift"],
+        serde_json::json!([
+            {"path": path, "field": "spread", "database": "10m", "file": "20m"},
+            {"path": path, "field": "catch_up_window", "database": "1h", "file": "none"},
+            {"path": path, "field": "retries", "database": 2, "file": 0},
+            {"path": path, "field": "retry_delay", "database": "5m", "file": "1h30m"},
+            {"path": path, "field": "min_cooldown", "database": "30m", "file": "0s"},
+        ])
+    );
+    assert_eq!(settings(), "600 3600 2 300 1800", "a report writes nothing");
+    let dry = seed(&edited, &["--update", "--dry-run"]);
+    assert_eq!(dry["drift"], report["drift"]);
+    assert_eq!(
+        settings(),
+        "600 3600 2 300 1800",
+        "a dry run writes nothing"
+    );
+    let done = seed(&edited, &["--update"]);
+    assert_eq!(
+        (done["drift"].clone(), done["updated"].clone()),
+        (report["drift"].clone(), true.into())
+    );
+    assert_eq!(settings(), "1200  0 5400 0");
+    // the spread moved the next fire instant to the watcher's offset in the new spread
+    let shown = cli(&db).args(["watchers", "list", "--org", "acme"]).json();
+    let id = shown[0]["id"].as_i64().unwrap();
+    let next = cli(&db)
+        .args(["schedule", "preview", "0 8 * * 1", "--timezone", "UTC"])
+        .args(["--spread", "20m", "--seed", &id.to_string(), "--count", "1"])
+        .json();
+    let at = next[0]["at_utc"].as_str().unwrap();
+    assert!(
+        db.scalar::<bool>(&format!(
+            "SELECT next_run_at = '{at}'::timestamptz FROM watchers WHERE slug = 'weekly'"
+        )),
+        "{next}"
+    );
+    let again = seed(&edited, &["--update"]);
+    assert_eq!(again["drift"], serde_json::json!([]));
+    assert_eq!(again["changed"], false);
+
+    // export writes them back; re-seeding the export finds nothing to change, here and on
+    // an empty database
+    seed(&original, &["--update"]);
+    let exported = cli(&db).args(["-o", "json", "export"]).json();
+    let w = &exported["organizations"][0]["watchers"][0];
+    assert_eq!(
+        (
+            &w["spread"],
+            &w["catch_up_window"],
+            &w["retries"],
+            &w["retry_delay"],
+            &w["min_cooldown"]
+        ),
+        (
+            &"10m".into(),
+            &"1h".into(),
+            &2.into(),
+            &"5m".into(),
+            &"30m".into()
+        )
+    );
+    assert_eq!(seed(&exported, &[])["drift"], serde_json::json!([]));
+    let other = TestDb::new();
+    cli(&other)
+        .args(["seed", "-"])
+        .stdin(&exported.to_string())
+        .run()
+        .code(0);
+    assert_eq!(cli(&other).args(["-o", "json", "export"]).json(), exported);
+    // a bad value names the entry and the key
+    let mut bad = original.clone();
+    bad["organizations"][0]["watchers"][0]["min_cooldown"] = "5x".into();
+    let out = cli(&db).args(["seed", "-"]).stdin(&bad.to_string()).run();
+    out.code(2);
+    assert!(
+        out.stderr.contains("watchers[0] (weekly)") && out.stderr.contains("min_cooldown"),
+        "{}",
+        out.stderr
+    );
+}
