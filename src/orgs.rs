@@ -78,21 +78,70 @@ const INSERT_ORG: &str = "
     VALUES ($1, $2)
     RETURNING id, name, metadata, created_at";
 
+/// [`INSERT_ORG`] with its audit event (`$3` the actor) in the same statement.
+const INSERT_ORG_RECORDED: &str = "
+    WITH o AS (
+        INSERT INTO organizations (id, name)
+        VALUES ($1, $2)
+        RETURNING id, name, metadata, created_at
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT now(), $3, 'org create', o.id, 'organization', o.id, 'created',
+               jsonb_build_object('name', o.name)
+        FROM o
+    )
+    SELECT id, name, metadata, created_at FROM o";
+
+/// The checked id and name of a new organisation (the name defaults to the id).
+fn checked<'a>(id: &'a str, name: Option<&'a str>) -> Result<&'a str> {
+    validate_id("organization id", id)?;
+    let name = name.unwrap_or(id);
+    validate_name("organization name", name)?;
+    Ok(name)
+}
+
+/// The error of an insert whose id is taken, in this tool's words.
+fn taken(id: &str, e: Error) -> Error {
+    match e {
+        Error::Conflict(_) => Error::Conflict(format!("organization {id} already exists")),
+        other => other,
+    }
+}
+
 /// Creates an organisation; the name defaults to the id.
 ///
 /// # Errors
 /// `invalid_input` for a bad id or name; `conflict` when the id exists.
 pub fn create(client: &mut impl GenericClient, id: &str, name: Option<&str>) -> Result<Org> {
-    validate_id("organization id", id)?;
-    let name = name.unwrap_or(id);
-    validate_name("organization name", name)?;
+    let name = checked(id, name)?;
     let row = client
         .query_one(INSERT_ORG, &[&id, &name])
-        .map_err(|e| match Error::from(e) {
-            Error::Conflict(_) => Error::Conflict(format!("organization {id} already exists")),
-            other => other,
-        })?;
+        .map_err(|e| taken(id, e.into()))?;
     Ok(org_from_row(&row))
+}
+
+/// [`create`] in one flight (see [`mod@crate::db::flight`]), with its audit event by
+/// `actor` in the same statement.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    id: &str,
+    name: Option<&str>,
+    actor: &crate::audit::Actor,
+) -> Result<Org> {
+    let name = checked(id, name)?;
+    let landed = crate::db::flight(
+        client,
+        &[(INSERT_ORG_RECORDED, &[p(&id), p(&name), p(&actor.as_str())])],
+    )
+    .map_err(|e| taken(id, e))?;
+    landed
+        .first(0)
+        .map(org_from_row)
+        .ok_or_else(|| Error::Internal("the organisation's insert returned no row".into()))
 }
 
 /// Lists organisations with their object counts, in one query.
@@ -147,6 +196,9 @@ pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
     shown(id, landed.first(0))
 }
 
+/// [`lock`]'s statement (`$1` the organisation).
+pub(crate) const LOCK: &str = "SELECT metadata FROM organizations WHERE id = $1 FOR NO KEY UPDATE";
+
 /// Locks the organisation row for the rest of the transaction and returns its metadata.
 /// Every provisioning decision is taken under this lock.
 ///
@@ -158,10 +210,7 @@ pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
 /// `not_found`.
 pub fn lock(client: &mut impl GenericClient, id: &str) -> Result<serde_json::Value> {
     client
-        .query_opt(
-            "SELECT metadata FROM organizations WHERE id = $1 FOR NO KEY UPDATE",
-            &[&id],
-        )?
+        .query_typed_opt(LOCK, &[p(&id)])?
         .map(|r| r.get(0))
         .ok_or_else(|| Error::not_found(format!("organization {id}")))
 }

@@ -71,12 +71,14 @@ pub struct AgentProvisioned {
     pub outcome: AgentOutcome,
 }
 
-/// The SPEC 3 agent rules for a set of organisations: what each one's outcome is. A
-/// read-only statement, so that its look-ups never walk rows the writes add (a statement
-/// that reads a table while inserting into it can turn quadratic). The caller holds the
-/// organisations' row locks, taken in an earlier statement so that this one's snapshot
-/// sees what the lock waited for.
-const DECIDE_AGENTS: &str = "
+/// The SPEC 3 agent rules for a set of organisations (`$1`; `$2` the default agent's id):
+/// what each one's outcome is. A read-only statement, so that its look-ups never walk rows
+/// the writes add (a statement that reads a table while inserting into it can turn
+/// quadratic). The caller holds the organisations' row locks, taken in an earlier statement
+/// so that this one's snapshot sees what the lock waited for.
+macro_rules! decide_agents {
+    () => {
+        "
     SELECT id,
            CASE WHEN sentinel AND has_default THEN 'existing'
                 WHEN sentinel THEN 'suppressed'
@@ -88,7 +90,50 @@ const DECIDE_AGENTS: &str = "
                  EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id AND a.id = $2)
                      AS has_default,
                  EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id) AS any_agent
-          FROM unnest($1::text[]) AS u(id) JOIN organizations o ON o.id = u.id) o";
+          FROM unnest($1::text[]) AS u(id) JOIN organizations o ON o.id = u.id) o"
+    };
+}
+const DECIDE_AGENTS: &str = decide_agents!();
+
+/// One organisation's default agent (`$1` the organisation as a one-element array): the
+/// rules of [`DECIDE_AGENTS`], the agent's insert, the sentinel (`$7`) and, when `$6` (the
+/// actor) is given, the audit event, in one statement, at `$5` or the database's clock. The
+/// organisation's row lock ([`orgs::LOCK`]) is the statement before it: a flight sends both
+/// at once (the decision is read-only, the writes read nothing they add).
+const PROVISION_AGENT: &str = concat!(
+    "WITH d (id, outcome, sentinel, has_default) AS (",
+    decide_agents!(),
+    "
+    ), created AS (
+        INSERT INTO agents (org_id, id, name, identity, created_at)
+        SELECT d.id, $2, $3, $4, coalesce($5, now()) FROM d WHERE d.outcome = 'created'
+    ), stamped AS (
+        UPDATE organizations o
+        SET metadata = o.metadata
+                       || jsonb_build_object($7::text, to_jsonb(coalesce($5, now())))
+        FROM d
+        WHERE o.id = d.id AND NOT d.sentinel
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT coalesce($5, now()), $6, 'provision-agent', d.id, 'agent', $2, d.outcome, '{}'
+        FROM d
+        WHERE $6::text IS NOT NULL
+    )
+    SELECT id, outcome, sentinel, has_default FROM d"
+);
+
+/// What a [`DECIDE_AGENTS`] row says.
+fn agent_provisioned(r: &postgres::Row) -> Result<AgentProvisioned> {
+    let (id, has_default): (String, bool) = (r.get(0), r.get(3));
+    let outcome: AgentOutcome = outcome(r.get(1))?;
+    Ok(AgentProvisioned {
+        agent_id: (has_default || outcome == AgentOutcome::Created)
+            .then(|| DEFAULT_AGENT_ID.to_string()),
+        org_id: id,
+        outcome,
+    })
+}
 
 /// Provisions the default agent of every organisation in `org_ids` (SPEC 3): the one
 /// implementation of the agent rules, used by `provision-agent` and `seed` alike, in at
@@ -104,21 +149,21 @@ pub fn provision_agents(
 ) -> Result<Vec<AgentProvisioned>> {
     let mut out = Vec::with_capacity(org_ids.len());
     let (mut create, mut stamp) = (Vec::new(), Vec::new());
-    for r in tx.query(DECIDE_AGENTS, &[&org_ids, &DEFAULT_AGENT_ID])? {
-        let (id, sentinel, has_default): (String, bool, bool) = (r.get(0), r.get(2), r.get(3));
-        let outcome: AgentOutcome = outcome(r.get(1))?;
-        if outcome == AgentOutcome::Created {
-            create.push(id.clone());
+    for r in tx.query_typed(
+        DECIDE_AGENTS,
+        &[
+            (&org_ids, postgres::types::Type::TEXT_ARRAY),
+            p(&DEFAULT_AGENT_ID),
+        ],
+    )? {
+        let provisioned = agent_provisioned(&r)?;
+        if provisioned.outcome == AgentOutcome::Created {
+            create.push(provisioned.org_id.clone());
         }
-        if !sentinel {
-            stamp.push(id.clone());
+        if !r.get::<_, bool>(2) {
+            stamp.push(provisioned.org_id.clone());
         }
-        out.push(AgentProvisioned {
-            agent_id: (has_default || outcome == AgentOutcome::Created)
-                .then(|| DEFAULT_AGENT_ID.to_string()),
-            org_id: id,
-            outcome,
-        });
+        out.push(provisioned);
     }
     if !create.is_empty() {
         tx.execute(
@@ -152,9 +197,64 @@ pub fn provision_agent(
     org_id: &str,
     now: DateTime<Utc>,
 ) -> Result<AgentProvisioned> {
-    orgs::lock(tx, org_id)?;
-    provision_agents(tx, &[org_id.to_string()], now)?
-        .pop()
+    let ids = vec![org_id.to_string()];
+    let (at, actor) = (Some(now), None);
+    let rows = crate::db::flight::in_order(
+        tx,
+        &[
+            (orgs::LOCK, &[p(&org_id)]),
+            (PROVISION_AGENT, &agent_params(&ids, &at, &actor)),
+        ],
+    )?;
+    agent_found(org_id, rows.get(1).and_then(|r| r.first()))
+}
+
+/// [`provision_agent`] in one flight (see [`mod@crate::db::flight`]) on the database's
+/// clock, with its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`provision_agent`].
+pub fn provision_agent_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    actor: &crate::audit::Actor,
+) -> Result<AgentProvisioned> {
+    let ids = vec![org_id.to_string()];
+    let (at, actor) = (None, Some(actor.as_str()));
+    let landed = crate::db::flight(
+        client,
+        &[
+            (orgs::LOCK, &[p(&org_id)]),
+            (PROVISION_AGENT, &agent_params(&ids, &at, &actor)),
+        ],
+    )?;
+    agent_found(org_id, landed.first(1))
+}
+
+/// [`PROVISION_AGENT`]'s parameters.
+fn agent_params<'a>(
+    ids: &'a Vec<String>,
+    at: &'a Option<DateTime<Utc>>,
+    actor: &'a Option<&'a str>,
+) -> [(
+    &'a (dyn postgres::types::ToSql + Sync),
+    postgres::types::Type,
+); 7] {
+    [
+        p(ids),
+        p(&DEFAULT_AGENT_ID),
+        p(&DEFAULT_AGENT_NAME),
+        p(&DEFAULT_AGENT_IDENTITY),
+        p(at),
+        p(actor),
+        p(&AGENT_SENTINEL),
+    ]
+}
+
+/// The outcome from [`PROVISION_AGENT`]'s row; none: the organisation is unknown.
+fn agent_found(org_id: &str, row: Option<&postgres::Row>) -> Result<AgentProvisioned> {
+    row.map(agent_provisioned)
+        .transpose()?
         .ok_or_else(|| crate::Error::not_found(format!("organization {org_id}")))
 }
 

@@ -23,7 +23,7 @@ use postgres::error::SqlState;
 use postgres::{Row, SimpleQueryMessage};
 
 use super::client::Typed;
-use super::{migrate, Client};
+use super::{migrate, Client, GenericClient};
 use crate::error::{Error, Result};
 
 /// What a flight returns: the transaction's clock and each statement's rows.
@@ -77,6 +77,22 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     }
     let now = clock(&settings)?;
     Ok(Landed { now, rows })
+}
+
+/// The statements of a flight, sent one by one in the caller's transaction (the library's
+/// path, where the caller holds the transaction and its clock): each statement's rows, and
+/// the errors a statement raises on purpose in this tool's terms, as [`flight`] reports them.
+///
+/// # Errors
+/// As [`flight`]'s statements.
+pub fn in_order(tx: &mut impl GenericClient, statements: &[Typed<'_>]) -> Result<Vec<Vec<Row>>> {
+    statements
+        .iter()
+        .map(|(sql, params)| {
+            tx.query_typed(sql, params)
+                .map_err(|e| refused(&e).unwrap_or_else(|| e.into()))
+        })
+        .collect()
 }
 
 /// The clock of the settings query's row, and the check that `BEGIN` opened the transaction.
