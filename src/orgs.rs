@@ -199,6 +199,13 @@ pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
 /// [`lock`]'s statement (`$1` the organisation).
 pub(crate) const LOCK: &str = "SELECT metadata FROM organizations WHERE id = $1 FOR NO KEY UPDATE";
 
+/// [`LOCK`] when the statement before it in the transaction registered a new Mac (the
+/// setting `lobu.first_mac`, see [`crate::devices`]); else nothing.
+pub(crate) const LOCK_IF_FIRST_MAC: &str = "
+    SELECT metadata FROM organizations
+    WHERE id = $1 AND current_setting('lobu.first_mac', true) <> ''
+    FOR NO KEY UPDATE";
+
 /// Locks the organisation row for the rest of the transaction and returns its metadata.
 /// Every provisioning decision is taken under this lock.
 ///

@@ -306,8 +306,13 @@ pub struct Registration<'a> {
 
 /// The SPEC 3 watcher rules for first Macs: each organisation's outcome, decided by its
 /// first candidate (a later one finds the sentinel set). Read-only, as
-/// [`DECIDE_AGENTS`]; the caller holds the organisations' row locks.
-const DECIDE_WATCHERS: &str = "
+/// [`DECIDE_AGENTS`]; the caller holds the organisations' row locks. `$source` is the
+/// candidates, `c(org_id, device_id, tz, next_at, n)`; `$5` the watcher's slug, `$6` the
+/// default agent's id.
+macro_rules! decide_watchers {
+    ($source:literal) => {
+        concat!(
+            "
     SELECT device_id, org_id, tz, next_at, agent,
            CASE WHEN NOT bootstrapped THEN 'not_bootstrapped'
                 WHEN sentinel AND live IS NOT NULL THEN 'existing'
@@ -324,11 +329,167 @@ const DECIDE_WATCHERS: &str = "
                   WHERE w.org_id = f.org_id AND w.slug = $5 AND w.status <> 'archived') AS live,
                  (SELECT a.id FROM agents a WHERE a.org_id = f.org_id
                   ORDER BY (a.id = $6) DESC, a.created_at, a.id LIMIT 1) AS agent
-          FROM (SELECT DISTINCT ON (org_id) *
-                FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
-                     WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)
+          FROM (SELECT DISTINCT ON (org_id) * FROM ",
+            $source,
+            "
                 ORDER BY org_id, n) f
-          JOIN organizations org ON org.id = f.org_id) o";
+          JOIN organizations org ON org.id = f.org_id) o"
+        )
+    };
+}
+/// [`decide_watchers!`] of many first Macs: `$1` their organisations, `$2` the devices, `$3`
+/// their zones, `$4` the next fire time in each zone.
+const DECIDE_WATCHERS: &str = decide_watchers!(
+    "unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
+     WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)"
+);
+
+/// The daily check-in of the device a registration's flight inserted (the setting
+/// `lobu.first_mac`, which [`crate::devices`]'s upsert sets for a new Mac; nothing when it
+/// is empty): the rules of [`decide_watchers!`], the watcher's insert and the sentinel
+/// (`$13`) in one statement, after the organisation's lock in a statement of its own. `$1`
+/// the organisation, `$3` the zone, `$12` the clock (`NULL`: the database's).
+///
+/// The next 09:00 is the database's: from the fire times `$4` that the host computed
+/// around its own clock (every one after `$2`, see [`fire_times_around`]), the first after
+/// the database's clock. When that clock is not inside the window (the host's clock is off
+/// by more than a day) the statement raises `clock`, nothing is written, and the caller
+/// registers again with the database's clock read first.
+const PROVISION_FIRST_MAC: &str = concat!(
+    "WITH d (device_id, org_id, tz, next_at, agent, outcome, live, stamp) AS (",
+    decide_watchers!(
+        "(SELECT $1::text, m.id, $3::text,
+                CASE WHEN $2 <= coalesce($12, now())
+                          AND (SELECT max(x) FROM unnest($4::timestamptz[]) x)
+                              > coalesce($12, now())
+                     THEN (SELECT min(x) FROM unnest($4::timestamptz[]) x
+                           WHERE x > coalesce($12, now()))
+                     ELSE to_timestamp(('lobu-abort:clock:' || m.id)::int) END,
+                1::bigint
+         FROM (SELECT nullif(current_setting('lobu.first_mac', true), '')::uuid) m(id)
+         WHERE m.id IS NOT NULL) AS c(org_id, device_id, tz, next_at, n)"
+    ),
+    "
+    ), created AS (
+        INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
+                              timezone, agent_id, device_id, created_by,
+                              min_cooldown_seconds, next_run_at, created_at, updated_at)
+        SELECT d.org_id, $5, $7, $8, $9, $10, d.tz, d.agent, d.device_id, 'provisioning', $11,
+               d.next_at, coalesce($12, now()), coalesce($12, now())
+        FROM d
+        WHERE d.outcome = 'created'
+        ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
+        RETURNING id
+    ), stamped AS (
+        UPDATE organizations o
+        SET metadata = o.metadata
+                       || jsonb_build_object($13::text, to_jsonb(coalesce($12, now())))
+        FROM d
+        WHERE o.id = d.org_id AND d.stamp
+    )
+    SELECT CASE WHEN d.outcome = 'created' AND NOT EXISTS (SELECT FROM created)
+                THEN 'skipped_slug_taken' ELSE d.outcome END,
+           coalesce((SELECT id FROM created), d.live)
+    FROM d"
+);
+
+/// The check-in's fire times in `tz` around `estimate` (the host's clock, a guess at the
+/// database's): where they start (a day before it) and every one from there to the first
+/// more than a day after it.
+///
+/// # Errors
+/// Never for the check-in's schedule.
+pub fn fire_times_around(
+    tz: chrono_tz::Tz,
+    estimate: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, Vec<DateTime<Utc>>)> {
+    let schedule = Schedule::parse(DEFAULT_WATCHER_SCHEDULE)?;
+    let window = chrono::Duration::days(1);
+    let from = estimate - window;
+    let mut times = vec![schedule.next_after(tz, from)?];
+    while let Some(&last) = times.last().filter(|t| **t <= estimate + window) {
+        times.push(schedule.next_after(tz, last)?);
+    }
+    Ok((from, times))
+}
+
+/// The first Mac of a registration's flight ([`PROVISION_FIRST_MAC`], after
+/// [`orgs::LOCK`]): its zone, the fire times around the clock `estimate` and the clock the
+/// statement decides with (`None`: the database's).
+#[derive(Debug)]
+pub(crate) struct FirstMacInFlight {
+    org_id: String,
+    zone: &'static str,
+    from: DateTime<Utc>,
+    times: Vec<DateTime<Utc>>,
+    at: Option<DateTime<Utc>>,
+    schema: serde_json::Value,
+}
+
+impl FirstMacInFlight {
+    pub(crate) fn new(
+        org_id: &str,
+        tz: chrono_tz::Tz,
+        estimate: DateTime<Utc>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Self> {
+        let (from, times) = fire_times_around(tz, estimate)?;
+        Ok(Self {
+            org_id: org_id.to_string(),
+            zone: tz.name(),
+            from,
+            times,
+            at,
+            schema: default_extraction_schema(),
+        })
+    }
+
+    /// The lock's parameters.
+    pub(crate) fn lock_params(
+        &self,
+    ) -> [(&(dyn postgres::types::ToSql + Sync), postgres::types::Type); 1] {
+        [p(&self.org_id)]
+    }
+
+    /// [`PROVISION_FIRST_MAC`]'s parameters.
+    pub(crate) fn params(
+        &self,
+    ) -> [(&(dyn postgres::types::ToSql + Sync), postgres::types::Type); 13] {
+        [
+            p(&self.org_id),
+            p(&self.from),
+            p(&self.zone),
+            p(&self.times),
+            p(&DEFAULT_WATCHER_SLUG),
+            p(&DEFAULT_AGENT_ID),
+            p(&DEFAULT_WATCHER_NAME),
+            p(&DEFAULT_WATCHER_PROMPT),
+            p(&self.schema),
+            p(&DEFAULT_WATCHER_SCHEDULE),
+            p(&DEFAULT_WATCHER_COOLDOWN),
+            p(&self.at),
+            p(&WATCHER_SENTINEL),
+        ]
+    }
+
+    /// The lock, then the watcher.
+    pub(crate) const LOCK: &'static str = orgs::LOCK_IF_FIRST_MAC;
+    pub(crate) const SQL: &'static str = PROVISION_FIRST_MAC;
+
+    /// The outcome from the statement's row (none: no first Mac, or no organisation).
+    ///
+    /// # Errors
+    /// `internal` for an outcome this binary does not know.
+    pub(crate) fn outcome(row: Option<&postgres::Row>) -> Result<Option<DefaultWatcher>> {
+        row.map(|r| {
+            Ok(DefaultWatcher {
+                outcome: outcome(r.get(0))?,
+                watcher_id: r.get(1),
+            })
+        })
+        .transpose()
+    }
+}
 
 /// A first Mac's registration, as the watcher rules need it.
 #[derive(Debug, Clone)]
@@ -461,6 +622,22 @@ pub fn provision_watchers(
     Ok(out)
 }
 
+/// The default watcher's outcome when its rules do not apply: the device was known, or is
+/// not a Mac.
+pub(crate) fn not_applicable(first: bool, macos: bool) -> Option<DefaultWatcher> {
+    let outcome = if !first {
+        WatcherOutcome::NotFirstRegistration
+    } else if !macos {
+        WatcherOutcome::NotEligible
+    } else {
+        return None;
+    };
+    Some(DefaultWatcher {
+        outcome,
+        watcher_id: None,
+    })
+}
+
 /// Provisions the daily check-in watcher for a first Mac (SPEC 3). Call inside the
 /// registration's transaction.
 ///
@@ -471,15 +648,8 @@ pub fn provision_watcher(
     reg: Registration<'_>,
     now: DateTime<Utc>,
 ) -> Result<DefaultWatcher> {
-    let done = |outcome| DefaultWatcher {
-        outcome,
-        watcher_id: None,
-    };
-    if !reg.first {
-        return Ok(done(WatcherOutcome::NotFirstRegistration));
-    }
-    if !reg.macos {
-        return Ok(done(WatcherOutcome::NotEligible));
+    if let Some(w) = not_applicable(reg.first, reg.macos) {
+        return Ok(w);
     }
     orgs::lock(tx, reg.org_id)?;
     let mac = FirstMac {

@@ -142,13 +142,32 @@ pub struct Principal {
     pub org_id: String,
 }
 
-/// `$4` the expiry, or `NULL` and `$5` the lifetime in microseconds from `now()` (flights).
-const INSERT_TOKEN: &str = "
+/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
+/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
+/// authenticated in the transaction. Statements that also serve flights take the device
+/// and organisation as `coalesce($n, principal!(..))`.
+macro_rules! principal {
+    (org) => {
+        "nullif(current_setting('lobu.org_id', true), '')"
+    };
+    (device) => {
+        "nullif(current_setting('lobu.device_id', true), '')::uuid"
+    };
+}
+pub(crate) use principal;
+
+/// `$4` the expiry, or `NULL` and `$5` the lifetime in microseconds from `now()` (flights);
+/// `$1` the device, or `NULL` for the one a registration's flight upserted before it.
+const INSERT_TOKEN: &str = concat!(
+    "
     INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
     SELECT d.id, d.org_id, $2, $3, coalesce($4, now() + $5 * interval '1 microsecond')
     FROM devices d
-    WHERE d.id = $1
-    RETURNING id, scopes, expires_at";
+    WHERE d.id = coalesce($1, ",
+    principal!(device),
+    ")
+    RETURNING id, scopes, expires_at"
+);
 
 /// Issues a token for a device; `value` lets fixtures choose it, else it is random.
 ///
@@ -223,31 +242,76 @@ pub fn create_in_flight(
     value: Option<Token>,
     actor: &crate::audit::Actor,
 ) -> Result<IssuedToken> {
-    let token = chosen_or_new(value)?;
-    let expires_at: Option<DateTime<Utc>> = None;
-    let lifetime = match expires_in.map(|d| d.num_microseconds()) {
-        Some(None) => return Err(Error::invalid("token lifetime out of range")),
-        Some(Some(us)) => Some(us),
-        None => None,
-    };
-    let (prefix, hash) = (token.display_prefix(), token.hash());
+    let new = NewToken::new(value, expires_in)?;
+    let device = Some(device_id);
     let landed = crate::db::flight(
         client,
         &[
-            (
-                INSERT_TOKEN,
-                &[
-                    p(&device_id),
-                    p(&prefix),
-                    p(&hash),
-                    p(&expires_at),
-                    p(&lifetime),
-                ],
-            ),
-            (RECORD_CREATED, &[p(&actor.as_str()), p(&hash)]),
+            (NewToken::SQL, &new.params(&device)),
+            (RECORD_CREATED, &[p(&actor.as_str()), p(&new.hash)]),
         ],
     )?;
-    issued(device_id, token, landed.first(0))
+    new.issued(device_id, landed.first(0))
+}
+
+/// A token to insert in a flight, expiring its lifetime after the database's clock.
+pub(crate) struct NewToken {
+    token: Token,
+    prefix: String,
+    hash: String,
+    expires_at: Option<DateTime<Utc>>,
+    lifetime: Option<i64>,
+}
+
+impl NewToken {
+    /// `value`, or a new random token, living `expires_in`.
+    ///
+    /// # Errors
+    /// `invalid_input` for a chosen value of the wrong format or a lifetime out of range.
+    pub(crate) fn new(value: Option<Token>, expires_in: Option<Duration>) -> Result<Self> {
+        let token = chosen_or_new(value)?;
+        let lifetime = match expires_in.map(|d| d.num_microseconds()) {
+            Some(None) => return Err(Error::invalid("token lifetime out of range")),
+            Some(Some(us)) => Some(us),
+            None => None,
+        };
+        Ok(Self {
+            prefix: token.display_prefix(),
+            hash: token.hash(),
+            token,
+            expires_at: None,
+            lifetime,
+        })
+    }
+
+    /// The insert.
+    pub(crate) const SQL: &'static str = INSERT_TOKEN;
+
+    /// Its parameters for `device` (`None`: the device the flight registered before it).
+    pub(crate) fn params<'a>(
+        &'a self,
+        device: &'a Option<Uuid>,
+    ) -> [(&'a (dyn postgres::types::ToSql + Sync), Type); 5] {
+        [
+            p(device),
+            p(&self.prefix),
+            p(&self.hash),
+            p(&self.expires_at),
+            p(&self.lifetime),
+        ]
+    }
+
+    /// The token issued, from the insert's row.
+    ///
+    /// # Errors
+    /// `not_found` when the device was not there.
+    pub(crate) fn issued(
+        self,
+        device_id: Uuid,
+        row: Option<&postgres::Row>,
+    ) -> Result<IssuedToken> {
+        issued(device_id, self.token, row)
+    }
 }
 
 /// Lists a device's tokens (never the secret).
@@ -308,20 +372,6 @@ pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> 
         revoked_at: row.get(0),
     })
 }
-
-/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
-/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
-/// authenticated in the transaction. Statements that also serve flights take the device
-/// and organisation as `coalesce($n, principal!(..))`.
-macro_rules! principal {
-    (org) => {
-        "nullif(current_setting('lobu.org_id', true), '')"
-    };
-    (device) => {
-        "nullif(current_setting('lobu.device_id', true), '')::uuid"
-    };
-}
-pub(crate) use principal;
 
 /// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired
 /// token or a missing scope raises `forbidden`, a token whose organisation is being deleted

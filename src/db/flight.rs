@@ -45,10 +45,17 @@ impl Landed {
 
 /// The marker of an error a statement raises on purpose: casting
 /// `'lobu-abort:KIND:MESSAGE'` to an integer fails with that text in the error's message.
-/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `forbidden` or `conflict`. The cast
+/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `forbidden`, `conflict` or
+/// `clock` (a value computed from the host's clock does not hold for the database's: see
+/// [`CLOCK`]). The cast
 /// must depend on a row's column (a constant would be folded, and raised, when the statement
 /// is planned).
 const MARKER: &str = "lobu-abort:";
+
+/// The `kind` of the [`Error::Transient`] a statement raises with `clock`: what the host
+/// computed from its own clock does not fit the database's; the caller does the work again
+/// with the database's clock read first.
+pub const CLOCK: &str = "clock_estimate";
 
 /// Sends `BEGIN`, the settings query, `statements` and `COMMIT` in one flight and reads
 /// the answers.
@@ -59,14 +66,12 @@ const MARKER: &str = "lobu-abort:";
 /// (the transaction is then rolled back: nothing of it was written); the commit's failure.
 pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");
-    let settings = answers
-        .first
-        .map_err(|e| refused(&e).unwrap_or_else(|| e.into()))?;
+    let settings = answers.first.map_err(statement_error)?;
     let mut rows = Vec::with_capacity(statements.len());
     for answer in answers.statements {
         match answer {
             Ok(r) => rows.push(r),
-            Err(e) => return Err(refused(&e).unwrap_or_else(|| e.into())),
+            Err(e) => return Err(statement_error(e)),
         }
     }
     answers.last?;
@@ -88,11 +93,14 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
 pub fn in_order(tx: &mut impl GenericClient, statements: &[Typed<'_>]) -> Result<Vec<Vec<Row>>> {
     statements
         .iter()
-        .map(|(sql, params)| {
-            tx.query_typed(sql, params)
-                .map_err(|e| refused(&e).unwrap_or_else(|| e.into()))
-        })
+        .map(|(sql, params)| tx.query_typed(sql, params).map_err(statement_error))
         .collect()
+}
+
+/// A statement's failure in this tool's terms: what it raised on purpose (see `MARKER`),
+/// else the driver's error.
+pub(crate) fn statement_error(e: postgres::Error) -> Error {
+    refused(&e).unwrap_or_else(|| e.into())
 }
 
 /// The clock of the settings query's row, and the check that `BEGIN` opened the transaction.
@@ -134,6 +142,10 @@ fn refused(e: &postgres::Error) -> Option<Error> {
         }
         "forbidden" => Some(Error::Forbidden(text.to_string())),
         "conflict" => Some(Error::Conflict(text.to_string())),
+        "clock" => Some(Error::Transient {
+            kind: CLOCK,
+            message: "the host's clock is more than a day from the database's".into(),
+        }),
         _ => None,
     }
 }
