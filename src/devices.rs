@@ -407,14 +407,22 @@ fn device_from_row(r: &postgres::Row) -> Device {
 /// # Errors
 /// `not_found` for an unknown organisation.
 pub fn list(client: &mut impl GenericClient, org_id: &str) -> Result<Vec<Device>> {
-    let rows = client.query(
-        &format!("{SELECT_DEVICES} WHERE d.org_id = $1 ORDER BY d.first_seen_at, d.id"),
-        &[&org_id],
-    )?;
-    if rows.is_empty() {
-        crate::orgs::show(client, org_id)?;
-    }
-    Ok(rows.iter().map(device_from_row).collect())
+    list_via(&mut |s| crate::db::flight::in_order(client, s), org_id)
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>, org_id: &str) -> Result<Vec<Device>> {
+    let list = format!("{SELECT_DEVICES} WHERE d.org_id = $1 ORDER BY d.first_seen_at, d.id");
+    let rows = send(&[(&list, &[p(&org_id)]), (crate::orgs::SHOW, &[p(&org_id)])])?;
+    Ok(
+        crate::db::flight::listed(&rows, &[format!("organization {org_id}")])?
+            .iter()
+            .map(device_from_row)
+            .collect(),
+    )
 }
 
 /// Shows one device.

@@ -149,17 +149,28 @@ pub fn create_in_flight(
 /// # Errors
 /// Database failures.
 pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
-    let rows = client.query(
-        "SELECT o.id, o.name, o.created_at,
-                (SELECT count(*) FROM agents a WHERE a.org_id = o.id),
-                (SELECT count(*) FROM devices d WHERE d.org_id = o.id),
-                (SELECT count(*) FROM watchers w WHERE w.org_id = o.id AND w.status <> 'archived')
-         FROM organizations o
-         ORDER BY o.id",
-        &[],
-    )?;
-    Ok(rows
-        .iter()
+    list_via(&mut |s| crate::db::flight::in_order(client, s))
+}
+
+/// [`list`]'s statement sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>) -> Result<Vec<OrgSummary>> {
+    let rows = send(&[(LIST, &[])])?;
+    Ok(summaries(crate::db::flight::listed(&rows, &[])?))
+}
+
+const LIST: &str = "
+    SELECT o.id, o.name, o.created_at,
+           (SELECT count(*) FROM agents a WHERE a.org_id = o.id),
+           (SELECT count(*) FROM devices d WHERE d.org_id = o.id),
+           (SELECT count(*) FROM watchers w WHERE w.org_id = o.id AND w.status <> 'archived')
+    FROM organizations o
+    ORDER BY o.id";
+
+fn summaries(rows: &[postgres::Row]) -> Vec<OrgSummary> {
+    rows.iter()
         .map(|r| OrgSummary {
             id: r.get(0),
             name: r.get(1),
@@ -168,7 +179,7 @@ pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
             devices: r.get(4),
             watchers: r.get(5),
         })
-        .collect())
+        .collect()
 }
 
 /// Shows one organisation with its metadata.
@@ -180,7 +191,9 @@ pub fn show(client: &mut impl GenericClient, id: &str) -> Result<Org> {
     shown(id, row.as_ref())
 }
 
-const SHOW: &str = "SELECT id, name, metadata, created_at FROM organizations WHERE id = $1";
+/// [`show`]'s statement (`$1` the organisation).
+pub(crate) const SHOW: &str =
+    "SELECT id, name, metadata, created_at FROM organizations WHERE id = $1";
 
 fn shown(id: &str, row: Option<&postgres::Row>) -> Result<Org> {
     row.map(org_from_row)

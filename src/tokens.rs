@@ -319,31 +319,38 @@ impl NewToken {
 /// # Errors
 /// `not_found` for an unknown device.
 pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    let rows = client.query(
-        "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at, last_used_at
-         FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
-        &[&device_id],
-    )?;
-    if rows.is_empty()
-        && client
-            .query_opt("SELECT 1 FROM devices WHERE id = $1", &[&device_id])?
-            .is_none()
-    {
-        return Err(Error::not_found(format!("device {device_id}")));
-    }
-    Ok(rows
-        .iter()
-        .map(|r| TokenInfo {
-            id: r.get(0),
-            device_id: r.get(1),
-            prefix: r.get(2),
-            scopes: r.get(3),
-            created_at: r.get(4),
-            expires_at: r.get(5),
-            revoked_at: r.get(6),
-            last_used_at: r.get(7),
-        })
-        .collect())
+    list_via(&mut |s| crate::db::flight::in_order(client, s), device_id)
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>, device_id: Uuid) -> Result<Vec<TokenInfo>> {
+    let rows = send(&[
+        (
+            "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at,
+                    last_used_at
+             FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
+            &[p(&device_id)],
+        ),
+        ("SELECT 1 FROM devices WHERE id = $1", &[p(&device_id)]),
+    ])?;
+    Ok(
+        crate::db::flight::listed(&rows, &[format!("device {device_id}")])?
+            .iter()
+            .map(|r| TokenInfo {
+                id: r.get(0),
+                device_id: r.get(1),
+                prefix: r.get(2),
+                scopes: r.get(3),
+                created_at: r.get(4),
+                expires_at: r.get(5),
+                revoked_at: r.get(6),
+                last_used_at: r.get(7),
+            })
+            .collect(),
+    )
 }
 
 /// Result of `tokens revoke`.

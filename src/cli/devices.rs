@@ -121,7 +121,7 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         DeviceAction::List { org } => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| devices::list(tx, org))?;
+            let (list, now) = db::flight::read_in_flight(&mut c, |s| devices::list_via(s, org))?;
             out.show(&list, |l| {
                 table(
                     &[

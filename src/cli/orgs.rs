@@ -93,7 +93,7 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
             &ctx.actor(),
         )?),
         OrgAction::List => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| orgs::list(tx))?;
+            let (list, now) = db::flight::read_in_flight(&mut c, orgs::list_via)?;
             out.show(&list, |l| {
                 table(
                     &["ID", "NAME", "AGENTS", "DEVICES", "WATCHERS", "CREATED"],

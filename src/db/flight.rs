@@ -97,6 +97,48 @@ pub fn in_order(tx: &mut impl GenericClient, statements: &[Typed<'_>]) -> Result
         .collect()
 }
 
+/// Sends a read's statements and returns each one's rows: in one flight ([`flight`], via
+/// [`read_in_flight`]) or one by one in the caller's transaction ([`in_order`]), so that a
+/// read is written once for both.
+pub type Send<'s> = dyn FnMut(&[Typed<'_>]) -> Result<Vec<Vec<Row>>> + 's;
+
+/// `read` with its statements sent in one flight; also returns the flight's clock.
+///
+/// # Errors
+/// As [`flight`], and what `read` returns.
+pub fn read_in_flight<T>(
+    client: &mut Client,
+    read: impl FnOnce(&mut Send<'_>) -> Result<T>,
+) -> Result<(T, DateTime<Utc>)> {
+    let mut now = None;
+    let value = read(&mut |statements| {
+        let landed = flight(client, statements)?;
+        now = Some(landed.now);
+        Ok(landed.rows)
+    })?;
+    let now = now.ok_or_else(|| Error::Internal("a read sent no flight".into()))?;
+    Ok((value, now))
+}
+
+/// A listing's rows (statement 0 of `rows`); `not_found` for `owners[i]` when there are
+/// none and statement `i + 1`, which looks that owner up, found no row (the organisation or
+/// device listed in). Sent together, telling an empty list from an unknown owner costs no
+/// round trip of its own.
+///
+/// # Errors
+/// `not_found`.
+pub(crate) fn listed<'r>(rows: &'r [Vec<Row>], owners: &[String]) -> Result<&'r [Row]> {
+    let list = rows.first().map_or(&[][..], Vec::as_slice);
+    if list.is_empty() {
+        for (i, owner) in owners.iter().enumerate() {
+            if rows.get(i + 1).is_some_and(Vec::is_empty) {
+                return Err(Error::not_found(owner.clone()));
+            }
+        }
+    }
+    Ok(list)
+}
+
 /// A statement's failure in this tool's terms: what it raised on purpose (see `MARKER`),
 /// else the driver's error.
 pub(crate) fn statement_error(e: postgres::Error) -> Error {

@@ -492,3 +492,91 @@ fn a_first_mac_on_a_host_with_a_wrong_clock_gets_the_database_s_next_checkin() {
         assert_eq!(counts, (1, 1, 1), "{org}");
     }
 }
+
+/// Listings send their statement and the look-up of what they list in (to tell an empty
+/// list from an unknown organisation or device) in one flight (before: 3 or 4 round trips
+/// after connecting, 5 with ORG:WORKER_ID, which is still looked up first).
+#[test]
+fn listings_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 1);
+    cli(&db).args(["org", "create", "other"]).run().code(0);
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let w = dev.watcher.unwrap().to_string();
+    let device = dev.id.to_string();
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n));
+    };
+    count("org list", &["org", "list"], 0);
+    count("agents list", &["agents", "list", "--org", "acme"], 0);
+    count(
+        "agents list (unknown: exit 3)",
+        &["agents", "list", "--org", "nope"],
+        3,
+    );
+    count("devices list", &["devices", "list", "--org", "acme"], 0);
+    count(
+        "devices list (unknown: exit 3)",
+        &["devices", "list", "--org", "nope"],
+        3,
+    );
+    count("tokens list", &["tokens", "list", "--device", &device], 0);
+    let nil = uuid::Uuid::nil().to_string();
+    count(
+        "tokens list (unknown: exit 3)",
+        &["tokens", "list", "--device", &nil],
+        3,
+    );
+    count("watchers list", &["watchers", "list", "--org", "acme"], 0);
+    count(
+        "watchers list --device",
+        &["watchers", "list", "--org", "acme", "--device", &device],
+        0,
+    );
+    count(
+        "watchers list (unknown: exit 3)",
+        &["watchers", "list", "--org", "nope"],
+        3,
+    );
+    count("runs list --org", &["runs", "list", "--org", "acme"], 0);
+    count("runs list --watcher", &["runs", "list", "--watcher", &w], 0);
+    count(
+        "runs list (unknown watcher: exit 3)",
+        &["runs", "list", "--watcher", "999999"],
+        3,
+    );
+    count("audit list", &["audit", "list"], 0);
+    count("audit list --since", &["audit", "list", "--since", "1h"], 0);
+    for (name, n) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    // what they list
+    let r = cli(&db)
+        .args(["-o", "json", "runs", "list", "--org", "acme"])
+        .run();
+    assert_eq!(r.json().as_array().map(Vec::len), Some(1));
+    let r = cli(&db)
+        .args(["-o", "json", "audit", "list", "--since", "1h"])
+        .run();
+    assert!(!r.json().as_array().unwrap().is_empty(), "{}", r.stdout);
+    let r = cli(&db)
+        .args([
+            "-o",
+            "json",
+            "audit",
+            "list",
+            "--since",
+            "2099-01-01T00:00:00Z",
+        ])
+        .run();
+    assert_eq!(r.json().as_array().map(Vec::len), Some(0));
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n) in &table {
+            assert_eq!(*n, CONNECT + 1, "{name}");
+        }
+    }
+}
