@@ -314,7 +314,7 @@ impl Bench {
         .unwrap()
         .trim()
         .to_string();
-        let commands: [(&str, Vec<&str>, String); 3] = [
+        let commands: [(&str, Vec<&str>, String); 4] = [
             (
                 "watchers trigger --admin",
                 vec!["watchers", "trigger", "1", "--admin"],
@@ -355,6 +355,37 @@ impl Bench {
                 "org show",
                 vec!["org", "show", "acme"],
                 "SELECT id, name, metadata, created_at FROM organizations WHERE id = 'acme';"
+                    .into(),
+            ),
+            (
+                // a Mac registering again (the first run, the warm-up, is its first Mac)
+                "register-device (known Mac)",
+                vec![
+                    "register-device",
+                    "--org",
+                    "acme",
+                    "--user",
+                    "u1",
+                    "--worker-id",
+                    "mbp-bench",
+                    "--platform",
+                    "macos",
+                ],
+                // the device's upsert and its audit event, one statement
+                "WITH up AS (
+                     INSERT INTO devices (org_id, user_id, worker_key, platform, timezone,
+                                          first_seen_at, last_seen_at)
+                     VALUES ('acme', 'u1', 'mbp-bench', 'macos', 'UTC', now(), now())
+                     ON CONFLICT (org_id, user_id, worker_key) DO UPDATE
+                     SET last_seen_at = EXCLUDED.last_seen_at
+                     RETURNING id, (xmax = 0) AS inserted, platform, timezone
+                 ), audit AS (
+                     INSERT INTO audit_events (at, actor, command, org_id, target_kind,
+                                               target_id, outcome, details)
+                     SELECT now(), 'ada@bench', 'register-device', 'acme', 'device',
+                            up.id::text, 'refreshed', '{}' FROM up
+                 )
+                 SELECT * FROM up;"
                     .into(),
             ),
         ];

@@ -27,24 +27,34 @@ pub struct Agent {
 /// # Errors
 /// `not_found` for an unknown organisation.
 pub fn list(client: &mut impl GenericClient, org_id: &str) -> Result<Vec<Agent>> {
-    let rows = client.query(
-        "SELECT org_id, id, name, identity, created_at FROM agents
-         WHERE org_id = $1 ORDER BY created_at, id",
-        &[&org_id],
-    )?;
-    if rows.is_empty() {
-        crate::orgs::show(client, org_id)?;
-    }
-    Ok(rows
-        .iter()
-        .map(|r| Agent {
-            org_id: r.get(0),
-            id: r.get(1),
-            name: r.get(2),
-            identity: r.get(3),
-            created_at: r.get(4),
-        })
-        .collect())
+    list_via(&mut |s| crate::db::flight::in_order(client, s), org_id)
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>, org_id: &str) -> Result<Vec<Agent>> {
+    let rows = send(&[
+        (
+            "SELECT org_id, id, name, identity, created_at FROM agents
+             WHERE org_id = $1 ORDER BY created_at, id",
+            &[p(&org_id)],
+        ),
+        (crate::orgs::SHOW, &[p(&org_id)]),
+    ])?;
+    Ok(
+        crate::db::flight::listed(&rows, &[format!("organization {org_id}")])?
+            .iter()
+            .map(|r| Agent {
+                org_id: r.get(0),
+                id: r.get(1),
+                name: r.get(2),
+                identity: r.get(3),
+                created_at: r.get(4),
+            })
+            .collect(),
+    )
 }
 
 /// Result of `agents delete`.

@@ -277,13 +277,16 @@ pub struct Filter {
     pub before: Option<i64>,
 }
 
+/// `$4` since when, or `NULL` and `$7` how long before the database's clock, in
+/// microseconds (flights).
 const LIST_EVENTS: &str = "
     SELECT id, at, actor, command, org_id, target_kind, target_id, outcome, details
     FROM audit_events
     WHERE ($1::text IS NULL OR org_id = $1)
       AND ($2::text IS NULL OR actor = $2)
       AND ($3::text IS NULL OR command = $3)
-      AND ($4::timestamptz IS NULL OR at >= $4)
+      AND ($4::timestamptz IS NULL AND $7::bigint IS NULL
+           OR at >= coalesce($4, now() - $7 * interval '1 microsecond'))
       AND ($5::bigint IS NULL OR id < $5)
     ORDER BY id DESC
     LIMIT $6";
@@ -298,11 +301,38 @@ pub fn list(
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEvent>> {
-    let since = filter.since.map(|s| match s {
-        Since::Ago(d) => now - d,
-        Since::At(t) => t,
-    });
-    let rows = client.query_typed(
+    list_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        filter,
+        limit,
+        Some(now),
+    )
+}
+
+/// [`list`]'s statement sent by `send` (see [`crate::db::flight::Send`]), `since` counted
+/// back from `now` (`None`: the database's clock of the statement).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(
+    send: &mut crate::db::flight::Send<'_>,
+    filter: &Filter,
+    limit: i64,
+    now: Option<DateTime<Utc>>,
+) -> Result<Vec<AuditEvent>> {
+    let (since, ago) = match (filter.since, now) {
+        (Some(Since::Ago(d)), Some(now)) => (Some(now - d), None),
+        (Some(Since::Ago(d)), None) => (
+            None,
+            Some(
+                d.num_microseconds()
+                    .ok_or_else(|| Error::invalid("--since out of range"))?,
+            ),
+        ),
+        (Some(Since::At(t)), _) => (Some(t), None),
+        (None, _) => (None, None),
+    };
+    let rows = send(&[(
         LIST_EVENTS,
         &[
             p(&filter.org_id),
@@ -311,9 +341,10 @@ pub fn list(
             p(&since),
             p(&filter.before),
             p(&limit),
+            p(&ago),
         ],
-    )?;
-    Ok(rows
+    )])?;
+    Ok(crate::db::flight::listed(&rows, &[])?
         .iter()
         .map(|r| AuditEvent {
             id: r.get(0),

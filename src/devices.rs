@@ -118,15 +118,20 @@ pub(crate) fn check_text(what: &str, value: &str, max: usize) -> Result<()> {
 }
 
 /// Inserts or refreshes the device, unless its organisation is unknown or being deleted
-/// (no row then: [`org_refusal`] says which), and records the audit event in the same
-/// statement when `$9` (the actor) is given, so that it costs no round trip of its own.
+/// (then no device, and the next column says whether the organisation is being deleted:
+/// `NULL` for unknown), and records the audit event in the same statement when `$9` (the
+/// actor) is given, so that it costs no round trip of its own; at `$8`, or the database's
+/// clock. A platform other than the first registration's raises `conflict` (nothing
+/// written). For the statements after it in a flight, it stores the device in
+/// `lobu.device_id` and, when this call inserted a Mac, in `lobu.first_mac`.
 const UPSERT_DEVICE: &str = "
     WITH o AS (
         SELECT id FROM organizations WHERE id = $1 AND deleting_at IS NULL
     ), up AS (
         INSERT INTO devices (org_id, user_id, worker_key, platform, name, timezone,
                              app_version, first_seen_at, last_seen_at)
-        SELECT o.id, $2, $3, $4, $5, coalesce($6, 'UTC'), $7, $8, $8
+        SELECT o.id, $2, $3, $4, $5, coalesce($6, 'UTC'), $7, coalesce($8, now()),
+               coalesce($8, now())
         FROM o
         ON CONFLICT (org_id, user_id, worker_key) DO UPDATE
         SET last_seen_at = EXCLUDED.last_seen_at,
@@ -137,26 +142,73 @@ const UPSERT_DEVICE: &str = "
     ), audit AS (
         INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
                                   outcome, details)
-        SELECT $8, $9, 'register-device', $1, 'device', up.id::text,
+        SELECT coalesce($8, now()), $9, 'register-device', $1, 'device', up.id::text,
                CASE WHEN up.inserted THEN 'registered' ELSE 'refreshed' END,
                jsonb_build_object('user', $2::text, 'worker_id', $3::text,
                                   'platform', $4::text)
         FROM up
         WHERE $9::text IS NOT NULL AND up.platform = $4
     )
-    SELECT id, inserted, platform, timezone FROM up";
+    SELECT up.id, up.inserted, up.platform, up.timezone,
+           (SELECT deleting_at IS NOT NULL FROM organizations WHERE id = $1),
+           CASE WHEN up.platform <> $4 THEN
+               ('lobu-abort:conflict:device ' || up.id || ' is registered as ' || up.platform
+                || '; its platform cannot change to ' || $4)::int END,
+           set_config('lobu.device_id', coalesce(up.id::text, ''), true),
+           set_config('lobu.first_mac',
+                      CASE WHEN up.inserted AND up.platform = 'macos' THEN up.id::text
+                           ELSE '' END, true)
+    FROM (SELECT) one LEFT JOIN up ON true";
 
-/// Why an organisation accepts no new object: unknown (`not_found`, exit 3) or being
-/// deleted (`conflict`, exit 5). Asked only after a statement that needs it found no row.
-pub(crate) fn org_refusal(tx: &mut impl GenericClient, org_id: &str) -> Error {
-    match tx.query_typed_opt(
-        "SELECT deleting_at IS NOT NULL FROM organizations WHERE id = $1",
-        &[p(&org_id)],
-    ) {
-        Ok(Some(row)) if row.get::<_, bool>(0) => crate::orgs::being_deleted(org_id),
-        Ok(_) => Error::not_found(format!("organization {org_id}")),
-        Err(e) => e.into(),
+/// The device of [`UPSERT_DEVICE`]'s row, whether this call inserted it, and its zone; or
+/// why its organisation accepts no new object: unknown (`not_found`, exit 3) or being
+/// deleted (`conflict`, exit 5).
+fn upserted(org_id: &str, row: Option<&postgres::Row>) -> Result<(Uuid, bool, String)> {
+    let row = row.ok_or_else(|| Error::Internal("the device's upsert returned no row".into()))?;
+    match row.get::<_, Option<Uuid>>(0) {
+        Some(id) => Ok((id, row.get(1), row.get(3))),
+        None if row.get::<_, Option<bool>>(4) == Some(true) => {
+            Err(crate::orgs::being_deleted(org_id))
+        }
+        None => Err(Error::not_found(format!("organization {org_id}"))),
     }
+}
+
+/// Checks the fields of a registration.
+fn check_input(input: &RegisterDevice) -> Result<()> {
+    check_text("user id", &input.user_id, 200)?;
+    check_text("worker id", &input.worker_key, 200)?;
+    if let Some(n) = &input.name {
+        check_text("device name", n, 200)?;
+    }
+    if let Some(v) = &input.app_version {
+        check_text("app version", v, 100)?;
+    }
+    Ok(())
+}
+
+/// [`UPSERT_DEVICE`]'s parameters.
+fn upsert_params<'a>(
+    input: &'a RegisterDevice,
+    platform: &'a &'a str,
+    tz_name: &'a Option<&'a str>,
+    at: &'a Option<DateTime<Utc>>,
+    actor: &'a Option<&'a str>,
+) -> [(
+    &'a (dyn postgres::types::ToSql + Sync),
+    postgres::types::Type,
+); 9] {
+    [
+        p(&input.org_id),
+        p(&input.user_id),
+        p(&input.worker_key),
+        p(platform),
+        p(&input.name),
+        p(tz_name),
+        p(&input.app_version),
+        p(at),
+        p(actor),
+    ]
 }
 
 /// Registers a device, or refreshes a known one; on a first Mac in a bootstrapped
@@ -185,42 +237,14 @@ pub fn register_recorded(
     actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<Registered> {
-    check_text("user id", &input.user_id, 200)?;
-    check_text("worker id", &input.worker_key, 200)?;
-    if let Some(n) = &input.name {
-        check_text("device name", n, 200)?;
-    }
-    if let Some(v) = &input.app_version {
-        check_text("app version", v, 100)?;
-    }
-    let tz_name = input.timezone.map(|t| t.name());
-    let actor = actor.map(Actor::as_str);
-    let row = tx
-        .query_typed_opt(
-            UPSERT_DEVICE,
-            &[
-                p(&input.org_id),
-                p(&input.user_id),
-                p(&input.worker_key),
-                p(&input.platform.as_str()),
-                p(&input.name),
-                p(&tz_name),
-                p(&input.app_version),
-                p(&now),
-                p(&actor),
-            ],
-        )?
-        .ok_or_else(|| org_refusal(tx, &input.org_id))?;
-    let device_id: Uuid = row.get(0);
-    let first: bool = row.get(1);
-    let stored: String = row.get(2);
-    if stored != input.platform.as_str() {
-        return Err(Error::Conflict(format!(
-            "device {device_id} is registered as {stored}; its platform cannot change to {}",
-            input.platform
-        )));
-    }
-    let timezone = crate::schedule::parse_timezone(&row.get::<_, String>(3))?;
+    check_input(input)?;
+    let (platform, tz_name) = (input.platform.as_str(), input.timezone.map(|t| t.name()));
+    let (at, actor) = (Some(now), actor.map(Actor::as_str));
+    let params = upsert_params(input, &platform, &tz_name, &at, &actor);
+    let row = tx.query_typed_opt(UPSERT_DEVICE, &params);
+    let row = row.map_err(crate::db::flight::statement_error)?;
+    let (device_id, first, zone) = upserted(&input.org_id, row.as_ref())?;
+    let timezone = crate::schedule::parse_timezone(&zone)?;
     let default_watcher = provisioning::provision_watcher(
         tx,
         Registration {
@@ -242,6 +266,77 @@ pub fn register_recorded(
         )?)
     } else {
         None
+    };
+    Ok(Registered {
+        device_id,
+        created: first,
+        platform: input.platform,
+        default_watcher,
+        token,
+    })
+}
+
+/// [`register_recorded`] in one flight (see [`mod@crate::db::flight`]) on the database's
+/// clock, with its audit event by `actor` in the device's statement. A first Mac's daily
+/// check-in is decided in the same flight, after the organisation's lock, its next 09:00
+/// picked by the database's clock among the fire times around `estimate` (the host's clock,
+/// see [`provisioning::fire_times_around`]); when the database's clock is more than a day
+/// away from it, nothing is written and the registration runs again in a transaction that
+/// reads the database's clock first ([`register_recorded`]).
+///
+/// # Errors
+/// As [`register`].
+pub fn register_in_flight(
+    client: &mut crate::db::Client,
+    input: &RegisterDevice,
+    actor: &Actor,
+    estimate: DateTime<Utc>,
+) -> Result<Registered> {
+    use provisioning::FirstMacInFlight;
+    check_input(input)?;
+    let macos = input.platform == Platform::Macos;
+    let (platform, tz_name) = (input.platform.as_str(), input.timezone.map(|t| t.name()));
+    let (at, by) = (None, Some(actor.as_str()));
+    let upsert = upsert_params(input, &platform, &tz_name, &at, &by);
+    let zone = input.timezone.unwrap_or(chrono_tz::UTC);
+    let mac = macos
+        .then(|| FirstMacInFlight::new(&input.org_id, zone, estimate, None))
+        .transpose()?;
+    let mac_params = mac.as_ref().map(|m| (m.lock_params(), m.params()));
+    let token = (input.issue_token || input.token_value.is_some())
+        .then(|| tokens::NewToken::new(input.token_value.clone(), input.token_expires_in))
+        .transpose()?;
+    let token_params = token.as_ref().map(tokens::NewToken::params);
+    let mut statements: Vec<crate::db::client::Typed<'_>> = vec![(UPSERT_DEVICE, &upsert)];
+    if let Some((lock, decide)) = &mac_params {
+        statements.push((FirstMacInFlight::LOCK, lock));
+        statements.push((FirstMacInFlight::SQL, decide));
+    }
+    if let Some(t) = &token_params {
+        statements.push((tokens::NewToken::SQL, t));
+    }
+    let landed = match crate::db::flight(client, &statements) {
+        Err(Error::Transient {
+            kind: crate::db::flight::CLOCK,
+            ..
+        }) => {
+            return crate::db::in_tx(client, |tx, now| {
+                register_recorded(tx, input, Some(actor), now)
+            })
+        }
+        landed => landed?,
+    };
+    let last = statements.len() - 1;
+    drop(statements);
+    let (device_id, first, _) = upserted(&input.org_id, landed.first(0))?;
+    let default_watcher = match provisioning::not_applicable(first, macos) {
+        Some(w) => w,
+        None => FirstMacInFlight::outcome(landed.first(2))?
+            .ok_or_else(|| Error::not_found(format!("organization {}", input.org_id)))?,
+    };
+    let token = match token {
+        Some(t) => Some(t.issued(device_id, landed.first(last))?),
+        None => None,
     };
     Ok(Registered {
         device_id,
@@ -311,14 +406,22 @@ fn device_from_row(r: &postgres::Row) -> Device {
 /// # Errors
 /// `not_found` for an unknown organisation.
 pub fn list(client: &mut impl GenericClient, org_id: &str) -> Result<Vec<Device>> {
-    let rows = client.query(
-        &format!("{SELECT_DEVICES} WHERE d.org_id = $1 ORDER BY d.first_seen_at, d.id"),
-        &[&org_id],
-    )?;
-    if rows.is_empty() {
-        crate::orgs::show(client, org_id)?;
-    }
-    Ok(rows.iter().map(device_from_row).collect())
+    list_via(&mut |s| crate::db::flight::in_order(client, s), org_id)
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>, org_id: &str) -> Result<Vec<Device>> {
+    let list = format!("{SELECT_DEVICES} WHERE d.org_id = $1 ORDER BY d.first_seen_at, d.id");
+    let rows = send(&[(&list, &[p(&org_id)]), (crate::orgs::SHOW, &[p(&org_id)])])?;
+    Ok(
+        crate::db::flight::listed(&rows, &[format!("organization {org_id}")])?
+            .iter()
+            .map(device_from_row)
+            .collect(),
+    )
 }
 
 /// Shows one device.

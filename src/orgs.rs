@@ -100,18 +100,70 @@ const INSERT_ORG: &str = "
     VALUES ($1, $2)
     RETURNING id, name, metadata, created_at, deleting_at";
 
+/// [`INSERT_ORG`] with its audit event (`$3` the actor) in the same statement.
+const INSERT_ORG_RECORDED: &str = "
+    WITH o AS (
+        INSERT INTO organizations (id, name)
+        VALUES ($1, $2)
+        RETURNING id, name, metadata, created_at, deleting_at
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT now(), $3, 'org create', o.id, 'organization', o.id, 'created',
+               jsonb_build_object('name', o.name)
+        FROM o
+    )
+    SELECT id, name, metadata, created_at, deleting_at FROM o";
+
+/// The checked id and name of a new organisation (the name defaults to the id).
+fn checked<'a>(id: &'a str, name: Option<&'a str>) -> Result<&'a str> {
+    validate_id("organization id", id)?;
+    let name = name.unwrap_or(id);
+    validate_name("organization name", name)?;
+    Ok(name)
+}
+
+/// The error of an insert whose id is taken, in this tool's words.
+fn taken(id: &str, e: Error) -> Error {
+    match e {
+        Error::Conflict(_) => Error::Conflict(format!("organization {id} already exists")),
+        other => other,
+    }
+}
+
 /// Creates an organisation; the name defaults to the id.
 ///
 /// # Errors
 /// `invalid_input` for a bad id or name; `conflict` when the id exists.
 pub fn create(client: &mut impl GenericClient, id: &str, name: Option<&str>) -> Result<Org> {
-    validate_id("organization id", id)?;
-    let name = name.unwrap_or(id);
-    validate_name("organization name", name)?;
+    let name = checked(id, name)?;
     let row = client
         .query_one(INSERT_ORG, &[&id, &name])
-        .map_err(|e| crate::error::exists(e, || format!("organization {id} already exists")))?;
+        .map_err(|e| taken(id, e.into()))?;
     Ok(org_from_row(&row))
+}
+
+/// [`create`] in one flight (see [`mod@crate::db::flight`]), with its audit event by
+/// `actor` in the same statement.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    id: &str,
+    name: Option<&str>,
+    actor: &crate::audit::Actor,
+) -> Result<Org> {
+    let name = checked(id, name)?;
+    let landed = crate::db::flight(
+        client,
+        &[(INSERT_ORG_RECORDED, &[p(&id), p(&name), p(&actor.as_str())])],
+    )
+    .map_err(|e| taken(id, e))?;
+    landed
+        .first(0)
+        .map(org_from_row)
+        .ok_or_else(|| Error::Internal("the organisation's insert returned no row".into()))
 }
 
 /// Lists organisations with their object counts, in one query.
@@ -119,17 +171,28 @@ pub fn create(client: &mut impl GenericClient, id: &str, name: Option<&str>) -> 
 /// # Errors
 /// Database failures.
 pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
-    let rows = client.query(
-        "SELECT o.id, o.name, o.created_at, o.deleting_at,
-                (SELECT count(*) FROM agents a WHERE a.org_id = o.id),
-                (SELECT count(*) FROM devices d WHERE d.org_id = o.id),
-                (SELECT count(*) FROM watchers w WHERE w.org_id = o.id AND w.status <> 'archived')
-         FROM organizations o
-         ORDER BY o.id",
-        &[],
-    )?;
-    Ok(rows
-        .iter()
+    list_via(&mut |s| crate::db::flight::in_order(client, s))
+}
+
+/// [`list`]'s statement sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>) -> Result<Vec<OrgSummary>> {
+    let rows = send(&[(LIST, &[])])?;
+    Ok(summaries(crate::db::flight::listed(&rows, &[])?))
+}
+
+const LIST: &str = "
+    SELECT o.id, o.name, o.created_at, o.deleting_at,
+           (SELECT count(*) FROM agents a WHERE a.org_id = o.id),
+           (SELECT count(*) FROM devices d WHERE d.org_id = o.id),
+           (SELECT count(*) FROM watchers w WHERE w.org_id = o.id AND w.status <> 'archived')
+    FROM organizations o
+    ORDER BY o.id";
+
+fn summaries(rows: &[postgres::Row]) -> Vec<OrgSummary> {
+    rows.iter()
         .map(|r| OrgSummary {
             id: r.get(0),
             name: r.get(1),
@@ -139,7 +202,7 @@ pub fn list(client: &mut impl GenericClient) -> Result<Vec<OrgSummary>> {
             devices: r.get(5),
             watchers: r.get(6),
         })
-        .collect())
+        .collect()
 }
 
 /// Shows one organisation with its metadata.
@@ -151,7 +214,8 @@ pub fn show(client: &mut impl GenericClient, id: &str) -> Result<Org> {
     shown(id, row.as_ref())
 }
 
-const SHOW: &str =
+/// [`show`]'s statement (`$1` the organisation).
+pub(crate) const SHOW: &str =
     "SELECT id, name, metadata, created_at, deleting_at FROM organizations WHERE id = $1";
 
 fn shown(id: &str, row: Option<&postgres::Row>) -> Result<Org> {
@@ -168,6 +232,23 @@ pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
     shown(id, landed.first(0))
 }
 
+/// [`lock`]'s statement (`$1` the organisation).
+pub(crate) const LOCK: &str = concat!(
+    "SELECT metadata,
+            CASE WHEN deleting_at IS NOT NULL THEN
+                ('lobu-abort:conflict:organization ' || id || '",
+    deleting_words!(),
+    "')::int END
+     FROM organizations WHERE id = $1 FOR NO KEY UPDATE"
+);
+
+/// [`LOCK`] when the statement before it in the transaction registered a new Mac (the
+/// setting `lobu.first_mac`, see [`crate::devices`]); else nothing.
+pub(crate) const LOCK_IF_FIRST_MAC: &str = "
+    SELECT metadata FROM organizations
+    WHERE id = $1 AND current_setting('lobu.first_mac', true) <> ''
+    FOR NO KEY UPDATE";
+
 /// Locks the organisation row for the rest of the transaction and returns its metadata.
 /// Every provisioning decision is taken under this lock.
 ///
@@ -181,17 +262,11 @@ pub fn show_in_flight(client: &mut crate::db::Client, id: &str) -> Result<Org> {
 /// # Errors
 /// `not_found`; `conflict` when the organisation is being deleted.
 pub fn lock(client: &mut impl GenericClient, id: &str) -> Result<serde_json::Value> {
-    let row = client
-        .query_opt(
-            "SELECT metadata, deleting_at IS NOT NULL FROM organizations WHERE id = $1
-             FOR NO KEY UPDATE",
-            &[&id],
-        )?
-        .ok_or_else(|| Error::not_found(format!("organization {id}")))?;
-    if row.get(1) {
-        return Err(being_deleted(id));
-    }
-    Ok(row.get(0))
+    client
+        .query_typed_opt(LOCK, &[p(&id)])
+        .map_err(crate::db::flight::statement_error)?
+        .map(|r| r.get(0))
+        .ok_or_else(|| Error::not_found(format!("organization {id}")))
 }
 
 /// Locks many organisation rows (`FOR NO KEY UPDATE`, in id order, so that concurrent

@@ -71,12 +71,14 @@ pub struct AgentProvisioned {
     pub outcome: AgentOutcome,
 }
 
-/// The SPEC 3 agent rules for a set of organisations: what each one's outcome is. A
-/// read-only statement, so that its look-ups never walk rows the writes add (a statement
-/// that reads a table while inserting into it can turn quadratic). The caller holds the
-/// organisations' row locks, taken in an earlier statement so that this one's snapshot
-/// sees what the lock waited for.
-const DECIDE_AGENTS: &str = "
+/// The SPEC 3 agent rules for a set of organisations (`$1`; `$2` the default agent's id):
+/// what each one's outcome is. A read-only statement, so that its look-ups never walk rows
+/// the writes add (a statement that reads a table while inserting into it can turn
+/// quadratic). The caller holds the organisations' row locks, taken in an earlier statement
+/// so that this one's snapshot sees what the lock waited for.
+macro_rules! decide_agents {
+    () => {
+        "
     SELECT id,
            CASE WHEN sentinel AND has_default THEN 'existing'
                 WHEN sentinel THEN 'suppressed'
@@ -88,7 +90,50 @@ const DECIDE_AGENTS: &str = "
                  EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id AND a.id = $2)
                      AS has_default,
                  EXISTS (SELECT 1 FROM agents a WHERE a.org_id = o.id) AS any_agent
-          FROM unnest($1::text[]) AS u(id) JOIN organizations o ON o.id = u.id) o";
+          FROM unnest($1::text[]) AS u(id) JOIN organizations o ON o.id = u.id) o"
+    };
+}
+const DECIDE_AGENTS: &str = decide_agents!();
+
+/// One organisation's default agent (`$1` the organisation as a one-element array): the
+/// rules of [`DECIDE_AGENTS`], the agent's insert, the sentinel (`$7`) and, when `$6` (the
+/// actor) is given, the audit event, in one statement, at `$5` or the database's clock. The
+/// organisation's row lock ([`orgs::LOCK`]) is the statement before it: a flight sends both
+/// at once (the decision is read-only, the writes read nothing they add).
+const PROVISION_AGENT: &str = concat!(
+    "WITH d (id, outcome, sentinel, has_default) AS (",
+    decide_agents!(),
+    "
+    ), created AS (
+        INSERT INTO agents (org_id, id, name, identity, created_at)
+        SELECT d.id, $2, $3, $4, coalesce($5, now()) FROM d WHERE d.outcome = 'created'
+    ), stamped AS (
+        UPDATE organizations o
+        SET metadata = o.metadata
+                       || jsonb_build_object($7::text, to_jsonb(coalesce($5, now())))
+        FROM d
+        WHERE o.id = d.id AND NOT d.sentinel
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT coalesce($5, now()), $6, 'provision-agent', d.id, 'agent', $2, d.outcome, '{}'
+        FROM d
+        WHERE $6::text IS NOT NULL
+    )
+    SELECT id, outcome, sentinel, has_default FROM d"
+);
+
+/// What a [`DECIDE_AGENTS`] row says.
+fn agent_provisioned(r: &postgres::Row) -> Result<AgentProvisioned> {
+    let (id, has_default): (String, bool) = (r.get(0), r.get(3));
+    let outcome: AgentOutcome = outcome(r.get(1))?;
+    Ok(AgentProvisioned {
+        agent_id: (has_default || outcome == AgentOutcome::Created)
+            .then(|| DEFAULT_AGENT_ID.to_string()),
+        org_id: id,
+        outcome,
+    })
+}
 
 /// Provisions the default agent of every organisation in `org_ids` (SPEC 3): the one
 /// implementation of the agent rules, used by `provision-agent` and `seed` alike, in at
@@ -104,21 +149,21 @@ pub fn provision_agents(
 ) -> Result<Vec<AgentProvisioned>> {
     let mut out = Vec::with_capacity(org_ids.len());
     let (mut create, mut stamp) = (Vec::new(), Vec::new());
-    for r in tx.query(DECIDE_AGENTS, &[&org_ids, &DEFAULT_AGENT_ID])? {
-        let (id, sentinel, has_default): (String, bool, bool) = (r.get(0), r.get(2), r.get(3));
-        let outcome: AgentOutcome = outcome(r.get(1))?;
-        if outcome == AgentOutcome::Created {
-            create.push(id.clone());
+    for r in tx.query_typed(
+        DECIDE_AGENTS,
+        &[
+            (&org_ids, postgres::types::Type::TEXT_ARRAY),
+            p(&DEFAULT_AGENT_ID),
+        ],
+    )? {
+        let provisioned = agent_provisioned(&r)?;
+        if provisioned.outcome == AgentOutcome::Created {
+            create.push(provisioned.org_id.clone());
         }
-        if !sentinel {
-            stamp.push(id.clone());
+        if !r.get::<_, bool>(2) {
+            stamp.push(provisioned.org_id.clone());
         }
-        out.push(AgentProvisioned {
-            agent_id: (has_default || outcome == AgentOutcome::Created)
-                .then(|| DEFAULT_AGENT_ID.to_string()),
-            org_id: id,
-            outcome,
-        });
+        out.push(provisioned);
     }
     if !create.is_empty() {
         tx.execute(
@@ -152,9 +197,64 @@ pub fn provision_agent(
     org_id: &str,
     now: DateTime<Utc>,
 ) -> Result<AgentProvisioned> {
-    orgs::lock(tx, org_id)?;
-    provision_agents(tx, &[org_id.to_string()], now)?
-        .pop()
+    let ids = vec![org_id.to_string()];
+    let (at, actor) = (Some(now), None);
+    let rows = crate::db::flight::in_order(
+        tx,
+        &[
+            (orgs::LOCK, &[p(&org_id)]),
+            (PROVISION_AGENT, &agent_params(&ids, &at, &actor)),
+        ],
+    )?;
+    agent_found(org_id, rows.get(1).and_then(|r| r.first()))
+}
+
+/// [`provision_agent`] in one flight (see [`mod@crate::db::flight`]) on the database's
+/// clock, with its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`provision_agent`].
+pub fn provision_agent_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    actor: &crate::audit::Actor,
+) -> Result<AgentProvisioned> {
+    let ids = vec![org_id.to_string()];
+    let (at, actor) = (None, Some(actor.as_str()));
+    let landed = crate::db::flight(
+        client,
+        &[
+            (orgs::LOCK, &[p(&org_id)]),
+            (PROVISION_AGENT, &agent_params(&ids, &at, &actor)),
+        ],
+    )?;
+    agent_found(org_id, landed.first(1))
+}
+
+/// [`PROVISION_AGENT`]'s parameters.
+fn agent_params<'a>(
+    ids: &'a Vec<String>,
+    at: &'a Option<DateTime<Utc>>,
+    actor: &'a Option<&'a str>,
+) -> [(
+    &'a (dyn postgres::types::ToSql + Sync),
+    postgres::types::Type,
+); 7] {
+    [
+        p(ids),
+        p(&DEFAULT_AGENT_ID),
+        p(&DEFAULT_AGENT_NAME),
+        p(&DEFAULT_AGENT_IDENTITY),
+        p(at),
+        p(actor),
+        p(&AGENT_SENTINEL),
+    ]
+}
+
+/// The outcome from [`PROVISION_AGENT`]'s row; none: the organisation is unknown.
+fn agent_found(org_id: &str, row: Option<&postgres::Row>) -> Result<AgentProvisioned> {
+    row.map(agent_provisioned)
+        .transpose()?
         .ok_or_else(|| crate::Error::not_found(format!("organization {org_id}")))
 }
 
@@ -206,8 +306,13 @@ pub struct Registration<'a> {
 
 /// The SPEC 3 watcher rules for first Macs: each organisation's outcome, decided by its
 /// first candidate (a later one finds the sentinel set). Read-only, as
-/// [`DECIDE_AGENTS`]; the caller holds the organisations' row locks.
-const DECIDE_WATCHERS: &str = "
+/// [`DECIDE_AGENTS`]; the caller holds the organisations' row locks. `$source` is the
+/// candidates, `c(org_id, device_id, tz, next_at, n)`; `$5` the watcher's slug, `$6` the
+/// default agent's id.
+macro_rules! decide_watchers {
+    ($source:literal) => {
+        concat!(
+            "
     SELECT device_id, org_id, tz, next_at, agent,
            CASE WHEN NOT bootstrapped THEN 'not_bootstrapped'
                 WHEN sentinel AND live IS NOT NULL THEN 'existing'
@@ -224,11 +329,167 @@ const DECIDE_WATCHERS: &str = "
                   WHERE w.org_id = f.org_id AND w.slug = $5 AND w.status <> 'archived') AS live,
                  (SELECT a.id FROM agents a WHERE a.org_id = f.org_id
                   ORDER BY (a.id = $6) DESC, a.created_at, a.id LIMIT 1) AS agent
-          FROM (SELECT DISTINCT ON (org_id) *
-                FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
-                     WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)
+          FROM (SELECT DISTINCT ON (org_id) * FROM ",
+            $source,
+            "
                 ORDER BY org_id, n) f
-          JOIN organizations org ON org.id = f.org_id) o";
+          JOIN organizations org ON org.id = f.org_id) o"
+        )
+    };
+}
+/// [`decide_watchers!`] of many first Macs: `$1` their organisations, `$2` the devices, `$3`
+/// their zones, `$4` the next fire time in each zone.
+const DECIDE_WATCHERS: &str = decide_watchers!(
+    "unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[])
+     WITH ORDINALITY AS c(org_id, device_id, tz, next_at, n)"
+);
+
+/// The daily check-in of the device a registration's flight inserted (the setting
+/// `lobu.first_mac`, which [`crate::devices`]'s upsert sets for a new Mac; nothing when it
+/// is empty): the rules of [`decide_watchers!`], the watcher's insert and the sentinel
+/// (`$13`) in one statement, after the organisation's lock in a statement of its own. `$1`
+/// the organisation, `$3` the zone, `$12` the clock (`NULL`: the database's).
+///
+/// The next 09:00 is the database's: from the fire times `$4` that the host computed
+/// around its own clock (every one after `$2`, see [`fire_times_around`]), the first after
+/// the database's clock. When that clock is not inside the window (the host's clock is off
+/// by more than a day) the statement raises `clock`, nothing is written, and the caller
+/// registers again with the database's clock read first.
+const PROVISION_FIRST_MAC: &str = concat!(
+    "WITH d (device_id, org_id, tz, next_at, agent, outcome, live, stamp) AS (",
+    decide_watchers!(
+        "(SELECT $1::text, m.id, $3::text,
+                CASE WHEN $2 <= coalesce($12, now())
+                          AND (SELECT max(x) FROM unnest($4::timestamptz[]) x)
+                              > coalesce($12, now())
+                     THEN (SELECT min(x) FROM unnest($4::timestamptz[]) x
+                           WHERE x > coalesce($12, now()))
+                     ELSE to_timestamp(('lobu-abort:clock:' || m.id)::int) END,
+                1::bigint
+         FROM (SELECT nullif(current_setting('lobu.first_mac', true), '')::uuid) m(id)
+         WHERE m.id IS NOT NULL) AS c(org_id, device_id, tz, next_at, n)"
+    ),
+    "
+    ), created AS (
+        INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
+                              timezone, agent_id, device_id, created_by,
+                              min_cooldown_seconds, next_run_at, created_at, updated_at)
+        SELECT d.org_id, $5, $7, $8, $9, $10, d.tz, d.agent, d.device_id, 'provisioning', $11,
+               d.next_at, coalesce($12, now()), coalesce($12, now())
+        FROM d
+        WHERE d.outcome = 'created'
+        ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
+        RETURNING id
+    ), stamped AS (
+        UPDATE organizations o
+        SET metadata = o.metadata
+                       || jsonb_build_object($13::text, to_jsonb(coalesce($12, now())))
+        FROM d
+        WHERE o.id = d.org_id AND d.stamp
+    )
+    SELECT CASE WHEN d.outcome = 'created' AND NOT EXISTS (SELECT FROM created)
+                THEN 'skipped_slug_taken' ELSE d.outcome END,
+           coalesce((SELECT id FROM created), d.live)
+    FROM d"
+);
+
+/// The check-in's fire times in `tz` around `estimate` (the host's clock, a guess at the
+/// database's): where they start (a day before it) and every one from there to the first
+/// more than a day after it.
+///
+/// # Errors
+/// Never for the check-in's schedule.
+pub fn fire_times_around(
+    tz: chrono_tz::Tz,
+    estimate: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, Vec<DateTime<Utc>>)> {
+    let schedule = Schedule::parse(DEFAULT_WATCHER_SCHEDULE)?;
+    let window = chrono::Duration::days(1);
+    let from = estimate - window;
+    let mut times = vec![schedule.next_after(tz, from)?];
+    while let Some(&last) = times.last().filter(|t| **t <= estimate + window) {
+        times.push(schedule.next_after(tz, last)?);
+    }
+    Ok((from, times))
+}
+
+/// The first Mac of a registration's flight ([`PROVISION_FIRST_MAC`], after
+/// [`orgs::LOCK`]): its zone, the fire times around the clock `estimate` and the clock the
+/// statement decides with (`None`: the database's).
+#[derive(Debug)]
+pub(crate) struct FirstMacInFlight {
+    org_id: String,
+    zone: &'static str,
+    from: DateTime<Utc>,
+    times: Vec<DateTime<Utc>>,
+    at: Option<DateTime<Utc>>,
+    schema: serde_json::Value,
+}
+
+impl FirstMacInFlight {
+    pub(crate) fn new(
+        org_id: &str,
+        tz: chrono_tz::Tz,
+        estimate: DateTime<Utc>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Self> {
+        let (from, times) = fire_times_around(tz, estimate)?;
+        Ok(Self {
+            org_id: org_id.to_string(),
+            zone: tz.name(),
+            from,
+            times,
+            at,
+            schema: default_extraction_schema(),
+        })
+    }
+
+    /// The lock's parameters.
+    pub(crate) fn lock_params(
+        &self,
+    ) -> [(&(dyn postgres::types::ToSql + Sync), postgres::types::Type); 1] {
+        [p(&self.org_id)]
+    }
+
+    /// [`PROVISION_FIRST_MAC`]'s parameters.
+    pub(crate) fn params(
+        &self,
+    ) -> [(&(dyn postgres::types::ToSql + Sync), postgres::types::Type); 13] {
+        [
+            p(&self.org_id),
+            p(&self.from),
+            p(&self.zone),
+            p(&self.times),
+            p(&DEFAULT_WATCHER_SLUG),
+            p(&DEFAULT_AGENT_ID),
+            p(&DEFAULT_WATCHER_NAME),
+            p(&DEFAULT_WATCHER_PROMPT),
+            p(&self.schema),
+            p(&DEFAULT_WATCHER_SCHEDULE),
+            p(&DEFAULT_WATCHER_COOLDOWN),
+            p(&self.at),
+            p(&WATCHER_SENTINEL),
+        ]
+    }
+
+    /// The lock, then the watcher.
+    pub(crate) const LOCK: &'static str = orgs::LOCK_IF_FIRST_MAC;
+    pub(crate) const SQL: &'static str = PROVISION_FIRST_MAC;
+
+    /// The outcome from the statement's row (none: no first Mac, or no organisation).
+    ///
+    /// # Errors
+    /// `internal` for an outcome this binary does not know.
+    pub(crate) fn outcome(row: Option<&postgres::Row>) -> Result<Option<DefaultWatcher>> {
+        row.map(|r| {
+            Ok(DefaultWatcher {
+                outcome: outcome(r.get(0))?,
+                watcher_id: r.get(1),
+            })
+        })
+        .transpose()
+    }
+}
 
 /// A first Mac's registration, as the watcher rules need it.
 #[derive(Debug, Clone)]
@@ -361,6 +622,22 @@ pub fn provision_watchers(
     Ok(out)
 }
 
+/// The default watcher's outcome when its rules do not apply: the device was known, or is
+/// not a Mac.
+pub(crate) fn not_applicable(first: bool, macos: bool) -> Option<DefaultWatcher> {
+    let outcome = if !first {
+        WatcherOutcome::NotFirstRegistration
+    } else if !macos {
+        WatcherOutcome::NotEligible
+    } else {
+        return None;
+    };
+    Some(DefaultWatcher {
+        outcome,
+        watcher_id: None,
+    })
+}
+
 /// Provisions the daily check-in watcher for a first Mac (SPEC 3). Call inside the
 /// registration's transaction.
 ///
@@ -371,15 +648,8 @@ pub fn provision_watcher(
     reg: Registration<'_>,
     now: DateTime<Utc>,
 ) -> Result<DefaultWatcher> {
-    let done = |outcome| DefaultWatcher {
-        outcome,
-        watcher_id: None,
-    };
-    if !reg.first {
-        return Ok(done(WatcherOutcome::NotFirstRegistration));
-    }
-    if !reg.macos {
-        return Ok(done(WatcherOutcome::NotEligible));
+    if let Some(w) = not_applicable(reg.first, reg.macos) {
+        return Ok(w);
     }
     orgs::lock(tx, reg.org_id)?;
     let mac = FirstMac {

@@ -523,50 +523,65 @@ pub struct RunFilter {
 /// from indexes that hold only their kind (V8), merged. A status filter leaves out the
 /// other kind's branch before it runs (a constant false once the parameters are bound).
 /// `id > 0` is always true; it is what lets the active branch, and only it, use
-/// `runs_active_org` (see migration V8). An empty page costs one more query per filter
-/// to tell an unknown organisation or watcher apart, as `watchers list` does.
+/// `runs_active_org` (see migration V8). The organisation and the watcher filtered on are
+/// looked up in statements sent with it, to tell an empty page from an unknown one.
 ///
 /// # Errors
 /// `not_found` for an unknown organisation or watcher; database failures.
 pub fn list(client: &mut impl GenericClient, f: &RunFilter) -> Result<Vec<Run>> {
+    list_via(&mut |s| crate::db::flight::in_order(client, s), f)
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>, f: &RunFilter) -> Result<Vec<Run>> {
     let status = f.status.map(RunStatus::as_str);
     let filters = "($1::text IS NULL OR org_id = $1)
                AND ($2::bigint IS NULL OR watcher_id = $2)
                AND ($3::text IS NULL OR status = $3)
                AND ($5::bigint IS NULL OR id < $5)";
-    let rows = client.query_typed(
-        &format!(
-            "SELECT {RUN_COLUMNS} FROM (
-                 (SELECT * FROM runs
-                  WHERE finished_at IS NULL AND id > 0 AND {filters}
-                    AND ($3::text IS NULL OR $3 IN ('pending', 'claimed', 'running'))
-                  ORDER BY id DESC LIMIT $4)
-                 UNION ALL
-                 (SELECT * FROM runs
-                  WHERE finished_at IS NOT NULL AND {filters}
-                    AND ($3::text IS NULL OR $3 NOT IN ('pending', 'claimed', 'running'))
-                  ORDER BY id DESC LIMIT $4)
-             ) runs
-             ORDER BY id DESC
-             LIMIT $4"
-        ),
-        &[
-            p(&f.org_id),
-            p(&f.watcher_id),
-            p(&status),
-            p(&f.limit),
-            p(&f.before),
-        ],
-    )?;
-    if rows.is_empty() {
-        if let Some(org) = &f.org_id {
-            crate::orgs::show(client, org)?;
-        }
-        if let Some(watcher) = f.watcher_id {
-            crate::watchers::get(client, watcher)?;
-        }
+    let sql = format!(
+        "SELECT {RUN_COLUMNS} FROM (
+             (SELECT * FROM runs
+              WHERE finished_at IS NULL AND id > 0 AND {filters}
+                AND ($3::text IS NULL OR $3 IN ('pending', 'claimed', 'running'))
+              ORDER BY id DESC LIMIT $4)
+             UNION ALL
+             (SELECT * FROM runs
+              WHERE finished_at IS NOT NULL AND {filters}
+                AND ($3::text IS NULL OR $3 NOT IN ('pending', 'claimed', 'running'))
+              ORDER BY id DESC LIMIT $4)
+         ) runs
+         ORDER BY id DESC
+         LIMIT $4"
+    );
+    let params = [
+        p(&f.org_id),
+        p(&f.watcher_id),
+        p(&status),
+        p(&f.limit),
+        p(&f.before),
+    ];
+    let mut statements: Vec<crate::db::client::Typed<'_>> = vec![(&sql, &params)];
+    let mut owners = Vec::new();
+    let (org, watcher);
+    if let Some(o) = &f.org_id {
+        org = [p(o)];
+        statements.push((crate::orgs::SHOW, &org));
+        owners.push(format!("organization {o}"));
     }
-    Ok(rows.iter().map(run_from_row).collect())
+    if let Some(w) = &f.watcher_id {
+        watcher = [p(w)];
+        statements.push(("SELECT 1 FROM watchers WHERE id = $1", &watcher));
+        owners.push(format!("watcher {w}"));
+    }
+    let rows = send(&statements)?;
+    Ok(crate::db::flight::listed(&rows, &owners)?
+        .iter()
+        .map(run_from_row)
+        .collect())
 }
 
 /// `status IN ('claimed', 'running')` for a look-up by id, spelled so that no partial

@@ -143,15 +143,33 @@ pub struct Principal {
     pub org_id: String,
 }
 
-/// `$4` the expiry, or `NULL` and `$5` the lifetime in microseconds from `now()` (flights).
-/// Inserts a token for the device `$1` (a UUID) or, when `$1` is null, the one device of
-/// organisation `$6` with worker id `$7`; `$2` prefix, `$3` hash, `$4` expiry or `$5` a
-/// lifetime in microseconds after the database's clock. One row, always: the token's id,
+/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
+/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
+/// authenticated in the transaction. Statements that also serve flights take the device
+/// and organisation as `coalesce($n, principal!(..))`.
+macro_rules! principal {
+    (org) => {
+        "nullif(current_setting('lobu.org_id', true), '')"
+    };
+    (device) => {
+        "nullif(current_setting('lobu.device_id', true), '')::uuid"
+    };
+}
+pub(crate) use principal;
+
+/// Inserts a token for the device `$1` (a UUID), else the device a registration's flight
+/// upserted before it (`lobu.device_id`), else the one device of organisation `$6` with
+/// worker id `$7`; `$2` prefix, `$3` hash, `$4` expiry or `NULL` and `$5` a lifetime in
+/// microseconds after the database's clock (flights). One row, always: the token's id,
 /// scopes, expiry and device (null when nothing was inserted) and the candidate devices'
 /// ids and users, so that an unknown or ambiguous device costs no second look-up.
-const INSERT_TOKEN: &str = "
+const INSERT_TOKEN: &str = concat!(
+    "
     WITH cand AS (
-        SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = $1
+        SELECT id, org_id, user_id, first_seen_at FROM devices
+        WHERE id = coalesce($1, ",
+    principal!(device),
+    ")
         UNION ALL
         (SELECT id, org_id, user_id, first_seen_at FROM devices
          WHERE $1::uuid IS NULL AND org_id = $6 AND worker_key = $7
@@ -165,7 +183,8 @@ const INSERT_TOKEN: &str = "
     SELECT i.id, i.scopes, i.expires_at, i.device_id,
            ARRAY(SELECT id FROM cand ORDER BY first_seen_at, id),
            ARRAY(SELECT user_id FROM cand ORDER BY first_seen_at, id)
-    FROM (VALUES (1)) AS one (x) LEFT JOIN ins i ON true";
+    FROM (VALUES (1)) AS one (x) LEFT JOIN ins i ON true"
+);
 
 /// The parameters of [`INSERT_TOKEN`] that name the device.
 fn device_params(device: &DeviceRef) -> (Option<Uuid>, Option<&str>, Option<&str>) {
@@ -298,36 +317,106 @@ pub fn create_in_flight(
     issued(device, token, row)
 }
 
+/// A token to insert in a registration's flight, for the device the flight upserted before
+/// it, expiring its lifetime after the database's clock.
+pub(crate) struct NewToken {
+    token: Token,
+    prefix: String,
+    hash: String,
+    expires_at: Option<DateTime<Utc>>,
+    lifetime: Option<i64>,
+    none: (Option<Uuid>, Option<String>),
+}
+
+impl NewToken {
+    /// `value`, or a new random token, living `expires_in`.
+    ///
+    /// # Errors
+    /// `invalid_input` for a chosen value of the wrong format or a lifetime out of range.
+    pub(crate) fn new(value: Option<Token>, expires_in: Option<Duration>) -> Result<Self> {
+        let token = chosen_or_new(value)?;
+        let lifetime = match expires_in.map(|d| d.num_microseconds()) {
+            Some(None) => return Err(Error::invalid("token lifetime out of range")),
+            Some(Some(us)) => Some(us),
+            None => None,
+        };
+        Ok(Self {
+            prefix: token.display_prefix(),
+            hash: token.hash(),
+            token,
+            expires_at: None,
+            lifetime,
+            none: (None, None),
+        })
+    }
+
+    /// The insert.
+    pub(crate) const SQL: &'static str = INSERT_TOKEN;
+
+    /// Its parameters: the device is the one the flight registered before it.
+    pub(crate) fn params(&self) -> [(&(dyn postgres::types::ToSql + Sync), Type); 7] {
+        [
+            p(&self.none.0),
+            p(&self.prefix),
+            p(&self.hash),
+            p(&self.expires_at),
+            p(&self.lifetime),
+            p(&self.none.1),
+            p(&self.none.1),
+        ]
+    }
+
+    /// The token issued to `device_id`, from the insert's row.
+    ///
+    /// # Errors
+    /// `not_found` when the device was not there.
+    pub(crate) fn issued(
+        self,
+        device_id: Uuid,
+        row: Option<&postgres::Row>,
+    ) -> Result<IssuedToken> {
+        let row = row.ok_or_else(|| Error::Internal("the token's statement returned no row".into()))?;
+        issued(&DeviceRef::Id(device_id), self.token, row).map(|(t, _)| t)
+    }
+}
+
 /// Lists a device's tokens (never the secret).
 ///
 /// # Errors
 /// `not_found` for an unknown device.
 pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    let rows = client.query(
-        "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at, last_used_at
-         FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
-        &[&device_id],
-    )?;
-    if rows.is_empty()
-        && client
-            .query_opt("SELECT 1 FROM devices WHERE id = $1", &[&device_id])?
-            .is_none()
-    {
-        return Err(Error::not_found(format!("device {device_id}")));
-    }
-    Ok(rows
-        .iter()
-        .map(|r| TokenInfo {
-            id: r.get(0),
-            device_id: r.get(1),
-            prefix: r.get(2),
-            scopes: r.get(3),
-            created_at: r.get(4),
-            expires_at: r.get(5),
-            revoked_at: r.get(6),
-            last_used_at: r.get(7),
-        })
-        .collect())
+    list_via(&mut |s| crate::db::flight::in_order(client, s), device_id)
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(send: &mut crate::db::flight::Send<'_>, device_id: Uuid) -> Result<Vec<TokenInfo>> {
+    let rows = send(&[
+        (
+            "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at,
+                    last_used_at
+             FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
+            &[p(&device_id)],
+        ),
+        ("SELECT 1 FROM devices WHERE id = $1", &[p(&device_id)]),
+    ])?;
+    Ok(
+        crate::db::flight::listed(&rows, &[format!("device {device_id}")])?
+            .iter()
+            .map(|r| TokenInfo {
+                id: r.get(0),
+                device_id: r.get(1),
+                prefix: r.get(2),
+                scopes: r.get(3),
+                created_at: r.get(4),
+                expires_at: r.get(5),
+                revoked_at: r.get(6),
+                last_used_at: r.get(7),
+            })
+            .collect(),
+    )
 }
 
 /// Result of `tokens revoke`.
@@ -356,20 +445,6 @@ pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> 
         revoked_at: row.get(0),
     })
 }
-
-/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
-/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
-/// authenticated in the transaction. Statements that also serve flights take the device
-/// and organisation as `coalesce($n, principal!(..))`.
-macro_rules! principal {
-    (org) => {
-        "nullif(current_setting('lobu.org_id', true), '')"
-    };
-    (device) => {
-        "nullif(current_setting('lobu.device_id', true), '')::uuid"
-    };
-}
-pub(crate) use principal;
 
 /// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired
 /// token or a missing scope raises `forbidden`, a token whose organisation is being deleted

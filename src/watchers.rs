@@ -10,6 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::audit::Actor;
+use crate::db::typed::p;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::runs::{run_from_row, Run, RUN_COLUMNS};
@@ -779,13 +780,34 @@ const LIST_WATCHERS: &str = "
     ORDER BY w.id
     LIMIT $4";
 
-/// Lists an organisation's watchers with their last run, in one query (no N+1). An empty
-/// result costs one more query to tell an unknown organisation apart.
+/// Lists an organisation's watchers with their last run, in one query (no N+1); the
+/// organisation is looked up in a statement sent with it, to tell an empty list from an
+/// unknown organisation.
 ///
 /// # Errors
 /// `not_found` for an unknown organisation.
 pub fn list(
     client: &mut impl GenericClient,
+    org_id: &str,
+    device: Option<Uuid>,
+    status: StatusFilter,
+    limit: i64,
+) -> Result<Vec<WatcherListItem>> {
+    list_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        org_id,
+        device,
+        status,
+        limit,
+    )
+}
+
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`list`].
+pub fn list_via(
+    send: &mut crate::db::flight::Send<'_>,
     org_id: &str,
     device: Option<Uuid>,
     status: StatusFilter,
@@ -798,42 +820,47 @@ pub fn list(
         StatusFilter::Archived => "archived",
         StatusFilter::All => "all",
     };
-    let rows = client.query(LIST_WATCHERS, &[&org_id, &device, &filter, &limit])?;
-    if rows.is_empty() {
-        crate::orgs::show(client, org_id)?;
-    }
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let timezone: String = r.get(4);
-            let next: Option<DateTime<Utc>> = r.get(8);
-            let next_local = match (next, parse_timezone(&timezone)) {
-                (Some(n), Ok(tz)) => Some(FireTime::new(n, tz).at_local),
-                _ => None,
-            };
-            let run_id: Option<i64> = r.get(10);
-            WatcherListItem {
-                id: r.get(0),
-                slug: r.get(1),
-                name: r.get(2),
-                schedule: r.get(3),
-                timezone,
-                status: r.get(5),
-                device_id: r.get(6),
-                agent_id: r.get(7),
-                next_run_at: next,
-                next_run_local: next_local,
-                last_fired_at: r.get(9),
-                last_run: run_id.map(|id| LastRun {
-                    id,
-                    status: r.get(11),
-                    dispatch_source: r.get(12),
-                    queued_at: r.get(13),
-                    finished_at: r.get(14),
-                }),
-            }
-        })
-        .collect())
+    let rows = send(&[
+        (
+            LIST_WATCHERS,
+            &[p(&org_id), p(&device), p(&filter), p(&limit)],
+        ),
+        (crate::orgs::SHOW, &[p(&org_id)]),
+    ])?;
+    Ok(
+        crate::db::flight::listed(&rows, &[format!("organization {org_id}")])?
+            .iter()
+            .map(|r| {
+                let timezone: String = r.get(4);
+                let next: Option<DateTime<Utc>> = r.get(8);
+                let next_local = match (next, parse_timezone(&timezone)) {
+                    (Some(n), Ok(tz)) => Some(FireTime::new(n, tz).at_local),
+                    _ => None,
+                };
+                let run_id: Option<i64> = r.get(10);
+                WatcherListItem {
+                    id: r.get(0),
+                    slug: r.get(1),
+                    name: r.get(2),
+                    schedule: r.get(3),
+                    timezone,
+                    status: r.get(5),
+                    device_id: r.get(6),
+                    agent_id: r.get(7),
+                    next_run_at: next,
+                    next_run_local: next_local,
+                    last_fired_at: r.get(9),
+                    last_run: run_id.map(|id| LastRun {
+                        id,
+                        status: r.get(11),
+                        dispatch_source: r.get(12),
+                        queued_at: r.get(13),
+                        finished_at: r.get(14),
+                    }),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// `watchers show`: a watcher and its recent runs.

@@ -7,7 +7,6 @@ use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::agents;
 use crate::audit::{Event, Target};
-use crate::db;
 use crate::error::{Error, Result};
 use serde_json::json;
 
@@ -130,7 +129,8 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         AgentAction::List { org } => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| agents::list(tx, org))?;
+            let (list, now) =
+                crate::db::flight::read_in_flight(&mut c, |s| agents::list_via(s, org))?;
             out.show(&list, |l| {
                 table(
                     &["ID", "NAME", "CREATED"],

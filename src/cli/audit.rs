@@ -70,7 +70,7 @@ pub(super) fn run(ctx: &Ctx, action: &AuditAction) -> Result<()> {
             };
             let mut c = ctx.connect(Schema::Checked)?;
             let (events, now) =
-                db::in_tx_at(&mut c, |tx, now| audit::list(tx, &filter, *limit, now))?;
+                db::flight::read_in_flight(&mut c, |s| audit::list_via(s, &filter, *limit, None))?;
             out.show(&events, |events| {
                 table(
                     &["ID", "AT", "ACTOR", "COMMAND", "ORG", "TARGET", "OUTCOME"],

@@ -84,10 +84,7 @@ pub(super) fn register(ctx: &Ctx, a: &RegisterArgs) -> Result<()> {
         token_value: None,
     };
     let mut c = ctx.connect(Schema::Checked)?;
-    let actor = ctx.actor()?;
-    let r = db::in_tx(&mut c, |tx, now| {
-        devices::register_recorded(tx, &input, Some(&actor), now)
-    })?;
+    let r = devices::register_in_flight(&mut c, &input, &ctx.actor()?, chrono::Utc::now())?;
     out.show(&r, |r| {
         let dw = &r.default_watcher;
         let outcome = serde_json::to_value(dw.outcome)
@@ -124,7 +121,7 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
         DeviceAction::List { org } => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| devices::list(tx, org))?;
+            let (list, now) = db::flight::read_in_flight(&mut c, |s| devices::list_via(s, org))?;
             out.show(&list, |l| {
                 table(
                     &[

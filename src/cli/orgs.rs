@@ -88,21 +88,14 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
     }
     let mut c = ctx.connect(Schema::Checked)?;
     match action {
-        OrgAction::Create { id, name } => out.object(&ctx.audited(
+        OrgAction::Create { id, name } => out.object(&orgs::create_in_flight(
             &mut c,
-            |tx, _| orgs::create(tx, id, name.as_deref()),
-            |o| {
-                Event::new(
-                    "org create",
-                    Some(id),
-                    Target::new("organization", id),
-                    "created",
-                )
-                .details(json!({ "name": o.name }))
-            },
+            id,
+            name.as_deref(),
+            &ctx.actor()?,
         )?),
         OrgAction::List => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| orgs::list(tx))?;
+            let (list, now) = db::flight::read_in_flight(&mut c, orgs::list_via)?;
             out.show(&list, |l| {
                 table(
                     &[
@@ -153,27 +146,7 @@ pub(super) fn provision_agent(ctx: &Ctx, org: &str) -> Result<()> {
     let out = ctx.out;
     // the id was checked by `--org`'s value parser
     let mut c = ctx.connect(Schema::Checked)?;
-    let r = ctx.audited(
-        &mut c,
-        |tx, now| provisioning::provision_agent(tx, org, now),
-        |r| {
-            let outcome = serde_json::to_value(r.outcome)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            Event::new(
-                "provision-agent",
-                Some(org),
-                Target::new(
-                    "agent",
-                    r.agent_id
-                        .as_deref()
-                        .unwrap_or(provisioning::DEFAULT_AGENT_ID),
-                ),
-                &outcome,
-            )
-        },
-    )?;
+    let r = provisioning::provision_agent_in_flight(&mut c, org, &ctx.actor()?)?;
     out.object(&r)
 }
 

@@ -207,6 +207,26 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
             let (update, now) = runs::finish_in_flight(&mut c, t, *id, &how)?;
             Some((RunsDone::object(&update), now))
         }
+        (
+            RunAction::List {
+                org,
+                watcher,
+                status,
+                limit,
+                before,
+            },
+            None,
+        ) => {
+            let filter = RunFilter {
+                org_id: org.clone(),
+                watcher_id: *watcher,
+                status: *status,
+                limit: *limit,
+                before: *before,
+            };
+            let (list, now) = db::flight::read_in_flight(&mut c, |s| runs::list_via(s, &filter))?;
+            Some((RunsDone::List(list), now))
+        }
         _ => None,
     };
     // every other runs command reaches rows by key: planned so whatever the statistics say
@@ -232,22 +252,6 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                     audit::record(tx, &actor()?, now, &event)?;
                     RunsDone::object(&r)
                 }
-                RunAction::List {
-                    org,
-                    watcher,
-                    status,
-                    limit,
-                    before,
-                } => RunsDone::List(runs::list(
-                    tx,
-                    &RunFilter {
-                        org_id: org.clone(),
-                        watcher_id: *watcher,
-                        status: *status,
-                        limit: *limit,
-                        before: *before,
-                    },
-                )?),
                 RunAction::Cancel { id, reason } => {
                     let text = runs::cancel_text(&actor()?, reason.as_deref());
                     let r = runs::cancel_with(tx, *id, &text, now)?;

@@ -133,10 +133,16 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
             })
         }
         TokenAction::List { device } => {
-            let (list, now) = db::in_tx_at(&mut c, |tx, _| {
-                let id = devices::resolve(tx, device)?;
-                tokens::list(tx, id)
-            })?;
+            // by UUID in one flight; ORG:WORKER_ID is looked up first
+            let (list, now) = match device {
+                DeviceRef::Id(id) => {
+                    db::flight::read_in_flight(&mut c, |s| tokens::list_via(s, *id))?
+                }
+                worker => db::in_tx_at(&mut c, |tx, _| {
+                    let id = devices::resolve(tx, worker)?;
+                    tokens::list(tx, id)
+                })?,
+            };
             out.show(&list, |l| {
                 table(
                     &[

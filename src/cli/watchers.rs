@@ -278,10 +278,22 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 Some(ListStatus::Archived) => StatusFilter::Archived,
                 Some(ListStatus::All) => StatusFilter::All,
             };
-            let (list, now) = db::in_tx_by_key(&mut c, |tx, _| {
-                let device = devices::resolve_opt(tx, device.as_ref())?;
-                watchers::list(tx, org, device, status, *limit)
-            })?;
+            // by UUID (or none) in one flight; ORG:WORKER_ID is looked up first
+            let (list, now) = match device {
+                None | Some(DeviceRef::Id(_)) => {
+                    let device = match device {
+                        Some(DeviceRef::Id(id)) => Some(*id),
+                        _ => None,
+                    };
+                    db::flight::read_in_flight(&mut c, |s| {
+                        watchers::list_via(s, org, device, status, *limit)
+                    })?
+                }
+                Some(worker) => db::in_tx_by_key(&mut c, |tx, _| {
+                    let device = devices::resolve(tx, worker)?;
+                    watchers::list(tx, org, Some(device), status, *limit)
+                })?,
+            };
             out.show(&list, |l| watchers_table(l, now))
         }
         WatcherAction::Show { id } => {

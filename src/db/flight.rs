@@ -23,7 +23,7 @@ use postgres::error::SqlState;
 use postgres::{Row, SimpleQueryMessage};
 
 use super::client::Typed;
-use super::{migrate, Client};
+use super::{migrate, Client, GenericClient};
 use crate::error::{Error, Result};
 
 /// What a flight returns: the transaction's clock and each statement's rows.
@@ -45,10 +45,17 @@ impl Landed {
 
 /// The marker of an error a statement raises on purpose: casting
 /// `'lobu-abort:KIND:MESSAGE'` to an integer fails with that text in the error's message.
-/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `forbidden` or `conflict`. The cast
+/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `forbidden`, `conflict` or
+/// `clock` (a value computed from the host's clock does not hold for the database's: see
+/// [`CLOCK`]). The cast
 /// must depend on a row's column (a constant would be folded, and raised, when the statement
 /// is planned).
 const MARKER: &str = "lobu-abort:";
+
+/// The `kind` of the [`Error::Transient`] a statement raises with `clock`: what the host
+/// computed from its own clock does not fit the database's; the caller does the work again
+/// with the database's clock read first.
+pub const CLOCK: &str = "clock_estimate";
 
 /// Sends `BEGIN`, the settings query, `statements` and `COMMIT` in one flight and reads
 /// the answers.
@@ -59,14 +66,12 @@ const MARKER: &str = "lobu-abort:";
 /// (the transaction is then rolled back: nothing of it was written); the commit's failure.
 pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");
-    let settings = answers
-        .first
-        .map_err(|e| refused(&e).unwrap_or_else(|| e.into()))?;
+    let settings = answers.first.map_err(statement_error)?;
     let mut rows = Vec::with_capacity(statements.len());
     for answer in answers.statements {
         match answer {
             Ok(r) => rows.push(r),
-            Err(e) => return Err(refused(&e).unwrap_or_else(|| e.into())),
+            Err(e) => return Err(statement_error(e)),
         }
     }
     answers.last?;
@@ -77,6 +82,67 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     }
     let now = clock(&settings)?;
     Ok(Landed { now, rows })
+}
+
+/// The statements of a flight, sent one by one in the caller's transaction (the library's
+/// path, where the caller holds the transaction and its clock): each statement's rows, and
+/// the errors a statement raises on purpose in this tool's terms, as [`flight`] reports them.
+///
+/// # Errors
+/// As [`flight`]'s statements.
+pub fn in_order(tx: &mut impl GenericClient, statements: &[Typed<'_>]) -> Result<Vec<Vec<Row>>> {
+    statements
+        .iter()
+        .map(|(sql, params)| tx.query_typed(sql, params).map_err(statement_error))
+        .collect()
+}
+
+/// Sends a read's statements and returns each one's rows: in one flight ([`flight`], via
+/// [`read_in_flight`]) or one by one in the caller's transaction ([`in_order`]), so that a
+/// read is written once for both.
+pub type Send<'s> = dyn FnMut(&[Typed<'_>]) -> Result<Vec<Vec<Row>>> + 's;
+
+/// `read` with its statements sent in one flight; also returns the flight's clock.
+///
+/// # Errors
+/// As [`flight`], and what `read` returns.
+pub fn read_in_flight<T>(
+    client: &mut Client,
+    read: impl FnOnce(&mut Send<'_>) -> Result<T>,
+) -> Result<(T, DateTime<Utc>)> {
+    let mut now = None;
+    let value = read(&mut |statements| {
+        let landed = flight(client, statements)?;
+        now = Some(landed.now);
+        Ok(landed.rows)
+    })?;
+    let now = now.ok_or_else(|| Error::Internal("a read sent no flight".into()))?;
+    Ok((value, now))
+}
+
+/// A listing's rows (statement 0 of `rows`); `not_found` for `owners[i]` when there are
+/// none and statement `i + 1`, which looks that owner up, found no row (the organisation or
+/// device listed in). Sent together, telling an empty list from an unknown owner costs no
+/// round trip of its own.
+///
+/// # Errors
+/// `not_found`.
+pub(crate) fn listed<'r>(rows: &'r [Vec<Row>], owners: &[String]) -> Result<&'r [Row]> {
+    let list = rows.first().map_or(&[][..], Vec::as_slice);
+    if list.is_empty() {
+        for (i, owner) in owners.iter().enumerate() {
+            if rows.get(i + 1).is_some_and(Vec::is_empty) {
+                return Err(Error::not_found(owner.clone()));
+            }
+        }
+    }
+    Ok(list)
+}
+
+/// A statement's failure in this tool's terms: what it raised on purpose (see `MARKER`),
+/// else the driver's error.
+pub(crate) fn statement_error(e: postgres::Error) -> Error {
+    refused(&e).unwrap_or_else(|| e.into())
 }
 
 /// The clock of the settings query's row, and the check that `BEGIN` opened the transaction.
@@ -118,6 +184,10 @@ fn refused(e: &postgres::Error) -> Option<Error> {
         }
         "forbidden" => Some(Error::Forbidden(text.to_string())),
         "conflict" => Some(Error::Conflict(text.to_string())),
+        "clock" => Some(Error::Transient {
+            kind: CLOCK,
+            message: "the host's clock is more than a day from the database's".into(),
+        }),
         _ => None,
     }
 }

@@ -462,3 +462,52 @@ fn a_loop_whose_schema_moves_past_it_stops_at_its_next_tick() {
     db.newer_migration(999, false);
     stops_with_exit_7_saying(service, "newer than this binary");
 }
+
+/// `register-device` on a host whose clock is off: a bootstrapped organisation's first Mac
+/// gets its daily check-in at the next 09:00 after the database's clock, in the device's
+/// zone, whether the flight picked it among the fire times the host sent (within a day)
+/// or the registration ran again on the database's clock (further off).
+#[test]
+fn a_first_mac_on_a_skewed_host_is_due_at_the_database_s_next_nine() {
+    let db = TestDb::new();
+    for (i, offset) in ["+20h", "-20h", "+3d", "-3d"].iter().enumerate() {
+        let org = format!("o{i}");
+        bootstrapped_org(&mut db.client(), &org);
+        let r = skewed(&db, offset)
+            .args([
+                "-o",
+                "json",
+                "register-device",
+                "--org",
+                &org,
+                "--user",
+                "u1",
+                "--worker-id",
+                "mbp",
+                "--platform",
+                "macos",
+                "--timezone",
+                "Pacific/Auckland",
+            ])
+            .json();
+        assert_eq!(r["default_watcher"]["outcome"], "created", "{offset}: {r}");
+        let row = db
+            .client()
+            .query_one(
+                "SELECT created_at, next_run_at FROM watchers WHERE org_id = $1",
+                &[&org],
+            )
+            .unwrap();
+        let (created, next): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
+            (row.get(0), row.get(1));
+        assert!(
+            off_db_clock(&db, &format!("'{created}'::timestamptz")) < 60.0,
+            "{offset}"
+        );
+        let expected = lobu_admin::schedule::Schedule::parse("0 9 * * *")
+            .unwrap()
+            .next_after(chrono_tz::Pacific::Auckland, created)
+            .unwrap();
+        assert_eq!(next, expected, "{offset}: created at {created}");
+    }
+}

@@ -199,7 +199,11 @@ fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() 
     let w = dev.watcher.unwrap().to_string();
     let untouched = |db: &TestDb| {
         let pending: i64 = db.scalar("SELECT count(*) FROM runs WHERE status = 'pending'");
-        (runs(db), pending, last_used(db))
+        let written: i64 = db.scalar(
+            "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM devices)
+                    + (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM watchers)",
+        );
+        (runs(db), pending, last_used(db), written)
     };
     let before = untouched(&db);
     // behind: the newest migration is not recorded
@@ -211,6 +215,19 @@ fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() 
         &["watchers", "trigger", "--admin", &w],
         &["runs", "claim"],
         &["org", "show", "acme"],
+        &["org", "create", "newco"],
+        &["provision-agent", "--org", "acme"],
+        &[
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u2",
+            "--worker-id",
+            "mbp-2",
+            "--platform",
+            "macos",
+        ],
     ] {
         let r = cli(&db).token(&dev.token).args(args).run();
         r.code(7);
@@ -260,4 +277,323 @@ fn the_lock_timeout_still_bounds_a_flight() {
     assert!(took < Duration::from_secs(15), "took {took:?}");
     tx.rollback().unwrap();
     assert_eq!((runs(&db), last_used(&db)), (0, None));
+}
+
+/// The organisation, device and watcher commands, each of their outcomes: one round trip
+/// after connecting (before the flights: `org create` 5, `provision-agent` 7 to 13,
+/// `register-device` 3 to 10, the first Mac the most).
+#[test]
+fn provisioning_commands_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n));
+    };
+    let register = |worker: &'static str, platform: &'static str| {
+        [
+            "register-device",
+            "--org",
+            "beta",
+            "--user",
+            "u1",
+            "--worker-id",
+            worker,
+            "--platform",
+            platform,
+            "--timezone",
+            "Europe/Berlin",
+        ]
+    };
+    count("org create", &["org", "create", "beta"], 0);
+    count("org create (taken: exit 5)", &["org", "create", "beta"], 5);
+    count(
+        "register-device (not bootstrapped)",
+        &register("m0", "macos"),
+        0,
+    );
+    count("provision-agent", &["provision-agent", "--org", "beta"], 0);
+    count(
+        "provision-agent (existing)",
+        &["provision-agent", "--org", "beta"],
+        0,
+    );
+    count(
+        "provision-agent (unknown: exit 3)",
+        &["provision-agent", "--org", "nope"],
+        3,
+    );
+    count("register-device (first Mac)", &register("m1", "macos"), 0);
+    count(
+        "register-device (second Mac, token)",
+        &[
+            &register("m2", "macos")[..],
+            &["--issue-token", "--expires-in", "30d"],
+        ]
+        .concat(),
+        0,
+    );
+    count("register-device (known)", &register("m1", "macos"), 0);
+    count("register-device (Linux)", &register("l1", "linux"), 0);
+    count(
+        "register-device (platform changed: exit 5)",
+        &register("l1", "windows"),
+        5,
+    );
+    count(
+        "register-device (unknown organisation: exit 3)",
+        &[
+            "register-device",
+            "--org",
+            "nope",
+            "--user",
+            "u",
+            "--worker-id",
+            "x",
+            "--platform",
+            "macos",
+        ],
+        3,
+    );
+    db.client()
+        .batch_execute("UPDATE organizations SET deleting_at = now() WHERE id = 'acme'")
+        .unwrap();
+    count(
+        "register-device (organisation being deleted: exit 5)",
+        &[
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u",
+            "--worker-id",
+            "x",
+            "--platform",
+            "macos",
+        ],
+        5,
+    );
+    for (name, n) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    // what the flights wrote: one watcher, pinned to the first Mac, due at the next 09:00 in
+    // Berlin after the database's clock; an audit event per change
+    let watchers: Vec<(String, String)> = db
+        .client()
+        .query(
+            "SELECT d.worker_key, w.slug FROM watchers w JOIN devices d ON d.id = w.device_id
+             WHERE w.org_id = 'beta'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(watchers, [("m1".to_string(), "daily-checkin".to_string())]);
+    assert_next_checkin(&db, "beta", chrono_tz::Europe::Berlin);
+    let events: Vec<String> = db
+        .client()
+        .query(
+            "SELECT command || ' ' || outcome FROM audit_events WHERE org_id = 'beta' ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "org create created",
+            "register-device registered",
+            "provision-agent created",
+            "provision-agent existing",
+            "register-device registered",
+            "register-device registered",
+            "register-device refreshed",
+            "register-device registered",
+        ]
+    );
+    let tokens: i64 = db.scalar("SELECT count(*) FROM device_tokens WHERE org_id = 'beta'");
+    assert_eq!(tokens, 1);
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n) in &table {
+            assert_eq!(*n, CONNECT + 1, "{name}");
+        }
+    }
+}
+
+/// The organisation's daily check-in is due at the first 09:00 in `tz` after the clock of
+/// the transaction that created it (its `created_at`).
+fn assert_next_checkin(db: &TestDb, org: &str, tz: chrono_tz::Tz) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT created_at, next_run_at FROM watchers WHERE org_id = $1 AND slug = 'daily-checkin'",
+            &[&org],
+        )
+        .unwrap();
+    let (created, next): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
+        (row.get(0), row.get(1));
+    let expected = lobu_admin::schedule::Schedule::parse("0 9 * * *")
+        .unwrap()
+        .next_after(tz, created)
+        .unwrap();
+    assert_eq!(next, expected, "{org}: created at {created}");
+}
+
+/// A first Mac's next 09:00 is the database's even when the host's clock is off: within a
+/// day the flight picks it among the fire times the host sent (one round trip); further off,
+/// the flight writes nothing and the registration runs again on the database's clock.
+#[test]
+fn a_first_mac_on_a_host_with_a_wrong_clock_gets_the_database_s_next_checkin() {
+    use lobu_admin::devices::{register_in_flight, Platform, RegisterDevice};
+    let db = TestDb::new();
+    let proxy = Proxy::start();
+    let url = lobu_admin::db::DatabaseUrl::new(proxy.url(&db.name));
+    let tz = chrono_tz::Asia::Tokyo;
+    for (org, off_hours, round_trips) in [
+        ("early", -20, Some(1)),
+        ("late", 23, Some(1)),
+        ("far-behind", -75, None),
+        ("far-ahead", 49, None),
+    ] {
+        let mut c = db.client();
+        crate::support::bootstrapped_org(&mut c, org);
+        let mut c = lobu_admin::db::connect(&url).unwrap();
+        let before = proxy.flights();
+        let input = RegisterDevice {
+            org_id: org.into(),
+            user_id: "u1".into(),
+            worker_key: "mbp".into(),
+            platform: Platform::Macos,
+            name: None,
+            timezone: Some(tz),
+            app_version: None,
+            issue_token: true,
+            token_expires_in: Some(chrono::Duration::days(1)),
+            token_value: None,
+        };
+        let estimate = chrono::Utc::now() + chrono::Duration::hours(off_hours);
+        let actor = lobu_admin::audit::Actor::new("ada").unwrap();
+        let r = register_in_flight(&mut c, &input, &actor, estimate).unwrap();
+        let n = proxy.flights() - before;
+        assert_eq!(
+            serde_json::to_value(r.default_watcher.outcome).unwrap(),
+            "created",
+            "{org}"
+        );
+        assert!(r.token.is_some(), "{org}");
+        assert_next_checkin(&db, org, tz);
+        match round_trips {
+            Some(k) => assert_eq!(n, k, "{org}"),
+            None => assert!(n > 1, "{org}: the registration ran again ({n} round trips)"),
+        }
+        // one device, one event, one token: the refused flight wrote nothing
+        let counts: (i64, i64, i64) = {
+            let row = db
+                .client()
+                .query_one(
+                    "SELECT (SELECT count(*) FROM devices WHERE org_id = $1),
+                            (SELECT count(*) FROM audit_events
+                             WHERE org_id = $1 AND command = 'register-device'),
+                            (SELECT count(*) FROM device_tokens WHERE org_id = $1)",
+                    &[&org],
+                )
+                .unwrap();
+            (row.get(0), row.get(1), row.get(2))
+        };
+        assert_eq!(counts, (1, 1, 1), "{org}");
+    }
+}
+
+/// Listings send their statement and the look-up of what they list in (to tell an empty
+/// list from an unknown organisation or device) in one flight (before: 3 or 4 round trips
+/// after connecting, 5 with ORG:WORKER_ID, which is still looked up first).
+#[test]
+fn listings_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 1);
+    cli(&db).args(["org", "create", "other"]).run().code(0);
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let w = dev.watcher.unwrap().to_string();
+    let device = dev.id.to_string();
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n));
+    };
+    count("org list", &["org", "list"], 0);
+    count("agents list", &["agents", "list", "--org", "acme"], 0);
+    count(
+        "agents list (unknown: exit 3)",
+        &["agents", "list", "--org", "nope"],
+        3,
+    );
+    count("devices list", &["devices", "list", "--org", "acme"], 0);
+    count(
+        "devices list (unknown: exit 3)",
+        &["devices", "list", "--org", "nope"],
+        3,
+    );
+    count("tokens list", &["tokens", "list", "--device", &device], 0);
+    let nil = uuid::Uuid::nil().to_string();
+    count(
+        "tokens list (unknown: exit 3)",
+        &["tokens", "list", "--device", &nil],
+        3,
+    );
+    count("watchers list", &["watchers", "list", "--org", "acme"], 0);
+    count(
+        "watchers list --device",
+        &["watchers", "list", "--org", "acme", "--device", &device],
+        0,
+    );
+    count(
+        "watchers list (unknown: exit 3)",
+        &["watchers", "list", "--org", "nope"],
+        3,
+    );
+    count("runs list --org", &["runs", "list", "--org", "acme"], 0);
+    count("runs list --watcher", &["runs", "list", "--watcher", &w], 0);
+    count(
+        "runs list (unknown watcher: exit 3)",
+        &["runs", "list", "--watcher", "999999"],
+        3,
+    );
+    count("audit list", &["audit", "list"], 0);
+    count("audit list --since", &["audit", "list", "--since", "1h"], 0);
+    for (name, n) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    // what they list
+    let r = cli(&db)
+        .args(["-o", "json", "runs", "list", "--org", "acme"])
+        .run();
+    assert_eq!(r.json().as_array().map(Vec::len), Some(1));
+    let r = cli(&db)
+        .args(["-o", "json", "audit", "list", "--since", "1h"])
+        .run();
+    assert!(!r.json().as_array().unwrap().is_empty(), "{}", r.stdout);
+    let r = cli(&db)
+        .args([
+            "-o",
+            "json",
+            "audit",
+            "list",
+            "--since",
+            "2099-01-01T00:00:00Z",
+        ])
+        .run();
+    assert_eq!(r.json().as_array().map(Vec::len), Some(0));
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n) in &table {
+            assert_eq!(*n, CONNECT + 1, "{name}");
+        }
+    }
 }
