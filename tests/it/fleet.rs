@@ -750,3 +750,68 @@ fn a_retry_chain_on_one_clock_doubles_its_delays() {
         .collect();
     assert_eq!(gaps, [60, 120, 240]);
 }
+
+/// SPEC 18: runs gain `attempt` and `retry_of` in every JSON that shows a run: the run
+/// objects (`runs list`, `show`, `claim`, `heartbeat`, `complete`, `wait`, `watchers show`),
+/// `watchers list`'s `last_run` (active and finished) and `watchers trigger`'s result (a
+/// new run and the active one).
+#[test]
+fn every_json_that_shows_a_run_carries_attempt_and_retry_of() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "1", "0s");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let first = claim_and_fail(&db, &dev.token);
+    assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    let retry = cli(&db)
+        .args(["runs", "list", "--watcher", &w, "--limit", "1"])
+        .json()[0]
+        .clone();
+    let id = retry["id"].to_string();
+    let is_the_retry = |what: &str, run: &serde_json::Value| {
+        assert_eq!(run["attempt"], 2, "{what}: {run}");
+        assert_eq!(run["retry_of"], first["id"], "{what}: {run}");
+    };
+    is_the_retry("runs list", &retry);
+    is_the_retry("runs show", &cli(&db).args(["runs", "show", &id]).json());
+    let shown = cli(&db).args(["watchers", "show", &w]).json();
+    is_the_retry("watchers show", &shown["recent_runs"][0]);
+    assert_eq!(shown["recent_runs"][1]["attempt"], 1);
+    assert_eq!(shown["recent_runs"][1]["retry_of"], serde_json::Value::Null);
+    let last_run = |db: &TestDb| {
+        let list = cli(db).args(["watchers", "list", "--org", "acme"]).json();
+        let row = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == first["watcher_id"]);
+        row.unwrap()["last_run"].clone()
+    };
+    is_the_retry("watchers list, active", &last_run(&db));
+    let triggered = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    assert_eq!(triggered["already_queued"], true);
+    is_the_retry("watchers trigger, already queued", &triggered);
+    let claimed = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    is_the_retry("runs claim", &claimed[0]);
+    let beat = cli(&db)
+        .args(["runs", "heartbeat", &id])
+        .token(&dev.token)
+        .json();
+    is_the_retry("runs heartbeat", &beat);
+    let done = cli(&db)
+        .args(["runs", "complete", &id])
+        .token(&dev.token)
+        .json();
+    is_the_retry("runs complete", &done);
+    is_the_retry("runs wait", &cli(&db).args(["runs", "wait", &id]).json());
+    is_the_retry("watchers list, finished", &last_run(&db));
+    // a new manual run is a first attempt
+    let manual = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    assert_eq!(manual["already_queued"], false);
+    assert_eq!(manual["attempt"], 1);
+    assert_eq!(manual["retry_of"], serde_json::Value::Null);
+    assert!(manual.as_object().unwrap().contains_key("retry_of"));
+    let listed = last_run(&db);
+    assert_eq!(listed["attempt"], 1, "{listed}");
+    assert!(listed.as_object().unwrap().contains_key("retry_of"));
+}
