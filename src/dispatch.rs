@@ -277,6 +277,14 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
         }
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
         let retried = queue_retries(tx, now, opts.limit)?;
+        if opts.limit > 20_000 {
+            // a batch this large spills its statements' arrays, CTEs and sorts to
+            // temporary files at the default work_mem (4 MB): ~50 MB at 100,000
+            tx.batch_execute(
+                "SELECT CASE WHEN pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024
+                        THEN set_config('work_mem', '64MB', true) END",
+            )?;
+        }
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
         let n = due.len();
         let (mut ids, mut next, mut slot_of, mut missed, mut fired) = (
@@ -351,14 +359,6 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             next.push(following);
             ahead_of_clock += i64::from(ahead);
             no_next_run += i64::from(following.is_none());
-        }
-        if n > 20_000 {
-            // a batch this large spills the statement's arrays, CTEs and sort to temporary
-            // files at the default work_mem (4 MB): ~50 MB at 100,000
-            tx.batch_execute(
-                "SELECT CASE WHEN pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024
-                        THEN set_config('work_mem', '64MB', true) END",
-            )?;
         }
         let row = tx.query_one(
             FIRE,
