@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::db::Clock;
 use crate::error::{Error, Result};
 use crate::runs::{self, Rescued};
-use crate::schedule::{parse_timezone, Schedule, Slots, Spread};
+use crate::schedule::{parse_timezone, Fire, Schedule, Slots, Spread};
 
 /// Result of `dispatch`.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -27,7 +27,9 @@ pub struct DispatchTick {
     /// Runs queued.
     pub queued: i64,
     /// Slots recorded as `skipped` (a run already active, the agent gone, inside the
-    /// cool-down, or missed by more than the catch-up window).
+    /// cool-down, or missed by more than the catch-up window). An outage's slots past the
+    /// window are one, so a watcher counts twice when a later slot of the same outage is
+    /// still inside the window and queued.
     pub skipped: i64,
     /// Retries queued (runs that ended `failed` or `timeout`, queued again).
     #[serde(skip_serializing_if = "is_zero_count")]
@@ -125,7 +127,11 @@ const TAKE_DUE: &str = "
 /// agent is gone, a run is already active, or the slot is inside the cool-down, in that
 /// order), and advance `next_run_at`. `$1` ids, `$2` their next fire instants, `$3` the
 /// clock, `$4` their slots (`scheduled_for`: `next_run_at` is the slot plus the spread's
-/// offset), `$5` the `skipped` text of a missed slot (NULL: not missed). The cool-down
+/// offset), `$5` the `skipped` text of a missed slot (NULL: not missed), `$6` the slots'
+/// fire instants, `$7` and `$8` the first slot of an outage's slots that are past the
+/// catch-up window, when a later slot of it is still inside (NULL: none), and its
+/// `skipped` text: it is recorded `skipped` in the same `INSERT` as the queued run, ahead
+/// of it (a lower id, so that a retry of the queued run finds no later run). The cool-down
 /// looks up the latest finished run that was not `skipped` or `cancelled` only for
 /// watchers that have one, through the partial index `runs_watcher_counted` (V8), whose
 /// predicate is the look-up's whole filter. An active run would be the latest counted
@@ -135,11 +141,12 @@ const TAKE_DUE: &str = "
 /// (few: the others' lateness goes to the metrics).
 const FIRE: &str = "
     WITH due AS (
-        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $4::timestamptz[], $5::text[])
-            AS d(id, next_at, slot, missed)
+        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $4::timestamptz[], $5::text[],
+                             $6::timestamptz[], $7::timestamptz[], $8::text[])
+            AS d(id, next_at, slot, missed, fire, outage_slot, outage)
     ), w AS (
         SELECT w.id, w.org_id, w.agent_id, w.device_id, w.next_run_at, due.next_at, due.slot,
-               due.missed,
+               due.missed, due.fire, due.outage_slot, due.outage,
                EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
                    AS agent_exists,
                CASE WHEN w.min_cooldown_seconds > 0 THEN
@@ -151,14 +158,23 @@ const FIRE: &str = "
         FROM watchers w JOIN due ON due.id = w.id
     ), queued AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
-                          triggered_by, scheduled_for, queued_at, fire_at)
-        SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', slot, $3, next_run_at
-        FROM w
-        WHERE missed IS NULL AND agent_exists
-          AND (cooldown_until IS NULL OR slot >= cooldown_until)
-        ORDER BY id
+                          triggered_by, status, scheduled_for, queued_at, finished_at, error,
+                          fire_at)
+        SELECT org_id, id, agent_id, device_id, 'scheduled', 'schedule', status, slot, $3,
+               finished_at, error, fire
+        FROM (SELECT org_id, id, agent_id, device_id, 'skipped' AS status,
+                     outage_slot AS slot, $3::timestamptz AS finished_at, outage AS error,
+                     next_run_at AS fire, 0 AS k
+              FROM w
+              WHERE outage IS NOT NULL
+              UNION ALL
+              SELECT org_id, id, agent_id, device_id, 'pending', slot, NULL, NULL, fire, 1
+              FROM w
+              WHERE missed IS NULL AND agent_exists
+                AND (cooldown_until IS NULL OR slot >= cooldown_until)) r
+        ORDER BY id, k
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
-        RETURNING watcher_id
+        RETURNING watcher_id, status
     ), skipped AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
                           triggered_by, status, scheduled_for, queued_at, finished_at, error,
@@ -175,9 +191,9 @@ const FIRE: &str = "
                              || to_char(cooldown_until AT TIME ZONE 'UTC',
                                         'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
                     ELSE 'skipped: a run of this watcher is already active' END,
-               next_run_at
+               fire
         FROM w
-        LEFT JOIN queued ON queued.watcher_id = w.id
+        LEFT JOIN queued ON queued.watcher_id = w.id AND queued.status = 'pending'
         WHERE queued.watcher_id IS NULL
         RETURNING watcher_id, error
     ), advanced AS (
@@ -185,12 +201,14 @@ const FIRE: &str = "
         FROM w WHERE watchers.id = w.id
         RETURNING 1
     )
-    SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM skipped),
+    SELECT (SELECT count(*) FROM queued WHERE status = 'pending'),
+           (SELECT count(*) FROM skipped) + (SELECT count(*) FROM queued WHERE status = 'skipped'),
            (SELECT count(*) FROM advanced),
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: a run%'),
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: cooldown%'),
            (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: agent%'),
-           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: missed%'),
+           (SELECT count(*) FROM skipped WHERE error LIKE 'skipped: missed%')
+               + (SELECT count(*) FROM queued WHERE status = 'skipped'),
            (SELECT coalesce(array_agg(watcher_id), '{}') FROM skipped)";
 
 /// The `error` of a slot reached `late` after its fire instant, past its catch-up
@@ -259,6 +277,14 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
         }
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
         let retried = queue_retries(tx, now, opts.limit)?;
+        if opts.limit > 20_000 {
+            // a batch this large spills its statements' arrays, CTEs and sorts to
+            // temporary files at the default work_mem (4 MB): ~50 MB at 100,000
+            tx.batch_execute(
+                "SELECT CASE WHEN pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024
+                        THEN set_config('work_mem', '64MB', true) END",
+            )?;
+        }
         let due = tx.query(TAKE_DUE, &[&now, &opts.limit])?;
         let n = due.len();
         let (mut ids, mut next, mut slot_of, mut missed, mut fired) = (
@@ -267,6 +293,11 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             Vec::with_capacity(n),
             Vec::with_capacity(n),
             Vec::with_capacity(n),
+        );
+        let (mut fire, mut outage_slot, mut outage) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::<Option<String>>::with_capacity(n),
         );
         // The slots depend only on (schedule, zone): each is computed once per distinct
         // pair, not once per watcher; a spread only adds arithmetic per watcher.
@@ -300,18 +331,48 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
                 None => (at, None, false),
             };
             let late = now - at;
-            missed.push(window.and_then(|w| {
-                let w = Duration::seconds(i64::from(w));
-                (late > w).then(|| missed_text(late, w))
-            }));
+            // past the catch-up window: skipped, unless a later slot of the outage is
+            // still inside it
+            let missed_by = window
+                .map(|w| Duration::seconds(i64::from(w)))
+                .filter(|w| late > *w)
+                .map(|w| {
+                    (
+                        missed_text(late, w),
+                        slots.as_mut().and_then(|s| catch_up(s, now, w, spread)),
+                    )
+                });
+            let (acted, skipped_as, before) = match missed_by {
+                // the outage's slots past the window are recorded skipped, as one run, and
+                // the first slot inside it is queued
+                Some((text, Some(f))) => (f, None, Some((slot, text))),
+                Some((text, None)) => (Fire { slot, at }, Some(text), None),
+                None => (Fire { slot, at }, None, None),
+            };
+            outage_slot.push(before.as_ref().map(|b| b.0));
+            outage.push(before.map(|b| b.1));
+            missed.push(skipped_as);
+            slot_of.push(acted.slot);
+            fire.push(acted.at);
+            fired.push(now - acted.at);
             ids.push(id);
             next.push(following);
-            slot_of.push(slot);
-            fired.push(late);
             ahead_of_clock += i64::from(ahead);
             no_next_run += i64::from(following.is_none());
         }
-        let row = tx.query_one(FIRE, &[&ids, &next, &now, &slot_of, &missed])?;
+        let row = tx.query_one(
+            FIRE,
+            &[
+                &ids,
+                &next,
+                &now,
+                &slot_of,
+                &missed,
+                &fire,
+                &outage_slot,
+                &outage,
+            ],
+        )?;
         let queued: i64 = row.get(0);
         let skipped_ids: std::collections::HashSet<i64> =
             row.get::<_, Vec<i64>>(7).into_iter().collect();
@@ -340,6 +401,22 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
         })
     })?;
     Ok(tick)
+}
+
+/// With a catch-up window, the slots of an outage that are past the window are skipped;
+/// the first one the dispatcher still reaches inside it (its fire instant at most `window`
+/// before `now`), if any, is the one queued: the outage's later slots are coalesced into
+/// it, as all of them are without a window.
+fn catch_up(
+    slots: &mut Slots,
+    now: DateTime<Utc>,
+    window: Duration,
+    spread: Spread,
+) -> Option<Fire> {
+    let f = slots
+        .next_fire(now - window - Duration::nanoseconds(1), spread)
+        .ok()?;
+    (f.at <= now).then_some(f)
 }
 
 fn seconds(d: Duration) -> f64 {

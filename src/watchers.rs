@@ -718,6 +718,10 @@ pub struct LastRun {
     pub queued_at: DateTime<Utc>,
     /// End time.
     pub finished_at: Option<DateTime<Utc>>,
+    /// 1 for a first run, k + 1 for the retry of attempt k.
+    pub attempt: i32,
+    /// The run this one retries.
+    pub retry_of: Option<i64>,
 }
 
 /// One row of `watchers list`.
@@ -752,16 +756,16 @@ pub struct WatcherListItem {
 const LIST_WATCHERS: &str = "
     SELECT w.id, w.slug, w.name, w.schedule, w.timezone, w.status, w.device_id, w.agent_id,
            w.next_run_at, w.last_fired_at,
-           r.id, r.status, r.dispatch_source, r.queued_at, r.finished_at
+           r.id, r.status, r.dispatch_source, r.queued_at, r.finished_at, r.attempt, r.retry_of
     FROM watchers w
     LEFT JOIN LATERAL (
         -- the active run (newer than every run that is not skipped), else the latest
         -- finished that was not skipped: runs_one_active_per_watcher, runs_watcher_shown
-        (SELECT id, status, dispatch_source, queued_at, finished_at
+        (SELECT id, status, dispatch_source, queued_at, finished_at, attempt, retry_of
          FROM runs
          WHERE runs.watcher_id = w.id AND runs.status IN ('pending', 'claimed', 'running'))
         UNION ALL
-        (SELECT id, status, dispatch_source, queued_at, finished_at
+        (SELECT id, status, dispatch_source, queued_at, finished_at, attempt, retry_of
          FROM runs
          WHERE runs.watcher_id = w.id
            AND runs.status IN ('completed', 'failed', 'timeout', 'cancelled')
@@ -856,6 +860,8 @@ pub fn list_via(
                         dispatch_source: r.get(12),
                         queued_at: r.get(13),
                         finished_at: r.get(14),
+                        attempt: r.get(15),
+                        retry_of: r.get(16),
                     }),
                 }
             })
@@ -992,6 +998,10 @@ pub struct TriggerOutcome {
     pub triggered_by: String,
     /// When the returned run was queued.
     pub queued_at: DateTime<Utc>,
+    /// The returned run's attempt: 1 for a first run, k + 1 for the retry of attempt k.
+    pub attempt: i32,
+    /// The run the returned one retries.
+    pub retry_of: Option<i64>,
 }
 
 /// One statement: look the watcher up, and insert a manual run when every check passes;
@@ -1035,9 +1045,10 @@ pub const TRIGGER: &str = concat!(
           AND w.agent_exists
           AND NOT w.org_deleting
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
-        RETURNING id, status, dispatch_source, triggered_by, queued_at
+        RETURNING id, status, dispatch_source, triggered_by, queued_at, attempt, retry_of
     ), active AS (
-        SELECT r.id, r.status, r.dispatch_source, r.triggered_by, r.queued_at
+        SELECT r.id, r.status, r.dispatch_source, r.triggered_by, r.queued_at, r.attempt,
+               r.retry_of
         FROM runs r
         WHERE r.watcher_id = $1 AND r.status IN ('pending', 'claimed', 'running')
     ), audit AS (
@@ -1065,14 +1076,15 @@ pub const TRIGGER: &str = concat!(
            coalesce(ins.dispatch_source, active.dispatch_source),
            coalesce(ins.triggered_by, active.triggered_by),
            coalesce(ins.queued_at, active.queued_at),
-           ins.id IS NOT NULL, w.org_deleting
+           ins.id IS NOT NULL, w.org_deleting,
+           coalesce(ins.attempt, active.attempt), coalesce(ins.retry_of, active.retry_of)
     FROM w
     LEFT JOIN ins ON true
     LEFT JOIN active ON ins.id IS NULL"
 );
 
 const ACTIVE_RUN: &str = "
-    SELECT id, status, dispatch_source, triggered_by, queued_at
+    SELECT id, status, dispatch_source, triggered_by, queued_at, attempt, retry_of
     FROM runs
     WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running')";
 
@@ -1220,6 +1232,8 @@ fn trigger_with(
                 dispatch_source: r.get(2),
                 triggered_by: r.get(3),
                 queued_at: r.get(4),
+                attempt: r.get(5),
+                retry_of: r.get(6),
             });
         }
         // The active run ended in between: try again.
@@ -1284,6 +1298,8 @@ fn triggered(id: i64, who: &Trigger, row: Option<&postgres::Row>) -> Result<Trig
             dispatch_source: row.get(6),
             triggered_by: row.get(7),
             queued_at: row.get(8),
+            attempt: row.get(11),
+            retry_of: row.get(12),
         }),
         None => Triggered::Concurrent { org: w_org },
     })

@@ -750,3 +750,258 @@ fn a_retry_chain_on_one_clock_doubles_its_delays() {
         .collect();
     assert_eq!(gaps, [60, 120, 240]);
 }
+
+/// SPEC 18: runs gain `attempt` and `retry_of` in every JSON that shows a run: the run
+/// objects (`runs list`, `show`, `claim`, `heartbeat`, `complete`, `wait`, `watchers show`),
+/// `watchers list`'s `last_run` (active and finished) and `watchers trigger`'s result (a
+/// new run and the active one).
+#[test]
+fn every_json_that_shows_a_run_carries_attempt_and_retry_of() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "1", "0s");
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let first = claim_and_fail(&db, &dev.token);
+    assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    let retry = cli(&db)
+        .args(["runs", "list", "--watcher", &w, "--limit", "1"])
+        .json()[0]
+        .clone();
+    let id = retry["id"].to_string();
+    let is_the_retry = |what: &str, run: &serde_json::Value| {
+        assert_eq!(run["attempt"], 2, "{what}: {run}");
+        assert_eq!(run["retry_of"], first["id"], "{what}: {run}");
+    };
+    is_the_retry("runs list", &retry);
+    is_the_retry("runs show", &cli(&db).args(["runs", "show", &id]).json());
+    let shown = cli(&db).args(["watchers", "show", &w]).json();
+    is_the_retry("watchers show", &shown["recent_runs"][0]);
+    assert_eq!(shown["recent_runs"][1]["attempt"], 1);
+    assert_eq!(shown["recent_runs"][1]["retry_of"], serde_json::Value::Null);
+    let last_run = |db: &TestDb| {
+        let list = cli(db).args(["watchers", "list", "--org", "acme"]).json();
+        let row = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == first["watcher_id"]);
+        row.unwrap()["last_run"].clone()
+    };
+    is_the_retry("watchers list, active", &last_run(&db));
+    let triggered = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    assert_eq!(triggered["already_queued"], true);
+    is_the_retry("watchers trigger, already queued", &triggered);
+    let claimed = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    is_the_retry("runs claim", &claimed[0]);
+    let beat = cli(&db)
+        .args(["runs", "heartbeat", &id])
+        .token(&dev.token)
+        .json();
+    is_the_retry("runs heartbeat", &beat);
+    let done = cli(&db)
+        .args(["runs", "complete", &id])
+        .token(&dev.token)
+        .json();
+    is_the_retry("runs complete", &done);
+    is_the_retry("runs wait", &cli(&db).args(["runs", "wait", &id]).json());
+    is_the_retry("watchers list, finished", &last_run(&db));
+    // a new manual run is a first attempt
+    let manual = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    assert_eq!(manual["already_queued"], false);
+    assert_eq!(manual["attempt"], 1);
+    assert_eq!(manual["retry_of"], serde_json::Value::Null);
+    assert!(manual.as_object().unwrap().contains_key("retry_of"));
+    let listed = last_run(&db);
+    assert_eq!(listed["attempt"], 1, "{listed}");
+    assert!(listed.as_object().unwrap().contains_key("retry_of"));
+}
+
+/// A watcher's runs as `(status, scheduled_for, error)`, oldest first; then deletes them
+/// (so that the next outage starts clean).
+fn outage_runs(db: &TestDb, w: &str) -> Vec<(String, String, Option<String>)> {
+    let runs = runs_of(db, w);
+    db.client()
+        .execute(
+            "DELETE FROM runs WHERE watcher_id = $1",
+            &[&w.parse::<i64>().unwrap()],
+        )
+        .unwrap();
+    runs.iter()
+        .map(|r| {
+            let error = r["error"].as_str().map(String::from);
+            (
+                s(r, "status").to_string(),
+                s(r, "scheduled_for").to_string(),
+                error,
+            )
+        })
+        .collect()
+}
+
+/// The watcher `w` was last due at `at` (the dispatcher has been down since); it is back
+/// at `now`: the tick, and where `next_run_at` moved.
+fn back_after_outage(
+    db: &TestDb,
+    w: &str,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (serde_json::Value, String) {
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&w.parse::<i64>().unwrap(), &at],
+        )
+        .unwrap();
+    let tick = dispatch(db, &now.to_rfc3339());
+    let shown = cli(db).args(["watchers", "show", w]).json();
+    (tick, s(&shown, "next_run_at").to_string())
+}
+
+fn tick_of(due: i64, queued: i64, skipped: i64) -> serde_json::Value {
+    serde_json::json!({"due": due, "queued": queued, "skipped": skipped})
+}
+
+fn run_of(status: &str, slot: &str, error: Option<&str>) -> (String, String, Option<String>) {
+    (status.into(), slot.into(), error.map(String::from))
+}
+
+/// Daily 09:00 Berlin, catch-up window 10m, the dispatcher down three days: back at 09:03
+/// on the fourth, that day's 09:00 is queued and the missed slots before it are recorded
+/// skipped, as one run, ahead of it; back at 03:00, nothing is queued and 09:00 is next.
+#[test]
+fn an_outage_of_days_queues_the_slot_inside_the_window_and_skips_the_missed_ones() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create(&db, &["--catch-up-window", "10m"])["id"].to_string();
+    // November: 09:00 Berlin is 08:00Z
+    let first = t("2026-11-02T08:00:00Z");
+    let (tick, next) = back_after_outage(&db, &w, first, t("2026-11-05T08:03:00Z"));
+    assert_eq!(tick, tick_of(1, 1, 1));
+    assert_eq!(next, "2026-11-06T08:00:00Z");
+    assert_eq!(
+        outage_runs(&db, &w),
+        [
+            run_of(
+                "skipped",
+                "2026-11-02T08:00:00Z",
+                Some("skipped: missed by 3d3m (catch-up window 10m)")
+            ),
+            run_of("pending", "2026-11-05T08:00:00Z", None),
+        ]
+    );
+    // back at 03:00 on the fourth day: today's 09:00 has not come yet
+    let (tick, next) = back_after_outage(&db, &w, first, t("2026-11-05T02:00:00Z"));
+    assert_eq!(tick, tick_of(1, 0, 1));
+    assert_eq!(next, "2026-11-05T08:00:00Z");
+    assert_eq!(
+        outage_runs(&db, &w),
+        [run_of(
+            "skipped",
+            "2026-11-02T08:00:00Z",
+            Some("skipped: missed by 2d18h (catch-up window 10m)")
+        )]
+    );
+    // back 11 minutes after 09:00: every slot of the outage is past the window
+    let (tick, next) = back_after_outage(&db, &w, first, t("2026-11-05T08:11:00Z"));
+    assert_eq!(tick, tick_of(1, 0, 1));
+    assert_eq!(next, "2026-11-06T08:00:00Z");
+    assert_eq!(outage_runs(&db, &w).len(), 1);
+    // the run queued for today's slot is retried like any other: no later run is in its way
+    let retried = create(
+        &db,
+        &[
+            "--slug",
+            "retried",
+            "--catch-up-window",
+            "10m",
+            "--retries",
+            "1",
+            "--retry-delay",
+            "0s",
+        ],
+    )["id"]
+        .to_string();
+    let (tick, _) = back_after_outage(&db, &retried, first, t("2026-11-05T08:03:00Z"));
+    assert_eq!(tick, tick_of(1, 1, 1));
+    let queued = &runs_of(&db, &retried)[1];
+    db.client()
+        .execute(
+            "UPDATE runs SET status = 'failed', finished_at = '2026-11-05T08:04:00Z' WHERE id = $1",
+            &[&queued["id"].as_i64().unwrap()],
+        )
+        .unwrap();
+    assert_eq!(dispatch(&db, "2026-11-05T08:05:00Z")["retried"], 1);
+}
+
+/// With a spread, the window counts from the watcher's fire instant, and so does the
+/// outage: back nine minutes after today's instant, today's slot is queued; back before
+/// it, the outage is skipped and today's instant is next.
+#[test]
+fn an_outage_with_a_spread_is_caught_up_from_the_fire_instants() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create(&db, &["--spread", "10m", "--catch-up-window", "10m"])["id"].to_string();
+    let id: i64 = w.parse().unwrap();
+    let first = instant(id, 600, "2026-11-02T08:00:00Z");
+    let today = instant(id, 600, "2026-11-05T08:00:00Z");
+    let tomorrow =
+        instant(id, 600, "2026-11-06T08:00:00Z").to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (tick, next) = back_after_outage(&db, &w, first, today + chrono::Duration::minutes(9));
+    assert_eq!(tick, tick_of(1, 1, 1));
+    assert_eq!(next, tomorrow);
+    let runs = outage_runs(&db, &w);
+    assert_eq!(
+        (runs[0].0.as_str(), runs[0].1.as_str()),
+        ("skipped", "2026-11-02T08:00:00Z")
+    );
+    assert_eq!(runs[1], run_of("pending", "2026-11-05T08:00:00Z", None));
+    // a second before today's instant: the outage is past the window, today is next
+    let (tick, next) = back_after_outage(&db, &w, first, today - chrono::Duration::seconds(1));
+    assert_eq!(tick, tick_of(1, 0, 1));
+    assert_eq!(t(next), today);
+    // eleven minutes after it: all of it is past the window
+    let (tick, next) = back_after_outage(&db, &w, first, today + chrono::Duration::minutes(11));
+    assert_eq!(tick, tick_of(1, 0, 1));
+    assert_eq!(next, tomorrow);
+}
+
+/// `*/5` with a catch-up window of 10m: after a long outage the first slot inside the window
+/// is queued (the later ones are coalesced into it, as always); a short outage inside the
+/// window is coalesced into its first slot, as without a window.
+#[test]
+fn an_outage_of_a_five_minute_schedule_queues_the_first_slot_inside_the_window() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create_on(&db, "*/5 * * * *", "UTC", &["--catch-up-window", "10m"])["id"].to_string();
+    let (tick, next) = back_after_outage(
+        &db,
+        &w,
+        t("2026-11-02T09:00:00Z"),
+        t("2026-11-05T09:03:00Z"),
+    );
+    assert_eq!(tick, tick_of(1, 1, 1));
+    assert_eq!(next, "2026-11-05T09:05:00Z");
+    assert_eq!(
+        outage_runs(&db, &w),
+        [
+            run_of(
+                "skipped",
+                "2026-11-02T09:00:00Z",
+                Some("skipped: missed by 3d3m (catch-up window 10m)")
+            ),
+            run_of("pending", "2026-11-05T08:55:00Z", None),
+        ]
+    );
+    let (tick, next) = back_after_outage(
+        &db,
+        &w,
+        t("2026-11-05T09:05:00Z"),
+        t("2026-11-05T09:12:00Z"),
+    );
+    assert_eq!(tick, tick_of(1, 1, 0));
+    assert_eq!(next, "2026-11-05T09:15:00Z");
+    assert_eq!(
+        outage_runs(&db, &w),
+        [run_of("pending", "2026-11-05T09:05:00Z", None)]
+    );
+}

@@ -16,6 +16,8 @@ struct Triggered {
     dispatch_source: String,
     triggered_by: String,
     queued_at: String,
+    attempt: i32,
+    retry_of: Option<i64>,
 }
 
 fn trigger(db: &TestDb, id: i64, token: &str) -> Triggered {
@@ -38,6 +40,7 @@ fn second_trigger_returns_active_run() {
     let first = trigger(&db, w, &dev.token);
     assert!(!first.already_queued);
     assert_eq!(first.status, "pending");
+    assert_eq!((first.attempt, first.retry_of), (1, None));
     assert_eq!(first.dispatch_source, "manual");
     assert_eq!(first.triggered_by, format!("device:{}", dev.id));
     assert_eq!(first.watcher_id, w);

@@ -12,6 +12,8 @@ struct LastRun {
     dispatch_source: String,
     queued_at: String,
     finished_at: Option<String>,
+    attempt: i32,
+    retry_of: Option<i64>,
 }
 
 /// The exact JSON shape of a `watchers list` row.
