@@ -78,14 +78,14 @@ CREATE TRIGGER devices_org_deleting_change
           IS DISTINCT FROM
           (OLD.user_id, OLD.worker_key, OLD.platform, OLD.name, OLD.timezone, OLD.app_version))
     EXECUTE FUNCTION lobu_refuse_change_in_deleting_org('org_id');
--- a watcher: refused when it is (or stays) active, is pinned to another device, or any of
+-- a watcher: refused when it becomes active (a resume), is pinned to another device, or any of
 -- its other columns changes; allowed when it is paused, archived or unpinned
 CREATE TRIGGER watchers_org_deleting_change
     BEFORE UPDATE OF slug, name, prompt, extraction_schema, schedule, timezone, status,
         agent_id, device_id, min_cooldown_seconds, spread_seconds, catch_up_window_seconds,
         retries, retry_delay_seconds ON watchers
     FOR EACH ROW
-    WHEN (NEW.status = 'active'
+    WHEN ((NEW.status = 'active' AND OLD.status IS DISTINCT FROM 'active')
           OR (NEW.device_id IS NOT NULL AND NEW.device_id IS DISTINCT FROM OLD.device_id)
           OR to_jsonb(NEW) - '{status,paused_reason,device_id,next_run_at,updated_at,last_fired_at}'::text[]
              IS DISTINCT FROM

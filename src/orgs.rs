@@ -580,10 +580,29 @@ pub fn delete_rest(client: &mut impl GenericClient, id: &str, lease: &Lease) -> 
     Ok(contents_from_row(&row))
 }
 
-/// What [`delete`] runs in its last transaction: given the transaction, the result, whether
-/// the delete was resumed, and the transaction's clock.
+/// How an `org delete` ended, as [`delete`] hands it to the caller in its last transaction.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending<'a> {
+    /// Everything deleted; `resumed`: the organisation was already being deleted (an
+    /// interrupted delete, finished).
+    Deleted {
+        /// What was deleted.
+        done: &'a OrgDeleted,
+        /// Whether an interrupted delete was resumed.
+        resumed: bool,
+    },
+    /// Stopped (SIGINT, SIGTERM) after deleting `runs_deleted` runs, in the transaction
+    /// that hands the lease back.
+    Interrupted {
+        /// The runs this delete deleted before it stopped.
+        runs_deleted: i64,
+    },
+}
+
+/// What [`delete`] runs in its last transaction: given the transaction, how the delete
+/// ended, and the transaction's clock.
 pub type Finish<'a> =
-    dyn FnMut(&mut crate::db::Client, &OrgDeleted, bool, DateTime<Utc>) -> Result<()> + 'a;
+    dyn FnMut(&mut crate::db::Client, Ending<'_>, DateTime<Utc>) -> Result<()> + 'a;
 
 /// Deletes an organisation and everything in it, resumably and one deleter at a time:
 /// marks it as being deleted and takes the lease (its own short transaction), deletes its
@@ -592,8 +611,10 @@ pub type Finish<'a> =
 /// rest and the organisation in a last transaction, where `finish` also runs (the caller
 /// records the audit event there, with the totals). `progress` is called with the runs
 /// deleted so far after each batch. `stop` (SIGINT, SIGTERM) is looked at before each
-/// batch: set, the lease is handed back and the delete ends with `interrupted`. Run again
-/// after an interruption, it finishes the work.
+/// batch: set, the lease is handed back (with `finish` told how far it got, in the same
+/// transaction) and the delete ends with `interrupted`. A crash or a lost connection runs
+/// no `finish`: the rerun's records it. Run again after an interruption, it finishes the
+/// work.
 ///
 /// # Errors
 /// `not_found` for an unknown organisation; `conflict` while another `org delete` holds
@@ -613,7 +634,11 @@ pub fn delete(
     let mut after = 0;
     loop {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            crate::db::in_tx(client, |tx, _| release(tx, id, lease))?;
+            crate::db::in_tx(client, |tx, now| {
+                release(tx, id, lease)?;
+                let runs_deleted = total.runs;
+                finish(tx, Ending::Interrupted { runs_deleted }, now)
+            })?;
             return Err(Error::Interrupted);
         }
         let ((n, last), _) = crate::db::in_tx_by_key(client, |tx, now| {
@@ -635,7 +660,14 @@ pub fn delete(
             dry_run: false,
             deleting_at: Some(since),
         };
-        finish(tx, &done, resumed, now)?;
+        finish(
+            tx,
+            Ending::Deleted {
+                done: &done,
+                resumed,
+            },
+            now,
+        )?;
         Ok(done)
     })
 }

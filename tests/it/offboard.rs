@@ -443,7 +443,15 @@ fn an_organisation_being_deleted_accepts_no_insert_or_edit_from_any_command_or_b
         .unwrap_err();
     let e = e.as_db_error().unwrap();
     assert_eq!((e.code().code(), e.message()), ("LB001", REFUSAL));
-    // what stops or removes things is allowed: pause, archive, revoke, cancel
+    // what stops or removes things is allowed: unpin (of an active watcher too), pause,
+    // archive, revoke, cancel
+    let pinned = "SELECT count(*) FROM watchers WHERE device_id IS NOT NULL AND status = 'active'";
+    assert_eq!(db.scalar::<i64>(pinned), 1);
+    cli(&db)
+        .args(["watchers", "update", &w, "--unpin"])
+        .run()
+        .code(0);
+    assert_eq!(db.scalar::<i64>(pinned), 0);
     cli(&db).args(["watchers", "pause", &w]).run().code(0);
     cli(&db)
         .args(["watchers", "archive", &paused])
@@ -608,6 +616,18 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     let free: Option<String> = db.scalar("SELECT deleting_by FROM organizations");
     assert_eq!(free, None, "the lease was handed back");
+    // with one audit event, in the transaction that handed the lease back
+    let interrupted = json!({ "runs_deleted": total - left, "of": total });
+    let events = || {
+        let list = cli(&db)
+            .args(["audit", "list", "--command", "org delete"])
+            .json();
+        let list = list.as_array().unwrap().clone();
+        list.into_iter()
+            .map(|e| (e["outcome"].clone(), e["details"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(events(), [(json!("interrupted"), interrupted.clone())]);
     // its connection dropped: the same line with the failure (exit 6); the lease stays
     // until it runs out, and a rerun says so (exit 5)
     let deleter = delete_process(&db, "200");
@@ -624,6 +644,11 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
         stderr.contains("org delete acme stopped (") && stderr.contains("again to finish"),
         "{stderr}"
     );
+    assert_eq!(
+        events().len(),
+        1,
+        "a lost connection records nothing: the rerun does"
+    );
     let r = cli(&db).args(["org", "delete", "acme", "--yes"]).run();
     r.code(5);
     assert!(r.stderr.contains("its lease runs out at"), "{}", r.stderr);
@@ -635,8 +660,8 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
     let done = cli(&db).args(["org", "delete", "acme", "--yes"]).json();
     assert_eq!(done["deleted"]["runs"], left, "{done}");
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 0);
-    let e = &cli(&db)
-        .args(["audit", "list", "--command", "org delete"])
-        .json()[0];
-    assert_eq!(e["details"]["resumed"], true);
+    let events = events();
+    assert_eq!(events[0].0, "deleted");
+    assert_eq!(events[0].1["resumed"], true);
+    assert_eq!(events[1], (json!("interrupted"), interrupted));
 }
