@@ -1,9 +1,12 @@
 -- lobu: compatible, online
--- SPEC 17: an organisation being deleted accepts nothing new, whichever command or binary
--- writes. Applied online (SPEC 19): two nullable columns (a brief lock), functions, and
--- triggers (each a brief SHARE ROW EXCLUSIVE lock under lock_timeout). Compatible: a binary
--- that does not know them never names the columns, and its writes into an organisation
--- being deleted are refused as this release's are (it reports the error as internal).
+-- SPEC 17: an organisation being deleted accepts no new or edited organisation, agent,
+-- device, token or watcher row, whichever command or binary writes. Runs have no trigger
+-- (this release's trigger, dispatch, retry and claim statements refuse them; an older
+-- binary can still queue runs there, which the delete's last step removes). Applied online
+-- (SPEC 19): two nullable columns (a brief lock), functions, and triggers (each a brief
+-- SHARE ROW EXCLUSIVE lock under lock_timeout). Compatible: a binary that does not know
+-- them never names the columns, and its guarded writes into an organisation being deleted
+-- are refused as this release's are (it reports the error as internal).
 
 -- one `org delete` at a time: the deleter's id and how long its lease lasts; each batch
 -- renews it, so a deleter that crashed loses it after a while and a rerun takes over
