@@ -124,6 +124,71 @@ fn agents_are_created_and_patched() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// An `agents update` to the values the agent has rewrites no row (its `xmin` stays) and
+/// says so: `changed: false`, a note, the audit outcome `unchanged` (as `org update`).
+#[test]
+fn a_no_op_agents_update_writes_nothing_and_is_audited_unchanged() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    let update = |args: &[&str]| {
+        cli(&db)
+            .args(["agents", "update", "--org", "acme", "r"])
+            .args(args)
+    };
+    cli(&db)
+        .args(["agents", "create", "--org", "acme", "r", "--name", "R"])
+        .args(["--identity", "I"])
+        .run()
+        .code(0);
+    let xmin = "SELECT xmin::text FROM agents WHERE id = 'r'";
+    let before: String = db.scalar(xmin);
+    for args in [
+        &["--name", "R"][..],
+        &["--identity", "I"],
+        &["--name", "R", "--identity", "I"],
+    ] {
+        let u = update(args).json();
+        assert_eq!(u["changed"], false, "{args:?}: {u}");
+        assert_eq!(
+            (u["name"].as_str(), u["identity"].as_str()),
+            (Some("R"), Some("I"))
+        );
+    }
+    let r = update(&["--name", "R"]).run();
+    r.code(0);
+    assert!(
+        r.stderr
+            .contains("unchanged: agent r already has that name"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.scalar::<String>(xmin), before, "no row was rewritten");
+    let u = update(&["--identity", "J"]).json();
+    assert_eq!(
+        (u["changed"].as_bool(), u["identity"].as_str()),
+        (Some(true), Some("J"))
+    );
+    assert_ne!(db.scalar::<String>(xmin), before);
+    let outcomes: Vec<String> = cli(&db)
+        .args(["audit", "list", "--command", "agents update"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "updated",
+            "unchanged",
+            "unchanged",
+            "unchanged",
+            "unchanged"
+        ]
+    );
+}
+
 #[test]
 fn deleting_an_agent_in_use_is_refused_naming_its_watchers_and_force_pauses_them() {
     let db = TestDb::new();
