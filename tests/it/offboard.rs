@@ -35,6 +35,20 @@ fn populated(db: &TestDb, org: &str) -> Dev {
     dev
 }
 
+/// The ids of an organisation's devices and watchers, for [`rows_of`] to look for after
+/// the organisation is gone.
+fn ids_of(db: &TestDb, org: &str) -> (Vec<uuid::Uuid>, Vec<i64>) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT ARRAY(SELECT id FROM devices WHERE org_id = $1),
+                    ARRAY(SELECT id FROM watchers WHERE org_id = $1)",
+            &[&org],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
 /// Every row of `org` left in any table: each column named `org_id`, `organizations.id`,
 /// and the columns naming its devices and watchers, found through information_schema.
 fn rows_of(db: &TestDb, org: &str, devices: &[uuid::Uuid], watchers: &[i64]) -> Vec<String> {
@@ -89,20 +103,7 @@ fn org_delete_leaves_no_row_of_the_organisation_but_its_audit_events() {
     populated(&db, "acme");
     let other = populated(&db, "globex");
     let before_other: i64 = db.scalar("SELECT count(*) FROM runs WHERE org_id = 'globex'");
-    let devices: Vec<uuid::Uuid> = db
-        .client()
-        .query("SELECT id FROM devices WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let watchers: Vec<i64> = db
-        .client()
-        .query("SELECT id FROM watchers WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let (devices, watchers) = ids_of(&db, "acme");
     let expected = json!({"agents": 1, "devices": 2, "tokens": 3, "watchers": 4, "runs": 29});
     let dry = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json();
     assert_eq!(
@@ -544,20 +545,7 @@ fn wait_for_batches(db: &TestDb, total: i64) {
 fn concurrent_deletes_of_one_organisation_one_wins_with_the_right_counts_the_others_exit_5() {
     let db = TestDb::new();
     big(&db, 60_000);
-    let devices: Vec<uuid::Uuid> = db
-        .client()
-        .query("SELECT id FROM devices WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let watchers: Vec<i64> = db
-        .client()
-        .query("SELECT id FROM watchers WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let (devices, watchers) = ids_of(&db, "acme");
     let expected = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json()["deleted"].clone();
     assert_eq!(expected["runs"], 60_029);
     let deleters: Vec<_> = (0..4).map(|_| delete_process(&db, "500")).collect();
