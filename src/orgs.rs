@@ -549,34 +549,39 @@ pub fn delete_runs_batch(
 /// The last step of `org delete`, in the caller's transaction, while it holds the lease:
 /// everything left in the organisation (runs that arrived during the batches, tokens,
 /// watchers, devices, agents) and the organisation itself (its metadata, so its sentinels,
-/// with it), by one statement; returns what it deleted.
+/// with it); returns what it deleted. The organisation's row lock is its own statement, so
+/// the delete after it takes a fresh snapshot (READ COMMITTED): a writer that held the row
+/// (an insert's foreign key) and committed while the lock waited is counted, not deleted
+/// unseen by the cascade.
 ///
 /// # Errors
 /// `not_found` when the organisation is gone; `conflict` when the lease was lost.
 pub fn delete_rest(client: &mut impl GenericClient, id: &str, lease: &Lease) -> Result<Contents> {
+    let held = client.query_typed_opt(
+        "SELECT 1 FROM organizations WHERE id = $1 AND deleting_by = $2 FOR UPDATE",
+        &[p(&id), p(&lease.owner)],
+    )?;
+    if held.is_none() {
+        return Err(not_leased(client, id));
+    }
     let row = client.query_typed_one(
-        "WITH o AS (
-             SELECT id FROM organizations WHERE id = $1 AND deleting_by = $2 FOR UPDATE
-         ), r AS (
-             DELETE FROM runs WHERE org_id IN (SELECT id FROM o) RETURNING 1
+        "WITH r AS (
+             DELETE FROM runs WHERE org_id = $1 RETURNING 1
          ), t AS (
-             DELETE FROM device_tokens WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM device_tokens WHERE org_id = $1 RETURNING 1
          ), w AS (
-             DELETE FROM watchers WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM watchers WHERE org_id = $1 RETURNING 1
          ), d AS (
-             DELETE FROM devices WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM devices WHERE org_id = $1 RETURNING 1
          ), a AS (
-             DELETE FROM agents WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM agents WHERE org_id = $1 RETURNING 1
          ), gone AS (
-             DELETE FROM organizations WHERE id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM organizations WHERE id = $1 RETURNING 1
          )
          SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM d), (SELECT count(*) FROM t),
                 (SELECT count(*) FROM w), (SELECT count(*) FROM r), (SELECT count(*) FROM gone)",
-        &[p(&id), p(&lease.owner)],
+        &[p(&id)],
     )?;
-    if row.get::<_, i64>(5) == 0 {
-        return Err(not_leased(client, id));
-    }
     Ok(contents_from_row(&row))
 }
 

@@ -653,3 +653,40 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
     assert_eq!(events[0].1["resumed"], true);
     assert_eq!(events[1], (json!("interrupted"), interrupted));
 }
+
+/// The last step counts what a writer committed while it waited for the organisation's
+/// row lock: an agent inserted before the mark (its foreign key holds `FOR KEY SHARE` on
+/// the organisation, so `delete_rest`'s `FOR UPDATE` waits for it) and committed during
+/// the wait is in the counts, not deleted unseen by the cascade.
+#[test]
+fn the_last_step_counts_a_row_committed_while_it_waited_for_the_lock() {
+    let db = TestDb::new();
+    populated(&db, "acme");
+    let mut writer = db.client();
+    writer
+        .batch_execute(
+            "BEGIN; INSERT INTO agents (org_id, id, name) VALUES ('acme', 'late', 'Late')",
+        )
+        .unwrap();
+    let deleter = delete_process(&db, "200");
+    let start = std::time::Instant::now();
+    while db.scalar::<i64>(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND query LIKE '%FOR UPDATE%'",
+    ) == 0
+    {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    writer.batch_execute("COMMIT").unwrap();
+    let out = deleter.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["deleted"]["agents"], 2, "{done}");
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM agents"), 0);
+}
