@@ -1,9 +1,12 @@
 -- lobu: compatible, online
--- SPEC 17: an organisation being deleted accepts nothing new, whichever command or binary
--- writes. Applied online (SPEC 19): two nullable columns (a brief lock), functions, and
--- triggers (each a brief SHARE ROW EXCLUSIVE lock under lock_timeout). Compatible: a binary
--- that does not know them never names the columns, and its writes into an organisation
--- being deleted are refused as this release's are (it reports the error as internal).
+-- SPEC 17: an organisation being deleted accepts no new or edited organisation, agent,
+-- device, token or watcher row, whichever command or binary writes. Runs have no trigger
+-- (this release's trigger, dispatch, retry and claim statements refuse them; an older
+-- binary can still queue runs there, which the delete's last step removes). Applied online
+-- (SPEC 19): two nullable columns (a brief lock), functions, and triggers (each a brief
+-- SHARE ROW EXCLUSIVE lock under lock_timeout). Compatible: a binary that does not know
+-- them never names the columns, and its guarded writes into an organisation being deleted
+-- are refused as this release's are (it reports the error as internal).
 
 -- one `org delete` at a time: the deleter's id and how long its lease lasts; each batch
 -- renews it, so a deleter that crashed loses it after a while and a rerun takes over
@@ -78,14 +81,14 @@ CREATE TRIGGER devices_org_deleting_change
           IS DISTINCT FROM
           (OLD.user_id, OLD.worker_key, OLD.platform, OLD.name, OLD.timezone, OLD.app_version))
     EXECUTE FUNCTION lobu_refuse_change_in_deleting_org('org_id');
--- a watcher: refused when it is (or stays) active, is pinned to another device, or any of
+-- a watcher: refused when it becomes active (a resume), is pinned to another device, or any of
 -- its other columns changes; allowed when it is paused, archived or unpinned
 CREATE TRIGGER watchers_org_deleting_change
     BEFORE UPDATE OF slug, name, prompt, extraction_schema, schedule, timezone, status,
         agent_id, device_id, min_cooldown_seconds, spread_seconds, catch_up_window_seconds,
         retries, retry_delay_seconds ON watchers
     FOR EACH ROW
-    WHEN (NEW.status = 'active'
+    WHEN ((NEW.status = 'active' AND OLD.status IS DISTINCT FROM 'active')
           OR (NEW.device_id IS NOT NULL AND NEW.device_id IS DISTINCT FROM OLD.device_id)
           OR to_jsonb(NEW) - '{status,paused_reason,device_id,next_run_at,updated_at,last_fired_at}'::text[]
              IS DISTINCT FROM

@@ -130,7 +130,18 @@ pub fn create(
         .ok_or_else(|| Error::not_found(format!("organization {org_id}")))
 }
 
-/// Changes an agent's name and/or identity (`agents update`, a patch).
+/// An agent after `agents update`, and whether the update changed it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgentUpdated {
+    /// The agent afterwards.
+    #[serde(flatten)]
+    pub agent: Agent,
+    /// False when it already had that name and identity (nothing was written).
+    pub changed: bool,
+}
+
+/// Changes an agent's name and/or identity (`agents update`, a patch) under its row lock;
+/// values it already has write nothing (`changed: false`).
 ///
 /// # Errors
 /// `invalid_input` for a bad name or identity; `not_found`.
@@ -140,24 +151,35 @@ pub fn update(
     id: &str,
     name: Option<&str>,
     identity: Option<&str>,
-) -> Result<Agent> {
+) -> Result<AgentUpdated> {
     if let Some(n) = name {
         crate::orgs::validate_name("agent name", n)?;
     }
     if let Some(i) = identity {
         check_identity(i)?;
     }
-    client
+    // the final SELECT sees the row as it was before `upd`: the new values are `new`'s
+    let row = client
         .query_typed_opt(
-            &format!(
-                "UPDATE agents SET name = coalesce($3, name), identity = coalesce($4, identity)
-                 WHERE org_id = $1 AND id = $2
-                 RETURNING {AGENT_COLUMNS}"
-            ),
+            "WITH old AS (SELECT name, identity FROM agents
+                          WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE),
+                  new AS (SELECT coalesce($3, name) AS name, coalesce($4, identity) AS identity
+                          FROM old),
+                  upd AS (UPDATE agents a SET name = new.name, identity = new.identity
+                          FROM old, new
+                          WHERE a.org_id = $1 AND a.id = $2
+                            AND (new.name, new.identity) IS DISTINCT FROM (old.name, old.identity)
+                          RETURNING a.id)
+             SELECT a.org_id, a.id, new.name, new.identity, a.created_at,
+                    EXISTS (SELECT 1 FROM upd)
+             FROM agents a, new WHERE a.org_id = $1 AND a.id = $2",
             &[p(&org_id), p(&id), p(&name), p(&identity)],
         )?
-        .map(|r| agent_from_row(&r))
-        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))
+        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
+    Ok(AgentUpdated {
+        agent: agent_from_row(&row),
+        changed: row.get(5),
+    })
 }
 
 /// Deletes an agent, unless non-archived watchers use it: then `conflict` naming them, or,

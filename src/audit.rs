@@ -24,14 +24,14 @@ pub const MAX_ACTOR_CHARS: usize = 200;
 pub const DEVICE_PREFIX: &str = "device:";
 
 impl Actor {
-    /// An actor named by the operator.
+    /// An actor name as given (`--actor`, which `audit list` also takes as its filter, so
+    /// `device:<uuid>` passes here: see [`Actor::operator`] for the name a change is
+    /// recorded under).
     ///
     /// # Errors
     /// `invalid_input` when the name is blank, longer than [`MAX_ACTOR_CHARS`], holds a
     /// control, format or line-separating character (a log line or a terminal must show it
-    /// as it is: no hidden text, no reordering), starts with `device:` (reserved for
-    /// token-authenticated triggers, so that no operator can pass for a device), or holds
-    /// a device token.
+    /// as it is: no hidden text, no reordering), or holds a device token.
     pub fn new(name: &str) -> Result<Self> {
         if name.trim().is_empty() {
             return Err(Error::invalid("invalid actor: must not be blank"));
@@ -54,7 +54,18 @@ impl Actor {
                 u32::from(c)
             )));
         }
-        if name
+        crate::input::no_token("actor", name)?;
+        Ok(Self(name.to_string()))
+    }
+
+    /// This actor as the operator a change is recorded under.
+    ///
+    /// # Errors
+    /// `invalid_input` when it starts with `device:` (reserved for token-authenticated
+    /// triggers, so that no operator can pass for a device).
+    pub fn operator(self) -> Result<Self> {
+        if self
+            .0
             .trim_start()
             .get(..DEVICE_PREFIX.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(DEVICE_PREFIX))
@@ -64,8 +75,7 @@ impl Actor {
                  triggers"
             )));
         }
-        crate::input::no_token("actor", name)?;
-        Ok(Self(name.to_string()))
+        Ok(self)
     }
 
     /// `<OS user>@<host>` of this process (`unknown` for what the OS does not say; control

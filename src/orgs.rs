@@ -549,41 +549,65 @@ pub fn delete_runs_batch(
 /// The last step of `org delete`, in the caller's transaction, while it holds the lease:
 /// everything left in the organisation (runs that arrived during the batches, tokens,
 /// watchers, devices, agents) and the organisation itself (its metadata, so its sentinels,
-/// with it), by one statement; returns what it deleted.
+/// with it); returns what it deleted. The organisation's row lock is its own statement, so
+/// the delete after it takes a fresh snapshot (READ COMMITTED): a writer that held the row
+/// (an insert's foreign key) and committed while the lock waited is counted, not deleted
+/// unseen by the cascade.
 ///
 /// # Errors
 /// `not_found` when the organisation is gone; `conflict` when the lease was lost.
 pub fn delete_rest(client: &mut impl GenericClient, id: &str, lease: &Lease) -> Result<Contents> {
+    let held = client.query_typed_opt(
+        "SELECT 1 FROM organizations WHERE id = $1 AND deleting_by = $2 FOR UPDATE",
+        &[p(&id), p(&lease.owner)],
+    )?;
+    if held.is_none() {
+        return Err(not_leased(client, id));
+    }
     let row = client.query_typed_one(
-        "WITH o AS (
-             SELECT id FROM organizations WHERE id = $1 AND deleting_by = $2 FOR UPDATE
-         ), r AS (
-             DELETE FROM runs WHERE org_id IN (SELECT id FROM o) RETURNING 1
+        "WITH r AS (
+             DELETE FROM runs WHERE org_id = $1 RETURNING 1
          ), t AS (
-             DELETE FROM device_tokens WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM device_tokens WHERE org_id = $1 RETURNING 1
          ), w AS (
-             DELETE FROM watchers WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM watchers WHERE org_id = $1 RETURNING 1
          ), d AS (
-             DELETE FROM devices WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM devices WHERE org_id = $1 RETURNING 1
          ), a AS (
-             DELETE FROM agents WHERE org_id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM agents WHERE org_id = $1 RETURNING 1
          ), gone AS (
-             DELETE FROM organizations WHERE id IN (SELECT id FROM o) RETURNING 1
+             DELETE FROM organizations WHERE id = $1 RETURNING 1
          )
          SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM d), (SELECT count(*) FROM t),
                 (SELECT count(*) FROM w), (SELECT count(*) FROM r), (SELECT count(*) FROM gone)",
-        &[p(&id), p(&lease.owner)],
+        &[p(&id)],
     )?;
-    if row.get::<_, i64>(5) == 0 {
-        return Err(not_leased(client, id));
-    }
     Ok(contents_from_row(&row))
 }
 
-/// What [`delete`] runs in its last transaction: given the transaction, the result, whether
-/// the delete was resumed, and the transaction's clock.
+/// How an `org delete` ended, as [`delete`] hands it to the caller in its last transaction.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending<'a> {
+    /// Everything deleted; `resumed`: the organisation was already being deleted (an
+    /// interrupted delete, finished).
+    Deleted {
+        /// What was deleted.
+        done: &'a OrgDeleted,
+        /// Whether an interrupted delete was resumed.
+        resumed: bool,
+    },
+    /// Stopped (SIGINT, SIGTERM) after deleting `runs_deleted` runs, in the transaction
+    /// that hands the lease back.
+    Interrupted {
+        /// The runs this delete deleted before it stopped.
+        runs_deleted: i64,
+    },
+}
+
+/// What [`delete`] runs in its last transaction: given the transaction, how the delete
+/// ended, and the transaction's clock.
 pub type Finish<'a> =
-    dyn FnMut(&mut crate::db::Client, &OrgDeleted, bool, DateTime<Utc>) -> Result<()> + 'a;
+    dyn FnMut(&mut crate::db::Client, Ending<'_>, DateTime<Utc>) -> Result<()> + 'a;
 
 /// Deletes an organisation and everything in it, resumably and one deleter at a time:
 /// marks it as being deleted and takes the lease (its own short transaction), deletes its
@@ -592,8 +616,10 @@ pub type Finish<'a> =
 /// rest and the organisation in a last transaction, where `finish` also runs (the caller
 /// records the audit event there, with the totals). `progress` is called with the runs
 /// deleted so far after each batch. `stop` (SIGINT, SIGTERM) is looked at before each
-/// batch: set, the lease is handed back and the delete ends with `interrupted`. Run again
-/// after an interruption, it finishes the work.
+/// batch: set, the lease is handed back (with `finish` told how far it got, in the same
+/// transaction) and the delete ends with `interrupted`. A crash or a lost connection runs
+/// no `finish`: the rerun's records it. Run again after an interruption, it finishes the
+/// work.
 ///
 /// # Errors
 /// `not_found` for an unknown organisation; `conflict` while another `org delete` holds
@@ -613,7 +639,11 @@ pub fn delete(
     let mut after = 0;
     loop {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            crate::db::in_tx(client, |tx, _| release(tx, id, lease))?;
+            crate::db::in_tx(client, |tx, now| {
+                release(tx, id, lease)?;
+                let runs_deleted = total.runs;
+                finish(tx, Ending::Interrupted { runs_deleted }, now)
+            })?;
             return Err(Error::Interrupted);
         }
         let ((n, last), _) = crate::db::in_tx_by_key(client, |tx, now| {
@@ -635,7 +665,14 @@ pub fn delete(
             dry_run: false,
             deleting_at: Some(since),
         };
-        finish(tx, &done, resumed, now)?;
+        finish(
+            tx,
+            Ending::Deleted {
+                done: &done,
+                resumed,
+            },
+            now,
+        )?;
         Ok(done)
     })
 }

@@ -160,19 +160,26 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
                 .into_iter()
                 .filter_map(|(f, given)| given.then_some(f))
                 .collect();
-            out.object(&ctx.audited(
+            let u = ctx.audited(
                 &mut c,
                 |tx, _| agents::update(tx, org, id, name.as_deref(), identity.as_deref()),
-                |_| {
+                |u| {
                     Event::new(
                         "agents update",
                         Some(org),
                         Target::new("agent", id),
-                        "updated",
+                        if u.changed { "updated" } else { "unchanged" },
                     )
                     .details(json!({ "fields": fields }))
                 },
-            )?)
+            )?;
+            if !u.changed {
+                out.note(&format!(
+                    "unchanged: agent {id} already has that {}",
+                    fields.join(" and ")
+                ));
+            }
+            out.object(&u)
         }
         AgentAction::Delete { org, id, force } => out.object(&ctx.audited(
             &mut c,

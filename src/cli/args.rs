@@ -216,7 +216,8 @@ pub fn parse_org_id(s: &str) -> std::result::Result<String, String> {
 }
 
 /// Parses `--actor` (see [`crate::audit::Actor::new`]: not blank, no control or invisible
-/// characters, not `device:...`).
+/// characters; `device:...` is refused only where a change is recorded, as `audit list`
+/// filters by it).
 ///
 /// # Errors
 /// What is wrong with it.

@@ -112,10 +112,11 @@ impl Ctx {
     /// a read-only command.
     ///
     /// # Errors
-    /// `invalid_input` for a `LOBU_ACTOR` that is not a valid actor.
+    /// `invalid_input` for a `LOBU_ACTOR` that is not a valid actor, or an actor (either)
+    /// starting with `device:`.
     pub(crate) fn actor(&self) -> Result<Actor> {
         if let Some(a) = &self.actor {
-            return Ok(a.clone());
+            return a.clone().operator();
         }
         let Some(v) = std::env::var_os("LOBU_ACTOR") else {
             return Ok(Actor::of_process());
@@ -131,7 +132,7 @@ impl Ctx {
                     .into(),
             ));
         }
-        Actor::new(&v).map_err(named)
+        Actor::new(&v).and_then(Actor::operator).map_err(named)
     }
 
     /// The driver configuration of the database this invocation uses (the given one, every

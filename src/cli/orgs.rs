@@ -229,14 +229,19 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
                 b.set_position(u64::try_from(runs).unwrap_or(0));
             }
         },
-        &mut |tx, done, resumed, now| {
-            let event = Event::new(
-                "org delete",
-                Some(id),
-                Target::new("organization", id),
-                "deleted",
-            )
-            .details(json!({ "deleted": done.deleted, "resumed": resumed, "batch": batch }));
+        &mut |tx, ending, now| {
+            let (outcome, details) = match ending {
+                orgs::Ending::Deleted { done, resumed } => (
+                    "deleted",
+                    json!({ "deleted": done.deleted, "resumed": resumed, "batch": batch }),
+                ),
+                orgs::Ending::Interrupted { runs_deleted } => (
+                    "interrupted",
+                    json!({ "runs_deleted": runs_deleted, "of": counts.runs }),
+                ),
+            };
+            let target = Target::new("organization", id);
+            let event = Event::new("org delete", Some(id), target, outcome).details(details);
             audit::record(tx, &actor, now, &event)
         },
     );

@@ -103,16 +103,8 @@ fn agents_are_created_and_patched() {
     let update = |args: &[&str]| cli(&db).args(["agents", "update"]).args(args).run();
     update(&["--org", "acme", "researcher"]).code(2);
     update(&["--org", "acme", "ghost", "--name", "X"]).code(3);
-    let commands: Vec<String> = cli(&db)
-        .args(["audit", "list", "--org", "acme"])
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["command"].as_str().unwrap().to_string())
-        .collect();
     assert_eq!(
-        commands,
+        audited(&db, &["--org", "acme"], "command"),
         [
             "agents update",
             "agents update",
@@ -124,28 +116,101 @@ fn agents_are_created_and_patched() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// The `field` of each event `audit list ARGS` lists, newest first.
+fn audited(db: &TestDb, args: &[&str], field: &str) -> Vec<String> {
+    let list = cli(db).args(["audit", "list"]).args(args).json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// An `agents update` to the values the agent has rewrites no row (its `xmin` stays) and
+/// says so: `changed: false`, a note, the audit outcome `unchanged` (as `org update`).
+#[test]
+fn a_no_op_agents_update_writes_nothing_and_is_audited_unchanged() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    let update = |args: &[&str]| {
+        cli(&db)
+            .args(["agents", "update", "--org", "acme", "r"])
+            .args(args)
+    };
+    cli(&db)
+        .args(["agents", "create", "--org", "acme", "r", "--name", "R"])
+        .args(["--identity", "I"])
+        .run()
+        .code(0);
+    let xmin = "SELECT xmin::text FROM agents WHERE id = 'r'";
+    let before: String = db.scalar(xmin);
+    for args in [
+        &["--name", "R"][..],
+        &["--identity", "I"],
+        &["--name", "R", "--identity", "I"],
+    ] {
+        let u = update(args).json();
+        assert_eq!(u["changed"], false, "{args:?}: {u}");
+        assert_eq!(
+            (u["name"].as_str(), u["identity"].as_str()),
+            (Some("R"), Some("I"))
+        );
+    }
+    let r = update(&["--name", "R"]).run();
+    r.code(0);
+    assert!(
+        r.stderr
+            .contains("unchanged: agent r already has that name"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(db.scalar::<String>(xmin), before, "no row was rewritten");
+    let u = update(&["--identity", "J"]).json();
+    assert_eq!(
+        (u["changed"].as_bool(), u["identity"].as_str()),
+        (Some(true), Some("J"))
+    );
+    assert_ne!(db.scalar::<String>(xmin), before);
+    assert_eq!(
+        audited(&db, &["--command", "agents update"], "outcome"),
+        [
+            "updated",
+            "unchanged",
+            "unchanged",
+            "unchanged",
+            "unchanged"
+        ]
+    );
+}
+
+/// Creates the watcher `slug` in acme with `agent`; returns its id.
+fn watcher(db: &TestDb, slug: &str, agent: &str) -> i64 {
+    cli(db)
+        .args([
+            "watchers", "create", "--org", "acme", "--name", slug, "--slug", slug,
+        ])
+        .args(["--schedule", "0 8 * * *", "--agent", agent, "--prompt", "p"])
+        .json()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Creates the agent `spare` in acme.
+fn spare(db: &TestDb) {
+    cli(db)
+        .args([
+            "agents", "create", "--org", "acme", "spare", "--name", "Spare",
+        ])
+        .run()
+        .code(0);
+}
+
 #[test]
 fn deleting_an_agent_in_use_is_refused_naming_its_watchers_and_force_pauses_them() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
     let w = dev.watcher.unwrap();
-    let mk = |slug: &str| {
-        cli(&db)
-            .args([
-                "watchers", "create", "--org", "acme", "--name", slug, "--slug", slug,
-            ])
-            .args([
-                "--schedule",
-                "0 8 * * *",
-                "--agent",
-                "owletto-default",
-                "--prompt",
-                "p",
-            ])
-            .json()["id"]
-            .as_i64()
-            .unwrap()
-    };
+    let mk = |slug: &str| watcher(&db, slug, "owletto-default");
     let (paused, archived) = (mk("paused-one"), mk("archived-one"));
     cli(&db)
         .args(["watchers", "pause", &paused.to_string()])
@@ -192,12 +257,7 @@ fn deleting_an_agent_in_use_is_refused_naming_its_watchers_and_force_pauses_them
     ));
     assert_eq!(still, None, "an already paused watcher keeps its reason");
     // an agent nothing uses goes without --force
-    cli(&db)
-        .args([
-            "agents", "create", "--org", "acme", "spare", "--name", "Spare",
-        ])
-        .run()
-        .code(0);
+    spare(&db);
     cli(&db)
         .args(["agents", "delete", "--org", "acme", "spare"])
         .run()
@@ -217,23 +277,11 @@ fn a_forced_delete_cancels_queued_runs_and_resume_refuses_a_gone_agent() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
     let w = dev.watcher.unwrap();
-    let mk = |slug: &str, agent: &str| {
-        cli(&db)
-            .args([
-                "watchers", "create", "--org", "acme", "--name", slug, "--slug", slug,
-            ])
-            .args(["--schedule", "0 8 * * *", "--agent", agent, "--prompt", "p"])
-            .json()["id"]
-            .as_i64()
-            .unwrap()
-    };
-    cli(&db)
-        .args([
-            "agents", "create", "--org", "acme", "spare", "--name", "Spare",
-        ])
-        .run()
-        .code(0);
-    let (second, other) = (mk("second", "owletto-default"), mk("other", "spare"));
+    spare(&db);
+    let (second, other) = (
+        watcher(&db, "second", "owletto-default"),
+        watcher(&db, "other", "spare"),
+    );
     let trigger = |id: i64| {
         cli(&db)
             .args(["watchers", "trigger", &id.to_string(), "--admin"])

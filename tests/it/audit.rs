@@ -198,12 +198,18 @@ fn triggers_are_recorded_by_who_triggered_them() {
         [
             ("ops".to_string(), "already_queued".to_string()),
             (device.clone(), "already_queued".to_string()),
-            (device, "queued".to_string()),
+            (device.clone(), "queued".to_string()),
         ]
     );
     assert_eq!(list[2].details["run_id"], first["run_id"]);
     assert_eq!(list[2].org_id.as_deref(), Some("acme"));
     assert_eq!(list[2].target.as_ref().unwrap().id, w);
+    // `--actor device:<uuid>` filters by it (only a writing command refuses the prefix)
+    let by_device: Vec<Event> =
+        serde_json::from_value(cli(&db).args(["--actor", &device, "audit", "list"]).json())
+            .unwrap();
+    let ids: Vec<i64> = by_device.iter().map(|e| e.id).collect();
+    assert_eq!(ids, [list[1].id, list[2].id]);
 }
 
 #[test]

@@ -35,6 +35,20 @@ fn populated(db: &TestDb, org: &str) -> Dev {
     dev
 }
 
+/// The ids of an organisation's devices and watchers, for [`rows_of`] to look for after
+/// the organisation is gone.
+fn ids_of(db: &TestDb, org: &str) -> (Vec<uuid::Uuid>, Vec<i64>) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT ARRAY(SELECT id FROM devices WHERE org_id = $1),
+                    ARRAY(SELECT id FROM watchers WHERE org_id = $1)",
+            &[&org],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
 /// Every row of `org` left in any table: each column named `org_id`, `organizations.id`,
 /// and the columns naming its devices and watchers, found through information_schema.
 fn rows_of(db: &TestDb, org: &str, devices: &[uuid::Uuid], watchers: &[i64]) -> Vec<String> {
@@ -89,20 +103,7 @@ fn org_delete_leaves_no_row_of_the_organisation_but_its_audit_events() {
     populated(&db, "acme");
     let other = populated(&db, "globex");
     let before_other: i64 = db.scalar("SELECT count(*) FROM runs WHERE org_id = 'globex'");
-    let devices: Vec<uuid::Uuid> = db
-        .client()
-        .query("SELECT id FROM devices WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let watchers: Vec<i64> = db
-        .client()
-        .query("SELECT id FROM watchers WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let (devices, watchers) = ids_of(&db, "acme");
     let expected = json!({"agents": 1, "devices": 2, "tokens": 3, "watchers": 4, "runs": 29});
     let dry = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json();
     assert_eq!(
@@ -443,7 +444,15 @@ fn an_organisation_being_deleted_accepts_no_insert_or_edit_from_any_command_or_b
         .unwrap_err();
     let e = e.as_db_error().unwrap();
     assert_eq!((e.code().code(), e.message()), ("LB001", REFUSAL));
-    // what stops or removes things is allowed: pause, archive, revoke, cancel
+    // what stops or removes things is allowed: unpin (of an active watcher too), pause,
+    // archive, revoke, cancel
+    let pinned = "SELECT count(*) FROM watchers WHERE device_id IS NOT NULL AND status = 'active'";
+    assert_eq!(db.scalar::<i64>(pinned), 1);
+    cli(&db)
+        .args(["watchers", "update", &w, "--unpin"])
+        .run()
+        .code(0);
+    assert_eq!(db.scalar::<i64>(pinned), 0);
     cli(&db).args(["watchers", "pause", &w]).run().code(0);
     cli(&db)
         .args(["watchers", "archive", &paused])
@@ -536,20 +545,7 @@ fn wait_for_batches(db: &TestDb, total: i64) {
 fn concurrent_deletes_of_one_organisation_one_wins_with_the_right_counts_the_others_exit_5() {
     let db = TestDb::new();
     big(&db, 60_000);
-    let devices: Vec<uuid::Uuid> = db
-        .client()
-        .query("SELECT id FROM devices WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let watchers: Vec<i64> = db
-        .client()
-        .query("SELECT id FROM watchers WHERE org_id = 'acme'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let (devices, watchers) = ids_of(&db, "acme");
     let expected = cli(&db).args(["org", "delete", "acme", "--dry-run"]).json()["deleted"].clone();
     assert_eq!(expected["runs"], 60_029);
     let deleters: Vec<_> = (0..4).map(|_| delete_process(&db, "500")).collect();
@@ -608,6 +604,18 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     let free: Option<String> = db.scalar("SELECT deleting_by FROM organizations");
     assert_eq!(free, None, "the lease was handed back");
+    // with one audit event, in the transaction that handed the lease back
+    let interrupted = json!({ "runs_deleted": total - left, "of": total });
+    let events = || {
+        let list = cli(&db)
+            .args(["audit", "list", "--command", "org delete"])
+            .json();
+        let list = list.as_array().unwrap().clone();
+        list.into_iter()
+            .map(|e| (e["outcome"].clone(), e["details"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(events(), [(json!("interrupted"), interrupted.clone())]);
     // its connection dropped: the same line with the failure (exit 6); the lease stays
     // until it runs out, and a rerun says so (exit 5)
     let deleter = delete_process(&db, "200");
@@ -624,6 +632,11 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
         stderr.contains("org delete acme stopped (") && stderr.contains("again to finish"),
         "{stderr}"
     );
+    assert_eq!(
+        events().len(),
+        1,
+        "a lost connection records nothing: the rerun does"
+    );
     let r = cli(&db).args(["org", "delete", "acme", "--yes"]).run();
     r.code(5);
     assert!(r.stderr.contains("its lease runs out at"), "{}", r.stderr);
@@ -635,8 +648,45 @@ fn an_interrupted_delete_says_how_far_it_got_and_a_rerun_finishes_it() {
     let done = cli(&db).args(["org", "delete", "acme", "--yes"]).json();
     assert_eq!(done["deleted"]["runs"], left, "{done}");
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 0);
-    let e = &cli(&db)
-        .args(["audit", "list", "--command", "org delete"])
-        .json()[0];
-    assert_eq!(e["details"]["resumed"], true);
+    let events = events();
+    assert_eq!(events[0].0, "deleted");
+    assert_eq!(events[0].1["resumed"], true);
+    assert_eq!(events[1], (json!("interrupted"), interrupted));
+}
+
+/// The last step counts what a writer committed while it waited for the organisation's
+/// row lock: an agent inserted before the mark (its foreign key holds `FOR KEY SHARE` on
+/// the organisation, so `delete_rest`'s `FOR UPDATE` waits for it) and committed during
+/// the wait is in the counts, not deleted unseen by the cascade.
+#[test]
+fn the_last_step_counts_a_row_committed_while_it_waited_for_the_lock() {
+    let db = TestDb::new();
+    populated(&db, "acme");
+    let mut writer = db.client();
+    writer
+        .batch_execute(
+            "BEGIN; INSERT INTO agents (org_id, id, name) VALUES ('acme', 'late', 'Late')",
+        )
+        .unwrap();
+    let deleter = delete_process(&db, "200");
+    let start = std::time::Instant::now();
+    while db.scalar::<i64>(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND query LIKE '%FOR UPDATE%'",
+    ) == 0
+    {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    writer.batch_execute("COMMIT").unwrap();
+    let out = deleter.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["deleted"]["agents"], 2, "{done}");
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM agents"), 0);
 }
