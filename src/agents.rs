@@ -166,7 +166,10 @@ pub fn update(
 ///
 /// Race-free: the agent row is locked first (`FOR UPDATE`), and watchers create and
 /// update take `FOR KEY SHARE` on it when they check it exists, so no watcher can start
-/// using it between the check and the delete.
+/// using it between the check and the delete. So do a trigger and a retry when they check
+/// it before queueing a run: one that locked it first has committed its run before the
+/// pause and the cancel, later statements whose snapshots see that run; one that comes
+/// after waits for the delete and then finds the agent gone, whatever its snapshot said.
 ///
 /// # Errors
 /// `not_found`; `conflict` while watchers use it and `force` is false.

@@ -432,8 +432,9 @@ fn seconds(d: Duration) -> f64 {
 /// slot when its watcher is active with retries left, its agent exists, no later run of the
 /// watcher exists (a slot or a manual run came since), and its next slot has not come (the
 /// slot wins) and its organisation is not being deleted; the one-active-run index turns an
-/// active run into DO NOTHING. Either way its
-/// `retry_at` is cleared: a retry is queued once or not at all.
+/// active run into DO NOTHING (the agent's row read `FOR KEY SHARE`, as a trigger reads
+/// it, so that a retry racing `agents delete` never queues after the delete's cancel).
+/// Either way its `retry_at` is cleared: a retry is queued once or not at all.
 const RETRY: &str = "
     WITH due AS (
         SELECT r.id, r.org_id, r.watcher_id, r.dispatch_source, r.triggered_by,
@@ -448,7 +449,8 @@ const RETRY: &str = "
         FROM due JOIN watchers w ON w.id = due.watcher_id
         WHERE w.status = 'active' AND due.attempt <= w.retries
           AND (w.next_run_at IS NULL OR w.next_run_at > $1)
-          AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+          AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id
+                      FOR KEY SHARE)
           AND NOT EXISTS (SELECT 1 FROM organizations o
                           WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL)
           AND NOT EXISTS (SELECT 1 FROM runs l
