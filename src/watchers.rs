@@ -753,14 +753,17 @@ pub struct WatcherListItem {
     pub last_run: Option<LastRun>,
 }
 
-const LIST_WATCHERS: &str = "
+/// The statement of `watchers list` (public for the test of its plan).
+#[doc(hidden)]
+pub const LIST_WATCHERS: &str = "
     SELECT w.id, w.slug, w.name, w.schedule, w.timezone, w.status, w.device_id, w.agent_id,
            w.next_run_at, w.last_fired_at,
            r.id, r.status, r.dispatch_source, r.queued_at, r.finished_at, r.attempt, r.retry_of
     FROM watchers w
     LEFT JOIN LATERAL (
         -- the active run (newer than every run that is not skipped), else the latest
-        -- finished that was not skipped: runs_one_active_per_watcher, runs_watcher_shown
+        -- finished that was not skipped: runs_one_active_per_watcher, runs_watcher_last_run
+        -- (V12), which covers every column read here, so the list never visits the heap
         (SELECT id, status, dispatch_source, queued_at, finished_at, attempt, retry_of
          FROM runs
          WHERE runs.watcher_id = w.id AND runs.status IN ('pending', 'claimed', 'running'))
