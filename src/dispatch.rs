@@ -432,7 +432,7 @@ fn seconds(d: Duration) -> f64 {
 /// slot when its watcher is active with retries left, its agent exists, no later run of the
 /// watcher exists (a slot or a manual run came since), and its next slot has not come (the
 /// slot wins) and its organisation is not being deleted; the one-active-run index turns an
-/// active run into DO NOTHING (the agent's row read `FOR KEY SHARE`, as a trigger reads
+/// active run into DO NOTHING (the watcher's row read `FOR KEY SHARE`, as a trigger reads
 /// it, so that a retry racing `agents delete` never queues after the delete's cancel).
 /// Either way its `retry_at` is cleared: a retry is queued once or not at all.
 const RETRY: &str = "
@@ -449,12 +449,12 @@ const RETRY: &str = "
         FROM due JOIN watchers w ON w.id = due.watcher_id
         WHERE w.status = 'active' AND due.attempt <= w.retries
           AND (w.next_run_at IS NULL OR w.next_run_at > $1)
-          AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id
-                      FOR KEY SHARE)
+          AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
           AND NOT EXISTS (SELECT 1 FROM organizations o
                           WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL)
           AND NOT EXISTS (SELECT 1 FROM runs l
                           WHERE l.watcher_id = due.watcher_id AND l.id > due.id)
+        FOR KEY SHARE OF w
     ), queued AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
                           triggered_by, scheduled_for, queued_at, fire_at, attempt, retry_of)

@@ -1018,20 +1018,21 @@ pub struct TriggerOutcome {
 /// `now()`. The audit event rides in the same statement (no round trip of its own), written
 /// only when `$6` is given and a run is returned, by `device:<uuid>` for a device's trigger
 /// and `$6` for an administrator's, and rolled back with the trigger when a check fails.
-/// The agent's row is read `FOR KEY SHARE`, so that a trigger racing `agents delete`
-/// either queues before the delete cancels the agent's runs or finds the agent gone
-/// ([`crate::agents::delete_guarded`]).
+/// The watcher's row is read `FOR KEY SHARE` (the lock the run's foreign key takes on it
+/// anyway), so that a trigger racing `agents delete` either queues before the delete
+/// cancels the agent's runs or finds the watcher paused ([`crate::agents::delete_guarded`]).
 #[doc(hidden)]
 pub const TRIGGER: &str = concat!(
     "
     WITH w AS (
         SELECT w.id, w.org_id, w.status, w.agent_id, w.device_id,
-               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id
-                       FOR KEY SHARE) AS agent_exists,
+               EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.org_id AND a.id = w.agent_id)
+                   AS agent_exists,
                EXISTS (SELECT 1 FROM organizations o
                        WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL) AS org_deleting
         FROM watchers w
         WHERE w.id = $1
+        FOR KEY SHARE OF w
     ), caller AS (
         SELECT coalesce($2, ",
     crate::tokens::principal!(org),
