@@ -188,7 +188,12 @@ pub fn update(
 ///
 /// Race-free: the agent row is locked first (`FOR UPDATE`), and watchers create and
 /// update take `FOR KEY SHARE` on it when they check it exists, so no watcher can start
-/// using it between the check and the delete.
+/// using it between the check and the delete. Its watchers are then locked `FOR UPDATE`,
+/// which conflicts with the `FOR KEY SHARE` a trigger and a retry take on the watcher
+/// (the lock the run's foreign key takes anyway; the pause alone, a `NO KEY UPDATE`, does
+/// not conflict with it): one that locked it first has committed its run before the pause
+/// and the cancel, later statements whose snapshots see that run; one that comes after
+/// waits for the delete and then reads the watcher paused, whatever its snapshot said.
 ///
 /// # Errors
 /// `not_found`; `conflict` while watchers use it and `force` is false.
@@ -209,7 +214,8 @@ pub fn delete_guarded(
         .query_typed(
             "SELECT id, slug, status FROM watchers
              WHERE org_id = $1 AND agent_id = $2 AND status <> 'archived'
-             ORDER BY id",
+             ORDER BY id
+             FOR UPDATE",
             &[p(&org_id), p(&id)],
         )?
         .iter()

@@ -432,8 +432,9 @@ fn seconds(d: Duration) -> f64 {
 /// slot when its watcher is active with retries left, its agent exists, no later run of the
 /// watcher exists (a slot or a manual run came since), and its next slot has not come (the
 /// slot wins) and its organisation is not being deleted; the one-active-run index turns an
-/// active run into DO NOTHING. Either way its
-/// `retry_at` is cleared: a retry is queued once or not at all.
+/// active run into DO NOTHING (the watcher's row read `FOR KEY SHARE`, as a trigger reads
+/// it, so that a retry racing `agents delete` never queues after the delete's cancel).
+/// Either way its `retry_at` is cleared: a retry is queued once or not at all.
 const RETRY: &str = "
     WITH due AS (
         SELECT r.id, r.org_id, r.watcher_id, r.dispatch_source, r.triggered_by,
@@ -453,6 +454,7 @@ const RETRY: &str = "
                           WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL)
           AND NOT EXISTS (SELECT 1 FROM runs l
                           WHERE l.watcher_id = due.watcher_id AND l.id > due.id)
+        FOR KEY SHARE OF w
     ), queued AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
                           triggered_by, scheduled_for, queued_at, fire_at, attempt, retry_of)

@@ -133,7 +133,7 @@ impl WatcherFixture {
     /// # Errors
     /// `invalid_input` naming the key.
     pub fn timing(&self) -> Result<Timing> {
-        use crate::cli::args::{parse_catch_up_window, parse_retry_delay, parse_spread};
+        use crate::durations::{parse_catch_up_window, parse_retry_delay, parse_spread};
         fn key(k: &'static str) -> impl Fn(String) -> Error {
             move |e| Error::invalid(format!("{k}: {e}"))
         }
@@ -172,7 +172,7 @@ impl WatcherFixture {
     pub fn min_cooldown_seconds(&self) -> Result<i32> {
         self.min_cooldown
             .as_deref()
-            .map(crate::cli::args::parse_cooldown)
+            .map(crate::durations::parse_cooldown)
             .transpose()
             .map(Option::unwrap_or_default)
             .map_err(|e| Error::invalid(format!("min_cooldown: {e}")))

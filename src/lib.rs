@@ -40,6 +40,7 @@ pub mod cli;
 pub mod db;
 pub mod devices;
 pub mod dispatch;
+pub mod durations;
 pub mod error;
 pub mod fixtures;
 pub mod input;

@@ -38,7 +38,7 @@ pub struct Pruned {
 
 /// A candidate `r` (a finished run) that prune keeps: its watcher's latest finished run
 /// that the cool-down counts or `watchers list` shows (found through the partial indexes
-/// `runs_watcher_counted` and `runs_watcher_shown`, V8). It is kept even while a newer run
+/// `runs_watcher_counted`, V8, and `runs_watcher_last_run`, V12). It is kept even while a newer run
 /// is active: if that run is cancelled, the cool-down and the list fall back to it.
 const KEPT: &str = "r.watcher_id IS NOT NULL AND (
     r.id = (SELECT x.id FROM runs x WHERE x.watcher_id = r.watcher_id

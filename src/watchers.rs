@@ -753,14 +753,17 @@ pub struct WatcherListItem {
     pub last_run: Option<LastRun>,
 }
 
-const LIST_WATCHERS: &str = "
+/// The statement of `watchers list` (public for the test of its plan).
+#[doc(hidden)]
+pub const LIST_WATCHERS: &str = "
     SELECT w.id, w.slug, w.name, w.schedule, w.timezone, w.status, w.device_id, w.agent_id,
            w.next_run_at, w.last_fired_at,
            r.id, r.status, r.dispatch_source, r.queued_at, r.finished_at, r.attempt, r.retry_of
     FROM watchers w
     LEFT JOIN LATERAL (
         -- the active run (newer than every run that is not skipped), else the latest
-        -- finished that was not skipped: runs_one_active_per_watcher, runs_watcher_shown
+        -- finished that was not skipped: runs_one_active_per_watcher, runs_watcher_last_run
+        -- (V12), which covers every column read here, so the list never visits the heap
         (SELECT id, status, dispatch_source, queued_at, finished_at, attempt, retry_of
          FROM runs
          WHERE runs.watcher_id = w.id AND runs.status IN ('pending', 'claimed', 'running'))
@@ -1015,6 +1018,9 @@ pub struct TriggerOutcome {
 /// `now()`. The audit event rides in the same statement (no round trip of its own), written
 /// only when `$6` is given and a run is returned, by `device:<uuid>` for a device's trigger
 /// and `$6` for an administrator's, and rolled back with the trigger when a check fails.
+/// The watcher's row is read `FOR KEY SHARE` (the lock the run's foreign key takes on it
+/// anyway), so that a trigger racing `agents delete` either queues before the delete
+/// cancels the agent's runs or finds the watcher paused ([`crate::agents::delete_guarded`]).
 #[doc(hidden)]
 pub const TRIGGER: &str = concat!(
     "
@@ -1026,6 +1032,7 @@ pub const TRIGGER: &str = concat!(
                        WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL) AS org_deleting
         FROM watchers w
         WHERE w.id = $1
+        FOR KEY SHARE OF w
     ), caller AS (
         SELECT coalesce($2, ",
     crate::tokens::principal!(org),

@@ -325,7 +325,7 @@ impl LockReader {
         };
         let lock = |table: String, mode: LockMode| TableLock { table, mode };
         let mut locks = Vec::new();
-        let kind: Vec<&str> = upper.iter().take(3).map(String::as_str).collect();
+        let kind: Vec<&str> = upper.iter().take(4).map(String::as_str).collect();
         match kind.as_slice() {
             ["CREATE", "TABLE", ..] => {
                 if let Some(t) = first_name_after(2) {
@@ -402,8 +402,10 @@ impl LockReader {
                     locks.push(lock(table, mode));
                 }
             }
-            ["CREATE", "FUNCTION" | "OR", ..] => {}
-            ["CREATE", "TRIGGER", ..] => {
+            // a function locks no table (`CREATE OR REPLACE` of anything else is read as
+            // what it creates, or not at all: the catch-all's strongest lock)
+            ["CREATE", "FUNCTION", ..] | ["CREATE", "OR", "REPLACE", "FUNCTION", ..] => {}
+            ["CREATE", "TRIGGER", ..] | ["CREATE", "OR", "REPLACE", "TRIGGER", ..] => {
                 if let Some(t) = after("ON").filter(|t| !own.contains(t)) {
                     locks.push(lock(t, LockMode::ShareRowExclusive));
                 }
@@ -1298,13 +1300,28 @@ fn summary(statement: &str) -> String {
 /// # Errors
 /// As [`embedded`].
 pub fn lock_reading() -> Result<Vec<(i32, String, Vec<TableLock>)>> {
+    lock_reading_with(&[])
+}
+
+/// As [`lock_reading`], followed by the reading of `extra` migrations (version, SQL) as if
+/// they came after the embedded ones: for tests of statements no migration uses yet.
+///
+/// # Errors
+/// As [`embedded`].
+#[doc(hidden)]
+pub fn lock_reading_with(extra: &[(i32, &str)]) -> Result<Vec<(i32, String, Vec<TableLock>)>> {
     let mut reader = LockReader::default();
     let mut out = Vec::new();
-    for m in embedded()? {
+    let embedded: Vec<(i32, Vec<String>)> = embedded()?
+        .iter()
+        .map(|m| (m.version, m.statements()))
+        .collect();
+    let extra = extra.iter().map(|(v, sql)| (*v, statements(sql)));
+    for (version, statements) in embedded.into_iter().chain(extra) {
         let mut own = HashSet::new();
-        for s in m.statements() {
+        for s in statements {
             let locks = reader.read(&s, &mut own);
-            out.push((m.version, s.to_string(), locks));
+            out.push((version, s, locks));
         }
     }
     Ok(out)

@@ -447,3 +447,147 @@ fn a_guarded_delete_and_a_watcher_create_never_leave_an_orphan() {
     );
     assert_eq!(orphans, 0);
 }
+
+/// Runs of agents that are gone and that a device could still claim.
+fn claimable_runs_of_gone_agents(db: &TestDb) -> i64 {
+    db.scalar(
+        "SELECT count(*) FROM runs r WHERE r.status = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.org_id = r.org_id AND a.id = r.agent_id)",
+    )
+}
+
+/// A forced delete of acme's default agent held open (its locks, pause and cancel done,
+/// not committed) while `contend` queues a run of the agent's watcher on another
+/// connection; the delete commits once the contender is done or waits on a lock. Returns
+/// what the contender saw.
+fn forced_delete_held_open_against<T: Send>(
+    db: &TestDb,
+    contend: impl FnOnce(&mut lobu_admin::db::Client) -> T + Send,
+) -> T {
+    let mut d = db.client();
+    d.batch_execute("BEGIN").unwrap();
+    let deleted = lobu_admin::agents::delete_guarded(
+        &mut d,
+        "acme",
+        "owletto-default",
+        true,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(deleted.watchers_paused.len(), 1);
+    let seen = std::thread::scope(|s| {
+        let h = s.spawn(|| contend(&mut db.client()));
+        let mut watch = db.client();
+        let start = std::time::Instant::now();
+        while !h.is_finished()
+            && watch
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                == 0
+        {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        d.batch_execute("COMMIT").unwrap();
+        h.join().unwrap()
+    });
+    assert_eq!(claimable_runs_of_gone_agents(db), 0);
+    seen
+}
+
+/// A trigger whose snapshot predates a forced delete's commit (it read the watcher active
+/// and the agent present) does not queue a run after the delete cancelled the agent's
+/// queued ones: it waits on the agent row and finds it gone (exit 5's `conflict`).
+#[test]
+fn a_trigger_during_a_forced_delete_queues_no_run_of_the_gone_agent() {
+    let db = TestDb::new();
+    let w = mac_org(&db, "acme").watcher.unwrap();
+    let seen = forced_delete_held_open_against(&db, |c| {
+        lobu_admin::watchers::trigger(
+            c,
+            w,
+            &lobu_admin::watchers::Trigger::Admin,
+            chrono::Utc::now(),
+        )
+    });
+    assert!(
+        matches!(seen, Err(lobu_admin::Error::Conflict(_))),
+        "{seen:?}"
+    );
+}
+
+/// The same for a retry that comes due while the delete is under way.
+#[test]
+fn a_retry_during_a_forced_delete_queues_no_run_of_the_gone_agent() {
+    let db = TestDb::new();
+    let w = mac_org(&db, "acme").watcher.unwrap();
+    db.client()
+        .batch_execute(&format!(
+            "UPDATE watchers SET retries = 2, next_run_at = now() + interval '1 day' WHERE id = {w};
+             INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, finished_at, retry_at)
+             VALUES ('acme', {w}, 'owletto-default', 'manual', 'admin', 'failed', now(),
+                     now() - interval '1 second')"
+        ))
+        .unwrap();
+    let tick = forced_delete_held_open_against(&db, |c| {
+        lobu_admin::dispatch::run_once(
+            c,
+            lobu_admin::db::Clock::Database,
+            &lobu_admin::dispatch::Options::default(),
+        )
+        .unwrap()
+    });
+    assert_eq!(tick.retried, 0);
+}
+
+/// Six connections triggering the agent's watchers over and over while `agents delete
+/// --force` runs, for eight agents: once the delete has committed, no run of the gone
+/// agent is left for a device to claim.
+#[test]
+fn forced_deletes_racing_triggers_leave_no_claimable_run_of_a_gone_agent() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    for i in 0..8 {
+        let agent = format!("a{i}");
+        let watchers: Vec<i64> = db
+            .client()
+            .query(
+                "WITH a AS (INSERT INTO agents (org_id, id, name) VALUES ('acme', $1, 'A'))
+                 INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id)
+                 SELECT 'acme', $1 || '-' || k, 'W', 'p', '@daily', $1
+                 FROM generate_series(1, 6) k
+                 RETURNING id",
+                &[&agent],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        crate::support::parallel(7, |k| {
+            if k == 6 {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                cli(&db)
+                    .args(["agents", "delete", "--org", "acme", &agent, "--force"])
+                    .run()
+                    .code(0);
+                return;
+            }
+            let mut c = db.client();
+            let admin = lobu_admin::watchers::Trigger::Admin;
+            for _ in 0..5000 {
+                if lobu_admin::watchers::trigger(&mut c, watchers[k], &admin, chrono::Utc::now())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        assert_eq!(claimable_runs_of_gone_agents(&db), 0, "round {i}");
+    }
+}

@@ -39,7 +39,8 @@ fn migrate_status_lists_pending_on_an_empty_database() {
          8        runs_finished_lookups     pending  yes         one transaction\n\
          9        lifecycle_audit           pending  yes         online\n\
          10       fleet_schedules           pending  yes         online\n\
-         11       org_deleting_guard        pending  yes         online\n"
+         11       org_deleting_guard        pending  yes         online\n\
+         12       last_run_covering         pending  yes         online\n"
     );
 }
 
@@ -247,4 +248,35 @@ fn a_transaction_inside_another_is_refused_and_rolls_both_back() {
     lobu_admin::db::in_tx(&mut c, |tx, _| lobu_admin::orgs::create(tx, "later", None)).unwrap();
     let orgs: i64 = db.scalar("SELECT count(*) FROM organizations");
     assert_eq!(orgs, 1);
+}
+
+/// The library never reaches into the command line's module (`src/cli/` parses and
+/// renders over the library, not the other way round): no file of `src/` outside
+/// `src/cli/` names `crate::cli`.
+#[test]
+fn the_library_does_not_depend_on_the_cli() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "cli") {
+                    sources(&path, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    assert!(files.len() > 10, "{files:?}");
+    let offenders: Vec<_> = files
+        .iter()
+        .filter(|f| !f.ends_with("main.rs"))
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("crate::cli"))
+        .collect();
+    assert!(offenders.is_empty(), "{offenders:?}");
 }

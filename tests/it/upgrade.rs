@@ -328,11 +328,22 @@ fn the_dry_run_names_the_locks_postgresql_takes() {
     // can be: the strongest lock it held on a table that others use is what the dry run
     // prints (CONCURRENTLY statements cannot run in a transaction; PostgreSQL documents
     // SHARE UPDATE EXCLUSIVE for them)
+    // and, after them, statements no migration uses yet: `CREATE OR REPLACE` of a trigger
+    // locks its table as `CREATE TRIGGER` does (it was read as locking nothing)
+    let later = "
+        CREATE OR REPLACE FUNCTION lobu_test_noop() RETURNS trigger LANGUAGE plpgsql
+            AS $$ BEGIN RETURN NEW; END $$;
+        CREATE OR REPLACE TRIGGER lobu_test_noop BEFORE UPDATE OF error ON runs
+            FOR EACH ROW EXECUTE FUNCTION lobu_test_noop();
+        CREATE OR REPLACE TRIGGER lobu_test_noop BEFORE UPDATE OF output ON runs
+            FOR EACH ROW EXECUTE FUNCTION lobu_test_noop();";
     let db = TestDb::empty();
     let mut c = db.client();
     let mut own: Vec<String> = Vec::new();
     let mut version = 0;
-    for (v, statement, expected) in lobu_admin::db::migrate::lock_reading().unwrap() {
+    let reading = lobu_admin::db::migrate::lock_reading_with(&[(9999, later)]).unwrap();
+    assert_eq!(reading.iter().filter(|r| r.0 == 9999).count(), 3);
+    for (v, statement, expected) in reading {
         if v != version {
             version = v;
             own.clear();
@@ -404,6 +415,13 @@ fn the_dry_run_names_the_locks_postgresql_takes() {
         printed.sort();
         assert_eq!(printed, held, "V{v}: {statement}");
     }
+    // a view replaced is not known to lock nothing: the reading assumes the worst
+    let view = lobu_admin::db::migrate::lock_reading_with(&[(
+        9999,
+        "CREATE OR REPLACE VIEW lobu_test_view AS SELECT id FROM runs",
+    )])
+    .unwrap();
+    assert!(!view.last().unwrap().2.is_empty(), "{view:?}");
 }
 
 #[test]
