@@ -375,7 +375,8 @@ impl NewToken {
         device_id: Uuid,
         row: Option<&postgres::Row>,
     ) -> Result<IssuedToken> {
-        let row = row.ok_or_else(|| Error::Internal("the token's statement returned no row".into()))?;
+        let row =
+            row.ok_or_else(|| Error::Internal("the token's statement returned no row".into()))?;
         issued(&DeviceRef::Id(device_id), self.token, row).map(|(t, _)| t)
     }
 }
