@@ -193,6 +193,33 @@ pub(crate) fn exists(e: postgres::Error, what: impl FnOnce() -> String) -> Error
     }
 }
 
+/// What a foreign key found missing, in this tool's words, from PostgreSQL's detail
+/// `Key (org_id)=(acme) is not present in table "organizations".`: `organization acme not
+/// found` (gone between the command's start and its write, e.g. deleted meanwhile); never
+/// a constraint's name.
+fn missing_reference(detail: &str) -> String {
+    let value = detail
+        .split_once(")=(")
+        .and_then(|(_, rest)| rest.split_once(") is not present"))
+        .map(|(v, _)| v);
+    let kind = match detail
+        .rsplit_once("table \"")
+        .map(|(_, t)| t.trim_end_matches("\"."))
+    {
+        Some("organizations") => "organization",
+        Some("agents") => "agent",
+        Some("devices") => "device",
+        Some("watchers") => "watcher",
+        Some("runs") => "run",
+        _ => "referenced object",
+    };
+    match value {
+        Some(v) if v.contains(", ") => format!("{kind} ({v}) not found (gone while this ran)"),
+        Some(v) => format!("{kind} {v} not found (gone while this ran)"),
+        None => format!("{kind} not found"),
+    }
+}
+
 impl From<postgres::Error> for Error {
     /// Translates a driver error by SQLSTATE and constraint name, in this one place.
     fn from(e: postgres::Error) -> Self {
@@ -224,7 +251,7 @@ impl From<postgres::Error> for Error {
         } else if *code == SqlState::CHECK_VIOLATION || *code == SqlState::NOT_NULL_VIOLATION {
             Self::InvalidInput(format!("rejected by the schema ({constraint}): {message}"))
         } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
-            Self::NotFound(format!("referenced object not found ({constraint})"))
+            Self::NotFound(missing_reference(db.detail().unwrap_or("")))
         } else if *code == SqlState::LOCK_NOT_AVAILABLE {
             Self::Transient {
                 kind: "lock_timeout",
@@ -280,5 +307,25 @@ impl From<postgres::Error> for Error {
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         Self::InvalidInput(format!("invalid JSON: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_reference;
+
+    #[test]
+    fn a_missing_reference_names_the_object_never_the_constraint() {
+        assert_eq!(
+            missing_reference(r#"Key (org_id)=(acme) is not present in table "organizations"."#),
+            "organization acme not found (gone while this ran)"
+        );
+        assert_eq!(
+            missing_reference(
+                r#"Key (org_id, agent_id)=(acme, a1) is not present in table "agents"."#
+            ),
+            "agent (acme, a1) not found (gone while this ran)"
+        );
+        assert_eq!(missing_reference(""), "referenced object not found");
     }
 }

@@ -635,6 +635,31 @@ pub fn delete(
     finish: &mut Finish<'_>,
 ) -> Result<OrgDeleted> {
     let (since, resumed) = crate::db::in_tx(client, |tx, now| mark_deleting(tx, id, lease, now))?;
+    let deleted = delete_marked(
+        client, id, batch, lease, stop, progress, finish, since, resumed,
+    );
+    if deleted.is_err() {
+        // a delete that fails while its process lives hands the lease back, so that running
+        // it again goes on at once (a crash leaves the lease to run out); the first error is
+        // the one reported
+        let _ = crate::db::in_tx(client, |tx, _| release(tx, id, lease));
+    }
+    deleted
+}
+
+/// The part of [`delete`] after the organisation was marked: the batches and the last step.
+#[allow(clippy::too_many_arguments)]
+fn delete_marked(
+    client: &mut crate::db::Client,
+    id: &str,
+    batch: i64,
+    lease: &Lease,
+    stop: &std::sync::atomic::AtomicBool,
+    progress: &mut dyn FnMut(i64),
+    finish: &mut Finish<'_>,
+    since: DateTime<Utc>,
+    resumed: bool,
+) -> Result<OrgDeleted> {
     let mut total = Contents::default();
     let mut after = 0;
     loop {
@@ -656,25 +681,37 @@ pub fn delete(
             _ => break,
         }
     }
-    crate::db::in_tx(client, |tx, now| {
-        let mut all = total;
-        all.add(delete_rest(tx, id, lease)?);
-        let done = OrgDeleted {
-            org_id: id.to_string(),
-            deleted: all,
-            dry_run: false,
-            deleting_at: Some(since),
-        };
-        finish(
-            tx,
-            Ending::Deleted {
-                done: &done,
-                resumed,
-            },
-            now,
-        )?;
-        Ok(done)
-    })
+    // the last step deletes rows that a command begun before the mark may hold locked while
+    // it waits for the organisation's row (a rotation's tokens, say): PostgreSQL breaks such
+    // a deadlock by failing one side, and when it is this side, the step is tried again
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let last = crate::db::in_tx(client, |tx, now| {
+            let mut all = total;
+            all.add(delete_rest(tx, id, lease)?);
+            let done = OrgDeleted {
+                org_id: id.to_string(),
+                deleted: all,
+                dry_run: false,
+                deleting_at: Some(since),
+            };
+            finish(
+                tx,
+                Ending::Deleted {
+                    done: &done,
+                    resumed,
+                },
+                now,
+            )?;
+            Ok(done)
+        });
+        match last {
+            Err(Error::Transient { kind, .. })
+                if tries < 5 && (kind == "deadlock" || kind == "serialization_failure") => {}
+            last => return last,
+        }
+    }
 }
 
 /// An organisation after `org update`, and whether the update changed it.

@@ -690,3 +690,86 @@ fn the_last_step_counts_a_row_committed_while_it_waited_for_the_lock() {
     assert_eq!(done["deleted"]["agents"], 2, "{done}");
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM agents"), 0);
 }
+
+/// `org delete` against token rotations of the same organisation, begun together: the last
+/// step deletes tokens a rotation may hold locked while it waits for the organisation's
+/// row, and PostgreSQL breaks that deadlock by failing one side. The delete tries its last
+/// step again and succeeds every round; a rotation ends rotated, refused (exit 5: being
+/// deleted, or the deadlock's victim, which says to retry) or too late (exit 3, the device
+/// or organisation not found, never a constraint's name).
+#[test]
+fn a_delete_racing_token_rotations_always_finishes() {
+    let db = TestDb::new();
+    let fixture = serde_json::json!({"organizations": [{
+        "id": "acme", "name": "Acme",
+        "agents": [{"id": "a1", "name": "A1"}],
+        "devices": [{"user": "u", "worker_id": "w", "platform": "macos"}],
+        "watchers": [{"slug": "s1", "name": "S1", "schedule": "0 8 * * *",
+                      "agent": "a1", "prompt": "p"}]}]})
+    .to_string();
+    for round in 0..12 {
+        cli(&db).args(["seed", "-"]).stdin(&fixture).run().code(0);
+        let rotations: Vec<_> = (0..3)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_lobu-admin"))
+                    .env("DATABASE_URL", &db.url)
+                    .env("NO_COLOR", "1")
+                    .args(["tokens", "rotate", "--device", "acme:w"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let deleter = delete_process(&db, "500").wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&deleter.stderr);
+        assert!(deleter.status.success(), "round {round}: {stderr}");
+        for r in rotations {
+            let out = r.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => {}
+                Some(5) => assert!(
+                    stderr.contains("being deleted") || stderr.contains("retry"),
+                    "{stderr}"
+                ),
+                Some(3) => assert!(stderr.contains("not found"), "{stderr}"),
+                other => panic!("round {round}: rotation exit {other:?}: {stderr}"),
+            }
+            assert!(!stderr.contains("fkey"), "{stderr}");
+        }
+        assert_eq!(
+            cli(&db).args(["org", "show", "acme"]).run().code,
+            3,
+            "round {round}"
+        );
+    }
+}
+
+/// A delete that fails while its process lives (here its last step meets a token row held
+/// locked past `lock_timeout`) hands its lease back: run again, it finishes at once rather
+/// than waiting for the lease to run out.
+#[test]
+fn a_failed_delete_hands_its_lease_back() {
+    let db = TestDb::new();
+    let fixture = serde_json::json!({"organizations": [{
+        "id": "acme", "name": "Acme",
+        "devices": [{"user": "u", "worker_id": "w", "platform": "linux",
+                     "token": "lobu_dev_ci_acme_00000000000000000000000000001"}]}]})
+    .to_string();
+    cli(&db).args(["seed", "-"]).stdin(&fixture).run().code(0);
+    let mut holder = db.client();
+    let mut tx = holder.transaction().unwrap();
+    tx.execute(
+        "SELECT 1 FROM device_tokens WHERE org_id = 'acme' FOR UPDATE",
+        &[],
+    )
+    .unwrap();
+    let failed = cli(&db).args(["org", "delete", "acme", "--yes"]).run();
+    failed.code(5);
+    assert!(failed.stderr.contains("lock_timeout"), "{}", failed.stderr);
+    tx.rollback().unwrap();
+    let again = cli(&db).args(["org", "delete", "acme", "--yes"]).run();
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stdout.contains("acme"), "{}", again.stdout);
+}
