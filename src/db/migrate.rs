@@ -736,11 +736,15 @@ impl<'a> MigratorLock<'a> {
             }
             held.client.batch_execute("ROLLBACK")?;
             if let Some(say) = waiting.take() {
-                // who holds it, for the note (the key is split in two 32-bit halves)
+                // who holds it in this database (advisory locks are per database; another
+                // database's migrator is not in the way), for the note (the key is split in
+                // two 32-bit halves)
                 let holder = held
                     .client
                     .query_typed(
                         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                         AND database = (SELECT oid FROM pg_database \
+                                         WHERE datname = current_database()) \
                          AND ((classid::bigint << 32) | objid::bigint) = $1 LIMIT 1",
                         &[crate::db::typed::p(&LOCK_KEY)],
                     )?

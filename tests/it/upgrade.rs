@@ -503,24 +503,37 @@ fn a_second_migrate_says_whom_it_waits_for() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // the second one has asked for the lock (and polls for it)
+    // the second one was refused the lock and has looked up who holds it: its last query
+    // reads pg_locks, or (a poll of 100 ms later) it is asking again after a ROLLBACK seen
+    // before, since it looks up the holder once, after its first refusal
     let mut watch = db.client();
     let start = Instant::now();
-    while watch
-        .query_one(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1
-             AND query LIKE '%pg_try_advisory_xact_lock%' AND pid <> pg_backend_pid()",
-            &[&db.name],
-        )
-        .unwrap()
-        .get::<_, i64>(0)
-        == 0
-    {
+    let mut rolled_back = false;
+    loop {
+        let queries: Vec<String> = watch
+            .query(
+                "SELECT query FROM pg_stat_activity WHERE datname = $1
+                 AND pid <> pg_backend_pid() AND pid <> $2",
+                &[&db.name, &pid],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, Option<String>>(0).unwrap_or_default())
+            .collect();
+        if queries.iter().any(|q| q.contains("FROM pg_locks"))
+            || (rolled_back
+                && queries
+                    .iter()
+                    .any(|q| q.contains("pg_try_advisory_xact_lock")))
+        {
+            break;
+        }
+        rolled_back |= queries.iter().any(|q| q.trim() == "ROLLBACK");
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "no second migrator"
         );
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
     first.batch_execute("COMMIT").unwrap();
     let out = second.wait_with_output().unwrap();
