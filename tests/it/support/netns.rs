@@ -20,6 +20,24 @@ fn run(what: &str, o: &Output) {
     );
 }
 
+/// Deletes the namespaces of test processes that no longer run (`lobu-<test>-<pid>`): drop
+/// deletes a test's own, but not when its process was killed outright (SIGKILL).
+fn sweep_orphans() {
+    let Ok(list) = Command::new("ip").args(["netns", "list"]).output() else {
+        return;
+    };
+    for name in String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| n.starts_with("lobu-"))
+    {
+        let pid = name.rsplit('-').next().unwrap_or("");
+        if pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = Command::new("ip").args(["netns", "delete", name]).output();
+        }
+    }
+}
+
 impl Netns {
     /// Creates `lobu-<test>-<pid>` with its loopback up (needs root and `nft`).
     pub fn new(test: &str) -> Self {
@@ -27,6 +45,7 @@ impl Netns {
             Command::new("nft").arg("--version").output().is_ok(),
             "nft is not installed (`apt-get install nftables`; .ci/run installs it)"
         );
+        sweep_orphans();
         let name = format!("lobu-{test}-{}", std::process::id());
         let _ = Command::new("ip").args(["netns", "delete", &name]).output();
         run(
