@@ -331,11 +331,8 @@ fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64, runs: i64) {
     let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
     let mut parts = Vec::new();
     if watchers > 0 {
-        let (whose, verb) = if watchers == 1 {
-            ("1 watcher".to_string(), "it does")
-        } else {
-            (format!("{watchers} watchers"), "they do")
-        };
+        let whose = super::output::counted(watchers, "watcher");
+        let verb = if watchers == 1 { "it does" } else { "they do" };
         parts.push(format!(
             "the next run of {whose} moved past the time the real clock gives, so {verb} not \
              fire until after {at}; undo with `lobu-admin watchers reschedule --all`"
@@ -379,11 +376,8 @@ fn warn_no_next_run(out: Out, watchers: i64) {
     if watchers < 1 {
         return;
     }
-    let (whose, verb) = if watchers == 1 {
-        ("1 watcher".to_string(), "it does")
-    } else {
-        (format!("{watchers} watchers"), "they do")
-    };
+    let whose = super::output::counted(watchers, "watcher");
+    let verb = if watchers == 1 { "it does" } else { "they do" };
     super::output::print_warning(
         out.format,
         "no_next_run",

@@ -174,15 +174,16 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
             ),
             _ => String::new(),
         };
+        let c = super::output::counted;
         format!(
-            "{} organization {}: {} agents, {} devices, {} tokens, {} watchers, {} runs{since}",
+            "{} organization {}: {}, {}, {}, {}, {}{since}",
             if d.dry_run { "would delete" } else { "deleted" },
             d.org_id,
-            n.agents,
-            n.devices,
-            n.tokens,
-            n.watchers,
-            n.runs
+            c(n.agents, "agent"),
+            c(n.devices, "device"),
+            c(n.tokens, "token"),
+            c(n.watchers, "watcher"),
+            c(n.runs, "run")
         )
     };
     let would = orgs::OrgDeleted {
@@ -259,8 +260,9 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
 fn unfinished(id: &str, deleted: i64, runs: i64, e: Error) -> Error {
     let far = |why: &str| {
         format!(
-            "org delete {id} stopped ({why}) after deleting {deleted} of {runs} runs; run \
-             org delete {id} again to finish"
+            "org delete {id} stopped ({why}) after deleting {deleted} of {}; run org \
+             delete {id} again to finish",
+            super::output::counted(runs, "run")
         )
     };
     match e {

@@ -270,6 +270,15 @@ pub fn show_times(out: Out, times: &[FireTime]) -> Result<()> {
     })
 }
 
+/// "1 watcher", "2 watchers", "0 runs": a count with its noun, plural unless it is one.
+pub fn counted(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// An optional time as a cell: RFC 3339 plus a relative hint ("in 3h", "2m ago").
 pub fn when(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     t.map_or_else(

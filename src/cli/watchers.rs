@@ -484,9 +484,11 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                         .details(serde_json::json!({ "rescheduled": r.rescheduled }))
                 },
             )?;
-            out.show(&r, |r| match r.rescheduled {
-                1 => "rescheduled 1 watcher".to_string(),
-                n => format!("rescheduled {n} watchers"),
+            out.show(&r, |r| {
+                format!(
+                    "rescheduled {}",
+                    super::output::counted(r.rescheduled, "watcher")
+                )
             })
         }
     }

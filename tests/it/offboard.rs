@@ -111,6 +111,12 @@ fn org_delete_leaves_no_row_of_the_organisation_but_its_audit_events() {
         json!({"org_id": "acme", "deleted": expected, "dry_run": true, "deleting_at": null})
     );
     assert!(!rows_of(&db, "acme", &devices, &watchers).is_empty());
+    // the line says "1 agent", not "1 agents"
+    let line = cli(&db).args(["org", "delete", "acme", "--dry-run"]).run();
+    assert_eq!(
+        line.stdout.trim_end(),
+        "would delete organization acme: 1 agent, 2 devices, 3 tokens, 4 watchers, 29 runs"
+    );
     // batches of 7: several transactions, the same totals
     let done = cli(&db)
         .args([
