@@ -41,19 +41,7 @@ impl Actor {
                 "invalid actor: at most {MAX_ACTOR_CHARS} characters"
             )));
         }
-        if let Some(c) = name.chars().find(|c| c.is_control()) {
-            return Err(Error::invalid(format!(
-                "invalid actor: contains the control character {:?}",
-                c.escape_unicode().to_string()
-            )));
-        }
-        if let Some(c) = name.chars().find(|c| crate::input::invisible(*c)) {
-            return Err(Error::invalid(format!(
-                "invalid actor: contains the invisible character U+{:04X} (a format or \
-                 line-separating character)",
-                u32::from(c)
-            )));
-        }
+        crate::input::one_line("actor", name)?;
         crate::input::no_token("actor", name)?;
         Ok(Self(name.to_string()))
     }

@@ -109,6 +109,7 @@ pub struct Registered {
 
 pub(crate) fn check_text(what: &str, value: &str, max: usize) -> Result<()> {
     crate::input::storable(what, value)?;
+    crate::input::one_line(what, value)?;
     if value.trim().is_empty() || value.chars().count() > max {
         return Err(Error::invalid(format!(
             "invalid {what}: must be 1 to {max} characters and not blank"

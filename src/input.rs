@@ -90,6 +90,30 @@ pub fn invisible(c: char) -> bool {
     )
 }
 
+/// Rejects what a one-line text (a name, an actor) must not hold: a control character (a
+/// newline, an escape sequence) or an invisible one ([`invisible`]), because such text is
+/// read on terminals and in log lines, where it would break the line, restyle the terminal
+/// or hide and reorder what follows.
+///
+/// # Errors
+/// `invalid_input` naming `what` and the character.
+pub fn one_line(what: &str, value: &str) -> Result<()> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid(format!(
+            "invalid {what}: contains the control character {:?}",
+            c.escape_unicode().to_string()
+        )));
+    }
+    if let Some(c) = value.chars().find(|c| invisible(*c)) {
+        return Err(Error::invalid(format!(
+            "invalid {what}: contains the invisible character U+{:04X} (a format or \
+             line-separating character)",
+            u32::from(c)
+        )));
+    }
+    Ok(())
+}
+
 /// Rejects a NUL character in a text field.
 ///
 /// # Errors

@@ -81,12 +81,13 @@ pub fn validate_id(what: &str, id: &str) -> Result<()> {
     }
 }
 
-/// Checks a display name: not blank, at most 200 characters.
+/// Checks a display name: not blank, at most 200 characters, one visible line.
 ///
 /// # Errors
 /// `invalid_input`.
 pub fn validate_name(what: &str, name: &str) -> Result<()> {
     crate::input::storable(what, name)?;
+    crate::input::one_line(what, name)?;
     if name.trim().is_empty() || name.chars().count() > 200 {
         return Err(Error::invalid(format!(
             "invalid {what}: must be 1 to 200 characters and not blank"

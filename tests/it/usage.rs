@@ -407,9 +407,9 @@ fn control_characters_in_values_are_escaped_on_one_line() {
     }
 }
 
-/// Names stored with terminal escapes or newlines (the CLI takes any text as a name) show
-/// escaped in every table, each on its own row; JSON keeps the exact text (serde
-/// escapes it).
+/// The CLI refuses a name holding a control or invisible character (exit 2, nothing
+/// written); names stored so by other means (SQL, an older release) show escaped in every
+/// table, each on its own row; JSON keeps the exact text (serde escapes it).
 #[test]
 fn stored_control_characters_are_escaped_in_tables() {
     let db = crate::support::TestDb::new();
@@ -418,16 +418,46 @@ fn stored_control_characters_are_escaped_in_tables() {
     let dev = crate::support::mac_org(&db, "acme");
     let w = dev.watcher.unwrap().to_string();
     let cli = || crate::support::cli(&db);
-    let created = cli()
-        .args(["org", "create", "globex", "--name", evil])
-        .run();
-    created.code(0);
-    cli()
-        .args(["watchers", "update", &w, "--name", evil])
-        .run()
-        .code(0);
+    for (args, named) in [
+        (
+            vec!["org", "create", "globex", "--name", evil],
+            "organization name",
+        ),
+        (
+            vec!["watchers", "update", &w, "--name", evil],
+            "watcher name",
+        ),
+        (
+            vec!["agents", "create", "--org", "acme", "--name", evil, "b"],
+            "agent name",
+        ),
+        (
+            vec!["org", "update", "acme", "--name", "a\u{202e}b"],
+            "organization name",
+        ),
+    ] {
+        let r = cli().args(&args).run();
+        r.code(2);
+        assert!(
+            r.stderr
+                .starts_with(&format!("error: invalid {named}: contains the ")),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(db.scalar::<i64>("SELECT count(*) FROM organizations"), 1);
+    let mut c = db.client();
+    c.execute(
+        "INSERT INTO organizations (id, name) VALUES ('globex', $1)",
+        &[&evil],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE watchers SET name = $1 WHERE id = $2",
+        &[&evil, &dev.watcher.unwrap()],
+    )
+    .unwrap();
     for (args, rows) in [
-        (created, 0),
         (cli().args(["org", "show", "globex"]).run(), 0),
         (cli().args(["org", "list"]).run(), 3),
         (cli().args(["watchers", "list", "--org", "acme"]).run(), 2),
