@@ -119,17 +119,13 @@ pub(super) fn run(ctx: &Ctx, action: &AuditAction) -> Result<()> {
                 Ok(pruned)
             })?;
             out.show(&pruned, |p| {
-                if p.dry_run {
-                    format!(
-                        "would delete {} audit events recorded before {} (dry run)",
-                        p.deleted, p.cutoff
-                    )
-                } else {
-                    format!(
-                        "deleted {} audit events recorded before {}",
-                        p.deleted, p.cutoff
-                    )
-                }
+                format!(
+                    "{} {} recorded before {}{}",
+                    if p.dry_run { "would delete" } else { "deleted" },
+                    super::output::counted(p.deleted, "audit event"),
+                    p.cutoff.format("%Y-%m-%d %H:%M:%SZ"),
+                    if p.dry_run { " (dry run)" } else { "" }
+                )
             })
         }
     }

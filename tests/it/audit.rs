@@ -356,6 +356,20 @@ fn audit_prune_deletes_old_events_and_records_itself() {
         (Some(2), Some(true))
     );
     assert_eq!(db.scalar::<i64>("SELECT count(*) FROM audit_events"), 3);
+    // the line writes the cutoff as tables write times (whole seconds, Z)
+    let line = cli(&db)
+        .args(["audit", "prune", "--older-than", "30d", "--dry-run"])
+        .run();
+    let cutoff = chrono::DateTime::parse_from_rfc3339(dry["cutoff"].as_str().unwrap()).unwrap();
+    let (head, tail) = line.stdout.split_once(" recorded before ").unwrap();
+    assert_eq!(head, "would delete 2 audit events", "{}", line.stdout);
+    let shown = chrono::NaiveDateTime::parse_from_str(tail, "%Y-%m-%d %H:%M:%SZ (dry run)\n")
+        .unwrap_or_else(|e| panic!("{e}: {}", line.stdout));
+    assert!(
+        (shown - cutoff.naive_utc()).num_seconds().abs() < 60,
+        "{}",
+        line.stdout
+    );
     let done = cli(&db)
         .args(["--actor", "ada", "audit", "prune", "--older-than", "30d"])
         .json();
