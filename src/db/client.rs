@@ -194,21 +194,31 @@ impl Client {
         last: &str,
     ) -> Answers {
         let client = &self.client;
+        // a statement whose parameters fail to encode is refused before it is sent, so
+        // the server never sees it fail: `last` becomes `ROLLBACK`, else it would commit
+        // the statements before it
+        let unsent = std::cell::Cell::new(false);
         let flight = async {
-            // `join` polls in order, and each request is queued on its first poll
+            // `join` polls in order, and each request is queued on its first poll (a
+            // statement that cannot be encoded ends on that poll, before `last`'s)
             let (first, statements, last) = future::join3(
                 async { Ok::<_, Error>(client.simple_query(first).await) },
                 async {
                     Ok::<_, Error>(
-                        future::join_all(
-                            statements
-                                .iter()
-                                .map(|(sql, params)| client.query_typed(sql, params)),
-                        )
+                        future::join_all(statements.iter().map(|(sql, params)| async {
+                            let answer = client.query_typed(sql, params).await;
+                            if answer.as_ref().is_err_and(|e| e.as_db_error().is_none()) {
+                                unsent.set(true);
+                            }
+                            answer
+                        }))
                         .await,
                     )
                 },
-                async { Ok::<_, Error>(client.simple_query(last).await) },
+                async {
+                    let last = if unsent.get() { "ROLLBACK" } else { last };
+                    Ok::<_, Error>(client.simple_query(last).await)
+                },
             )
             .await;
             Ok((first?, statements?, last?))

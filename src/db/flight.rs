@@ -45,8 +45,8 @@ impl Landed {
 
 /// The marker of an error a statement raises on purpose: casting
 /// `'lobu-abort:KIND:MESSAGE'` to an integer fails with that text in the error's message.
-/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `forbidden`, `conflict` or
-/// `clock` (a value computed from the host's clock does not hold for the database's: see
+/// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `nested` (see [`nested`]),
+/// `forbidden`, `conflict` or `clock` (a value computed from the host's clock does not hold for the database's: see
 /// [`CLOCK`]). The cast
 /// must depend on a row's column (a constant would be folded, and raised, when the statement
 /// is planned).
@@ -152,14 +152,23 @@ fn clock(messages: &[SimpleQueryMessage]) -> Result<DateTime<Utc>> {
         _ => None,
     });
     if row.and_then(|r| r.get(2)) != Some("t") {
-        return Err(Error::Internal(
-            "a flight was sent inside a transaction left open on the same connection".into(),
-        ));
+        return Err(nested());
     }
     row.and_then(|r| r.get(1))
         .and_then(|v| v.parse::<i64>().ok())
         .and_then(DateTime::from_timestamp_micros)
         .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
+}
+
+/// A flight sent inside a transaction left open on its connection (the library's caller's
+/// mistake): the settings query fails it, so the flight's `COMMIT` rolls that transaction
+/// back, the caller's work with it.
+fn nested() -> Error {
+    Error::Internal(
+        "a flight was sent inside a transaction left open on the same connection (rolled \
+         back)"
+            .into(),
+    )
 }
 
 /// The error a statement raised on purpose (or the missing history table: nothing is
@@ -184,6 +193,7 @@ fn refused(e: &postgres::Error) -> Option<Error> {
         }
         "forbidden" => Some(Error::Forbidden(text.to_string())),
         "conflict" => Some(Error::Conflict(text.to_string())),
+        "nested" => Some(nested()),
         "clock" => Some(Error::Transient {
             kind: CLOCK,
             message: "the host's clock is more than a day from the database's".into(),

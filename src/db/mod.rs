@@ -59,6 +59,9 @@ macro_rules! settings_query {
             ", CASE WHEN s.n < ",
             migrations_count!(),
             " OR NOT s.c THEN ('lobu-abort:schema:' || s.n || ':' || s.c)::int END, ",
+            // `BEGIN` was a no-op inside a transaction the caller left open: fail it, so
+            // that the flight's `COMMIT` rolls the caller's work back instead of ending it
+            "CASE WHEN now() <> statement_timestamp() THEN ('lobu-abort:nested:' || s.n)::int END, ",
             "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true) FROM ",
             schema_check!()
         )

@@ -191,6 +191,55 @@ fn a_failed_statement_in_a_flight_writes_nothing() {
     assert_eq!(r.stderr, "error: invalid device token\n");
 }
 
+/// A flight sent inside a transaction the library's caller left open fails, and its
+/// `COMMIT` rolls the caller's work back instead of committing it.
+#[test]
+fn a_flight_inside_an_open_transaction_commits_nothing() {
+    let db = TestDb::new();
+    let mut c = db.client();
+    lobu_admin::db::in_tx(&mut c, |tx, _| lobu_admin::orgs::create(tx, "acme", None)).unwrap();
+    let r = lobu_admin::db::in_tx(&mut c, |tx, _| {
+        lobu_admin::orgs::create(tx, "nested", None)?;
+        lobu_admin::orgs::show_in_flight(tx, "acme")
+    });
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), lobu_admin::ErrorKind::Internal, "{e}");
+    assert!(e.to_string().contains("left open"), "{e}");
+    let orgs: i64 = db.scalar("SELECT count(*) FROM organizations WHERE id = 'nested'");
+    assert_eq!(orgs, 0, "the caller's insert was rolled back");
+    // the connection is usable afterwards
+    assert_eq!(
+        lobu_admin::orgs::show_in_flight(&mut c, "acme").unwrap().id,
+        "acme"
+    );
+}
+
+/// A statement whose parameters cannot be encoded is never sent, so the server cannot
+/// fail it: the flight ends with `ROLLBACK`, not with a `COMMIT` of the statements before it.
+#[test]
+fn a_statement_that_cannot_be_encoded_writes_nothing() {
+    use postgres::types::{ToSql, Type};
+    let db = TestDb::new();
+    let mut c = db.client();
+    let insert: &[(&(dyn ToSql + Sync), Type)] = &[(&"acme", Type::TEXT)];
+    let wrong: &[(&(dyn ToSql + Sync), Type)] = &[(&"not a number", Type::INT4)];
+    let e = lobu_admin::db::flight(
+        &mut c,
+        &[
+            (
+                "INSERT INTO organizations (id, name) VALUES ($1, $1)",
+                insert,
+            ),
+            ("SELECT $1::int", wrong),
+        ],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("serializing parameter"), "{e}");
+    let orgs: i64 = db.scalar("SELECT count(*) FROM organizations");
+    assert_eq!(orgs, 0, "the statement before it was rolled back");
+    lobu_admin::db::flight(&mut c, &[("SELECT 1", &[])]).unwrap();
+}
+
 #[test]
 fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() {
     let db = TestDb::new();
