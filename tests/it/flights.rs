@@ -244,25 +244,39 @@ fn a_statement_that_cannot_be_encoded_writes_nothing() {
 fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
-    pending_runs(&db, "acme", 1);
+    pending_runs(&db, "acme", 2);
     let w = dev.watcher.unwrap().to_string();
+    let claimed = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    let run = claimed[0]["id"].as_i64().unwrap().to_string();
+    let device = dev.id.to_string();
     let untouched = |db: &TestDb| {
         let pending: i64 = db.scalar("SELECT count(*) FROM runs WHERE status = 'pending'");
         let written: i64 = db.scalar(
             "SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM devices)
-                    + (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM watchers)",
+                    + (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM watchers)
+                    + (SELECT count(*) FROM device_tokens)",
         );
-        (runs(db), pending, last_used(db), written)
+        let beat: Option<chrono::DateTime<chrono::Utc>> =
+            db.scalar("SELECT max(heartbeat_at) FROM runs");
+        (runs(db), pending, last_used(db), written, beat)
     };
     let before = untouched(&db);
     // behind: the newest migration is not recorded
     db.client()
-        .batch_execute("DELETE FROM lobu_migrations WHERE version = (SELECT max(version) FROM lobu_migrations)")
+        .batch_execute(
+            "CREATE TABLE newest AS SELECT * FROM lobu_migrations
+              WHERE version = (SELECT max(version) FROM lobu_migrations);
+             DELETE FROM lobu_migrations WHERE version = (SELECT version FROM newest)",
+        )
         .unwrap();
-    for args in [
+    let write_flights = [
         &["watchers", "trigger", &w][..],
         &["watchers", "trigger", "--admin", &w],
         &["runs", "claim"],
+        &["runs", "heartbeat", &run],
+        &["runs", "complete", &run],
+        &["runs", "fail", &run, "--error", "boom"],
+        &["tokens", "create", "--device", &device],
         &["org", "show", "acme"],
         &["org", "create", "newco"],
         &["provision-agent", "--org", "acme"],
@@ -277,7 +291,8 @@ fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() 
             "--platform",
             "macos",
         ],
-    ] {
+    ];
+    for args in write_flights {
         let r = cli(&db).token(&dev.token).args(args).run();
         r.code(7);
         assert!(
@@ -287,18 +302,45 @@ fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() 
         );
         assert_eq!(untouched(&db), before, "{args:?}");
     }
-    // ahead, with a migration this binary does not know to be compatible
-    let db = TestDb::new();
-    let dev = mac_org(&db, "acme");
-    let w = dev.watcher.unwrap().to_string();
+    // ahead, with a migration this binary does not know to be compatible: the same refusal
+    db.client()
+        .batch_execute("INSERT INTO lobu_migrations SELECT * FROM newest")
+        .unwrap();
+    let before = untouched(&db);
     db.newer_migration(99, false);
-    let r = cli(&db)
-        .token(&dev.token)
-        .args(["watchers", "trigger", &w])
-        .run();
-    r.code(7);
-    assert!(r.stderr.contains("newer than this binary"), "{}", r.stderr);
-    assert_eq!((runs(&db), last_used(&db)), (0, None));
+    for args in write_flights {
+        let r = cli(&db).token(&dev.token).args(args).run();
+        r.code(7);
+        assert!(
+            r.stderr.contains("newer than this binary"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(untouched(&db), before, "{args:?}");
+    }
+}
+
+/// The flight's statements run under this tool's timeouts, set for the transaction only:
+/// the session (a pooled server connection) keeps its own afterwards.
+#[test]
+fn a_flight_s_statements_run_under_its_timeouts_and_leave_the_session_s() {
+    let db = TestDb::new();
+    let mut c = db.client();
+    let timeouts = "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'),
+                           current_setting('idle_in_transaction_session_timeout')";
+    let landed = lobu_admin::db::flight(&mut c, &[(timeouts, &[])]).unwrap();
+    let row = landed.first(0).unwrap();
+    let got: (String, String, String) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(got, ("1min".into(), "5s".into(), "1min".into()));
+    let session = c.query_one(timeouts, &[]).unwrap();
+    let after: (String, String) = (session.get(0), session.get(1));
+    assert_eq!(after, ("0".into(), "0".into()));
+    // a statement that runs longer than the statement timeout is cancelled
+    c.batch_execute("SET statement_timeout = '300ms'").unwrap();
+    let start = Instant::now();
+    let e = lobu_admin::db::flight(&mut c, &[("SELECT pg_sleep(5)", &[])]).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(3), "{e}");
+    assert!(e.to_string().contains("statement_timeout"), "{e}");
 }
 
 #[test]
