@@ -6,8 +6,13 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use lobu_admin::devices;
+
 use crate::support::db::TestDb;
-use crate::support::{cli, mac_org, parallel, until_a_session_waits_on_a_lock};
+use crate::support::proxy::Proxy;
+use crate::support::{
+    bare, cli, mac_org, parallel, pending_runs, register, until_a_session_waits_on_a_lock,
+};
 
 fn runs(db: &TestDb) -> i64 {
     db.scalar("SELECT count(*) FROM runs")
@@ -117,4 +122,222 @@ fn concurrent_triggers_hold_under_a_repeatable_read_default() {
         failed.len(),
         failed.first()
     );
+}
+
+/// The round trips of one invocation through `proxy` with `dev`'s token.
+fn flights(proxy: &Proxy, db: &TestDb, token: &str, args: &[&str], code: i32) -> usize {
+    let before = proxy.flights();
+    let r = bare()
+        .env("DATABASE_URL", &proxy.url(&db.name))
+        .token(token)
+        .args(["-o", "json"])
+        .args(args)
+        .run();
+    assert_eq!(r.code, code, "{args:?}: {}", r.stderr);
+    // the proxy counts an answer as it passes; the process has exited by now
+    std::thread::sleep(Duration::from_millis(20));
+    proxy.flights() - before
+}
+
+/// What one refusal cost and wrote: its name, its round trips, and the change it made
+/// (before, after) if any.
+type Refusal = (String, usize, Option<((i64, String), (i64, String))>);
+
+/// The refusals of one-shot commands (a revoked or expired token, another device's run, an
+/// unknown run, a paused watcher, an organisation being deleted, a platform change, a schema
+/// behind), each through a counting proxy.
+fn refusals() -> Vec<Refusal> {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let other = register(&mut db.client(), "acme", "pc", devices::Platform::Linux);
+    pending_runs(&db, "acme", 1);
+    let run = cli(&db)
+        .token(&other.token)
+        .args(["-o", "json", "runs", "claim"])
+        .run()
+        .json()[0]["id"]
+        .to_string();
+    let w = dev.watcher.unwrap().to_string();
+    let proxy = Proxy::start();
+    let written = |db: &TestDb| -> (i64, String) {
+        db.scalar::<String>(
+            "SELECT concat_ws(' ', (SELECT count(*) FROM runs),
+                    (SELECT count(*) FROM audit_events), (SELECT count(*) FROM devices),
+                    (SELECT count(*) FROM device_tokens),
+                    (SELECT string_agg(coalesce(last_used_at::text, '-'), ',' ORDER BY id)
+                     FROM device_tokens),
+                    (SELECT string_agg(status || heartbeat_at, ',' ORDER BY id) FROM runs))",
+        )
+        .split_once(' ')
+        .map(|(a, b)| (a.parse().unwrap(), b.to_string()))
+        .unwrap()
+    };
+    let mut table = Vec::new();
+    let mut count = |name: &str, token: &str, args: &[&str], code: i32| {
+        let before = written(&db);
+        let n = flights(&proxy, &db, token, args, code);
+        let after = written(&db);
+        table.push((
+            name.to_string(),
+            n,
+            (after != before).then_some((before, after)),
+        ));
+    };
+    count(
+        "runs heartbeat (another device's run: exit 4)",
+        &dev.token,
+        &["runs", "heartbeat", &run],
+        4,
+    );
+    count(
+        "runs complete (another device's run: exit 4)",
+        &dev.token,
+        &["runs", "complete", &run],
+        4,
+    );
+    count(
+        "runs fail (unknown run: exit 3)",
+        &dev.token,
+        &["runs", "fail", "999999", "--error", "x"],
+        3,
+    );
+    count(
+        "register-device (platform change: exit 5)",
+        &dev.token,
+        &[
+            "register-device",
+            "--org",
+            "acme",
+            "--user",
+            "u1",
+            "--worker-id",
+            "mbp",
+            "--platform",
+            "linux",
+        ],
+        5,
+    );
+    db.client()
+        .batch_execute("UPDATE watchers SET status = 'paused'")
+        .unwrap();
+    count(
+        "watchers trigger (paused: exit 5)",
+        &dev.token,
+        &["watchers", "trigger", &w],
+        5,
+    );
+    count(
+        "watchers trigger --admin (paused: exit 5)",
+        &dev.token,
+        &["watchers", "trigger", "--admin", &w],
+        5,
+    );
+    db.client()
+        .batch_execute(
+            "UPDATE watchers SET status = 'active';
+             UPDATE organizations SET deleting_at = now()",
+        )
+        .unwrap();
+    for (name, args) in [
+        ("watchers trigger", &["watchers", "trigger", &w][..]),
+        ("runs claim", &["runs", "claim"]),
+        (
+            "tokens create",
+            &["tokens", "create", "--device", "acme:mbp"],
+        ),
+        ("provision-agent", &["provision-agent", "--org", "acme"]),
+        (
+            "register-device",
+            &[
+                "register-device",
+                "--org",
+                "acme",
+                "--user",
+                "u9",
+                "--worker-id",
+                "m9",
+                "--platform",
+                "macos",
+            ],
+        ),
+    ] {
+        count(
+            &format!("{name} (org being deleted: exit 5)"),
+            &dev.token,
+            args,
+            5,
+        );
+    }
+    db.client()
+        .batch_execute(
+            "UPDATE organizations SET deleting_at = NULL;
+             UPDATE device_tokens SET revoked_at = now()",
+        )
+        .unwrap();
+    count(
+        "runs claim (revoked: exit 4)",
+        &dev.token,
+        &["runs", "claim"],
+        4,
+    );
+    count(
+        "runs heartbeat (revoked: exit 4)",
+        &other.token,
+        &["runs", "heartbeat", &run],
+        4,
+    );
+    db.client()
+        .batch_execute(
+            "UPDATE device_tokens SET revoked_at = NULL, expires_at = now() - interval '1s'",
+        )
+        .unwrap();
+    count(
+        "watchers trigger (expired: exit 4)",
+        &dev.token,
+        &["watchers", "trigger", &w],
+        4,
+    );
+    db.client()
+        .batch_execute(
+            "UPDATE device_tokens SET expires_at = NULL;
+             DELETE FROM lobu_migrations WHERE version = (SELECT max(version) FROM lobu_migrations)",
+        )
+        .unwrap();
+    count(
+        "runs complete (schema behind: exit 7)",
+        &other.token,
+        &["runs", "complete", &run],
+        7,
+    );
+    count(
+        "tokens create (schema behind: exit 7)",
+        &dev.token,
+        &["tokens", "create", "--device", "acme:mbp"],
+        7,
+    );
+    for (name, n, wrote) in &table {
+        eprintln!("{name}: {n} round trips (1 to connect), wrote: {wrote:?}");
+    }
+    table
+}
+
+/// Every refusal costs one round trip after connecting, as a success does.
+#[test]
+fn refusals_take_one_round_trip_after_connecting() {
+    let table = refusals();
+    let more: Vec<_> = table.iter().filter(|(_, n, _)| *n != 2).collect();
+    assert!(more.is_empty(), "more than one round trip: {more:?}");
+}
+
+/// A refused command writes nothing (before the flights, authentication and statement
+/// shared a transaction that the refusal rolled back). A refusal decided in Rust after the
+/// flight landed (another device's run: exit 4, an unknown run: exit 3, a paused watcher:
+/// exit 5) finds the pipelined `COMMIT` already sent: the token's `last_used_at` (and its
+/// device's `last_seen_at`) written by the authentication are committed.
+#[test]
+#[ignore = "finding: a refusal decided after the flight commits the token's last_used_at"]
+fn refusals_write_nothing() {
+    let table = refusals();
+    let wrote: Vec<_> = table.iter().filter(|(_, _, w)| w.is_some()).collect();
+    assert!(wrote.is_empty(), "a refused command wrote: {wrote:#?}");
 }
