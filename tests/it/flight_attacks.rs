@@ -422,3 +422,25 @@ fn the_lock_timeout_bounds_the_settings_query_too() {
     );
     r.code(5);
 }
+
+/// A table missing under a complete history (dropped or renamed by hand) is not a schema
+/// behind the binary: `migrate` says it is up to date, so "0 of N migrations applied; run
+/// `lobu-admin migrate`" sends the operator in a circle. `flight::refused` reads any
+/// `undefined_table` of any statement as "nothing migrated".
+#[test]
+#[ignore = "finding: any missing table in a flight reads as '0 of N migrations applied'"]
+fn a_missing_table_under_a_complete_history_is_not_called_unmigrated() {
+    let db = TestDb::new();
+    db.client()
+        .batch_execute("ALTER TABLE audit_events RENAME TO audit_events_old")
+        .unwrap();
+    let r = cli(&db).args(["org", "create", "zed"]).run();
+    assert_ne!(r.code, 0);
+    let up_to_date = cli(&db).args(["migrate"]).run();
+    up_to_date.code(0);
+    assert!(
+        !r.stderr.contains("0 of") && !r.stderr.contains("run `lobu-admin migrate`"),
+        "{}",
+        r.stderr
+    );
+}
