@@ -486,3 +486,33 @@ fn session_settings_are_not_a_principal() {
     assert_eq!(admin.code, 0, "{}", admin.stderr);
     assert_eq!(runs(&db), 1);
 }
+
+/// Flags that change only what is printed or recorded (`-v`, `-q`, `--actor`) cost no
+/// round trip of their own.
+#[test]
+fn output_flags_cost_no_round_trip() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let proxy = Proxy::start();
+    let mut table = Vec::new();
+    for args in [
+        &["-v", "org", "show", "acme"][..],
+        &["-q", "org", "show", "acme"],
+        &["-v", "watchers", "show", &w],
+        &["-v", "watchers", "trigger", &w],
+        &[
+            "--actor",
+            "ops@example",
+            "watchers",
+            "trigger",
+            "--admin",
+            &w,
+        ],
+        &["-v", "runs", "claim"],
+    ] {
+        table.push((args.join(" "), flights(&proxy, &db, &dev.token, args, 0)));
+    }
+    let more: Vec<_> = table.iter().filter(|(_, n)| *n != 2).collect();
+    assert!(more.is_empty(), "more than one round trip: {more:?}");
+}
