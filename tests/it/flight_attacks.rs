@@ -516,3 +516,41 @@ fn output_flags_cost_no_round_trip() {
     let more: Vec<_> = table.iter().filter(|(_, n)| *n != 2).collect();
     assert!(more.is_empty(), "more than one round trip: {more:?}");
 }
+
+/// `connect_timeout` (5 s here, libpq's meaning: the whole connection attempt) bounds a
+/// host that accepts the TCP connection and then says nothing (a hung server or pooler, a
+/// load balancer with no backend): the driver's timeout covers the socket's connect only,
+/// so the command waits as long as the host holds the socket (here 20 s), and a multi-host
+/// URL never gets to its next host.
+#[test]
+#[ignore = "finding: connect_timeout does not bound a host that accepts and never answers"]
+fn connect_timeout_bounds_a_host_that_accepts_and_says_nothing() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        let start = Instant::now();
+        listener.set_nonblocking(true).unwrap();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok((socket, _)) = listener.accept() {
+                held.push(socket);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let start = Instant::now();
+    let r = bare()
+        .env(
+            "DATABASE_URL",
+            &format!("postgres://postgres@127.0.0.1:{port}/x?sslmode=disable"),
+        )
+        .args(["org", "show", "acme"])
+        .run();
+    let took = start.elapsed();
+    r.code(6);
+    assert!(
+        took < Duration::from_secs(12),
+        "took {took:?}: {}",
+        r.stderr
+    );
+}
