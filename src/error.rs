@@ -101,7 +101,8 @@ pub enum Error {
     /// `tick_failed` events.
     #[error("{message}")]
     Transient {
-        /// `lock_timeout`, `statement_timeout`, `deadlock` or `serialization_failure`.
+        /// `lock_timeout`, `statement_timeout`, `query_canceled`, `deadlock` or
+        /// `serialization_failure`.
         kind: &'static str,
         /// What happened.
         message: String,
@@ -259,10 +260,16 @@ impl From<postgres::Error> for Error {
                           retry"
                     .into(),
             }
-        } else if *code == SqlState::QUERY_CANCELED {
+        } else if *code == SqlState::QUERY_CANCELED && message.contains("statement timeout") {
             Self::Transient {
                 kind: "statement_timeout",
                 message: "statement timed out (statement_timeout); retry".into(),
+            }
+        } else if *code == SqlState::QUERY_CANCELED {
+            // pg_cancel_backend, an operator, or a cancel request
+            Self::Transient {
+                kind: "query_canceled",
+                message: format!("the server cancelled the statement ({message}); retry"),
             }
         } else if *code == SqlState::T_R_SERIALIZATION_FAILURE {
             Self::Transient {

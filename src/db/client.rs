@@ -130,7 +130,17 @@ impl Client {
         T::Stream: Send,
         <T::TlsConnect as tokio_postgres::tls::TlsConnect<tokio_postgres::Socket>>::Future: Send,
     {
-        let (client, mut connection) = runtime.block_on(config.connect(tls))?;
+        // the driver's `connect_timeout` bounds the TCP connect only; libpq's bounds the
+        // whole attempt (a host that accepts and never answers must not hold it)
+        let connect = config.connect(tls);
+        let (client, mut connection) = match config.get_connect_timeout() {
+            Some(limit) => runtime.block_on(async {
+                tokio::time::timeout(*limit, connect)
+                    .await
+                    .map_err(|_| Error::__private_api_timeout())?
+            })?,
+            None => runtime.block_on(connect)?,
+        };
         let stream: MessageStream = Box::pin(futures_util::stream::poll_fn(move |cx| {
             connection.poll_message(cx)
         }));
@@ -142,6 +152,12 @@ impl Client {
             },
             client,
         })
+    }
+
+    /// What cancels this connection's statement from another thread (a signal handler's).
+    #[must_use]
+    pub fn canceller(&self) -> Canceller {
+        Canceller(self.client.cancel_token())
     }
 
     /// Whether the connection has ended (the server went away, or it broke).
@@ -235,6 +251,29 @@ impl Client {
                 statements: Vec::new(),
                 last: Ok(Vec::new()),
             },
+        }
+    }
+}
+
+/// Cancels the statement a connection's server is running, as libpq's `PQcancel` does: a
+/// cancel request on a connection of its own (unencrypted, as libpq before 17 sends it; the
+/// server reads no `pg_hba.conf` line for it). A flight has sent its `COMMIT` with its
+/// statements, so a client that only went away would leave the server to run and commit
+/// them once what they wait for is free; cancelled, the statement fails and the `COMMIT`
+/// rolls back.
+#[derive(Clone)]
+pub struct Canceller(tokio_postgres::CancelToken);
+
+impl Canceller {
+    /// Sends the cancel request and waits for the server to take it (at most 2 s); a
+    /// failure is ignored (the server then notices the client gone within
+    /// `client_connection_check_interval`, see the settings query).
+    pub fn cancel(&self) {
+        if let Ok(runtime) = runtime() {
+            let _ = runtime.block_on(tokio::time::timeout(
+                Duration::from_secs(2),
+                self.0.cancel_query(tokio_postgres::NoTls),
+            ));
         }
     }
 }

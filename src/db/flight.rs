@@ -20,7 +20,7 @@
 
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
-use postgres::{Row, SimpleQueryMessage};
+use postgres::Row;
 
 use super::client::Typed;
 use super::{migrate, Client, GenericClient};
@@ -80,7 +80,7 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
             "a statement of the flight got no answer".into(),
         ));
     }
-    let now = clock(&settings)?;
+    let now = super::clock_of(&super::settings_columns(&settings))?;
     Ok(Landed { now, rows })
 }
 
@@ -145,28 +145,13 @@ pub(crate) fn statement_error(e: postgres::Error) -> Error {
     refused(&e).unwrap_or_else(|| e.into())
 }
 
-/// The clock of the settings query's row, and the check that `BEGIN` opened the transaction.
-fn clock(messages: &[SimpleQueryMessage]) -> Result<DateTime<Utc>> {
-    let row = messages.iter().find_map(|m| match m {
-        SimpleQueryMessage::Row(row) => Some(row),
-        _ => None,
-    });
-    if row.and_then(|r| r.get(2)) != Some("t") {
-        return Err(nested());
-    }
-    row.and_then(|r| r.get(1))
-        .and_then(|v| v.parse::<i64>().ok())
-        .and_then(DateTime::from_timestamp_micros)
-        .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
-}
-
 /// A flight sent inside a transaction left open on its connection (the library's caller's
 /// mistake): the settings query fails it, so the flight's `COMMIT` rolls that transaction
 /// back, the caller's work with it.
-fn nested() -> Error {
+pub(crate) fn nested() -> Error {
     Error::Internal(
-        "a flight was sent inside a transaction left open on the same connection (rolled \
-         back)"
+        "a transaction was opened inside another one left open on the same connection (both \
+         rolled back)"
             .into(),
     )
 }
@@ -174,7 +159,13 @@ fn nested() -> Error {
 /// The error a statement raised on purpose (or the missing history table: nothing is
 /// migrated), in this tool's terms; `None` for any other failure.
 fn refused(e: &postgres::Error) -> Option<Error> {
-    if e.code() == Some(&SqlState::UNDEFINED_TABLE) {
+    // the history table, not any table: another one missing is not "nothing is migrated"
+    if e.code() == Some(&SqlState::UNDEFINED_TABLE)
+        && e.as_db_error().is_some_and(|d| {
+            d.message()
+                .contains(&format!("\"{}\"", migrate::HISTORY_TABLE))
+        })
+    {
         return migrate::SchemaState::of(0, true).require_current().err();
     }
     if e.code() != Some(&SqlState::INVALID_TEXT_REPRESENTATION) {

@@ -47,7 +47,8 @@ pub(crate) const SCHEMA_CHECK: &str = concat!("SELECT s.n, s.c FROM ", schema_ch
 macro_rules! settings_query {
     (checked, $extra:literal) => {
         concat!(
-            settings_query!(@ ", s.n, s.c"),
+            settings_query!(@),
+            "; SELECT s.n, s.c",
             $extra,
             " FROM ",
             schema_check!()
@@ -55,8 +56,8 @@ macro_rules! settings_query {
     };
     (flight) => {
         concat!(
-            settings_query!(@ ", s.n, s.c"),
-            ", CASE WHEN s.n < ",
+            settings_query!(@),
+            "; SELECT s.n, s.c, CASE WHEN s.n < ",
             migrations_count!(),
             " OR NOT s.c THEN ('lobu-abort:schema:' || s.n || ':' || s.c)::int END, ",
             // `BEGIN` was a no-op inside a transaction the caller left open: fail it, so
@@ -67,18 +68,23 @@ macro_rules! settings_query {
         )
     };
     (unchecked, $extra:literal) => {
-        concat!(settings_query!(@ ""), $extra)
+        concat!(settings_query!(@), $extra)
     };
-    (@ $schema:literal) => {
+    // the first SELECT sets the timeouts before the second one (the schema check) is
+    // planned: planning takes its lock on the history table, which must wait no longer
+    // than the lock timeout either
+    (@) => {
         concat!(
-            "BEGIN; SELECT ARRAY[",
+            "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT ARRAY[",
             settings_query!(# "lock_timeout", "5s"),
             ", ",
             settings_query!(# "statement_timeout", "60s"),
             ", ",
             settings_query!(# "idle_in_transaction_session_timeout", "60s"),
-            "], (extract(epoch FROM now()) * 1000000)::bigint, now() = statement_timestamp()",
-            $schema
+            ", ",
+            settings_query!(# "client_connection_check_interval", "1s"),
+            "], (extract(epoch FROM now()) * 1000000)::bigint, now() = statement_timestamp(), ",
+            "set_config('lobu.device_id', '', true), set_config('lobu.org_id', '', true)"
         )
     };
     (# $name:literal, $value:literal) => {
@@ -87,6 +93,42 @@ macro_rules! settings_query {
             "', '", $value, "', true) END"
         )
     };
+}
+
+/// The columns of the settings query's rows, in order: its first `SELECT` (the timeouts,
+/// the clock, whether `BEGIN` opened the transaction, the principal's settings cleared)
+/// and, when it checks the schema, its second (the schema's columns, then the extra ones).
+pub(crate) fn settings_columns(messages: &[SimpleQueryMessage]) -> Vec<Option<&str>> {
+    messages
+        .iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(row),
+            _ => None,
+        })
+        .flat_map(|row| (0..row.len()).map(move |i| row.get(i)))
+        .collect()
+}
+
+/// The first `SELECT`'s columns in [`settings_columns`]: the schema's come after them.
+const SCHEMA_COLUMN: usize = 5;
+
+/// The clock of the settings query's columns, after the check that `BEGIN` opened the
+/// transaction (else it was a no-op inside one the caller had left open, and our `COMMIT`
+/// would end theirs).
+///
+/// # Errors
+/// `internal` for a transaction left open, or no clock.
+pub(crate) fn clock_of(columns: &[Option<&str>]) -> Result<DateTime<Utc>> {
+    if columns.get(2).copied().flatten() != Some("t") {
+        return Err(flight::nested());
+    }
+    columns
+        .get(1)
+        .copied()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
 }
 
 /// Run first in every transaction, in one round trip: this tool's lock timeout (5 s: a row
@@ -530,28 +572,14 @@ fn settings_and_clock(client: &mut Client, settings: Settings) -> Result<DateTim
         }
         Err(e) => return Err(e.into()),
     };
-    let row = messages.iter().find_map(|m| match m {
-        SimpleQueryMessage::Row(row) => Some(row),
-        _ => None,
-    });
-    let int = |i: usize| {
-        row.and_then(|r| r.get(i))
-            .and_then(|v| v.parse::<i64>().ok())
-    };
-    // the transaction began with this query (else `BEGIN` was a no-op inside one that the
-    // caller had left open, and our `COMMIT` would end theirs)
-    if row.and_then(|r| r.get(2)) != Some("t") {
-        return Err(Error::Internal(
-            "a transaction was opened inside another one on the same connection".into(),
-        ));
-    }
+    let columns = settings_columns(&messages);
+    let now = clock_of(&columns)?;
     if checked {
-        let newer_compatible = row.and_then(|r| r.get(4)) != Some("f");
-        migrate::SchemaState::of(int(3).unwrap_or(0), newer_compatible).require_current()?;
+        let column = |i: usize| columns.get(SCHEMA_COLUMN + i).copied().flatten();
+        let applied = column(0).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        migrate::SchemaState::of(applied, column(1) != Some("f")).require_current()?;
     }
-    int(1)
-        .and_then(DateTime::from_timestamp_micros)
-        .ok_or_else(|| Error::Internal("the database did not return its clock".into()))
+    Ok(now)
 }
 
 #[cfg(test)]

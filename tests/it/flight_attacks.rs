@@ -93,7 +93,6 @@ fn an_interrupted_trigger_waiting_on_a_lock_writes_nothing() {
 /// not turn the race into `conflict` (exit 5) for most of them: the flight's `BEGIN` does
 /// not pin the isolation level the statements were written for (the migrator's does).
 #[test]
-#[ignore = "finding: default_transaction_isolation turns concurrent triggers into exit 5"]
 fn concurrent_triggers_hold_under_a_repeatable_read_default() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
@@ -350,7 +349,7 @@ fn refusals_write_nothing() {
 /// device that never saw it, until the stale-run rescue. Before the flights the client had
 /// not sent `COMMIT`, and the server rolled back.
 #[test]
-#[ignore = "finding: an interrupted runs claim through a proxy still claims the run"]
+#[ignore = "finding: an interrupted one-shot command still commits (pipelined COMMIT)"]
 fn an_interrupted_claim_through_a_proxy_claims_nothing() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
@@ -393,7 +392,6 @@ fn an_interrupted_claim_through_a_proxy_claims_nothing() {
 /// lock on the history table (an `ALTER TABLE`, a `VACUUM FULL`, an operator's open
 /// transaction) makes every one-shot command wait without bound.
 #[test]
-#[ignore = "finding: a lock on lobu_migrations makes one-shot commands wait without bound"]
 fn the_lock_timeout_bounds_the_settings_query_too() {
     let db = TestDb::new();
     mac_org(&db, "acme");
@@ -428,7 +426,6 @@ fn the_lock_timeout_bounds_the_settings_query_too() {
 /// `lobu-admin migrate`" sends the operator in a circle. `flight::refused` reads any
 /// `undefined_table` of any statement as "nothing migrated".
 #[test]
-#[ignore = "finding: any missing table in a flight reads as '0 of N migrations applied'"]
 fn a_missing_table_under_a_complete_history_is_not_called_unmigrated() {
     let db = TestDb::new();
     db.client()
@@ -454,7 +451,6 @@ fn a_missing_table_under_a_complete_history_is_not_called_unmigrated() {
 /// token for another organisation's device and prints its secret, and an administrator's
 /// trigger is refused as not found (or audited as a device).
 #[test]
-#[ignore = "finding: a session-level lobu.device_id makes tokens create mint another org's token"]
 fn session_settings_are_not_a_principal() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
@@ -523,7 +519,6 @@ fn output_flags_cost_no_round_trip() {
 /// so the command waits as long as the host holds the socket (here 20 s), and a multi-host
 /// URL never gets to its next host.
 #[test]
-#[ignore = "finding: connect_timeout does not bound a host that accepts and never answers"]
 fn connect_timeout_bounds_a_host_that_accepts_and_says_nothing() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
