@@ -31,6 +31,15 @@ fn create(db: &TestDb, schedule: &str, extra: &[&str]) -> serde_json::Value {
     cli(db).args(args).json()
 }
 
+/// An organisation with its agent and no device (so no check-in of its own).
+fn org(db: &TestDb) {
+    cli(db).args(["org", "create", "acme"]).run().code(0);
+    cli(db)
+        .args(["provision-agent", "--org", "acme"])
+        .run()
+        .code(0);
+}
+
 fn runs_of(db: &TestDb, w: &str) -> Vec<serde_json::Value> {
     let mut runs = cli(db)
         .args(["runs", "list", "--watcher", w])
@@ -53,6 +62,9 @@ fn runs_of(db: &TestDb, w: &str) -> Vec<serde_json::Value> {
 fn a_retry_after_the_next_slot_came_gives_way_to_it_even_with_a_spread() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
+    // the Mac's daily check-in stays out of the ticks
+    let checkin = dev.watcher.unwrap().to_string();
+    cli(&db).args(["watchers", "pause", &checkin]).run().code(0);
     let w = create(
         &db,
         "0 * * * *",
@@ -104,7 +116,7 @@ fn a_retry_after_the_next_slot_came_gives_way_to_it_even_with_a_spread() {
 fn raising_the_spread_does_not_fire_a_slot_twice() {
     use chrono::Timelike;
     let db = TestDb::new();
-    mac_org(&db, "acme");
+    org(&db);
     let now = Utc::now();
     let schedule = format!("0 {} * * *", now.hour());
     let w = create(&db, &schedule, &[]);
@@ -131,5 +143,38 @@ fn raising_the_spread_does_not_fire_a_slot_twice() {
     assert!(
         next >= slot + Duration::days(1),
         "today's slot {slot} would fire again at {next}"
+    );
+}
+
+/// The cool-down compares the next *slot* with the last run's `queued_at`, but with a
+/// spread a run is queued at its slot plus the offset: a daily watcher with a 1d spread
+/// and a 12h cool-down whose offset is over 12h has its runs a day apart, yet every other
+/// slot is recorded `skipped: cooldown until ...` (dispatch.rs, FIRE: `slot >=
+/// cooldown_until`; the fire instant is what should be compared). With the provisioned
+/// check-in's 1h cool-down the same happens to every watcher whose offset is over 23h.
+#[test]
+#[ignore = "finding: with a spread the cool-down skips every other daily slot"]
+fn a_spread_daily_watcher_is_not_skipped_by_a_cool_down_shorter_than_a_day() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(
+        &db,
+        "0 9 * * *",
+        &["--spread", "1d", "--min-cooldown", "12h"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    assert!(offset > Duration::hours(13), "pick another id: {offset}");
+    let fire = t(s(&w, "next_run_at"));
+    let at = |days: i64| (fire + Duration::days(days) + Duration::minutes(1)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &at(0)]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    // the next day's run comes a day after the first one: past the 12h cool-down
+    let tick = cli(&db).args(["dispatch", "--now", &at(1)]).json();
+    assert_eq!(
+        tick["queued"],
+        1,
+        "{tick}: {:?}",
+        runs_of(&db, &id.to_string())
     );
 }
