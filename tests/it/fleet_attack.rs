@@ -242,3 +242,68 @@ fn a_retry_racing_an_archive_is_not_queued_on_the_archived_watcher() {
         .collect();
     assert!(active.is_empty(), "archived watcher {id} has {active:?}");
 }
+
+/// The same race outside SPEC 18: a manual trigger reads the watcher `FOR KEY SHARE`
+/// (watchers.rs, TRIGGER) and so does not wait on an archive in flight either; once both
+/// commit, the archived watcher has the trigger's pending run.
+#[test]
+#[ignore = "finding: a manual trigger racing `watchers archive` queues a pending run on the archived watcher"]
+fn a_trigger_racing_an_archive_is_not_queued_on_the_archived_watcher() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(&db, "0 0 1 1 *", &[]);
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let mut a = db.client();
+    a.batch_execute("BEGIN").unwrap();
+    lobu_admin::watchers::archive(&mut a, id, Utc::now()).unwrap();
+    std::thread::scope(|sc| {
+        let h = sc.spawn(|| cli(&db).args(["watchers", "trigger", &ws, "--admin"]).run());
+        let mut watch = db.client();
+        let start = std::time::Instant::now();
+        while !h.is_finished()
+            && watch
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                == 0
+        {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        a.batch_execute("COMMIT").unwrap();
+        h.join().unwrap();
+    });
+    let active: Vec<_> = runs_of(&db, &ws)
+        .into_iter()
+        .filter(|r| ["pending", "claimed", "running"].contains(&r["status"].as_str().unwrap()))
+        .collect();
+    assert!(active.is_empty(), "archived watcher {id} has {active:?}");
+}
+
+/// A slot reached 60.5 s after its instant with a 1m catch-up window is skipped (right),
+/// but its `error` reads `skipped: missed by 1m (catch-up window 1m)`: the lateness is
+/// truncated to whole seconds (dispatch.rs, `compound`), so the text says it was missed by
+/// exactly the window it was allowed. It should say more than the window (`1m1s`, rounded
+/// up).
+#[test]
+#[ignore = "finding: the missed text can show a lateness equal to the window"]
+fn a_missed_slot_says_it_was_later_than_its_window() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(&db, "0 9 * * *", &["--catch-up-window", "1m"]);
+    let slot = t(s(&w, "next_run_at"));
+    let late = (slot + Duration::milliseconds(60_500)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &late]).json();
+    assert_eq!(tick["skipped"], 1, "{tick}");
+    let run = &runs_of(&db, &w["id"].to_string())[0];
+    assert_ne!(
+        s(run, "error"),
+        "skipped: missed by 1m (catch-up window 1m)",
+        "missed by no more than the window"
+    );
+}
