@@ -11,6 +11,7 @@ mod dispatch;
 mod failover;
 mod faults;
 mod fleet;
+mod fleet_attack;
 mod flight_attacks;
 mod flights;
 mod foundation;

@@ -1,0 +1,309 @@
+//! Attacks on SPEC 18 (schedules for a fleet) that fail on the current code: each is
+//! `#[ignore = "finding: ..."]` so the suite stays green until it is fixed.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use lobu_admin::schedule::Spread;
+
+use crate::support::{cli, mac_org, s, TestDb};
+
+fn t(s: impl AsRef<str>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s.as_ref())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn create(db: &TestDb, schedule: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "watchers",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "Attacked",
+        "--schedule",
+        schedule,
+        "--agent",
+        "owletto-default",
+        "--prompt",
+        "p",
+    ];
+    args.extend_from_slice(extra);
+    cli(db).args(args).json()
+}
+
+/// An organisation with its agent and no device (so no check-in of its own).
+fn org(db: &TestDb) {
+    cli(db).args(["org", "create", "acme"]).run().code(0);
+    cli(db)
+        .args(["provision-agent", "--org", "acme"])
+        .run()
+        .code(0);
+}
+
+fn runs_of(db: &TestDb, w: &str) -> Vec<serde_json::Value> {
+    let mut runs = cli(db)
+        .args(["runs", "list", "--watcher", w])
+        .json()
+        .as_array()
+        .unwrap()
+        .clone();
+    runs.reverse(); // oldest first
+    runs
+}
+
+/// SPEC 18: a retry is "not [queued] once the watcher's next slot has come (the slot
+/// wins)". With a spread, the retry check compares the clock with `next_run_at`, the next
+/// slot's *fire instant* (slot + offset), not the slot: a retry that becomes due between
+/// the next slot and its fire instant is queued, and then the slot itself is recorded
+/// `skipped: a run of this watcher is already active` (dispatch.rs, RETRY:
+/// `w.next_run_at > $1`).
+#[test]
+#[ignore = "finding: with a spread, a retry queued after the next slot came blocks that slot"]
+fn a_retry_after_the_next_slot_came_gives_way_to_it_even_with_a_spread() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    // the Mac's daily check-in stays out of the ticks
+    let checkin = dev.watcher.unwrap().to_string();
+    cli(&db).args(["watchers", "pause", &checkin]).run().code(0);
+    let w = create(
+        &db,
+        "0 * * * *",
+        &["--spread", "1h", "--retries", "3", "--retry-delay", "0s"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let offset = Spread::new(3600, id).offset(Some(Duration::hours(1)));
+    assert!(offset > Duration::minutes(2), "pick another id: {offset}");
+    // the first slot fires at its instant; the device fails the run at once
+    let fire = t(s(&w, "next_run_at"));
+    let slot = fire.duration_trunc(Duration::hours(1)).unwrap();
+    assert_eq!(fire - slot, offset);
+    let tick = cli(&db)
+        .args(["dispatch", "--now", &fire.to_rfc3339()])
+        .json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    let claimed = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    let run = claimed[0]["id"].to_string();
+    cli(&db)
+        .args(["runs", "fail", &run, "--error", "boom"])
+        .token(&dev.token)
+        .run()
+        .code(0);
+    // a minute after the next slot, before its fire instant: the slot has come
+    let next_slot = slot + Duration::hours(1);
+    let tick = cli(&db)
+        .args([
+            "dispatch",
+            "--now",
+            &(next_slot + Duration::minutes(1)).to_rfc3339(),
+        ])
+        .json();
+    assert!(tick.get("retried").is_none(), "the slot has come: {tick}");
+    // and at its fire instant the next slot is queued, not skipped as `already active`
+    let tick = cli(&db)
+        .args(["dispatch", "--now", &(next_slot + offset).to_rfc3339()])
+        .json();
+    assert_eq!(tick["queued"], 1, "{tick}: {:?}", runs_of(&db, &ws));
+}
+
+/// `watchers update --spread` recomputes `next_run_at` as the first spread instant after
+/// the clock, whatever has fired: a slot that already fired (at its old instant) whose new
+/// instant lies ahead fires a second time, for the same `scheduled_for`. SPEC 7: "never
+/// twice for one instant"; SPEC 18: each slot fires (once) at the slot plus its offset.
+/// (`seed --update` with a new `spread`, the same.)
+#[test]
+#[ignore = "finding: raising a watcher's spread fires a slot that already fired a second time"]
+fn raising_the_spread_does_not_fire_a_slot_twice() {
+    use chrono::Timelike;
+    let db = TestDb::new();
+    org(&db);
+    let now = Utc::now();
+    let schedule = format!("0 {} * * *", now.hour());
+    let w = create(&db, &schedule, &[]);
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    assert!(offset > Duration::hours(2), "pick another id: {offset}");
+    // today's slot fires on the database's clock (no spread yet)
+    let slot = now.duration_trunc(Duration::hours(1)).unwrap();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&id, &slot],
+        )
+        .unwrap();
+    let tick = cli(&db).args(["dispatch"]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    assert_eq!(t(s(&runs_of(&db, &ws)[0], "scheduled_for")), slot);
+    // a day's spread: today's slot has fired, so the next instant is tomorrow's slot's
+    let w = cli(&db)
+        .args(["watchers", "update", &ws, "--spread", "1d"])
+        .json();
+    let next = t(s(&w, "next_run_at"));
+    assert!(
+        next >= slot + Duration::days(1),
+        "today's slot {slot} would fire again at {next}"
+    );
+}
+
+/// The cool-down compares the next *slot* with the last run's `queued_at`, but with a
+/// spread a run is queued at its slot plus the offset: a daily watcher with a 1d spread
+/// and a 12h cool-down whose offset is over 12h has its runs a day apart, yet every other
+/// slot is recorded `skipped: cooldown until ...` (dispatch.rs, FIRE: `slot >=
+/// cooldown_until`; the fire instant is what should be compared). With the provisioned
+/// check-in's 1h cool-down the same happens to every watcher whose offset is over 23h.
+#[test]
+#[ignore = "finding: with a spread the cool-down skips every other daily slot"]
+fn a_spread_daily_watcher_is_not_skipped_by_a_cool_down_shorter_than_a_day() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(
+        &db,
+        "0 9 * * *",
+        &["--spread", "1d", "--min-cooldown", "12h"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    assert!(offset > Duration::hours(13), "pick another id: {offset}");
+    let fire = t(s(&w, "next_run_at"));
+    let at = |days: i64| (fire + Duration::days(days) + Duration::minutes(1)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &at(0)]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    // the next day's run comes a day after the first one: past the 12h cool-down
+    let tick = cli(&db).args(["dispatch", "--now", &at(1)]).json();
+    assert_eq!(
+        tick["queued"],
+        1,
+        "{tick}: {:?}",
+        runs_of(&db, &id.to_string())
+    );
+}
+
+/// `watchers archive` cancels the watcher's active run under its row lock `FOR NO KEY
+/// UPDATE`; dispatch's retry statement reads the watcher only `FOR KEY SHARE`, which that
+/// lock does not block, so a retry taken while an archive is in flight is queued from a
+/// snapshot that still sees the watcher active: once both commit, an archived watcher has
+/// a pending run that a device can claim (dispatch.rs, RETRY: `FOR KEY SHARE OF w`).
+/// The slots are safe: `TAKE_DUE` locks `FOR NO KEY UPDATE`, which waits on the archive.
+#[test]
+#[ignore = "finding: a retry racing `watchers archive` queues a pending run on the archived watcher"]
+fn a_retry_racing_an_archive_is_not_queued_on_the_archived_watcher() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let dev_id = dev.id.to_string();
+    let w = create(
+        &db,
+        "0 0 1 1 *",
+        &["--device", &dev_id, "--retries", "2", "--retry-delay", "0s"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    cli(&db)
+        .args(["watchers", "trigger", &ws])
+        .token(&dev.token)
+        .run()
+        .code(0);
+    let claimed = cli(&db).args(["runs", "claim"]).token(&dev.token).json();
+    let run = claimed[0]["id"].to_string();
+    cli(&db)
+        .args(["runs", "fail", &run, "--error", "boom"])
+        .token(&dev.token)
+        .run()
+        .code(0);
+    // the archive, held open after its cancel, while a dispatcher takes the due retry
+    let mut a = db.client();
+    a.batch_execute("BEGIN").unwrap();
+    let archived = lobu_admin::watchers::archive(&mut a, id, Utc::now()).unwrap();
+    assert_eq!(archived.runs_cancelled, 0);
+    std::thread::scope(|sc| {
+        let h = sc.spawn(|| cli(&db).args(["dispatch"]).run());
+        let mut watch = db.client();
+        let start = std::time::Instant::now();
+        while !h.is_finished()
+            && watch
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                == 0
+        {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        a.batch_execute("COMMIT").unwrap();
+        h.join().unwrap().code(0);
+    });
+    let active: Vec<_> = runs_of(&db, &ws)
+        .into_iter()
+        .filter(|r| ["pending", "claimed", "running"].contains(&r["status"].as_str().unwrap()))
+        .collect();
+    assert!(active.is_empty(), "archived watcher {id} has {active:?}");
+}
+
+/// The same race outside SPEC 18: a manual trigger reads the watcher `FOR KEY SHARE`
+/// (watchers.rs, TRIGGER) and so does not wait on an archive in flight either; once both
+/// commit, the archived watcher has the trigger's pending run.
+#[test]
+#[ignore = "finding: a manual trigger racing `watchers archive` queues a pending run on the archived watcher"]
+fn a_trigger_racing_an_archive_is_not_queued_on_the_archived_watcher() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(&db, "0 0 1 1 *", &[]);
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let mut a = db.client();
+    a.batch_execute("BEGIN").unwrap();
+    lobu_admin::watchers::archive(&mut a, id, Utc::now()).unwrap();
+    std::thread::scope(|sc| {
+        let h = sc.spawn(|| cli(&db).args(["watchers", "trigger", &ws, "--admin"]).run());
+        let mut watch = db.client();
+        let start = std::time::Instant::now();
+        while !h.is_finished()
+            && watch
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                == 0
+        {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        a.batch_execute("COMMIT").unwrap();
+        h.join().unwrap();
+    });
+    let active: Vec<_> = runs_of(&db, &ws)
+        .into_iter()
+        .filter(|r| ["pending", "claimed", "running"].contains(&r["status"].as_str().unwrap()))
+        .collect();
+    assert!(active.is_empty(), "archived watcher {id} has {active:?}");
+}
+
+/// A slot reached 60.5 s after its instant with a 1m catch-up window is skipped (right),
+/// but its `error` reads `skipped: missed by 1m (catch-up window 1m)`: the lateness is
+/// truncated to whole seconds (dispatch.rs, `compound`), so the text says it was missed by
+/// exactly the window it was allowed. It should say more than the window (`1m1s`, rounded
+/// up).
+#[test]
+#[ignore = "finding: the missed text can show a lateness equal to the window"]
+fn a_missed_slot_says_it_was_later_than_its_window() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(&db, "0 9 * * *", &["--catch-up-window", "1m"]);
+    let slot = t(s(&w, "next_run_at"));
+    let late = (slot + Duration::milliseconds(60_500)).to_rfc3339();
+    let tick = cli(&db).args(["dispatch", "--now", &late]).json();
+    assert_eq!(tick["skipped"], 1, "{tick}");
+    let run = &runs_of(&db, &w["id"].to_string())[0];
+    assert_ne!(
+        s(run, "error"),
+        "skipped: missed by 1m (catch-up window 1m)",
+        "missed by no more than the window"
+    );
+}
