@@ -94,15 +94,8 @@ fn run_loop(
         warn_no_next_run(out, tick.no_next_run);
         return Ok(());
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
     // SIGINT or SIGTERM: finish the current tick, then exit 0; a second one exits at once
-    ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    })
-    .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
+    let stop = super::signals::stop_flag(true)?;
     let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
     let observed = match &service.metrics_addr {
         Some(addr) => {

@@ -16,6 +16,7 @@ pub(crate) mod output;
 mod runs;
 mod schedule;
 mod serve;
+mod signals;
 mod tokens;
 mod usage;
 mod watchers;
@@ -98,6 +99,8 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         .any(|a| a == "--database-url" || a.to_string_lossy().starts_with("--database-url="));
     match dispatch(&cli, out, flag) {
         Ok(()) => ExitCode::SUCCESS,
+        // a signal cancelled the statement: its failure is no error of the command's
+        Err(_) if signals::cancelled() => ExitCode::from(130),
         Err(e) => {
             print_error(out.format, &e);
             ExitCode::from(e.kind().exit_code())

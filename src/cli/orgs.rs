@@ -209,10 +209,7 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
         }
     }
     // SIGINT/SIGTERM: stop after the batch under way, hand the lease back, say how far it got
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = std::sync::Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
-        .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
+    let stop = super::signals::stop_flag(false)?;
     let bar = out.bar(
         u64::try_from(counts.runs).unwrap_or(0),
         "{spinner} deleting runs [{bar:30}] {pos}/{len} {elapsed}",

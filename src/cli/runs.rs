@@ -326,11 +326,8 @@ pub(super) fn wait_for(
     follow_retries: bool,
 ) -> Result<()> {
     let out = ctx.out;
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = std::sync::Arc::clone(&stop);
     // SIGINT/SIGTERM: stop waiting, leave the run as it is, exit 130
-    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
-        .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))?;
+    let stop = super::signals::stop_flag(false)?;
     let progress = out.progress();
     let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
     let config = ctx.config()?;

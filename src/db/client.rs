@@ -75,6 +75,7 @@ pub fn runtime() -> crate::error::Result<Runtime> {
 pub struct Client {
     connection: Connection,
     client: tokio_postgres::Client,
+    canceller: Canceller,
 }
 
 impl std::fmt::Debug for Client {
@@ -125,14 +126,18 @@ impl Client {
         tls: T,
     ) -> Result<Self, Error>
     where
-        T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket> + 'static + Send,
+        T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>
+            + Clone
+            + 'static
+            + Send
+            + Sync,
         T::TlsConnect: Send,
         T::Stream: Send,
         <T::TlsConnect as tokio_postgres::tls::TlsConnect<tokio_postgres::Socket>>::Future: Send,
     {
         // the driver's `connect_timeout` bounds the TCP connect only; libpq's bounds the
         // whole attempt (a host that accepts and never answers must not hold it)
-        let connect = config.connect(tls);
+        let connect = config.connect(tls.clone());
         let (client, mut connection) = match config.get_connect_timeout() {
             Some(limit) => runtime.block_on(async {
                 tokio::time::timeout(*limit, connect)
@@ -144,6 +149,14 @@ impl Client {
         let stream: MessageStream = Box::pin(futures_util::stream::poll_fn(move |cx| {
             connection.poll_message(cx)
         }));
+        let token = client.cancel_token();
+        let canceller = Canceller(std::sync::Arc::new(move || {
+            let token = token.clone();
+            let tls = tls.clone();
+            Box::pin(async move {
+                let _ = token.cancel_query(tls).await;
+            })
+        }));
         Ok(Self {
             connection: Connection {
                 runtime,
@@ -151,13 +164,14 @@ impl Client {
                 notifications: VecDeque::new(),
             },
             client,
+            canceller,
         })
     }
 
     /// What cancels this connection's statement from another thread (a signal handler's).
     #[must_use]
     pub fn canceller(&self) -> Canceller {
-        Canceller(self.client.cancel_token())
+        self.canceller.clone()
     }
 
     /// Whether the connection has ended (the server went away, or it broke).
@@ -256,13 +270,15 @@ impl Client {
 }
 
 /// Cancels the statement a connection's server is running, as libpq's `PQcancel` does: a
-/// cancel request on a connection of its own (unencrypted, as libpq before 17 sends it; the
-/// server reads no `pg_hba.conf` line for it). A flight has sent its `COMMIT` with its
+/// cancel request on a connection of its own, to the same host, with the same TLS. A flight has sent its `COMMIT` with its
 /// statements, so a client that only went away would leave the server to run and commit
 /// them once what they wait for is free; cancelled, the statement fails and the `COMMIT`
 /// rolls back.
 #[derive(Clone)]
-pub struct Canceller(tokio_postgres::CancelToken);
+pub struct Canceller(std::sync::Arc<dyn Fn() -> CancelRequest + Send + Sync>);
+
+/// A cancel request under way (see [`Canceller`]).
+type CancelRequest = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 impl Canceller {
     /// Sends the cancel request and waits for the server to take it (at most 2 s); a
@@ -270,10 +286,8 @@ impl Canceller {
     /// `client_connection_check_interval`, see the settings query).
     pub fn cancel(&self) {
         if let Ok(runtime) = runtime() {
-            let _ = runtime.block_on(tokio::time::timeout(
-                Duration::from_secs(2),
-                self.0.cancel_query(tokio_postgres::NoTls),
-            ));
+            let _ = runtime
+                .block_on(async { tokio::time::timeout(Duration::from_secs(2), (self.0)()).await });
         }
     }
 }

@@ -50,8 +50,16 @@ impl Proxy {
                     flights: Arc::clone(&flown),
                 });
                 let answered = Arc::clone(&state);
-                std::thread::spawn(move || pipe_counting(client, server, &count, &trips, &state));
-                std::thread::spawn(move || answers(s2, c2, &answered));
+                // a side that ends ends the other (as a real proxy does): a client that died
+                // without saying goodbye leaves no session open on the server
+                std::thread::spawn(move || {
+                    pipe_counting(client, server.try_clone().unwrap(), &count, &trips, &state);
+                    let _ = server.shutdown(std::net::Shutdown::Both);
+                });
+                std::thread::spawn(move || {
+                    answers(s2, c2.try_clone().unwrap(), &answered);
+                    let _ = c2.shutdown(std::net::Shutdown::Both);
+                });
             }
         });
         Self {
