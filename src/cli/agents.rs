@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum AgentAction {
     /// List an organisation's agents.
     List {
@@ -70,7 +71,10 @@ pub enum AgentAction {
     },
 }
 
-/// `--identity TEXT` or `--identity-file PATH` (`-` for stdin).
+// The doc is written as `concat!` so that clap's derive does not read it: the subcommands
+// are deferred (built only when chosen), and a flattened struct's doc comment would then
+// replace the subcommand's own description (`about`) in its help.
+#[doc = concat!("`--identity TEXT` or `--identity-file PATH` ", "(`-` for stdin).")]
 #[derive(Debug, clap::Args)]
 #[group(multiple = false)]
 pub struct IdentitySource {

@@ -161,7 +161,13 @@ pub fn parse_tz(s: &str) -> std::result::Result<chrono_tz::Tz, String> {
     crate::schedule::parse_timezone(s).map_err(|e| e.to_string())
 }
 
-/// Where a device command finds its token: `--token`, `--token-file` or `LOBU_DEVICE_TOKEN`.
+// The doc is written as `concat!` so that clap's derive does not read it: the subcommands
+// are deferred (built only when chosen), and a flattened struct's doc comment would then
+// replace the subcommand's own description (`about`) in its help.
+#[doc = concat!(
+    "Where a device command finds its token: `--token`, `--token-file` or ",
+    "`LOBU_DEVICE_TOKEN`."
+)]
 #[derive(Debug, Clone, Args)]
 pub struct TokenSource {
     /// Device token (prefer --token-file or LOBU_DEVICE_TOKEN: arguments are visible to
@@ -231,7 +237,8 @@ pub fn parse_json(s: &str) -> std::result::Result<serde_json::Value, String> {
     serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))
 }
 
-/// The rescue thresholds, on `runs rescue` and `dispatch` alike.
+// (its doc: see `TokenSource`)
+#[doc = concat!("The rescue thresholds, ", "on `runs rescue` and `dispatch` alike.")]
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RescueArgs {
     /// Claimed or running without a heartbeat for this long: back to pending.

@@ -10,6 +10,7 @@ use crate::db;
 use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum AuditAction {
     /// List audit events, newest first (page on with --before the last id shown).
     ///

@@ -8,12 +8,14 @@ use crate::db::{self, local::Cluster, migrate};
 use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum MigrateAction {
     /// List migrations and whether each is applied.
     Status,
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum DbAction {
     /// Show where the embedded database lives and whether it runs.
     Status,

@@ -44,6 +44,7 @@ pub struct RegisterArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum DeviceAction {
     /// List an organisation's devices.
     List {

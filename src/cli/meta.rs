@@ -10,9 +10,89 @@ use crate::error::{Error, Result};
 use crate::{devices, dispatch, provisioning, runs, tokens, watchers};
 
 pub(super) fn completions(shell: clap_complete::Shell, mut command: clap::Command) -> Result<()> {
+    command.set_bin_name("lobu-admin");
+    command.build();
+    let mut command = with_help_tree(command).mut_subcommands(own_options_first);
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "lobu-admin", &mut buf);
     write_stdout(&String::from_utf8_lossy(&buf))
+}
+
+/// A built subcommand (and those below it) with its options in the order of a tree built
+/// all at once: its own, then the global ones, then `--help`. Deferred, it is given the
+/// global options before its own (the completion scripts list them in this order).
+fn own_options_first(command: clap::Command) -> clap::Command {
+    let (global, own): (Vec<clap::Arg>, Vec<clap::Arg>) = command
+        .get_arguments()
+        .cloned()
+        .partition(clap::Arg::is_global_set);
+    let (help, own): (Vec<clap::Arg>, Vec<clap::Arg>) =
+        own.into_iter().partition(|a| a.get_id() == "help");
+    let mut order = own.into_iter().chain(global).chain(help);
+    command
+        .mut_args(|a| order.next().unwrap_or(a))
+        .mut_subcommands(own_options_first)
+}
+
+/// The built tree, with clap's `help` subcommand given every command's subcommands (`help
+/// org <TAB>` completes `create`, `list`, ...): clap copies the tree under `help` as it
+/// builds the root, when the deferred subcommands (built only when chosen) are still
+/// empty. The copies are made as clap makes them (name, description, hidden or not, no
+/// flags), named as its build names them.
+fn with_help_tree(command: clap::Command) -> clap::Command {
+    fn copy(c: &clap::Command, bin: &str, display: &str) -> clap::Command {
+        let bin = format!("{bin} {}", c.get_name());
+        let display = format!("{display}-{}", c.get_name());
+        // clap's names are `&'static str` (its `string` feature is off); this runs once per
+        // completion script
+        let name: &'static str = c.get_name().to_string().leak();
+        let mut copy = clap::Command::new(name)
+            .hide(c.is_hide_set())
+            .disable_help_flag(true)
+            .disable_version_flag(true)
+            .bin_name(&bin)
+            .display_name(&display)
+            .subcommands(
+                c.get_subcommands()
+                    .filter(|s| s.get_name() != "help")
+                    .map(|s| copy(s, &bin, &display)),
+            );
+        if let Some(about) = c.get_about() {
+            copy = copy.about(about.clone());
+        }
+        copy
+    }
+    let commands: Vec<clap::Command> = command
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help")
+        .cloned()
+        .collect();
+    command.mut_subcommands(|help| {
+        if help.get_name() != "help" {
+            return help;
+        }
+        let bin = help.get_bin_name().unwrap_or("lobu-admin help").to_string();
+        let display = help
+            .get_display_name()
+            .unwrap_or("lobu-admin-help")
+            .to_string();
+        help.mut_subcommands(|entry| {
+            match commands.iter().find(|c| c.get_name() == entry.get_name()) {
+                Some(c) if entry.get_subcommands().next().is_none() => {
+                    let (bin, display) = (
+                        format!("{bin} {}", c.get_name()),
+                        format!("{display}-{}", c.get_name()),
+                    );
+                    entry.subcommands(
+                        c.get_subcommands()
+                            .filter(|s| s.get_name() != "help")
+                            .map(|s| copy(s, &bin, &display)),
+                    )
+                }
+                _ => entry,
+            }
+        })
+    })
 }
 
 pub(super) fn man(command: clap::Command) -> Result<()> {
@@ -129,9 +209,13 @@ const EXIT_STATUS: &[(&str, &str)] = &[
 /// One page for the whole tool: the global options, then every command with its synopsis,
 /// options and examples (clap_mangen would refer to a page per subcommand, which is not
 /// shipped), the exit status and the environment.
-pub(crate) fn man_page(command: clap::Command) -> Result<String> {
+pub(crate) fn man_page(mut command: clap::Command) -> Result<String> {
     use clap_mangen::roff::{bold, roman, Roff};
     let io = |e: std::io::Error| Error::Internal(format!("cannot render the man page: {e}"));
+    // the tree's subcommands are deferred (built only when chosen): build it all to walk it
+    // (which also adds clap's `help` subcommands and copies the global options into every
+    // command; each subsection leaves both out, as the global options have their own)
+    command.build();
     let root = clap_mangen::Man::new(command.clone());
     let mut buf = Vec::new();
     root.render_title(&mut buf).map_err(io)?;
@@ -147,6 +231,7 @@ pub(crate) fn man_page(command: clap::Command) -> Result<String> {
     let children = |path: &str, cmd: &clap::Command| {
         let mut c: Vec<(String, clap::Command)> = cmd
             .get_subcommands()
+            .filter(|c| c.get_name() != "help")
             .map(|c| {
                 (
                     format!("{path} {}", c.get_name()).trim().to_string(),
@@ -173,12 +258,16 @@ pub(crate) fn man_page(command: clap::Command) -> Result<String> {
         }
         head.control("PP", []);
         page.push_str(&head.to_roff());
-        let sub = clap_mangen::Man::new(
-            cmd.clone()
-                .bin_name(format!("lobu-admin {path}"))
-                .disable_help_flag(true)
-                .disable_help_subcommand(true),
-        );
+        let sub =
+            clap_mangen::Man::new(cmd.clone().bin_name(format!("lobu-admin {path}")).mut_args(
+                |a| {
+                    if a.is_global_set() || a.get_id() == "help" {
+                        a.hide(true)
+                    } else {
+                        a
+                    }
+                },
+            ));
         for part in [
             clap_mangen::Man::render_synopsis_section,
             clap_mangen::Man::render_options_section,

@@ -135,6 +135,7 @@ fn print_usage_error(e: &clap::Error, argv: &[OsString]) {
 
 /// Every command.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Apply the embedded migrations online (one migrator at a time), or list them.
     #[command(

@@ -12,6 +12,7 @@ use crate::{orgs, provisioning};
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum OrgAction {
     /// Create an organisation.
     Create {

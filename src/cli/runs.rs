@@ -15,6 +15,7 @@ use crate::wait;
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RunAction {
     /// Claim the oldest pending runs of the token's device.
     #[command(after_help = "Examples:\n  \

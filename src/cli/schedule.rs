@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::schedule::{Schedule, Spread};
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ScheduleAction {
     /// Print the fire times of an expression.
     Preview {

@@ -15,6 +15,7 @@ use crate::tokens;
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum TokenAction {
     /// Issue a token for a device (shown once).
     Create {

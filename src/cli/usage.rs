@@ -692,14 +692,17 @@ mod tests {
             out: &mut Vec<(Vec<String>, clap::Arg)>,
         ) {
             out.extend(cmd.get_arguments().map(|a| (path.to_vec(), a.clone())));
-            for sub in cmd.get_subcommands() {
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
                 let mut p = path.to_vec();
                 p.push(sub.get_name().to_string());
                 walk_tree(&p, sub, out);
             }
         }
         let mut args = Vec::new();
-        walk_tree(&[], &super::super::command(), &mut args);
+        // deferred subcommands are empty until built
+        let mut root = super::super::command();
+        root.build();
+        walk_tree(&[], &root, &mut args);
         let mut checked = 0;
         for (path, arg) in args {
             let ty = arg.get_value_parser().type_id();

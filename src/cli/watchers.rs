@@ -15,6 +15,7 @@ use crate::watchers::{
 };
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum WatcherAction {
     /// List an organisation's watchers with next and last firing.
     #[command(after_help = "Examples:\n  \

@@ -52,9 +52,13 @@ fn man_page_renders() {
         .collect();
     assert!(refs.is_empty(), "references to other pages: {refs:?}");
     // every command that runs has its subsection
-    let mut stack = vec![(String::new(), lobu_admin::cli::command())];
+    // built: the subcommands are deferred, empty until built (which adds clap's `help`
+    // subcommands, not the tool's)
+    let mut root = lobu_admin::cli::command();
+    root.build();
+    let mut stack = vec![(String::new(), root)];
     while let Some((path, cmd)) = stack.pop() {
-        for sub in cmd.get_subcommands() {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
             let p = format!("{path} {}", sub.get_name()).trim().to_string();
             stack.push((p, sub.clone()));
         }

@@ -60,10 +60,22 @@ fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(ToString::to_string).collect()
 }
 
+/// The whole command tree, built: its subcommands are deferred (built only when chosen), so
+/// unbuilt they have no arguments or subcommands to walk.
+fn built() -> Command {
+    let mut root = lobu_admin::cli::command();
+    root.build();
+    root
+}
+
 /// Every command below the root, with its path: `(["watchers", "trigger"], cmd)`.
 fn commands() -> Vec<(Vec<String>, Command)> {
     fn walk(path: &[String], cmd: &Command, out: &mut Vec<(Vec<String>, Command)>) {
-        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        // clap's own `help` subcommands (added by the build) are not the tool's
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
             let mut p = path.to_vec();
             p.push(sub.get_name().to_string());
             out.push((p.clone(), sub.clone()));
@@ -71,7 +83,7 @@ fn commands() -> Vec<(Vec<String>, Command)> {
         }
     }
     let mut out = Vec::new();
-    walk(&[], &lobu_admin::cli::command(), &mut out);
+    walk(&[], &built(), &mut out);
     out
 }
 
@@ -109,7 +121,10 @@ fn every_missing_argument_and_subcommand_is_named() {
             .collect();
         if cmd.is_subcommand_required_set() {
             let message = usage_error(&path);
-            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            for sub in cmd
+                .get_subcommands()
+                .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            {
                 assert!(
                     message.contains(sub.get_name()),
                     "{path:?}: {message} does not name {}",
@@ -136,11 +151,17 @@ fn every_missing_argument_and_subcommand_is_named() {
 /// ...), given a value outside it: the error names the argument and lists every value.
 #[test]
 fn every_value_enum_lists_its_values() {
-    let root = lobu_admin::cli::command();
+    let root = built();
     let mut cases: Vec<(Vec<String>, clap::Arg)> =
         root.get_arguments().map(|a| (vec![], a.clone())).collect();
     for (path, cmd) in commands() {
-        cases.extend(cmd.get_arguments().map(|a| (path.clone(), a.clone())));
+        // the global options are checked once, at the root (the build copies them into
+        // every command)
+        cases.extend(
+            cmd.get_arguments()
+                .filter(|a| !a.is_global_set())
+                .map(|a| (path.clone(), a.clone())),
+        );
     }
     let mut checked = 0;
     for (path, arg) in cases {
@@ -708,4 +729,40 @@ fn an_argument_that_may_hold_a_secret_is_not_echoed() {
     // what holds none is still echoed
     let message = usage_error(&strings(&["org", "list", "stray"]));
     assert_eq!(message, "unexpected argument 'stray' found");
+}
+
+/// The short help of a command, as `lobu-admin <path> -h` prints it, rendered in-process:
+/// clap builds only the commands on the path, as a run does.
+fn help_of(path: &[String]) -> String {
+    let mut argv = vec!["lobu-admin".to_string()];
+    argv.extend(path.iter().cloned());
+    argv.push("-h".into());
+    let e = lobu_admin::cli::command()
+        .try_get_matches_from(argv)
+        .expect_err("-h stops the parse");
+    assert_eq!(e.kind(), clap::error::ErrorKind::DisplayHelp, "{path:?}");
+    e.render().to_string()
+}
+
+/// Every command describes itself as its parent's list does: the subcommands are deferred
+/// (built only when chosen), and a doc comment on a flattened struct then replaced the
+/// description in the command's own help (`agents create --help` said "`--identity TEXT`
+/// or ..." while `agents --help` said "Create an agent").
+#[test]
+fn every_command_describes_itself_as_its_parent_lists_it() {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut checked = 0;
+    for (path, _) in commands() {
+        let own = help_of(&path);
+        // the first paragraph: the short description
+        let about = words(own.split("\n\n").next().unwrap_or_default());
+        let listing = words(&help_of(&path[..path.len() - 1]));
+        let name = path.last().unwrap();
+        assert!(
+            listing.contains(&format!("{name} {about}")),
+            "{path:?}: its help begins {about:?}; its parent lists: {listing}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 60, "only {checked} commands checked");
 }
