@@ -124,8 +124,8 @@ const TAKE_DUE: &str = "
 
 /// One set-based statement: queue a run for every due watcher that is ready, record a
 /// `skipped` run for the others (saying why: reached later than its catch-up window, the
-/// agent is gone, a run is already active, or the slot is inside the cool-down, in that
-/// order), and advance `next_run_at`. `$1` ids, `$2` their next fire instants, `$3` the
+/// agent is gone, a run is already active, or the slot's fire instant is inside the
+/// cool-down, in that order), and advance `next_run_at`. `$1` ids, `$2` their next fire instants, `$3` the
 /// clock, `$4` their slots (`scheduled_for`: `next_run_at` is the slot plus the spread's
 /// offset), `$5` the `skipped` text of a missed slot (NULL: not missed), `$6` the slots'
 /// fire instants, `$7` and `$8` the first slot of an outage's slots that are past the
@@ -171,7 +171,7 @@ const FIRE: &str = "
               SELECT org_id, id, agent_id, device_id, 'pending', slot, NULL, NULL, fire, 1
               FROM w
               WHERE missed IS NULL AND agent_exists
-                AND (cooldown_until IS NULL OR slot >= cooldown_until)) r
+                AND (cooldown_until IS NULL OR fire >= cooldown_until)) r
         ORDER BY id, k
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
         RETURNING watcher_id, status
@@ -184,7 +184,7 @@ const FIRE: &str = "
                CASE WHEN missed IS NOT NULL THEN missed
                     WHEN NOT agent_exists
                         THEN 'skipped: agent ' || agent_id || ' no longer exists'
-                    WHEN slot < cooldown_until AND NOT EXISTS (
+                    WHEN fire < cooldown_until AND NOT EXISTS (
                         SELECT 1 FROM runs r WHERE r.watcher_id = w.id
                         AND r.status IN ('pending', 'claimed', 'running'))
                         THEN 'skipped: cooldown until '
