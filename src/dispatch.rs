@@ -212,14 +212,26 @@ const FIRE: &str = "
            (SELECT coalesce(array_agg(watcher_id), '{}') FROM skipped)";
 
 /// The `error` of a slot reached `late` after its fire instant, past its catch-up
-/// `window`.
+/// `window`. The lateness is rounded up to a whole second: a window is whole seconds and
+/// the slot was missed by strictly more, so the text always says more than the window
+/// (60.5 s past a 1m window is `1m1s`, not `1m`).
 #[must_use]
 pub fn missed_text(late: Duration, window: Duration) -> String {
     format!(
         "skipped: missed by {} (catch-up window {})",
-        compound(late),
+        compound(ceil_seconds(late)),
         compound(window)
     )
+}
+
+/// `d` rounded up to a whole second.
+fn ceil_seconds(d: Duration) -> Duration {
+    let whole = Duration::seconds(d.num_seconds());
+    if d > whole {
+        whole + Duration::seconds(1)
+    } else {
+        whole
+    }
 }
 
 /// A duration in whole seconds as days, hours, minutes and seconds: `1d2h`, `18h3m20s`,
@@ -517,5 +529,33 @@ pub fn run_into(
         if t.due < opts.limit && t.retried < opts.limit {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_missed_text_is_always_more_than_the_window() {
+        let window = Duration::minutes(1);
+        for (late_ms, text) in [
+            (60_001, "1m1s"),
+            (60_500, "1m1s"),
+            (60_999, "1m1s"),
+            (61_000, "1m1s"),
+            (61_001, "1m2s"),
+            (64_800_000, "18h"),
+        ] {
+            assert_eq!(
+                missed_text(Duration::milliseconds(late_ms), window),
+                format!("skipped: missed by {text} (catch-up window 1m)"),
+                "{late_ms} ms"
+            );
+        }
+        assert_eq!(
+            missed_text(Duration::nanoseconds(60_000_000_001), window),
+            "skipped: missed by 1m1s (catch-up window 1m)"
+        );
     }
 }

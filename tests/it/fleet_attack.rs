@@ -290,7 +290,6 @@ fn a_trigger_racing_an_archive_is_not_queued_on_the_archived_watcher() {
 /// exactly the window it was allowed. It should say more than the window (`1m1s`, rounded
 /// up).
 #[test]
-#[ignore = "finding: the missed text can show a lateness equal to the window"]
 fn a_missed_slot_says_it_was_later_than_its_window() {
     let db = TestDb::new();
     org(&db);
