@@ -606,12 +606,21 @@ fn fixtures_carry_the_fleet_settings_and_export_them_back() {
         )
         .unwrap();
     assert_eq!(next, fire.at);
-    // export gives the same document; a second seed changes nothing
+    // export gives the same document, with every setting written (the defaults too, so
+    // that `seed --update` of it resets another database's); a second seed changes nothing
     let exported = cli(&db).args(["export"]).json();
-    assert_eq!(
-        exported["organizations"][0]["watchers"],
-        fixture["organizations"][0]["watchers"]
-    );
+    let mut expected = fixture["organizations"][0]["watchers"].clone();
+    expected[0]["min_cooldown"] = "0s".into();
+    for (key, default) in [
+        ("spread", "0s".into()),
+        ("catch_up_window", "none".into()),
+        ("retries", 0.into()),
+        ("retry_delay", "0s".into()),
+        ("min_cooldown", "0s".into()),
+    ] {
+        expected[1][key] = default;
+    }
+    assert_eq!(exported["organizations"][0]["watchers"], expected);
     cli(&db).args(["seed", "-"]).stdin(&text).run().code(0);
     assert_eq!(cli(&db).args(["export"]).json(), exported);
     // a bad value is exit 2 naming the entry and the key, before anything is written
