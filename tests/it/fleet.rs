@@ -660,6 +660,13 @@ fn status_shows_the_worst_lateness_of_the_last_hour() {
         status["worst_lateness_last_hour_seconds"],
         serde_json::Value::Null
     );
+    let table = cli(&db).args(["status"]).run().stdout;
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().eq(["worst_lateness_last_hour", "-"])),
+        "{table}"
+    );
     let w = create_on(
         &db,
         "0 0 1 1 *",
@@ -678,6 +685,25 @@ fn status_shows_the_worst_lateness_of_the_last_hour() {
         .as_f64()
         .unwrap();
     assert!((90.0..100.0).contains(&late), "{late}");
+    // the table writes it as a duration, as the tool writes durations (not `93.52...`)
+    let table = cli(&db).args(["status"]).run();
+    table.code(0);
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("worst_lateness_last_hour"))
+        .unwrap_or_else(|| panic!("{}", table.stdout));
+    let shown = row.split_whitespace().collect::<Vec<_>>();
+    assert_eq!(shown[0], "worst_lateness_last_hour", "{row}");
+    assert_eq!(
+        shown[1],
+        lobu_admin::dispatch::compound(chrono::Duration::seconds(late as i64)),
+        "{row}"
+    );
+    assert!(
+        shown[1].starts_with("1m3") && !shown[1].contains('.'),
+        "{row}"
+    );
 }
 
 /// The retry chain's timeline on one simulated clock (printed with --nocapture): a slot
