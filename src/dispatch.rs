@@ -124,8 +124,8 @@ const TAKE_DUE: &str = "
 
 /// One set-based statement: queue a run for every due watcher that is ready, record a
 /// `skipped` run for the others (saying why: reached later than its catch-up window, the
-/// agent is gone, a run is already active, or the slot is inside the cool-down, in that
-/// order), and advance `next_run_at`. `$1` ids, `$2` their next fire instants, `$3` the
+/// agent is gone, a run is already active, or the slot's fire instant is inside the
+/// cool-down, in that order), and advance `next_run_at`. `$1` ids, `$2` their next fire instants, `$3` the
 /// clock, `$4` their slots (`scheduled_for`: `next_run_at` is the slot plus the spread's
 /// offset), `$5` the `skipped` text of a missed slot (NULL: not missed), `$6` the slots'
 /// fire instants, `$7` and `$8` the first slot of an outage's slots that are past the
@@ -171,7 +171,7 @@ const FIRE: &str = "
               SELECT org_id, id, agent_id, device_id, 'pending', slot, NULL, NULL, fire, 1
               FROM w
               WHERE missed IS NULL AND agent_exists
-                AND (cooldown_until IS NULL OR slot >= cooldown_until)) r
+                AND (cooldown_until IS NULL OR fire >= cooldown_until)) r
         ORDER BY id, k
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
         RETURNING watcher_id, status
@@ -184,7 +184,7 @@ const FIRE: &str = "
                CASE WHEN missed IS NOT NULL THEN missed
                     WHEN NOT agent_exists
                         THEN 'skipped: agent ' || agent_id || ' no longer exists'
-                    WHEN slot < cooldown_until AND NOT EXISTS (
+                    WHEN fire < cooldown_until AND NOT EXISTS (
                         SELECT 1 FROM runs r WHERE r.watcher_id = w.id
                         AND r.status IN ('pending', 'claimed', 'running'))
                         THEN 'skipped: cooldown until '
@@ -212,14 +212,26 @@ const FIRE: &str = "
            (SELECT coalesce(array_agg(watcher_id), '{}') FROM skipped)";
 
 /// The `error` of a slot reached `late` after its fire instant, past its catch-up
-/// `window`.
+/// `window`. The lateness is rounded up to a whole second: a window is whole seconds and
+/// the slot was missed by strictly more, so the text always says more than the window
+/// (60.5 s past a 1m window is `1m1s`, not `1m`).
 #[must_use]
 pub fn missed_text(late: Duration, window: Duration) -> String {
     format!(
         "skipped: missed by {} (catch-up window {})",
-        compound(late),
+        compound(ceil_seconds(late)),
         compound(window)
     )
+}
+
+/// `d` rounded up to a whole second.
+fn ceil_seconds(d: Duration) -> Duration {
+    let whole = Duration::seconds(d.num_seconds());
+    if d > whole {
+        whole + Duration::seconds(1)
+    } else {
+        whole
+    }
 }
 
 /// A duration in whole seconds as days, hours, minutes and seconds: `1d2h`, `18h3m20s`,
@@ -517,5 +529,33 @@ pub fn run_into(
         if t.due < opts.limit && t.retried < opts.limit {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_missed_text_is_always_more_than_the_window() {
+        let window = Duration::minutes(1);
+        for (late_ms, text) in [
+            (60_001, "1m1s"),
+            (60_500, "1m1s"),
+            (60_999, "1m1s"),
+            (61_000, "1m1s"),
+            (61_001, "1m2s"),
+            (64_800_000, "18h"),
+        ] {
+            assert_eq!(
+                missed_text(Duration::milliseconds(late_ms), window),
+                format!("skipped: missed by {text} (catch-up window 1m)"),
+                "{late_ms} ms"
+            );
+        }
+        assert_eq!(
+            missed_text(Duration::nanoseconds(60_000_000_001), window),
+            "skipped: missed by 1m1s (catch-up window 1m)"
+        );
     }
 }

@@ -1195,9 +1195,11 @@ fn apply_watchers(
     Ok(())
 }
 
-/// A positive number of seconds as a fixture's duration (`10m`); none for 0.
+/// A number of seconds as a fixture's duration (`10m`, `0s`).
 fn duration(seconds: i32) -> Option<String> {
-    (seconds > 0).then(|| crate::dispatch::compound(chrono::Duration::seconds(i64::from(seconds))))
+    Some(crate::dispatch::compound(chrono::Duration::seconds(
+        i64::from(seconds),
+    )))
 }
 
 /// The fixture that re-creates organisations (all when `org_ids` is empty), for
@@ -1205,9 +1207,11 @@ fn duration(seconds: i32) -> Option<String> {
 /// and watchers by creation) so that it diffs well. Left out, since the format cannot
 /// say them or the database does not keep them: token values (only hashes are stored),
 /// the daily check-ins (registering the first Mac re-creates them), archived watchers,
-/// and watcher settings beyond the format (status, extraction schema). Settings at their
-/// default (a spread, retry delay or cool-down of 0, no catch-up window, no retries) are
-/// left out, as `seed` reads an absent key as the default.
+/// and watcher settings beyond the format (status, extraction schema). The settings of
+/// SPEC 17 and 18 are written always, at their default too (`0s`, `none`, `0`): drift
+/// compares only the keys a file gives, so an export that left a default out would not
+/// reset a target whose watcher has another value, and `export` then `seed --update`
+/// would not converge the target to the source.
 ///
 /// # Errors
 /// `not_found` for a named organisation that does not exist; database failures.
@@ -1308,8 +1312,12 @@ pub fn export(client: &mut impl GenericClient, org_ids: &[String]) -> Result<Fix
                         device: w.get(6),
                         prompt: w.get(7),
                         spread: duration(w.get(8)),
-                        catch_up_window: w.get::<_, Option<i32>>(9).and_then(duration),
-                        retries: Some(w.get::<_, i32>(10)).filter(|r| *r > 0),
+                        catch_up_window: Some(
+                            w.get::<_, Option<i32>>(9)
+                                .and_then(duration)
+                                .unwrap_or_else(|| "none".into()),
+                        ),
+                        retries: Some(w.get(10)),
                         retry_delay: duration(w.get(11)),
                         min_cooldown: duration(w.get(12)),
                     })

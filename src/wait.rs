@@ -413,7 +413,8 @@ fn next_attempt(client: &mut Client, id: i64) -> Result<Next> {
 /// every [`POLL`]. `timeout` covers the whole chain, and `waited_seconds` too.
 ///
 /// # Errors
-/// As [`wait`].
+/// As [`wait`]; `forbidden`, naming the failed attempt and its retry, when `who` may not
+/// read a retry (the watcher was re-pinned to another device between attempts).
 pub fn wait_following(
     client: &mut Client,
     config: &Config,
@@ -428,10 +429,20 @@ pub fn wait_following(
         w.waited_seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
         w
     };
-    let mut id = id;
+    let (mut id, mut previous) = (id, None);
     loop {
         let left = timeout.map(|t| t.saturating_sub(start.elapsed()));
-        let ended = wait(client, config, id, who, left, stop, report)?;
+        let ended = match (wait(client, config, id, who, left, stop, report), previous) {
+            // the watcher was re-pinned between attempts: the retry is another device's,
+            // which a token may not read, so the chain cannot be followed further
+            (Err(Error::Forbidden(_)), Some((failed, status))) => {
+                return Err(Error::Forbidden(format!(
+                    "run {failed} ended {status}; its retry, run {id}, went to another device \
+                     than the token's (the watcher was re-pinned): wait for it without a token"
+                )))
+            }
+            (ended, _) => ended?,
+        };
         let run = match ended {
             Ended::Final(w) if matches!(w.run.status.as_str(), "failed" | "timeout") => w,
             Ended::Final(w) => return Ok(Ended::Final(total(w))),
@@ -441,6 +452,7 @@ pub fn wait_following(
         loop {
             match next_attempt(client, id)? {
                 Next::Retry(retry) => {
+                    previous = Some((id, run.run.status.clone()));
                     id = retry;
                     break;
                 }

@@ -545,5 +545,49 @@ pub(super) fn status(ctx: &Ctx) -> Result<()> {
             serde_json::json!((skew * 1000.0).round() / 1000.0),
         );
     }
-    out.show(&v, kv_table)
+    out.show(&v, status_table)
+}
+
+/// The `status` table: the JSON's fields, with the worst lateness written as a duration
+/// the way the rest of the tool writes them (`8m43s`, under a second `<1s`), in a row
+/// named without the JSON's `_seconds` (the JSON keeps the number of seconds).
+fn status_table(v: &serde_json::Value) -> String {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        if let Some(late) = o.remove("worst_lateness_last_hour_seconds") {
+            o.insert(
+                "worst_lateness_last_hour".into(),
+                late.as_f64()
+                    .map_or(serde_json::Value::Null, |s| lateness(s).into()),
+            );
+        }
+    }
+    kv_table(&v)
+}
+
+/// A lateness in seconds as a duration, whole seconds (`8m43s`); `<1s` under a second.
+fn lateness(seconds: f64) -> String {
+    if seconds > 0.0 && seconds < 1.0 {
+        return "<1s".into();
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let whole = seconds.clamp(0.0, 1e12) as i64;
+    dispatch::compound(chrono::Duration::seconds(whole))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_lateness_reads_as_a_duration() {
+        for (seconds, text) in [
+            (523.311_731, "8m43s"),
+            (0.0, "0s"),
+            (0.4, "<1s"),
+            (1.0, "1s"),
+            (90.9, "1m30s"),
+            (90_061.0, "1d1h1m1s"),
+        ] {
+            assert_eq!(super::lateness(seconds), text, "{seconds}");
+        }
+    }
 }

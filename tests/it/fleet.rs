@@ -606,12 +606,21 @@ fn fixtures_carry_the_fleet_settings_and_export_them_back() {
         )
         .unwrap();
     assert_eq!(next, fire.at);
-    // export gives the same document; a second seed changes nothing
+    // export gives the same document, with every setting written (the defaults too, so
+    // that `seed --update` of it resets another database's); a second seed changes nothing
     let exported = cli(&db).args(["export"]).json();
-    assert_eq!(
-        exported["organizations"][0]["watchers"],
-        fixture["organizations"][0]["watchers"]
-    );
+    let mut expected = fixture["organizations"][0]["watchers"].clone();
+    expected[0]["min_cooldown"] = "0s".into();
+    for (key, default) in [
+        ("spread", "0s".into()),
+        ("catch_up_window", "none".into()),
+        ("retries", 0.into()),
+        ("retry_delay", "0s".into()),
+        ("min_cooldown", "0s".into()),
+    ] {
+        expected[1][key] = default;
+    }
+    assert_eq!(exported["organizations"][0]["watchers"], expected);
     cli(&db).args(["seed", "-"]).stdin(&text).run().code(0);
     assert_eq!(cli(&db).args(["export"]).json(), exported);
     // a bad value is exit 2 naming the entry and the key, before anything is written
@@ -651,6 +660,13 @@ fn status_shows_the_worst_lateness_of_the_last_hour() {
         status["worst_lateness_last_hour_seconds"],
         serde_json::Value::Null
     );
+    let table = cli(&db).args(["status"]).run().stdout;
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().eq(["worst_lateness_last_hour", "-"])),
+        "{table}"
+    );
     let w = create_on(
         &db,
         "0 0 1 1 *",
@@ -669,6 +685,25 @@ fn status_shows_the_worst_lateness_of_the_last_hour() {
         .as_f64()
         .unwrap();
     assert!((90.0..100.0).contains(&late), "{late}");
+    // the table writes it as a duration, as the tool writes durations (not `93.52...`)
+    let table = cli(&db).args(["status"]).run();
+    table.code(0);
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("worst_lateness_last_hour"))
+        .unwrap_or_else(|| panic!("{}", table.stdout));
+    let shown = row.split_whitespace().collect::<Vec<_>>();
+    assert_eq!(shown[0], "worst_lateness_last_hour", "{row}");
+    assert_eq!(
+        shown[1],
+        lobu_admin::dispatch::compound(chrono::Duration::seconds(late as i64)),
+        "{row}"
+    );
+    assert!(
+        shown[1].starts_with("1m3") && !shown[1].contains('.'),
+        "{row}"
+    );
 }
 
 /// The retry chain's timeline on one simulated clock (printed with --nocapture): a slot

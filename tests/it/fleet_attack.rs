@@ -153,7 +153,6 @@ fn raising_the_spread_does_not_fire_a_slot_twice() {
 /// cooldown_until`; the fire instant is what should be compared). With the provisioned
 /// check-in's 1h cool-down the same happens to every watcher whose offset is over 23h.
 #[test]
-#[ignore = "finding: with a spread the cool-down skips every other daily slot"]
 fn a_spread_daily_watcher_is_not_skipped_by_a_cool_down_shorter_than_a_day() {
     let db = TestDb::new();
     org(&db);
@@ -291,7 +290,6 @@ fn a_trigger_racing_an_archive_is_not_queued_on_the_archived_watcher() {
 /// exactly the window it was allowed. It should say more than the window (`1m1s`, rounded
 /// up).
 #[test]
-#[ignore = "finding: the missed text can show a lateness equal to the window"]
 fn a_missed_slot_says_it_was_later_than_its_window() {
     let db = TestDb::new();
     org(&db);

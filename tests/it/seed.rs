@@ -565,6 +565,63 @@ fn an_edited_fixture_reports_drift_and_update_converges() {
     assert_eq!(e["details"]["updated"], true);
 }
 
+/// `export` then `seed --update` converges a target to the source exactly, settings at
+/// their default included: `export` writes `spread: "0s"`, `retries: 0` and the others
+/// (drift compares only the keys a file gives), so a target whose watcher was given a
+/// spread and retries by hand reports them as drift and `--update` resets them. Before,
+/// export left the defaults out and the target kept 5400 and 4 with no drift reported.
+#[test]
+fn an_export_resets_the_settings_a_target_has_away_from_their_default() {
+    let fixture = serde_json::json!({"organizations": [{
+        "id": "acme", "name": "Acme",
+        "watchers": [{"slug": "weekly", "name": "Weekly", "schedule": "0 8 * * 1",
+                      "prompt": "p"}]}]});
+    let (source, target) = (TestDb::new(), TestDb::new());
+    for db in [&source, &target] {
+        cli(db)
+            .args(["seed", "-"])
+            .stdin(&fixture.to_string())
+            .run()
+            .code(0);
+    }
+    let id = target.scalar::<i64>("SELECT id FROM watchers WHERE slug = 'weekly'");
+    cli(&target)
+        .args(["watchers", "update", &id.to_string()])
+        .args(["--spread", "1h30m", "--retries", "4", "--retry-delay", "1m"])
+        .args(["--catch-up-window", "1h", "--min-cooldown", "2h"])
+        .run()
+        .code(0);
+    let settings = || {
+        target.scalar::<String>(
+            "SELECT format('%s %s %s %s %s', spread_seconds, catch_up_window_seconds, retries,
+                           retry_delay_seconds, min_cooldown_seconds)
+             FROM watchers WHERE slug = 'weekly'",
+        )
+    };
+    assert_eq!(settings(), "5400 3600 4 60 7200");
+    let exported = cli(&source).args(["-o", "json", "export"]).json();
+    let path = "organizations[acme].watchers[weekly]";
+    let done = cli(&target)
+        .args(["seed", "--update", "-"])
+        .stdin(&exported.to_string())
+        .json();
+    assert_eq!(
+        done["drift"],
+        serde_json::json!([
+            {"path": path, "field": "spread", "database": "1h30m", "file": "0s"},
+            {"path": path, "field": "catch_up_window", "database": "1h", "file": "none"},
+            {"path": path, "field": "retries", "database": 4, "file": 0},
+            {"path": path, "field": "retry_delay", "database": "1m", "file": "0s"},
+            {"path": path, "field": "min_cooldown", "database": "2h", "file": "0s"},
+        ])
+    );
+    assert_eq!(settings(), "0  0 0 0");
+    assert_eq!(cli(&target).args(["-o", "json", "export"]).json(), exported);
+    // the spread's offset is gone: the next run is the bare slot again
+    assert!(target
+        .scalar::<bool>("SELECT extract(epoch FROM next_run_at)::bigint % 3600 = 0 FROM watchers"));
+}
+
 /// The watcher settings of SPEC 17 and 18 are in the format: `seed` creates them, reports
 /// each edited one as drift (durations shown as `export` writes them), `--update
 /// --dry-run` reports exactly what `--update` writes, a second run is clean, a changed

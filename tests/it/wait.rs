@@ -436,6 +436,74 @@ fn a_terminal_sees_the_progress() {
     );
 }
 
+/// A token may follow a retry chain only through the attempts it may read: when the
+/// watcher is re-pinned to another device between attempts, the retry is that device's
+/// run, and the wait stops with exit 4 naming the failed attempt and its retry and saying
+/// what to do (before, exit 4 said only "run N belongs to another device than the
+/// token's", about a run the user never named). Reading it instead would hand device A's
+/// token device B's output, which `runs wait N` with that token refuses.
+#[test]
+fn following_retries_with_a_token_stops_clearly_at_a_retry_on_another_device() {
+    let db = TestDb::new();
+    let (a, run) = pending(&db);
+    let b = register(
+        &mut db.client(),
+        "acme",
+        "mbp2",
+        lobu_admin::devices::Platform::Macos,
+    );
+    let w = a.watcher.unwrap().to_string();
+    cli(&db)
+        .args([
+            "watchers",
+            "update",
+            &w,
+            "--retries",
+            "1",
+            "--retry-delay",
+            "0s",
+        ])
+        .run()
+        .code(0);
+    let args = [
+        "-o",
+        "json",
+        "runs",
+        "wait",
+        &run,
+        "--follow-retries",
+        "--timeout",
+        "60s",
+    ];
+    let follower = spawn(&db.url, Some(&a.token), &args);
+    settle();
+    claim_and(&db, &a, "fail");
+    cli(&db)
+        .args(["watchers", "update", &w, "--device", &b.id.to_string()])
+        .run()
+        .code(0);
+    assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    let retry: i64 = db.scalar(&format!("SELECT id FROM runs WHERE retry_of = {run}"));
+    assert_eq!(
+        db.scalar::<uuid::Uuid>(&format!("SELECT device_id FROM runs WHERE id = {retry}")),
+        b.id
+    );
+    let (code, v, stderr) = finish(follower);
+    assert_eq!((code, &v), (4, &Value::Null), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "run {run} ended failed; its retry, run {retry}, went to another device than the \
+             token's (the watcher was re-pinned): wait for it without a token"
+        )),
+        "{stderr}"
+    );
+    // as the message says: the operator's wait follows it
+    let done = claim_and(&db, &b, "complete");
+    assert_eq!(done, retry.to_string());
+    let (code, v, _) = finish(spawn(&db.url, None, &args));
+    assert_eq!((code, v["id"].as_i64()), (0, Some(retry)), "{v}");
+}
+
 /// Claims the pending run of the device and ends it with `verb` (`complete` or `fail`).
 fn claim_and(db: &TestDb, dev: &Dev, verb: &str) -> String {
     let claimed = cli(db).args(["runs", "claim"]).token(&dev.token).json();
