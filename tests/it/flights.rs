@@ -892,6 +892,32 @@ fn watcher_changes_take_one_round_trip_after_connecting() {
             ("watchers archive", "archived"),
         ]
     );
+    // with the details the in_tx path recorded
+    let details: Vec<String> = db
+        .client()
+        .query(
+            "SELECT details::text FROM audit_events WHERE command LIKE 'watchers %'
+             ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "{}",
+            "{}",
+            r#"{"fields": ["name"]}"#,
+            r#"{"fields": ["schedule", "timezone"]}"#,
+            r#"{"fields": ["timezone"]}"#,
+            r#"{"reason": "holidays"}"#,
+            "{}",
+            "{}",
+            r#"{"runs_cancelled": 0}"#,
+        ]
+    );
 }
 
 fn strs(v: &[String]) -> Vec<&str> {
