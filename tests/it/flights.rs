@@ -793,6 +793,15 @@ fn watcher_changes_take_one_round_trip_after_connecting() {
     let (got, want) = expected_next(&db, id("spread"));
     assert_eq!(got, want, "rescheduled with the row's schedule");
     count(
+        "watchers update --unpin",
+        &["watchers", "update", &s, "--unpin"],
+        0,
+        CONNECT + 1,
+    );
+    let pinned: bool =
+        db.scalar("SELECT device_id IS NOT NULL FROM watchers WHERE slug = 'spread'");
+    assert!(!pinned, "unpinned");
+    count(
         "watchers update (slug taken: exit 5)",
         &["watchers", "update", &s, "--slug", "daily-brief"],
         5,
@@ -886,6 +895,7 @@ fn watcher_changes_take_one_round_trip_after_connecting() {
             ("watchers update", "updated"),
             ("watchers update", "updated"),
             ("watchers update", "updated"),
+            ("watchers update", "updated"),
             ("watchers pause", "paused"),
             ("watchers resume", "resumed"),
             ("watchers resume", "resumed"),
@@ -912,6 +922,7 @@ fn watcher_changes_take_one_round_trip_after_connecting() {
             r#"{"fields": ["name"]}"#,
             r#"{"fields": ["schedule", "timezone"]}"#,
             r#"{"fields": ["timezone"]}"#,
+            r#"{"fields": ["device"]}"#,
             r#"{"reason": "holidays"}"#,
             "{}",
             "{}",
@@ -1120,7 +1131,8 @@ fn a_watcher_created_on_a_host_with_a_wrong_clock_gets_the_database_s_next_run()
             extraction_schema: None,
             min_cooldown_seconds: 0,
             timing: lobu_admin::watchers::Timing {
-                spread_seconds: 1500,
+                // longer than the slots are apart: the offset is bounded by the gap
+                spread_seconds: 3600,
                 ..Default::default()
             },
             created_by: "admin".into(),
