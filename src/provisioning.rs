@@ -406,10 +406,7 @@ pub fn fire_times_around(
     let schedule = Schedule::parse(DEFAULT_WATCHER_SCHEDULE)?;
     let window = chrono::Duration::days(1);
     let from = estimate - window;
-    let mut times = vec![schedule.next_after(tz, from)?];
-    while let Some(&last) = times.last().filter(|t| **t <= estimate + window) {
-        times.push(schedule.next_after(tz, last)?);
-    }
+    let times = schedule.slots_between(tz, from, estimate + window)?;
     Ok((from, times))
 }
 

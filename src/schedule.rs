@@ -160,6 +160,25 @@ impl Schedule {
         best.ok_or_else(|| Error::invalid(format!("schedule {:?} never fires", self.expr)))
     }
 
+    /// The slots from the first one strictly after `start` to the first one strictly after
+    /// `until`: the candidates a statement picks a fire instant from on the database's
+    /// clock (see [`crate::provisioning::fire_times_around`]).
+    ///
+    /// # Errors
+    /// As [`Schedule::next_after`].
+    pub fn slots_between(
+        &self,
+        tz: Tz,
+        start: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let mut slots = vec![self.next_after(tz, start)?];
+        while let Some(&last) = slots.last().filter(|t| **t <= until) {
+            slots.push(self.next_after(tz, last)?);
+        }
+        Ok(slots)
+    }
+
     /// The next `count` fire times strictly after `after`.
     ///
     /// # Errors

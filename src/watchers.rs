@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::Actor;
 use crate::db::typed::p;
+use crate::devices::DeviceRef;
 use crate::error::{Error, Result};
 use crate::orgs::{validate_id, validate_name};
 use crate::runs::{run_from_row, Run, RUN_COLUMNS};
@@ -66,35 +67,47 @@ pub struct Watcher {
     pub updated_at: DateTime<Utc>,
 }
 
-const WATCHER_COLUMNS: &str = "id, org_id, slug, name, prompt, extraction_schema, schedule, \
-    timezone, status, paused_reason, agent_id, device_id, created_by, min_cooldown_seconds, \
-    next_run_at, last_fired_at, created_at, updated_at, spread_seconds, catch_up_window_seconds, \
-    retries, retry_delay_seconds";
+/// The columns of [`WATCHER_COLUMNS`], for statements built with `concat!`.
+macro_rules! watcher_columns {
+    () => {
+        "id, org_id, slug, name, prompt, extraction_schema, schedule, timezone, status, \
+         paused_reason, agent_id, device_id, created_by, min_cooldown_seconds, next_run_at, \
+         last_fired_at, created_at, updated_at, spread_seconds, catch_up_window_seconds, \
+         retries, retry_delay_seconds"
+    };
+}
+
+const WATCHER_COLUMNS: &str = watcher_columns!();
 
 fn watcher_from_row(r: &postgres::Row) -> Watcher {
+    watcher_at(r, 0)
+}
+
+/// The watcher in the columns of `r` from `o` on.
+fn watcher_at(r: &postgres::Row, o: usize) -> Watcher {
     Watcher {
-        id: r.get(0),
-        org_id: r.get(1),
-        slug: r.get(2),
-        name: r.get(3),
-        prompt: r.get(4),
-        extraction_schema: r.get(5),
-        schedule: r.get(6),
-        timezone: r.get(7),
-        status: r.get(8),
-        paused_reason: r.get(9),
-        agent_id: r.get(10),
-        device_id: r.get(11),
-        created_by: r.get(12),
-        min_cooldown_seconds: r.get(13),
-        next_run_at: r.get(14),
-        last_fired_at: r.get(15),
-        created_at: r.get(16),
-        updated_at: r.get(17),
-        spread_seconds: r.get(18),
-        catch_up_window_seconds: r.get(19),
-        retries: r.get(20),
-        retry_delay_seconds: r.get(21),
+        id: r.get(o),
+        org_id: r.get(o + 1),
+        slug: r.get(o + 2),
+        name: r.get(o + 3),
+        prompt: r.get(o + 4),
+        extraction_schema: r.get(o + 5),
+        schedule: r.get(o + 6),
+        timezone: r.get(o + 7),
+        status: r.get(o + 8),
+        paused_reason: r.get(o + 9),
+        agent_id: r.get(o + 10),
+        device_id: r.get(o + 11),
+        created_by: r.get(o + 12),
+        min_cooldown_seconds: r.get(o + 13),
+        next_run_at: r.get(o + 14),
+        last_fired_at: r.get(o + 15),
+        created_at: r.get(o + 16),
+        updated_at: r.get(o + 17),
+        spread_seconds: r.get(o + 18),
+        catch_up_window_seconds: r.get(o + 19),
+        retries: r.get(o + 20),
+        retry_delay_seconds: r.get(o + 21),
     }
 }
 
@@ -228,12 +241,242 @@ fn check_schema(v: Option<&serde_json::Value>) -> Result<()> {
     }
 }
 
-/// Creates a watcher with `next_run_at` set to its first fire time after `now`.
-///
-/// # Errors
-/// `invalid_input`; `not_found` for an unknown organisation, agent or device (also a
-/// device of another organisation); `conflict` for a live slug already in use.
-pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -> Result<Watcher> {
+/// [`Spread::fraction`] of the watcher id `$id` (an SQL expression) in SQL, as a numeric
+/// in `[0, 2^64)`: SplitMix64's finaliser over `bit(64)` (xor, shifts) and numeric
+/// (products modulo 2^64), so that a statement that learns the id as it inserts the row
+/// can place the slot's spread offset itself.
+macro_rules! spread_fraction {
+    ($id:literal) => {
+        concat!(
+            "(SELECT b3::bigint::numeric+CASE WHEN b3::bigint<0 THEN 18446744073709551616 ELSE 0 END \
+             FROM (SELECT b2#(b2>>31) b3 FROM (SELECT (CASE WHEN z2>=9223372036854775808 \
+             THEN z2-18446744073709551616 ELSE z2 END)::bigint::bit(64) b2 FROM \
+             (SELECT mod((x2::bigint::numeric+CASE WHEN x2::bigint<0 THEN 18446744073709551616 \
+             ELSE 0 END)*10723151780598845931,18446744073709551616) z2 FROM \
+             (SELECT b1#(b1>>27) x2 FROM (SELECT (CASE WHEN z1>=9223372036854775808 \
+             THEN z1-18446744073709551616 ELSE z1 END)::bigint::bit(64) b1 FROM \
+             (SELECT mod((x1::bigint::numeric+CASE WHEN x1::bigint<0 THEN 18446744073709551616 \
+             ELSE 0 END)*13787848793156543929,18446744073709551616) z1 FROM \
+             (SELECT b0#(b0>>30) x1 FROM (SELECT (CASE WHEN z0>=9223372036854775808 \
+             THEN z0-18446744073709551616 ELSE z0 END)::bigint::bit(64) b0 FROM \
+             (SELECT mod(mod(",
+            $id,
+            "::numeric+11400714819323198485,18446744073709551616)+18446744073709551616,\
+             18446744073709551616) z0) s0) s1) s2) s3) s4) s5) s6) s7) s8)"
+        )
+    };
+}
+
+/// The first fire instant of watcher `$id` with spread `$spread` (SQL expressions) after
+/// the clock `$clock` (a parameter; `NULL`: the database's `now()`): among the slots
+/// `$slots` that the host computed around its own clock ([`Fires::around`], with one more
+/// slot at the end for the last one's gap), each slot plus its spread's offset
+/// ([`Spread::offset`]: at most the time to the next slot), the first after the clock. The mechanism of a first Mac's daily
+/// check-in ([`crate::provisioning::fire_times_around`]) with a spread: when the clock is
+/// not inside the window (`$from`, the last slot but one), the host's clock is more than a day off
+/// and the statement raises `clock` (see [`crate::db::flight::CLOCK`]).
+macro_rules! next_fire_sql {
+    ($id:literal, $spread:literal, $clock:literal, $from:literal, $slots:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $from,
+            "<=coalesce(",
+            $clock,
+            ",now()) AND (SELECT s FROM unnest(",
+            $slots,
+            "::timestamptz[]) s ORDER BY s DESC OFFSET 1 LIMIT 1)>coalesce(",
+            $clock,
+            ",now()) THEN (SELECT min(f.at) FROM (SELECT c.s+CASE WHEN ",
+            $spread,
+            ">0 THEN floor(",
+            spread_fraction!($id),
+            "*greatest(least((",
+            $spread,
+            ")::numeric,extract(epoch FROM c.next-c.s)),0)/18446744073709551616)::float8 \
+             ELSE 0 END*interval '1 second' AS at FROM (SELECT s, lead(s) OVER (ORDER BY s) AS next \
+             FROM unnest(",
+            $slots,
+            "::timestamptz[]) s) c) f WHERE f.at>coalesce(",
+            $clock,
+            ",now())) ELSE to_timestamp(('lobu-abort:clock:'||",
+            $id,
+            ")::int) END"
+        )
+    };
+}
+
+/// The candidate slots of a schedule in a zone around a clock, for [`next_fire_sql!`]:
+/// every slot from a day (plus the longest spread) before the clock to the first more than
+/// a day after it. `NULL`s (no candidates) when the schedule is not known yet.
+#[derive(Debug, Default)]
+struct Fires {
+    schedule: Option<String>,
+    zone: Option<String>,
+    from: Option<DateTime<Utc>>,
+    slots: Vec<DateTime<Utc>>,
+}
+
+impl Fires {
+    fn around(schedule: &Schedule, tz: Tz, estimate: DateTime<Utc>) -> Result<Self> {
+        let window = chrono::Duration::days(1);
+        let from = estimate - window;
+        let start = from - chrono::Duration::seconds(i64::from(MAX_SPREAD_SECONDS));
+        let mut slots = schedule.slots_between(tz, start, estimate + window)?;
+        // the slot after the last: its gap bounds the last one's offset
+        if let Some(next) = slots.last().and_then(|l| schedule.next_after(tz, *l).ok()) {
+            slots.push(next);
+        }
+        Ok(Self {
+            schedule: Some(schedule.as_str().to_string()),
+            zone: Some(tz.name().to_string()),
+            from: Some(from),
+            slots,
+        })
+    }
+
+    /// For the schedule and zone names a row holds.
+    fn of(schedule: &str, zone: &str, estimate: DateTime<Utc>) -> Result<Self> {
+        Self::around(&Schedule::parse(schedule)?, parse_timezone(zone)?, estimate)
+    }
+}
+
+/// The parameters of a device reference (`$id`, `$org`, `$worker`), as
+/// [`crate::tokens`]'s statements take them.
+fn device_params(device: Option<&DeviceRef>) -> (Option<Uuid>, Option<&str>, Option<&str>) {
+    match device {
+        None => (None, None, None),
+        Some(DeviceRef::Id(id)) => (Some(*id), None, None),
+        Some(DeviceRef::Worker { org_id, worker_key }) => {
+            (None, Some(org_id.as_str()), Some(worker_key.as_str()))
+        }
+    }
+}
+
+/// The candidate devices of a reference `$a` (UUID), else `$b`:`$c` (organisation, worker
+/// id), as [`crate::devices::resolve`] finds them.
+macro_rules! device_candidates {
+    ($a:literal, $b:literal, $c:literal) => {
+        concat!(
+            "SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = ",
+            $a,
+            "
+             UNION ALL
+             (SELECT id, org_id, user_id, first_seen_at FROM devices
+              WHERE ",
+            $a,
+            "::uuid IS NULL AND ",
+            $c,
+            "::text IS NOT NULL AND org_id = ",
+            $b,
+            " AND worker_key = ",
+            $c,
+            "
+              ORDER BY first_seen_at, id LIMIT 20)"
+        )
+    };
+}
+
+/// The pinned device of a statement's row (`ids` and `users` at `i`, `i + 1`): the
+/// reference's error when it matched no device or several (before anything else, as
+/// resolving it first did).
+fn resolved(device: Option<&DeviceRef>, row: &postgres::Row, i: usize) -> Result<Option<Uuid>> {
+    let Some(r) = device else { return Ok(None) };
+    let (ids, users): (Vec<Uuid>, Vec<String>) = (row.get(i), row.get(i + 1));
+    match (r, ids.as_slice()) {
+        (DeviceRef::Id(id), _) => Ok(Some(*id)),
+        (_, [one]) => Ok(Some(*one)),
+        _ => Err(crate::devices::unresolved(r, &ids, &users)),
+    }
+}
+
+fn device_elsewhere(device: Option<Uuid>, org: &str) -> Error {
+    Error::not_found(format!(
+        "device {} in organization {org}",
+        device.map(|d| d.to_string()).unwrap_or_default()
+    ))
+}
+
+/// The audit event of a change, in the statement that makes it (`$actor` `NULL`: none).
+macro_rules! record_change {
+    ($source:literal, $clock:literal, $actor:literal, $command:literal, $outcome:literal, $details:literal) => {
+        concat!(
+            "INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                       outcome, details)
+             SELECT coalesce(",
+            $clock,
+            ", now()), ",
+            $actor,
+            ", '",
+            $command,
+            "', x.org_id, 'watcher', x.id::text, '",
+            $outcome,
+            "', ",
+            $details,
+            "
+             FROM ",
+            $source,
+            " x WHERE ",
+            $actor,
+            "::text IS NOT NULL"
+        )
+    };
+}
+
+/// `watchers create` in one statement: `$1` organisation, `$2` slug, `$3` name, `$4` prompt,
+/// `$5` extraction schema, `$6` schedule, `$7` zone, `$8` agent, `$9`/`$10`/`$11` the device
+/// ([`device_candidates!`]), `$12` creator, `$13` cool-down, `$14`-`$17` timing, `$18` the
+/// clock (`NULL`: `now()`), `$19` the actor to record or `NULL`, `$20`/`$21` the candidate
+/// fire instants ([`next_fire_sql!`]). The checks and the insert together: the organisation,
+/// the agent (`FOR KEY SHARE`, as [`crate::agents::exists`]) and the device are looked up and
+/// the row is inserted only when all are there; the id is drawn then, so that the first fire
+/// instant (its spread's offset depends on the id) is written with the row; a live slug is
+/// `ON CONFLICT DO NOTHING` (no row: conflict); an organisation being deleted refuses the
+/// insert (V11). One row: the checks, the candidate devices and the watcher (or `NULL`s).
+const CREATE: &str = concat!(
+    "WITH dev AS (",
+    device_candidates!("$9", "$10", "$11"),
+    "), chk AS (
+        SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS org_ok,
+               EXISTS (SELECT 1 FROM agents WHERE org_id = $1 AND id = $8 FOR KEY SHARE)
+                   AS agent_ok,
+               ($9::uuid IS NULL AND $11::text IS NULL)
+               OR ((SELECT count(*) FROM dev) = 1
+                   AND (SELECT org_id FROM dev LIMIT 1) = $1) AS device_ok
+    ), new AS (
+        SELECT nextval(pg_get_serial_sequence('watchers', 'id')) AS id
+        FROM chk WHERE chk.org_ok AND chk.agent_ok AND chk.device_ok
+    ), ins AS (
+        INSERT INTO watchers (id, org_id, slug, name, prompt, extraction_schema, schedule,
+                              timezone, agent_id, device_id, created_by, min_cooldown_seconds,
+                              next_run_at, created_at, updated_at, spread_seconds,
+                              catch_up_window_seconds, retries, retry_delay_seconds)
+        OVERRIDING SYSTEM VALUE
+        SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, (SELECT id FROM dev LIMIT 1), $12, $13, ",
+    next_fire_sql!("new.id", "$14", "$18", "$20", "$21"),
+    ", coalesce($18, now()), coalesce($18, now()), $14, $15, $16, $17
+        FROM new
+        ON CONFLICT (org_id, slug) WHERE status <> 'archived' DO NOTHING
+        RETURNING ",
+    watcher_columns!(),
+    "
+    ), audit AS (",
+    record_change!(
+        "ins",
+        "$18",
+        "$19",
+        "watchers create",
+        "created",
+        "'{}'::jsonb"
+    ),
+    ")
+    SELECT chk.org_ok, chk.agent_ok, chk.device_ok,
+           ARRAY(SELECT id FROM dev ORDER BY first_seen_at, id),
+           ARRAY(SELECT user_id FROM dev ORDER BY first_seen_at, id), x.*
+    FROM chk LEFT JOIN ins x ON true"
+);
+
+/// The slug of a new watcher, after checking its fields.
+fn checked_new(w: &NewWatcher) -> Result<String> {
     let slug = w.slug.clone().unwrap_or_else(|| slugify(&w.name));
     validate_id("slug", &slug)?;
     validate_name("watcher name", &w.name)?;
@@ -242,79 +485,147 @@ pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -
     if w.min_cooldown_seconds < 0 {
         return Err(Error::invalid("min cooldown must not be negative"));
     }
-    crate::orgs::show(tx, &w.org_id)?;
-    if !crate::agents::exists(tx, &w.org_id, &w.agent_id)? {
+    w.timing.check()?;
+    Ok(slug)
+}
+
+/// Creates a watcher with `next_run_at` set to its first fire time after `now`.
+///
+/// # Errors
+/// `invalid_input`; `not_found` for an unknown organisation, agent or device (also a
+/// device of another organisation); `conflict` for a live slug already in use.
+pub fn create(tx: &mut impl GenericClient, w: &NewWatcher, now: DateTime<Utc>) -> Result<Watcher> {
+    let device = w.device_id.map(DeviceRef::Id);
+    create_via(
+        &mut |s| crate::db::flight::in_order(tx, s),
+        w,
+        device.as_ref(),
+        None,
+        Some(now),
+        now,
+    )
+}
+
+/// [`create`] with the device by reference, its statement sent by `send`, recorded by
+/// `actor` when given, at `clock` (`None`: the database's), the first fire instant picked
+/// among those around `estimate`.
+fn create_via(
+    send: &mut crate::db::flight::Send<'_>,
+    w: &NewWatcher,
+    device: Option<&DeviceRef>,
+    actor: Option<&str>,
+    clock: Option<DateTime<Utc>>,
+    estimate: DateTime<Utc>,
+) -> Result<Watcher> {
+    let slug = checked_new(w)?;
+    let fires = Fires::around(&w.schedule, w.timezone, estimate)?;
+    let (dev_id, dev_org, dev_worker) = device_params(device);
+    let t = &w.timing;
+    let rows = send(&[(
+        CREATE,
+        &[
+            p(&w.org_id),
+            p(&slug),
+            p(&w.name),
+            p(&w.prompt),
+            p(&w.extraction_schema),
+            p(&w.schedule.as_str()),
+            p(&w.timezone.name()),
+            p(&w.agent_id),
+            p(&dev_id),
+            p(&dev_org),
+            p(&dev_worker),
+            p(&w.created_by),
+            p(&w.min_cooldown_seconds),
+            p(&t.spread_seconds),
+            p(&t.catch_up_window_seconds),
+            p(&t.retries),
+            p(&t.retry_delay_seconds),
+            p(&clock),
+            p(&actor),
+            p(&fires.from),
+            p(&fires.slots),
+        ],
+    )])?;
+    let row = first_row(&rows)?;
+    let pinned = resolved(device, row, 3)?;
+    if !row.get::<_, bool>(0) {
+        return Err(Error::not_found(format!("organization {}", w.org_id)));
+    }
+    if !row.get::<_, bool>(1) {
         return Err(Error::not_found(format!(
             "agent {} in organization {}",
             w.agent_id, w.org_id
         )));
     }
-    w.timing.check()?;
-    if let Some(d) = w.device_id {
-        check_device(tx, &w.org_id, d)?;
+    if !row.get::<_, bool>(2) {
+        return Err(device_elsewhere(pinned, &w.org_id));
     }
-    // the spread's offset depends on the id: the first fire instant is set once it is known
-    w.schedule.next_after(w.timezone, now)?;
-    let t = &w.timing;
-    let row = tx
-        .query_one(
-            "INSERT INTO watchers (org_id, slug, name, prompt, extraction_schema, schedule,
-                                       timezone, agent_id, device_id, created_by,
-                                       min_cooldown_seconds, next_run_at, created_at, updated_at,
-                                       spread_seconds, catch_up_window_seconds, retries,
-                                       retry_delay_seconds)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, $13, $14,
-                         $15, $16)
-                 RETURNING id",
-            &[
-                &w.org_id,
-                &slug,
-                &w.name,
-                &w.prompt,
-                &w.extraction_schema,
-                &w.schedule.as_str(),
-                &w.timezone.name(),
-                &w.agent_id,
-                &w.device_id,
-                &w.created_by,
-                &w.min_cooldown_seconds,
-                &now,
-                &t.spread_seconds,
-                &t.catch_up_window_seconds,
-                &t.retries,
-                &t.retry_delay_seconds,
-            ],
-        )
-        .map_err(|e| slug_conflict(e, &slug, &w.org_id))?;
-    let id: i64 = row.get(0);
-    let next = first_fire(&w.schedule, w.timezone, id, t.spread_seconds, now)?;
-    let row = tx.query_one(
-        &format!("UPDATE watchers SET next_run_at = $2 WHERE id = $1 RETURNING {WATCHER_COLUMNS}"),
-        &[&id, &next],
-    )?;
-    Ok(watcher_from_row(&row))
+    if row.get::<_, Option<i64>>(5).is_none() {
+        return Err(slug_taken(&slug, &w.org_id));
+    }
+    Ok(watcher_at(row, 5))
 }
 
-fn slug_conflict(e: postgres::Error, slug: &str, org: &str) -> Error {
-    crate::error::exists(e, || {
-        format!("watcher slug {slug} is already used in organization {org}")
+/// [`create`] in one flight (see [`mod@crate::db::flight`]) on the database's clock, the
+/// device by UUID or `ORG:WORKER_ID` (resolved in the statement), with its audit event by
+/// `actor` in the same statement.
+///
+/// # Errors
+/// As [`create`]; `conflict` listing the devices several users' devices share the worker
+/// id.
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    w: &NewWatcher,
+    device: Option<&DeviceRef>,
+    actor: &Actor,
+    estimate: DateTime<Utc>,
+) -> Result<Watcher> {
+    in_flight(client, estimate, |send, clock, estimate| {
+        create_via(send, w, device, Some(actor.as_str()), clock, estimate)
     })
 }
 
-fn check_device(tx: &mut impl GenericClient, org: &str, device: Uuid) -> Result<()> {
-    let found = tx
-        .query_opt(
-            "SELECT 1 FROM devices WHERE id = $1 AND org_id = $2",
-            &[&device, &org],
-        )?
-        .is_some();
-    if found {
-        Ok(())
-    } else {
-        Err(Error::not_found(format!(
-            "device {device} in organization {org}"
-        )))
+/// Runs a change in one flight on the database's clock, with the fire instants computed
+/// around `estimate` (the host's clock); when the host's clock is more than a day off (the statement raised
+/// `clock`, nothing was written), again in a transaction that reads the database's clock
+/// first.
+fn in_flight<T>(
+    client: &mut crate::db::Client,
+    estimate: DateTime<Utc>,
+    mut change: impl FnMut(
+        &mut crate::db::flight::Send<'_>,
+        Option<DateTime<Utc>>,
+        DateTime<Utc>,
+    ) -> Result<T>,
+) -> Result<T> {
+    let flown = change(
+        &mut |s| Ok(crate::db::flight(client, s)?.rows),
+        None,
+        estimate,
+    );
+    match flown {
+        Err(Error::Transient {
+            kind: crate::db::flight::CLOCK,
+            ..
+        }) => crate::db::in_tx(client, |tx, now| {
+            change(&mut |s| crate::db::flight::in_order(tx, s), Some(now), now)
+        }),
+        other => other,
     }
+}
+
+/// The one row of a change's statement.
+fn first_row(rows: &[Vec<postgres::Row>]) -> Result<&postgres::Row> {
+    rows.first()
+        .and_then(|r| r.first())
+        .ok_or_else(|| Error::Internal("a watcher's statement returned no row".into()))
+}
+
+fn slug_taken(slug: &str, org: &str) -> Error {
+    Error::Conflict(format!(
+        "watcher slug {slug} is already used in organization {org}"
+    ))
 }
 
 /// A patch: only the given fields change.
@@ -348,14 +659,113 @@ pub struct WatcherPatch {
     pub retry_delay_seconds: Option<i32>,
 }
 
-fn lock_watcher(tx: &mut impl GenericClient, id: i64) -> Result<Watcher> {
-    tx.query_opt(
-        // NO KEY: the key never changes, and runs' foreign-key checks must not wait on us
-        &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1 FOR NO KEY UPDATE"),
-        &[&id],
-    )?
-    .map(|r| watcher_from_row(&r))
-    .ok_or_else(|| Error::not_found(format!("watcher {id}")))
+/// `watchers update` in one statement, under the watcher's row lock: `$1` watcher, `$2`
+/// name, `$3` slug, `$4` prompt, `$5` agent, `$6`/`$7`/`$8` the device to pin
+/// ([`device_candidates!`]), `$9` unpin, `$10` cool-down, `$11` extraction schema, `$12`
+/// schedule, `$13` zone, `$14` spread, `$15` whether `$16` (catch-up window) is given, `$17`
+/// retries, `$18` retry delay (each `NULL`: unchanged), `$19` the clock, `$20` the actor or
+/// `NULL`, `$21` the fields named in the audit event, `$22` whether the next run is
+/// recomputed (of an active watcher), `$23`/`$24` the schedule and zone the candidates
+/// `$25`/`$26` ([`next_fire_sql!`]) were computed for. Nothing changes unless every check
+/// passes; when the candidates are not the row's (`fresh` false: the host did not know its
+/// schedule or zone) nothing changes either and the row says what they are. One row: the
+/// watcher's status (`NULL`: unknown), the checks, its organisation, schedule and zone, the
+/// candidate devices and the watcher afterwards.
+const UPDATE: &str = concat!(
+    "WITH w AS (
+        SELECT id AS wid, org_id AS worg, status AS wstatus, schedule AS wschedule,
+               timezone AS wzone
+        FROM watchers WHERE id = $1
+        FOR NO KEY UPDATE
+    ), dev AS (",
+    device_candidates!("$6", "$7", "$8"),
+    "), chk AS (
+        SELECT w.*,
+               ($5::text IS NULL OR EXISTS (SELECT 1 FROM agents a
+                                            WHERE a.org_id = w.worg AND a.id = $5
+                                            FOR KEY SHARE)) AS agent_ok,
+               (($6::uuid IS NULL AND $8::text IS NULL)
+                OR ((SELECT count(*) FROM dev) = 1
+                    AND (SELECT org_id FROM dev LIMIT 1) = w.worg)) AS device_ok,
+               ($3::text IS NOT NULL
+                AND EXISTS (SELECT 1 FROM watchers o
+                            WHERE o.org_id = w.worg AND o.slug = $3
+                              AND o.status <> 'archived' AND o.id <> w.wid)) AS slug_used,
+               ($22 AND w.wstatus = 'active') AS due,
+               coalesce(coalesce($12, w.wschedule) = $23
+                        AND coalesce($13, w.wzone) = $24, false) AS fresh
+        FROM w
+    ), up AS (
+        UPDATE watchers t
+        SET name = coalesce($2, t.name), slug = coalesce($3, t.slug),
+            prompt = coalesce($4, t.prompt), agent_id = coalesce($5, t.agent_id),
+            device_id = CASE WHEN $6::uuid IS NOT NULL OR $8::text IS NOT NULL
+                             THEN (SELECT id FROM dev LIMIT 1)
+                             WHEN $9 THEN NULL ELSE t.device_id END,
+            min_cooldown_seconds = coalesce($10, t.min_cooldown_seconds),
+            extraction_schema = coalesce($11, t.extraction_schema),
+            schedule = coalesce($12, t.schedule), timezone = coalesce($13, t.timezone),
+            next_run_at = CASE WHEN chk.due THEN ",
+    next_fire_sql!(
+        "t.id",
+        "coalesce($14, t.spread_seconds)",
+        "$19",
+        "$25",
+        "$26"
+    ),
+    " ELSE t.next_run_at END,
+            updated_at = coalesce($19, now()),
+            spread_seconds = coalesce($14, t.spread_seconds),
+            catch_up_window_seconds = CASE WHEN $15 THEN $16 ELSE t.catch_up_window_seconds END,
+            retries = coalesce($17, t.retries),
+            retry_delay_seconds = coalesce($18, t.retry_delay_seconds)
+        FROM chk
+        WHERE t.id = chk.wid AND chk.wstatus <> 'archived' AND chk.agent_ok AND chk.device_ok
+          AND NOT chk.slug_used AND (NOT chk.due OR chk.fresh)
+        RETURNING ",
+    watcher_columns!(),
+    "
+    ), audit AS (",
+    record_change!(
+        "up",
+        "$19",
+        "$20",
+        "watchers update",
+        "updated",
+        "jsonb_build_object('fields', $21::text[])"
+    ),
+    ")
+    SELECT c.wstatus, c.agent_ok, c.device_ok, c.slug_used, c.due, c.fresh, c.worg,
+           c.wschedule, c.wzone,
+           ARRAY(SELECT id FROM dev ORDER BY first_seen_at, id),
+           ARRAY(SELECT user_id FROM dev ORDER BY first_seen_at, id), x.*
+    FROM (SELECT) one LEFT JOIN chk c ON true LEFT JOIN up x ON true"
+);
+
+/// Checks a patch's fields (those that need no row).
+fn check_patch(p: &WatcherPatch) -> Result<()> {
+    if let Some(n) = &p.name {
+        validate_name("watcher name", n)?;
+    }
+    if let Some(s) = &p.slug {
+        validate_id("slug", s)?;
+    }
+    if let Some(pr) = &p.prompt {
+        check_prompt(pr)?;
+    }
+    if p.min_cooldown_seconds.is_some_and(|c| c < 0) {
+        return Err(Error::invalid("min cooldown must not be negative"));
+    }
+    if let Some(s) = &p.extraction_schema {
+        check_schema(Some(s))?;
+    }
+    Timing {
+        spread_seconds: p.spread_seconds.unwrap_or(0),
+        catch_up_window_seconds: p.catch_up_window_seconds.flatten(),
+        retries: p.retries.unwrap_or(0),
+        retry_delay_seconds: p.retry_delay_seconds.unwrap_or(0),
+    }
+    .check()
 }
 
 /// Applies a patch under the watcher's row lock.
@@ -368,121 +778,180 @@ pub fn update(
     p: &WatcherPatch,
     now: DateTime<Utc>,
 ) -> Result<Watcher> {
-    let mut w = lock_watcher(tx, id)?;
-    if w.status == "archived" {
-        return Err(Error::Conflict(format!("watcher {id} is archived")));
-    }
-    if let Some(n) = &p.name {
-        validate_name("watcher name", n)?;
-        w.name.clone_from(n);
-    }
-    if let Some(s) = &p.slug {
-        validate_id("slug", s)?;
-        w.slug.clone_from(s);
-    }
-    if let Some(pr) = &p.prompt {
-        check_prompt(pr)?;
-        w.prompt.clone_from(pr);
-    }
-    if let Some(a) = &p.agent_id {
-        if !crate::agents::exists(tx, &w.org_id, a)? {
-            return Err(Error::not_found(format!(
-                "agent {a} in organization {}",
-                w.org_id
-            )));
-        }
-        w.agent_id.clone_from(a);
-    }
-    if let Some(d) = p.device_id {
-        if let Some(d) = d {
-            check_device(tx, &w.org_id, d)?;
-        }
-        w.device_id = d;
-    }
-    if let Some(c) = p.min_cooldown_seconds {
-        if c < 0 {
-            return Err(Error::invalid("min cooldown must not be negative"));
-        }
-        w.min_cooldown_seconds = c;
-    }
-    if let Some(s) = &p.extraction_schema {
-        check_schema(Some(s))?;
-        w.extraction_schema = Some(s.clone());
-    }
-    if let Some(v) = p.spread_seconds {
-        w.spread_seconds = v;
-    }
-    if let Some(v) = p.catch_up_window_seconds {
-        w.catch_up_window_seconds = v;
-    }
-    if let Some(v) = p.retries {
-        w.retries = v;
-    }
-    if let Some(v) = p.retry_delay_seconds {
-        w.retry_delay_seconds = v;
-    }
-    timing(&w).check()?;
-    let reschedule = p.schedule.is_some() || p.timezone.is_some() || p.spread_seconds.is_some();
-    if let Some(s) = &p.schedule {
-        w.schedule = s.as_str().to_string();
-    }
-    if let Some(tz) = p.timezone {
-        w.timezone = tz.name().to_string();
-    }
-    if reschedule && w.status == "active" {
-        w.next_run_at = Some(next_fire(&w, now)?);
-    }
-    let row = tx
-        .query_one(
-            &format!(
-                "UPDATE watchers SET name = $2, slug = $3, prompt = $4, agent_id = $5,
-                        device_id = $6, min_cooldown_seconds = $7, extraction_schema = $8,
-                        schedule = $9, timezone = $10, next_run_at = $11, updated_at = $12,
-                        spread_seconds = $13, catch_up_window_seconds = $14, retries = $15,
-                        retry_delay_seconds = $16
-                 WHERE id = $1 RETURNING {WATCHER_COLUMNS}"
-            ),
-            &[
-                &id,
-                &w.name,
-                &w.slug,
-                &w.prompt,
-                &w.agent_id,
-                &w.device_id,
-                &w.min_cooldown_seconds,
-                &w.extraction_schema,
-                &w.schedule,
-                &w.timezone,
-                &w.next_run_at,
-                &now,
-                &w.spread_seconds,
-                &w.catch_up_window_seconds,
-                &w.retries,
-                &w.retry_delay_seconds,
-            ],
-        )
-        .map_err(|e| slug_conflict(e, &w.slug, &w.org_id))?;
-    Ok(watcher_from_row(&row))
-}
-
-fn timing(w: &Watcher) -> Timing {
-    Timing {
-        spread_seconds: w.spread_seconds,
-        catch_up_window_seconds: w.catch_up_window_seconds,
-        retries: w.retries,
-        retry_delay_seconds: w.retry_delay_seconds,
-    }
-}
-
-fn next_fire(w: &Watcher, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    first_fire(
-        &Schedule::parse(&w.schedule)?,
-        parse_timezone(&w.timezone)?,
-        w.id,
-        w.spread_seconds,
-        now,
+    let pin = match p.device_id {
+        Some(Some(d)) => Some(DeviceRef::Id(d)),
+        _ => None,
+    };
+    update_via(
+        &mut |s| crate::db::flight::in_order(tx, s),
+        &Change {
+            id,
+            actor: None,
+            clock: Some(now),
+            estimate: now,
+        },
+        p,
+        pin.as_ref(),
+        &[],
     )
 }
+
+/// Who changes which watcher, when.
+struct Change<'a> {
+    id: i64,
+    /// Recorded in the audit trail when given.
+    actor: Option<&'a str>,
+    /// `None`: the database's.
+    clock: Option<DateTime<Utc>>,
+    /// The clock the candidate fire instants are computed around.
+    estimate: DateTime<Utc>,
+}
+
+/// [`update`], pinning `pin` (by reference) when given, its statement sent by `send`. When
+/// the next run is recomputed and the schedule and zone are not both in the patch, the
+/// first statement learns them from the row (changing nothing) and a second one makes the
+/// change (a second flight).
+fn update_via(
+    send: &mut crate::db::flight::Send<'_>,
+    c: &Change<'_>,
+    patch: &WatcherPatch,
+    pin: Option<&DeviceRef>,
+    fields: &[&str],
+) -> Result<Watcher> {
+    check_patch(patch)?;
+    let id = c.id;
+    let reschedule =
+        patch.schedule.is_some() || patch.timezone.is_some() || patch.spread_seconds.is_some();
+    // the host knows the schedule and zone only when the patch gives both; a schedule that
+    // never fires is refused only for an active watcher (its next run is computed)
+    let mut fires = match (reschedule, &patch.schedule, patch.timezone) {
+        (true, Some(s), Some(tz)) => Fires::around(s, tz, c.estimate).unwrap_or_default(),
+        _ => Fires::default(),
+    };
+    let (dev_id, dev_org, dev_worker) = device_params(pin);
+    let unpin = patch.device_id == Some(None);
+    let schedule = patch.schedule.as_ref().map(Schedule::as_str);
+    let zone = patch.timezone.map(|t| t.name());
+    let catch_up = patch.catch_up_window_seconds.flatten();
+    let fields: Vec<&str> = fields.to_vec();
+    for _ in 0..5 {
+        let rows = send(&[(
+            UPDATE,
+            &[
+                p(&id),
+                p(&patch.name),
+                p(&patch.slug),
+                p(&patch.prompt),
+                p(&patch.agent_id),
+                p(&dev_id),
+                p(&dev_org),
+                p(&dev_worker),
+                p(&unpin),
+                p(&patch.min_cooldown_seconds),
+                p(&patch.extraction_schema),
+                p(&schedule),
+                p(&zone),
+                p(&patch.spread_seconds),
+                p(&patch.catch_up_window_seconds.is_some()),
+                p(&catch_up),
+                p(&patch.retries),
+                p(&patch.retry_delay_seconds),
+                p(&c.clock),
+                p(&c.actor),
+                p(&fields),
+                p(&reschedule),
+                p(&fires.schedule),
+                p(&fires.zone),
+                p(&fires.from),
+                p(&fires.slots),
+            ],
+        )])?;
+        let row = first_row(&rows)?;
+        let pinned = resolved(pin, row, 9)?;
+        let Some(status) = row.get::<_, Option<String>>(0) else {
+            return Err(Error::not_found(format!("watcher {id}")));
+        };
+        let org: String = row.get(6);
+        if status == "archived" {
+            return Err(Error::Conflict(format!("watcher {id} is archived")));
+        }
+        if !row.get::<_, bool>(1) {
+            return Err(Error::not_found(format!(
+                "agent {} in organization {org}",
+                patch.agent_id.as_deref().unwrap_or_default()
+            )));
+        }
+        if !row.get::<_, bool>(2) {
+            return Err(device_elsewhere(pinned, &org));
+        }
+        if row.get::<_, bool>(4) && !row.get::<_, bool>(5) {
+            // the next run's candidates for the row's schedule and zone, then again
+            let (s, z): (String, String) = (row.get(7), row.get(8));
+            fires = Fires::of(schedule.unwrap_or(&s), zone.unwrap_or(&z), c.estimate)?;
+            continue;
+        }
+        if row.get::<_, bool>(3) {
+            return Err(slug_taken(patch.slug.as_deref().unwrap_or_default(), &org));
+        }
+        return Ok(watcher_at(row, 11));
+    }
+    Err(Error::Conflict(format!(
+        "watcher {id} changed its schedule while this ran; retry"
+    )))
+}
+
+/// [`update`] in one flight (two when the next run is recomputed and the patch does not
+/// give both the schedule and the zone) on the database's clock, pinning a device by UUID or
+/// `ORG:WORKER_ID` (resolved in the statement), with its audit event (`fields`: what the
+/// command was given) by `actor` in the same statement.
+///
+/// # Errors
+/// As [`update`].
+pub fn update_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+    patch: &WatcherPatch,
+    pin: Option<&DeviceRef>,
+    fields: &[&str],
+    actor: &Actor,
+    estimate: DateTime<Utc>,
+) -> Result<Watcher> {
+    in_flight(client, estimate, |send, clock, estimate| {
+        let c = Change {
+            id,
+            actor: Some(actor.as_str()),
+            clock,
+            estimate,
+        };
+        update_via(send, &c, patch, pin, fields)
+    })
+}
+
+/// `watchers pause` in one statement: `$1` watcher, `$2` reason, `$3` clock, `$4` actor or
+/// `NULL`. One row (none: unknown): the status before, the watcher afterwards (`NULL`s when
+/// archived: nothing changed).
+const PAUSE: &str = concat!(
+    "WITH w AS (
+        SELECT id AS wid, status AS wstatus FROM watchers WHERE id = $1 FOR NO KEY UPDATE
+    ), up AS (
+        UPDATE watchers t
+        SET status = 'paused', paused_reason = $2, updated_at = coalesce($3, now())
+        FROM w WHERE t.id = w.wid AND w.wstatus <> 'archived'
+        RETURNING ",
+    watcher_columns!(),
+    "
+    ), audit AS (",
+    record_change!(
+        "up",
+        "$3",
+        "$4",
+        "watchers pause",
+        "paused",
+        "jsonb_build_object('reason', $2::text)"
+    ),
+    ")
+    SELECT w.wstatus, x.* FROM w LEFT JOIN up x ON true"
+);
 
 /// Pauses a watcher (dispatch skips it); pausing again updates the reason.
 ///
@@ -494,41 +963,185 @@ pub fn pause(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Watcher> {
+    pause_via(
+        &mut |s| crate::db::flight::in_order(tx, s),
+        id,
+        reason,
+        None,
+        Some(now),
+    )
+}
+
+fn pause_via(
+    send: &mut crate::db::flight::Send<'_>,
+    id: i64,
+    reason: Option<&str>,
+    actor: Option<&str>,
+    clock: Option<DateTime<Utc>>,
+) -> Result<Watcher> {
     if let Some(r) = reason {
         crate::input::storable("pause reason", r)?;
     }
-    let w = lock_watcher(tx, id)?;
-    if w.status == "archived" {
+    let rows = send(&[(PAUSE, &[p(&id), p(&reason), p(&clock), p(&actor)])])?;
+    let row = rows
+        .first()
+        .and_then(|r| r.first())
+        .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
+    if row.get::<_, Option<i64>>(1).is_none() {
         return Err(Error::Conflict(format!("watcher {id} is archived")));
     }
-    set_status(tx, id, "paused", reason, w.next_run_at, now)
+    Ok(watcher_at(row, 1))
 }
+
+/// [`pause`] in one flight, with its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`pause`].
+pub fn pause_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+    reason: Option<&str>,
+    actor: &Actor,
+) -> Result<Watcher> {
+    pause_via(
+        &mut |s| Ok(crate::db::flight(client, s)?.rows),
+        id,
+        reason,
+        Some(actor.as_str()),
+        None,
+    )
+}
+
+/// `watchers resume` in one statement, under the watcher's row lock and its agent's `KEY
+/// SHARE` lock (a guarded `agents delete` cannot remove it until this commits): `$1`
+/// watcher, `$2` clock, `$3` actor or `NULL`, `$4`/`$5` the schedule and zone the candidates
+/// `$6`/`$7` were computed for ([`next_fire_sql!`]). A paused watcher gets its next run when
+/// the candidates are the row's (else nothing changes and the row says what they are). One
+/// row (none: unknown): the status before, whether the agent exists, whether the candidates
+/// were needed and fit, the organisation, agent, schedule and zone, the watcher afterwards.
+const RESUME: &str = concat!(
+    "WITH w AS (
+        SELECT id AS wid, org_id AS worg, status AS wstatus, agent_id AS wagent,
+               schedule AS wschedule, timezone AS wzone
+        FROM watchers WHERE id = $1
+        FOR NO KEY UPDATE
+    ), chk AS (
+        SELECT w.*,
+               w.wstatus <> 'archived'
+               AND EXISTS (SELECT 1 FROM agents a WHERE a.org_id = w.worg AND a.id = w.wagent
+                           FOR KEY SHARE) AS agent_ok,
+               w.wstatus <> 'active' AS due,
+               coalesce(w.wschedule = $4 AND w.wzone = $5, false) AS fresh
+        FROM w
+    ), up AS (
+        UPDATE watchers t
+        SET status = 'active', paused_reason = NULL, updated_at = coalesce($2, now()),
+            next_run_at = CASE WHEN chk.due THEN ",
+    next_fire_sql!("t.id", "t.spread_seconds", "$2", "$6", "$7"),
+    " ELSE t.next_run_at END
+        FROM chk
+        WHERE t.id = chk.wid AND chk.wstatus <> 'archived' AND chk.agent_ok
+          AND (NOT chk.due OR chk.fresh)
+        RETURNING ",
+    watcher_columns!(),
+    "
+    ), audit AS (",
+    record_change!(
+        "up",
+        "$2",
+        "$3",
+        "watchers resume",
+        "resumed",
+        "'{}'::jsonb"
+    ),
+    ")
+    SELECT c.wstatus, c.agent_ok, c.due, c.fresh, c.worg, c.wagent, c.wschedule, c.wzone, x.*
+    FROM chk c LEFT JOIN up x ON true"
+);
 
 /// Resumes a paused watcher, with `next_run_at` = the first fire time after `now`.
 ///
 /// # Errors
 /// `not_found`; `conflict` when archived, or when its agent no longer exists.
 pub fn resume(tx: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<Watcher> {
-    let w = lock_watcher(tx, id)?;
-    if w.status == "archived" {
-        return Err(Error::Conflict(format!(
-            "watcher {id} is archived and cannot be resumed"
-        )));
+    resume_via(
+        &mut |s| crate::db::flight::in_order(tx, s),
+        &Change {
+            id,
+            actor: None,
+            clock: Some(now),
+            estimate: now,
+        },
+    )
+}
+
+/// [`resume`], its statement sent by `send`: the first statement learns the schedule and
+/// zone of a paused watcher (changing nothing), a second one resumes it.
+fn resume_via(send: &mut crate::db::flight::Send<'_>, c: &Change<'_>) -> Result<Watcher> {
+    let id = c.id;
+    let mut fires = Fires::default();
+    for _ in 0..5 {
+        let rows = send(&[(
+            RESUME,
+            &[
+                p(&id),
+                p(&c.clock),
+                p(&c.actor),
+                p(&fires.schedule),
+                p(&fires.zone),
+                p(&fires.from),
+                p(&fires.slots),
+            ],
+        )])?;
+        let row = rows
+            .first()
+            .and_then(|r| r.first())
+            .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
+        let (status, org, agent): (String, String, String) = (row.get(0), row.get(4), row.get(5));
+        if status == "archived" {
+            return Err(Error::Conflict(format!(
+                "watcher {id} is archived and cannot be resumed"
+            )));
+        }
+        if !row.get::<_, bool>(1) {
+            return Err(Error::Conflict(format!(
+                "watcher {id} uses agent {agent}, which no longer exists in organization {org}; \
+                 point it at another agent first (watchers update {id} --agent ID)"
+            )));
+        }
+        if row.get::<_, bool>(2) && !row.get::<_, bool>(3) {
+            let (s, z): (String, String) = (row.get(6), row.get(7));
+            fires = Fires::of(&s, &z, c.estimate)?;
+            continue;
+        }
+        return Ok(watcher_at(row, 8));
     }
-    // locks the agent FOR KEY SHARE: a guarded delete cannot remove it until we commit
-    if !crate::agents::exists(tx, &w.org_id, &w.agent_id)? {
-        return Err(Error::Conflict(format!(
-            "watcher {id} uses agent {}, which no longer exists in organization {}; point it \
-             at another agent first (watchers update {id} --agent ID)",
-            w.agent_id, w.org_id
-        )));
-    }
-    let next = if w.status == "active" {
-        w.next_run_at
-    } else {
-        Some(next_fire(&w, now)?)
-    };
-    set_status(tx, id, "active", None, next, now)
+    Err(Error::Conflict(format!(
+        "watcher {id} changed its schedule while this ran; retry"
+    )))
+}
+
+/// [`resume`] in one flight for an active watcher, two for a paused one (the first learns
+/// its schedule and zone), on the database's clock, with its audit event by `actor` in the
+/// same statement.
+///
+/// # Errors
+/// As [`resume`].
+pub fn resume_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+    actor: &Actor,
+    estimate: DateTime<Utc>,
+) -> Result<Watcher> {
+    in_flight(client, estimate, |send, clock, estimate| {
+        let c = Change {
+            id,
+            actor: Some(actor.as_str()),
+            clock,
+            estimate,
+        };
+        resume_via(send, &c)
+    })
 }
 
 /// Which watchers `watchers reschedule` recomputes.
@@ -653,40 +1266,84 @@ pub struct Archived {
     pub runs_cancelled: i64,
 }
 
+/// `watchers archive` in one statement: the watcher's row lock first (the runs' update
+/// looks it up), its active run cancelled, the watcher archived, the audit event with the
+/// count; `$1` watcher, `$2` clock, `$3` actor or `NULL`. One row (none: unknown).
+const ARCHIVE: &str = concat!(
+    "WITH w AS (
+        SELECT id AS wid FROM watchers WHERE id = $1 FOR NO KEY UPDATE
+    ), cancelled AS (
+        UPDATE runs SET status = 'cancelled', finished_at = coalesce($2, now()),
+                        error = 'watcher archived'
+        WHERE watcher_id = (SELECT wid FROM w)
+          AND status IN ('pending', 'claimed', 'running')
+        RETURNING id
+    ), up AS (
+        UPDATE watchers t
+        SET status = 'archived', paused_reason = NULL, next_run_at = NULL,
+            updated_at = coalesce($2, now())
+        FROM w WHERE t.id = w.wid
+        RETURNING ",
+    watcher_columns!(),
+    "
+    ), audit AS (",
+    record_change!(
+        "up",
+        "$2",
+        "$3",
+        "watchers archive",
+        "archived",
+        "jsonb_build_object('runs_cancelled', (SELECT count(*) FROM cancelled))"
+    ),
+    ")
+    SELECT (SELECT count(*) FROM cancelled), x.* FROM up x"
+);
+
 /// Archives a watcher and cancels its active run; archiving twice is a no-op.
 ///
 /// # Errors
 /// `not_found`.
 pub fn archive(tx: &mut impl GenericClient, id: i64, now: DateTime<Utc>) -> Result<Archived> {
-    lock_watcher(tx, id)?;
-    let cancelled = tx.execute(
-        "UPDATE runs SET status = 'cancelled', finished_at = $2, error = 'watcher archived'
-         WHERE watcher_id = $1 AND status IN ('pending', 'claimed', 'running')",
-        &[&id, &now],
-    )?;
-    let watcher = set_status(tx, id, "archived", None, None, now)?;
+    archive_via(
+        &mut |s| crate::db::flight::in_order(tx, s),
+        id,
+        None,
+        Some(now),
+    )
+}
+
+fn archive_via(
+    send: &mut crate::db::flight::Send<'_>,
+    id: i64,
+    actor: Option<&str>,
+    clock: Option<DateTime<Utc>>,
+) -> Result<Archived> {
+    let rows = send(&[(ARCHIVE, &[p(&id), p(&clock), p(&actor)])])?;
+    let row = rows
+        .first()
+        .and_then(|r| r.first())
+        .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
     Ok(Archived {
-        watcher,
-        runs_cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
+        watcher: watcher_at(row, 1),
+        runs_cancelled: row.get(0),
     })
 }
 
-fn set_status(
-    tx: &mut impl GenericClient,
+/// [`archive`] in one flight, with its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`archive`].
+pub fn archive_in_flight(
+    client: &mut crate::db::Client,
     id: i64,
-    status: &str,
-    reason: Option<&str>,
-    next: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<Watcher> {
-    let row = tx.query_one(
-        &format!(
-            "UPDATE watchers SET status = $2, paused_reason = $3, next_run_at = $4, updated_at = $5
-             WHERE id = $1 RETURNING {WATCHER_COLUMNS}"
-        ),
-        &[&id, &status, &reason, &next, &now],
-    )?;
-    Ok(watcher_from_row(&row))
+    actor: &Actor,
+) -> Result<Archived> {
+    archive_via(
+        &mut |s| Ok(crate::db::flight(client, s)?.rows),
+        id,
+        Some(actor.as_str()),
+        None,
+    )
 }
 
 /// Status filter of `watchers list`.

@@ -348,7 +348,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             retries,
             retry_delay,
         } => {
-            let mut w = NewWatcher {
+            let w = NewWatcher {
                 org_id: org.clone(),
                 slug: slug.clone(),
                 name: name.clone(),
@@ -367,13 +367,14 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                 },
                 created_by: "admin".into(),
             };
-            out.object(&ctx.audited(
+            // checks, insert, first fire instant and audit event in one flight
+            let actor = ctx.actor()?;
+            out.object(&watchers::create_in_flight(
                 &mut c,
-                |tx, now| {
-                    w.device_id = devices::resolve_opt(tx, device.as_ref())?;
-                    watchers::create(tx, &w, now)
-                },
-                |w| watcher_event("watchers create", w, "created"),
+                &w,
+                device.as_ref(),
+                &actor,
+                chrono::Utc::now(),
             )?)
         }
         WatcherAction::Update {
@@ -392,7 +393,7 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             retries,
             retry_delay,
         } => {
-            let mut patch = WatcherPatch {
+            let patch = WatcherPatch {
                 name: name.clone(),
                 slug: slug.clone(),
                 prompt: prompt.clone(),
@@ -420,41 +421,32 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             .into_iter()
             .filter_map(|(f, given)| given.then_some(f))
             .collect();
-            out.object(&ctx.audited(
+            let actor = ctx.actor()?;
+            out.object(&watchers::update_in_flight(
                 &mut c,
-                |tx, now| {
-                    if let Some(d) = device {
-                        patch.device_id = Some(Some(devices::resolve(tx, d)?));
-                    }
-                    watchers::update(tx, *id, &patch, now)
-                },
-                |w| {
-                    watcher_event("watchers update", w, "updated")
-                        .details(serde_json::json!({ "fields": changed }))
-                },
+                *id,
+                &patch,
+                device.as_ref(),
+                &changed,
+                &actor,
+                chrono::Utc::now(),
             )?)
         }
-        WatcherAction::Pause { id, reason } => out.object(&ctx.audited(
+        WatcherAction::Pause { id, reason } => out.object(&watchers::pause_in_flight(
             &mut c,
-            |tx, now| watchers::pause(tx, *id, reason.as_deref(), now),
-            |w| {
-                watcher_event("watchers pause", w, "paused")
-                    .details(serde_json::json!({ "reason": reason }))
-            },
+            *id,
+            reason.as_deref(),
+            &ctx.actor()?,
         )?),
-        WatcherAction::Resume { id } => out.object(&ctx.audited(
+        WatcherAction::Resume { id } => out.object(&watchers::resume_in_flight(
             &mut c,
-            |tx, now| watchers::resume(tx, *id, now),
-            |w| watcher_event("watchers resume", w, "resumed"),
+            *id,
+            &ctx.actor()?,
+            chrono::Utc::now(),
         )?),
-        WatcherAction::Archive { id } => out.object(&ctx.audited(
-            &mut c,
-            |tx, now| watchers::archive(tx, *id, now),
-            |a| {
-                watcher_event("watchers archive", &a.watcher, "archived")
-                    .details(serde_json::json!({ "runs_cancelled": a.runs_cancelled }))
-            },
-        )?),
+        WatcherAction::Archive { id } => {
+            out.object(&watchers::archive_in_flight(&mut c, *id, &ctx.actor()?)?)
+        }
         WatcherAction::Reschedule { ids, org, all: _ } => {
             let scope = match (ids.is_empty(), org) {
                 (false, _) => RescheduleScope::Ids(ids.clone()),
@@ -493,14 +485,4 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             })
         }
     }
-}
-
-/// The audit event of a change to one watcher.
-fn watcher_event(command: &'static str, w: &watchers::Watcher, outcome: &str) -> Event {
-    Event::new(
-        command,
-        Some(&w.org_id),
-        Target::new("watcher", w.id),
-        outcome,
-    )
 }

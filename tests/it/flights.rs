@@ -688,3 +688,510 @@ fn listings_take_one_round_trip_after_connecting() {
         }
     }
 }
+
+/// The watcher's next run as the library computes it from its row: the first fire instant
+/// after its creation or last change (the transaction's clock), with its spread.
+fn expected_next(db: &TestDb, id: i64) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT schedule, timezone, spread_seconds, updated_at, next_run_at, status
+             FROM watchers WHERE id = $1",
+            &[&id],
+        )
+        .unwrap();
+    let (schedule, zone, spread, at): (String, String, i32, DateTime<Utc>) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    let expected = lobu_admin::watchers::first_fire(
+        &lobu_admin::schedule::Schedule::parse(&schedule).unwrap(),
+        lobu_admin::schedule::parse_timezone(&zone).unwrap(),
+        id,
+        spread,
+        at,
+    )
+    .unwrap();
+    (row.get(4), Some(expected))
+}
+
+use chrono::{DateTime, Utc};
+
+/// `watchers create|update|pause|resume|archive` send the checks, the change and its audit
+/// event in one statement of one flight (before: 8 to 11 round trips with connecting). A
+/// next run is picked by the database's clock among the fire instants the host computed
+/// around its own, with the spread's offset placed in SQL once the id is drawn. A paused
+/// watcher's resume, and an update that recomputes the next run without both the schedule
+/// and the zone, need the row's schedule first: two flights. (A schedule that fires every
+/// few minutes has hundreds of candidate instants in the two days around the clock: its
+/// flight goes out in several writes, still without waiting, but the server may answer
+/// the first before the next arrives, which the proxy counts as a round trip.)
+#[test]
+fn watcher_changes_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32, expected: usize| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n, expected));
+    };
+    let create = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = vec![
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Daily brief",
+            "--schedule",
+            "30 7 * * 1-5",
+            "--timezone",
+            "America/New_York",
+            "--agent",
+            "owletto-default",
+            "--prompt",
+            "p",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    count("watchers create", &create(&[]), 0, CONNECT + 1);
+    count(
+        "watchers create (slug taken: exit 5)",
+        &create(&[]),
+        5,
+        CONNECT + 1,
+    );
+    count(
+        "watchers create --spread --device ORG:WORKER_ID",
+        &create(&["--slug", "spread", "--spread", "6h", "--device", "acme:mbp"]),
+        0,
+        CONNECT + 1,
+    );
+    count(
+        "watchers create (unknown agent: exit 3)",
+        &[
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "X",
+            "--schedule",
+            "@daily",
+            "--agent",
+            "nope",
+            "--prompt",
+            "p",
+        ],
+        3,
+        CONNECT + 1,
+    );
+    count(
+        "watchers create (unknown worker id: exit 3)",
+        &create(&["--slug", "x", "--device", "acme:nope"]),
+        3,
+        CONNECT + 1,
+    );
+    let id = |slug: &str| -> i64 {
+        db.client()
+            .query_one("SELECT id FROM watchers WHERE slug = $1", &[&slug])
+            .unwrap()
+            .get(0)
+    };
+    let (w, s) = (id("daily-brief").to_string(), id("spread").to_string());
+    for slug in ["daily-brief", "spread"] {
+        let (got, want) = expected_next(&db, id(slug));
+        assert_eq!(got, want, "{slug}: the next run is the library's");
+    }
+    count(
+        "watchers update --name",
+        &["watchers", "update", &w, "--name", "Brief"],
+        0,
+        CONNECT + 1,
+    );
+    count(
+        "watchers update --schedule --timezone",
+        &[
+            "watchers",
+            "update",
+            &s,
+            "--schedule",
+            "10 */2 * * *",
+            "--timezone",
+            "Asia/Kolkata",
+        ],
+        0,
+        CONNECT + 1,
+    );
+    let (got, want) = expected_next(&db, id("spread"));
+    assert_eq!(got, want, "rescheduled by the database's clock");
+    count(
+        "watchers update --timezone (the row's schedule first)",
+        &["watchers", "update", &s, "--timezone", "Europe/Paris"],
+        0,
+        CONNECT + 2,
+    );
+    let (got, want) = expected_next(&db, id("spread"));
+    assert_eq!(got, want, "rescheduled with the row's schedule");
+    count(
+        "watchers update --unpin",
+        &["watchers", "update", &s, "--unpin"],
+        0,
+        CONNECT + 1,
+    );
+    let pinned: bool =
+        db.scalar("SELECT device_id IS NOT NULL FROM watchers WHERE slug = 'spread'");
+    assert!(!pinned, "unpinned");
+    count(
+        "watchers update (slug taken: exit 5)",
+        &["watchers", "update", &s, "--slug", "daily-brief"],
+        5,
+        CONNECT + 1,
+    );
+    count(
+        "watchers update (unknown: exit 3)",
+        &["watchers", "update", "999999", "--name", "x"],
+        3,
+        CONNECT + 1,
+    );
+    count(
+        "watchers pause",
+        &["watchers", "pause", &w, "--reason", "holidays"],
+        0,
+        CONNECT + 1,
+    );
+    count(
+        "watchers pause (unknown: exit 3)",
+        &["watchers", "pause", "999999"],
+        3,
+        CONNECT + 1,
+    );
+    count(
+        "watchers resume (paused: the row's schedule first)",
+        &["watchers", "resume", &w],
+        0,
+        CONNECT + 2,
+    );
+    let (got, want) = expected_next(&db, id("daily-brief"));
+    assert_eq!(got, want, "resumed by the database's clock");
+    count(
+        "watchers resume (active)",
+        &["watchers", "resume", &w],
+        0,
+        CONNECT + 1,
+    );
+    count(
+        "watchers resume (unknown: exit 3)",
+        &["watchers", "resume", "999999"],
+        3,
+        CONNECT + 1,
+    );
+    count(
+        "watchers archive",
+        &["watchers", "archive", &s],
+        0,
+        CONNECT + 1,
+    );
+    count(
+        "watchers archive (unknown: exit 3)",
+        &["watchers", "archive", "999999"],
+        3,
+        CONNECT + 1,
+    );
+    count(
+        "watchers pause (archived: exit 5)",
+        &["watchers", "pause", &s],
+        5,
+        CONNECT + 1,
+    );
+    for (name, n, _) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n, expected) in &table {
+            assert_eq!(n, expected, "{name}");
+        }
+    }
+    // each change recorded once, in its own transaction
+    let events: Vec<(String, String)> = db
+        .client()
+        .query(
+            "SELECT command, outcome FROM audit_events WHERE command LIKE 'watchers %'
+             ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let named: Vec<(&str, &str)> = events
+        .iter()
+        .map(|(c, o)| (c.as_str(), o.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("watchers create", "created"),
+            ("watchers create", "created"),
+            ("watchers update", "updated"),
+            ("watchers update", "updated"),
+            ("watchers update", "updated"),
+            ("watchers update", "updated"),
+            ("watchers pause", "paused"),
+            ("watchers resume", "resumed"),
+            ("watchers resume", "resumed"),
+            ("watchers archive", "archived"),
+        ]
+    );
+    // with the details the in_tx path recorded
+    let details: Vec<String> = db
+        .client()
+        .query(
+            "SELECT details::text FROM audit_events WHERE command LIKE 'watchers %'
+             ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "{}",
+            "{}",
+            r#"{"fields": ["name"]}"#,
+            r#"{"fields": ["schedule", "timezone"]}"#,
+            r#"{"fields": ["timezone"]}"#,
+            r#"{"fields": ["device"]}"#,
+            r#"{"reason": "holidays"}"#,
+            "{}",
+            "{}",
+            r#"{"runs_cancelled": 0}"#,
+        ]
+    );
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// A refused change writes nothing: no watcher change and no audit event, whichever check
+/// refuses it (in the statement, after the row lock) and however it is reported.
+#[test]
+fn a_refused_watcher_change_writes_nothing() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    let snapshot = || -> (String, i64, i64) {
+        let row = db
+            .client()
+            .query_one(
+                "SELECT (SELECT string_agg(to_jsonb(w)::text, ',' ORDER BY id) FROM watchers w),
+                        (SELECT count(*) FROM watchers),
+                        (SELECT count(*) FROM audit_events)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2))
+    };
+    let refused = |args: &[&str], code: i32, message: &str| {
+        let before = snapshot();
+        let r = cli(&db).args(args).run();
+        r.code(code);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+        assert_eq!(snapshot(), before, "{args:?} wrote something");
+    };
+    let slug: String = db.scalar("SELECT slug FROM watchers");
+    let create = |slug: &str, agent: &str, device: &str| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "W",
+            "--schedule",
+            "0 9 * * *",
+            "--agent",
+            agent,
+            "--prompt",
+            "p",
+            "--slug",
+            slug,
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        if !device.is_empty() {
+            a.extend(["--device".to_string(), device.to_string()]);
+        }
+        a
+    };
+    refused(
+        &strs(&create(&slug, "owletto-default", "")),
+        5,
+        &format!("watcher slug {slug} is already used in organization acme"),
+    );
+    refused(
+        &strs(&create("x", "nope", "")),
+        3,
+        "agent nope in organization acme not found",
+    );
+    let nil = uuid::Uuid::nil().to_string();
+    refused(
+        &strs(&create("x", "owletto-default", &nil)),
+        3,
+        &format!("device {nil} in organization acme not found"),
+    );
+    refused(
+        &[
+            "watchers",
+            "create",
+            "--org",
+            "nope",
+            "--name",
+            "W",
+            "--schedule",
+            "0 9 * * *",
+            "--agent",
+            "a",
+            "--prompt",
+            "p",
+        ],
+        3,
+        "organization nope not found",
+    );
+    cli(&db)
+        .args([
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Other",
+            "--schedule",
+            "0 9 * * *",
+            "--agent",
+            "owletto-default",
+            "--prompt",
+            "p",
+        ])
+        .run()
+        .code(0);
+    refused(
+        &["watchers", "update", &w, "--slug", "other", "--name", "N"],
+        5,
+        "watcher slug other is already used in organization acme",
+    );
+    refused(
+        &["watchers", "update", &w, "--agent", "nope"],
+        3,
+        "agent nope in organization acme not found",
+    );
+    refused(
+        &["watchers", "update", "999999", "--name", "N"],
+        3,
+        "watcher 999999 not found",
+    );
+    refused(
+        &["watchers", "pause", "999999"],
+        3,
+        "watcher 999999 not found",
+    );
+    refused(
+        &["watchers", "archive", "999999"],
+        3,
+        "watcher 999999 not found",
+    );
+    // an organisation being deleted: V11 refuses the new or edited watcher
+    db.client()
+        .batch_execute("UPDATE organizations SET deleting_at = now()")
+        .unwrap();
+    refused(
+        &strs(&create("late", "owletto-default", "")),
+        5,
+        "organization acme is being deleted",
+    );
+    refused(
+        &["watchers", "update", &w, "--name", "Renamed"],
+        5,
+        "organization acme is being deleted",
+    );
+    db.client()
+        .batch_execute("UPDATE organizations SET deleting_at = NULL")
+        .unwrap();
+    // the agent gone: resume refuses (after pausing)
+    cli(&db).args(["watchers", "pause", &w]).run().code(0);
+    db.client().batch_execute("DELETE FROM agents").unwrap();
+    refused(
+        &["watchers", "resume", &w],
+        5,
+        "which no longer exists in organization acme",
+    );
+    // archived: nothing changes
+    cli(&db).args(["watchers", "archive", &w]).run().code(0);
+    refused(&["watchers", "pause", &w], 5, "is archived");
+    refused(
+        &["watchers", "resume", &w],
+        5,
+        "is archived and cannot be resumed",
+    );
+    refused(&["watchers", "update", &w, "--name", "N"], 5, "is archived");
+}
+
+/// On a host whose clock is more than a day off, a watcher's first run is still the
+/// database's: the refused flight writes nothing and the change runs again with the
+/// database's clock read first (one event, one watcher).
+#[test]
+fn a_watcher_created_on_a_host_with_a_wrong_clock_gets_the_database_s_next_run() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let proxy = Proxy::start();
+    let url = lobu_admin::db::DatabaseUrl::new(proxy.url(&db.name));
+    let actor = lobu_admin::audit::Actor::new("ada").unwrap();
+    for (slug, off_hours, one_flight) in [
+        ("early", -20, true),
+        ("late", 23, true),
+        ("behind", -75, false),
+        ("ahead", 49, false),
+    ] {
+        let mut c = lobu_admin::db::connect(&url).unwrap();
+        // the proxy counts an answer as it passes it on
+        std::thread::sleep(Duration::from_millis(20));
+        let before = proxy.flights();
+        let w = lobu_admin::watchers::NewWatcher {
+            org_id: "acme".into(),
+            slug: Some(slug.into()),
+            name: "W".into(),
+            prompt: "p".into(),
+            schedule: lobu_admin::schedule::Schedule::parse("*/30 * * * *").unwrap(),
+            timezone: chrono_tz::Asia::Tokyo,
+            agent_id: "owletto-default".into(),
+            device_id: None,
+            extraction_schema: None,
+            min_cooldown_seconds: 0,
+            timing: lobu_admin::watchers::Timing {
+                // longer than the slots are apart: the offset is bounded by the gap
+                spread_seconds: 3600,
+                ..Default::default()
+            },
+            created_by: "admin".into(),
+        };
+        let estimate = Utc::now() + chrono::Duration::hours(off_hours);
+        let created =
+            lobu_admin::watchers::create_in_flight(&mut c, &w, None, &actor, estimate).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        let n = proxy.flights() - before;
+        assert_eq!(n == 1, one_flight, "{slug}: {n} round trips");
+        let (got, want) = expected_next(&db, created.id);
+        assert_eq!(got, want, "{slug}");
+        assert_eq!(created.next_run_at, want, "{slug}");
+        let events: i64 = db.scalar(&format!(
+            "SELECT count(*) FROM audit_events WHERE target_id = '{}'",
+            created.id
+        ));
+        assert_eq!(events, 1, "{slug}");
+    }
+}
