@@ -430,10 +430,41 @@ pub fn list_via(send: &mut crate::db::flight::Send<'_>, org_id: &str) -> Result<
 /// # Errors
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: Uuid) -> Result<Device> {
-    client
-        .query_opt(&format!("{SELECT_DEVICES} WHERE d.id = $1"), &[&id])?
-        .map(|r| device_from_row(&r))
-        .ok_or_else(|| Error::not_found(format!("device {id}")))
+    show_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        &DeviceRef::Id(id),
+    )
+}
+
+/// [`show`] of a device named by UUID or `ORG:WORKER_ID` (resolved in the same statement,
+/// as [`resolve`] does), its statement sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// `not_found`; `conflict` listing the devices when several users' devices share the
+/// worker id.
+pub fn show_via(send: &mut crate::db::flight::Send<'_>, r: &DeviceRef) -> Result<Device> {
+    let rows = match r {
+        DeviceRef::Id(id) => send(&[(&format!("{SELECT_DEVICES} WHERE d.id = $1"), &[p(id)])])?,
+        DeviceRef::Worker { org_id, worker_key } => send(&[(
+            &format!(
+                "{SELECT_DEVICES} WHERE d.org_id = $1 AND d.worker_key = $2
+                 ORDER BY d.first_seen_at, d.id LIMIT 20"
+            ),
+            &[p(org_id), p(worker_key)],
+        )])?,
+    };
+    let devices: Vec<Device> = rows
+        .first()
+        .map(|rows| rows.iter().map(device_from_row).collect())
+        .unwrap_or_default();
+    match <[Device; 1]>::try_from(devices) {
+        Ok([one]) => Ok(one),
+        Err(many) => Err(unresolved(
+            r,
+            &many.iter().map(|d| d.id).collect::<Vec<_>>(),
+            &many.iter().map(|d| d.user_id.clone()).collect::<Vec<_>>(),
+        )),
+    }
 }
 
 /// Result of `devices delete`.

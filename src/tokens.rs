@@ -434,17 +434,51 @@ pub struct Revoked {
 /// # Errors
 /// `not_found`.
 pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Result<Revoked> {
-    let row = client
-        .query_opt(
-            "UPDATE device_tokens SET revoked_at = coalesce(revoked_at, $2)
-             WHERE id = $1 RETURNING revoked_at",
-            &[&id, &now],
-        )?
-        .ok_or_else(|| Error::not_found(format!("token {id}")))?;
+    let actor: Option<&str> = None;
+    let row = client.query_typed_opt(REVOKE, &[p(&id), p(&Some(now)), p(&actor)])?;
+    revoked(id, row.as_ref())
+}
+
+/// [`revoke`]'s statement: `$1` token, `$2` clock (`NULL`: `now()`), `$3` the actor of the
+/// audit event it records (`tokens revoke`, outcome `revoked`, in the token's organisation),
+/// none when `NULL`; an unknown token records nothing.
+const REVOKE: &str = "
+    WITH t AS (
+        UPDATE device_tokens SET revoked_at = coalesce(revoked_at, $2, now())
+        WHERE id = $1
+        RETURNING id, org_id, revoked_at
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT coalesce($2, now()), $3, 'tokens revoke', t.org_id, 'token', t.id::text,
+               'revoked', '{}'::jsonb
+        FROM t
+        WHERE $3::text IS NOT NULL
+    )
+    SELECT revoked_at FROM t";
+
+/// What [`REVOKE`]'s row says; no row: `not_found`.
+fn revoked(id: Uuid, row: Option<&postgres::Row>) -> Result<Revoked> {
+    let row = row.ok_or_else(|| Error::not_found(format!("token {id}")))?;
     Ok(Revoked {
         id,
         revoked_at: row.get(0),
     })
+}
+
+/// [`revoke`] in one flight (see [`mod@crate::db::flight`]) on the database's clock, with
+/// its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`revoke`].
+pub fn revoke_in_flight(
+    client: &mut crate::db::Client,
+    id: Uuid,
+    actor: &crate::audit::Actor,
+) -> Result<Revoked> {
+    let at: Option<DateTime<Utc>> = None;
+    let landed = crate::db::flight(client, &[(REVOKE, &[p(&id), p(&at), p(&actor.as_str())])])?;
+    revoked(id, landed.first(0))
 }
 
 /// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired

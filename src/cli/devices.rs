@@ -149,10 +149,10 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
                 )
             })
         }
-        DeviceAction::Show { id } => out.object(&db::in_tx(&mut c, |tx, _| {
-            let id = devices::resolve(tx, id)?;
-            devices::show(tx, id)
-        })?),
+        // by UUID or ORG:WORKER_ID, in one flight
+        DeviceAction::Show { id } => {
+            out.object(&db::flight::read_in_flight(&mut c, |s| devices::show_via(s, id))?.0)
+        }
         DeviceAction::Delete { id } => out.object(&ctx.audited(
             &mut c,
             |tx, now| {

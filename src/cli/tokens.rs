@@ -168,18 +168,9 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
                 )
             })
         }
-        TokenAction::Revoke { token_id } => out.object(&ctx.audited(
-            &mut c,
-            |tx, now| tokens::revoke(tx, *token_id, now),
-            |_| {
-                Event::new(
-                    "tokens revoke",
-                    None,
-                    Target::new("token", token_id),
-                    "revoked",
-                )
-                .in_org_of(OrgOf::Token(*token_id))
-            },
-        )?),
+        // the revoke and its audit event in one statement, one flight
+        TokenAction::Revoke { token_id } => {
+            out.object(&tokens::revoke_in_flight(&mut c, *token_id, &ctx.actor()?)?)
+        }
     }
 }

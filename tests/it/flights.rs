@@ -646,3 +646,218 @@ fn listings_take_one_round_trip_after_connecting() {
         }
     }
 }
+
+/// The one-shot commands not counted above: reads, and the writes that record an audit
+/// event (each with a refusal that costs no round trip of its own).
+#[test]
+fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 2);
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let w = dev.watcher.unwrap().to_string();
+    let device = dev.id.to_string();
+    let run: i64 = db.scalar("SELECT min(id) FROM runs");
+    let run = run.to_string();
+    let ended: i64 = db.scalar(
+        "UPDATE runs SET status = 'completed', finished_at = now()
+         WHERE id = (SELECT max(id) FROM runs) RETURNING id",
+    );
+    let ended = ended.to_string();
+    let token: uuid::Uuid = db.scalar("SELECT id FROM device_tokens LIMIT 1");
+    let token = token.to_string();
+    let nil = uuid::Uuid::nil().to_string();
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n));
+    };
+    count("status", &["status"], 0);
+    count("org list", &["org", "list"], 0);
+    count(
+        "org update",
+        &["org", "update", "acme", "--name", "Acme"],
+        0,
+    );
+    count(
+        "org update (unknown: exit 3)",
+        &["org", "update", "nope", "--name", "X"],
+        3,
+    );
+    count("devices show", &["devices", "show", &device], 0);
+    count(
+        "devices show (ORG:WORKER_ID)",
+        &["devices", "show", "acme:mbp"],
+        0,
+    );
+    count(
+        "devices show (unknown: exit 3)",
+        &["devices", "show", &nil],
+        3,
+    );
+    count(
+        "devices show (unknown worker id: exit 3)",
+        &["devices", "show", "acme:nope"],
+        3,
+    );
+    count("watchers next", &["watchers", "next", &w], 0);
+    count(
+        "watchers next (unknown: exit 3)",
+        &["watchers", "next", "999999"],
+        3,
+    );
+    count("runs show", &["runs", "show", &run], 0);
+    count(
+        "runs show (unknown: exit 3)",
+        &["runs", "show", "999999"],
+        3,
+    );
+    count("runs cancel", &["runs", "cancel", &run], 0);
+    count("runs cancel (repeated)", &["runs", "cancel", &run], 0);
+    count(
+        "runs cancel (unknown: exit 3)",
+        &["runs", "cancel", "999999"],
+        3,
+    );
+    count(
+        "runs cancel (ended otherwise: exit 5)",
+        &["runs", "cancel", &ended],
+        5,
+    );
+    count("audit list", &["audit", "list"], 0);
+    count("tokens revoke", &["tokens", "revoke", &token], 0);
+    count("tokens revoke (repeated)", &["tokens", "revoke", &token], 0);
+    count(
+        "tokens revoke (unknown: exit 3)",
+        &["tokens", "revoke", &nil],
+        3,
+    );
+    for (name, n) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n) in &table {
+            assert_eq!(*n, CONNECT + 1, "{name}");
+        }
+    }
+}
+
+fn audit_events(db: &TestDb) -> i64 {
+    db.scalar("SELECT count(*) FROM audit_events")
+}
+
+/// The writes made one flight refuse in their statement: an unknown object, a conflict or
+/// an organisation being deleted writes nothing, no audit event either; what they do
+/// write, they record with the same details as before.
+#[test]
+fn refused_one_flight_writes_write_nothing() {
+    let db = TestDb::new();
+    let _dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 2);
+    let ended: i64 = db.scalar(
+        "UPDATE runs SET status = 'failed', finished_at = now()
+         WHERE id = (SELECT max(id) FROM runs) RETURNING id",
+    );
+    let active: i64 = db.scalar("SELECT min(id) FROM runs");
+    let nil = uuid::Uuid::nil().to_string();
+    let before = audit_events(&db);
+    let refused = |args: &[&str], code: i32, stderr: &str| {
+        let r = cli(&db).args(args).run();
+        r.code(code);
+        assert_eq!(r.stderr, stderr, "{args:?}");
+    };
+    refused(
+        &["runs", "cancel", "999999"],
+        3,
+        "error: run 999999 not found\n",
+    );
+    refused(
+        &["runs", "cancel", &ended.to_string()],
+        5,
+        &format!("error: run {ended} already ended as failed\n"),
+    );
+    refused(
+        &["tokens", "revoke", &nil],
+        3,
+        &format!("error: token {nil} not found\n"),
+    );
+    refused(
+        &["org", "update", "nope", "--name", "X"],
+        3,
+        "error: organization nope not found\n",
+    );
+    db.client()
+        .batch_execute("UPDATE organizations SET deleting_at = now() WHERE id = 'acme'")
+        .unwrap();
+    let r = cli(&db)
+        .args(["org", "update", "acme", "--name", "X"])
+        .run();
+    r.code(5);
+    assert!(r.stderr.contains("is being deleted"), "{}", r.stderr);
+    assert_eq!(audit_events(&db), before, "a refusal recorded an event");
+    let status: String = db.scalar(&format!("SELECT status FROM runs WHERE id = {ended}"));
+    assert_eq!(status, "failed");
+    let name: String = db.scalar("SELECT name FROM organizations WHERE id = 'acme'");
+    assert_ne!(name, "X");
+    // what is written is recorded once, in the same transaction, on the database's clock
+    let r = cli(&db)
+        .args([
+            "--actor",
+            "ada",
+            "runs",
+            "cancel",
+            &active.to_string(),
+            "--reason",
+            "why",
+        ])
+        .run();
+    r.code(0);
+    let r = cli(&db)
+        .args([
+            "--actor",
+            "ada",
+            "-o",
+            "json",
+            "runs",
+            "cancel",
+            &active.to_string(),
+        ])
+        .run();
+    r.code(0);
+    assert_eq!(r.json()["changed"], false);
+    let events: Vec<(String, String, Option<String>, serde_json::Value, bool)> = db
+        .client()
+        .query(
+            "SELECT e.outcome, e.actor, e.org_id, e.details, e.at = r.finished_at
+             FROM audit_events e JOIN runs r ON r.id::text = e.target_id
+             WHERE e.command = 'runs cancel' ORDER BY e.id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    let watcher: i64 = db.scalar(&format!("SELECT watcher_id FROM runs WHERE id = {active}"));
+    assert_eq!(
+        events,
+        vec![
+            (
+                "cancelled".to_string(),
+                "ada".to_string(),
+                Some("acme".to_string()),
+                serde_json::json!({"watcher_id": watcher, "reason": "why"}),
+                true
+            ),
+            (
+                "already_cancelled".to_string(),
+                "ada".to_string(),
+                Some("acme".to_string()),
+                serde_json::json!({"watcher_id": watcher, "reason": null}),
+                false
+            ),
+        ]
+    );
+    let error: String = db.scalar(&format!("SELECT error FROM runs WHERE id = {active}"));
+    assert_eq!(error, "cancelled by ada: why");
+}
