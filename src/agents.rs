@@ -109,25 +109,94 @@ pub fn create(
     identity: &str,
     now: DateTime<Utc>,
 ) -> Result<Agent> {
+    checked(id, name, identity)?;
+    let actor: Option<&str> = None;
+    let row = client.query_typed_opt(
+        &create_sql(),
+        &[
+            p(&org_id),
+            p(&id),
+            p(&name),
+            p(&identity),
+            p(&Some(now)),
+            p(&actor),
+        ],
+    )?;
+    created(org_id, id, row.as_ref())
+}
+
+fn checked(id: &str, name: &str, identity: &str) -> Result<()> {
     crate::orgs::validate_id("agent id", id)?;
     crate::orgs::validate_name("agent name", name)?;
-    check_identity(identity)?;
-    client
-        .query_typed_opt(
-            &format!(
-                "INSERT INTO agents (org_id, id, name, identity, created_at)
-                 SELECT o.id, $2, $3, $4, $5 FROM organizations o WHERE o.id = $1
-                 RETURNING {AGENT_COLUMNS}"
-            ),
-            &[p(&org_id), p(&id), p(&name), p(&identity), p(&now)],
-        )
-        .map_err(|e| {
-            crate::error::exists(e, || {
-                format!("agent {id} already exists in organization {org_id}")
-            })
-        })?
-        .map(|r| agent_from_row(&r))
-        .ok_or_else(|| Error::not_found(format!("organization {org_id}")))
+    check_identity(identity)
+}
+
+/// [`create`]'s statement: `$1` organisation, `$2` id, `$3` name, `$4` identity, `$5`
+/// clock (`NULL`: `now()`), `$6` the actor of the audit event it records (`agents create`,
+/// outcome `created`, with the name), none when `NULL`. A taken id inserts nothing
+/// (`ON CONFLICT`, settled by the primary key, not by a look-up before) and records
+/// nothing; the organisation's row says whether it exists.
+fn create_sql() -> String {
+    format!(
+        "WITH o AS (SELECT id FROM organizations WHERE id = $1),
+              a AS (INSERT INTO agents (org_id, id, name, identity, created_at)
+                    SELECT o.id, $2, $3, $4, coalesce($5, now()) FROM o
+                    ON CONFLICT (org_id, id) DO NOTHING
+                    RETURNING {AGENT_COLUMNS}),
+              audit AS (
+                  INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                            outcome, details)
+                  SELECT coalesce($5, now()), $6, 'agents create', a.org_id, 'agent', a.id,
+                         'created', jsonb_build_object('name', a.name)
+                  FROM a
+                  WHERE $6::text IS NOT NULL
+              )
+         SELECT a.org_id, a.id, a.name, a.identity, a.created_at FROM o LEFT JOIN a ON true"
+    )
+}
+
+/// What [`create_sql`]'s row says: the agent, or `conflict` (its id is taken); no row:
+/// `not_found` (the organisation).
+fn created(org_id: &str, id: &str, row: Option<&postgres::Row>) -> Result<Agent> {
+    let row = row.ok_or_else(|| Error::not_found(format!("organization {org_id}")))?;
+    if row.get::<_, Option<String>>(1).is_none() {
+        return Err(Error::Conflict(format!(
+            "agent {id} already exists in organization {org_id}"
+        )));
+    }
+    Ok(agent_from_row(row))
+}
+
+/// [`create`] in one flight (see [`mod@crate::db::flight`]) on the database's clock, with
+/// its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    id: &str,
+    name: &str,
+    identity: &str,
+    actor: &crate::audit::Actor,
+) -> Result<Agent> {
+    checked(id, name, identity)?;
+    let at: Option<DateTime<Utc>> = None;
+    let landed = crate::db::flight(
+        client,
+        &[(
+            &create_sql(),
+            &[
+                p(&org_id),
+                p(&id),
+                p(&name),
+                p(&identity),
+                p(&at),
+                p(&actor.as_str()),
+            ],
+        )],
+    )?;
+    created(org_id, id, landed.first(0))
 }
 
 /// An agent after `agents update`, and whether the update changed it.
@@ -158,28 +227,95 @@ pub fn update(
     if let Some(i) = identity {
         check_identity(i)?;
     }
-    // the final SELECT sees the row as it was before `upd`: the new values are `new`'s
-    let row = client
-        .query_typed_opt(
-            "WITH old AS (SELECT name, identity FROM agents
-                          WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE),
-                  new AS (SELECT coalesce($3, name) AS name, coalesce($4, identity) AS identity
-                          FROM old),
-                  upd AS (UPDATE agents a SET name = new.name, identity = new.identity
-                          FROM old, new
-                          WHERE a.org_id = $1 AND a.id = $2
-                            AND (new.name, new.identity) IS DISTINCT FROM (old.name, old.identity)
-                          RETURNING a.id)
-             SELECT a.org_id, a.id, new.name, new.identity, a.created_at,
-                    EXISTS (SELECT 1 FROM upd)
-             FROM agents a, new WHERE a.org_id = $1 AND a.id = $2",
-            &[p(&org_id), p(&id), p(&name), p(&identity)],
-        )?
-        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
+    let actor: Option<&str> = None;
+    let fields: Vec<&str> = vec![];
+    let row = client.query_typed_opt(
+        UPDATE,
+        &[
+            p(&org_id),
+            p(&id),
+            p(&name),
+            p(&identity),
+            p(&actor),
+            p(&fields),
+        ],
+    )?;
+    updated(org_id, id, row.as_ref())
+}
+
+/// [`update`]'s statement: `$1` organisation, `$2` agent, `$3` name and `$4` identity
+/// (`NULL`: unchanged), `$5` the actor of the audit event it records (`agents update`,
+/// outcome `updated` or `unchanged`, `$6` the fields given), none when `NULL`; an unknown
+/// agent records nothing. The final SELECT sees the row as it was before `upd`: the new
+/// values are `new`'s.
+const UPDATE: &str = "
+    WITH old AS (SELECT name, identity FROM agents
+                 WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE),
+         new AS (SELECT coalesce($3, name) AS name, coalesce($4, identity) AS identity
+                 FROM old),
+         upd AS (UPDATE agents a SET name = new.name, identity = new.identity
+                 FROM old, new
+                 WHERE a.org_id = $1 AND a.id = $2
+                   AND (new.name, new.identity) IS DISTINCT FROM (old.name, old.identity)
+                 RETURNING a.id),
+         audit AS (
+             INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                       outcome, details)
+             SELECT now(), $5, 'agents update', $1, 'agent', $2,
+                    CASE WHEN EXISTS (SELECT 1 FROM upd) THEN 'updated' ELSE 'unchanged' END,
+                    jsonb_build_object('fields', to_jsonb($6::text[]))
+             FROM old
+             WHERE $5::text IS NOT NULL
+         )
+    SELECT a.org_id, a.id, new.name, new.identity, a.created_at, EXISTS (SELECT 1 FROM upd)
+    FROM agents a, new WHERE a.org_id = $1 AND a.id = $2";
+
+/// What [`UPDATE`]'s row says; no row: `not_found`.
+fn updated(org_id: &str, id: &str, row: Option<&postgres::Row>) -> Result<AgentUpdated> {
+    let row =
+        row.ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
     Ok(AgentUpdated {
-        agent: agent_from_row(&row),
+        agent: agent_from_row(row),
         changed: row.get(5),
     })
+}
+
+/// [`update`] in one flight (see [`mod@crate::db::flight`]), with its audit event by
+/// `actor` (naming the `fields` given) in the same statement.
+///
+/// # Errors
+/// As [`update`].
+pub fn update_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    id: &str,
+    name: Option<&str>,
+    identity: Option<&str>,
+    actor: &crate::audit::Actor,
+    fields: &[&str],
+) -> Result<AgentUpdated> {
+    if let Some(n) = name {
+        crate::orgs::validate_name("agent name", n)?;
+    }
+    if let Some(i) = identity {
+        check_identity(i)?;
+    }
+    let fields = fields.to_vec();
+    let landed = crate::db::flight(
+        client,
+        &[(
+            UPDATE,
+            &[
+                p(&org_id),
+                p(&id),
+                p(&name),
+                p(&identity),
+                p(&actor.as_str()),
+                p(&fields),
+            ],
+        )],
+    )?;
+    updated(org_id, id, landed.first(0))
 }
 
 /// Deletes an agent, unless non-archived watchers use it: then `conflict` naming them, or,

@@ -386,38 +386,84 @@ impl NewToken {
 /// # Errors
 /// `not_found` for an unknown device.
 pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    list_via(&mut |s| crate::db::flight::in_order(client, s), device_id)
+    list_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        &DeviceRef::Id(device_id),
+    )
 }
 
-/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]), for a device
+/// named by UUID or `ORG:WORKER_ID` (looked up in a statement sent with the listing, as
+/// [`crate::devices::resolve`] does).
 ///
 /// # Errors
-/// As [`list`].
-pub fn list_via(send: &mut crate::db::flight::Send<'_>, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    let rows = send(&[
-        (
-            "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at,
-                    last_used_at
-             FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
-            &[p(&device_id)],
-        ),
-        ("SELECT 1 FROM devices WHERE id = $1", &[p(&device_id)]),
-    ])?;
-    Ok(
-        crate::db::flight::listed(&rows, &[format!("device {device_id}")])?
-            .iter()
-            .map(|r| TokenInfo {
-                id: r.get(0),
-                device_id: r.get(1),
-                prefix: r.get(2),
-                scopes: r.get(3),
-                created_at: r.get(4),
-                expires_at: r.get(5),
-                revoked_at: r.get(6),
-                last_used_at: r.get(7),
-            })
-            .collect(),
-    )
+/// As [`list`]; `conflict` listing the devices when several users' devices share the
+/// worker id.
+pub fn list_via(
+    send: &mut crate::db::flight::Send<'_>,
+    device: &DeviceRef,
+) -> Result<Vec<TokenInfo>> {
+    const COLUMNS: &str = "SELECT id, device_id, prefix, scopes, created_at, expires_at,
+                                  revoked_at, last_used_at
+                           FROM device_tokens";
+    let (rows, owner) = match device {
+        DeviceRef::Id(id) => {
+            let rows = send(&[
+                (
+                    &format!("{COLUMNS} WHERE device_id = $1 ORDER BY created_at, id"),
+                    &[p(id)],
+                ),
+                ("SELECT 1 FROM devices WHERE id = $1", &[p(id)]),
+            ])?;
+            (rows, Some(format!("device {id}")))
+        }
+        DeviceRef::Worker { org_id, worker_key } => {
+            // the tokens of the one device with that worker id; the devices that have it
+            let by_worker = send(&[
+                (
+                    &format!(
+                        "{COLUMNS} WHERE device_id IN (SELECT id FROM devices
+                                                     WHERE org_id = $1 AND worker_key = $2)
+                           AND (SELECT count(*) FROM devices
+                                WHERE org_id = $1 AND worker_key = $2) = 1
+                         ORDER BY created_at, id"
+                    ),
+                    &[p(org_id), p(worker_key)],
+                ),
+                (
+                    "SELECT id, user_id FROM devices WHERE org_id = $1 AND worker_key = $2
+                     ORDER BY first_seen_at, id LIMIT 20",
+                    &[p(org_id), p(worker_key)],
+                ),
+            ])?;
+            let devices = by_worker.get(1).map_or(&[][..], Vec::as_slice);
+            if devices.len() != 1 {
+                return Err(crate::devices::unresolved(
+                    device,
+                    &devices.iter().map(|r| r.get(0)).collect::<Vec<_>>(),
+                    &devices.iter().map(|r| r.get(1)).collect::<Vec<_>>(),
+                ));
+            }
+            (by_worker, None)
+        }
+    };
+    let list = match owner {
+        Some(o) => crate::db::flight::listed(&rows, &[o])?,
+        None => rows.first().map_or(&[][..], Vec::as_slice),
+    };
+    Ok(list
+        .iter()
+        .map(|r| TokenInfo {
+            id: r.get(0),
+            device_id: r.get(1),
+            prefix: r.get(2),
+            scopes: r.get(3),
+            created_at: r.get(4),
+            expires_at: r.get(5),
+            revoked_at: r.get(6),
+            last_used_at: r.get(7),
+        })
+        .collect())
 }
 
 /// Result of `tokens revoke`.

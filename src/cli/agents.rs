@@ -141,18 +141,14 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
         }
         AgentAction::Create { org, id, name, .. } => {
             let text = identity.unwrap_or_default();
-            out.object(&ctx.audited(
+            // the insert and its audit event in one statement, one flight
+            out.object(&agents::create_in_flight(
                 &mut c,
-                |tx, now| agents::create(tx, org, id, name, &text, now),
-                |a| {
-                    Event::new(
-                        "agents create",
-                        Some(org),
-                        Target::new("agent", id),
-                        "created",
-                    )
-                    .details(json!({ "name": a.name }))
-                },
+                org,
+                id,
+                name,
+                &text,
+                &ctx.actor()?,
             )?)
         }
         AgentAction::Update { org, id, name, .. } => {
@@ -160,18 +156,15 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
                 .into_iter()
                 .filter_map(|(f, given)| given.then_some(f))
                 .collect();
-            let u = ctx.audited(
+            // the update and its audit event in one statement, one flight
+            let u = agents::update_in_flight(
                 &mut c,
-                |tx, _| agents::update(tx, org, id, name.as_deref(), identity.as_deref()),
-                |u| {
-                    Event::new(
-                        "agents update",
-                        Some(org),
-                        Target::new("agent", id),
-                        if u.changed { "updated" } else { "unchanged" },
-                    )
-                    .details(json!({ "fields": fields }))
-                },
+                org,
+                id,
+                name.as_deref(),
+                identity.as_deref(),
+                &ctx.actor()?,
+                &fields,
             )?;
             if !u.changed {
                 out.note(&format!(

@@ -133,16 +133,8 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
             })
         }
         TokenAction::List { device } => {
-            // by UUID in one flight; ORG:WORKER_ID is looked up first
-            let (list, now) = match device {
-                DeviceRef::Id(id) => {
-                    db::flight::read_in_flight(&mut c, |s| tokens::list_via(s, *id))?
-                }
-                worker => db::in_tx_at(&mut c, |tx, _| {
-                    let id = devices::resolve(tx, worker)?;
-                    tokens::list(tx, id)
-                })?,
-            };
+            // by UUID or ORG:WORKER_ID, in one flight
+            let (list, now) = db::flight::read_in_flight(&mut c, |s| tokens::list_via(s, device))?;
             out.show(&list, |l| {
                 table(
                     &[

@@ -726,6 +726,47 @@ fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
         5,
     );
     count("audit list", &["audit", "list"], 0);
+    count(
+        "agents create",
+        &["agents", "create", "--org", "acme", "a2", "--name", "A"],
+        0,
+    );
+    count(
+        "agents create (taken: exit 5)",
+        &["agents", "create", "--org", "acme", "a2", "--name", "A"],
+        5,
+    );
+    count(
+        "agents create (unknown organisation: exit 3)",
+        &["agents", "create", "--org", "nope", "a2", "--name", "A"],
+        3,
+    );
+    count(
+        "agents update",
+        &["agents", "update", "--org", "acme", "a2", "--name", "B"],
+        0,
+    );
+    count(
+        "agents update (unknown: exit 3)",
+        &["agents", "update", "--org", "acme", "nope", "--name", "B"],
+        3,
+    );
+    count(
+        "audit prune --dry-run",
+        &["audit", "prune", "--older-than", "30d", "--dry-run"],
+        0,
+    );
+    count("audit prune", &["audit", "prune", "--older-than", "30d"], 0);
+    count(
+        "tokens list (ORG:WORKER_ID)",
+        &["tokens", "list", "--device", "acme:mbp"],
+        0,
+    );
+    count(
+        "tokens list (unknown worker id: exit 3)",
+        &["tokens", "list", "--device", "acme:nope"],
+        3,
+    );
     count("tokens revoke", &["tokens", "revoke", &token], 0);
     count("tokens revoke (repeated)", &["tokens", "revoke", &token], 0);
     count(
@@ -787,9 +828,37 @@ fn refused_one_flight_writes_write_nothing() {
         3,
         "error: organization nope not found\n",
     );
+    refused(
+        &[
+            "agents",
+            "create",
+            "--org",
+            "acme",
+            "owletto-default",
+            "--name",
+            "A",
+        ],
+        5,
+        "error: agent owletto-default already exists in organization acme\n",
+    );
+    refused(
+        &["agents", "create", "--org", "nope", "a", "--name", "A"],
+        3,
+        "error: organization nope not found\n",
+    );
+    refused(
+        &["agents", "update", "--org", "acme", "nope", "--name", "A"],
+        3,
+        "error: agent nope in organization acme not found\n",
+    );
     db.client()
         .batch_execute("UPDATE organizations SET deleting_at = now() WHERE id = 'acme'")
         .unwrap();
+    let r = cli(&db)
+        .args(["agents", "create", "--org", "acme", "a", "--name", "A"])
+        .run();
+    r.code(5);
+    assert!(r.stderr.contains("is being deleted"), "{}", r.stderr);
     let r = cli(&db)
         .args(["org", "update", "acme", "--name", "X"])
         .run();
@@ -860,4 +929,52 @@ fn refused_one_flight_writes_write_nothing() {
     );
     let error: String = db.scalar(&format!("SELECT error FROM runs WHERE id = {active}"));
     assert_eq!(error, "cancelled by ada: why");
+}
+
+/// `audit prune` records its cutoff in its own statement, written as the command's JSON
+/// writes it, and the event it records is not among those it deletes.
+#[test]
+fn audit_prune_in_one_flight_records_what_it_did() {
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(
+            "INSERT INTO audit_events (at, actor, command, target_kind, target_id, outcome)
+             VALUES (now() - interval '40 days', 'x', 'org create', 'organization', 'o',
+                     'created'),
+                    (now() - interval '1 day', 'x', 'org create', 'organization', 'p',
+                     'created')",
+        )
+        .unwrap();
+    let r = cli(&db)
+        .args([
+            "--actor",
+            "ada",
+            "-o",
+            "json",
+            "audit",
+            "prune",
+            "--older-than",
+            "30d",
+        ])
+        .run();
+    r.code(0);
+    let out = r.json();
+    assert_eq!(out["deleted"], 1);
+    let (details, at): (serde_json::Value, chrono::DateTime<chrono::Utc>) = {
+        let row = db
+            .client()
+            .query_one(
+                "SELECT details, at FROM audit_events WHERE command = 'audit prune'",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(
+        details,
+        serde_json::json!({"deleted": 1, "cutoff": out["cutoff"]})
+    );
+    let cutoff: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(out["cutoff"].clone()).unwrap();
+    assert_eq!(at - cutoff, chrono::Duration::days(30));
 }
