@@ -767,6 +767,21 @@ fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
         &["tokens", "list", "--device", "acme:nope"],
         3,
     );
+    count(
+        "tokens rotate",
+        &["tokens", "rotate", "--device", &device],
+        0,
+    );
+    count(
+        "tokens rotate (ORG:WORKER_ID, grace)",
+        &["tokens", "rotate", "--device", "acme:mbp", "--grace", "1h"],
+        0,
+    );
+    count(
+        "tokens rotate (unknown: exit 3)",
+        &["tokens", "rotate", "--device", &nil],
+        3,
+    );
     count("tokens revoke", &["tokens", "revoke", &token], 0);
     count("tokens revoke (repeated)", &["tokens", "revoke", &token], 0);
     count(
@@ -822,6 +837,16 @@ fn refused_one_flight_writes_write_nothing() {
         &["tokens", "revoke", &nil],
         3,
         &format!("error: token {nil} not found\n"),
+    );
+    refused(
+        &["tokens", "rotate", "--device", &nil],
+        3,
+        &format!("error: device {nil} not found\n"),
+    );
+    refused(
+        &["tokens", "rotate", "--device", "acme:nope"],
+        3,
+        "error: device acme:nope not found\n",
     );
     refused(
         &["org", "update", "nope", "--name", "X"],
@@ -977,4 +1002,86 @@ fn audit_prune_in_one_flight_records_what_it_did() {
     let cutoff: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(out["cutoff"].clone()).unwrap();
     assert_eq!(at - cutoff, chrono::Duration::days(30));
+}
+
+/// `tokens rotate` in one flight records what it did in its own statement, as the event
+/// the library's callers composed before (the new token's id and prefix, the retired ids in
+/// order, the grace and how many kept their own expiry), never the value; the library's
+/// `rotate` runs the same statement in its caller's transaction and records nothing.
+#[test]
+fn tokens_rotate_in_one_flight_records_what_it_did() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    for expires in ["10m", "30d"] {
+        cli(&db)
+            .args([
+                "tokens",
+                "create",
+                "--device",
+                "acme:mbp",
+                "--expires-in",
+                expires,
+            ])
+            .run()
+            .code(0);
+    }
+    let r = cli(&db)
+        .args([
+            "--actor", "ada", "-o", "json", "tokens", "rotate", "--device", "acme:mbp",
+        ])
+        .args(["--grace", "1h"])
+        .run();
+    r.code(0);
+    let v = r.json();
+    let mut retired: Vec<String> = v["retired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(retired.len(), 3);
+    let listed = retired.clone();
+    retired.sort();
+    assert_eq!(listed, retired, "ordered by id");
+    let row = db
+        .client()
+        .query_one(
+            "SELECT details, org_id, target_kind, target_id, actor, outcome
+             FROM audit_events WHERE command = 'tokens rotate'",
+            &[],
+        )
+        .unwrap();
+    let details: serde_json::Value = row.get(0);
+    assert_eq!(
+        details,
+        serde_json::json!({
+            "token_id": v["id"],
+            "prefix": v["prefix"],
+            "retired": retired,
+            "grace_seconds": 3600,
+            "grace_clamped": 1,
+        })
+    );
+    let rest: (String, String, String, String, String) =
+        (row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+    assert_eq!(
+        rest,
+        (
+            "acme".into(),
+            "device".into(),
+            dev.id.to_string(),
+            "ada".into(),
+            "rotated".into()
+        )
+    );
+    let mut c = db.client();
+    let lib = lobu_admin::db::in_tx(&mut c, |tx, now| {
+        lobu_admin::tokens::rotate(tx, dev.id, None, None, now)
+    })
+    .unwrap();
+    assert_eq!(lib.retired.len(), 4, "the three above and the rotated one");
+    assert!(lib.retired.iter().all(|t| t.revoked_at.is_some()));
+    let events: i64 =
+        db.scalar("SELECT count(*) FROM audit_events WHERE command = 'tokens rotate'");
+    assert_eq!(events, 1);
 }
