@@ -782,6 +782,16 @@ fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
         &["tokens", "rotate", "--device", &nil],
         3,
     );
+    count(
+        "devices delete (unknown: exit 3)",
+        &["devices", "delete", &nil],
+        3,
+    );
+    count(
+        "devices delete (unknown worker id: exit 3)",
+        &["devices", "delete", "acme:nope"],
+        3,
+    );
     count("tokens revoke", &["tokens", "revoke", &token], 0);
     count("tokens revoke (repeated)", &["tokens", "revoke", &token], 0);
     count(
@@ -789,6 +799,7 @@ fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
         &["tokens", "revoke", &nil],
         3,
     );
+    count("devices delete", &["devices", "delete", &device], 0);
     for (name, n) in &table {
         eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
     }
@@ -845,6 +856,16 @@ fn refused_one_flight_writes_write_nothing() {
     );
     refused(
         &["tokens", "rotate", "--device", "acme:nope"],
+        3,
+        "error: device acme:nope not found\n",
+    );
+    refused(
+        &["devices", "delete", &nil],
+        3,
+        &format!("error: device {nil} not found\n"),
+    );
+    refused(
+        &["devices", "delete", "acme:nope"],
         3,
         "error: device acme:nope not found\n",
     );
@@ -1084,4 +1105,71 @@ fn tokens_rotate_in_one_flight_records_what_it_did() {
     let events: i64 =
         db.scalar("SELECT count(*) FROM audit_events WHERE command = 'tokens rotate'");
     assert_eq!(events, 1);
+}
+
+/// `devices delete` in one flight records its event (in the device's organisation, with
+/// the counts) in the delete's own statement; the library's `delete` runs the same
+/// statements in its caller's transaction and records nothing.
+#[test]
+fn devices_delete_in_one_flight_records_what_it_did() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    cli(&db)
+        .args(["watchers", "trigger", &w])
+        .token(&dev.token)
+        .run()
+        .code(0);
+    let r = cli(&db)
+        .args([
+            "--actor", "ada", "-o", "json", "devices", "delete", "acme:mbp",
+        ])
+        .run();
+    r.code(0);
+    let row = db
+        .client()
+        .query_one(
+            "SELECT details, org_id, target_kind, target_id, actor, outcome, at
+             FROM audit_events WHERE command = 'devices delete'",
+            &[],
+        )
+        .unwrap();
+    let details: serde_json::Value = row.get(0);
+    assert_eq!(
+        details,
+        serde_json::json!({"watchers_unpinned": 1, "runs_cancelled": 1})
+    );
+    let rest: (String, String, String, String, String) =
+        (row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+    assert_eq!(
+        rest,
+        (
+            "acme".into(),
+            "device".into(),
+            dev.id.to_string(),
+            "ada".into(),
+            "deleted".into()
+        )
+    );
+    let at: chrono::DateTime<chrono::Utc> = row.get(6);
+    let finished: chrono::DateTime<chrono::Utc> = db.scalar("SELECT finished_at FROM runs");
+    assert_eq!(at, finished, "one clock");
+    let other = crate::support::register(
+        &mut db.client(),
+        "acme",
+        "mbp2",
+        lobu_admin::devices::Platform::Macos,
+    );
+    let mut c = db.client();
+    let d = lobu_admin::db::in_tx(&mut c, |tx, now| {
+        lobu_admin::devices::delete(tx, other.id, now)
+    })
+    .unwrap();
+    assert_eq!(d.device_id, other.id);
+    assert_eq!(d.org_id, "acme");
+    let events: i64 =
+        db.scalar("SELECT count(*) FROM audit_events WHERE command = 'devices delete'");
+    assert_eq!(events, 1);
+    let left: i64 = db.scalar("SELECT count(*) FROM devices");
+    assert_eq!(left, 0);
 }
