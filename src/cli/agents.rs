@@ -6,9 +6,7 @@ use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::agents;
-use crate::audit::{Event, Target};
 use crate::error::{Error, Result};
-use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum AgentAction {
@@ -174,22 +172,13 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
             }
             out.object(&u)
         }
-        AgentAction::Delete { org, id, force } => out.object(&ctx.audited(
+        // the locks, the refusal and the delete with its audit event: one flight
+        AgentAction::Delete { org, id, force } => out.object(&agents::delete_guarded_in_flight(
             &mut c,
-            |tx, now| agents::delete_guarded(tx, org, id, *force, now),
-            |d| {
-                Event::new(
-                    "agents delete",
-                    Some(org),
-                    Target::new("agent", id),
-                    "deleted",
-                )
-                .details(json!({
-                    "watchers_paused": d.watchers_paused,
-                    "runs_cancelled": d.runs_cancelled,
-                    "force": force,
-                }))
-            },
+            org,
+            id,
+            *force,
+            &ctx.actor()?,
         )?),
     }
 }

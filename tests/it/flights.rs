@@ -792,6 +792,21 @@ fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
         &["devices", "delete", "acme:nope"],
         3,
     );
+    count(
+        "agents delete (used: exit 5)",
+        &["agents", "delete", "--org", "acme", "owletto-default"],
+        5,
+    );
+    count(
+        "agents delete (unknown: exit 3)",
+        &["agents", "delete", "--org", "acme", "nope"],
+        3,
+    );
+    count(
+        "agents delete",
+        &["agents", "delete", "--org", "acme", "a2"],
+        0,
+    );
     count("tokens revoke", &["tokens", "revoke", &token], 0);
     count("tokens revoke (repeated)", &["tokens", "revoke", &token], 0);
     count(
@@ -868,6 +883,21 @@ fn refused_one_flight_writes_write_nothing() {
         &["devices", "delete", "acme:nope"],
         3,
         "error: device acme:nope not found\n",
+    );
+    refused(
+        &["agents", "delete", "--org", "acme", "nope"],
+        3,
+        "error: agent nope in organization acme not found\n",
+    );
+    let r = cli(&db)
+        .args(["agents", "delete", "--org", "acme", "owletto-default"])
+        .run();
+    r.code(5);
+    assert!(
+        r.stderr
+            .starts_with("error: agent owletto-default is used by 3 watcher(s): "),
+        "{}",
+        r.stderr
     );
     refused(
         &["org", "update", "nope", "--name", "X"],
@@ -1172,4 +1202,77 @@ fn devices_delete_in_one_flight_records_what_it_did() {
     assert_eq!(events, 1);
     let left: i64 = db.scalar("SELECT count(*) FROM devices");
     assert_eq!(left, 0);
+}
+
+/// `agents delete`'s refusal, raised in its flight by the watchers' lock, names the first
+/// ten watchers in id order and counts the rest, and writes nothing.
+#[test]
+fn agents_delete_refused_in_its_flight_names_ten_and_counts_the_rest() {
+    let db = TestDb::new();
+    let _dev = mac_org(&db, "acme");
+    cli(&db)
+        .args(["agents", "create", "--org", "acme", "r", "--name", "R"])
+        .run()
+        .code(0);
+    let ids: Vec<i64> = db
+        .client()
+        .query(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, status,
+                                   paused_reason)
+             SELECT 'acme', 'u' || i, 'U', 'p', '@daily', 'r',
+                    CASE WHEN i = 3 THEN 'paused' ELSE 'active' END,
+                    CASE WHEN i = 3 THEN 'x' END
+             FROM generate_series(1, 12) i ORDER BY i RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let before = audit_events(&db);
+    let r = cli(&db)
+        .args(["agents", "delete", "--org", "acme", "r"])
+        .run();
+    r.code(5);
+    let named: Vec<String> = ids
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, w)| {
+            let status = if i == 2 { "paused" } else { "active" };
+            format!("{w} (u{}, {status})", i + 1)
+        })
+        .collect();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: agent r is used by 12 watcher(s): {} and 2 more; archive them or point \
+             them at another agent (watchers update --agent), or delete with --force to \
+             pause them\n",
+            named.join(", ")
+        )
+    );
+    assert_eq!(audit_events(&db), before);
+    let agents: i64 = db.scalar("SELECT count(*) FROM agents WHERE id = 'r'");
+    assert_eq!(agents, 1);
+    // --force pauses the active ones (11), in the same flight, and records them
+    let d = cli(&db)
+        .args([
+            "-o", "json", "agents", "delete", "--org", "acme", "r", "--force",
+        ])
+        .run();
+    d.code(0);
+    let paused: Vec<i64> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, w)| *w)
+        .collect();
+    assert_eq!(d.json()["watchers_paused"], serde_json::json!(paused));
+    let details: serde_json::Value =
+        db.scalar("SELECT details FROM audit_events WHERE command = 'agents delete'");
+    assert_eq!(
+        details,
+        serde_json::json!({"watchers_paused": paused, "runs_cancelled": 0, "force": true})
+    );
 }
