@@ -109,25 +109,94 @@ pub fn create(
     identity: &str,
     now: DateTime<Utc>,
 ) -> Result<Agent> {
+    checked(id, name, identity)?;
+    let actor: Option<&str> = None;
+    let row = client.query_typed_opt(
+        &create_sql(),
+        &[
+            p(&org_id),
+            p(&id),
+            p(&name),
+            p(&identity),
+            p(&Some(now)),
+            p(&actor),
+        ],
+    )?;
+    created(org_id, id, row.as_ref())
+}
+
+fn checked(id: &str, name: &str, identity: &str) -> Result<()> {
     crate::orgs::validate_id("agent id", id)?;
     crate::orgs::validate_name("agent name", name)?;
-    check_identity(identity)?;
-    client
-        .query_typed_opt(
-            &format!(
-                "INSERT INTO agents (org_id, id, name, identity, created_at)
-                 SELECT o.id, $2, $3, $4, $5 FROM organizations o WHERE o.id = $1
-                 RETURNING {AGENT_COLUMNS}"
-            ),
-            &[p(&org_id), p(&id), p(&name), p(&identity), p(&now)],
-        )
-        .map_err(|e| {
-            crate::error::exists(e, || {
-                format!("agent {id} already exists in organization {org_id}")
-            })
-        })?
-        .map(|r| agent_from_row(&r))
-        .ok_or_else(|| Error::not_found(format!("organization {org_id}")))
+    check_identity(identity)
+}
+
+/// [`create`]'s statement: `$1` organisation, `$2` id, `$3` name, `$4` identity, `$5`
+/// clock (`NULL`: `now()`), `$6` the actor of the audit event it records (`agents create`,
+/// outcome `created`, with the name), none when `NULL`. A taken id inserts nothing
+/// (`ON CONFLICT`, settled by the primary key, not by a look-up before) and records
+/// nothing; the organisation's row says whether it exists.
+fn create_sql() -> String {
+    format!(
+        "WITH o AS (SELECT id FROM organizations WHERE id = $1),
+              a AS (INSERT INTO agents (org_id, id, name, identity, created_at)
+                    SELECT o.id, $2, $3, $4, coalesce($5, now()) FROM o
+                    ON CONFLICT (org_id, id) DO NOTHING
+                    RETURNING {AGENT_COLUMNS}),
+              audit AS (
+                  INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                            outcome, details)
+                  SELECT coalesce($5, now()), $6, 'agents create', a.org_id, 'agent', a.id,
+                         'created', jsonb_build_object('name', a.name)
+                  FROM a
+                  WHERE $6::text IS NOT NULL
+              )
+         SELECT a.org_id, a.id, a.name, a.identity, a.created_at FROM o LEFT JOIN a ON true"
+    )
+}
+
+/// What [`create_sql`]'s row says: the agent, or `conflict` (its id is taken); no row:
+/// `not_found` (the organisation).
+fn created(org_id: &str, id: &str, row: Option<&postgres::Row>) -> Result<Agent> {
+    let row = row.ok_or_else(|| Error::not_found(format!("organization {org_id}")))?;
+    if row.get::<_, Option<String>>(1).is_none() {
+        return Err(Error::Conflict(format!(
+            "agent {id} already exists in organization {org_id}"
+        )));
+    }
+    Ok(agent_from_row(row))
+}
+
+/// [`create`] in one flight (see [`mod@crate::db::flight`]) on the database's clock, with
+/// its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    id: &str,
+    name: &str,
+    identity: &str,
+    actor: &crate::audit::Actor,
+) -> Result<Agent> {
+    checked(id, name, identity)?;
+    let at: Option<DateTime<Utc>> = None;
+    let landed = crate::db::flight(
+        client,
+        &[(
+            &create_sql(),
+            &[
+                p(&org_id),
+                p(&id),
+                p(&name),
+                p(&identity),
+                p(&at),
+                p(&actor.as_str()),
+            ],
+        )],
+    )?;
+    created(org_id, id, landed.first(0))
 }
 
 /// An agent after `agents update`, and whether the update changed it.
@@ -158,28 +227,95 @@ pub fn update(
     if let Some(i) = identity {
         check_identity(i)?;
     }
-    // the final SELECT sees the row as it was before `upd`: the new values are `new`'s
-    let row = client
-        .query_typed_opt(
-            "WITH old AS (SELECT name, identity FROM agents
-                          WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE),
-                  new AS (SELECT coalesce($3, name) AS name, coalesce($4, identity) AS identity
-                          FROM old),
-                  upd AS (UPDATE agents a SET name = new.name, identity = new.identity
-                          FROM old, new
-                          WHERE a.org_id = $1 AND a.id = $2
-                            AND (new.name, new.identity) IS DISTINCT FROM (old.name, old.identity)
-                          RETURNING a.id)
-             SELECT a.org_id, a.id, new.name, new.identity, a.created_at,
-                    EXISTS (SELECT 1 FROM upd)
-             FROM agents a, new WHERE a.org_id = $1 AND a.id = $2",
-            &[p(&org_id), p(&id), p(&name), p(&identity)],
-        )?
-        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
+    let actor: Option<&str> = None;
+    let fields: Vec<&str> = vec![];
+    let row = client.query_typed_opt(
+        UPDATE,
+        &[
+            p(&org_id),
+            p(&id),
+            p(&name),
+            p(&identity),
+            p(&actor),
+            p(&fields),
+        ],
+    )?;
+    updated(org_id, id, row.as_ref())
+}
+
+/// [`update`]'s statement: `$1` organisation, `$2` agent, `$3` name and `$4` identity
+/// (`NULL`: unchanged), `$5` the actor of the audit event it records (`agents update`,
+/// outcome `updated` or `unchanged`, `$6` the fields given), none when `NULL`; an unknown
+/// agent records nothing. The final SELECT sees the row as it was before `upd`: the new
+/// values are `new`'s.
+const UPDATE: &str = "
+    WITH old AS (SELECT name, identity FROM agents
+                 WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE),
+         new AS (SELECT coalesce($3, name) AS name, coalesce($4, identity) AS identity
+                 FROM old),
+         upd AS (UPDATE agents a SET name = new.name, identity = new.identity
+                 FROM old, new
+                 WHERE a.org_id = $1 AND a.id = $2
+                   AND (new.name, new.identity) IS DISTINCT FROM (old.name, old.identity)
+                 RETURNING a.id),
+         audit AS (
+             INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                       outcome, details)
+             SELECT now(), $5, 'agents update', $1, 'agent', $2,
+                    CASE WHEN EXISTS (SELECT 1 FROM upd) THEN 'updated' ELSE 'unchanged' END,
+                    jsonb_build_object('fields', to_jsonb($6::text[]))
+             FROM old
+             WHERE $5::text IS NOT NULL
+         )
+    SELECT a.org_id, a.id, new.name, new.identity, a.created_at, EXISTS (SELECT 1 FROM upd)
+    FROM agents a, new WHERE a.org_id = $1 AND a.id = $2";
+
+/// What [`UPDATE`]'s row says; no row: `not_found`.
+fn updated(org_id: &str, id: &str, row: Option<&postgres::Row>) -> Result<AgentUpdated> {
+    let row =
+        row.ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
     Ok(AgentUpdated {
-        agent: agent_from_row(&row),
+        agent: agent_from_row(row),
         changed: row.get(5),
     })
+}
+
+/// [`update`] in one flight (see [`mod@crate::db::flight`]), with its audit event by
+/// `actor` (naming the `fields` given) in the same statement.
+///
+/// # Errors
+/// As [`update`].
+pub fn update_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    id: &str,
+    name: Option<&str>,
+    identity: Option<&str>,
+    actor: &crate::audit::Actor,
+    fields: &[&str],
+) -> Result<AgentUpdated> {
+    if let Some(n) = name {
+        crate::orgs::validate_name("agent name", n)?;
+    }
+    if let Some(i) = identity {
+        check_identity(i)?;
+    }
+    let fields = fields.to_vec();
+    let landed = crate::db::flight(
+        client,
+        &[(
+            UPDATE,
+            &[
+                p(&org_id),
+                p(&id),
+                p(&name),
+                p(&identity),
+                p(&actor.as_str()),
+                p(&fields),
+            ],
+        )],
+    )?;
+    updated(org_id, id, landed.first(0))
 }
 
 /// Deletes an agent, unless non-archived watchers use it: then `conflict` naming them, or,
@@ -204,74 +340,133 @@ pub fn delete_guarded(
     force: bool,
     now: DateTime<Utc>,
 ) -> Result<AgentDeleted> {
-    client
-        .query_typed_opt(
-            "SELECT 1 FROM agents WHERE org_id = $1 AND id = $2 FOR UPDATE",
-            &[p(&org_id), p(&id)],
-        )?
-        .ok_or_else(|| Error::not_found(format!("agent {id} in organization {org_id}")))?;
-    let users: Vec<(i64, String, String)> = client
-        .query_typed(
-            "SELECT id, slug, status FROM watchers
-             WHERE org_id = $1 AND agent_id = $2 AND status <> 'archived'
-             ORDER BY id
-             FOR UPDATE",
-            &[p(&org_id), p(&id)],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    if !users.is_empty() && !force {
-        let named: Vec<String> = users
-            .iter()
-            .take(10)
-            .map(|(w, slug, status)| format!("{w} ({slug}, {status})"))
-            .collect();
-        let more = users.len().saturating_sub(10);
-        return Err(Error::Conflict(format!(
-            "agent {id} is used by {} watcher(s): {}{}; archive them or point them at \
-             another agent (watchers update --agent), or delete with --force to pause them",
-            users.len(),
-            named.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+    let (at, actor) = (Some(now), None::<&str>);
+    let rows = crate::db::flight::in_order(
+        client,
+        &[
+            (LOCK_AGENT, &[p(&org_id), p(&id)]),
+            (LOCK_USERS, &[p(&org_id), p(&id), p(&force)]),
+            (
+                DELETE_GUARDED,
+                &[p(&org_id), p(&id), p(&at), p(&actor), p(&force)],
+            ),
+        ],
+    )?;
+    guarded(org_id, id, rows.get(2).and_then(|r| r.first()))
+}
+
+/// The agent's row, locked first (`FOR UPDATE`: watchers create and update take `FOR KEY
+/// SHARE` on it when they check it exists).
+const LOCK_AGENT: &str = "SELECT 1 FROM agents WHERE org_id = $1 AND id = $2 FOR UPDATE";
+
+/// The agent's non-archived watchers, locked `FOR UPDATE` (which waits for the triggers
+/// holding `KEY SHARE` on them); without `$3` (`--force`), when there are any and the agent
+/// exists, the statement refuses (`conflict`, naming the first ten) and the transaction
+/// writes nothing.
+const LOCK_USERS: &str = "
+    WITH u AS (
+        SELECT id, slug, status FROM watchers
+        WHERE org_id = $1 AND agent_id = $2 AND status <> 'archived'
+        ORDER BY id
+        FOR UPDATE
+    ), named AS (
+        SELECT count(*) AS n,
+               string_agg(format('%s (%s, %s)', id, slug, status), ', ' ORDER BY id)
+                   FILTER (WHERE rn <= 10) AS first
+        FROM (SELECT *, row_number() OVER (ORDER BY id) AS rn FROM u) numbered
+    )
+    SELECT n,
+           CASE WHEN n > 0 AND NOT $3
+                     AND EXISTS (SELECT 1 FROM agents WHERE org_id = $1 AND id = $2) THEN
+               ('lobu-abort:conflict:agent ' || $2 || ' is used by ' || n || ' watcher(s): '
+                || first || CASE WHEN n > 10 THEN ' and ' || (n - 10) || ' more' ELSE '' END
+                || '; archive them or point them at another agent (watchers update --agent), '
+                || 'or delete with --force to pause them')::int
+           END
+    FROM named";
+
+/// [`delete_guarded`]'s statement, after the locks: the agent deleted, its active
+/// watchers paused (reason `agent <id> deleted`; only `--force` gets here with any), its
+/// queued runs cancelled, at the clock `$3` (`NULL`: `now()`), and the audit event by `$4`
+/// (none when `NULL`; `$5` `--force`). Nothing is written when the agent does not exist.
+/// One row: whether it was deleted, the paused watchers in id order, the runs cancelled.
+const DELETE_GUARDED: &str = "
+    WITH clock AS (
+        SELECT coalesce($3::timestamptz, now()) AS now
+    ), del AS (
+        DELETE FROM agents WHERE org_id = $1 AND id = $2 RETURNING id
+    ), paused AS (
+        UPDATE watchers SET status = 'paused', paused_reason = 'agent ' || $2 || ' deleted',
+                            updated_at = clock.now
+        FROM clock
+        WHERE org_id = $1 AND agent_id = $2 AND status = 'active'
+          AND EXISTS (SELECT 1 FROM del)
+        RETURNING id
+    ), cancel AS (
+        -- `finished_at IS NULL AND id > 0`: the organisation's active runs (runs_active_org)
+        UPDATE runs SET status = 'cancelled', finished_at = clock.now,
+                        error = 'cancelled: agent ' || $2 || ' deleted'
+        FROM clock
+        WHERE org_id = $1 AND agent_id = $2 AND status = 'pending'
+          AND finished_at IS NULL AND id > 0
+          AND EXISTS (SELECT 1 FROM del)
+        RETURNING 1
+    ), done AS (
+        SELECT ARRAY(SELECT id FROM paused ORDER BY id) AS paused,
+               (SELECT count(*) FROM cancel) AS cancelled
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT clock.now, $4, 'agents delete', $1, 'agent', $2, 'deleted',
+               jsonb_build_object('watchers_paused', to_jsonb(done.paused),
+                                  'runs_cancelled', done.cancelled, 'force', $5::bool)
+        FROM clock, done
+        WHERE $4::text IS NOT NULL AND EXISTS (SELECT 1 FROM del)
+    )
+    SELECT EXISTS (SELECT 1 FROM del), done.paused, done.cancelled FROM done";
+
+/// What [`DELETE_GUARDED`]'s row says; nothing deleted: `not_found`.
+fn guarded(org_id: &str, id: &str, row: Option<&postgres::Row>) -> Result<AgentDeleted> {
+    let row = row.ok_or_else(|| Error::Internal("the delete returned no row".into()))?;
+    if !row.get::<_, bool>(0) {
+        return Err(Error::not_found(format!(
+            "agent {id} in organization {org_id}"
         )));
     }
-    let paused: Vec<i64> = if users.is_empty() {
-        Vec::new()
-    } else {
-        client
-            .query_typed(
-                "UPDATE watchers SET status = 'paused', paused_reason = $3, updated_at = $4
-                 WHERE org_id = $1 AND agent_id = $2 AND status = 'active'
-                 RETURNING id",
-                &[
-                    p(&org_id),
-                    p(&id),
-                    p(&format!("agent {id} deleted")),
-                    p(&now),
-                ],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
-    };
-    client.execute(
-        "DELETE FROM agents WHERE org_id = $1 AND id = $2",
-        &[&org_id, &id],
-    )?;
-    let runs_cancelled = cancel_queued(client, org_id, id, now)?;
-    let mut paused = paused;
-    paused.sort_unstable();
     Ok(AgentDeleted {
         org_id: org_id.into(),
         agent_id: id.into(),
-        watchers_paused: paused,
-        runs_cancelled,
+        watchers_paused: row.get(1),
+        runs_cancelled: u64::try_from(row.get::<_, i64>(2)).unwrap_or(0),
     })
+}
+
+/// [`delete_guarded`] in one flight (see [`mod@crate::db::flight`]) on the database's
+/// clock, with its audit event by `actor` in the same statement: the locks, the refusal
+/// (raised by the watchers' lock, so nothing is written), the delete.
+///
+/// # Errors
+/// As [`delete_guarded`].
+pub fn delete_guarded_in_flight(
+    client: &mut crate::db::Client,
+    org_id: &str,
+    id: &str,
+    force: bool,
+    actor: &crate::audit::Actor,
+) -> Result<AgentDeleted> {
+    let (at, actor) = (None::<DateTime<Utc>>, Some(actor.as_str()));
+    let landed = crate::db::flight(
+        client,
+        &[
+            (LOCK_AGENT, &[p(&org_id), p(&id)]),
+            (LOCK_USERS, &[p(&org_id), p(&id), p(&force)]),
+            (
+                DELETE_GUARDED,
+                &[p(&org_id), p(&id), p(&at), p(&actor), p(&force)],
+            ),
+        ],
+    )?;
+    guarded(org_id, id, landed.first(2))
 }
 
 /// Cancels the queued runs of a deleted agent (pending: no device holds them), so that

@@ -382,16 +382,88 @@ pub fn prune(
     now: DateTime<Utc>,
     dry_run: bool,
 ) -> Result<Pruned> {
-    let cutoff = now - older_than;
-    let sql = if dry_run {
-        "SELECT count(*) FROM audit_events WHERE at < $1"
+    let (cutoff, actor): (Option<DateTime<Utc>>, Option<&str>) = (Some(now - older_than), None);
+    let row = client.query_typed_one(
+        prune_sql(dry_run),
+        &[p(&cutoff), p(&microseconds(older_than)?), p(&actor)],
+    )?;
+    Ok(pruned(&row, dry_run))
+}
+
+/// `--older-than` in microseconds, as [`prune_sql`] takes it.
+fn microseconds(d: Duration) -> Result<i64> {
+    d.num_microseconds()
+        .ok_or_else(|| Error::invalid("--older-than is out of range"))
+}
+
+/// [`prune`]'s statement: `$1` the cutoff, or (`NULL`) `$2` microseconds before the
+/// database's clock; `$3` the actor of the audit event a prune records after it
+/// (`audit prune`, with the count and the cutoff written as the event's JSON writes times),
+/// none when `NULL`. A dry run only counts. The event is not among the deleted: the delete
+/// sees the statement's snapshot. Returns the count and the cutoff.
+fn prune_sql(dry_run: bool) -> &'static str {
+    if dry_run {
+        "WITH c AS (SELECT coalesce($1, now() - $2 * interval '1 microsecond') AS cutoff)
+         SELECT (SELECT count(*) FROM audit_events, c WHERE at < c.cutoff), c.cutoff
+         FROM c"
     } else {
-        "WITH d AS (DELETE FROM audit_events WHERE at < $1 RETURNING 1) SELECT count(*) FROM d"
-    };
-    let deleted: i64 = client.query_typed_one(sql, &[p(&cutoff)])?.get(0);
-    Ok(Pruned {
-        deleted,
-        cutoff,
+        "WITH c AS (SELECT coalesce($1, now() - $2 * interval '1 microsecond') AS cutoff),
+              d AS (DELETE FROM audit_events USING c WHERE at < c.cutoff RETURNING 1),
+              n AS (SELECT count(*) AS deleted FROM d),
+              audit AS (
+                  INSERT INTO audit_events (at, actor, command, org_id, target_kind,
+                                            target_id, outcome, details)
+                  SELECT now(), $3, 'audit prune', NULL, 'audit', 'events', 'pruned',
+                         jsonb_build_object('deleted', n.deleted, 'cutoff', ts.text)
+                  FROM n, c,
+                       LATERAL (SELECT extract(microseconds FROM c.cutoff)::bigint % 1000000
+                                    AS us) f,
+                       LATERAL (SELECT to_char(c.cutoff AT TIME ZONE 'UTC',
+                                               'YYYY-MM-DD\"T\"HH24:MI:SS')
+                                       || CASE WHEN f.us = 0 THEN ''
+                                               WHEN f.us % 1000 = 0
+                                               THEN '.' || lpad((f.us / 1000)::text, 3, '0')
+                                               ELSE '.' || lpad(f.us::text, 6, '0') END
+                                       || 'Z' AS text) ts
+                  WHERE $3::text IS NOT NULL
+              )
+         SELECT n.deleted, c.cutoff FROM n, c"
+    }
+}
+
+fn pruned(row: &postgres::Row, dry_run: bool) -> Pruned {
+    Pruned {
+        deleted: row.get(0),
+        cutoff: row.get(1),
         dry_run,
-    })
+    }
+}
+
+/// [`prune`] in one flight (see [`mod@crate::db::flight`]) on the database's clock, with
+/// its audit event by `actor` (none for a dry run) in the same statement.
+///
+/// # Errors
+/// As [`prune`].
+pub fn prune_in_flight(
+    client: &mut crate::db::Client,
+    older_than: Duration,
+    dry_run: bool,
+    actor: &Actor,
+) -> Result<Pruned> {
+    let cutoff: Option<DateTime<Utc>> = None;
+    let landed = crate::db::flight(
+        client,
+        &[(
+            prune_sql(dry_run),
+            &[
+                p(&cutoff),
+                p(&microseconds(older_than)?),
+                p(&actor.as_str()),
+            ],
+        )],
+    )?;
+    let row = landed
+        .first(0)
+        .ok_or_else(|| Error::Internal("the prune returned no row".into()))?;
+    Ok(pruned(row, dry_run))
 }

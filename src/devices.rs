@@ -430,10 +430,41 @@ pub fn list_via(send: &mut crate::db::flight::Send<'_>, org_id: &str) -> Result<
 /// # Errors
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: Uuid) -> Result<Device> {
-    client
-        .query_opt(&format!("{SELECT_DEVICES} WHERE d.id = $1"), &[&id])?
-        .map(|r| device_from_row(&r))
-        .ok_or_else(|| Error::not_found(format!("device {id}")))
+    show_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        &DeviceRef::Id(id),
+    )
+}
+
+/// [`show`] of a device named by UUID or `ORG:WORKER_ID` (resolved in the same statement,
+/// as [`resolve`] does), its statement sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// `not_found`; `conflict` listing the devices when several users' devices share the
+/// worker id.
+pub fn show_via(send: &mut crate::db::flight::Send<'_>, r: &DeviceRef) -> Result<Device> {
+    let rows = match r {
+        DeviceRef::Id(id) => send(&[(&format!("{SELECT_DEVICES} WHERE d.id = $1"), &[p(id)])])?,
+        DeviceRef::Worker { org_id, worker_key } => send(&[(
+            &format!(
+                "{SELECT_DEVICES} WHERE d.org_id = $1 AND d.worker_key = $2
+                 ORDER BY d.first_seen_at, d.id LIMIT 20"
+            ),
+            &[p(org_id), p(worker_key)],
+        )])?,
+    };
+    let devices: Vec<Device> = rows
+        .first()
+        .map(|rows| rows.iter().map(device_from_row).collect())
+        .unwrap_or_default();
+    match <[Device; 1]>::try_from(devices) {
+        Ok([one]) => Ok(one),
+        Err(many) => Err(unresolved(
+            r,
+            &many.iter().map(|d| d.id).collect::<Vec<_>>(),
+            &many.iter().map(|d| d.user_id.clone()).collect::<Vec<_>>(),
+        )),
+    }
 }
 
 /// Result of `devices delete`.
@@ -457,38 +488,141 @@ pub struct DeviceDeleted {
 /// # Errors
 /// `not_found`.
 pub fn delete(tx: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Result<DeviceDeleted> {
-    let org_id: String = tx
-        .query_opt(
-            "SELECT org_id FROM devices WHERE id = $1 FOR UPDATE",
-            &[&id],
-        )?
-        .ok_or_else(|| Error::not_found(format!("device {id}")))?
-        .get(0);
-    let reason = format!("device {id} deleted");
-    let unpinned = tx.query(
-        "UPDATE watchers
-         SET device_id = NULL,
-             status = CASE WHEN status = 'archived' THEN status ELSE 'paused' END,
-             paused_reason = CASE WHEN status = 'archived' THEN paused_reason ELSE $2 END,
-             updated_at = $3
-         WHERE device_id = $1
-         RETURNING id",
-        &[&id, &reason, &now],
+    let device = DeviceRef::Id(id);
+    let (id, org, worker) = named(&device);
+    let (at, actor) = (Some(now), None::<&str>);
+    let rows = crate::db::flight::in_order(
+        tx,
+        &[
+            (LOCK_DEVICES, &[p(&id), p(&org), p(&worker)]),
+            (LOCK_PINNED, &[p(&id), p(&org), p(&worker)]),
+            (DELETE, &[p(&id), p(&org), p(&worker), p(&at), p(&actor)]),
+        ],
     )?;
-    let watcher_ids: Vec<i64> = unpinned.iter().map(|r| r.get(0)).collect();
-    let cancelled = tx.execute(
-        "UPDATE runs SET status = 'cancelled', finished_at = $3, error = $4
-         WHERE status IN ('pending', 'claimed', 'running')
-           AND (watcher_id = ANY ($1) OR device_id = $2 OR claimed_by = $2)",
-        &[&watcher_ids, &id, &now, &reason],
-    )?;
-    tx.execute("DELETE FROM devices WHERE id = $1", &[&id])?;
+    deleted(&device, rows.get(2).and_then(|r| r.first()))
+}
+
+/// The device a command names: `$1` its UUID, else `$2` its organisation and `$3` its
+/// worker id.
+fn named(device: &DeviceRef) -> (Option<Uuid>, Option<&str>, Option<&str>) {
+    match device {
+        DeviceRef::Id(id) => (Some(*id), None, None),
+        DeviceRef::Worker { org_id, worker_key } => {
+            (None, Some(org_id.as_str()), Some(worker_key.as_str()))
+        }
+    }
+}
+
+/// The rows of the devices a command names (see [`named`]), locked `FOR UPDATE` in id
+/// order: a statement of its own, so that the statements after it see what a transaction
+/// they waited for committed, and no watcher can be pinned to the device meanwhile (the
+/// pin's foreign key takes `KEY SHARE` on it).
+const LOCK_DEVICES: &str = "
+    SELECT 1 FROM devices
+    WHERE id = $1 OR ($1::uuid IS NULL AND org_id = $2 AND worker_key = $3)
+    ORDER BY id FOR UPDATE";
+
+/// The watchers pinned to the devices [`LOCK_DEVICES`] locked, locked `FOR UPDATE`, which
+/// waits for the triggers that hold `KEY SHARE` on them: the runs they queued are committed
+/// before [`DELETE`]'s snapshot, which then cancels them; a later trigger reads the watcher
+/// paused and unpinned.
+const LOCK_PINNED: &str = "
+    SELECT 1 FROM watchers
+    WHERE device_id IN (SELECT id FROM devices
+                        WHERE id = $1 OR ($1::uuid IS NULL AND org_id = $2 AND worker_key = $3))
+    ORDER BY id FOR UPDATE";
+
+/// [`delete`]'s statement, after the locks: the device (see [`named`]; nothing is written
+/// unless exactly one matches), its watchers unpinned and paused (reason `device <uuid>
+/// deleted`; archived ones stay archived), the active runs of those watchers and of the
+/// device cancelled, the device deleted (its tokens with it), at the clock `$4` (`NULL`:
+/// `now()`), and the audit event by `$5` (none when `NULL`). One row: the device deleted
+/// and its organisation (null when none was), the counts, the candidates' ids and users.
+const DELETE: &str = "
+    WITH cand AS (
+        SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = $1
+        UNION ALL
+        (SELECT id, org_id, user_id, first_seen_at FROM devices
+         WHERE $1::uuid IS NULL AND org_id = $2 AND worker_key = $3
+         ORDER BY first_seen_at, id LIMIT 20)
+    ), dev AS (
+        SELECT id, org_id, coalesce($4::timestamptz, now()) AS now,
+               'device ' || id || ' deleted' AS reason
+        FROM cand WHERE (SELECT count(*) FROM cand) = 1
+    ), unpin AS (
+        UPDATE watchers w
+        SET device_id = NULL,
+            status = CASE WHEN w.status = 'archived' THEN w.status ELSE 'paused' END,
+            paused_reason = CASE WHEN w.status = 'archived' THEN w.paused_reason
+                                 ELSE dev.reason END,
+            updated_at = dev.now
+        FROM dev
+        WHERE w.device_id = dev.id
+        RETURNING w.id
+    ), cancel AS (
+        UPDATE runs r SET status = 'cancelled', finished_at = dev.now, error = dev.reason
+        FROM dev
+        WHERE r.status IN ('pending', 'claimed', 'running')
+          AND (r.watcher_id IN (SELECT id FROM unpin) OR r.device_id = dev.id
+               OR r.claimed_by = dev.id)
+        RETURNING r.id
+    ), del AS (
+        DELETE FROM devices d USING dev WHERE d.id = dev.id RETURNING d.id, d.org_id
+    ), counts AS (
+        SELECT (SELECT count(*) FROM unpin) AS unpinned, (SELECT count(*) FROM cancel) AS runs
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT dev.now, $5, 'devices delete', del.org_id, 'device', del.id::text, 'deleted',
+               jsonb_build_object('watchers_unpinned', counts.unpinned,
+                                  'runs_cancelled', counts.runs)
+        FROM del, dev, counts
+        WHERE $5::text IS NOT NULL
+    )
+    SELECT del.id, del.org_id, counts.unpinned, counts.runs,
+           ARRAY(SELECT id FROM cand ORDER BY first_seen_at, id),
+           ARRAY(SELECT user_id FROM cand ORDER BY first_seen_at, id)
+    FROM counts LEFT JOIN del ON true";
+
+/// What [`DELETE`]'s row says: the deletion, else `not_found` or `conflict` (several
+/// devices with the worker id, listed).
+fn deleted(device: &DeviceRef, row: Option<&postgres::Row>) -> Result<DeviceDeleted> {
+    let row = row.ok_or_else(|| Error::Internal("the delete returned no row".into()))?;
+    let Some(device_id) = row.get::<_, Option<Uuid>>(0) else {
+        let (ids, users): (Vec<Uuid>, Vec<String>) = (row.get(4), row.get(5));
+        return Err(unresolved(device, &ids, &users));
+    };
     Ok(DeviceDeleted {
-        device_id: id,
-        org_id,
-        watchers_unpinned: i64::try_from(watcher_ids.len()).unwrap_or(i64::MAX),
-        runs_cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
+        device_id,
+        org_id: row.get(1),
+        watchers_unpinned: row.get(2),
+        runs_cancelled: row.get(3),
     })
+}
+
+/// [`delete`] in one flight (see [`mod@crate::db::flight`]) for a device named by UUID or
+/// `ORG:WORKER_ID`, on the database's clock, with its audit event by `actor` in the same
+/// statement.
+///
+/// # Errors
+/// As [`delete`]; `conflict` (exit 5) listing the devices when several users' devices
+/// share the worker id.
+pub fn delete_in_flight(
+    client: &mut crate::db::Client,
+    device: &DeviceRef,
+    actor: &crate::audit::Actor,
+) -> Result<DeviceDeleted> {
+    let (id, org, worker) = named(device);
+    let (at, actor) = (None::<DateTime<Utc>>, Some(actor.as_str()));
+    let landed = crate::db::flight(
+        client,
+        &[
+            (LOCK_DEVICES, &[p(&id), p(&org), p(&worker)]),
+            (LOCK_PINNED, &[p(&id), p(&org), p(&worker)]),
+            (DELETE, &[p(&id), p(&org), p(&worker), p(&at), p(&actor)]),
+        ],
+    )?;
+    deleted(device, landed.first(2))
 }
 
 /// A device as a command names it: its UUID, or `ORG:WORKER_ID` (the organisation and the

@@ -184,16 +184,6 @@ impl Error {
 /// (migration V11); its message is [`crate::orgs::being_deleted`]'s.
 pub(crate) const ORG_DELETING: &str = "LB001";
 
-/// A unique violation as `conflict` with the caller's words (`what` already exists); any
-/// other failure as [`From`] translates it (an organisation being deleted keeps its words).
-pub(crate) fn exists(e: postgres::Error, what: impl FnOnce() -> String) -> Error {
-    if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
-        Error::Conflict(what())
-    } else {
-        e.into()
-    }
-}
-
 /// What a foreign key found missing, in this tool's words, from PostgreSQL's detail
 /// `Key (org_id)=(acme) is not present in table "organizations".`: `organization acme not
 /// found` (gone between the command's start and its write, e.g. deleted meanwhile); never

@@ -735,21 +735,55 @@ pub struct OrgUpdated {
 /// `invalid_input` for a bad name; `not_found`.
 pub fn update(client: &mut impl GenericClient, id: &str, name: &str) -> Result<OrgUpdated> {
     validate_name("organization name", name)?;
-    // the final SELECT sees the row as it was before `upd`: the new name is $2
-    let row = client
-        .query_typed_opt(
-            "WITH old AS (SELECT name FROM organizations WHERE id = $1 FOR NO KEY UPDATE),
-                  upd AS (UPDATE organizations o SET name = $2 FROM old
-                          WHERE o.id = $1 AND old.name <> $2 RETURNING o.id)
-             SELECT o.id, $2, o.metadata, o.created_at, o.deleting_at, old.name,
-                     EXISTS (SELECT 1 FROM upd)
-             FROM organizations o, old WHERE o.id = $1",
-            &[p(&id), p(&name)],
-        )?
-        .ok_or_else(|| Error::not_found(format!("organization {id}")))?;
+    let actor: Option<&str> = None;
+    let row = client.query_typed_opt(UPDATE, &[p(&id), p(&name), p(&actor)])?;
+    updated(id, row.as_ref())
+}
+
+/// [`update`]'s statement: `$1` the organisation, `$2` its new name, `$3` the actor of the
+/// audit event it records (`org update`, outcome `updated` or `unchanged`, the name before
+/// and after), none when `NULL`; an unknown organisation records nothing. The final SELECT
+/// sees the row as it was before `upd`: the new name is `$2`.
+const UPDATE: &str = "
+    WITH old AS (SELECT name FROM organizations WHERE id = $1 FOR NO KEY UPDATE),
+         upd AS (UPDATE organizations o SET name = $2 FROM old
+                 WHERE o.id = $1 AND old.name <> $2 RETURNING o.id),
+         audit AS (
+             INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                       outcome, details)
+             SELECT now(), $3, 'org update', $1, 'organization', $1,
+                    CASE WHEN EXISTS (SELECT 1 FROM upd) THEN 'updated' ELSE 'unchanged' END,
+                    jsonb_build_object('name', jsonb_build_object('before', old.name,
+                                                                  'after', $2::text))
+             FROM old
+             WHERE $3::text IS NOT NULL
+         )
+    SELECT o.id, $2, o.metadata, o.created_at, o.deleting_at, old.name,
+           EXISTS (SELECT 1 FROM upd)
+    FROM organizations o, old WHERE o.id = $1";
+
+/// What [`UPDATE`]'s row says; no row: `not_found`.
+fn updated(id: &str, row: Option<&postgres::Row>) -> Result<OrgUpdated> {
+    let row = row.ok_or_else(|| Error::not_found(format!("organization {id}")))?;
     Ok(OrgUpdated {
-        org: org_from_row(&row),
+        org: org_from_row(row),
         before: row.get(5),
         changed: row.get(6),
     })
+}
+
+/// [`update`] in one flight (see [`mod@crate::db::flight`]), with its audit event by
+/// `actor` in the same statement.
+///
+/// # Errors
+/// As [`update`].
+pub fn update_in_flight(
+    client: &mut crate::db::Client,
+    id: &str,
+    name: &str,
+    actor: &crate::audit::Actor,
+) -> Result<OrgUpdated> {
+    validate_name("organization name", name)?;
+    let landed = crate::db::flight(client, &[(UPDATE, &[p(&id), p(&name), p(&actor.as_str())])])?;
+    updated(id, landed.first(0))
 }

@@ -614,22 +614,26 @@ pub struct RunDetail {
 /// # Errors
 /// `not_found`.
 pub fn show(client: &mut impl GenericClient, id: i64) -> Result<RunDetail> {
-    let cols = RUN_COLUMNS
-        .split(", ")
-        .map(|c| format!("r.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let row = client
-        .query_typed_opt(
-            &format!(
-                "SELECT {cols}, w.slug FROM runs r LEFT JOIN watchers w ON w.id = r.watcher_id
-                 WHERE r.id = $1"
-            ),
-            &[(&id, postgres::types::Type::INT8)],
-        )?
+    show_via(&mut |s| crate::db::flight::in_order(client, s), id)
+}
+
+/// [`show`]'s statement sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`show`].
+pub fn show_via(send: &mut crate::db::flight::Send<'_>, id: i64) -> Result<RunDetail> {
+    let sql = format!(
+        "SELECT {}, w.slug FROM runs r LEFT JOIN watchers w ON w.id = r.watcher_id
+         WHERE r.id = $1",
+        prefixed("r.")
+    );
+    let rows = send(&[(&sql, &[p(&id)])])?;
+    let row = rows
+        .first()
+        .and_then(|r| r.first())
         .ok_or_else(|| Error::not_found(format!("run {id}")))?;
     Ok(RunDetail {
-        run: run_from_row(&row),
+        run: run_from_row(row),
         // the last column, after the run's
         watcher_slug: row.get(row.len() - 1),
     })
@@ -664,29 +668,84 @@ pub fn cancel_with(
     now: DateTime<Utc>,
 ) -> Result<RunUpdate> {
     crate::input::storable("reason", error)?;
-    let row = client.query_opt(
-        &format!(
-            "UPDATE runs SET status = 'cancelled', finished_at = $2, error = $3
+    let (actor, reason): (Option<&str>, Option<&str>) = (None, None);
+    let row = client
+        .query_typed_opt(
+            &cancel_sql(),
+            &[p(&id), p(&Some(now)), p(&error), p(&actor), p(&reason)],
+        )
+        .map_err(crate::db::flight::statement_error)?;
+    cancelled(id, row.as_ref())
+}
+
+/// [`cancel_with`]'s statement: `$1` run, `$2` clock (`NULL`: `now()`), `$3` the run's
+/// error text, `$4` the actor of the audit event it records (`runs cancel`, outcome
+/// `cancelled` or `already_cancelled`, with the watcher and `$5` the reason), none when
+/// `NULL`. The run's row is locked before it is read (`cur`), so that a run a concurrent
+/// transaction ended is read as it ended; when `upd` changed the row first, `cur` skips it
+/// (a row this statement updated), and the update is the answer. A run that ended otherwise
+/// (a conflict) or none (not found) records nothing. The last column says whether the run
+/// changed.
+fn cancel_sql() -> String {
+    format!(
+        "WITH cur AS (
+             SELECT {RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE
+         ), upd AS (
+             UPDATE runs SET status = 'cancelled', finished_at = coalesce($2, now()), error = $3
              WHERE id = $1 AND {ACTIVE_BY_ID}
-             RETURNING {RUN_COLUMNS}"
-        ),
-        &[&id, &now, &error],
-    )?;
-    if let Some(row) = row {
-        return Ok(RunUpdate::new(run_from_row(&row), true));
-    }
-    let run = client
-        .query_opt(
-            &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1"),
-            &[&id],
-        )?
-        .map(|r| run_from_row(&r))
-        .ok_or_else(|| Error::not_found(format!("run {id}")))?;
-    if run.status == "cancelled" {
-        return Ok(RunUpdate::new(run, false));
+             RETURNING {RUN_COLUMNS}
+         ), run AS (
+             SELECT *, true AS changed FROM upd
+             UNION ALL
+             SELECT *, false FROM cur WHERE NOT EXISTS (SELECT 1 FROM upd)
+         ), audit AS (
+             INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                       outcome, details)
+             SELECT coalesce($2, now()), $4, 'runs cancel', run.org_id, 'run', run.id::text,
+                    CASE WHEN run.changed THEN 'cancelled' ELSE 'already_cancelled' END,
+                    jsonb_build_object('watcher_id', run.watcher_id, 'reason', $5::text)
+             FROM run
+             WHERE $4::text IS NOT NULL AND (run.changed OR run.status = 'cancelled')
+         )
+         SELECT {RUN_COLUMNS}, changed FROM run"
+    )
+}
+
+/// What [`cancel_sql`]'s row says: the run cancelled, already cancelled, or ended
+/// otherwise (`conflict`); no row: `not_found`.
+fn cancelled(id: i64, row: Option<&postgres::Row>) -> Result<RunUpdate> {
+    let row = row.ok_or_else(|| Error::not_found(format!("run {id}")))?;
+    let (run, changed) = (run_from_row(row), row.get::<_, bool>(18));
+    if changed || run.status == "cancelled" {
+        return Ok(RunUpdate::new(run, changed));
     }
     Err(Error::Conflict(format!(
         "run {id} already ended as {}",
         run.status
     )))
+}
+
+/// [`cancel_with`] in one flight (see [`mod@crate::db::flight`]) on the database's clock,
+/// with its audit event by `actor` (and `reason`) in the same statement; returns the
+/// transaction's clock too.
+///
+/// # Errors
+/// As [`cancel_with`].
+pub fn cancel_in_flight(
+    client: &mut crate::db::Client,
+    id: i64,
+    error: &str,
+    actor: &crate::audit::Actor,
+    reason: Option<&str>,
+) -> Result<(RunUpdate, DateTime<Utc>)> {
+    crate::input::storable("reason", error)?;
+    let at: Option<DateTime<Utc>> = None;
+    let landed = crate::db::flight(
+        client,
+        &[(
+            &cancel_sql(),
+            &[p(&id), p(&at), p(&error), p(&actor.as_str()), p(&reason)],
+        )],
+    )?;
+    Ok((cancelled(id, landed.first(0))?, landed.now))
 }

@@ -7,6 +7,7 @@ use crate::db::GenericClient;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::db::typed::p;
 use crate::error::Result;
 
 /// Active runs by status.
@@ -170,41 +171,66 @@ pub fn status(
     now: DateTime<Utc>,
     stale_after: chrono::Duration,
 ) -> Result<Status> {
-    let row = tx.query_one(
-        &format!(
-            "WITH g AS ({GAUGES}), finished AS (
-                 SELECT count(*) AS n FROM (
-                     SELECT 1 FROM runs WHERE finished_at IS NOT NULL LIMIT {EXACT_UP_TO} + 1
-                 ) f
-             ), est AS (
-                 SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class
-                 WHERE oid = 'runs'::regclass
-             )
-             SELECT g.*,
-                    (SELECT coalesce(max(version), 0)::bigint FROM lobu_migrations),
-                    (SELECT count(*) FROM organizations), (SELECT count(*) FROM devices),
-                    (SELECT count(*) FROM watchers WHERE status = 'active'),
-                    (SELECT count(*) FROM watchers WHERE status = 'paused'),
-                    (SELECT count(*) FROM watchers WHERE status = 'archived'),
-                    (SELECT min(queued_at) FROM runs WHERE status = 'pending'),
-                    (SELECT count(*) FROM runs WHERE status IN ('claimed', 'running')
-                     AND coalesce(heartbeat_at, claimed_at) <= $2),
-                    CASE WHEN finished.n > {EXACT_UP_TO}
-                         THEN greatest(est.n - g.pending - g.claimed - g.running, finished.n)
-                         ELSE finished.n END,
-                    finished.n > {EXACT_UP_TO},
-                    (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL),
-                    ({WORST_LATENESS}),
-                    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id,
-                                                                  'deleting_at', deleting_at)
-                                               ORDER BY id), '[]')
-                     FROM organizations WHERE deleting_at IS NOT NULL)
-             FROM g, finished, est"
-        ),
-        &[&now, &(now - stale_after)],
-    )?;
+    status_via(
+        &mut |s| crate::db::flight::in_order(tx, s),
+        Some(now),
+        stale_after,
+    )
+}
+
+/// [`status`]'s statement sent by `send` (see [`crate::db::flight::Send`]), at `now` or,
+/// when `None`, at the database's `now()` (a flight's clock).
+///
+/// # Errors
+/// As [`status`].
+pub fn status_via(
+    send: &mut crate::db::flight::Send<'_>,
+    now: Option<DateTime<Utc>>,
+    stale_after: chrono::Duration,
+) -> Result<Status> {
+    let stale_us = stale_after.num_microseconds().unwrap_or(i64::MAX);
+    // `$1` is the clock wherever the statements read it
+    let gauges = GAUGES.replace("$1", CLOCK);
+    let lateness = WORST_LATENESS.replace("$1", CLOCK);
+    let sql = format!(
+        "WITH g AS ({gauges}), finished AS (
+             SELECT count(*) AS n FROM (
+                 SELECT 1 FROM runs WHERE finished_at IS NOT NULL LIMIT {EXACT_UP_TO} + 1
+             ) f
+         ), est AS (
+             SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class
+             WHERE oid = 'runs'::regclass
+         )
+         SELECT g.*,
+                (SELECT coalesce(max(version), 0)::bigint FROM lobu_migrations),
+                (SELECT count(*) FROM organizations), (SELECT count(*) FROM devices),
+                (SELECT count(*) FROM watchers WHERE status = 'active'),
+                (SELECT count(*) FROM watchers WHERE status = 'paused'),
+                (SELECT count(*) FROM watchers WHERE status = 'archived'),
+                (SELECT min(queued_at) FROM runs WHERE status = 'pending'),
+                (SELECT count(*) FROM runs WHERE status IN ('claimed', 'running')
+                 AND coalesce(heartbeat_at, claimed_at)
+                     <= {CLOCK} - $2 * interval '1 microsecond'),
+                CASE WHEN finished.n > {EXACT_UP_TO}
+                     THEN greatest(est.n - g.pending - g.claimed - g.running, finished.n)
+                     ELSE finished.n END,
+                finished.n > {EXACT_UP_TO},
+                (SELECT min(finished_at) FROM runs WHERE finished_at IS NOT NULL),
+                ({lateness}),
+                (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id,
+                                                              'deleting_at', deleting_at)
+                                           ORDER BY id), '[]')
+                 FROM organizations WHERE deleting_at IS NOT NULL),
+                {CLOCK}
+         FROM g, finished, est"
+    );
+    let rows = send(&[(&sql, &[p(&now), p(&stale_us)])])?;
+    let row = rows
+        .first()
+        .and_then(|r| r.first())
+        .ok_or_else(|| crate::error::Error::Internal("status returned no row".into()))?;
     Ok(Status {
-        gauges: gauges_from(&row, 0),
+        gauges: gauges_from(row, 0),
         schema_version: row.get(6),
         organizations: row.get(7),
         devices: row.get(8),
@@ -220,6 +246,9 @@ pub fn status(
         oldest_finished_run: row.get(16),
         worst_lateness_last_hour_seconds: row.get(17),
         organizations_being_deleted: serde_json::from_value(row.get(18))?,
-        database_time: now,
+        database_time: row.get(19),
     })
 }
+
+/// The clock of [`status_via`]'s statement: the time given, else the database's.
+const CLOCK: &str = "coalesce($1::timestamptz, now())";

@@ -386,38 +386,84 @@ impl NewToken {
 /// # Errors
 /// `not_found` for an unknown device.
 pub fn list(client: &mut impl GenericClient, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    list_via(&mut |s| crate::db::flight::in_order(client, s), device_id)
+    list_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        &DeviceRef::Id(device_id),
+    )
 }
 
-/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]).
+/// [`list`]'s statements sent by `send` (see [`crate::db::flight::Send`]), for a device
+/// named by UUID or `ORG:WORKER_ID` (looked up in a statement sent with the listing, as
+/// [`crate::devices::resolve`] does).
 ///
 /// # Errors
-/// As [`list`].
-pub fn list_via(send: &mut crate::db::flight::Send<'_>, device_id: Uuid) -> Result<Vec<TokenInfo>> {
-    let rows = send(&[
-        (
-            "SELECT id, device_id, prefix, scopes, created_at, expires_at, revoked_at,
-                    last_used_at
-             FROM device_tokens WHERE device_id = $1 ORDER BY created_at, id",
-            &[p(&device_id)],
-        ),
-        ("SELECT 1 FROM devices WHERE id = $1", &[p(&device_id)]),
-    ])?;
-    Ok(
-        crate::db::flight::listed(&rows, &[format!("device {device_id}")])?
-            .iter()
-            .map(|r| TokenInfo {
-                id: r.get(0),
-                device_id: r.get(1),
-                prefix: r.get(2),
-                scopes: r.get(3),
-                created_at: r.get(4),
-                expires_at: r.get(5),
-                revoked_at: r.get(6),
-                last_used_at: r.get(7),
-            })
-            .collect(),
-    )
+/// As [`list`]; `conflict` listing the devices when several users' devices share the
+/// worker id.
+pub fn list_via(
+    send: &mut crate::db::flight::Send<'_>,
+    device: &DeviceRef,
+) -> Result<Vec<TokenInfo>> {
+    const COLUMNS: &str = "SELECT id, device_id, prefix, scopes, created_at, expires_at,
+                                  revoked_at, last_used_at
+                           FROM device_tokens";
+    let (rows, owner) = match device {
+        DeviceRef::Id(id) => {
+            let rows = send(&[
+                (
+                    &format!("{COLUMNS} WHERE device_id = $1 ORDER BY created_at, id"),
+                    &[p(id)],
+                ),
+                ("SELECT 1 FROM devices WHERE id = $1", &[p(id)]),
+            ])?;
+            (rows, Some(format!("device {id}")))
+        }
+        DeviceRef::Worker { org_id, worker_key } => {
+            // the tokens of the one device with that worker id; the devices that have it
+            let by_worker = send(&[
+                (
+                    &format!(
+                        "{COLUMNS} WHERE device_id IN (SELECT id FROM devices
+                                                     WHERE org_id = $1 AND worker_key = $2)
+                           AND (SELECT count(*) FROM devices
+                                WHERE org_id = $1 AND worker_key = $2) = 1
+                         ORDER BY created_at, id"
+                    ),
+                    &[p(org_id), p(worker_key)],
+                ),
+                (
+                    "SELECT id, user_id FROM devices WHERE org_id = $1 AND worker_key = $2
+                     ORDER BY first_seen_at, id LIMIT 20",
+                    &[p(org_id), p(worker_key)],
+                ),
+            ])?;
+            let devices = by_worker.get(1).map_or(&[][..], Vec::as_slice);
+            if devices.len() != 1 {
+                return Err(crate::devices::unresolved(
+                    device,
+                    &devices.iter().map(|r| r.get(0)).collect::<Vec<_>>(),
+                    &devices.iter().map(|r| r.get(1)).collect::<Vec<_>>(),
+                ));
+            }
+            (by_worker, None)
+        }
+    };
+    let list = match owner {
+        Some(o) => crate::db::flight::listed(&rows, &[o])?,
+        None => rows.first().map_or(&[][..], Vec::as_slice),
+    };
+    Ok(list
+        .iter()
+        .map(|r| TokenInfo {
+            id: r.get(0),
+            device_id: r.get(1),
+            prefix: r.get(2),
+            scopes: r.get(3),
+            created_at: r.get(4),
+            expires_at: r.get(5),
+            revoked_at: r.get(6),
+            last_used_at: r.get(7),
+        })
+        .collect())
 }
 
 /// Result of `tokens revoke`.
@@ -434,17 +480,51 @@ pub struct Revoked {
 /// # Errors
 /// `not_found`.
 pub fn revoke(client: &mut impl GenericClient, id: Uuid, now: DateTime<Utc>) -> Result<Revoked> {
-    let row = client
-        .query_opt(
-            "UPDATE device_tokens SET revoked_at = coalesce(revoked_at, $2)
-             WHERE id = $1 RETURNING revoked_at",
-            &[&id, &now],
-        )?
-        .ok_or_else(|| Error::not_found(format!("token {id}")))?;
+    let actor: Option<&str> = None;
+    let row = client.query_typed_opt(REVOKE, &[p(&id), p(&Some(now)), p(&actor)])?;
+    revoked(id, row.as_ref())
+}
+
+/// [`revoke`]'s statement: `$1` token, `$2` clock (`NULL`: `now()`), `$3` the actor of the
+/// audit event it records (`tokens revoke`, outcome `revoked`, in the token's organisation),
+/// none when `NULL`; an unknown token records nothing.
+const REVOKE: &str = "
+    WITH t AS (
+        UPDATE device_tokens SET revoked_at = coalesce(revoked_at, $2, now())
+        WHERE id = $1
+        RETURNING id, org_id, revoked_at
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT coalesce($2, now()), $3, 'tokens revoke', t.org_id, 'token', t.id::text,
+               'revoked', '{}'::jsonb
+        FROM t
+        WHERE $3::text IS NOT NULL
+    )
+    SELECT revoked_at FROM t";
+
+/// What [`REVOKE`]'s row says; no row: `not_found`.
+fn revoked(id: Uuid, row: Option<&postgres::Row>) -> Result<Revoked> {
+    let row = row.ok_or_else(|| Error::not_found(format!("token {id}")))?;
     Ok(Revoked {
         id,
         revoked_at: row.get(0),
     })
+}
+
+/// [`revoke`] in one flight (see [`mod@crate::db::flight`]) on the database's clock, with
+/// its audit event by `actor` in the same statement.
+///
+/// # Errors
+/// As [`revoke`].
+pub fn revoke_in_flight(
+    client: &mut crate::db::Client,
+    id: Uuid,
+    actor: &crate::audit::Actor,
+) -> Result<Revoked> {
+    let at: Option<DateTime<Utc>> = None;
+    let landed = crate::db::flight(client, &[(REVOKE, &[p(&id), p(&at), p(&actor.as_str())])])?;
+    revoked(id, landed.first(0))
 }
 
 /// [`AUTHENTICATE`] for a flight (see [`mod@crate::db::flight`]): an unknown, revoked or expired
@@ -680,36 +760,178 @@ pub fn rotate(
     grace: Option<Duration>,
     now: DateTime<Utc>,
 ) -> Result<Rotated> {
-    client
-        .query_typed_opt(
-            "SELECT 1 FROM devices WHERE id = $1 FOR NO KEY UPDATE",
-            &[p(&device_id)],
-        )?
-        .ok_or_else(|| Error::not_found(format!("device {device_id}")))?;
+    let token = Token::generate()?;
+    let device = DeviceRef::Id(device_id);
+    let expires_at = expires_in.map(|d| now + d);
     let until = grace.map(|g| now + g);
-    let rows = client.query_typed(
-        "UPDATE device_tokens
-         SET revoked_at = CASE WHEN $3::timestamptz IS NULL THEN $2 END,
-             expires_at = CASE WHEN $3::timestamptz IS NULL THEN expires_at
-                               ELSE least(expires_at, $3) END
-         WHERE device_id = $1 AND revoked_at IS NULL
-           AND (expires_at IS NULL OR expires_at > $2)
-         RETURNING id, prefix, expires_at, revoked_at,
-                   $3::timestamptz IS NOT NULL AND expires_at < $3",
-        &[p(&device_id), p(&now), p(&until)],
+    let rotation = Rotation::new(&device, &token, grace)?;
+    let (lock, lock_params) = rotation.lock();
+    let actor: Option<&str> = None;
+    let (none_us, clock) = (None::<i64>, Some(now));
+    crate::db::flight::in_order(client, &[(lock, &lock_params)])?;
+    let rows = crate::db::flight::in_order(
+        client,
+        &[(
+            ROTATE,
+            &rotation.params(&clock, &expires_at, &none_us, &until, &none_us, &actor),
+        )],
     )?;
-    let mut retired: Vec<Retired> = rows
-        .iter()
-        .map(|r| Retired {
-            id: r.get(0),
-            prefix: r.get(1),
-            expires_at: r.get(2),
-            revoked_at: r.get(3),
-            grace_clamped: r.get(4),
+    rotated(&device, token, rows.first().and_then(|r| r.first()))
+}
+
+/// The parameters of a rotation that do not depend on the path.
+struct Rotation<'a> {
+    id: Option<Uuid>,
+    org: Option<&'a str>,
+    worker: Option<&'a str>,
+    prefix: String,
+    hash: String,
+    grace_seconds: Option<i64>,
+}
+
+impl<'a> Rotation<'a> {
+    fn new(device: &'a DeviceRef, token: &Token, grace: Option<Duration>) -> Result<Self> {
+        let (id, org, worker) = device_params(device);
+        Ok(Self {
+            id,
+            org,
+            worker,
+            prefix: token.display_prefix(),
+            hash: token.hash(),
+            grace_seconds: grace.map(|g| g.num_seconds()),
         })
+    }
+
+    /// The statement that locks the device's row (the candidates' rows for a worker id),
+    /// and its parameters.
+    fn lock(
+        &self,
+    ) -> (
+        &'static str,
+        [(&(dyn postgres::types::ToSql + Sync), postgres::types::Type); 3],
+    ) {
+        (
+            "SELECT 1 FROM devices
+             WHERE id = $1 OR ($1::uuid IS NULL AND org_id = $2 AND worker_key = $3)
+             ORDER BY id FOR NO KEY UPDATE",
+            [p(&self.id), p(&self.org), p(&self.worker)],
+        )
+    }
+
+    fn params<'p>(
+        &'p self,
+        clock: &'p Option<DateTime<Utc>>,
+        expires_at: &'p Option<DateTime<Utc>>,
+        lifetime: &'p Option<i64>,
+        until: &'p Option<DateTime<Utc>>,
+        grace_us: &'p Option<i64>,
+        actor: &'p Option<&'p str>,
+    ) -> [(
+        &'p (dyn postgres::types::ToSql + Sync),
+        postgres::types::Type,
+    ); 12] {
+        [
+            p(&self.id),
+            p(&self.org),
+            p(&self.worker),
+            p(&self.prefix),
+            p(&self.hash),
+            p(clock),
+            p(expires_at),
+            p(lifetime),
+            p(until),
+            p(grace_us),
+            p(actor),
+            p(&self.grace_seconds),
+        ]
+    }
+}
+
+/// [`rotate`]'s statement, after the device's lock: the device (`$1` a UUID, else the one
+/// device of organisation `$2` with worker id `$3`: nothing is written unless exactly one
+/// matches), its live tokens retired (revoked at the clock `$6` (`NULL`: `now()`), or, with
+/// a grace, expiring at `$9` or `$10` microseconds after the clock, never later than their
+/// own expiry), the new token (`$4` prefix, `$5` hash, expiring at `$7` or `$8`
+/// microseconds after the clock), and the audit event by `$11` (none when `NULL`; `$12` the
+/// grace in seconds). The new token is not among the retired: the update sees the
+/// statement's snapshot. One row: the token as [`INSERT_TOKEN`]'s, then the retired
+/// tokens' ids, prefixes, expiries, revocations and clamps, ordered by id.
+const ROTATE: &str = "
+    WITH cand AS (
+        SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = $1
+        UNION ALL
+        (SELECT id, org_id, user_id, first_seen_at FROM devices
+         WHERE $1::uuid IS NULL AND org_id = $2 AND worker_key = $3
+         ORDER BY first_seen_at, id LIMIT 20)
+    ), dev AS (
+        SELECT id, org_id FROM cand WHERE (SELECT count(*) FROM cand) = 1
+    ), clock AS (
+        SELECT coalesce($6::timestamptz, now()) AS now,
+               coalesce($9::timestamptz,
+                        coalesce($6::timestamptz, now()) + $10 * interval '1 microsecond')
+                   AS until
+    ), ret AS (
+        UPDATE device_tokens t
+        SET revoked_at = CASE WHEN clock.until IS NULL THEN clock.now END,
+            expires_at = CASE WHEN clock.until IS NULL THEN t.expires_at
+                              ELSE least(t.expires_at, clock.until) END
+        FROM dev, clock
+        WHERE t.device_id = dev.id AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > clock.now)
+        RETURNING t.id, t.prefix, t.expires_at, t.revoked_at,
+                  clock.until IS NOT NULL AND t.expires_at < clock.until AS clamped
+    ), ins AS (
+        INSERT INTO device_tokens (device_id, org_id, prefix, token_hash, expires_at)
+        SELECT dev.id, dev.org_id, $4, $5,
+               coalesce($7, clock.now + $8 * interval '1 microsecond')
+        FROM dev, clock
+        RETURNING id, scopes, expires_at, device_id, org_id, prefix
+    ), audit AS (
+        INSERT INTO audit_events (at, actor, command, org_id, target_kind, target_id,
+                                  outcome, details)
+        SELECT clock.now, $11, 'tokens rotate', ins.org_id, 'device', ins.device_id::text,
+               'rotated',
+               jsonb_build_object(
+                   'token_id', ins.id, 'prefix', ins.prefix,
+                   'retired', (SELECT coalesce(jsonb_agg(id ORDER BY id), '[]') FROM ret),
+                   'grace_seconds', $12::bigint,
+                   'grace_clamped', (SELECT count(*) FROM ret WHERE clamped))
+        FROM ins, clock
+        WHERE $11::text IS NOT NULL
+    )
+    SELECT i.id, i.scopes, i.expires_at, i.device_id,
+           ARRAY(SELECT id FROM cand ORDER BY first_seen_at, id),
+           ARRAY(SELECT user_id FROM cand ORDER BY first_seen_at, id),
+           ARRAY(SELECT id FROM ret ORDER BY id),
+           ARRAY(SELECT prefix FROM ret ORDER BY id),
+           ARRAY(SELECT expires_at FROM ret ORDER BY id),
+           ARRAY(SELECT revoked_at FROM ret ORDER BY id),
+           ARRAY(SELECT clamped FROM ret ORDER BY id)
+    FROM (VALUES (1)) AS one (x) LEFT JOIN ins i ON true";
+
+/// What [`ROTATE`]'s row says: the rotation, else `not_found` or `conflict` (as
+/// [`issued`]).
+fn rotated(device: &DeviceRef, token: Token, row: Option<&postgres::Row>) -> Result<Rotated> {
+    let row = row.ok_or_else(|| Error::Internal("the rotation returned no row".into()))?;
+    let (token, device_id) = issued(device, token, row)?;
+    let (ids, prefixes): (Vec<Uuid>, Vec<String>) = (row.get(6), row.get(7));
+    let expires: Vec<Option<DateTime<Utc>>> = row.get(8);
+    let revoked: Vec<Option<DateTime<Utc>>> = row.get(9);
+    let clamped: Vec<bool> = row.get(10);
+    let retired: Vec<Retired> = ids
+        .into_iter()
+        .zip(prefixes)
+        .zip(expires.into_iter().zip(revoked).zip(clamped))
+        .map(
+            |((id, prefix), ((expires_at, revoked_at), grace_clamped))| Retired {
+                id,
+                prefix,
+                expires_at,
+                revoked_at,
+                grace_clamped,
+            },
+        )
         .collect();
-    retired.sort_by_key(|r| r.id);
-    let token = create(client, device_id, expires_in, None, now)?;
     let grace_clamped = retired.iter().filter(|r| r.grace_clamped).count();
     Ok(Rotated {
         token,
@@ -717,4 +939,44 @@ pub fn rotate(
         retired,
         grace_clamped: i64::try_from(grace_clamped).unwrap_or(i64::MAX),
     })
+}
+
+/// [`rotate`] in one flight (see [`mod@crate::db::flight`]) for a device named by UUID or
+/// `ORG:WORKER_ID`, on the database's clock: the device's lock (a statement of its own, so
+/// that the rotation's snapshot sees what a rotation it waited for committed), then the
+/// rotation with its audit event by `actor`.
+///
+/// # Errors
+/// As [`rotate`]; `conflict` (exit 5) listing the devices when several users' devices
+/// share the worker id; `invalid_input` for a lifetime or grace out of range.
+pub fn rotate_in_flight(
+    client: &mut crate::db::Client,
+    device: &DeviceRef,
+    expires_in: Option<Duration>,
+    grace: Option<Duration>,
+    actor: &crate::audit::Actor,
+) -> Result<Rotated> {
+    let token = Token::generate()?;
+    let micros = |d: Option<Duration>, what: &str| match d.map(|d| d.num_microseconds()) {
+        Some(None) => Err(Error::invalid(format!("{what} out of range"))),
+        Some(Some(us)) => Ok(Some(us)),
+        None => Ok(None),
+    };
+    let lifetime = micros(expires_in, "token lifetime")?;
+    let grace_us = micros(grace, "grace")?;
+    let rotation = Rotation::new(device, &token, grace)?;
+    let (lock, lock_params) = rotation.lock();
+    let none_at: Option<DateTime<Utc>> = None;
+    let actor = Some(actor.as_str());
+    let landed = crate::db::flight(
+        client,
+        &[
+            (lock, &lock_params),
+            (
+                ROTATE,
+                &rotation.params(&none_at, &none_at, &lifetime, &none_at, &grace_us, &actor),
+            ),
+        ],
+    )?;
+    rotated(device, token, landed.first(1))
 }

@@ -1604,12 +1604,21 @@ pub fn show_in_flight(
 /// # Errors
 /// `not_found`.
 pub fn get(client: &mut impl GenericClient, id: i64) -> Result<Watcher> {
-    client
-        .query_opt(
-            &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1"),
-            &[&id],
-        )?
-        .map(|r| watcher_from_row(&r))
+    get_via(&mut |s| crate::db::flight::in_order(client, s), id)
+}
+
+/// [`get`]'s statement sent by `send` (see [`crate::db::flight::Send`]).
+///
+/// # Errors
+/// As [`get`].
+pub fn get_via(send: &mut crate::db::flight::Send<'_>, id: i64) -> Result<Watcher> {
+    let rows = send(&[(
+        &format!("SELECT {WATCHER_COLUMNS} FROM watchers WHERE id = $1"),
+        &[crate::db::typed::p(&id)],
+    )])?;
+    rows.first()
+        .and_then(|r| r.first())
+        .map(watcher_from_row)
         .ok_or_else(|| Error::not_found(format!("watcher {id}")))
 }
 
@@ -1623,7 +1632,14 @@ pub fn next_times(
     from: DateTime<Utc>,
     count: usize,
 ) -> Result<Vec<FireTime>> {
-    let w = get(client, id)?;
+    upcoming(&get(client, id)?, from, count)
+}
+
+/// The next `count` fire times of watcher `w` after `from`.
+///
+/// # Errors
+/// `invalid_input` for a schedule or time zone this build cannot read.
+pub fn upcoming(w: &Watcher, from: DateTime<Utc>, count: usize) -> Result<Vec<FireTime>> {
     Schedule::parse(&w.schedule)?.upcoming_spread(
         parse_timezone(&w.timezone)?,
         from,

@@ -6,9 +6,7 @@ use super::args::parse_org_id;
 use super::context::{Ctx, Schema};
 use super::output::{table, when};
 use crate::agents;
-use crate::audit::{Event, Target};
 use crate::error::{Error, Result};
-use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -145,18 +143,14 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
         }
         AgentAction::Create { org, id, name, .. } => {
             let text = identity.unwrap_or_default();
-            out.object(&ctx.audited(
+            // the insert and its audit event in one statement, one flight
+            out.object(&agents::create_in_flight(
                 &mut c,
-                |tx, now| agents::create(tx, org, id, name, &text, now),
-                |a| {
-                    Event::new(
-                        "agents create",
-                        Some(org),
-                        Target::new("agent", id),
-                        "created",
-                    )
-                    .details(json!({ "name": a.name }))
-                },
+                org,
+                id,
+                name,
+                &text,
+                &ctx.actor()?,
             )?)
         }
         AgentAction::Update { org, id, name, .. } => {
@@ -164,18 +158,15 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
                 .into_iter()
                 .filter_map(|(f, given)| given.then_some(f))
                 .collect();
-            let u = ctx.audited(
+            // the update and its audit event in one statement, one flight
+            let u = agents::update_in_flight(
                 &mut c,
-                |tx, _| agents::update(tx, org, id, name.as_deref(), identity.as_deref()),
-                |u| {
-                    Event::new(
-                        "agents update",
-                        Some(org),
-                        Target::new("agent", id),
-                        if u.changed { "updated" } else { "unchanged" },
-                    )
-                    .details(json!({ "fields": fields }))
-                },
+                org,
+                id,
+                name.as_deref(),
+                identity.as_deref(),
+                &ctx.actor()?,
+                &fields,
             )?;
             if !u.changed {
                 out.note(&format!(
@@ -185,22 +176,13 @@ pub(super) fn run(ctx: &Ctx, action: &AgentAction) -> Result<()> {
             }
             out.object(&u)
         }
-        AgentAction::Delete { org, id, force } => out.object(&ctx.audited(
+        // the locks, the refusal and the delete with its audit event: one flight
+        AgentAction::Delete { org, id, force } => out.object(&agents::delete_guarded_in_flight(
             &mut c,
-            |tx, now| agents::delete_guarded(tx, org, id, *force, now),
-            |d| {
-                Event::new(
-                    "agents delete",
-                    Some(org),
-                    Target::new("agent", id),
-                    "deleted",
-                )
-                .details(json!({
-                    "watchers_paused": d.watchers_paused,
-                    "runs_cancelled": d.runs_cancelled,
-                    "force": force,
-                }))
-            },
+            org,
+            id,
+            *force,
+            &ctx.actor()?,
         )?),
     }
 }

@@ -5,7 +5,7 @@ use clap::Subcommand;
 use super::args::{parse_count, parse_duration, parse_id, parse_org_id, parse_since};
 use super::context::{Ctx, Schema};
 use super::output::{shown, table, when};
-use crate::audit::{self, Event, Filter, Since, Target};
+use crate::audit::{self, Filter, Since};
 use crate::db;
 use crate::error::Result;
 
@@ -98,27 +98,8 @@ pub(super) fn run(ctx: &Ctx, action: &AuditAction) -> Result<()> {
         } => {
             let actor = ctx.actor()?;
             let mut c = ctx.connect(Schema::Checked)?;
-            let pruned = db::in_tx(&mut c, |tx, now| {
-                let pruned = audit::prune(tx, *older_than, now, *dry_run)?;
-                if !dry_run {
-                    audit::record(
-                        tx,
-                        &actor,
-                        now,
-                        &Event::new(
-                            "audit prune",
-                            None,
-                            Target::new("audit", "events"),
-                            "pruned",
-                        )
-                        .details(serde_json::json!({
-                            "deleted": pruned.deleted,
-                            "cutoff": pruned.cutoff,
-                        })),
-                    )?;
-                }
-                Ok(pruned)
-            })?;
+            // the prune and its audit event in one statement, one flight
+            let pruned = audit::prune_in_flight(&mut c, *older_than, *dry_run, &actor)?;
             out.show(&pruned, |p| {
                 format!(
                     "{} {} recorded before {}{}",

@@ -5,12 +5,10 @@ use clap::{Args, Subcommand};
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{cell, table, when};
-use crate::audit::{Event, Target};
 use crate::db;
 use crate::devices::DeviceRef;
 use crate::devices::{self, Platform, RegisterDevice};
 use crate::error::Result;
-use serde_json::json;
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
@@ -150,26 +148,13 @@ pub(super) fn run(ctx: &Ctx, action: &DeviceAction) -> Result<()> {
                 )
             })
         }
-        DeviceAction::Show { id } => out.object(&db::in_tx(&mut c, |tx, _| {
-            let id = devices::resolve(tx, id)?;
-            devices::show(tx, id)
-        })?),
-        DeviceAction::Delete { id } => out.object(&ctx.audited(
-            &mut c,
-            |tx, now| {
-                let id = devices::resolve(tx, id)?;
-                devices::delete(tx, id, now)
-            },
-            |d| {
-                Event::new(
-                    "devices delete",
-                    Some(&d.org_id),
-                    Target::new("device", d.device_id),
-                    "deleted",
-                )
-                .details(json!({"watchers_unpinned": d.watchers_unpinned,
-                                        "runs_cancelled": d.runs_cancelled}))
-            },
-        )?),
+        // by UUID or ORG:WORKER_ID, in one flight
+        DeviceAction::Show { id } => {
+            out.object(&db::flight::read_in_flight(&mut c, |s| devices::show_via(s, id))?.0)
+        }
+        // the locks, then the delete with its audit event: one flight
+        DeviceAction::Delete { id } => {
+            out.object(&devices::delete_in_flight(&mut c, id, &ctx.actor()?)?)
+        }
     }
 }

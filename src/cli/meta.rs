@@ -531,8 +531,9 @@ pub(super) fn status(ctx: &Ctx) -> Result<()> {
     let out = ctx.out;
     let mut c = ctx.connect(Schema::Checked)?;
     let before = Utc::now();
-    let (s, _) = db::in_tx_by_key(&mut c, |tx, now| {
-        crate::status::status(tx, now, crate::runs::STALE_AFTER)
+    // one statement, one flight, on the database's clock
+    let (s, _) = db::flight::read_in_flight(&mut c, |send| {
+        crate::status::status_via(send, None, crate::runs::STALE_AFTER)
     })?;
     let after = Utc::now();
     let host = before + (after - before) / 2;

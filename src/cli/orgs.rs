@@ -118,19 +118,8 @@ pub(super) fn run(ctx: &Ctx, action: &OrgAction) -> Result<()> {
         }
         OrgAction::Show { id } => out.object(&orgs::show_in_flight(&mut c, id)?),
         OrgAction::Update { id, name } => {
-            let u = ctx.audited(
-                &mut c,
-                |tx, _| orgs::update(tx, id, name),
-                |u| {
-                    Event::new(
-                        "org update",
-                        Some(id),
-                        Target::new("organization", id),
-                        if u.changed { "updated" } else { "unchanged" },
-                    )
-                    .details(json!({ "name": {"before": u.before, "after": u.org.name} }))
-                },
-            )?;
+            // the rename and its audit event in one statement, one flight
+            let u = orgs::update_in_flight(&mut c, id, name, &ctx.actor()?)?;
             if !u.changed {
                 out.note(&format!(
                     "unchanged: organization {id} is already named {name:?}"

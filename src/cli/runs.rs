@@ -228,6 +228,17 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
             let (list, now) = db::flight::read_in_flight(&mut c, |s| runs::list_via(s, &filter))?;
             Some((RunsDone::List(list), now))
         }
+        (RunAction::Show { id }, None) => {
+            let (run, now) = db::flight::read_in_flight(&mut c, |s| runs::show_via(s, *id))?;
+            Some((RunsDone::object(&run), now))
+        }
+        // the cancel and its audit event in one statement, one flight
+        (RunAction::Cancel { id, reason }, None) => {
+            let actor = actor()?;
+            let text = runs::cancel_text(&actor, reason.as_deref());
+            let (r, now) = runs::cancel_in_flight(&mut c, *id, &text, &actor, reason.as_deref())?;
+            Some((RunsDone::object(&r), now))
+        }
         _ => None,
     };
     // every other runs command reaches rows by key: planned so whatever the statistics say
@@ -253,24 +264,6 @@ pub(super) fn run(ctx: &Ctx, action: &RunAction) -> Result<()> {
                     audit::record(tx, &actor()?, now, &event)?;
                     RunsDone::object(&r)
                 }
-                RunAction::Cancel { id, reason } => {
-                    let text = runs::cancel_text(&actor()?, reason.as_deref());
-                    let r = runs::cancel_with(tx, *id, &text, now)?;
-                    let event = Event::new(
-                        "runs cancel",
-                        Some(&r.run.org_id),
-                        Target::new("run", id),
-                        if r.changed {
-                            "cancelled"
-                        } else {
-                            "already_cancelled"
-                        },
-                    )
-                    .details(json!({ "watcher_id": r.run.watcher_id, "reason": reason }));
-                    audit::record(tx, &actor()?, now, &event)?;
-                    RunsDone::object(&r)
-                }
-                RunAction::Show { id } => RunsDone::object(&runs::show(tx, *id)?),
                 _ => return Err(Error::Internal("unreachable run command".into())),
             })
         })?,

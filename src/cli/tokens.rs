@@ -3,12 +3,11 @@
 use clap::Subcommand;
 use uuid::Uuid;
 
-use crate::devices::{self, DeviceRef};
+use crate::devices::DeviceRef;
 
 use super::args::*;
 use super::context::{Ctx, Schema};
 use super::output::{print_warning, table, when};
-use crate::audit::{Event, OrgOf, Target};
 use crate::db;
 use crate::error::Result;
 use crate::tokens;
@@ -79,29 +78,8 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
             expires_in,
             grace,
         } => {
-            let r = ctx.audited(
-                &mut c,
-                |tx, now| {
-                    let id = devices::resolve(tx, device)?;
-                    tokens::rotate(tx, id, *expires_in, *grace, now)
-                },
-                |r| {
-                    Event::new(
-                        "tokens rotate",
-                        None,
-                        Target::new("device", r.device_id),
-                        "rotated",
-                    )
-                    .details(json!({
-                        "token_id": r.token.id,
-                        "prefix": r.token.prefix,
-                        "retired": r.retired.iter().map(|t| t.id).collect::<Vec<_>>(),
-                        "grace_seconds": grace.map(|g| g.num_seconds()),
-                        "grace_clamped": r.grace_clamped,
-                    }))
-                    .in_org_of(OrgOf::Device(r.device_id))
-                },
-            )?;
+            // the device's lock, then the rotation with its audit event: one flight
+            let r = tokens::rotate_in_flight(&mut c, device, *expires_in, *grace, &ctx.actor()?)?;
             if r.grace_clamped > 0 {
                 print_warning(
                     out.format,
@@ -134,16 +112,8 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
             })
         }
         TokenAction::List { device } => {
-            // by UUID in one flight; ORG:WORKER_ID is looked up first
-            let (list, now) = match device {
-                DeviceRef::Id(id) => {
-                    db::flight::read_in_flight(&mut c, |s| tokens::list_via(s, *id))?
-                }
-                worker => db::in_tx_at(&mut c, |tx, _| {
-                    let id = devices::resolve(tx, worker)?;
-                    tokens::list(tx, id)
-                })?,
-            };
+            // by UUID or ORG:WORKER_ID, in one flight
+            let (list, now) = db::flight::read_in_flight(&mut c, |s| tokens::list_via(s, device))?;
             out.show(&list, |l| {
                 table(
                     &[
@@ -169,18 +139,9 @@ pub(super) fn run(ctx: &Ctx, action: &TokenAction) -> Result<()> {
                 )
             })
         }
-        TokenAction::Revoke { token_id } => out.object(&ctx.audited(
-            &mut c,
-            |tx, now| tokens::revoke(tx, *token_id, now),
-            |_| {
-                Event::new(
-                    "tokens revoke",
-                    None,
-                    Target::new("token", token_id),
-                    "revoked",
-                )
-                .in_org_of(OrgOf::Token(*token_id))
-            },
-        )?),
+        // the revoke and its audit event in one statement, one flight
+        TokenAction::Revoke { token_id } => {
+            out.object(&tokens::revoke_in_flight(&mut c, *token_id, &ctx.actor()?)?)
+        }
     }
 }

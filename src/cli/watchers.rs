@@ -328,9 +328,9 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
             })
         }
         WatcherAction::Next { id, count } => {
-            let times = db::in_tx(&mut c, |tx, now| {
-                watchers::next_times(tx, *id, now, usize::try_from(*count).unwrap_or(1))
-            })?;
+            // the watcher in one flight; its times from the database's clock
+            let (w, now) = db::flight::read_in_flight(&mut c, |s| watchers::get_via(s, *id))?;
+            let times = watchers::upcoming(&w, now, usize::try_from(*count).unwrap_or(1))?;
             show_times(out, &times)
         }
         WatcherAction::Create {

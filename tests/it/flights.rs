@@ -1195,3 +1195,633 @@ fn a_watcher_created_on_a_host_with_a_wrong_clock_gets_the_database_s_next_run()
         assert_eq!(events, 1, "{slug}");
     }
 }
+
+/// The one-shot commands not counted above: reads, and the writes that record an audit
+/// event (each with a refusal that costs no round trip of its own).
+#[test]
+fn the_other_one_shot_commands_take_one_round_trip_after_connecting() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 2);
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let w = dev.watcher.unwrap().to_string();
+    let device = dev.id.to_string();
+    let run: i64 = db.scalar("SELECT min(id) FROM runs");
+    let run = run.to_string();
+    let ended: i64 = db.scalar(
+        "UPDATE runs SET status = 'completed', finished_at = now()
+         WHERE id = (SELECT max(id) FROM runs) RETURNING id",
+    );
+    let ended = ended.to_string();
+    let token: uuid::Uuid = db.scalar("SELECT id FROM device_tokens LIMIT 1");
+    let token = token.to_string();
+    let nil = uuid::Uuid::nil().to_string();
+    let mut table = Vec::new();
+    let mut count = |name: &str, args: &[&str], code: i32| {
+        let n = flights(&proxy, &url, &dev, args, code);
+        table.push((name.to_string(), n));
+    };
+    count("status", &["status"], 0);
+    count("org list", &["org", "list"], 0);
+    count(
+        "org update",
+        &["org", "update", "acme", "--name", "Acme"],
+        0,
+    );
+    count(
+        "org update (unknown: exit 3)",
+        &["org", "update", "nope", "--name", "X"],
+        3,
+    );
+    count("devices show", &["devices", "show", &device], 0);
+    count(
+        "devices show (ORG:WORKER_ID)",
+        &["devices", "show", "acme:mbp"],
+        0,
+    );
+    count(
+        "devices show (unknown: exit 3)",
+        &["devices", "show", &nil],
+        3,
+    );
+    count(
+        "devices show (unknown worker id: exit 3)",
+        &["devices", "show", "acme:nope"],
+        3,
+    );
+    count("watchers next", &["watchers", "next", &w], 0);
+    count(
+        "watchers next (unknown: exit 3)",
+        &["watchers", "next", "999999"],
+        3,
+    );
+    count("runs show", &["runs", "show", &run], 0);
+    count(
+        "runs show (unknown: exit 3)",
+        &["runs", "show", "999999"],
+        3,
+    );
+    count("runs cancel", &["runs", "cancel", &run], 0);
+    count("runs cancel (repeated)", &["runs", "cancel", &run], 0);
+    count(
+        "runs cancel (unknown: exit 3)",
+        &["runs", "cancel", "999999"],
+        3,
+    );
+    count(
+        "runs cancel (ended otherwise: exit 5)",
+        &["runs", "cancel", &ended],
+        5,
+    );
+    count("audit list", &["audit", "list"], 0);
+    count(
+        "agents create",
+        &["agents", "create", "--org", "acme", "a2", "--name", "A"],
+        0,
+    );
+    count(
+        "agents create (taken: exit 5)",
+        &["agents", "create", "--org", "acme", "a2", "--name", "A"],
+        5,
+    );
+    count(
+        "agents create (unknown organisation: exit 3)",
+        &["agents", "create", "--org", "nope", "a2", "--name", "A"],
+        3,
+    );
+    count(
+        "agents update",
+        &["agents", "update", "--org", "acme", "a2", "--name", "B"],
+        0,
+    );
+    count(
+        "agents update (unknown: exit 3)",
+        &["agents", "update", "--org", "acme", "nope", "--name", "B"],
+        3,
+    );
+    count(
+        "audit prune --dry-run",
+        &["audit", "prune", "--older-than", "30d", "--dry-run"],
+        0,
+    );
+    count("audit prune", &["audit", "prune", "--older-than", "30d"], 0);
+    count(
+        "tokens list (ORG:WORKER_ID)",
+        &["tokens", "list", "--device", "acme:mbp"],
+        0,
+    );
+    count(
+        "tokens list (unknown worker id: exit 3)",
+        &["tokens", "list", "--device", "acme:nope"],
+        3,
+    );
+    count(
+        "tokens rotate",
+        &["tokens", "rotate", "--device", &device],
+        0,
+    );
+    count(
+        "tokens rotate (ORG:WORKER_ID, grace)",
+        &["tokens", "rotate", "--device", "acme:mbp", "--grace", "1h"],
+        0,
+    );
+    count(
+        "tokens rotate (unknown: exit 3)",
+        &["tokens", "rotate", "--device", &nil],
+        3,
+    );
+    count(
+        "devices delete (unknown: exit 3)",
+        &["devices", "delete", &nil],
+        3,
+    );
+    count(
+        "devices delete (unknown worker id: exit 3)",
+        &["devices", "delete", "acme:nope"],
+        3,
+    );
+    count(
+        "agents delete (used: exit 5)",
+        &["agents", "delete", "--org", "acme", "owletto-default"],
+        5,
+    );
+    count(
+        "agents delete (unknown: exit 3)",
+        &["agents", "delete", "--org", "acme", "nope"],
+        3,
+    );
+    count(
+        "agents delete",
+        &["agents", "delete", "--org", "acme", "a2"],
+        0,
+    );
+    count("tokens revoke", &["tokens", "revoke", &token], 0);
+    count("tokens revoke (repeated)", &["tokens", "revoke", &token], 0);
+    count(
+        "tokens revoke (unknown: exit 3)",
+        &["tokens", "revoke", &nil],
+        3,
+    );
+    count("devices delete", &["devices", "delete", &device], 0);
+    for (name, n) in &table {
+        eprintln!("{name}: {n} round trips ({CONNECT} to connect)");
+    }
+    if std::env::var_os("LOBU_FLIGHTS_BIN").is_none() {
+        for (name, n) in &table {
+            assert_eq!(*n, CONNECT + 1, "{name}");
+        }
+    }
+}
+
+fn audit_events(db: &TestDb) -> i64 {
+    db.scalar("SELECT count(*) FROM audit_events")
+}
+
+/// The writes made one flight refuse in their statement: an unknown object, a conflict or
+/// an organisation being deleted writes nothing, no audit event either; what they do
+/// write, they record with the same details as before.
+#[test]
+fn refused_one_flight_writes_write_nothing() {
+    let db = TestDb::new();
+    let _dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 2);
+    let ended: i64 = db.scalar(
+        "UPDATE runs SET status = 'failed', finished_at = now()
+         WHERE id = (SELECT max(id) FROM runs) RETURNING id",
+    );
+    let active: i64 = db.scalar("SELECT min(id) FROM runs");
+    let nil = uuid::Uuid::nil().to_string();
+    let before = audit_events(&db);
+    let refused = |args: &[&str], code: i32, stderr: &str| {
+        let r = cli(&db).args(args).run();
+        r.code(code);
+        assert_eq!(r.stderr, stderr, "{args:?}");
+    };
+    refused(
+        &["runs", "cancel", "999999"],
+        3,
+        "error: run 999999 not found\n",
+    );
+    refused(
+        &["runs", "cancel", &ended.to_string()],
+        5,
+        &format!("error: run {ended} already ended as failed\n"),
+    );
+    refused(
+        &["tokens", "revoke", &nil],
+        3,
+        &format!("error: token {nil} not found\n"),
+    );
+    refused(
+        &["tokens", "rotate", "--device", &nil],
+        3,
+        &format!("error: device {nil} not found\n"),
+    );
+    refused(
+        &["tokens", "rotate", "--device", "acme:nope"],
+        3,
+        "error: device acme:nope not found\n",
+    );
+    refused(
+        &["devices", "delete", &nil],
+        3,
+        &format!("error: device {nil} not found\n"),
+    );
+    refused(
+        &["devices", "delete", "acme:nope"],
+        3,
+        "error: device acme:nope not found\n",
+    );
+    refused(
+        &["agents", "delete", "--org", "acme", "nope"],
+        3,
+        "error: agent nope in organization acme not found\n",
+    );
+    let r = cli(&db)
+        .args(["agents", "delete", "--org", "acme", "owletto-default"])
+        .run();
+    r.code(5);
+    assert!(
+        r.stderr
+            .starts_with("error: agent owletto-default is used by 3 watcher(s): "),
+        "{}",
+        r.stderr
+    );
+    refused(
+        &["org", "update", "nope", "--name", "X"],
+        3,
+        "error: organization nope not found\n",
+    );
+    refused(
+        &[
+            "agents",
+            "create",
+            "--org",
+            "acme",
+            "owletto-default",
+            "--name",
+            "A",
+        ],
+        5,
+        "error: agent owletto-default already exists in organization acme\n",
+    );
+    refused(
+        &["agents", "create", "--org", "nope", "a", "--name", "A"],
+        3,
+        "error: organization nope not found\n",
+    );
+    refused(
+        &["agents", "update", "--org", "acme", "nope", "--name", "A"],
+        3,
+        "error: agent nope in organization acme not found\n",
+    );
+    db.client()
+        .batch_execute("UPDATE organizations SET deleting_at = now() WHERE id = 'acme'")
+        .unwrap();
+    let r = cli(&db)
+        .args(["agents", "create", "--org", "acme", "a", "--name", "A"])
+        .run();
+    r.code(5);
+    assert!(r.stderr.contains("is being deleted"), "{}", r.stderr);
+    let r = cli(&db)
+        .args(["org", "update", "acme", "--name", "X"])
+        .run();
+    r.code(5);
+    assert!(r.stderr.contains("is being deleted"), "{}", r.stderr);
+    assert_eq!(audit_events(&db), before, "a refusal recorded an event");
+    let status: String = db.scalar(&format!("SELECT status FROM runs WHERE id = {ended}"));
+    assert_eq!(status, "failed");
+    let name: String = db.scalar("SELECT name FROM organizations WHERE id = 'acme'");
+    assert_ne!(name, "X");
+    // what is written is recorded once, in the same transaction, on the database's clock
+    let r = cli(&db)
+        .args([
+            "--actor",
+            "ada",
+            "runs",
+            "cancel",
+            &active.to_string(),
+            "--reason",
+            "why",
+        ])
+        .run();
+    r.code(0);
+    let r = cli(&db)
+        .args([
+            "--actor",
+            "ada",
+            "-o",
+            "json",
+            "runs",
+            "cancel",
+            &active.to_string(),
+        ])
+        .run();
+    r.code(0);
+    assert_eq!(r.json()["changed"], false);
+    let events: Vec<(String, String, Option<String>, serde_json::Value, bool)> = db
+        .client()
+        .query(
+            "SELECT e.outcome, e.actor, e.org_id, e.details, e.at = r.finished_at
+             FROM audit_events e JOIN runs r ON r.id::text = e.target_id
+             WHERE e.command = 'runs cancel' ORDER BY e.id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    let watcher: i64 = db.scalar(&format!("SELECT watcher_id FROM runs WHERE id = {active}"));
+    assert_eq!(
+        events,
+        vec![
+            (
+                "cancelled".to_string(),
+                "ada".to_string(),
+                Some("acme".to_string()),
+                serde_json::json!({"watcher_id": watcher, "reason": "why"}),
+                true
+            ),
+            (
+                "already_cancelled".to_string(),
+                "ada".to_string(),
+                Some("acme".to_string()),
+                serde_json::json!({"watcher_id": watcher, "reason": null}),
+                false
+            ),
+        ]
+    );
+    let error: String = db.scalar(&format!("SELECT error FROM runs WHERE id = {active}"));
+    assert_eq!(error, "cancelled by ada: why");
+}
+
+/// `audit prune` records its cutoff in its own statement, written as the command's JSON
+/// writes it, and the event it records is not among those it deletes.
+#[test]
+fn audit_prune_in_one_flight_records_what_it_did() {
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(
+            "INSERT INTO audit_events (at, actor, command, target_kind, target_id, outcome)
+             VALUES (now() - interval '40 days', 'x', 'org create', 'organization', 'o',
+                     'created'),
+                    (now() - interval '1 day', 'x', 'org create', 'organization', 'p',
+                     'created')",
+        )
+        .unwrap();
+    let r = cli(&db)
+        .args([
+            "--actor",
+            "ada",
+            "-o",
+            "json",
+            "audit",
+            "prune",
+            "--older-than",
+            "30d",
+        ])
+        .run();
+    r.code(0);
+    let out = r.json();
+    assert_eq!(out["deleted"], 1);
+    let (details, at): (serde_json::Value, chrono::DateTime<chrono::Utc>) = {
+        let row = db
+            .client()
+            .query_one(
+                "SELECT details, at FROM audit_events WHERE command = 'audit prune'",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(
+        details,
+        serde_json::json!({"deleted": 1, "cutoff": out["cutoff"]})
+    );
+    let cutoff: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(out["cutoff"].clone()).unwrap();
+    assert_eq!(at - cutoff, chrono::Duration::days(30));
+}
+
+/// `tokens rotate` in one flight records what it did in its own statement, as the event
+/// the library's callers composed before (the new token's id and prefix, the retired ids in
+/// order, the grace and how many kept their own expiry), never the value; the library's
+/// `rotate` runs the same statement in its caller's transaction and records nothing.
+#[test]
+fn tokens_rotate_in_one_flight_records_what_it_did() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    for expires in ["10m", "30d"] {
+        cli(&db)
+            .args([
+                "tokens",
+                "create",
+                "--device",
+                "acme:mbp",
+                "--expires-in",
+                expires,
+            ])
+            .run()
+            .code(0);
+    }
+    let r = cli(&db)
+        .args([
+            "--actor", "ada", "-o", "json", "tokens", "rotate", "--device", "acme:mbp",
+        ])
+        .args(["--grace", "1h"])
+        .run();
+    r.code(0);
+    let v = r.json();
+    let mut retired: Vec<String> = v["retired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(retired.len(), 3);
+    let listed = retired.clone();
+    retired.sort();
+    assert_eq!(listed, retired, "ordered by id");
+    let row = db
+        .client()
+        .query_one(
+            "SELECT details, org_id, target_kind, target_id, actor, outcome
+             FROM audit_events WHERE command = 'tokens rotate'",
+            &[],
+        )
+        .unwrap();
+    let details: serde_json::Value = row.get(0);
+    assert_eq!(
+        details,
+        serde_json::json!({
+            "token_id": v["id"],
+            "prefix": v["prefix"],
+            "retired": retired,
+            "grace_seconds": 3600,
+            "grace_clamped": 1,
+        })
+    );
+    let rest: (String, String, String, String, String) =
+        (row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+    assert_eq!(
+        rest,
+        (
+            "acme".into(),
+            "device".into(),
+            dev.id.to_string(),
+            "ada".into(),
+            "rotated".into()
+        )
+    );
+    let mut c = db.client();
+    let lib = lobu_admin::db::in_tx(&mut c, |tx, now| {
+        lobu_admin::tokens::rotate(tx, dev.id, None, None, now)
+    })
+    .unwrap();
+    assert_eq!(lib.retired.len(), 4, "the three above and the rotated one");
+    assert!(lib.retired.iter().all(|t| t.revoked_at.is_some()));
+    let events: i64 =
+        db.scalar("SELECT count(*) FROM audit_events WHERE command = 'tokens rotate'");
+    assert_eq!(events, 1);
+}
+
+/// `devices delete` in one flight records its event (in the device's organisation, with
+/// the counts) in the delete's own statement; the library's `delete` runs the same
+/// statements in its caller's transaction and records nothing.
+#[test]
+fn devices_delete_in_one_flight_records_what_it_did() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    cli(&db)
+        .args(["watchers", "trigger", &w])
+        .token(&dev.token)
+        .run()
+        .code(0);
+    let r = cli(&db)
+        .args([
+            "--actor", "ada", "-o", "json", "devices", "delete", "acme:mbp",
+        ])
+        .run();
+    r.code(0);
+    let row = db
+        .client()
+        .query_one(
+            "SELECT details, org_id, target_kind, target_id, actor, outcome, at
+             FROM audit_events WHERE command = 'devices delete'",
+            &[],
+        )
+        .unwrap();
+    let details: serde_json::Value = row.get(0);
+    assert_eq!(
+        details,
+        serde_json::json!({"watchers_unpinned": 1, "runs_cancelled": 1})
+    );
+    let rest: (String, String, String, String, String) =
+        (row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+    assert_eq!(
+        rest,
+        (
+            "acme".into(),
+            "device".into(),
+            dev.id.to_string(),
+            "ada".into(),
+            "deleted".into()
+        )
+    );
+    let at: chrono::DateTime<chrono::Utc> = row.get(6);
+    let finished: chrono::DateTime<chrono::Utc> = db.scalar("SELECT finished_at FROM runs");
+    assert_eq!(at, finished, "one clock");
+    let other = crate::support::register(
+        &mut db.client(),
+        "acme",
+        "mbp2",
+        lobu_admin::devices::Platform::Macos,
+    );
+    let mut c = db.client();
+    let d = lobu_admin::db::in_tx(&mut c, |tx, now| {
+        lobu_admin::devices::delete(tx, other.id, now)
+    })
+    .unwrap();
+    assert_eq!(d.device_id, other.id);
+    assert_eq!(d.org_id, "acme");
+    let events: i64 =
+        db.scalar("SELECT count(*) FROM audit_events WHERE command = 'devices delete'");
+    assert_eq!(events, 1);
+    let left: i64 = db.scalar("SELECT count(*) FROM devices");
+    assert_eq!(left, 0);
+}
+
+/// `agents delete`'s refusal, raised in its flight by the watchers' lock, names the first
+/// ten watchers in id order and counts the rest, and writes nothing.
+#[test]
+fn agents_delete_refused_in_its_flight_names_ten_and_counts_the_rest() {
+    let db = TestDb::new();
+    let _dev = mac_org(&db, "acme");
+    cli(&db)
+        .args(["agents", "create", "--org", "acme", "r", "--name", "R"])
+        .run()
+        .code(0);
+    let ids: Vec<i64> = db
+        .client()
+        .query(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, status,
+                                   paused_reason)
+             SELECT 'acme', 'u' || i, 'U', 'p', '@daily', 'r',
+                    CASE WHEN i = 3 THEN 'paused' ELSE 'active' END,
+                    CASE WHEN i = 3 THEN 'x' END
+             FROM generate_series(1, 12) i ORDER BY i RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let before = audit_events(&db);
+    let r = cli(&db)
+        .args(["agents", "delete", "--org", "acme", "r"])
+        .run();
+    r.code(5);
+    let named: Vec<String> = ids
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, w)| {
+            let status = if i == 2 { "paused" } else { "active" };
+            format!("{w} (u{}, {status})", i + 1)
+        })
+        .collect();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: agent r is used by 12 watcher(s): {} and 2 more; archive them or point \
+             them at another agent (watchers update --agent), or delete with --force to \
+             pause them\n",
+            named.join(", ")
+        )
+    );
+    assert_eq!(audit_events(&db), before);
+    let agents: i64 = db.scalar("SELECT count(*) FROM agents WHERE id = 'r'");
+    assert_eq!(agents, 1);
+    // --force pauses the active ones (11), in the same flight, and records them
+    let d = cli(&db)
+        .args([
+            "-o", "json", "agents", "delete", "--org", "acme", "r", "--force",
+        ])
+        .run();
+    d.code(0);
+    let paused: Vec<i64> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, w)| *w)
+        .collect();
+    assert_eq!(d.json()["watchers_paused"], serde_json::json!(paused));
+    let details: serde_json::Value =
+        db.scalar("SELECT details FROM audit_events WHERE command = 'agents delete'");
+    assert_eq!(
+        details,
+        serde_json::json!({"watchers_paused": paused, "runs_cancelled": 0, "force": true})
+    );
+}
