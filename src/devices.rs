@@ -532,20 +532,42 @@ const LOCK_PINNED: &str = "
                         WHERE id = $1 OR ($1::uuid IS NULL AND org_id = $2 AND worker_key = $3))
     ORDER BY id FOR UPDATE";
 
+/// The candidate devices of a reference `$a` (UUID), else `$b`:`$c` (organisation, worker
+/// id), as [`crate::devices::resolve`] finds them.
+macro_rules! device_candidates {
+    ($a:literal, $b:literal, $c:literal) => {
+        concat!(
+            "SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = ",
+            $a,
+            "
+             UNION ALL
+             (SELECT id, org_id, user_id, first_seen_at FROM devices
+              WHERE ",
+            $a,
+            "::uuid IS NULL AND ",
+            $c,
+            "::text IS NOT NULL AND org_id = ",
+            $b,
+            " AND worker_key = ",
+            $c,
+            "
+              ORDER BY first_seen_at, id LIMIT 20)"
+        )
+    };
+}
+
+pub(crate) use device_candidates;
+
 /// [`delete`]'s statement, after the locks: the device (see [`named`]; nothing is written
 /// unless exactly one matches), its watchers unpinned and paused (reason `device <uuid>
 /// deleted`; archived ones stay archived), the active runs of those watchers and of the
 /// device cancelled, the device deleted (its tokens with it), at the clock `$4` (`NULL`:
 /// `now()`), and the audit event by `$5` (none when `NULL`). One row: the device deleted
 /// and its organisation (null when none was), the counts, the candidates' ids and users.
-const DELETE: &str = "
-    WITH cand AS (
-        SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = $1
-        UNION ALL
-        (SELECT id, org_id, user_id, first_seen_at FROM devices
-         WHERE $1::uuid IS NULL AND org_id = $2 AND worker_key = $3
-         ORDER BY first_seen_at, id LIMIT 20)
-    ), dev AS (
+const DELETE: &str = concat!(
+    "WITH cand AS (",
+    device_candidates!("$1", "$2", "$3"),
+    "), dev AS (
         SELECT id, org_id, coalesce($4::timestamptz, now()) AS now,
                'device ' || id || ' deleted' AS reason
         FROM cand WHERE (SELECT count(*) FROM cand) = 1
@@ -582,7 +604,8 @@ const DELETE: &str = "
     SELECT del.id, del.org_id, counts.unpinned, counts.runs,
            ARRAY(SELECT id FROM cand ORDER BY first_seen_at, id),
            ARRAY(SELECT user_id FROM cand ORDER BY first_seen_at, id)
-    FROM counts LEFT JOIN del ON true";
+    FROM counts LEFT JOIN del ON true"
+);
 
 /// What [`DELETE`]'s row says: the deletion, else `not_found` or `conflict` (several
 /// devices with the worker id, listed).

@@ -856,14 +856,10 @@ impl<'a> Rotation<'a> {
 /// grace in seconds). The new token is not among the retired: the update sees the
 /// statement's snapshot. One row: the token as [`INSERT_TOKEN`]'s, then the retired
 /// tokens' ids, prefixes, expiries, revocations and clamps, ordered by id.
-const ROTATE: &str = "
-    WITH cand AS (
-        SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = $1
-        UNION ALL
-        (SELECT id, org_id, user_id, first_seen_at FROM devices
-         WHERE $1::uuid IS NULL AND org_id = $2 AND worker_key = $3
-         ORDER BY first_seen_at, id LIMIT 20)
-    ), dev AS (
+const ROTATE: &str = concat!(
+    "WITH cand AS (",
+    crate::devices::device_candidates!("$1", "$2", "$3"),
+    "), dev AS (
         SELECT id, org_id FROM cand WHERE (SELECT count(*) FROM cand) = 1
     ), clock AS (
         SELECT coalesce($6::timestamptz, now()) AS now,
@@ -907,7 +903,8 @@ const ROTATE: &str = "
            ARRAY(SELECT expires_at FROM ret ORDER BY id),
            ARRAY(SELECT revoked_at FROM ret ORDER BY id),
            ARRAY(SELECT clamped FROM ret ORDER BY id)
-    FROM (VALUES (1)) AS one (x) LEFT JOIN ins i ON true";
+    FROM (VALUES (1)) AS one (x) LEFT JOIN ins i ON true"
+);
 
 /// What [`ROTATE`]'s row says: the rotation, else `not_found` or `conflict` (as
 /// [`issued`]).

@@ -352,30 +352,6 @@ fn device_params(device: Option<&DeviceRef>) -> (Option<Uuid>, Option<&str>, Opt
     }
 }
 
-/// The candidate devices of a reference `$a` (UUID), else `$b`:`$c` (organisation, worker
-/// id), as [`crate::devices::resolve`] finds them.
-macro_rules! device_candidates {
-    ($a:literal, $b:literal, $c:literal) => {
-        concat!(
-            "SELECT id, org_id, user_id, first_seen_at FROM devices WHERE id = ",
-            $a,
-            "
-             UNION ALL
-             (SELECT id, org_id, user_id, first_seen_at FROM devices
-              WHERE ",
-            $a,
-            "::uuid IS NULL AND ",
-            $c,
-            "::text IS NOT NULL AND org_id = ",
-            $b,
-            " AND worker_key = ",
-            $c,
-            "
-              ORDER BY first_seen_at, id LIMIT 20)"
-        )
-    };
-}
-
 /// The pinned device of a statement's row (`ids` and `users` at `i`, `i + 1`): the
 /// reference's error when it matched no device or several (before anything else, as
 /// resolving it first did).
@@ -424,7 +400,7 @@ macro_rules! record_change {
 
 /// `watchers create` in one statement: `$1` organisation, `$2` slug, `$3` name, `$4` prompt,
 /// `$5` extraction schema, `$6` schedule, `$7` zone, `$8` agent, `$9`/`$10`/`$11` the device
-/// ([`device_candidates!`]), `$12` creator, `$13` cool-down, `$14`-`$17` timing, `$18` the
+/// ([`crate::devices::device_candidates!`]), `$12` creator, `$13` cool-down, `$14`-`$17` timing, `$18` the
 /// clock (`NULL`: `now()`), `$19` the actor to record or `NULL`, `$20`/`$21` the candidate
 /// fire instants ([`next_fire_sql!`]). The checks and the insert together: the organisation,
 /// the agent (`FOR KEY SHARE`, as [`crate::agents::exists`]) and the device are looked up and
@@ -434,7 +410,7 @@ macro_rules! record_change {
 /// insert (V11). One row: the checks, the candidate devices and the watcher (or `NULL`s).
 const CREATE: &str = concat!(
     "WITH dev AS (",
-    device_candidates!("$9", "$10", "$11"),
+    crate::devices::device_candidates!("$9", "$10", "$11"),
     "), chk AS (
         SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS org_ok,
                EXISTS (SELECT 1 FROM agents WHERE org_id = $1 AND id = $8 FOR KEY SHARE)
@@ -661,7 +637,7 @@ pub struct WatcherPatch {
 
 /// `watchers update` in one statement, under the watcher's row lock: `$1` watcher, `$2`
 /// name, `$3` slug, `$4` prompt, `$5` agent, `$6`/`$7`/`$8` the device to pin
-/// ([`device_candidates!`]), `$9` unpin, `$10` cool-down, `$11` extraction schema, `$12`
+/// ([`crate::devices::device_candidates!`]), `$9` unpin, `$10` cool-down, `$11` extraction schema, `$12`
 /// schedule, `$13` zone, `$14` spread, `$15` whether `$16` (catch-up window) is given, `$17`
 /// retries, `$18` retry delay (each `NULL`: unchanged), `$19` the clock, `$20` the actor or
 /// `NULL`, `$21` the fields named in the audit event, `$22` whether the next run is
@@ -678,7 +654,7 @@ const UPDATE: &str = concat!(
         FROM watchers WHERE id = $1
         FOR NO KEY UPDATE
     ), dev AS (",
-    device_candidates!("$6", "$7", "$8"),
+    crate::devices::device_candidates!("$6", "$7", "$8"),
     "), chk AS (
         SELECT w.*,
                ($5::text IS NULL OR EXISTS (SELECT 1 FROM agents a
