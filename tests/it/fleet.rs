@@ -1243,3 +1243,65 @@ fn a_retry_due_between_the_next_slot_and_its_spread_instant_is_queued() {
     let rows = retry_rows(&db, id);
     assert_eq!((rows[1].2, rows[1].4), (2, Some(nine)), "{rows:?}");
 }
+
+/// Text output: `watchers list` (NEXT RUN) prints a spread instant to the second when it
+/// is off the minute (00:05:39 printed 00:05), and `watchers show`'s recent runs say each
+/// run's attempt and the run it retries.
+#[test]
+fn tables_show_spread_seconds_and_each_runs_attempt() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = create_on(
+        &db,
+        "0 9 * * *",
+        "UTC",
+        &["--slug", "spread", "--spread", "1h"],
+    );
+    let next = t(s(&w, "next_run_at"));
+    let shown = if next.format("%S").to_string() == "00" {
+        next.format("%Y-%m-%d %H:%M (").to_string()
+    } else {
+        next.format("%Y-%m-%d %H:%M:%S (").to_string()
+    };
+    let table = cli(&db).args(["watchers", "list", "--org", "acme"]).run();
+    table.code(0);
+    assert!(table.stdout.contains(&shown), "{shown}\n{}", table.stdout);
+
+    let r = retrying(&db, "0 0 1 1 *", "1", "0s");
+    let dev_token = dev.token;
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let failed = claim_and_fail(&db, &dev_token);
+    assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    let retry = runs_of(&db, &r).last().unwrap()["id"].to_string();
+    let show = cli(&db).args(["watchers", "show", &r]).run();
+    show.code(0);
+    let lines: Vec<&str> = show.stdout.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("RUN "))
+        .unwrap_or_else(|| panic!("{}", show.stdout));
+    let cells = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        cells(lines[header])[..4],
+        ["RUN", "STATUS", "ATTEMPT", "RETRY OF"]
+    );
+    let row = lines[header + 1..]
+        .iter()
+        .find(|l| l.starts_with(&format!("{retry} ")))
+        .unwrap_or_else(|| panic!("{}", show.stdout));
+    assert_eq!(
+        cells(row)[..4],
+        [
+            retry,
+            "pending".into(),
+            "2".into(),
+            failed["id"].to_string()
+        ]
+    );
+}
