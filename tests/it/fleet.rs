@@ -1305,3 +1305,55 @@ fn tables_show_spread_seconds_and_each_runs_attempt() {
         ]
     );
 }
+
+/// On a DST night, through the CLI: a Berlin `30 2 * * *` watcher with a 10m spread, on
+/// the spring-forward night of 2027-03-28 (02:30 does not exist: the slot is 03:00 CEST,
+/// 01:00Z, the first valid instant after the gap), fires at that slot plus its offset,
+/// not before, with `scheduled_for` the slot, and moves on to the next night's 02:30 CEST
+/// (00:30Z) plus the same offset. The instants are derived here by hand, not by the
+/// library's schedule code.
+#[test]
+fn a_spread_watcher_fires_right_on_a_spring_forward_night() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create_on(
+        &db,
+        "30 2 * * *",
+        "Europe/Berlin",
+        &["--slug", "dst", "--spread", "10m"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let offset = Spread::new(600, id).offset(None);
+    // the night before: 02:30 CET is 01:30Z
+    let before = t("2027-03-27T01:30:00Z") + offset;
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = CASE WHEN id = $1 THEN $2::timestamptz END",
+            &[&id, &before],
+        )
+        .unwrap();
+    let next_run = |db: &TestDb| -> DateTime<Utc> {
+        db.client()
+            .query_one("SELECT next_run_at FROM watchers WHERE id = $1", &[&id])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(dispatch(&db, &before.to_rfc3339())["queued"], 1);
+    let slot = t("2027-03-28T01:00:00Z");
+    assert_eq!(next_run(&db), slot + offset);
+    // finish the run so that the next slot is not skipped as active
+    db.client()
+        .execute(
+            "UPDATE runs SET status = 'completed', finished_at = $2 WHERE watcher_id = $1",
+            &[&id, &(before + chrono::Duration::minutes(1))],
+        )
+        .unwrap();
+    let early = slot + offset - chrono::Duration::seconds(1);
+    assert_eq!(dispatch(&db, &early.to_rfc3339())["due"], 0);
+    let tick = dispatch(&db, &(slot + offset).to_rfc3339());
+    assert_eq!(tick["queued"], 1, "{tick}");
+    let runs = runs_of(&db, &id.to_string());
+    assert_eq!(t(s(&runs[1], "scheduled_for")), slot);
+    assert_eq!(t(s(&runs[1], "queued_at")), slot + offset);
+    assert_eq!(next_run(&db), t("2027-03-29T00:30:00Z") + offset);
+}
