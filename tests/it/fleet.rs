@@ -1357,3 +1357,60 @@ fn a_spread_watcher_fires_right_on_a_spring_forward_night() {
     assert_eq!(t(s(&runs[1], "queued_at")), slot + offset);
     assert_eq!(next_run(&db), t("2027-03-29T00:30:00Z") + offset);
 }
+
+/// Two watchers with a failed run each, due for retry (the first a minute earlier, its
+/// watcher paused, the second 300 s late): their ids.
+fn two_due_retries(db: &TestDb) -> (i64, i64) {
+    let ids: Vec<i64> = db
+        .client()
+        .query(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at,
+                                   retries, status)
+             SELECT 'acme', 'r' || i, 'R', 'p', '0 0 1 1 *', 'owletto-default',
+                    now() + interval '1 year', 1,
+                    CASE WHEN i = 1 THEN 'paused' ELSE 'active' END
+             FROM generate_series(1, 2) i ORDER BY i RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    db.client()
+        .execute(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, scheduled_for, queued_at, finished_at, error, retry_at)
+             SELECT org_id, id, agent_id, 'scheduled', 'schedule', 'failed',
+                    now() - interval '1 hour', now() - interval '1 hour',
+                    now() - interval '30 minutes', 'overloaded',
+                    now() - CASE WHEN id = $1 THEN interval '360 seconds'
+                                 ELSE interval '300 seconds' END
+             FROM watchers WHERE id = ANY($2)",
+            &[&ids[0], &ids],
+        )
+        .unwrap();
+    (ids[0], ids[1])
+}
+
+/// `dispatch` goes on while a batch of retries is full of retries taken, not queued: with
+/// `--limit 1`, a first batch whose one retry is dropped (its watcher paused) no longer
+/// ends the loop before the second retry is queued. And a queued retry's lateness
+/// (`queued_at` minus `retry_at`) is `status`'s worst lateness of the last hour.
+#[test]
+fn dispatch_goes_on_while_retries_are_taken_and_status_sees_their_lateness() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let (_, active) = two_due_retries(&db);
+    let tick = cli(&db).args(["dispatch", "--limit", "1"]).json();
+    assert_eq!(tick["retried"], 1, "{tick}");
+    assert_eq!(
+        db.scalar::<i64>(&format!(
+            "SELECT count(*) FROM runs WHERE watcher_id = {active} AND attempt = 2"
+        )),
+        1
+    );
+    let late = cli(&db).args(["status"]).json()["worst_lateness_last_hour_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!((300.0..330.0).contains(&late), "{late}");
+}
