@@ -31,9 +31,15 @@ pub struct DispatchTick {
     /// window are one, so a watcher counts twice when a later slot of the same outage is
     /// still inside the window and queued.
     pub skipped: i64,
-    /// Retries queued (runs that ended `failed` or `timeout`, queued again).
+    /// Retries queued (runs that ended `failed` or `timeout`, queued again). A retry
+    /// reached later than the watcher's catch-up window after its `retry_at` is not
+    /// queued but counted in `skipped` (and `skipped_by.missed`).
     #[serde(skip_serializing_if = "is_zero_count")]
     pub retried: i64,
+    /// Due retries taken (queued, skipped or dropped; for the loop: a batch of `limit`
+    /// means more may be due). Not in the JSON.
+    #[serde(skip)]
+    pub retries_taken: i64,
     /// Rescued runs.
     #[serde(skip_serializing_if = "is_zero")]
     pub rescued: Rescued,
@@ -57,7 +63,8 @@ pub struct DispatchTick {
     #[serde(skip)]
     pub no_next_run: i64,
     /// How late each queued slot was: its `queued_at` minus its fire instant (the slot
-    /// plus the spread's offset), in seconds (for the metrics; not in the JSON).
+    /// plus the spread's offset; a retry's `retry_at`), in seconds (for the metrics; not
+    /// in the JSON).
     #[serde(skip)]
     pub fire_delays: Vec<f64>,
 }
@@ -288,7 +295,7 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
             check_simulated(at, db_now)?;
         }
         let rescued = runs::rescue(tx, now, opts.stale_after, opts.timeout_after)?;
-        let retried = queue_retries(tx, now, opts.limit)?;
+        let retries = queue_retries(tx, now, opts.limit)?;
         if opts.limit > 20_000 {
             // a batch this large spills its statements' arrays, CTEs and sorts to
             // temporary files at the default work_mem (4 MB): ~50 MB at 100,000
@@ -388,23 +395,25 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
         let queued: i64 = row.get(0);
         let skipped_ids: std::collections::HashSet<i64> =
             row.get::<_, Vec<i64>>(7).into_iter().collect();
-        let fire_delays = ids
+        let mut fire_delays: Vec<f64> = ids
             .iter()
             .zip(&fired)
             .filter(|(id, _)| !skipped_ids.contains(id))
             .map(|(_, late)| seconds(*late))
             .collect();
+        fire_delays.extend(retries.delays.iter().map(|d| d.max(0.0)));
         Ok(DispatchTick {
             due: i64::try_from(ids.len()).unwrap_or(i64::MAX),
             queued,
-            skipped: row.get(1),
-            retried,
+            skipped: row.get::<_, i64>(1) + retries.missed,
+            retried: retries.queued,
+            retries_taken: retries.taken,
             rescued,
             skipped_by: SkippedBy {
                 active: row.get(3),
                 cooldown: row.get(4),
                 agent_gone: row.get(5),
-                missed: row.get(6),
+                missed: row.get::<_, i64>(6) + retries.missed,
             },
             ahead_of_clock,
             queued_ahead: if simulated_ahead { queued } else { 0 },
@@ -437,27 +446,58 @@ fn seconds(d: Duration) -> f64 {
     ms / 1000.0
 }
 
+/// SQL for [`compound`] of `s`, a whole number of seconds above zero: `1d2h`, `17h54m`.
+macro_rules! compound_sql {
+    () => {
+        "concat(CASE WHEN s >= 86400 THEN (s / 86400) || 'd' END,
+                CASE WHEN s % 86400 >= 3600 THEN (s % 86400 / 3600) || 'h' END,
+                CASE WHEN s % 3600 >= 60 THEN (s % 3600 / 60) || 'm' END,
+                CASE WHEN s % 60 > 0 THEN (s % 60) || 's' END)"
+    };
+}
+
 /// Queues the retries that are due (SPEC 18), in one statement: the runs whose
 /// `retry_at` (set by the trigger `runs_retry_at` when a run ends `failed` or `timeout`
-/// with retries left) has come, locked `FOR UPDATE SKIP LOCKED` so that several
-/// dispatchers never take one twice. Each is queued again as attempt k + 1 for the same
-/// slot when its watcher is active with retries left, its agent exists, no later run of the
-/// watcher exists (a slot or a manual run came since), and its next slot has not come (the
-/// slot wins) and its organisation is not being deleted; the one-active-run index turns an
-/// active run into DO NOTHING (the watcher's row read `FOR KEY SHARE`, as a trigger reads
-/// it, so that a retry racing `agents delete` never queues after the delete's cancel).
-/// Either way its `retry_at` is cleared: a retry is queued once or not at all.
-const RETRY: &str = "
+/// with retries left) has come and whose watcher has no active run, locked `FOR UPDATE
+/// SKIP LOCKED` so that several dispatchers never take one twice. A retry whose watcher
+/// has a run active is not taken: it waits, due, for a later tick after that run ends.
+/// Each one taken is, in this order:
+/// - dropped (its `retry_at` cleared) when its watcher is not active or has no retries
+///   left for it, its agent is gone, its organisation is being deleted, its watcher's
+///   next slot has come (`next_run_at`, the next fire instant, is at or before the clock:
+///   the slot wins), or a later run of the watcher ended `completed` (the job has since
+///   succeeded); later `failed`, `timeout`, `cancelled` or `skipped` runs do not cancel it;
+/// - recorded as a missed slot is, when the clock is later than the watcher's catch-up
+///   window after its `retry_at`: a `skipped` run with attempt k + 1, `retry_of`, the same
+///   slot and the spec's `skipped: missed by <DUR> (catch-up window <DUR>)` (durations as
+///   [`compound`] writes them), its `retry_at` cleared;
+/// - otherwise queued again as attempt k + 1 for the same slot, `fire_at` its `retry_at`
+///   (so that its lateness is `queued_at` minus `retry_at`), its `retry_at` cleared. The
+///   one-active-run index turns a run made active since the snapshot into DO NOTHING, and
+///   that retry stays due.
+///
+/// The watcher's row is read `FOR KEY SHARE`, as a trigger reads it, so that a retry
+/// racing `agents delete` never queues after the delete's cancel. Returns the retries
+/// taken, queued and skipped, and the queued ones' lateness in seconds.
+const RETRY: &str = concat!(
+    "
     WITH due AS (
         SELECT r.id, r.org_id, r.watcher_id, r.dispatch_source, r.triggered_by,
-               r.scheduled_for, r.fire_at, r.attempt
+               r.scheduled_for, r.retry_at, r.attempt
         FROM runs r
         WHERE r.retry_at <= $1
+          AND NOT EXISTS (SELECT 1 FROM runs a
+                          WHERE a.watcher_id = r.watcher_id
+                            AND a.status IN ('pending', 'claimed', 'running'))
         ORDER BY r.retry_at, r.id
         LIMIT $2
-        FOR UPDATE SKIP LOCKED
-    ), ready AS (
-        SELECT due.*, w.agent_id, w.device_id
+        FOR UPDATE OF r SKIP LOCKED
+    ), wanted AS (
+        SELECT due.*, w.agent_id, w.device_id,
+               CASE WHEN $1 - due.retry_at > make_interval(secs => w.catch_up_window_seconds)
+                   THEN floor(extract(epoch FROM $1 - due.retry_at))::bigint
+               END AS late,
+               w.catch_up_window_seconds::bigint AS win
         FROM due JOIN watchers w ON w.id = due.watcher_id
         WHERE w.status = 'active' AND due.attempt <= w.retries
           AND (w.next_run_at IS NULL OR w.next_run_at > $1)
@@ -465,30 +505,75 @@ const RETRY: &str = "
           AND NOT EXISTS (SELECT 1 FROM organizations o
                           WHERE o.id = w.org_id AND o.deleting_at IS NOT NULL)
           AND NOT EXISTS (SELECT 1 FROM runs l
-                          WHERE l.watcher_id = due.watcher_id AND l.id > due.id)
+                          WHERE l.watcher_id = due.watcher_id AND l.id > due.id
+                            AND l.status = 'completed')
         FOR KEY SHARE OF w
+    ), missed AS (
+        INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
+                          triggered_by, status, scheduled_for, queued_at, finished_at, error,
+                          fire_at, attempt, retry_of)
+        SELECT org_id, watcher_id, agent_id, device_id, dispatch_source, triggered_by,
+               'skipped', scheduled_for, $1, $1,
+               'skipped: missed by ' || (SELECT ",
+    compound_sql!(),
+    " FROM (SELECT late AS s) d)
+               || ' (catch-up window ' || (SELECT ",
+    compound_sql!(),
+    " FROM (SELECT win AS s) d)
+               || ')',
+               retry_at, attempt + 1, id
+        FROM wanted
+        WHERE late IS NOT NULL
+        RETURNING retry_of
     ), queued AS (
         INSERT INTO runs (org_id, watcher_id, agent_id, device_id, dispatch_source,
                           triggered_by, scheduled_for, queued_at, fire_at, attempt, retry_of)
         SELECT org_id, watcher_id, agent_id, device_id, dispatch_source, triggered_by,
-               scheduled_for, $1, fire_at, attempt + 1, id
-        FROM ready
+               scheduled_for, $1, retry_at, attempt + 1, id
+        FROM wanted
+        WHERE late IS NULL
         ORDER BY id
         ON CONFLICT (watcher_id) WHERE status IN ('pending', 'claimed', 'running') DO NOTHING
-        RETURNING 1
+        RETURNING retry_of, fire_at
     ), cleared AS (
-        UPDATE runs SET retry_at = NULL FROM due WHERE runs.id = due.id
-        RETURNING 1
+        -- not referenced: PostgreSQL runs a data-modifying WITH once whatever reads it
+        UPDATE runs SET retry_at = NULL FROM due
+        WHERE runs.id = due.id
+          AND (due.id IN (SELECT retry_of FROM queued)
+               OR due.id IN (SELECT retry_of FROM missed)
+               OR due.id NOT IN (SELECT id FROM wanted))
     )
-    SELECT (SELECT count(*) FROM queued), (SELECT count(*) FROM cleared)";
+    SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM queued),
+           (SELECT count(*) FROM missed),
+           (SELECT coalesce(array_agg(extract(epoch FROM $1 - fire_at)::float8), '{}')
+            FROM queued)"
+);
 
-/// Queues the retries that are due; returns how many were queued.
-fn queue_retries(tx: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<i64> {
-    Ok(tx.query_one(RETRY, &[&now, &limit])?.get(0))
+/// What one pass of [`RETRY`] did.
+struct Retried {
+    /// Due retries taken (settled this pass, unless a run became active meanwhile).
+    taken: i64,
+    /// Queued.
+    queued: i64,
+    /// Recorded `skipped`: past the catch-up window after their `retry_at`.
+    missed: i64,
+    /// The queued ones' lateness (`queued_at` minus `retry_at`), in seconds.
+    delays: Vec<f64>,
 }
 
-/// Runs ticks until fewer than `opts.limit` watchers (and retries) are due; returns the
-/// sums.
+/// Queues the retries that are due.
+fn queue_retries(tx: &mut Client, now: DateTime<Utc>, limit: i64) -> Result<Retried> {
+    let row = tx.query_one(RETRY, &[&now, &limit])?;
+    Ok(Retried {
+        taken: row.get(0),
+        queued: row.get(1),
+        missed: row.get(2),
+        delays: row.get(3),
+    })
+}
+
+/// Runs ticks until a tick takes fewer than `opts.limit` due watchers and fewer than
+/// `opts.limit` due retries; returns the sums.
 ///
 /// # Errors
 /// As [`tick`]; batches already committed stay committed.
@@ -512,23 +597,32 @@ pub fn run_into(
 ) -> Result<()> {
     loop {
         let t = tick(client, clock, opts)?;
-        total.due += t.due;
-        total.queued += t.queued;
-        total.skipped += t.skipped;
-        total.rescued.requeued += t.rescued.requeued;
-        total.rescued.timed_out += t.rescued.timed_out;
-        total.skipped_by.active += t.skipped_by.active;
-        total.skipped_by.cooldown += t.skipped_by.cooldown;
-        total.skipped_by.agent_gone += t.skipped_by.agent_gone;
-        total.skipped_by.missed += t.skipped_by.missed;
-        total.retried += t.retried;
-        total.fire_delays.extend_from_slice(&t.fire_delays);
-        total.ahead_of_clock += t.ahead_of_clock;
-        total.queued_ahead += t.queued_ahead;
-        total.no_next_run += t.no_next_run;
-        if t.due < opts.limit && t.retried < opts.limit {
+        let more = t.due >= opts.limit || t.retries_taken >= opts.limit;
+        *total += t;
+        if !more {
             return Ok(());
         }
+    }
+}
+
+impl std::ops::AddAssign for DispatchTick {
+    /// Sums two ticks' figures (the transactions of one `dispatch`).
+    fn add_assign(&mut self, t: Self) {
+        self.due += t.due;
+        self.queued += t.queued;
+        self.skipped += t.skipped;
+        self.retried += t.retried;
+        self.retries_taken += t.retries_taken;
+        self.rescued.requeued += t.rescued.requeued;
+        self.rescued.timed_out += t.rescued.timed_out;
+        self.skipped_by.active += t.skipped_by.active;
+        self.skipped_by.cooldown += t.skipped_by.cooldown;
+        self.skipped_by.agent_gone += t.skipped_by.agent_gone;
+        self.skipped_by.missed += t.skipped_by.missed;
+        self.ahead_of_clock += t.ahead_of_clock;
+        self.queued_ahead += t.queued_ahead;
+        self.no_next_run += t.no_next_run;
+        self.fire_delays.extend(t.fire_delays);
     }
 }
 

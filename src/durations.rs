@@ -106,25 +106,55 @@ pub fn parse_cooldown(s: &str) -> std::result::Result<i32, String> {
     })
 }
 
-/// Parses `--spread`: a duration from 0 (none) to a day, in whole seconds.
-///
-/// # Errors
-/// A message naming what is wrong and the units, or the limit.
-pub fn parse_spread(s: &str) -> std::result::Result<i32, String> {
+/// Parses a duration from 0 to `max_seconds` (written `max` in the message) in whole
+/// seconds: `what` names the setting in the message (`spread "2d" is too long: at most
+/// 1d`).
+fn parse_up_to(
+    s: &str,
+    what: &str,
+    max_seconds: i32,
+    max: &str,
+) -> std::result::Result<i32, String> {
     let d = parse_duration_or_zero(s)?.num_seconds();
     i32::try_from(d)
         .ok()
-        .filter(|d| *d <= crate::watchers::MAX_SPREAD_SECONDS)
+        .filter(|d| *d <= max_seconds)
         .ok_or_else(|| {
             format!(
-                "spread {:?} is too long: at most 1d",
+                "{what} {:?} is too long: at most {max}",
                 crate::truncate(s, 40)
             )
         })
 }
 
-/// Parses `--catch-up-window`: a duration of a minute or more, or `none` (coalesce missed
-/// slots however late).
+/// Parses `--spread`: a duration from 0 (none) to a day, in whole seconds.
+///
+/// # Errors
+/// A message naming what is wrong and the units, or the limit.
+pub fn parse_spread(s: &str) -> std::result::Result<i32, String> {
+    parse_up_to(s, "spread", crate::watchers::MAX_SPREAD_SECONDS, "1d")
+}
+
+/// Parses `--retry-delay`: a duration from 0 (retry at the next tick) to a week.
+///
+/// # Errors
+/// A message naming what is wrong and the units, or the limit.
+pub fn parse_retry_delay(s: &str) -> std::result::Result<i32, String> {
+    parse_up_to(
+        s,
+        "retry delay",
+        crate::watchers::MAX_RETRY_DELAY_SECONDS,
+        "1w",
+    )
+}
+
+/// The longest catch-up window: a week. A window is how late a slot (or a retry) may
+/// still start; a week-old check-in is no longer the work it was, and a weekly schedule's
+/// slots are all caught up with a week.
+pub const MAX_CATCH_UP_WINDOW_SECONDS: i32 = 7 * 86_400;
+
+/// Parses `--catch-up-window`: a duration from a minute to a week, or `none` (coalesce
+/// missed slots however late).
 ///
 /// # Errors
 /// A message naming what is wrong and the units, or the limits.
@@ -139,35 +169,25 @@ pub fn parse_catch_up_window(s: &str) -> std::result::Result<CatchUpWindow, Stri
             "catch-up window {shown:?} is too short: at least 1m (or none)"
         ));
     }
-    i32::try_from(d)
-        .map(|d| CatchUpWindow(Some(d)))
-        .map_err(|_| format!("catch-up window {shown:?} is too long: at most {MAX_COOLDOWN}"))
+    parse_up_to(
+        s,
+        "catch-up window",
+        MAX_CATCH_UP_WINDOW_SECONDS,
+        "1w (or none)",
+    )
+    .map(|d| CatchUpWindow(Some(d)))
 }
 
 /// A catch-up window in seconds, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CatchUpWindow(pub Option<i32>);
 
-/// Parses `--retry-delay`: a duration from 0 (retry at the next tick) to a week.
-///
-/// # Errors
-/// A message naming what is wrong and the units, or the limit.
-pub fn parse_retry_delay(s: &str) -> std::result::Result<i32, String> {
-    let d = parse_duration_or_zero(s)?.num_seconds();
-    i32::try_from(d)
-        .ok()
-        .filter(|d| *d <= crate::watchers::MAX_RETRY_DELAY_SECONDS)
-        .ok_or_else(|| {
-            format!(
-                "retry delay {:?} is too long: at most 1w",
-                crate::truncate(s, 40)
-            )
-        })
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{parse_cooldown, parse_duration, DURATION_UNITS, MAX_COOLDOWN};
+    use super::{
+        parse_catch_up_window, parse_cooldown, parse_duration, parse_retry_delay, parse_spread,
+        CatchUpWindow, DURATION_UNITS, MAX_COOLDOWN,
+    };
 
     #[track_caller]
     fn ok(s: &str, secs: i64) {
@@ -235,5 +255,33 @@ mod tests {
         );
         let e = parse_cooldown(&"1w".repeat(3551)).unwrap_err();
         assert!(e.len() < 150 && e.contains("at most 3550w5d3h14m7s"), "{e}");
+    }
+
+    /// The fleet settings' bounds, each message naming its own setting and limit (the
+    /// catch-up window borrowed the cool-down's "at most 3550w5d3h14m7s").
+    #[test]
+    fn fleet_settings_say_their_own_limits() {
+        assert_eq!(parse_spread("1d"), Ok(86_400));
+        assert_eq!(parse_spread("0"), Ok(0));
+        let e = parse_spread("1d1s").unwrap_err();
+        assert_eq!(e, "spread \"1d1s\" is too long: at most 1d");
+        assert_eq!(parse_retry_delay("1w"), Ok(604_800));
+        let e = parse_retry_delay("8d").unwrap_err();
+        assert_eq!(e, "retry delay \"8d\" is too long: at most 1w");
+        assert_eq!(
+            parse_catch_up_window("1w"),
+            Ok(CatchUpWindow(Some(604_800)))
+        );
+        assert_eq!(parse_catch_up_window("none"), Ok(CatchUpWindow(None)));
+        let e = parse_catch_up_window("1w1s").unwrap_err();
+        assert_eq!(
+            e,
+            "catch-up window \"1w1s\" is too long: at most 1w (or none)"
+        );
+        let e = parse_catch_up_window("100w").unwrap_err();
+        assert!(!e.contains("3550w"), "{e}");
+        assert!(parse_catch_up_window("59s")
+            .unwrap_err()
+            .contains("at least 1m"));
     }
 }

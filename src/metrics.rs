@@ -149,7 +149,7 @@ impl Metrics {
         );
         registry.register_with_unit(
             "dispatch_fire_delay",
-            "How late each queued slot was: queued_at minus the slot plus its spread offset",
+            "How late each queued slot was: queued_at minus the slot plus its spread offset (a retry: minus its retry_at)",
             Unit::Seconds,
             m.fire_delay.clone(),
         );

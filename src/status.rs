@@ -144,8 +144,9 @@ pub struct BeingDeleted {
 pub const EXACT_UP_TO: i64 = 100_000;
 
 /// The worst lateness of the last hour (SPEC 18): the largest `queued_at` minus fire
-/// instant (`fire_at`, the slot plus the spread's offset; the slot for runs queued by a
-/// release without spreads) of the scheduled first attempts queued since `$1 - 1 hour`.
+/// instant (`fire_at`: the slot plus the spread's offset for a first attempt, the
+/// `retry_at` it was queued for for a retry; the slot for runs queued by a release
+/// without spreads) of the scheduled runs queued since `$1 - 1 hour`, retries included.
 /// Those runs are still active (`runs_active_queued`) or finished since then
 /// (`runs_finished`): two index ranges over the last hour, whatever the history.
 const WORST_LATENESS: &str = "
@@ -154,11 +155,10 @@ const WORST_LATENESS: &str = "
         SELECT queued_at, fire_at, scheduled_for FROM runs
         WHERE finished_at IS NULL AND queued_at IS NOT NULL
           AND queued_at > $1 - interval '1 hour' AND dispatch_source = 'scheduled'
-          AND attempt = 1
         UNION ALL
         SELECT queued_at, fire_at, scheduled_for FROM runs
         WHERE finished_at > $1 - interval '1 hour' AND queued_at > $1 - interval '1 hour'
-          AND dispatch_source = 'scheduled' AND attempt = 1 AND status <> 'skipped'
+          AND dispatch_source = 'scheduled' AND status <> 'skipped'
     ) last_hour";
 
 /// The figures of `status` at `now` (the database's clock); `stale_after` as for rescue.

@@ -381,12 +381,14 @@ pub fn wait(
 
 /// What comes after a run that ended `failed` or `timeout`.
 enum Next {
-    /// Its retry, queued.
+    /// Its retry, queued (or recorded `skipped`, past the catch-up window).
     Retry(i64),
-    /// A retry is due later (dispatch queues it at its time, unless the next slot comes
-    /// first).
+    /// A retry is due later (dispatch queues it at its time, or after the run of the
+    /// watcher then active ends).
     Expected,
-    /// No retry will come.
+    /// No retry will come: none is due, or its `retry_at` is at or after the watcher's
+    /// next fire instant (the slot wins: dispatch drops it then), or a later run of the
+    /// watcher ended `completed` (that supersedes it).
     None,
 }
 
@@ -394,7 +396,14 @@ fn next_attempt(client: &mut Client, id: i64) -> Result<Next> {
     db::in_tx(client, |tx, _| {
         let row = tx.query_typed_one(
             "SELECT (SELECT min(id) FROM runs WHERE retry_of = $1),
-                    (SELECT retry_at IS NOT NULL FROM runs WHERE id = $1)",
+                    (SELECT r.retry_at IS NOT NULL
+                            AND NOT EXISTS (SELECT 1 FROM watchers w
+                                            WHERE w.id = r.watcher_id
+                                              AND r.retry_at >= w.next_run_at)
+                            AND NOT EXISTS (SELECT 1 FROM runs l
+                                            WHERE l.watcher_id = r.watcher_id AND l.id > r.id
+                                              AND l.status = 'completed')
+                     FROM runs r WHERE r.id = $1)",
             &[(&id, Type::INT8)],
         )?;
         Ok(

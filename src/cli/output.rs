@@ -242,9 +242,19 @@ pub fn watchers_table(l: &[crate::watchers::WatcherListItem], now: DateTime<Utc>
                     .map_or_else(|| "-".into(), |d| d.to_string()[..8].to_string()),
                 w.agent_id.clone(),
                 match (&w.next_run_local, w.next_run_at) {
+                    // to the minute, or to the second when a spread puts the instant
+                    // off the minute (00:05:39)
                     (Some(l), Some(n)) => format!(
                         "{} ({})",
-                        l.get(..16).unwrap_or(l).replace('T', " "),
+                        l.get(
+                            ..if l.get(17..19).is_some_and(|s| s != "00") {
+                                19
+                            } else {
+                                16
+                            }
+                        )
+                        .unwrap_or(l)
+                        .replace('T', " "),
                         relative(n, now)
                     ),
                     _ => "-".into(),

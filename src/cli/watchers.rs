@@ -308,6 +308,8 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                     &[
                         "RUN",
                         "STATUS",
+                        "ATTEMPT",
+                        "RETRY OF",
                         "SOURCE",
                         "TRIGGERED BY",
                         "QUEUED",
@@ -317,6 +319,8 @@ pub(super) fn run(ctx: &Ctx, action: &WatcherAction) -> Result<()> {
                         vec![
                             r.id.to_string(),
                             r.status.clone(),
+                            r.attempt.to_string(),
+                            r.retry_of.map_or_else(|| "-".into(), |id| id.to_string()),
                             r.dispatch_source.clone(),
                             r.triggered_by.clone(),
                             when(Some(r.queued_at), now),

@@ -1040,3 +1040,412 @@ fn an_outage_of_a_five_minute_schedule_queues_the_first_slot_inside_the_window()
         [run_of("pending", "2026-11-05T09:05:00Z", None)]
     );
 }
+
+/// A daily 09:00 UTC watcher with `extra` settings whose next slot is tomorrow's 09:00,
+/// the org's other watchers never due: its id and that slot.
+fn daily_at_nine(db: &TestDb, extra: &[&str]) -> (i64, DateTime<Utc>) {
+    let mut args = vec!["--slug", "nine"];
+    args.extend_from_slice(extra);
+    let w = create_on(db, "0 9 * * *", "UTC", &args);
+    let id = w["id"].as_i64().unwrap();
+    let nine = (Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = CASE WHEN id = $1 THEN $2::timestamptz END",
+            &[&id, &nine],
+        )
+        .unwrap();
+    (id, nine)
+}
+
+/// Ends run `run` with `status` at `at` (as a device would, on a simulated clock).
+fn end_run(db: &TestDb, run: i64, status: &str, at: DateTime<Utc>) {
+    db.client()
+        .execute(
+            "UPDATE runs SET status = $2, finished_at = $3,
+                             error = CASE WHEN $2 = 'completed' THEN NULL ELSE 'overloaded' END
+             WHERE id = $1",
+            &[&run, &status, &at],
+        )
+        .unwrap();
+}
+
+/// The watcher's runs, oldest first: (id, status, attempt, retry_of, scheduled_for, error).
+#[allow(clippy::type_complexity)]
+fn retry_rows(
+    db: &TestDb,
+    watcher: i64,
+) -> Vec<(
+    i64,
+    String,
+    i32,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+)> {
+    db.client()
+        .query(
+            "SELECT id, status, attempt, retry_of, scheduled_for, error FROM runs
+             WHERE watcher_id = $1 ORDER BY id",
+            &[&watcher],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+        .collect()
+}
+
+fn retry_at_of(db: &TestDb, run: i64) -> Option<DateTime<Utc>> {
+    db.client()
+        .query_one("SELECT retry_at FROM runs WHERE id = $1", &[&run])
+        .unwrap()
+        .get(0)
+}
+
+/// A retry the dispatcher reaches later than the catch-up window after its `retry_at` is
+/// not queued: it is recorded as a missed slot is, a `skipped` run (attempt 2, `retry_of`
+/// the failed run, the same slot) saying by how much; the 09:00 check-in does not start
+/// at 03:00 the next day.
+#[test]
+fn a_retry_past_the_catch_up_window_is_skipped_as_missed() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let (id, nine) = daily_at_nine(
+        &db,
+        &[
+            "--retries",
+            "1",
+            "--retry-delay",
+            "5m",
+            "--catch-up-window",
+            "1h",
+        ],
+    );
+    let tick = dispatch(&db, &nine.to_rfc3339());
+    assert_eq!(tick["queued"], 1, "{tick} {:?}", retry_rows(&db, id));
+    let first = retry_rows(&db, id)[0].0;
+    end_run(&db, first, "failed", nine + chrono::Duration::minutes(1));
+    assert_eq!(
+        retry_at_of(&db, first),
+        Some(nine + chrono::Duration::minutes(6))
+    );
+    let next_night = nine + chrono::Duration::hours(18);
+    let tick = dispatch(&db, &next_night.to_rfc3339());
+    assert!(tick.get("retried").is_none(), "{tick}");
+    assert_eq!(tick["skipped"], 1, "{tick}");
+    let rows = retry_rows(&db, id);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let (_, status, attempt, retry_of, slot, error) = &rows[1];
+    assert_eq!(status, "skipped");
+    assert_eq!(*attempt, 2);
+    assert_eq!(*retry_of, Some(first));
+    assert_eq!(*slot, Some(nine));
+    assert_eq!(
+        error.as_deref(),
+        Some("skipped: missed by 17h54m (catch-up window 1h)")
+    );
+    assert_eq!(retry_at_of(&db, first), None);
+    // inside the window it is queued as before
+    let (id2, nine2) = {
+        let w = create_on(
+            &db,
+            "0 9 * * *",
+            "UTC",
+            &[
+                "--slug",
+                "inside",
+                "--retries",
+                "1",
+                "--retry-delay",
+                "5m",
+                "--catch-up-window",
+                "1h",
+            ],
+        );
+        let id = w["id"].as_i64().unwrap();
+        db.client()
+            .execute(
+                "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+                &[&id, &nine],
+            )
+            .unwrap();
+        (id, nine)
+    };
+    let _ = dispatch(&db, &nine2.to_rfc3339());
+    let run = retry_rows(&db, id2)[0].0;
+    end_run(&db, run, "failed", nine2 + chrono::Duration::minutes(1));
+    let tick = dispatch(&db, &(nine2 + chrono::Duration::minutes(66)).to_rfc3339());
+    assert_eq!(tick["retried"], 1, "{tick}");
+    assert_eq!(retry_rows(&db, id2)[1].1, "pending");
+}
+
+/// A retry falling due while another run of the watcher (a manual one) is active is not
+/// queued beside it, nor dropped: it waits, and the first tick after that run ends
+/// `cancelled` or `failed` queues it (the next slot has not come).
+#[test]
+fn a_retry_waits_for_an_active_run_and_is_queued_after_it() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    for end in ["cancelled", "failed"] {
+        let w = retrying(&db, "0 0 1 1 *", "1", "1m");
+        let id: i64 = w.parse().unwrap();
+        assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+        let failed = claim_and_fail(&db, &dev.token);
+        let ready = retry_at(&db, &failed).unwrap();
+        let manual = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+        let manual_id = manual["run_id"].as_i64().unwrap();
+        let tick = dispatch(&db, &ready.to_rfc3339());
+        assert!(tick.get("retried").is_none(), "{end}: {tick}");
+        assert_eq!(retry_at(&db, &failed), Some(ready), "{end}: still due");
+        let after = ready + chrono::Duration::seconds(30);
+        end_run(&db, manual_id, end, after);
+        let tick = dispatch(&db, &(after + chrono::Duration::seconds(1)).to_rfc3339());
+        assert_eq!(tick["retried"], 1, "{end}: {tick}");
+        let rows = retry_rows(&db, id);
+        let last = rows.last().unwrap();
+        assert_eq!((last.1.as_str(), last.2), ("pending", 2), "{end}: {rows:?}");
+        assert_eq!(last.3, failed["id"].as_i64(), "{end}");
+        // the next round of the loop uses another watcher
+        cli(&db)
+            .args(["runs", "cancel", &last.0.to_string()])
+            .run()
+            .code(0);
+        db.client()
+            .execute(
+                "UPDATE watchers SET slug = 'r-' || id WHERE id = $1",
+                &[&id],
+            )
+            .unwrap();
+    }
+}
+
+/// A later run that ended `completed` supersedes a due retry (the job has since
+/// succeeded): it is never queued and its `retry_at` is cleared.
+#[test]
+fn a_later_completed_run_supersedes_a_due_retry() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = retrying(&db, "0 0 1 1 *", "1", "1m");
+    let id: i64 = w.parse().unwrap();
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let failed = claim_and_fail(&db, &dev.token);
+    let ready = retry_at(&db, &failed).unwrap();
+    let manual = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    end_run(
+        &db,
+        manual["run_id"].as_i64().unwrap(),
+        "completed",
+        ready - chrono::Duration::seconds(5),
+    );
+    let tick = dispatch(&db, &ready.to_rfc3339());
+    assert!(tick.get("retried").is_none(), "{tick}");
+    assert_eq!(retry_at(&db, &failed), None);
+    assert_eq!(retry_rows(&db, id).len(), 2);
+}
+
+/// "Not once the next slot has come" reads the next slot's fire instant (`next_run_at`,
+/// the slot plus the spread's offset): a retry falling due between the next slot and its
+/// instant is still queued (decisions.md, "The fire instant is what is late").
+#[test]
+fn a_retry_due_between_the_next_slot_and_its_spread_instant_is_queued() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let (id, nine) = daily_at_nine(
+        &db,
+        &["--retries", "1", "--retry-delay", "1h", "--spread", "1h"],
+    );
+    let offset = Spread::new(3600, id).offset(None);
+    assert!(
+        offset > chrono::Duration::minutes(2),
+        "watcher {id}'s offset {offset} leaves no room"
+    );
+    let instant = nine + offset;
+    assert_eq!(dispatch(&db, &instant.to_rfc3339())["queued"], 1);
+    let first = retry_rows(&db, id)[0].0;
+    // fails so that its retry falls due a minute after the next day's 09:00, before that
+    // slot's instant
+    let tomorrow = nine + chrono::Duration::days(1);
+    let due = tomorrow + chrono::Duration::minutes(1);
+    end_run(&db, first, "failed", due - chrono::Duration::hours(1));
+    assert_eq!(retry_at_of(&db, first), Some(due));
+    let tick = dispatch(&db, &due.to_rfc3339());
+    assert_eq!(tick["retried"], 1, "{tick}");
+    assert_eq!(tick["due"], 0, "{tick}");
+    let rows = retry_rows(&db, id);
+    assert_eq!((rows[1].2, rows[1].4), (2, Some(nine)), "{rows:?}");
+}
+
+/// Text output: `watchers list` (NEXT RUN) prints a spread instant to the second when it
+/// is off the minute (00:05:39 printed 00:05), and `watchers show`'s recent runs say each
+/// run's attempt and the run it retries.
+#[test]
+fn tables_show_spread_seconds_and_each_runs_attempt() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = create_on(
+        &db,
+        "0 9 * * *",
+        "UTC",
+        &["--slug", "spread", "--spread", "1h"],
+    );
+    let next = t(s(&w, "next_run_at"));
+    let shown = if next.format("%S").to_string() == "00" {
+        next.format("%Y-%m-%d %H:%M (").to_string()
+    } else {
+        next.format("%Y-%m-%d %H:%M:%S (").to_string()
+    };
+    let table = cli(&db).args(["watchers", "list", "--org", "acme"]).run();
+    table.code(0);
+    assert!(table.stdout.contains(&shown), "{shown}\n{}", table.stdout);
+
+    let r = retrying(&db, "0 0 1 1 *", "1", "0s");
+    let dev_token = dev.token;
+    assert_eq!(cli(&db).args(["dispatch"]).json()["queued"], 1);
+    let failed = claim_and_fail(&db, &dev_token);
+    assert_eq!(cli(&db).args(["dispatch"]).json()["retried"], 1);
+    let retry = runs_of(&db, &r).last().unwrap()["id"].to_string();
+    let show = cli(&db).args(["watchers", "show", &r]).run();
+    show.code(0);
+    let lines: Vec<&str> = show.stdout.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("RUN "))
+        .unwrap_or_else(|| panic!("{}", show.stdout));
+    let cells = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        cells(lines[header])[..4],
+        ["RUN", "STATUS", "ATTEMPT", "RETRY OF"]
+    );
+    let row = lines[header + 1..]
+        .iter()
+        .find(|l| l.starts_with(&format!("{retry} ")))
+        .unwrap_or_else(|| panic!("{}", show.stdout));
+    assert_eq!(
+        cells(row)[..4],
+        [
+            retry,
+            "pending".into(),
+            "2".into(),
+            failed["id"].to_string()
+        ]
+    );
+}
+
+/// On a DST night, through the CLI: a Berlin `30 2 * * *` watcher with a 10m spread, on
+/// the spring-forward night of 2027-03-28 (02:30 does not exist: the slot is 03:00 CEST,
+/// 01:00Z, the first valid instant after the gap), fires at that slot plus its offset,
+/// not before, with `scheduled_for` the slot, and moves on to the next night's 02:30 CEST
+/// (00:30Z) plus the same offset. The instants are derived here by hand, not by the
+/// library's schedule code.
+#[test]
+fn a_spread_watcher_fires_right_on_a_spring_forward_night() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = create_on(
+        &db,
+        "30 2 * * *",
+        "Europe/Berlin",
+        &["--slug", "dst", "--spread", "10m"],
+    );
+    let id = w["id"].as_i64().unwrap();
+    let offset = Spread::new(600, id).offset(None);
+    // the night before: 02:30 CET is 01:30Z
+    let before = t("2027-03-27T01:30:00Z") + offset;
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = CASE WHEN id = $1 THEN $2::timestamptz END",
+            &[&id, &before],
+        )
+        .unwrap();
+    let next_run = |db: &TestDb| -> DateTime<Utc> {
+        db.client()
+            .query_one("SELECT next_run_at FROM watchers WHERE id = $1", &[&id])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(dispatch(&db, &before.to_rfc3339())["queued"], 1);
+    let slot = t("2027-03-28T01:00:00Z");
+    assert_eq!(next_run(&db), slot + offset);
+    // finish the run so that the next slot is not skipped as active
+    db.client()
+        .execute(
+            "UPDATE runs SET status = 'completed', finished_at = $2 WHERE watcher_id = $1",
+            &[&id, &(before + chrono::Duration::minutes(1))],
+        )
+        .unwrap();
+    let early = slot + offset - chrono::Duration::seconds(1);
+    assert_eq!(dispatch(&db, &early.to_rfc3339())["due"], 0);
+    let tick = dispatch(&db, &(slot + offset).to_rfc3339());
+    assert_eq!(tick["queued"], 1, "{tick}");
+    let runs = runs_of(&db, &id.to_string());
+    assert_eq!(t(s(&runs[1], "scheduled_for")), slot);
+    assert_eq!(t(s(&runs[1], "queued_at")), slot + offset);
+    assert_eq!(next_run(&db), t("2027-03-29T00:30:00Z") + offset);
+}
+
+/// Two watchers with a failed run each, due for retry (the first a minute earlier, its
+/// watcher paused, the second 300 s late): their ids.
+fn two_due_retries(db: &TestDb) -> (i64, i64) {
+    let ids: Vec<i64> = db
+        .client()
+        .query(
+            "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id, next_run_at,
+                                   retries, status)
+             SELECT 'acme', 'r' || i, 'R', 'p', '0 0 1 1 *', 'owletto-default',
+                    now() + interval '1 year', 1,
+                    CASE WHEN i = 1 THEN 'paused' ELSE 'active' END
+             FROM generate_series(1, 2) i ORDER BY i RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    db.client()
+        .execute(
+            "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                               status, scheduled_for, queued_at, finished_at, error, retry_at)
+             SELECT org_id, id, agent_id, 'scheduled', 'schedule', 'failed',
+                    now() - interval '1 hour', now() - interval '1 hour',
+                    now() - interval '30 minutes', 'overloaded',
+                    now() - CASE WHEN id = $1 THEN interval '360 seconds'
+                                 ELSE interval '300 seconds' END
+             FROM watchers WHERE id = ANY($2)",
+            &[&ids[0], &ids],
+        )
+        .unwrap();
+    (ids[0], ids[1])
+}
+
+/// `dispatch` goes on while a batch of retries is full of retries taken, not queued: with
+/// `--limit 1`, a first batch whose one retry is dropped (its watcher paused) no longer
+/// ends the loop before the second retry is queued. And a queued retry's lateness
+/// (`queued_at` minus `retry_at`) is `status`'s worst lateness of the last hour.
+#[test]
+fn dispatch_goes_on_while_retries_are_taken_and_status_sees_their_lateness() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let (_, active) = two_due_retries(&db);
+    let tick = cli(&db).args(["dispatch", "--limit", "1"]).json();
+    assert_eq!(tick["retried"], 1, "{tick}");
+    assert_eq!(
+        db.scalar::<i64>(&format!(
+            "SELECT count(*) FROM runs WHERE watcher_id = {active} AND attempt = 2"
+        )),
+        1
+    );
+    let late = cli(&db).args(["status"]).json()["worst_lateness_last_hour_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!((300.0..330.0).contains(&late), "{late}");
+}

@@ -677,3 +677,104 @@ fn alerting_rules_pass_promtool_and_use_exported_metrics() {
         assert!(names.contains(name), "{name} is not exported: {names:?}");
     }
 }
+
+/// SPEC 18's lateness metrics, by value: after one tick over a slot 100 s late, a
+/// retry 10 seconds late, a slot and a retry past their catch-up window, the fire-delay
+/// histogram holds the two queued (count, sum, buckets), `slots_skipped{reason="missed"}`
+/// the two skipped, and the retries-queued counter the one retry.
+#[test]
+fn lateness_metrics_count_slots_and_retries_by_value() {
+    let db = TestDb::new();
+    bootstrapped_org(&mut db.client(), "acme");
+    let ids = due_watchers(&mut db.client(), "acme", 4, "0 0 1 1 *");
+    let (late, missed, retry, missed_retry) = (ids[0], ids[1], ids[2], ids[3]);
+    let c = &mut db.client();
+    c.execute(
+        "UPDATE watchers SET next_run_at = now() - interval '100 seconds' WHERE id = $1",
+        &[&late],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE watchers SET catch_up_window_seconds = 60, next_run_at = now() - interval '1 hour'
+         WHERE id = $1",
+        &[&missed],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE watchers SET retries = 1, next_run_at = now() + interval '1 year',
+                             catch_up_window_seconds = CASE WHEN id = $2 THEN 60 END
+         WHERE id = ANY($1)",
+        &[&vec![retry, missed_retry], &missed_retry],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by, status,
+                           scheduled_for, queued_at, finished_at, error, retry_at)
+         SELECT org_id, id, agent_id, 'scheduled', 'schedule', 'failed',
+                now() - interval '2 hours', now() - interval '2 hours',
+                now() - interval '90 minutes', 'overloaded',
+                now() - CASE WHEN id = $2 THEN interval '1 hour' ELSE interval '10 seconds' END
+         FROM watchers WHERE id = ANY($1)",
+        &[&vec![retry, missed_retry], &missed_retry],
+    )
+    .unwrap();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let service = Loop::dispatch(&db.url, &["--metrics-addr", &addr]);
+    until(port, "/healthz", 200, Duration::from_secs(20));
+    let tick = "lobu_dispatch_ticks_total{outcome=\"ok\"}";
+    let start = Instant::now();
+    let m = loop {
+        let (_, m, _) = get(port, "/metrics").unwrap();
+        if m.contains(tick) && sample(&m, tick) >= 1.0 {
+            break m;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{m}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let elapsed = start.elapsed().as_secs_f64() + 5.0;
+    drop(service);
+    let runs: Vec<(i64, String, i32)> = c
+        .query(
+            "SELECT watcher_id, status, attempt FROM runs WHERE watcher_id = ANY($1)
+             ORDER BY id",
+            &[&ids],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert!(runs.contains(&(late, "pending".into(), 1)), "{runs:?}");
+    assert!(runs.contains(&(missed, "skipped".into(), 1)), "{runs:?}");
+    assert!(runs.contains(&(retry, "pending".into(), 2)), "{runs:?}");
+    assert!(
+        runs.contains(&(missed_retry, "skipped".into(), 2)),
+        "{runs:?}"
+    );
+    assert_eq!(sample(&m, "lobu_dispatch_runs_queued_total"), 1.0, "{m}");
+    assert_eq!(sample(&m, "lobu_dispatch_retries_queued_total"), 1.0, "{m}");
+    assert_eq!(
+        sample(&m, "lobu_dispatch_slots_skipped_total{reason=\"missed\"}"),
+        2.0,
+        "{m}"
+    );
+    let h = "lobu_dispatch_fire_delay_seconds";
+    assert_eq!(sample(&m, &format!("{h}_count")), 2.0, "{m}");
+    let sum = sample(&m, &format!("{h}_sum"));
+    assert!(
+        (110.0..110.0 + 2.0 * elapsed).contains(&sum),
+        "sum {sum} (elapsed {elapsed})"
+    );
+    // the retry (10 s late) is in the 64 s bucket, the slot (100 s) only from 128 s
+    assert_eq!(sample(&m, &format!("{h}_bucket{{le=\"8.0\"}}")), 0.0, "{m}");
+    assert_eq!(
+        sample(&m, &format!("{h}_bucket{{le=\"64.0\"}}")),
+        1.0,
+        "{m}"
+    );
+    assert_eq!(
+        sample(&m, &format!("{h}_bucket{{le=\"128.0\"}}")),
+        2.0,
+        "{m}"
+    );
+}

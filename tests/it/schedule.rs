@@ -4,6 +4,7 @@
 use chrono::{DateTime, Timelike, Utc};
 use lobu_admin::schedule::{parse_timezone, Schedule};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -177,60 +178,109 @@ proptest! {
         sp in 0..SPREADS.len(),
         id in 1_i64..i64::MAX,
     ) {
-        use lobu_admin::schedule::{Slots, Spread};
-        let schedule = Schedule::parse(SPREAD_EXPRS[e]).unwrap();
-        let tz = parse_timezone(SPREAD_ZONES[z]).unwrap();
         let from = DateTime::from_timestamp(DST_NIGHTS[night] + within, 0).unwrap();
-        let spread = Spread::new(SPREADS[sp], id);
-        let fires = schedule.upcoming_spread(tz, from, 10, spread).unwrap();
-        // the slots, by the schedule the Vixie vectors check, from well before `from`
-        let oracle: Vec<DateTime<Utc>> = schedule
-            .upcoming(tz, from - chrono::Duration::days(2), 2000)
-            .unwrap()
-            .iter()
-            .map(|f| t(&f.at_utc))
-            .collect();
-        let mut slots = Slots::new(schedule.clone(), tz);
-        let mut prev: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
-        for f in &fires {
-            let at = t(&f.at_utc);
-            prop_assert!(at > from);
-            let slot = slots.slot_of(at, spread);
-            let i = oracle.iter().position(|s| *s == slot);
-            prop_assert!(i.is_some(), "{} is not a slot ({} fires at {})", slot, SPREAD_EXPRS[e], at);
-            let i = i.unwrap();
-            let next_slot = oracle[i + 1];
-            let offset = at - slot;
-            // in [0, spread), strictly before the next slot, and the offset the id gives
-            prop_assert!(offset >= chrono::Duration::zero());
-            prop_assert!(offset < chrono::Duration::seconds(SPREADS[sp]));
-            prop_assert!(at < next_slot, "{} reaches the next slot {}", at, next_slot);
-            prop_assert_eq!(offset, spread.offset(Some(next_slot - slot)));
-            // a slot whose gap exceeds the spread keeps the fixed offset
-            if next_slot - slot >= chrono::Duration::seconds(SPREADS[sp]) {
-                prop_assert_eq!(offset, spread.offset(None));
+        spread_case(SPREAD_EXPRS[e], SPREAD_ZONES[z], from, SPREADS[sp], id)?;
+    }
+}
+
+/// The spread's properties for `expr` in `zone` from `from`: ten instants, each in
+/// `[slot, next slot)` at the offset the id gives, one per slot, consecutive, and stable
+/// however reached.
+fn spread_case(
+    expr: &str,
+    zone: &str,
+    from: DateTime<Utc>,
+    spread_secs: i64,
+    id: i64,
+) -> Result<(), TestCaseError> {
+    use lobu_admin::schedule::{Slots, Spread};
+    let schedule = Schedule::parse(expr).unwrap();
+    let tz = parse_timezone(zone).unwrap();
+    let spread = Spread::new(spread_secs, id);
+    let fires = schedule.upcoming_spread(tz, from, 10, spread).unwrap();
+    // the slots, by the schedule the Vixie vectors check, from well before `from`
+    let oracle: Vec<DateTime<Utc>> = schedule
+        .upcoming(tz, from - chrono::Duration::days(2), 2000)
+        .unwrap()
+        .iter()
+        .map(|f| t(&f.at_utc))
+        .collect();
+    let mut slots = Slots::new(schedule.clone(), tz);
+    let mut prev: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+    for f in &fires {
+        let at = t(&f.at_utc);
+        prop_assert!(at > from);
+        let slot = slots.slot_of(at, spread);
+        let i = oracle.iter().position(|s| *s == slot);
+        prop_assert!(
+            i.is_some(),
+            "{} is not a slot ({} fires at {})",
+            slot,
+            expr,
+            at
+        );
+        let i = i.unwrap();
+        let next_slot = oracle[i + 1];
+        let offset = at - slot;
+        // in [0, spread), strictly before the next slot, and the offset the id gives
+        prop_assert!(offset >= chrono::Duration::zero());
+        prop_assert!(offset < chrono::Duration::seconds(spread_secs));
+        prop_assert!(at < next_slot, "{} reaches the next slot {}", at, next_slot);
+        prop_assert_eq!(offset, spread.offset(Some(next_slot - slot)));
+        // a slot whose gap exceeds the spread keeps the fixed offset
+        if next_slot - slot >= chrono::Duration::seconds(spread_secs) {
+            prop_assert_eq!(offset, spread.offset(None));
+        }
+        // one instant per slot, slots consecutive, instants increasing
+        if let Some((p_at, p_slot)) = prev {
+            prop_assert!(at > p_at);
+            prop_assert_eq!(oracle.iter().position(|s| *s == p_slot).unwrap() + 1, i);
+        } else {
+            // no slot whose instant lies after `from` is passed over
+            let before = oracle[i - 1];
+            prop_assert!(before + spread.offset(Some(slot - before)) <= from);
+        }
+        prev = Some((at, slot));
+        // stable: the same instant however it is reached (another dispatcher, a
+        // restart, a fresh computation from just before it)
+        let again = schedule
+            .next_fire(tz, at - chrono::Duration::seconds(1), spread)
+            .unwrap();
+        prop_assert_eq!(again.at, at);
+        prop_assert_eq!(again.slot, slot);
+        prop_assert_eq!(Slots::new(schedule.clone(), tz).slot_of(at, spread), slot);
+    }
+    Ok(())
+}
+
+/// The 2026 transitions of both zones, as UTC instants: Berlin springs forward at
+/// 2026-03-29T01:00Z and falls back at 2026-10-25T01:00Z, New York at 2026-03-08T07:00Z
+/// and 2026-11-01T06:00Z.
+const TRANSITIONS: [(&str, &str); 4] = [
+    ("Europe/Berlin", "2026-03-29T01:00:00Z"),
+    ("Europe/Berlin", "2026-10-25T01:00:00Z"),
+    ("America/New_York", "2026-03-08T07:00:00Z"),
+    ("America/New_York", "2026-11-01T06:00:00Z"),
+];
+
+/// The property test above rarely starts right at a transition hour (one draw in
+/// ~50 for `*/5`): here every expression and spread is checked from instants around each
+/// zone's spring and autumn transition, for several ids.
+#[test]
+fn spread_instants_hold_at_each_dst_transition() {
+    let around = [-3600, -420, 1];
+    for (zone, at) in TRANSITIONS {
+        for expr in SPREAD_EXPRS {
+            for spread in SPREADS {
+                for id in [42, i64::MAX / 3] {
+                    for d in around {
+                        let from = t(at) + chrono::Duration::seconds(d);
+                        if let Err(e) = spread_case(expr, zone, from, spread, id) {
+                            panic!("{expr} in {zone} from {from}, spread {spread}s, id {id}: {e}");
+                        }
+                    }
+                }
             }
-            // one instant per slot, slots consecutive, instants increasing
-            if let Some((p_at, p_slot)) = prev {
-                prop_assert!(at > p_at);
-                prop_assert_eq!(oracle.iter().position(|s| *s == p_slot).unwrap() + 1, i);
-            } else {
-                // no slot whose instant lies after `from` is passed over
-                let before = oracle[i - 1];
-                prop_assert!(before + spread.offset(Some(slot - before)) <= from);
-            }
-            prev = Some((at, slot));
-            // stable: the same instant however it is reached (another dispatcher, a
-            // restart, a fresh computation from just before it)
-            let again = schedule
-                .next_fire(tz, at - chrono::Duration::seconds(1), spread)
-                .unwrap();
-            prop_assert_eq!(again.at, at);
-            prop_assert_eq!(again.slot, slot);
-            prop_assert_eq!(
-                Slots::new(schedule.clone(), tz).slot_of(at, spread),
-                slot
-            );
         }
     }
 }

@@ -575,3 +575,87 @@ fn follow_retries_waits_for_the_last_attempt() {
     let (code, v, _) = finish(follower);
     assert_eq!((code, v["attempt"].as_i64()), (8, Some(3)), "{v}");
 }
+
+/// `--follow-retries` ends with the run's own outcome when no retry is coming though its
+/// `retry_at` is set: a `retry_at` at or after the watcher's next fire instant (the slot
+/// wins, and dispatch then drops it), or a later run of the watcher that `completed` (it
+/// supersedes the retry). It polled until its timeout.
+#[test]
+fn follow_retries_ends_when_no_retry_is_coming() {
+    let db = TestDb::new();
+    let (dev, run) = pending(&db);
+    let w = dev.watcher.unwrap().to_string();
+    // a retry a week on: the daily check-in's next slot comes first
+    cli(&db)
+        .args([
+            "watchers",
+            "update",
+            &w,
+            "--retries",
+            "1",
+            "--retry-delay",
+            "1w",
+        ])
+        .run()
+        .code(0);
+    let args = [
+        "-o",
+        "json",
+        "runs",
+        "wait",
+        &run,
+        "--follow-retries",
+        "--timeout",
+        "30s",
+    ];
+    let follower = spawn(&db.url, None, &args);
+    settle();
+    claim_and(&db, &dev, "fail");
+    assert!(db.scalar::<bool>(&format!(
+        "SELECT r.retry_at >= w.next_run_at FROM runs r JOIN watchers w ON w.id = r.watcher_id
+         WHERE r.id = {run}"
+    )));
+    let (code, v, stderr) = finish(follower);
+    assert_eq!(
+        (code, v["id"].to_string()),
+        (8, run.clone()),
+        "{v} {stderr}"
+    );
+
+    // a retry a day on, the next slot next year; a later manual run completes
+    cli(&db)
+        .args([
+            "watchers",
+            "update",
+            &w,
+            "--schedule",
+            "0 0 1 1 *",
+            "--retry-delay",
+            "1d",
+        ])
+        .run()
+        .code(0);
+    let r = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
+    let run = s(&r, "run_id");
+    let args = [
+        "-o",
+        "json",
+        "runs",
+        "wait",
+        &run,
+        "--follow-retries",
+        "--timeout",
+        "30s",
+    ];
+    let follower = spawn(&db.url, None, &args);
+    settle();
+    claim_and(&db, &dev, "fail");
+    cli(&db)
+        .args(["watchers", "trigger", &w, "--admin"])
+        .run()
+        .code(0);
+    claim_and(&db, &dev, "complete");
+    let (code, v, stderr) = finish(follower);
+    assert_eq!((code, v["id"].to_string()), (8, run), "{v} {stderr}");
+    assert!(v["waited_seconds"].as_f64().unwrap() < 25.0, "{v}");
+}
