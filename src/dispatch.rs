@@ -495,7 +495,7 @@ const RETRY: &str = concat!(
     ), wanted AS (
         SELECT due.*, w.agent_id, w.device_id,
                CASE WHEN $1 - due.retry_at > make_interval(secs => w.catch_up_window_seconds)
-                   THEN floor(extract(epoch FROM $1 - due.retry_at))::bigint
+                   THEN ceil(extract(epoch FROM $1 - due.retry_at))::bigint
                END AS late,
                w.catch_up_window_seconds::bigint AS win
         FROM due JOIN watchers w ON w.id = due.watcher_id
