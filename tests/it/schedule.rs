@@ -200,7 +200,8 @@ fn spread_case(
     let fires = schedule.upcoming_spread(tz, from, 10, spread).unwrap();
     // the slots, by the schedule the Vixie vectors check, from well before `from`
     let oracle: Vec<DateTime<Utc>> = schedule
-        .upcoming(tz, from - chrono::Duration::days(2), 2000)
+        // (every 5 minutes for two days is 576 slots; 700 reach well past the 10 fires)
+        .upcoming(tz, from - chrono::Duration::days(2), 700)
         .unwrap()
         .iter()
         .map(|f| t(&f.at_utc))
@@ -268,7 +269,7 @@ const TRANSITIONS: [(&str, &str); 4] = [
 /// zone's spring and autumn transition, for several ids.
 #[test]
 fn spread_instants_hold_at_each_dst_transition() {
-    let around = [-3600, -420, 1];
+    let around = [-420, 1];
     for (zone, at) in TRANSITIONS {
         for expr in SPREAD_EXPRS {
             for spread in SPREADS {
