@@ -1266,9 +1266,18 @@ pub struct Archived {
     pub runs_cancelled: i64,
 }
 
-/// `watchers archive` in one statement: the watcher's row lock first (the runs' update
-/// looks it up), its active run cancelled, the watcher archived, the audit event with the
-/// count; `$1` watcher, `$2` clock, `$3` actor or `NULL`. One row (none: unknown).
+/// The first statement of `watchers archive`: the watcher's row `FOR UPDATE`, which waits
+/// for a trigger or a retry that read it `FOR KEY SHARE` and is queueing a run (and makes
+/// a later one wait, then find it archived). A statement of its own: under `READ
+/// COMMITTED` a statement that waited for a row lock re-reads that row only, so the
+/// [`ARCHIVE`] after it, with a new snapshot, sees the run the other one queued and
+/// cancels it.
+const LOCK_FOR_ARCHIVE: &str = "SELECT id FROM watchers WHERE id = $1 FOR UPDATE";
+
+/// `watchers archive` in one statement after [`LOCK_FOR_ARCHIVE`]: the watcher's row lock
+/// first (the runs' update looks it up), its active run cancelled, the watcher archived,
+/// the audit event with the count; `$1` watcher, `$2` clock, `$3` actor or `NULL`. One row
+/// (none: unknown).
 const ARCHIVE: &str = concat!(
     "WITH w AS (
         SELECT id AS wid FROM watchers WHERE id = $1 FOR NO KEY UPDATE
@@ -1318,9 +1327,12 @@ fn archive_via(
     actor: Option<&str>,
     clock: Option<DateTime<Utc>>,
 ) -> Result<Archived> {
-    let rows = send(&[(ARCHIVE, &[p(&id), p(&clock), p(&actor)])])?;
+    let rows = send(&[
+        (LOCK_FOR_ARCHIVE, &[p(&id)]),
+        (ARCHIVE, &[p(&id), p(&clock), p(&actor)]),
+    ])?;
     let row = rows
-        .first()
+        .get(1)
         .and_then(|r| r.first())
         .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
     Ok(Archived {

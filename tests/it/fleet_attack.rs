@@ -185,7 +185,6 @@ fn a_spread_daily_watcher_is_not_skipped_by_a_cool_down_shorter_than_a_day() {
 /// a pending run that a device can claim (dispatch.rs, RETRY: `FOR KEY SHARE OF w`).
 /// The slots are safe: `TAKE_DUE` locks `FOR NO KEY UPDATE`, which waits on the archive.
 #[test]
-#[ignore = "finding: a retry racing `watchers archive` queues a pending run on the archived watcher"]
 fn a_retry_racing_an_archive_is_not_queued_on_the_archived_watcher() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
@@ -246,7 +245,6 @@ fn a_retry_racing_an_archive_is_not_queued_on_the_archived_watcher() {
 /// (watchers.rs, TRIGGER) and so does not wait on an archive in flight either; once both
 /// commit, the archived watcher has the trigger's pending run.
 #[test]
-#[ignore = "finding: a manual trigger racing `watchers archive` queues a pending run on the archived watcher"]
 fn a_trigger_racing_an_archive_is_not_queued_on_the_archived_watcher() {
     let db = TestDb::new();
     org(&db);
