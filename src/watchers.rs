@@ -177,6 +177,24 @@ pub fn first_fire(
         .at)
 }
 
+/// The fire instant of a watcher whose spread changes from `old_spread` to `new_spread`
+/// (schedule and zone unchanged) and whose next run was `old`: the slot `old` belongs to
+/// stays the next slot, fired at that slot plus the new offset, even when that instant has
+/// passed (then it is due at the next tick). What `watchers update` computes in SQL
+/// (`kept_fire_sql!`), for `seed --update`.
+pub fn kept_fire(
+    schedule: &Schedule,
+    tz: Tz,
+    id: i64,
+    old: DateTime<Utc>,
+    old_spread: i32,
+    new_spread: i32,
+) -> DateTime<Utc> {
+    let mut slots = Slots::new(schedule.clone(), tz);
+    let slot = slots.slot_of(old, Spread::new(i64::from(old_spread), id));
+    slots.fire_of(slot, Spread::new(i64::from(new_spread), id))
+}
+
 /// Input of `watchers create`.
 #[derive(Debug, Clone)]
 pub struct NewWatcher {
@@ -277,6 +295,11 @@ macro_rules! spread_fraction {
 /// and the statement raises `clock` (see [`crate::db::flight::CLOCK`]).
 macro_rules! next_fire_sql {
     ($id:literal, $spread:literal, $clock:literal, $from:literal, $slots:literal) => {
+        next_fire_sql!([spread_fraction!($id)] $id, $spread, $clock, $from, $slots)
+    };
+    // `[fraction]`: the id's fraction computed already (an SQL expression)
+    ([$($frac:tt)*] $id:literal, $spread:literal, $clock:literal, $from:literal,
+     $slots:literal) => {
         concat!(
             "CASE WHEN ",
             $from,
@@ -289,7 +312,7 @@ macro_rules! next_fire_sql {
             ",now()) THEN (SELECT min(f.at) FROM (SELECT c.s+CASE WHEN ",
             $spread,
             ">0 THEN floor(",
-            spread_fraction!($id),
+            $($frac)*,
             "*greatest(least((",
             $spread,
             ")::numeric,extract(epoch FROM c.next-c.s)),0)/18446744073709551616)::float8 \
@@ -301,6 +324,50 @@ macro_rules! next_fire_sql {
             ",now())) ELSE to_timestamp(('lobu-abort:clock:'||",
             $id,
             ")::int) END"
+        )
+    };
+}
+
+/// The fire instant of a watcher (its id's [`spread_fraction!`] `$frac`) when only its
+/// spread changes (to `$spread`, from
+/// `$old_spread`, SQL expressions): the slot of its next run `$old` stays the next slot
+/// (the latest candidate slot in `(old - old_spread, old]`, or `old` itself, as
+/// [`crate::schedule::Slots::slot_of`] reads it), fired at that slot plus the new offset,
+/// even when that instant has passed (a lowered spread: due at the next tick, which derives
+/// the same slot from it). `NULL` when the candidates `$slots`
+/// (see [`next_fire_sql!`]) do not hold the slot and the next one: the caller then takes
+/// the first fire instant after the clock.
+macro_rules! kept_fire_sql {
+    ($frac:literal, $spread:literal, $old:literal, $old_spread:literal, $from:literal,
+     $slots:literal) => {
+        concat!(
+            "(SELECT x.s+CASE WHEN ",
+            $spread,
+            ">0 THEN floor(",
+            $frac,
+            "*greatest(least((",
+            $spread,
+            ")::numeric,extract(epoch FROM x.n-x.s)),0)/18446744073709551616)::float8 \
+             ELSE 0 END*interval '1 second' FROM (SELECT sl.s,(SELECT min(c) FROM unnest(",
+            $slots,
+            "::timestamptz[]) c WHERE c>sl.s) AS n FROM (SELECT coalesce((SELECT max(c) \
+             FROM unnest(",
+            $slots,
+            "::timestamptz[]) c WHERE c<=",
+            $old,
+            " AND c>",
+            $old,
+            "-(",
+            $old_spread,
+            ")*interval '1 second'),",
+            $old,
+            ") AS s) sl) x WHERE x.n IS NOT NULL AND ",
+            $old,
+            "-(",
+            $old_spread,
+            ")*interval '1 second'>=",
+            $from,
+            "-interval '1 day')"
         )
     };
 }
@@ -665,18 +732,26 @@ pub struct WatcherPatch {
 /// schedule, `$13` zone, `$14` spread, `$15` whether `$16` (catch-up window) is given, `$17`
 /// retries, `$18` retry delay (each `NULL`: unchanged), `$19` the clock, `$20` the actor or
 /// `NULL`, `$21` the fields named in the audit event, `$22` whether the next run is
-/// recomputed (of an active watcher), `$23`/`$24` the schedule and zone the candidates
+/// recomputed (of an active watcher), `$23`/`$24` the
+/// schedule and zone the candidates
 /// `$25`/`$26` ([`next_fire_sql!`]) were computed for. Nothing changes unless every check
-/// passes; when the candidates are not the row's (`fresh` false: the host did not know its
+/// passes; when the schedule and zone stay, the next slot stays ([`kept_fire_sql!`]: a
+/// new spread never fires a slot twice nor skips one); when the candidates are not the row's (`fresh` false: the host did not know its
 /// schedule or zone) nothing changes either and the row says what they are. One row: the
 /// watcher's status (`NULL`: unknown), the checks, its organisation, schedule and zone, the
 /// candidate devices and the watcher afterwards.
 const UPDATE: &str = concat!(
     "WITH w AS (
         SELECT id AS wid, org_id AS worg, status AS wstatus, schedule AS wschedule,
-               timezone AS wzone
+               timezone AS wzone, ",
+    spread_fraction!("id"),
+    " AS wfrac
         FROM watchers WHERE id = $1
         FOR NO KEY UPDATE
+    ), same AS (
+        SELECT coalesce($12, w.wschedule) = w.wschedule AND coalesce($13, w.wzone) = w.wzone
+               AS slots_kept
+        FROM w
     ), dev AS (",
     device_candidates!("$6", "$7", "$8"),
     "), chk AS (
@@ -705,15 +780,24 @@ const UPDATE: &str = concat!(
             min_cooldown_seconds = coalesce($10, t.min_cooldown_seconds),
             extraction_schema = coalesce($11, t.extraction_schema),
             schedule = coalesce($12, t.schedule), timezone = coalesce($13, t.timezone),
-            next_run_at = CASE WHEN chk.due THEN ",
+            next_run_at = CASE WHEN chk.due THEN coalesce(CASE WHEN (SELECT slots_kept FROM same) THEN ",
+    kept_fire_sql!(
+        "chk.wfrac",
+        "coalesce($14, t.spread_seconds)",
+        "t.next_run_at",
+        "t.spread_seconds",
+        "$25",
+        "$26"
+    ),
+    " END, ",
     next_fire_sql!(
-        "t.id",
+        ["chk.wfrac"] "t.id",
         "coalesce($14, t.spread_seconds)",
         "$19",
         "$25",
         "$26"
     ),
-    " ELSE t.next_run_at END,
+    ") ELSE t.next_run_at END,
             updated_at = coalesce($19, now()),
             spread_seconds = coalesce($14, t.spread_seconds),
             catch_up_window_seconds = CASE WHEN $15 THEN $16 ELSE t.catch_up_window_seconds END,

@@ -112,7 +112,6 @@ fn a_retry_after_the_next_slot_came_gives_way_to_it_even_with_a_spread() {
 /// twice for one instant"; SPEC 18: each slot fires (once) at the slot plus its offset.
 /// (`seed --update` with a new `spread`, the same.)
 #[test]
-#[ignore = "finding: raising a watcher's spread fires a slot that already fired a second time"]
 fn raising_the_spread_does_not_fire_a_slot_twice() {
     use chrono::Timelike;
     let db = TestDb::new();
@@ -144,6 +143,36 @@ fn raising_the_spread_does_not_fire_a_slot_twice() {
         next >= slot + Duration::days(1),
         "today's slot {slot} would fire again at {next}"
     );
+}
+
+/// Lowering the spread keeps the slot `next_run_at` belonged to: a daily slot of this hour
+/// whose 1d-spread instant has not come yet is due at once when the spread drops to 0 (its
+/// new instant has passed), not moved to tomorrow; it is queued once for its own slot.
+#[test]
+fn lowering_the_spread_does_not_drop_a_slot() {
+    use chrono::Timelike;
+    let db = TestDb::new();
+    org(&db);
+    let now = Utc::now();
+    let w = create(&db, &format!("0 {} * * *", now.hour()), &["--spread", "1d"]);
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let slot = now.duration_trunc(Duration::hours(1)).unwrap();
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    assert!(offset > Duration::hours(2), "pick another id: {offset}");
+    assert_eq!(t(s(&w, "next_run_at")), slot + offset);
+    let w = cli(&db)
+        .args(["watchers", "update", &ws, "--spread", "0"])
+        .json();
+    let next = t(s(&w, "next_run_at"));
+    assert_eq!(next, slot, "today's slot is due at once");
+    let tick = cli(&db).args(["dispatch"]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    let runs = runs_of(&db, &ws);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(t(s(&runs[0], "scheduled_for")), slot);
+    let w = cli(&db).args(["watchers", "show", &ws]).json();
+    assert_eq!(t(s(&w, "next_run_at")), slot + Duration::days(1));
 }
 
 /// The cool-down compares the next *slot* with the last run's `queued_at`, but with a
