@@ -732,7 +732,8 @@ pub struct WatcherPatch {
 /// schedule, `$13` zone, `$14` spread, `$15` whether `$16` (catch-up window) is given, `$17`
 /// retries, `$18` retry delay (each `NULL`: unchanged), `$19` the clock, `$20` the actor or
 /// `NULL`, `$21` the fields named in the audit event, `$22` whether the next run is
-/// recomputed (of an active watcher), `$23`/`$24` the
+/// recomputed (of an active watcher, or of a paused one whose schedule and zone stay:
+/// `watchers list` and `show` then show the new spread's instant), `$23`/`$24` the
 /// schedule and zone the candidates
 /// `$25`/`$26` ([`next_fire_sql!`]) were computed for. Nothing changes unless every check
 /// passes; when the schedule and zone stay, the next slot stays ([`kept_fire_sql!`]: a
@@ -766,7 +767,8 @@ const UPDATE: &str = concat!(
                 AND EXISTS (SELECT 1 FROM watchers o
                             WHERE o.org_id = w.worg AND o.slug = $3
                               AND o.status <> 'archived' AND o.id <> w.wid)) AS slug_used,
-               ($22 AND w.wstatus = 'active') AS due,
+               ($22 AND (w.wstatus = 'active'
+                         OR (w.wstatus = 'paused' AND (SELECT slots_kept FROM same)))) AS due,
                coalesce(coalesce($12, w.wschedule) = $23
                         AND coalesce($13, w.wzone) = $24, false) AS fresh
         FROM w
@@ -904,7 +906,7 @@ fn update_via(
 ) -> Result<Watcher> {
     check_patch(patch)?;
     let id = c.id;
-    let reschedule =
+    let mut reschedule =
         patch.schedule.is_some() || patch.timezone.is_some() || patch.spread_seconds.is_some();
     // the host knows the schedule and zone only when the patch gives both; a schedule that
     // never fires is refused only for an active watcher (its next run is computed)
@@ -971,7 +973,13 @@ fn update_via(
         if row.get::<_, bool>(4) && !row.get::<_, bool>(5) {
             // the next run's candidates for the row's schedule and zone, then again
             let (s, z): (String, String) = (row.get(7), row.get(8));
-            fires = Fires::of(schedule.unwrap_or(&s), zone.unwrap_or(&z), c.estimate)?;
+            match Fires::of(schedule.unwrap_or(&s), zone.unwrap_or(&z), c.estimate) {
+                Ok(f) => fires = f,
+                // a paused watcher's next run is only shown (its resume computes it): one
+                // whose schedule never fires keeps it, as before
+                Err(_) if status == "paused" => reschedule = false,
+                Err(e) => return Err(e),
+            }
             continue;
         }
         if row.get::<_, bool>(3) {

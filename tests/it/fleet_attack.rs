@@ -175,6 +175,59 @@ fn lowering_the_spread_does_not_drop_a_slot() {
     assert_eq!(t(s(&w, "next_run_at")), slot + Duration::days(1));
 }
 
+/// `watchers update --spread` on a paused watcher moves its `next_run_at` to the same
+/// slot's new instant, so `watchers list` and `show` show the spread one (they kept the
+/// unspread instant until a resume).
+#[test]
+fn a_paused_watcher_shows_its_new_spread() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(&db, "0 9 * * *", &[]);
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let slot = t(s(&w, "next_run_at"));
+    cli(&db).args(["watchers", "pause", &ws]).run().code(0);
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    assert!(offset > Duration::zero(), "pick another id");
+    let w = cli(&db)
+        .args(["watchers", "update", &ws, "--spread", "1d"])
+        .json();
+    assert_eq!(s(&w, "status"), "paused");
+    assert_eq!(t(s(&w, "next_run_at")), slot + offset);
+    let shown = cli(&db).args(["watchers", "show", &ws]).json();
+    assert_eq!(t(s(&shown, "next_run_at")), slot + offset);
+    let listed = cli(&db).args(["watchers", "list", "--org", "acme"]).json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(t(s(&row, "next_run_at")), slot + offset);
+}
+
+/// A paused watcher may be given a schedule that never fires (its resume is refused);
+/// a new spread then changes the spread and keeps its next run, as before.
+#[test]
+fn a_paused_watcher_that_never_fires_takes_a_new_spread() {
+    let db = TestDb::new();
+    org(&db);
+    let w = create(&db, "0 9 * * *", &[]);
+    let ws = w["id"].to_string();
+    let next = s(&w, "next_run_at");
+    cli(&db).args(["watchers", "pause", &ws]).run().code(0);
+    cli(&db)
+        .args(["watchers", "update", &ws, "--schedule", "0 0 30 2 *"])
+        .run()
+        .code(0);
+    let w = cli(&db)
+        .args(["watchers", "update", &ws, "--spread", "1h"])
+        .json();
+    assert_eq!(w["spread_seconds"], 3600);
+    assert_eq!(s(&w, "next_run_at"), next);
+}
+
 /// The cool-down compares the next *slot* with the last run's `queued_at`, but with a
 /// spread a run is queued at its slot plus the offset: a daily watcher with a 1d spread
 /// and a 12h cool-down whose offset is over 12h has its runs a day apart, yet every other
