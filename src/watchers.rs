@@ -295,11 +295,13 @@ macro_rules! spread_fraction {
 /// and the statement raises `clock` (see [`crate::db::flight::CLOCK`]).
 macro_rules! next_fire_sql {
     ($id:literal, $spread:literal, $clock:literal, $from:literal, $slots:literal) => {
-        next_fire_sql!([spread_fraction!($id)] $id, $spread, $clock, $from, $slots)
+        next_fire_sql!([spread_fraction!($id)] $id, $spread, $clock, $from, $slots, "NULL")
     };
-    // `[fraction]`: the id's fraction computed already (an SQL expression)
+    // `[fraction]`: the id's fraction computed already (an SQL expression); `$fired`: the
+    // latest slot that has a run (`NULL`: none), which is not fired again unless no other
+    // candidate is left
     ([$($frac:tt)*] $id:literal, $spread:literal, $clock:literal, $from:literal,
-     $slots:literal) => {
+     $slots:literal, $fired:literal) => {
         concat!(
             "CASE WHEN ",
             $from,
@@ -309,7 +311,9 @@ macro_rules! next_fire_sql {
             $slots,
             "::timestamptz[]) s ORDER BY s DESC OFFSET 1 LIMIT 1)>coalesce(",
             $clock,
-            ",now()) THEN (SELECT min(f.at) FROM (SELECT c.s+CASE WHEN ",
+            ",now()) THEN (SELECT coalesce(min(f.at) FILTER (WHERE f.s>coalesce((",
+            $fired,
+            ")::timestamptz,'-infinity'::timestamptz)),min(f.at)) FROM (SELECT c.s,c.s+CASE WHEN ",
             $spread,
             ">0 THEN floor(",
             $($frac)*,
@@ -797,7 +801,9 @@ const UPDATE: &str = concat!(
         "coalesce($14, t.spread_seconds)",
         "$19",
         "$25",
-        "$26"
+        "$26",
+        "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = t.id \
+          AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
     ),
     ") ELSE t.next_run_at END,
             updated_at = coalesce($19, now()),
@@ -1129,7 +1135,15 @@ const RESUME: &str = concat!(
         UPDATE watchers t
         SET status = 'active', paused_reason = NULL, updated_at = coalesce($2, now()),
             next_run_at = CASE WHEN chk.due THEN ",
-    next_fire_sql!("t.id", "t.spread_seconds", "$2", "$6", "$7"),
+    next_fire_sql!(
+        [spread_fraction!("t.id")] "t.id",
+        "t.spread_seconds",
+        "$2",
+        "$6",
+        "$7",
+        "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = t.id \
+          AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+    ),
     " ELSE t.next_run_at END
         FROM chk
         WHERE t.id = chk.wid AND chk.wstatus <> 'archived' AND chk.agent_ok

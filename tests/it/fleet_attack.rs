@@ -228,6 +228,44 @@ fn a_paused_watcher_that_never_fires_takes_a_new_spread() {
     assert_eq!(s(&w, "next_run_at"), next);
 }
 
+/// Resuming (and a new schedule or zone) computes the first fire instant after now, but
+/// never of a slot that already has a run: a daily slot that fired this hour, then a
+/// pause, `--spread 1d` and a resume, fired that slot again at its new offset (the same
+/// `scheduled_for` twice); so did `--schedule` with a longer gap between slots.
+#[test]
+fn resuming_after_a_new_spread_does_not_fire_a_slot_twice() {
+    use chrono::Timelike;
+    let db = TestDb::new();
+    org(&db);
+    let now = Utc::now();
+    let w = create(&db, &format!("0 {} * * *", now.hour()), &[]);
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    assert!(offset > Duration::hours(2), "pick another id: {offset}");
+    let slot = now.duration_trunc(Duration::hours(1)).unwrap();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&id, &slot],
+        )
+        .unwrap();
+    let tick = cli(&db).args(["dispatch"]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    cli(&db).args(["watchers", "pause", &ws]).run().code(0);
+    cli(&db)
+        .args(["watchers", "update", &ws, "--spread", "1d"])
+        .run()
+        .code(0);
+    let w = cli(&db).args(["watchers", "resume", &ws]).json();
+    assert_eq!(t(s(&w, "next_run_at")), slot + Duration::days(1) + offset);
+    // a new zone with the same instants recomputes from now: the fired slot stays fired
+    let w = cli(&db)
+        .args(["watchers", "update", &ws, "--timezone", "Etc/UTC"])
+        .json();
+    assert_eq!(t(s(&w, "next_run_at")), slot + Duration::days(1) + offset);
+}
+
 /// The cool-down compares the next *slot* with the last run's `queued_at`, but with a
 /// spread a run is queued at its slot plus the offset: a daily watcher with a 1d spread
 /// and a 12h cool-down whose offset is over 12h has its runs a day apart, yet every other
