@@ -506,6 +506,9 @@ struct WatcherFix<'a> {
     pin: Option<Option<Uuid>>,
     settings: Settings,
     next: DateTime<Utc>,
+    /// The next run `next` was computed from, when only the spread changes: the update
+    /// keeps the row's next run if a tick moved it meanwhile.
+    kept: Option<DateTime<Utc>>,
 }
 
 /// The settings of SPEC 17 and 18 that a fixture may give, `None` where it does not.
@@ -686,7 +689,7 @@ fn drift(
         "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
                 (SELECT d.worker_key FROM devices d WHERE d.id = w.device_id),
                 w.spread_seconds, w.catch_up_window_seconds, w.retries, w.retry_delay_seconds,
-                w.min_cooldown_seconds
+                w.min_cooldown_seconds, w.next_run_at
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(o, g, n)
          JOIN watchers w ON w.org_id = t.o AND w.slug = t.g AND w.status <> 'archived'
          ORDER BY t.n",
@@ -789,13 +792,17 @@ fn drift(
         );
         if out.len() > before {
             let zone = parse_timezone(file_tz.as_deref().unwrap_or(&tz))?;
-            let next = crate::watchers::first_fire(
-                &Schedule::parse(&w.schedule)?,
-                zone,
-                id,
-                settings.spread.unwrap_or(spread),
-                now,
-            )?;
+            let parsed = Schedule::parse(&w.schedule)?;
+            let new_spread = settings.spread.unwrap_or(spread);
+            // only the spread changes: the next slot stays the slot (never fired twice,
+            // never skipped), at its new offset
+            let old: Option<DateTime<Utc>> = row.get(13);
+            let kept =
+                old.filter(|_| w.schedule == schedule && zone.name() == tz && new_spread != spread);
+            let next = match kept {
+                Some(o) => crate::watchers::kept_fire(&parsed, zone, id, o, spread, new_spread),
+                None => crate::watchers::first_fire(&parsed, zone, id, new_spread, now)?,
+            };
             watcher_fix.push(WatcherFix {
                 id,
                 file: w,
@@ -803,6 +810,7 @@ fn drift(
                 pin: file_pin,
                 settings,
                 next,
+                kept,
             });
         }
     }
@@ -860,7 +868,10 @@ fn drift(
              device_id = CASE WHEN t.pg THEN t.d ELSE w.device_id END,
              next_run_at = CASE WHEN w.schedule <> t.c OR w.timezone <> coalesce(t.z, w.timezone)
                                      OR w.spread_seconds <> coalesce(t.sp, w.spread_seconds)
-                                THEN t.x ELSE w.next_run_at END,
+                                THEN CASE WHEN t.k IS NOT NULL
+                                               AND w.next_run_at IS DISTINCT FROM t.k
+                                          THEN w.next_run_at ELSE t.x END
+                                ELSE w.next_run_at END,
              spread_seconds = coalesce(t.sp, w.spread_seconds),
              catch_up_window_seconds = CASE WHEN t.cwg THEN t.cw
                                             ELSE w.catch_up_window_seconds END,
@@ -870,8 +881,8 @@ fn drift(
              updated_at = $10
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                      $7::bool[], $8::uuid[], $9::timestamptz[], $11::int[], $12::bool[],
-                     $13::int[], $14::int[], $15::int[], $16::int[])
-              AS t(i, n, c, z, p, a, pg, d, x, sp, cwg, cw, rt, rd, cd)
+                     $13::int[], $14::int[], $15::int[], $16::int[], $17::timestamptz[])
+              AS t(i, n, c, z, p, a, pg, d, x, sp, cwg, cw, rt, rd, cd, k)
          WHERE w.id = t.i",
         &[
             &watcher_fix.iter().map(|t| t.id).collect::<Vec<_>>(),
@@ -914,6 +925,7 @@ fn drift(
             &fix(|t| t.settings.retries),
             &fix(|t| t.settings.retry_delay),
             &fix(|t| t.settings.min_cooldown),
+            &watcher_fix.iter().map(|t| t.kept).collect::<Vec<_>>(),
         ],
     )?;
     Ok(out)

@@ -177,6 +177,24 @@ pub fn first_fire(
         .at)
 }
 
+/// The fire instant of a watcher whose spread changes from `old_spread` to `new_spread`
+/// (schedule and zone unchanged) and whose next run was `old`: the slot `old` belongs to
+/// stays the next slot, fired at that slot plus the new offset, even when that instant has
+/// passed (then it is due at the next tick). What `watchers update` computes in SQL
+/// (`kept_fire_sql!`), for `seed --update`.
+pub fn kept_fire(
+    schedule: &Schedule,
+    tz: Tz,
+    id: i64,
+    old: DateTime<Utc>,
+    old_spread: i32,
+    new_spread: i32,
+) -> DateTime<Utc> {
+    let mut slots = Slots::new(schedule.clone(), tz);
+    let slot = slots.slot_of(old, Spread::new(i64::from(old_spread), id));
+    slots.fire_of(slot, Spread::new(i64::from(new_spread), id))
+}
+
 /// Input of `watchers create`.
 #[derive(Debug, Clone)]
 pub struct NewWatcher {
@@ -277,6 +295,13 @@ macro_rules! spread_fraction {
 /// and the statement raises `clock` (see [`crate::db::flight::CLOCK`]).
 macro_rules! next_fire_sql {
     ($id:literal, $spread:literal, $clock:literal, $from:literal, $slots:literal) => {
+        next_fire_sql!([spread_fraction!($id)] $id, $spread, $clock, $from, $slots, "NULL")
+    };
+    // `[fraction]`: the id's fraction computed already (an SQL expression); `$fired`: the
+    // latest slot that has a run (`NULL`: none), which is not fired again unless no other
+    // candidate is left
+    ([$($frac:tt)*] $id:literal, $spread:literal, $clock:literal, $from:literal,
+     $slots:literal, $fired:literal) => {
         concat!(
             "CASE WHEN ",
             $from,
@@ -286,10 +311,12 @@ macro_rules! next_fire_sql {
             $slots,
             "::timestamptz[]) s ORDER BY s DESC OFFSET 1 LIMIT 1)>coalesce(",
             $clock,
-            ",now()) THEN (SELECT min(f.at) FROM (SELECT c.s+CASE WHEN ",
+            ",now()) THEN (SELECT coalesce(min(f.at) FILTER (WHERE f.s>coalesce((",
+            $fired,
+            ")::timestamptz,'-infinity'::timestamptz)),min(f.at)) FROM (SELECT c.s,c.s+CASE WHEN ",
             $spread,
             ">0 THEN floor(",
-            spread_fraction!($id),
+            $($frac)*,
             "*greatest(least((",
             $spread,
             ")::numeric,extract(epoch FROM c.next-c.s)),0)/18446744073709551616)::float8 \
@@ -301,6 +328,50 @@ macro_rules! next_fire_sql {
             ",now())) ELSE to_timestamp(('lobu-abort:clock:'||",
             $id,
             ")::int) END"
+        )
+    };
+}
+
+/// The fire instant of a watcher (its id's [`spread_fraction!`] `$frac`) when only its
+/// spread changes (to `$spread`, from
+/// `$old_spread`, SQL expressions): the slot of its next run `$old` stays the next slot
+/// (the latest candidate slot in `(old - old_spread, old]`, or `old` itself, as
+/// [`crate::schedule::Slots::slot_of`] reads it), fired at that slot plus the new offset,
+/// even when that instant has passed (a lowered spread: due at the next tick, which derives
+/// the same slot from it). `NULL` when the candidates `$slots`
+/// (see [`next_fire_sql!`]) do not hold the slot and the next one: the caller then takes
+/// the first fire instant after the clock.
+macro_rules! kept_fire_sql {
+    ($frac:literal, $spread:literal, $old:literal, $old_spread:literal, $from:literal,
+     $slots:literal) => {
+        concat!(
+            "(SELECT x.s+CASE WHEN ",
+            $spread,
+            ">0 THEN floor(",
+            $frac,
+            "*greatest(least((",
+            $spread,
+            ")::numeric,extract(epoch FROM x.n-x.s)),0)/18446744073709551616)::float8 \
+             ELSE 0 END*interval '1 second' FROM (SELECT sl.s,(SELECT min(c) FROM unnest(",
+            $slots,
+            "::timestamptz[]) c WHERE c>sl.s) AS n FROM (SELECT coalesce((SELECT max(c) \
+             FROM unnest(",
+            $slots,
+            "::timestamptz[]) c WHERE c<=",
+            $old,
+            " AND c>",
+            $old,
+            "-(",
+            $old_spread,
+            ")*interval '1 second'),",
+            $old,
+            ") AS s) sl) x WHERE x.n IS NOT NULL AND ",
+            $old,
+            "-(",
+            $old_spread,
+            ")*interval '1 second'>=",
+            $from,
+            "-interval '1 day')"
         )
     };
 }
@@ -641,18 +712,27 @@ pub struct WatcherPatch {
 /// schedule, `$13` zone, `$14` spread, `$15` whether `$16` (catch-up window) is given, `$17`
 /// retries, `$18` retry delay (each `NULL`: unchanged), `$19` the clock, `$20` the actor or
 /// `NULL`, `$21` the fields named in the audit event, `$22` whether the next run is
-/// recomputed (of an active watcher), `$23`/`$24` the schedule and zone the candidates
+/// recomputed (of an active watcher, or of a paused one whose schedule and zone stay:
+/// `watchers list` and `show` then show the new spread's instant), `$23`/`$24` the
+/// schedule and zone the candidates
 /// `$25`/`$26` ([`next_fire_sql!`]) were computed for. Nothing changes unless every check
-/// passes; when the candidates are not the row's (`fresh` false: the host did not know its
+/// passes; when the schedule and zone stay, the next slot stays ([`kept_fire_sql!`]: a
+/// new spread never fires a slot twice nor skips one); when the candidates are not the row's (`fresh` false: the host did not know its
 /// schedule or zone) nothing changes either and the row says what they are. One row: the
 /// watcher's status (`NULL`: unknown), the checks, its organisation, schedule and zone, the
 /// candidate devices and the watcher afterwards.
 const UPDATE: &str = concat!(
     "WITH w AS (
         SELECT id AS wid, org_id AS worg, status AS wstatus, schedule AS wschedule,
-               timezone AS wzone
+               timezone AS wzone, ",
+    spread_fraction!("id"),
+    " AS wfrac
         FROM watchers WHERE id = $1
         FOR NO KEY UPDATE
+    ), same AS (
+        SELECT coalesce($12, w.wschedule) = w.wschedule AND coalesce($13, w.wzone) = w.wzone
+               AS slots_kept
+        FROM w
     ), dev AS (",
     crate::devices::device_candidates!("$6", "$7", "$8"),
     "), chk AS (
@@ -667,7 +747,8 @@ const UPDATE: &str = concat!(
                 AND EXISTS (SELECT 1 FROM watchers o
                             WHERE o.org_id = w.worg AND o.slug = $3
                               AND o.status <> 'archived' AND o.id <> w.wid)) AS slug_used,
-               ($22 AND w.wstatus = 'active') AS due,
+               ($22 AND (w.wstatus = 'active'
+                         OR (w.wstatus = 'paused' AND (SELECT slots_kept FROM same)))) AS due,
                coalesce(coalesce($12, w.wschedule) = $23
                         AND coalesce($13, w.wzone) = $24, false) AS fresh
         FROM w
@@ -681,15 +762,26 @@ const UPDATE: &str = concat!(
             min_cooldown_seconds = coalesce($10, t.min_cooldown_seconds),
             extraction_schema = coalesce($11, t.extraction_schema),
             schedule = coalesce($12, t.schedule), timezone = coalesce($13, t.timezone),
-            next_run_at = CASE WHEN chk.due THEN ",
-    next_fire_sql!(
-        "t.id",
+            next_run_at = CASE WHEN chk.due THEN coalesce(CASE WHEN (SELECT slots_kept FROM same) THEN ",
+    kept_fire_sql!(
+        "chk.wfrac",
         "coalesce($14, t.spread_seconds)",
-        "$19",
+        "t.next_run_at",
+        "t.spread_seconds",
         "$25",
         "$26"
     ),
-    " ELSE t.next_run_at END,
+    " END, ",
+    next_fire_sql!(
+        ["chk.wfrac"] "t.id",
+        "coalesce($14, t.spread_seconds)",
+        "$19",
+        "$25",
+        "$26",
+        "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = t.id \
+          AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+    ),
+    ") ELSE t.next_run_at END,
             updated_at = coalesce($19, now()),
             spread_seconds = coalesce($14, t.spread_seconds),
             catch_up_window_seconds = CASE WHEN $15 THEN $16 ELSE t.catch_up_window_seconds END,
@@ -796,7 +888,7 @@ fn update_via(
 ) -> Result<Watcher> {
     check_patch(patch)?;
     let id = c.id;
-    let reschedule =
+    let mut reschedule =
         patch.schedule.is_some() || patch.timezone.is_some() || patch.spread_seconds.is_some();
     // the host knows the schedule and zone only when the patch gives both; a schedule that
     // never fires is refused only for an active watcher (its next run is computed)
@@ -863,7 +955,13 @@ fn update_via(
         if row.get::<_, bool>(4) && !row.get::<_, bool>(5) {
             // the next run's candidates for the row's schedule and zone, then again
             let (s, z): (String, String) = (row.get(7), row.get(8));
-            fires = Fires::of(schedule.unwrap_or(&s), zone.unwrap_or(&z), c.estimate)?;
+            match Fires::of(schedule.unwrap_or(&s), zone.unwrap_or(&z), c.estimate) {
+                Ok(f) => fires = f,
+                // a paused watcher's next run is only shown (its resume computes it): one
+                // whose schedule never fires keeps it, as before
+                Err(_) if status == "paused" => reschedule = false,
+                Err(e) => return Err(e),
+            }
             continue;
         }
         if row.get::<_, bool>(3) {
@@ -1013,7 +1111,15 @@ const RESUME: &str = concat!(
         UPDATE watchers t
         SET status = 'active', paused_reason = NULL, updated_at = coalesce($2, now()),
             next_run_at = CASE WHEN chk.due THEN ",
-    next_fire_sql!("t.id", "t.spread_seconds", "$2", "$6", "$7"),
+    next_fire_sql!(
+        [spread_fraction!("t.id")] "t.id",
+        "t.spread_seconds",
+        "$2",
+        "$6",
+        "$7",
+        "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = t.id \
+          AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+    ),
     " ELSE t.next_run_at END
         FROM chk
         WHERE t.id = chk.wid AND chk.wstatus <> 'archived' AND chk.agent_ok
@@ -1242,9 +1348,18 @@ pub struct Archived {
     pub runs_cancelled: i64,
 }
 
-/// `watchers archive` in one statement: the watcher's row lock first (the runs' update
-/// looks it up), its active run cancelled, the watcher archived, the audit event with the
-/// count; `$1` watcher, `$2` clock, `$3` actor or `NULL`. One row (none: unknown).
+/// The first statement of `watchers archive`: the watcher's row `FOR UPDATE`, which waits
+/// for a trigger or a retry that read it `FOR KEY SHARE` and is queueing a run (and makes
+/// a later one wait, then find it archived). A statement of its own: under `READ
+/// COMMITTED` a statement that waited for a row lock re-reads that row only, so the
+/// [`ARCHIVE`] after it, with a new snapshot, sees the run the other one queued and
+/// cancels it.
+const LOCK_FOR_ARCHIVE: &str = "SELECT id FROM watchers WHERE id = $1 FOR UPDATE";
+
+/// `watchers archive` in one statement after [`LOCK_FOR_ARCHIVE`]: the watcher's row lock
+/// first (the runs' update looks it up), its active run cancelled, the watcher archived,
+/// the audit event with the count; `$1` watcher, `$2` clock, `$3` actor or `NULL`. One row
+/// (none: unknown).
 const ARCHIVE: &str = concat!(
     "WITH w AS (
         SELECT id AS wid FROM watchers WHERE id = $1 FOR NO KEY UPDATE
@@ -1294,9 +1409,12 @@ fn archive_via(
     actor: Option<&str>,
     clock: Option<DateTime<Utc>>,
 ) -> Result<Archived> {
-    let rows = send(&[(ARCHIVE, &[p(&id), p(&clock), p(&actor)])])?;
+    let rows = send(&[
+        (LOCK_FOR_ARCHIVE, &[p(&id)]),
+        (ARCHIVE, &[p(&id), p(&clock), p(&actor)]),
+    ])?;
     let row = rows
-        .first()
+        .get(1)
         .and_then(|r| r.first())
         .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
     Ok(Archived {

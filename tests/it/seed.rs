@@ -622,6 +622,54 @@ fn an_export_resets_the_settings_a_target_has_away_from_their_default() {
         .scalar::<bool>("SELECT extract(epoch FROM next_run_at)::bigint % 3600 = 0 FROM watchers"));
 }
 
+/// `seed --update` with only a new spread keeps the next slot, as `watchers update
+/// --spread` does: a daily slot that fired this hour is not fired again at its new offset
+/// (it moved `next_run_at` to the first instant after now, today's slot's).
+#[test]
+fn a_seeded_spread_does_not_fire_a_slot_twice() {
+    use chrono::{DurationRound, Timelike};
+    let db = TestDb::new();
+    let now = chrono::Utc::now();
+    let fixture = |spread: &str| {
+        serde_json::json!({"organizations": [{
+            "id": "acme", "name": "Acme",
+            "watchers": [{"slug": "daily", "name": "Daily",
+                          "schedule": format!("0 {} * * *", now.hour()),
+                          "prompt": "p", "spread": spread}]}]})
+        .to_string()
+    };
+    cli(&db)
+        .args(["seed", "-"])
+        .stdin(&fixture("0s"))
+        .run()
+        .code(0);
+    let id = db.scalar::<i64>("SELECT id FROM watchers WHERE slug = 'daily'");
+    let offset =
+        lobu_admin::schedule::Spread::new(86_400, id).offset(Some(chrono::Duration::days(1)));
+    assert!(
+        offset > chrono::Duration::hours(2),
+        "pick another id: {offset}"
+    );
+    let slot = now.duration_trunc(chrono::Duration::hours(1)).unwrap();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&id, &slot],
+        )
+        .unwrap();
+    let tick = cli(&db).args(["dispatch"]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    cli(&db)
+        .args(["seed", "--update", "-"])
+        .stdin(&fixture("1d"))
+        .run()
+        .code(0);
+    let next = db.scalar::<chrono::DateTime<chrono::Utc>>(
+        "SELECT next_run_at FROM watchers WHERE slug = 'daily'",
+    );
+    assert_eq!(next, slot + chrono::Duration::days(1) + offset);
+}
+
 /// The watcher settings of SPEC 17 and 18 are in the format: `seed` creates them, reports
 /// each edited one as drift (durations shown as `export` writes them), `--update
 /// --dry-run` reports exactly what `--update` writes, a second run is clean, a changed
