@@ -1,7 +1,7 @@
 //! Attacks on one-shot commands' flights (issue 31): what a careless operator, a hostile
 //! caller or a bad network can make of a transaction whose `COMMIT` is sent before any
-//! answer came back. Each `#[ignore = "finding: ..."]` test fails on the code it was
-//! written against and says what should hold.
+//! answer came back. Each finding's test failed on the code it was written against and
+//! says what should hold.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
