@@ -903,38 +903,41 @@ fn update_via(
     let catch_up = patch.catch_up_window_seconds.flatten();
     let fields: Vec<&str> = fields.to_vec();
     for _ in 0..5 {
-        let rows = send(&[(
-            UPDATE,
-            &[
-                p(&id),
-                p(&patch.name),
-                p(&patch.slug),
-                p(&patch.prompt),
-                p(&patch.agent_id),
-                p(&dev_id),
-                p(&dev_org),
-                p(&dev_worker),
-                p(&unpin),
-                p(&patch.min_cooldown_seconds),
-                p(&patch.extraction_schema),
-                p(&schedule),
-                p(&zone),
-                p(&patch.spread_seconds),
-                p(&patch.catch_up_window_seconds.is_some()),
-                p(&catch_up),
-                p(&patch.retries),
-                p(&patch.retry_delay_seconds),
-                p(&c.clock),
-                p(&c.actor),
-                p(&fields),
-                p(&reschedule),
-                p(&fires.schedule),
-                p(&fires.zone),
-                p(&fires.from),
-                p(&fires.slots),
-            ],
-        )])?;
-        let row = first_row(&rows)?;
+        let rows = send(&[
+            (LOCK_WATCHER, &[p(&id)]),
+            (
+                UPDATE,
+                &[
+                    p(&id),
+                    p(&patch.name),
+                    p(&patch.slug),
+                    p(&patch.prompt),
+                    p(&patch.agent_id),
+                    p(&dev_id),
+                    p(&dev_org),
+                    p(&dev_worker),
+                    p(&unpin),
+                    p(&patch.min_cooldown_seconds),
+                    p(&patch.extraction_schema),
+                    p(&schedule),
+                    p(&zone),
+                    p(&patch.spread_seconds),
+                    p(&patch.catch_up_window_seconds.is_some()),
+                    p(&catch_up),
+                    p(&patch.retries),
+                    p(&patch.retry_delay_seconds),
+                    p(&c.clock),
+                    p(&c.actor),
+                    p(&fields),
+                    p(&reschedule),
+                    p(&fires.schedule),
+                    p(&fires.zone),
+                    p(&fires.from),
+                    p(&fires.slots),
+                ],
+            ),
+        ])?;
+        let row = first_row(rows.get(1..).unwrap_or_default())?;
         let pinned = resolved(pin, row, 9)?;
         let Some(status) = row.get::<_, Option<String>>(0) else {
             return Err(Error::not_found(format!("watcher {id}")));
@@ -1163,20 +1166,23 @@ fn resume_via(send: &mut crate::db::flight::Send<'_>, c: &Change<'_>) -> Result<
     let id = c.id;
     let mut fires = Fires::default();
     for _ in 0..5 {
-        let rows = send(&[(
-            RESUME,
-            &[
-                p(&id),
-                p(&c.clock),
-                p(&c.actor),
-                p(&fires.schedule),
-                p(&fires.zone),
-                p(&fires.from),
-                p(&fires.slots),
-            ],
-        )])?;
+        let rows = send(&[
+            (LOCK_WATCHER, &[p(&id)]),
+            (
+                RESUME,
+                &[
+                    p(&id),
+                    p(&c.clock),
+                    p(&c.actor),
+                    p(&fires.schedule),
+                    p(&fires.zone),
+                    p(&fires.from),
+                    p(&fires.slots),
+                ],
+            ),
+        ])?;
         let row = rows
-            .first()
+            .get(1)
             .and_then(|r| r.first())
             .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
         let (status, org, agent): (String, String, String) = (row.get(0), row.get(4), row.get(5));
@@ -1354,6 +1360,12 @@ pub struct Archived {
 /// COMMITTED` a statement that waited for a row lock re-reads that row only, so the
 /// [`ARCHIVE`] after it, with a new snapshot, sees the run the other one queued and
 /// cancels it.
+/// The watcher's row lock, a statement of its own before a change that reads its runs
+/// (`UPDATE`, `RESUME`): under `READ COMMITTED` a statement that waited for the lock (a
+/// dispatch tick's) re-reads only the locked row, so the slot the tick just queued would be
+/// missed; the next statement's snapshot sees it.
+const LOCK_WATCHER: &str = "SELECT id FROM watchers WHERE id = $1 FOR NO KEY UPDATE";
+
 const LOCK_FOR_ARCHIVE: &str = "SELECT id FROM watchers WHERE id = $1 FOR UPDATE";
 
 /// `watchers archive` in one statement after [`LOCK_FOR_ARCHIVE`]: the watcher's row lock

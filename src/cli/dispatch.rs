@@ -95,7 +95,7 @@ fn run_loop(
         return Ok(());
     }
     // SIGINT or SIGTERM: finish the current tick, then exit 0; a second one exits at once
-    let stop = super::signals::stop_flag(true)?;
+    let stop = super::signals::stop_flag()?;
     let interval = interval.to_std().unwrap_or(StdDuration::from_secs(30));
     let observed = match &service.metrics_addr {
         Some(addr) => {

@@ -199,7 +199,7 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
         }
     }
     // SIGINT/SIGTERM: stop after the batch under way, hand the lease back, say how far it got
-    let stop = super::signals::stop_flag(false)?;
+    let stop = super::signals::stop_flag()?;
     let bar = out.bar(
         u64::try_from(counts.runs).unwrap_or(0),
         "{spinner} deleting runs [{bar:30}] {pos}/{len} {elapsed}",

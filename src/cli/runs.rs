@@ -321,7 +321,7 @@ pub(super) fn wait_for(
 ) -> Result<()> {
     let out = ctx.out;
     // SIGINT/SIGTERM: stop waiting, leave the run as it is, exit 130
-    let stop = super::signals::stop_flag(false)?;
+    let stop = super::signals::stop_flag()?;
     let progress = out.progress();
     let timeout = timeout.map(|t| t.to_std().unwrap_or_default());
     let config = ctx.config()?;

@@ -150,13 +150,16 @@ impl Client {
             connection.poll_message(cx)
         }));
         let token = client.cancel_token();
-        let canceller = Canceller(std::sync::Arc::new(move || {
-            let token = token.clone();
-            let tls = tls.clone();
-            Box::pin(async move {
-                let _ = token.cancel_query(tls).await;
-            })
-        }));
+        let canceller = Canceller {
+            send: std::sync::Arc::new(move || {
+                let token = token.clone();
+                let tls = tls.clone();
+                Box::pin(async move {
+                    let _ = token.cancel_query(tls).await;
+                })
+            }),
+            requested: std::sync::Arc::default(),
+        };
         Ok(Self {
             connection: Connection {
                 runtime,
@@ -172,6 +175,15 @@ impl Client {
     #[must_use]
     pub fn canceller(&self) -> Canceller {
         self.canceller.clone()
+    }
+
+    /// Whether [`Canceller::cancel`] was called: nothing more should be sent, and a
+    /// transaction still open should be rolled back.
+    #[must_use]
+    pub fn cancel_requested(&self) -> bool {
+        self.canceller
+            .requested
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether the connection has ended (the server went away, or it broke).
@@ -275,7 +287,10 @@ impl Client {
 /// them once what they wait for is free; cancelled, the statement fails and the `COMMIT`
 /// rolls back.
 #[derive(Clone)]
-pub struct Canceller(std::sync::Arc<dyn Fn() -> CancelRequest + Send + Sync>);
+pub struct Canceller {
+    send: std::sync::Arc<dyn Fn() -> CancelRequest + Send + Sync>,
+    requested: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
 
 /// A cancel request under way (see [`Canceller`]).
 type CancelRequest = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -285,9 +300,12 @@ impl Canceller {
     /// failure is ignored (the server then notices the client gone within
     /// `client_connection_check_interval`, see the settings query).
     pub fn cancel(&self) {
+        self.requested
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         if let Ok(runtime) = runtime() {
-            let _ = runtime
-                .block_on(async { tokio::time::timeout(Duration::from_secs(2), (self.0)()).await });
+            let _ = runtime.block_on(async {
+                tokio::time::timeout(Duration::from_secs(2), (self.send)()).await
+            });
         }
     }
 }

@@ -65,6 +65,9 @@ pub const CLOCK: &str = "clock_estimate";
 /// `conflict` when a statement refused on purpose (see `MARKER`); the first statement's failure otherwise
 /// (the transaction is then rolled back: nothing of it was written); the commit's failure.
 pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
+    if client.cancel_requested() {
+        return Err(Error::Interrupted);
+    }
     let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");
     let settings = answers.first.map_err(statement_error)?;
     let mut rows = Vec::with_capacity(statements.len());

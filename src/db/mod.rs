@@ -82,7 +82,11 @@ macro_rules! settings_query {
             ", ",
             settings_query!(# "idle_in_transaction_session_timeout", "60s"),
             ", ",
-            settings_query!(# "client_connection_check_interval", "1s"),
+            // PostgreSQL 14+ on Linux only (13 has no such setting, and a platform that
+            // cannot see a closed socket refuses any value but 0)
+            "CASE WHEN current_setting('client_connection_check_interval', true) = '0' ",
+            "AND version() LIKE '%linux%' ",
+            "THEN set_config('client_connection_check_interval', '1s', true) END",
             "], (extract(epoch FROM now()) * 1000000)::bigint, now() = statement_timestamp(), ",
             "set_config('lobu.device_id', '', true), set_config('lobu.org_id', '', true)"
         )
@@ -528,9 +532,16 @@ fn run_tx<T>(
     commit: Commit,
     settings: Settings,
 ) -> Result<(T, DateTime<Utc>)> {
+    if client.cancel_requested() {
+        return Err(Error::Interrupted);
+    }
     let mut open = Open { client, open: true };
     let now = settings_and_clock(open.client, settings)?;
     let value = f(open.client, now)?;
+    // a signal asked to cancel: what `f` did is rolled back (`Open`'s drop)
+    if open.client.cancel_requested() {
+        return Err(Error::Interrupted);
+    }
     open.open = false;
     open.client.batch_execute(if commit == Commit::Yes {
         "COMMIT"

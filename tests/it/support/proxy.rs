@@ -48,6 +48,9 @@ impl Proxy {
                     waiting: AtomicBool::new(false),
                     answered: AtomicBool::new(false),
                     flights: Arc::clone(&flown),
+                    outstanding: std::sync::atomic::AtomicI64::new(0),
+                    framed: AtomicBool::new(false),
+                    ready: AtomicBool::new(false),
                 });
                 let answered = Arc::clone(&state);
                 // a side that ends ends the other (as a real proxy does): a client that died
@@ -129,16 +132,43 @@ struct Exchange {
     /// The server answered; the client has not sent since.
     answered: AtomicBool,
     flights: Arc<AtomicUsize>,
+    /// On a plain connection past its start-up: the requests the client sent (`Sync`,
+    /// `Query`) that the server has not answered with `ReadyForQuery` yet. A client that
+    /// sends while some are unanswered did not wait: it is still sending one flight (a
+    /// flight over 8 KiB leaves in several writes, and the server may answer the first
+    /// before the rest arrives).
+    outstanding: std::sync::atomic::AtomicI64,
+    /// The server's messages are plain and framed (a plain start-up): `answers` reads them.
+    framed: AtomicBool,
+    /// The server sent its first `ReadyForQuery` (start-up and authentication are over).
+    ready: AtomicBool,
 }
 
 /// Copies server to client, noting answers.
 fn answers(mut from: TcpStream, mut to: TcpStream, state: &Exchange) {
     let mut buf = vec![0u8; 64 * 1024];
+    let mut pending: Vec<u8> = Vec::new();
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
+        // before the client can see it: each `ReadyForQuery` answers one request
+        if state.framed.load(Ordering::SeqCst) {
+            pending.extend_from_slice(&buf[..n]);
+            while pending.len() >= 5 {
+                let len = u32::from_be_bytes([pending[1], pending[2], pending[3], pending[4]]);
+                let total = 1 + len as usize;
+                if pending.len() < total {
+                    break;
+                }
+                if pending[0] == b'Z' {
+                    state.outstanding.fetch_sub(1, Ordering::SeqCst);
+                    state.ready.store(true, Ordering::SeqCst);
+                }
+                pending.drain(..total);
+            }
+        }
         if state.waiting.swap(false, Ordering::SeqCst) {
             state.answered.store(true, Ordering::SeqCst);
         }
@@ -166,12 +196,21 @@ fn pipe_counting(
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        // the client sends again after an answer: that flight was a round trip
+        // the client sends again after an answer: that flight was a round trip, unless
+        // (plain, past the start-up) it had requests still unanswered: then it is sending
+        // the rest of the same flight
         if !tls_waits_for_nothing(&buf[..n]) {
-            if state.answered.swap(false, Ordering::SeqCst) {
+            let continued =
+                state.ready.load(Ordering::SeqCst) && state.outstanding.load(Ordering::SeqCst) > 0;
+            if state.answered.swap(false, Ordering::SeqCst) && !continued {
                 state.flights.fetch_add(1, Ordering::SeqCst);
             }
             state.waiting.store(true, Ordering::SeqCst);
+        }
+        // a plain start-up: the server's answers are framed messages from the first byte
+        if !startup_done && plain && n >= 8 && buf[4..8] == 196_608_u32.to_be_bytes() {
+            state.outstanding.fetch_add(1, Ordering::SeqCst);
+            state.framed.store(true, Ordering::SeqCst);
         }
         if to.write_all(&buf[..n]).is_err() {
             return;
