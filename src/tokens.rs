@@ -146,10 +146,18 @@ pub struct Principal {
 /// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
 /// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
 /// authenticated in the transaction. Statements that also serve flights take the device
-/// and organisation as `coalesce($n, principal!(..))`.
+/// and organisation as `coalesce($n, principal!(..))`, and read it only in a flight whose
+/// statement before them set it: the token's authentication (it sets both, or fails the
+/// flight) or a registration's upsert (the device). A flight that sets none reads none
+/// (`tokens create --device ORG:WORKER_ID`, an administrator's trigger: the statement
+/// tests a parameter first), since a value the session, role or database holds is not a
+/// principal. Clearing both settings at the start of every transaction did the same at
+/// 1.2M instructions a fresh backend (each new custom setting re-sorts PostgreSQL 15's
+/// table of settings).
 macro_rules! principal {
     (org) => {
-        "nullif(current_setting('lobu.org_id', true), '')"
+        "(SELECT pd.org_id FROM devices pd \
+          WHERE pd.id = nullif(current_setting('lobu.device_id', true), '')::uuid)"
     };
     (device) => {
         "nullif(current_setting('lobu.device_id', true), '')::uuid"
@@ -167,9 +175,9 @@ const INSERT_TOKEN: &str = concat!(
     "
     WITH cand AS (
         SELECT id, org_id, user_id, first_seen_at FROM devices
-        WHERE id = coalesce($1, ",
+        WHERE id = coalesce($1, CASE WHEN $6::text IS NULL THEN ",
     principal!(device),
-    ")
+    " END)
         UNION ALL
         (SELECT id, org_id, user_id, first_seen_at FROM devices
          WHERE $1::uuid IS NULL AND org_id = $6 AND worker_key = $7
@@ -591,7 +599,6 @@ const AUTHENTICATE_IN_FLIGHT: &str = concat!(
     crate::orgs::deleting_words!(),
     "')::int
            END,
-           set_config('lobu.org_id', coalesce(a.org_id, ''), true),
            set_config('lobu.device_id', coalesce(a.device_id::text, ''), true)
     FROM (SELECT) one LEFT JOIN a ON true"
 );

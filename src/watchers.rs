@@ -1793,7 +1793,8 @@ pub struct TriggerOutcome {
 /// its device or NULL, `$4` `triggered_by`, `$5` the clock, `$6` the actor to record in
 /// the audit trail or NULL); public for the benchmarks, which run it as the floor of
 /// `watchers trigger`. In a flight, NULL organisation, device and `triggered_by` come from
-/// the token authenticated before it ([`crate::tokens::principal!`]), a NULL clock is
+/// the token authenticated before it ([`crate::tokens::principal!`]; never when
+/// `triggered_by` is given: an administrator's trigger reads no principal), a NULL clock is
 /// `now()`. The audit event rides in the same statement (no round trip of its own), written
 /// only when `$6` is given and a run is returned, by `device:<uuid>` for a device's trigger
 /// and `$6` for an administrator's, and rolled back with the trigger when a check fails.
@@ -1813,11 +1814,11 @@ pub const TRIGGER: &str = concat!(
         WHERE w.id = $1
         FOR KEY SHARE OF w
     ), caller AS (
-        SELECT coalesce($2, ",
+        SELECT coalesce($2, CASE WHEN $4::text IS NULL THEN ",
     crate::tokens::principal!(org),
-    ") AS org, coalesce($3, ",
+    " END) AS org, coalesce($3, CASE WHEN $4::text IS NULL THEN ",
     crate::tokens::principal!(device),
-    ") AS device, coalesce($4, 'device:' || ",
+    " END) AS device, coalesce($4, 'device:' || ",
     crate::tokens::principal!(device),
     ") AS who
     ), ins AS (

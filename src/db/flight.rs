@@ -181,7 +181,7 @@ fn refused(e: &postgres::Error) -> Option<Error> {
     match kind {
         "schema" => {
             let (n, compatible) = text.split_once(':')?;
-            migrate::SchemaState::of(n.parse().ok()?, compatible != "false")
+            migrate::SchemaState::of(n.parse().ok()?, !matches!(compatible, "f" | "false"))
                 .require_current()
                 .err()
         }
