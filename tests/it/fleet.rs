@@ -362,6 +362,11 @@ fn retrying(db: &TestDb, schedule: &str, retries: &str, delay: &str) -> String {
             &[&w["id"].as_i64().unwrap()],
         )
         .unwrap();
+    // the Mac's daily check-in (09:00 Berlin) out of the way: a simulated clock an hour
+    // ahead would otherwise reach it when the tests run between 08:00 and 09:00 in Berlin
+    db.client()
+        .batch_execute("UPDATE watchers SET status = 'paused' WHERE slug = 'daily-checkin'")
+        .unwrap();
     id
 }
 

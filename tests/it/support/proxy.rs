@@ -212,44 +212,64 @@ fn pipe_counting(
             state.outstanding.fetch_add(1, Ordering::SeqCst);
             state.framed.store(true, Ordering::SeqCst);
         }
+        // the requests are counted before the server can see them, so that an answer never
+        // comes before the request it answers was counted as outstanding
+        if plain {
+            read_requests(
+                &buf[..n],
+                &mut pending,
+                (&mut startup_done, &mut plain),
+                |tag| {
+                    if tag == b'B' || tag == b'Q' {
+                        count.fetch_add(1, Ordering::SeqCst);
+                    }
+                    if tag == b'S' || tag == b'Q' {
+                        round_trips.fetch_add(1, Ordering::SeqCst);
+                        state.outstanding.fetch_add(1, Ordering::SeqCst);
+                    }
+                },
+            );
+        }
         if to.write_all(&buf[..n]).is_err() {
             return;
         }
-        if !plain {
-            continue;
+    }
+}
+
+/// Frames a plain client's bytes: calls `request` with the tag of each message after the
+/// start-up, and notes the start-up's end (or an `SSLRequest`: then nothing more is
+/// readable).
+fn read_requests(
+    chunk: &[u8],
+    pending: &mut Vec<u8>,
+    (startup_done, plain): (&mut bool, &mut bool),
+    mut request: impl FnMut(u8),
+) {
+    pending.extend_from_slice(chunk);
+    loop {
+        let head = if *startup_done { 5 } else { 4 };
+        if pending.len() < head {
+            break;
         }
-        pending.extend_from_slice(&buf[..n]);
-        loop {
-            let head = if startup_done { 5 } else { 4 };
-            if pending.len() < head {
-                break;
-            }
-            let len_at = head - 4;
-            let len = u32::from_be_bytes([
-                pending[len_at],
-                pending[len_at + 1],
-                pending[len_at + 2],
-                pending[len_at + 3],
-            ]) as usize;
-            let total = len_at + len;
-            if pending.len() < total {
-                break;
-            }
-            if startup_done {
-                let tag = pending[0];
-                if tag == b'B' || tag == b'Q' {
-                    count.fetch_add(1, Ordering::SeqCst);
-                }
-                if tag == b'S' || tag == b'Q' {
-                    round_trips.fetch_add(1, Ordering::SeqCst);
-                }
-            } else if pending.len() >= 8 {
-                let code = u32::from_be_bytes([pending[4], pending[5], pending[6], pending[7]]);
-                // an SSLRequest the server may accept: what follows is not readable
-                plain = code != 80_877_103;
-                startup_done = code == 196_608;
-            }
-            pending.drain(..total);
+        let len_at = head - 4;
+        let len = u32::from_be_bytes([
+            pending[len_at],
+            pending[len_at + 1],
+            pending[len_at + 2],
+            pending[len_at + 3],
+        ]) as usize;
+        let total = len_at + len;
+        if pending.len() < total {
+            break;
         }
+        if *startup_done {
+            request(pending[0]);
+        } else if pending.len() >= 8 {
+            let code = u32::from_be_bytes([pending[4], pending[5], pending[6], pending[7]]);
+            // an SSLRequest the server may accept: what follows is not readable
+            *plain = code != 80_877_103;
+            *startup_done = code == 196_608;
+        }
+        pending.drain(..total);
     }
 }
