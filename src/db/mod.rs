@@ -138,10 +138,30 @@ pub(crate) fn clock_of(columns: &[Option<&str>]) -> Result<DateTime<Utc>> {
 }
 
 /// `now()` as the settings query prints it: ISO (`DateStyle` is set for the transaction)
-/// in the session's time zone, whose offset may carry minutes (`+05:30`) or not (`+00`).
+/// in the session's time zone, whose offset is hours, and minutes and seconds when they are
+/// not zero (`+00`, `+05:30`, `+05:30:36` for `TimeZone = 5.51`).
 fn parse_clock(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
-        .ok()
+    // the offset's sign comes after the time (the date's dashes come before it)
+    let at = text.rfind(['+', '-']).filter(|&i| i > 10)?;
+    let (local, offset) = text.split_at(at);
+    let local = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M:%S%.f").ok()?;
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let mut seconds = 0;
+    let mut parts = 0;
+    for (part, unit) in offset[1..].split(':').zip([3600, 60, 1]) {
+        if part.len() != 2 {
+            return None;
+        }
+        seconds += part.parse::<i32>().ok()? * unit;
+        parts += 1;
+    }
+    if parts != offset[1..].split(':').count() {
+        return None;
+    }
+    let offset = chrono::FixedOffset::east_opt(sign * seconds)?;
+    local
+        .and_local_timezone(offset)
+        .single()
         .map(|t| t.with_timezone(&Utc))
 }
 
@@ -616,7 +636,15 @@ mod tests {
             at("2026-12-04 06:41:29+00"),
             Some("2026-12-04T06:41:29+00:00".to_string())
         );
+        // `TimeZone = 5.51`: +05:30:36
+        assert_eq!(
+            at("2026-12-04 12:12:05.763412+05:30:36"),
+            Some("2026-12-04T06:41:29.763412+00:00".to_string())
+        );
         assert_eq!(at("1796458889763412"), None);
+        assert_eq!(at("2026-12-04 06:41:29+5"), None);
+        assert_eq!(at("2026-12-04 06:41:29+05:30:36:01"), None);
+        assert_eq!(at("infinity"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod faults;
 mod fleet;
 mod fleet_attack;
 mod flight_attacks;
+mod flight_principal_attacks;
 mod flights;
 mod foundation;
 mod fuzz;
