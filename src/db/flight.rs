@@ -159,29 +159,44 @@ pub(crate) fn nested() -> Error {
     )
 }
 
+/// Whether `message` names the object `name` (whatever quotes the server's language puts
+/// around it), not merely one whose name begins or ends with it.
+fn names(message: &str, name: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    message.match_indices(name).any(|(i, _)| {
+        !ident(message[..i].chars().next_back()) && !ident(message[i + name.len()..].chars().next())
+    })
+}
+
 /// The error a statement raised on purpose (or the missing history table: nothing is
 /// migrated), in this tool's terms; `None` for any other failure.
 fn refused(e: &postgres::Error) -> Option<Error> {
     // the history table, not any table: another one missing is not "nothing is migrated"
     if e.code() == Some(&SqlState::UNDEFINED_TABLE)
-        && e.as_db_error().is_some_and(|d| {
-            d.message()
-                .contains(&format!("\"{}\"", migrate::HISTORY_TABLE))
-        })
+        && e.as_db_error()
+            .is_some_and(|d| names(d.message(), migrate::HISTORY_TABLE))
     {
         return migrate::SchemaState::of(0, true).require_current().err();
     }
     if e.code() != Some(&SqlState::INVALID_TEXT_REPRESENTATION) {
         return None;
     }
-    let message = e.as_db_error()?.message();
+    marked(e.as_db_error()?.message())
+}
+
+/// The error of a message that carries a marker (see `MARKER`).
+fn marked(message: &str) -> Option<Error> {
     let rest = &message[message.find(MARKER)? + MARKER.len()..];
-    let rest = rest.strip_suffix('"').unwrap_or(rest);
+    // the message quotes the text as the server's language does ("..." in English, »...«
+    // in German, «...» in French, 「...」 in Japanese): none of these ends a marker's text
+    let rest = rest.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '«' | '“' | '”' | '„' | '」' | '』')
+    });
     let (kind, text) = rest.split_once(':')?;
     match kind {
         "schema" => {
             let (n, compatible) = text.split_once(':')?;
-            migrate::SchemaState::of(n.parse().ok()?, !matches!(compatible, "f" | "false"))
+            migrate::SchemaState::of(n.parse().ok()?, !compatible.starts_with('f'))
                 .require_current()
                 .err()
         }
@@ -193,5 +208,46 @@ fn refused(e: &postgres::Error) -> Option<Error> {
             message: "the host's clock is more than a day from the database's".into(),
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_marker_is_read_in_any_language_of_the_server() {
+        use super::names;
+        assert!(names(
+            "relation \"lobu_migrations\" does not exist",
+            "lobu_migrations"
+        ));
+        assert!(names(
+            "Relation »lobu_migrations« existiert nicht",
+            "lobu_migrations"
+        ));
+        assert!(!names(
+            "relation \"lobu_migrations_old\" does not exist",
+            "lobu_migrations"
+        ));
+        assert!(!names(
+            "relation \"x_lobu_migrations\" does not exist",
+            "lobu_migrations"
+        ));
+        let newer = |m: &str| super::marked(m).map(|e| e.to_string().contains("newer than"));
+        let n = crate::db::migrate::embedded_count();
+        for quoted in [
+            format!("invalid input syntax for type integer: \"lobu-abort:schema:{n}:f\""),
+            format!("ungültige Eingabesyntax für Typ integer: »lobu-abort:schema:{n}:f«"),
+            format!(
+                "syntaxe en entrée invalide pour le type integer : « lobu-abort:schema:{n}:f »"
+            ),
+        ] {
+            assert_eq!(newer(&quoted), Some(true), "{quoted}");
+        }
+        let expired =
+            super::marked("Eingabesyntax: »lobu-abort:forbidden:device token has expired«");
+        assert_eq!(
+            expired.map(|e| e.to_string()),
+            Some("device token has expired".to_string())
+        );
     }
 }
