@@ -171,8 +171,9 @@ fn parse_clock(text: &str) -> Option<DateTime<Utc>> {
 /// on the server for the kernel's 15 minutes), transaction-local
 /// (`set_config(.., true)`, i.e. `SET LOCAL`), so that nothing leaks into another client's
 /// session behind a transaction pooler, and only where the role, the database or the URL's
-/// `options` set none; the database's clock (`now()`, the transaction's start, in
-/// microseconds since the epoch), which is the one clock of every decision (SPEC 13); and
+/// `options` set none; the database's clock (`now()`, the transaction's start, printed in
+/// ISO under a transaction-local `DateStyle`), which is the one clock of every decision
+/// (SPEC 13); and
 /// the schema's version and number of migrations, so that no transaction of this binary
 /// works on a schema that is behind or ahead of it (exit 7), at no round trip of its own.
 /// A constant simple query: no named statement.
