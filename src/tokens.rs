@@ -143,12 +143,13 @@ pub struct Principal {
     pub org_id: String,
 }
 
-/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in transaction-local settings, as
-/// SQL: `principal!(org)` (text), `principal!(device)` (uuid); `NULL` when no token was
-/// authenticated in the transaction. Statements that also serve flights take the device
-/// and organisation as `coalesce($n, principal!(..))`, and read it only in a flight whose
-/// statement before them set it: the token's authentication (it sets both, or fails the
-/// flight) or a registration's upsert (the device). A flight that sets none reads none
+/// The principal that [`AUTHENTICATE_IN_FLIGHT`] stored in a transaction-local setting (its
+/// device; the organisation is that device's, read by key), as SQL: `principal!(org)`
+/// (text), `principal!(device)` (uuid); `NULL` when no token was authenticated in the
+/// transaction. Statements that also serve flights take the device and organisation as
+/// `coalesce($n, principal!(..))`, and read it only in a flight whose statement before
+/// them set it: the token's authentication (it sets it, or fails the flight) or a
+/// registration's upsert (the device). A flight that sets none reads none
 /// (`tokens create --device ORG:WORKER_ID`, an administrator's trigger: the statement
 /// tests a parameter first), since a value the session, role or database holds is not a
 /// principal. Clearing both settings at the start of every transaction did the same at

@@ -11,8 +11,8 @@
 //! - the schema check raises an error inside the transaction when the schema does not match
 //!   this binary, so every statement after it fails and nothing is written (exit 7);
 //! - a statement may raise too (see `MARKER`): token authentication does, so that an
-//!   invalid token writes nothing, and it stores the principal in transaction-local settings
-//!   that the statements after it read (`tokens::principal!`);
+//!   invalid token writes nothing, and it stores the principal's device in a
+//!   transaction-local setting that the statements after it read (`tokens::principal!`);
 //! - `COMMIT` last: after a failed statement the server answers it with a rollback.
 //!
 //! Statements are unnamed and typed (no prepare round trip, nothing that outlives the

@@ -103,7 +103,7 @@ macro_rules! settings_query {
 }
 
 /// The columns of the settings query's rows, in order: its first `SELECT` (the timeouts,
-/// the clock, whether `BEGIN` opened the transaction, the principal's settings cleared)
+/// with `DateStyle` among them, the clock, whether `BEGIN` opened the transaction)
 /// and, when it checks the schema, its second (the schema's columns, then the extra ones).
 pub(crate) fn settings_columns(messages: &[SimpleQueryMessage]) -> Vec<Option<&str>> {
     messages
@@ -462,6 +462,8 @@ pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool> {
 /// as the settings. Every library function that takes a `now` argument makes its time-based
 /// decisions and writes its timestamps with that value only, so passing this one makes
 /// hosts with skewed clocks agree; pass another only to simulate a clock (`dispatch --now`).
+/// `DateStyle` is `ISO` for the transaction (the clock is read as text): dates that `f`'s
+/// statements print as text are ISO, whatever the session's style.
 ///
 /// # Errors
 /// `schema_mismatch` when the schema is behind or ahead of this binary; whatever `f`
@@ -646,6 +648,8 @@ mod tests {
         assert_eq!(at("2026-12-04 06:41:29+5"), None);
         assert_eq!(at("2026-12-04 06:41:29+05:30:36:01"), None);
         assert_eq!(at("infinity"), None);
+        // `timezone = '0.891111'` or `INTERVAL '00:53:28'`
+        assert_eq!(at("2026-12-04 07:35:17.763412+00:53:48"), utc);
     }
 
     #[test]

@@ -475,8 +475,9 @@ fn a_missing_table_under_a_complete_history_is_not_called_unmigrated() {
     );
 }
 
-/// The principal a flight's statements read (`lobu.org_id`, `lobu.device_id`) is meant to be
-/// the one the token's authentication set in the same transaction. A flight without
+/// The principal a flight's statements read (`lobu.device_id`, and the organisation of that
+/// device; `lobu.org_id` before 2e5b2fb, still preset here) is meant to be the one the
+/// token's authentication set in the same transaction. A flight without
 /// authentication (`tokens create`, `watchers trigger --admin`) reads whatever the session
 /// holds: a role's or database's setting, `PGOPTIONS`, or a plain `SET` another client left
 /// on a server connection of a transaction pooler (SPEC 12: nothing may rely on session
@@ -581,4 +582,52 @@ fn connect_timeout_bounds_a_host_that_accepts_and_says_nothing() {
         "took {took:?}: {}",
         r.stderr
     );
+}
+
+/// The settings query reads the clock as `now()` printed in the
+/// session's time zone. A zone given in hours or as an interval (`timezone = '0.891111'`,
+/// `SET TIME ZONE INTERVAL '00:53:28'`, a role's or database's default, `PGTZ`) prints an
+/// offset with seconds (`+00:53:27`); a parser of `+HH[:MM]` only (2e5b2fb) failed every
+/// command with "the database did not return its clock" (exit 1).
+#[test]
+fn a_session_time_zone_with_seconds_still_reads_the_clock() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    db.client()
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{}\" SET timezone = '0.891111'",
+            db.name
+        ))
+        .unwrap();
+    let r = cli(&db).args(["-o", "json", "org", "show", "acme"]).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = cli(&db)
+        .args(["-o", "json", "watchers", "trigger", "--admin", &w])
+        .run();
+    assert_eq!(t.code, 0, "{}", t.stderr);
+}
+
+/// A session whose `DateStyle` is not ISO and whose zone is not UTC
+/// still reads the database's clock right (the settings query sets `DateStyle` before the
+/// row is printed); the run's `queued_at` is the transaction's `now()`.
+#[test]
+fn a_non_iso_datestyle_and_zone_still_read_the_clock() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let w = dev.watcher.unwrap().to_string();
+    db.client()
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{0}\" SET DateStyle = 'German, DMY';
+             ALTER DATABASE \"{0}\" SET timezone = 'Pacific/Chatham'",
+            db.name
+        ))
+        .unwrap();
+    let t = cli(&db)
+        .args(["-o", "json", "watchers", "trigger", "--admin", &w])
+        .run();
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let skew: f64 =
+        db.scalar("SELECT abs(extract(epoch FROM now() - max(queued_at)))::float8 FROM runs");
+    assert!(skew < 30.0, "queued_at is {skew} s from now");
 }

@@ -55,11 +55,14 @@ pub fn rest_of_flow(db: &TestDb) {
         .json();
     assert_eq!(s(&done, "status"), "completed", "{done}");
 
-    // the next day's 09:00 Berlin slot is queued by dispatch; without a cool-down, which
-    // would skip today's slot when the tests run within the hour before it (08:00-09:00
-    // in Berlin), since the manual run above was queued less than an hour before it
+    // the next 09:00 Berlin slot is queued by dispatch; without a cool-down, which would
+    // skip it when the tests run within the hour before it (08:00-09:00 in Berlin), since
+    // the manual run above was queued less than an hour before it
     db.client()
-        .batch_execute("UPDATE watchers SET min_cooldown_seconds = 0")
+        .execute(
+            "UPDATE watchers SET min_cooldown_seconds = 0 WHERE id = $1",
+            &[&w.parse::<i64>().unwrap()],
+        )
         .unwrap();
     let tick = cli(db)
         .args(["dispatch", "--now", "2099-01-02T08:30:00Z"])
