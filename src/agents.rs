@@ -340,18 +340,31 @@ pub fn delete_guarded(
     force: bool,
     now: DateTime<Utc>,
 ) -> Result<AgentDeleted> {
-    let (at, actor) = (Some(now), None::<&str>);
-    let rows = crate::db::flight::in_order(
-        client,
-        &[
-            (LOCK_AGENT, &[p(&org_id), p(&id)]),
-            (LOCK_USERS, &[p(&org_id), p(&id), p(&force)]),
-            (
-                DELETE_GUARDED,
-                &[p(&org_id), p(&id), p(&at), p(&actor), p(&force)],
-            ),
-        ],
-    )?;
+    delete_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        (org_id, id, force),
+        Some(now),
+        None,
+    )
+}
+
+/// [`delete_guarded`]'s statements, sent by `send` (one by one in the caller's transaction,
+/// or in one flight), at `at` (`None`: the database's clock) with the audit event by `actor`
+/// when given.
+fn delete_via(
+    send: &mut crate::db::flight::Send<'_>,
+    (org_id, id, force): (&str, &str, bool),
+    at: Option<DateTime<Utc>>,
+    actor: Option<&str>,
+) -> Result<AgentDeleted> {
+    let rows = send(&[
+        (LOCK_AGENT, &[p(&org_id), p(&id)]),
+        (LOCK_USERS, &[p(&org_id), p(&id), p(&force)]),
+        (
+            DELETE_GUARDED,
+            &[p(&org_id), p(&id), p(&at), p(&actor), p(&force)],
+        ),
+    ])?;
     guarded(org_id, id, rows.get(2).and_then(|r| r.first()))
 }
 
@@ -454,19 +467,12 @@ pub fn delete_guarded_in_flight(
     force: bool,
     actor: &crate::audit::Actor,
 ) -> Result<AgentDeleted> {
-    let (at, actor) = (None::<DateTime<Utc>>, Some(actor.as_str()));
-    let landed = crate::db::flight(
-        client,
-        &[
-            (LOCK_AGENT, &[p(&org_id), p(&id)]),
-            (LOCK_USERS, &[p(&org_id), p(&id), p(&force)]),
-            (
-                DELETE_GUARDED,
-                &[p(&org_id), p(&id), p(&at), p(&actor), p(&force)],
-            ),
-        ],
-    )?;
-    guarded(org_id, id, landed.first(2))
+    delete_via(
+        &mut |s| Ok(crate::db::flight(client, s)?.rows),
+        (org_id, id, force),
+        None,
+        Some(actor.as_str()),
+    )
 }
 
 /// Cancels the queued runs of a deleted agent (pending: no device holds them), so that
