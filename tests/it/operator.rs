@@ -36,6 +36,28 @@ fn until(port: u16, path: &str, code: u16, limit: Duration) -> Duration {
     }
 }
 
+/// The successful ticks' counter.
+const TICK_OK: &str = "lobu_dispatch_ticks_total{outcome=\"ok\"}";
+
+/// `dispatch --loop` with its metrics on a free port, once its first tick has succeeded:
+/// the service, the port, the metrics then, and when it was first asked for them.
+fn first_tick(url: &str) -> (Loop, u16, String, Instant) {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let service = Loop::dispatch(url, &["--metrics-addr", &addr]);
+    until(port, "/healthz", 200, Duration::from_secs(20));
+    let start = Instant::now();
+    let metrics = loop {
+        let (_, m, _) = get(port, "/metrics").unwrap();
+        if m.contains(TICK_OK) && sample(&m, TICK_OK) >= 1.0 {
+            break m;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{m}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    (service, port, metrics, start)
+}
+
 /// A sample's value: `name{labels} value` (labels as written, or none).
 fn sample(metrics: &str, name_and_labels: &str) -> f64 {
     metrics
@@ -74,20 +96,7 @@ fn metrics_scrape_is_valid_prometheus_and_counts_ticks_and_lag() {
     let db = TestDb::new();
     bootstrapped_org(&mut db.client(), "acme");
     let ids = due_watchers(&mut db.client(), "acme", 5, "* * * * *");
-    let port = free_port();
-    let addr = format!("127.0.0.1:{port}");
-    let service = Loop::dispatch(&db.url, &["--metrics-addr", &addr]);
-    until(port, "/healthz", 200, Duration::from_secs(20));
-    let tick = "lobu_dispatch_ticks_total{outcome=\"ok\"}";
-    let start = Instant::now();
-    let first = loop {
-        let (_, m, _) = get(port, "/metrics").unwrap();
-        if m.contains(tick) && sample(&m, tick) >= 1.0 {
-            break m;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "{m}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let (service, port, first, _) = first_tick(db.url.as_str());
     let (ok, said) = promtool(&first);
     assert!(ok, "promtool: {said}\n{first}");
     for name in [
@@ -129,7 +138,7 @@ fn metrics_scrape_is_valid_prometheus_and_counts_ticks_and_lag() {
     std::thread::sleep(Duration::from_secs(2));
     let (_, b, _) = get(port, "/metrics").unwrap();
     tx.rollback().unwrap();
-    assert!(sample(&b, tick) > sample(&first, tick), "{b}");
+    assert!(sample(&b, TICK_OK) > sample(&first, TICK_OK), "{b}");
     assert!(
         lag_at(&a) > 0.0 && lag_at(&b) > lag_at(&a),
         "lag {} then {}",
@@ -718,20 +727,7 @@ fn lateness_metrics_count_slots_and_retries_by_value() {
         &[&vec![retry, missed_retry], &missed_retry],
     )
     .unwrap();
-    let port = free_port();
-    let addr = format!("127.0.0.1:{port}");
-    let service = Loop::dispatch(&db.url, &["--metrics-addr", &addr]);
-    until(port, "/healthz", 200, Duration::from_secs(20));
-    let tick = "lobu_dispatch_ticks_total{outcome=\"ok\"}";
-    let start = Instant::now();
-    let m = loop {
-        let (_, m, _) = get(port, "/metrics").unwrap();
-        if m.contains(tick) && sample(&m, tick) >= 1.0 {
-            break m;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "{m}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let (service, _, m, start) = first_tick(db.url.as_str());
     let elapsed = start.elapsed().as_secs_f64() + 5.0;
     drop(service);
     let runs: Vec<(i64, String, i32)> = c

@@ -453,28 +453,8 @@ fn following_retries_with_a_token_stops_clearly_at_a_retry_on_another_device() {
         lobu_admin::devices::Platform::Macos,
     );
     let w = a.watcher.unwrap().to_string();
-    cli(&db)
-        .args([
-            "watchers",
-            "update",
-            &w,
-            "--retries",
-            "1",
-            "--retry-delay",
-            "0s",
-        ])
-        .run()
-        .code(0);
-    let args = [
-        "-o",
-        "json",
-        "runs",
-        "wait",
-        &run,
-        "--follow-retries",
-        "--timeout",
-        "60s",
-    ];
+    retries(&db, &w, "1", "0s");
+    let args = follow_retries(&run, "60s");
     let follower = spawn(&db.url, Some(&a.token), &args);
     settle();
     claim_and(&db, &a, "fail");
@@ -504,6 +484,37 @@ fn following_retries_with_a_token_stops_clearly_at_a_retry_on_another_device() {
     assert_eq!((code, v["id"].as_i64()), (0, Some(retry)), "{v}");
 }
 
+/// `runs wait RUN --follow-retries --timeout TIMEOUT`, in JSON (its first five words: the
+/// same wait without following retries).
+fn follow_retries<'a>(run: &'a str, timeout: &'a str) -> [&'a str; 8] {
+    [
+        "-o",
+        "json",
+        "runs",
+        "wait",
+        run,
+        "--follow-retries",
+        "--timeout",
+        timeout,
+    ]
+}
+
+/// Gives watcher `w` `n` retries `delay` apart.
+fn retries(db: &TestDb, w: &str, n: &str, delay: &str) {
+    cli(db)
+        .args([
+            "watchers",
+            "update",
+            w,
+            "--retries",
+            n,
+            "--retry-delay",
+            delay,
+        ])
+        .run()
+        .code(0);
+}
+
 /// Claims the pending run of the device and ends it with `verb` (`complete` or `fail`).
 fn claim_and(db: &TestDb, dev: &Dev, verb: &str) -> String {
     let claimed = cli(db).args(["runs", "claim"]).token(&dev.token).json();
@@ -521,28 +532,8 @@ fn follow_retries_waits_for_the_last_attempt() {
     let db = TestDb::new();
     let (dev, run) = pending(&db);
     let w = dev.watcher.unwrap().to_string();
-    cli(&db)
-        .args([
-            "watchers",
-            "update",
-            &w,
-            "--retries",
-            "2",
-            "--retry-delay",
-            "0s",
-        ])
-        .run()
-        .code(0);
-    let args = [
-        "-o",
-        "json",
-        "runs",
-        "wait",
-        &run,
-        "--follow-retries",
-        "--timeout",
-        "60s",
-    ];
+    retries(&db, &w, "2", "0s");
+    let args = follow_retries(&run, "60s");
     let follower = spawn(&db.url, None, &args);
     let plain = spawn(&db.url, None, &args[..5]);
     settle();
@@ -586,28 +577,8 @@ fn follow_retries_ends_when_no_retry_is_coming() {
     let (dev, run) = pending(&db);
     let w = dev.watcher.unwrap().to_string();
     // a retry a week on: the daily check-in's next slot comes first
-    cli(&db)
-        .args([
-            "watchers",
-            "update",
-            &w,
-            "--retries",
-            "1",
-            "--retry-delay",
-            "1w",
-        ])
-        .run()
-        .code(0);
-    let args = [
-        "-o",
-        "json",
-        "runs",
-        "wait",
-        &run,
-        "--follow-retries",
-        "--timeout",
-        "30s",
-    ];
+    retries(&db, &w, "1", "1w");
+    let args = follow_retries(&run, "30s");
     let follower = spawn(&db.url, None, &args);
     settle();
     claim_and(&db, &dev, "fail");
@@ -637,16 +608,7 @@ fn follow_retries_ends_when_no_retry_is_coming() {
         .code(0);
     let r = cli(&db).args(["watchers", "trigger", &w, "--admin"]).json();
     let run = s(&r, "run_id");
-    let args = [
-        "-o",
-        "json",
-        "runs",
-        "wait",
-        &run,
-        "--follow-retries",
-        "--timeout",
-        "30s",
-    ];
+    let args = follow_retries(&run, "30s");
     let follower = spawn(&db.url, None, &args);
     settle();
     claim_and(&db, &dev, "fail");
