@@ -109,20 +109,36 @@ pub fn create(
     identity: &str,
     now: DateTime<Utc>,
 ) -> Result<Agent> {
+    create_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        (org_id, id, name, identity),
+        Some(now),
+        None,
+    )
+}
+
+/// [`create`]'s validation and statement, sent by `send` (in the caller's transaction, or
+/// in one flight), at `at` (`None`: the database's clock) with the audit event by `actor`
+/// when given.
+fn create_via(
+    send: &mut crate::db::flight::Send<'_>,
+    (org_id, id, name, identity): (&str, &str, &str, &str),
+    at: Option<DateTime<Utc>>,
+    actor: Option<&str>,
+) -> Result<Agent> {
     checked(id, name, identity)?;
-    let actor: Option<&str> = None;
-    let row = client.query_typed_opt(
+    let rows = send(&[(
         &create_sql(),
         &[
             p(&org_id),
             p(&id),
             p(&name),
             p(&identity),
-            p(&Some(now)),
+            p(&at),
             p(&actor),
         ],
-    )?;
-    created(org_id, id, row.as_ref())
+    )])?;
+    created(org_id, id, rows.first().and_then(|r| r.first()))
 }
 
 fn checked(id: &str, name: &str, identity: &str) -> Result<()> {
@@ -180,23 +196,12 @@ pub fn create_in_flight(
     identity: &str,
     actor: &crate::audit::Actor,
 ) -> Result<Agent> {
-    checked(id, name, identity)?;
-    let at: Option<DateTime<Utc>> = None;
-    let landed = crate::db::flight(
-        client,
-        &[(
-            &create_sql(),
-            &[
-                p(&org_id),
-                p(&id),
-                p(&name),
-                p(&identity),
-                p(&at),
-                p(&actor.as_str()),
-            ],
-        )],
-    )?;
-    created(org_id, id, landed.first(0))
+    create_via(
+        &mut |s| Ok(crate::db::flight(client, s)?.rows),
+        (org_id, id, name, identity),
+        None,
+        Some(actor.as_str()),
+    )
 }
 
 /// An agent after `agents update`, and whether the update changed it.
@@ -221,15 +226,32 @@ pub fn update(
     name: Option<&str>,
     identity: Option<&str>,
 ) -> Result<AgentUpdated> {
+    update_via(
+        &mut |s| crate::db::flight::in_order(client, s),
+        (org_id, id),
+        (name, identity),
+        None,
+        &[],
+    )
+}
+
+/// [`update`]'s validation and statement, sent by `send` (in the caller's transaction, or
+/// in one flight), with the audit event by `actor` naming `fields` when given.
+fn update_via(
+    send: &mut crate::db::flight::Send<'_>,
+    (org_id, id): (&str, &str),
+    (name, identity): (Option<&str>, Option<&str>),
+    actor: Option<&str>,
+    fields: &[&str],
+) -> Result<AgentUpdated> {
     if let Some(n) = name {
         crate::orgs::validate_name("agent name", n)?;
     }
     if let Some(i) = identity {
         check_identity(i)?;
     }
-    let actor: Option<&str> = None;
-    let fields: Vec<&str> = vec![];
-    let row = client.query_typed_opt(
+    let fields = fields.to_vec();
+    let rows = send(&[(
         UPDATE,
         &[
             p(&org_id),
@@ -239,8 +261,8 @@ pub fn update(
             p(&actor),
             p(&fields),
         ],
-    )?;
-    updated(org_id, id, row.as_ref())
+    )])?;
+    updated(org_id, id, rows.first().and_then(|r| r.first()))
 }
 
 /// [`update`]'s statement: `$1` organisation, `$2` agent, `$3` name and `$4` identity
@@ -294,28 +316,13 @@ pub fn update_in_flight(
     actor: &crate::audit::Actor,
     fields: &[&str],
 ) -> Result<AgentUpdated> {
-    if let Some(n) = name {
-        crate::orgs::validate_name("agent name", n)?;
-    }
-    if let Some(i) = identity {
-        check_identity(i)?;
-    }
-    let fields = fields.to_vec();
-    let landed = crate::db::flight(
-        client,
-        &[(
-            UPDATE,
-            &[
-                p(&org_id),
-                p(&id),
-                p(&name),
-                p(&identity),
-                p(&actor.as_str()),
-                p(&fields),
-            ],
-        )],
-    )?;
-    updated(org_id, id, landed.first(0))
+    update_via(
+        &mut |s| Ok(crate::db::flight(client, s)?.rows),
+        (org_id, id),
+        (name, identity),
+        Some(actor.as_str()),
+        fields,
+    )
 }
 
 /// Deletes an agent, unless non-archived watchers use it: then `conflict` naming them, or,
