@@ -68,8 +68,28 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     if client.cancel_requested() {
         return Err(Error::Interrupted);
     }
-    let answers = client.pipelined(super::FLIGHT_SETTINGS, statements, "COMMIT");
-    let settings = answers.first.map_err(statement_error)?;
+    // no serving mark (a database that no `migrate` of V13 or later has passed, or one
+    // whose schema this binary does not serve): nothing ran, so the same flight again
+    // with the history table's check, which tells which
+    match flight_with(client, super::FLIGHT_SETTINGS, statements)? {
+        Some(landed) => Ok(landed),
+        None => flight_with(client, super::FLIGHT_SETTINGS_CHECKED, statements)?
+            .ok_or_else(|| Error::Internal("the schema check named no serving mark".into())),
+    }
+}
+
+/// [`flight`] with `settings` as the settings query; `None` when the settings query failed
+/// for want of this binary's serving mark (then nothing of the flight ran).
+fn flight_with(
+    client: &mut Client,
+    settings: &str,
+    statements: &[Typed<'_>],
+) -> Result<Option<Landed>> {
+    let answers = client.pipelined(settings, statements, "COMMIT");
+    let settings = match answers.first {
+        Err(e) if unmarked(&e) => return answers.last.map(|_| None).map_err(Error::from),
+        answer => answer.map_err(statement_error)?,
+    };
     let mut rows = Vec::with_capacity(statements.len());
     for answer in answers.statements {
         match answer {
@@ -84,7 +104,15 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
         ));
     }
     let now = super::clock_of(&super::settings_columns(&settings))?;
-    Ok(Landed { now, rows })
+    Ok(Some(Landed { now, rows }))
+}
+
+/// Whether `e` is the settings query's failure for want of this binary's serving mark: the
+/// type is not found (whatever the server's language, the message names it).
+fn unmarked(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNDEFINED_OBJECT)
+        && e.as_db_error()
+            .is_some_and(|d| names(d.message(), super::SERVING_MARK))
 }
 
 /// The statements of a flight, sent one by one in the caller's transaction (the library's

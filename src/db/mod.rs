@@ -54,17 +54,39 @@ macro_rules! settings_query {
             schema_check!()
         )
     };
+    // the schema by this binary's serving mark (migration V13): the type
+    // `lobu_serves_<newest version>` exists only while every migration up to this
+    // binary's newest is applied and every later one is compatible, so naming it checks
+    // the schema by a name look-up, at no read of the history table; without it the
+    // statement fails (nothing after it runs) and `flight` checks the history table
     (flight) => {
         concat!(
-            settings_query!(@),
+            settings_query!(nested),
+            "; SELECT NULL::lobu_serves_",
+            latest_version!(),
+            ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+        )
+    };
+    // the history table's check, for a database without the mark
+    (flight_checked) => {
+        concat!(
+            settings_query!(nested),
             "; SELECT s.n, s.c, CASE WHEN s.n < ",
             migrations_count!(),
             " OR NOT s.c THEN concat('lobu-abort:schema:', s.n, ':', s.c)::int END, ",
-            // `BEGIN` was a no-op inside a transaction the caller left open: fail it, so
-            // that the flight's `COMMIT` rolls the caller's work back instead of ending it
-            "CASE WHEN now() <> statement_timestamp() THEN concat('lobu-abort:nested:', s.n)::int END, ",
             "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true) FROM ",
             schema_check!()
+        )
+    };
+    // a flight's first `SELECT`: `BEGIN` was a no-op inside a transaction the caller left
+    // open, fail it, so that the flight's `COMMIT` rolls the caller's work back instead of
+    // ending it; before the schema's check, whose failure must not hide this one (the `=`
+    // of the clock's column, looked up once; `concat` is not folded when planned)
+    (nested) => {
+        concat!(
+            settings_query!(@),
+            ", CASE WHEN NOT now() = statement_timestamp() ",
+            "THEN concat('lobu-abort:nested:', 0)::int END"
         )
     };
     (unchecked, $extra:literal) => {
@@ -187,9 +209,14 @@ const TX_SETTINGS_BY_KEY: Settings = Settings::checked(settings_query!(
     ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
 ));
 /// [`TX_SETTINGS_BY_KEY`] for a [`flight`] (one-shot commands reach their rows by key): the
-/// schema check raises an error when the schema does not match, so that the statements sent
-/// after it in the same flight fail (nothing written).
+/// schema check names this binary's serving mark, and fails without it, so that the
+/// statements sent after it in the same flight fail (nothing written).
 pub(crate) const FLIGHT_SETTINGS: &str = settings_query!(flight);
+/// [`FLIGHT_SETTINGS`] that reads the history table instead of the mark, for a database
+/// without the mark: the check raises an error when the schema does not match.
+pub(crate) const FLIGHT_SETTINGS_CHECKED: &str = settings_query!(flight_checked);
+/// The serving mark [`FLIGHT_SETTINGS`] names.
+pub(crate) const SERVING_MARK: &str = concat!("lobu_serves_", latest_version!());
 /// [`TX_SETTINGS`] without the schema check, for `migrate` and `migrate status`.
 const TX_SETTINGS_UNCHECKED: Settings = Settings {
     sql: settings_query!(unchecked, ""),

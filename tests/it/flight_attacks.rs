@@ -353,12 +353,18 @@ fn refusals() -> Vec<Refusal> {
     table
 }
 
-/// Every refusal costs one round trip after connecting, as a success does.
+/// Every refusal costs one round trip after connecting, as a success does; a schema that
+/// this binary's serving mark does not vouch for costs two: the flight fails for want of
+/// the mark, and the second reads the history table to say why (behind or newer).
 #[test]
 fn refusals_take_one_round_trip_after_connecting() {
     let table = refusals();
-    let more: Vec<_> = table.iter().filter(|(_, n, _)| *n != 2).collect();
-    assert!(more.is_empty(), "more than one round trip: {more:?}");
+    let expected = |name: &str| if name.contains("schema behind") { 3 } else { 2 };
+    let more: Vec<_> = table
+        .iter()
+        .filter(|(name, n, _)| *n != expected(name))
+        .collect();
+    assert!(more.is_empty(), "other round trips than expected: {more:?}");
 }
 
 /// A refused command writes nothing (before the flights, authentication and statement
@@ -420,32 +426,43 @@ fn an_interrupted_claim_through_a_proxy_claims_nothing() {
 
 /// The lock timeout bounds every statement of a flight (reference: "a row locked by someone
 /// else fails with exit 5 after 5 s instead of hanging") but not the settings query that
-/// sets it: its schema check reads `lobu_migrations`, whose lock is taken when the query is
+/// sets it: its schema check read `lobu_migrations`, whose lock is taken when the query is
 /// planned, before its `set_config` runs. A session holding (or queued for) an exclusive
 /// lock on the history table (an `ALTER TABLE`, a `VACUUM FULL`, an operator's open
-/// transaction) makes every one-shot command wait without bound.
+/// transaction) made every one-shot command wait without bound. Now the flight names the
+/// serving mark and reads no history, so it does not wait at all; without the mark it
+/// reads the history table under the lock timeout (exit 5).
 #[test]
 fn the_lock_timeout_bounds_the_settings_query_too() {
     let db = TestDb::new();
     mac_org(&db, "acme");
-    let mut holder = db.client();
-    let mut tx = holder.transaction().unwrap();
-    tx.batch_execute("LOCK TABLE lobu_migrations IN ACCESS EXCLUSIVE MODE")
+    let show_while_locked = || {
+        let mut holder = db.client();
+        let mut tx = holder.transaction().unwrap();
+        tx.batch_execute("LOCK TABLE lobu_migrations IN ACCESS EXCLUSIVE MODE")
+            .unwrap();
+        std::thread::scope(|s| {
+            let command = s.spawn(|| {
+                let start = Instant::now();
+                let r = cli(&db).args(["org", "show", "acme"]).run();
+                (start.elapsed(), r)
+            });
+            // the holder lets go after 20 s, so that a command that waits returns
+            let release = Instant::now();
+            while !command.is_finished() && release.elapsed() < Duration::from_secs(20) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            tx.rollback().unwrap();
+            command.join().unwrap()
+        })
+    };
+    let (took, r) = show_while_locked();
+    assert!(took < Duration::from_secs(2), "took {took:?}: {}", r.stderr);
+    r.code(0);
+    db.client()
+        .batch_execute(&format!("DROP TYPE {}", crate::support::db::serving_mark()))
         .unwrap();
-    let (took, r) = std::thread::scope(|s| {
-        let command = s.spawn(|| {
-            let start = Instant::now();
-            let r = cli(&db).args(["org", "show", "acme"]).run();
-            (start.elapsed(), r)
-        });
-        // the holder lets go after 20 s, so that a command that waits returns
-        let release = Instant::now();
-        while !command.is_finished() && release.elapsed() < Duration::from_secs(20) {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        tx.rollback().unwrap();
-        command.join().unwrap()
-    });
+    let (took, r) = show_while_locked();
     assert!(
         took < Duration::from_secs(15),
         "took {took:?}: {}",

@@ -212,6 +212,17 @@ fn a_flight_inside_an_open_transaction_commits_nothing() {
         lobu_admin::orgs::show_in_flight(&mut c, "acme").unwrap().id,
         "acme"
     );
+    // without the serving mark too: the nesting is told before the schema's check fails
+    c.batch_execute(&format!("DROP TYPE {}", crate::support::db::serving_mark()))
+        .unwrap();
+    let r = lobu_admin::db::in_tx(&mut c, |tx, _| {
+        lobu_admin::orgs::create(tx, "nested", None)?;
+        lobu_admin::orgs::show_in_flight(tx, "acme")
+    });
+    let e = r.unwrap_err();
+    assert!(e.to_string().contains("left open"), "{e}");
+    let orgs: i64 = db.scalar("SELECT count(*) FROM organizations WHERE id = 'nested'");
+    assert_eq!(orgs, 0, "the caller's insert was rolled back");
 }
 
 /// A statement whose parameters cannot be encoded is never sent, so the server cannot
@@ -317,6 +328,98 @@ fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() 
             r.stderr
         );
         assert_eq!(untouched(&db), before, "{args:?}");
+    }
+}
+
+/// The serving marks (migration V13) follow the history, whoever writes it: a mark exists
+/// only where the history table's own check serves this binary. A database without the
+/// mark costs one more round trip (the history is read instead) and nothing is written
+/// twice; `migrate` marks it again.
+#[test]
+fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
+    let db = TestDb::new();
+    let dev = mac_org(&db, "acme");
+    let proxy = Proxy::start();
+    let url = proxy.url(&db.name);
+    let mark = crate::support::db::serving_mark();
+    let marks = || -> Vec<String> {
+        db.client()
+            .query(
+                "SELECT typname::text FROM pg_type
+                  WHERE typname LIKE 'lobu\\_serves\\_%' ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let served = || {
+        let mut c = db.client();
+        lobu_admin::db::migrate::state(&mut c)
+            .unwrap()
+            .require_current()
+            .is_ok()
+    };
+    assert_eq!(marks(), [mark.clone()]);
+    assert_eq!(
+        flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
+        CONNECT + 1
+    );
+
+    db.client()
+        .batch_execute(&format!("DROP TYPE {mark}"))
+        .unwrap();
+    assert_eq!(
+        flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
+        CONNECT + 2
+    );
+    assert_eq!(
+        flights(&proxy, &url, &dev, &["org", "create", "newco"], 0),
+        CONNECT + 2
+    );
+    let (orgs, events): (i64, i64) = (
+        db.scalar("SELECT count(*) FROM organizations WHERE id = 'newco'"),
+        db.scalar("SELECT count(*) FROM audit_events WHERE org_id = 'newco'"),
+    );
+    assert_eq!((orgs, events), (1, 1), "written once");
+    cli(&db).args(["migrate"]).run().code(0);
+    assert_eq!(marks(), [mark.clone()]);
+    assert_eq!(
+        flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
+        CONNECT + 1
+    );
+
+    // every change of the history, by any statement, moves the marks with it; where a
+    // mark exists, the history table's check serves this binary
+    let states: [(&str, bool); 6] = [
+        (
+            "INSERT INTO lobu_migrations VALUES (900, 'newer', '0', true)",
+            true,
+        ),
+        (
+            "INSERT INTO lobu_migrations VALUES (901, 'newer', '0', false)",
+            false,
+        ),
+        (
+            "UPDATE lobu_migrations SET compatible = true WHERE version = 901",
+            true,
+        ),
+        ("DELETE FROM lobu_migrations WHERE version >= 900", true),
+        ("DELETE FROM lobu_migrations WHERE version = 5", false),
+        ("TRUNCATE lobu_migrations", false),
+    ];
+    for (change, marked) in states {
+        db.client().batch_execute(change).unwrap();
+        assert_eq!(marks().contains(&mark), marked, "{change}: {:?}", marks());
+        assert_eq!(served(), marked, "{change}");
+        let code = if marked { 0 } else { 7 };
+        let trips = if marked { 1 } else { 2 };
+        assert_eq!(
+            flights(&proxy, &url, &dev, &["org", "show", "acme"], code),
+            CONNECT + trips,
+            "{change}"
+        );
     }
 }
 

@@ -40,7 +40,8 @@ fn migrate_status_lists_pending_on_an_empty_database() {
          9        lifecycle_audit           pending  yes         online\n\
          10       fleet_schedules           pending  yes         online\n\
          11       org_deleting_guard        pending  yes         online\n\
-         12       last_run_covering         pending  yes         online\n"
+         12       last_run_covering         pending  yes         online\n\
+         13       serving_marks             pending  yes         online\n"
     );
 }
 

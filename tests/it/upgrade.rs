@@ -211,6 +211,18 @@ fn compatibility_marks_decide_which_binaries_are_served() {
     let db = TestDb::empty();
     previous::cli(&db.url).args(["migrate"]).run().code(0);
     cli(&db).args(["migrate"]).run().code(0);
+    // a history written by the previous release is marked for this binary (V13)
+    let marks: Vec<String> = db
+        .client()
+        .query(
+            "SELECT typname::text FROM pg_type WHERE typname LIKE 'lobu\\_serves\\_%'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(marks, [crate::support::db::serving_mark()]);
     // after this release's compatible migrations, the previous release is served
     previous::cli(&db.url).args(["org", "list"]).run().code(0);
     cli(&db).args(["org", "list"]).run().code(0);
@@ -339,6 +351,14 @@ fn the_dry_run_names_the_locks_postgresql_takes() {
             FOR EACH ROW EXECUTE FUNCTION lobu_test_noop();";
     let db = TestDb::empty();
     let mut c = db.client();
+    // the runner's history table, which it creates before any migration (V13 adds a
+    // trigger to it)
+    c.batch_execute(
+        "CREATE TABLE lobu_migrations (version integer PRIMARY KEY, name text NOT NULL,
+             checksum text NOT NULL, compatible boolean NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now())",
+    )
+    .unwrap();
     let mut own: Vec<String> = Vec::new();
     let mut version = 0;
     let reading = lobu_admin::db::migrate::lock_reading_with(&[(9999, later)]).unwrap();

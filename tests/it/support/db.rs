@@ -196,3 +196,9 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// This binary's serving mark (migration V13): the type a one-shot command names to check
+/// the schema.
+pub fn serving_mark() -> String {
+    format!("lobu_serves_{}", lobu_admin::db::migrate::latest_version())
+}
