@@ -361,7 +361,7 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
             .require_current()
             .is_ok()
     };
-    assert_eq!(marks(), [mark.clone()]);
+    assert_eq!(marks(), std::slice::from_ref(&mark));
     assert_eq!(
         flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
         CONNECT + 1
@@ -384,7 +384,7 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
     );
     assert_eq!((orgs, events), (1, 1), "written once");
     cli(&db).args(["migrate"]).run().code(0);
-    assert_eq!(marks(), [mark.clone()]);
+    assert_eq!(marks(), std::slice::from_ref(&mark));
     assert_eq!(
         flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
         CONNECT + 1
