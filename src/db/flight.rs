@@ -8,8 +8,10 @@
 //! - `BEGIN` and the settings query (`FLIGHT_SETTINGS`) first, so the lock and statement
 //!   timeouts bound every statement after it (transaction-local, nothing left in the
 //!   session: transaction poolers), and `now()` of every statement is the clock it reads;
-//! - the schema check raises an error inside the transaction when the schema does not match
-//!   this binary, so every statement after it fails and nothing is written (exit 7);
+//! - the schema check fails inside the transaction when the schema does not match this
+//!   binary, so every statement after it fails and nothing is written (exit 7): it names
+//!   this binary's serving mark (migration V13, docs/decisions.md "Serving marks"), and
+//!   without the mark the flight is sent again with the history table's check;
 //! - a statement may raise too (see `MARKER`): token authentication does, so that an
 //!   invalid token writes nothing, and it stores the principal's device in a
 //!   transaction-local setting that the statements after it read (`tokens::principal!`);
