@@ -342,18 +342,7 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
     let proxy = Proxy::start();
     let url = proxy.url(&db.name);
     let mark = crate::support::db::serving_mark();
-    let marks = || -> Vec<String> {
-        db.client()
-            .query(
-                "SELECT typname::text FROM pg_type
-                  WHERE typname LIKE 'lobu\\_serves\\_%' ORDER BY 1",
-                &[],
-            )
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
-    };
+    let marks = || db.serving_marks();
     let served = || {
         let mut c = db.client();
         lobu_admin::db::migrate::state(&mut c)

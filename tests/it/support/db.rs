@@ -157,6 +157,20 @@ impl TestDb {
         self.client().query_one(sql, &[]).unwrap().get(0)
     }
 
+    /// The serving marks in the database (migration V13), by name.
+    pub fn serving_marks(&self) -> Vec<String> {
+        self.client()
+            .query(
+                "SELECT typname::text FROM pg_type
+                  WHERE typname LIKE 'lobu\\_serves\\_%' ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    }
+
     /// Records migration `version` as a newer binary's runner would: in `lobu_migrations`
     /// with its mark, and, when incompatible, in refinery's table too (which binaries
     /// released before the online runner read).
