@@ -1,30 +1,43 @@
 -- lobu: compatible, online
--- Serving marks (issue 31): a one-shot command checks the schema by naming a type,
--- `lobu_serves_<N>` where N is its binary's newest migration, instead of reading
--- lobu_migrations: on a new connection the history table's first read (its cache entries,
--- the plan of its aggregates) is ~0.2 ms of server time and ~24 page faults, against ~0
--- for a type looked up by name. The marks are derived from the history by the trigger
--- below, in the transaction of every statement that writes it (the runner records each
--- migration, and every `migrate` passes through `INSERT .. ON CONFLICT DO NOTHING`, so a
--- history written before this migration, or by hand, is marked too): `lobu_serves_<v>`
--- exists exactly when versions 1 to v are all recorded and every later one is compatible,
--- which implies the history table's own check for a binary whose newest migration is v
--- (from v = 13 on: no binary before this migration names a mark).
--- A binary that finds no mark checks the history table as before (one more round trip),
--- so a missing or dropped mark only costs time. Applied online (SPEC 19): a function, and
--- a trigger on the runner's own table (a brief SHARE ROW EXCLUSIVE lock on it).
--- Compatible: no binary before this one names the marks or writes the history outside
--- `migrate`.
+-- Serving marks (issue 31): a one-shot command checks the schema by calling a function,
+-- `lobu_serves_<N>(NULL::lobu_migrations)` where N is its binary's newest migration,
+-- instead of reading lobu_migrations: on a new connection the history table's first read
+-- (its cache entries, the plan of its aggregates) is ~0.2 ms of server time and ~24 page
+-- faults, against ~9 for a function looked up by name and argument type (it is STRICT, so
+-- a NULL argument folds the call away when it is planned: it never runs). The argument
+-- type is the history table's row type, so a mark serves only the history table that
+-- search_path finds (another schema's mark does not match it) and goes with that table
+-- when it is dropped. The marks are derived from the history by the trigger below, in the
+-- transaction of every statement that writes it (the runner records each migration, and
+-- every `migrate` passes through `INSERT .. ON CONFLICT DO NOTHING`, so a history written
+-- before this migration, or by hand, is marked too): `lobu_serves_<v>` exists exactly
+-- when versions 1 to v are all recorded and every later one is compatible, which implies
+-- the history table's own check for a binary whose newest migration is v (from v = 13 on:
+-- no binary before this migration names a mark). Writers of the history take turns on an
+-- advisory lock and each derives the marks from what is committed then (READ COMMITTED:
+-- a later snapshot per statement). A binary that finds no mark checks the history table
+-- as before (one more round trip), so a missing or dropped mark only costs time. Applied
+-- online (SPEC 19): a function, and a trigger on the runner's own table (a brief SHARE ROW
+-- EXCLUSIVE lock on it). Compatible: no binary before this one names the marks or writes
+-- the history outside `migrate`.
 CREATE OR REPLACE FUNCTION lobu_serving_marks() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     mark record;
+    rowtype oid := (SELECT reltype FROM pg_catalog.pg_class WHERE oid = TG_RELID);
 BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'lobu_migrations is written under READ COMMITTED only (its serving marks are derived from what is committed)';
+    END IF;
+    -- one writer at a time (not the migrator's own lock, which another connection of the
+    -- runner holds); the query below then sees what the writer before committed
+    PERFORM pg_catalog.pg_advisory_xact_lock(7310541301772693845);
     -- the history table by the name the trigger fired on, not by search_path
     FOR mark IN EXECUTE format($q$
         WITH history AS (
             SELECT version,
-                   count(*) OVER (ORDER BY version) AS recorded_up_to_it,
+                   count(*) FILTER (WHERE version >= 1) OVER (ORDER BY version)
+                       AS recorded_up_to_it,
                    bool_and(compatible) OVER (ORDER BY version DESC
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS later_compatible
               FROM %I.%I
@@ -33,19 +46,23 @@ BEGIN
              WHERE version >= 13 AND recorded_up_to_it = version
                AND coalesce(later_compatible, true)
         ), present AS (
-            SELECT t.typname::text AS name FROM pg_catalog.pg_type t
-             WHERE t.typnamespace = %s AND t.typname ~ '^lobu_serves_[0-9]+$'
+            SELECT p.proname::text AS name FROM pg_catalog.pg_proc p
+             WHERE p.pronamespace = %s AND p.proname ~ '^lobu_serves_[0-9]+$'
+               AND p.proargtypes = %s::text::pg_catalog.oidvector
         )
         SELECT coalesce(w.name, p.name) AS name, w.name IS NOT NULL AS wanted
           FROM wanted w FULL JOIN present p ON p.name = w.name
          WHERE w.name IS NULL OR p.name IS NULL
         $q$, TG_TABLE_SCHEMA, TG_TABLE_NAME,
-        (SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = TG_RELID))
+        (SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = TG_RELID), rowtype)
     LOOP
         IF mark.wanted THEN
-            EXECUTE format('CREATE TYPE %I.%I AS ENUM ()', TG_TABLE_SCHEMA, mark.name);
+            EXECUTE format('CREATE FUNCTION %I.%I(%I.%I) RETURNS int LANGUAGE sql STRICT '
+                           'IMMUTABLE AS %L', TG_TABLE_SCHEMA, mark.name, TG_TABLE_SCHEMA,
+                           TG_TABLE_NAME, 'SELECT 1');
         ELSE
-            EXECUTE format('DROP TYPE %I.%I', TG_TABLE_SCHEMA, mark.name);
+            EXECUTE format('DROP FUNCTION %I.%I(%I.%I)', TG_TABLE_SCHEMA, mark.name,
+                           TG_TABLE_SCHEMA, TG_TABLE_NAME);
         END IF;
     END LOOP;
     RETURN NULL;

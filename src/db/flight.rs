@@ -9,7 +9,7 @@
 //!   timeouts bound every statement after it (transaction-local, nothing left in the
 //!   session: transaction poolers), and `now()` of every statement is the clock it reads;
 //! - the schema check fails inside the transaction when the schema does not match this
-//!   binary, so every statement after it fails and nothing is written (exit 7): it names
+//!   binary, so every statement after it fails and nothing is written (exit 7): it calls
 //!   this binary's serving mark (migration V13, docs/decisions.md "Serving marks"), and
 //!   without the mark the flight is sent again with the history table's check;
 //! - a statement may raise too (see `MARKER`): token authentication does, so that an
@@ -49,9 +49,9 @@ impl Landed {
 /// `'lobu-abort:KIND:MESSAGE'` to an integer fails with that text in the error's message.
 /// KIND is `schema` (`N:COMPATIBLE`, the schema check's columns), `nested` (see [`nested`]),
 /// `forbidden`, `conflict` or `clock` (a value computed from the host's clock does not hold for the database's: see
-/// [`CLOCK`]). The cast
-/// must depend on a row's column (a constant would be folded, and raised, when the statement
-/// is planned).
+/// [`CLOCK`]). The cast must not be foldable when the statement is planned (a constant would
+/// be raised then): it depends on a row's column, or on a function that is not immutable
+/// (`concat` is stable).
 const MARKER: &str = "lobu-abort:";
 
 /// The `kind` of the [`Error::Transient`] a statement raises with `clock`: what the host
@@ -75,6 +75,8 @@ pub fn flight(client: &mut Client, statements: &[Typed<'_>]) -> Result<Landed> {
     // with the history table's check, which tells which
     match flight_with(client, super::FLIGHT_SETTINGS, statements)? {
         Some(landed) => Ok(landed),
+        // a signal between the two flights: the cancel found the server idle
+        None if client.cancel_requested() => Err(Error::Interrupted),
         None => flight_with(client, super::FLIGHT_SETTINGS_CHECKED, statements)?
             .ok_or_else(|| Error::Internal("the schema check named no serving mark".into())),
     }
@@ -89,7 +91,16 @@ fn flight_with(
 ) -> Result<Option<Landed>> {
     let answers = client.pipelined(settings, statements, "COMMIT");
     let settings = match answers.first {
-        Err(e) if unmarked(&e) => return answers.last.map(|_| None).map_err(Error::from),
+        Err(e) if unmarked(&e) => {
+            // every statement after the failed one failed too (nothing ran, nothing is
+            // committed): else this is no missing mark, and nothing is sent again
+            if !answers.statements.iter().all(Result::is_err) {
+                return Err(Error::Internal(
+                    "a statement ran after the schema check failed".into(),
+                ));
+            }
+            return answers.last.map(|_| None).map_err(Error::from);
+        }
         answer => answer.map_err(statement_error)?,
     };
     let mut rows = Vec::with_capacity(statements.len());
@@ -109,12 +120,15 @@ fn flight_with(
     Ok(Some(Landed { now, rows }))
 }
 
-/// Whether `e` is the settings query's failure for want of this binary's serving mark: the
-/// type is not found (whatever the server's language, the message names it).
+/// Whether `e` is the settings query's failure for want of this binary's serving mark: no
+/// such function of the history table's row, or no history table (whatever the server's
+/// language, the message names the one missing).
 fn unmarked(e: &postgres::Error) -> bool {
-    e.code() == Some(&SqlState::UNDEFINED_OBJECT)
-        && e.as_db_error()
-            .is_some_and(|d| names(d.message(), super::SERVING_MARK))
+    let missing = |code: &SqlState, name: &str| {
+        e.code() == Some(code) && e.as_db_error().is_some_and(|d| names(d.message(), name))
+    };
+    missing(&SqlState::UNDEFINED_FUNCTION, super::SERVING_MARK)
+        || missing(&SqlState::UNDEFINED_OBJECT, migrate::HISTORY_TABLE)
 }
 
 /// The statements of a flight, sent one by one in the caller's transaction (the library's

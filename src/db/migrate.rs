@@ -900,8 +900,11 @@ fn in_own_tx<T>(
     f: impl FnOnce(&mut crate::db::Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
     let mut tx = client.transaction()?;
+    // READ COMMITTED whatever the database's default: the history's trigger (V13) derives
+    // the serving marks from what is committed when it runs
     tx.batch_execute(&format!(
-        "SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = 0",
+        "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; \
+         SET LOCAL lock_timeout = '{}ms'; SET LOCAL statement_timeout = 0",
         LOCK_TIMEOUT.as_millis()
     ))?;
     let value = f(&mut tx)?;

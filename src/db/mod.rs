@@ -45,26 +45,29 @@ pub(crate) const SCHEMA_CHECK: &str = concat!("SELECT s.n, s.c FROM ", schema_ch
 /// filtered and counted) and the history table read once (0.36 ms, against 0.44 ms for
 /// two scalar sub-selects; `EXPLAIN ANALYZE` on new connections, mean of 80).
 macro_rules! settings_query {
-    (checked, $extra:literal) => {
+    (checked, $($extra:tt)*) => {
         concat!(
             settings_query!(@),
             "; SELECT s.n, s.c",
-            $extra,
+            $($extra)*,
             " FROM ",
             schema_check!()
         )
     };
-    // the schema by this binary's serving mark (migration V13): the type
-    // `lobu_serves_<newest version>` exists only while every migration up to this
-    // binary's newest is applied and every later one is compatible, so naming it checks
-    // the schema by a name look-up, at no read of the history table; without it the
-    // statement fails (nothing after it runs) and `flight` checks the history table
+    // the schema by this binary's serving mark (migration V13): the function
+    // `lobu_serves_<newest version>(lobu_migrations)` of the history table that
+    // search_path finds exists only while every migration up to this binary's newest is
+    // applied there and every later one is compatible, so calling it checks the schema by
+    // a look-up (STRICT: the call on NULL is folded away when planned, never run), at no
+    // read of the history table; without it the statement fails (nothing after it runs)
+    // and `flight` checks the history table
     (flight) => {
         concat!(
             settings_query!(nested),
-            "; SELECT NULL::lobu_serves_",
+            "; SELECT lobu_serves_",
             latest_version!(),
-            ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+            "(NULL::lobu_migrations), ",
+            settings_query!(by_key)
         )
     };
     // the history table's check, for a database without the mark
@@ -74,9 +77,14 @@ macro_rules! settings_query {
             "; SELECT s.n, s.c, CASE WHEN s.n < ",
             migrations_count!(),
             " OR NOT s.c THEN concat('lobu-abort:schema:', s.n, ':', s.c)::int END, ",
-            "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true) FROM ",
+            settings_query!(by_key),
+            " FROM ",
             schema_check!()
         )
+    };
+    // for statements that reach their rows by key (see `TX_SETTINGS_BY_KEY`)
+    (by_key) => {
+        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
     };
     // a flight's first `SELECT`: `BEGIN` was a no-op inside a transaction the caller left
     // open, fail it, so that the flight's `COMMIT` rolls the caller's work back instead of
@@ -204,10 +212,8 @@ const TX_SETTINGS: Settings = Settings::checked(settings_query!(checked, ""));
 /// and `jit = off`: a disabled scan's cost (10^10) would otherwise push any plan that
 /// still needs one over `jit_above_cost`, and compiling it takes longer (~0.4 s) than the
 /// key look-ups it would speed up.
-const TX_SETTINGS_BY_KEY: Settings = Settings::checked(settings_query!(
-    checked,
-    ", set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-));
+const TX_SETTINGS_BY_KEY: Settings =
+    Settings::checked(settings_query!(checked, ", ", settings_query!(by_key)));
 /// [`TX_SETTINGS_BY_KEY`] for a [`flight`] (one-shot commands reach their rows by key): the
 /// schema check names this binary's serving mark, and fails without it, so that the
 /// statements sent after it in the same flight fail (nothing written).
@@ -215,7 +221,7 @@ pub(crate) const FLIGHT_SETTINGS: &str = settings_query!(flight);
 /// [`FLIGHT_SETTINGS`] that reads the history table instead of the mark, for a database
 /// without the mark: the check raises an error when the schema does not match.
 pub(crate) const FLIGHT_SETTINGS_CHECKED: &str = settings_query!(flight_checked);
-/// The serving mark [`FLIGHT_SETTINGS`] names.
+/// The serving mark [`FLIGHT_SETTINGS`] calls (a function of the history table's row).
 pub(crate) const SERVING_MARK: &str = concat!("lobu_serves_", latest_version!());
 /// [`TX_SETTINGS`] without the schema check, for `migrate` and `migrate status`.
 const TX_SETTINGS_UNCHECKED: Settings = Settings {

@@ -459,9 +459,7 @@ fn the_lock_timeout_bounds_the_settings_query_too() {
     let (took, r) = show_while_locked();
     assert!(took < Duration::from_secs(2), "took {took:?}: {}", r.stderr);
     r.code(0);
-    db.client()
-        .batch_execute(&format!("DROP TYPE {}", crate::support::db::serving_mark()))
-        .unwrap();
+    db.drop_serving_mark();
     let (took, r) = show_while_locked();
     assert!(
         took < Duration::from_secs(15),

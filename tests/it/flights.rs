@@ -213,8 +213,7 @@ fn a_flight_inside_an_open_transaction_commits_nothing() {
         "acme"
     );
     // without the serving mark too: the nesting is told before the schema's check fails
-    c.batch_execute(&format!("DROP TYPE {}", crate::support::db::serving_mark()))
-        .unwrap();
+    db.drop_serving_mark();
     let r = lobu_admin::db::in_tx(&mut c, |tx, _| {
         lobu_admin::orgs::create(tx, "nested", None)?;
         lobu_admin::orgs::show_in_flight(tx, "acme")
@@ -339,10 +338,10 @@ fn a_schema_that_does_not_match_refuses_the_flight_before_anything_is_written() 
 fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
     let db = TestDb::new();
     let dev = mac_org(&db, "acme");
+    pending_runs(&db, "acme", 1);
     let proxy = Proxy::start();
     let url = proxy.url(&db.name);
     let mark = crate::support::db::serving_mark();
-    let marks = || db.serving_marks();
     let served = || {
         let mut c = db.client();
         lobu_admin::db::migrate::state(&mut c)
@@ -350,44 +349,34 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
             .require_current()
             .is_ok()
     };
-    assert_eq!(marks(), std::slice::from_ref(&mark));
-    assert_eq!(
-        flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
-        CONNECT + 1
-    );
+    assert_eq!(db.serving_marks(), std::slice::from_ref(&mark));
+    let show = |code: i32| flights(&proxy, &url, &dev, &["org", "show", "acme"], code);
+    assert_eq!(show(0), CONNECT + 1);
 
-    db.client()
-        .batch_execute(&format!("DROP TYPE {mark}"))
-        .unwrap();
-    assert_eq!(
-        flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
-        CONNECT + 2
-    );
-    assert_eq!(
-        flights(&proxy, &url, &dev, &["org", "create", "newco"], 0),
-        CONNECT + 2
-    );
-    let (orgs, events): (i64, i64) = (
+    db.drop_serving_mark();
+    assert_eq!(show(0), CONNECT + 2);
+    let create = flights(&proxy, &url, &dev, &["org", "create", "newco"], 0);
+    let claim = flights(&proxy, &url, &dev, &["runs", "claim"], 0);
+    assert_eq!((create, claim), (CONNECT + 2, CONNECT + 2));
+    let written: (i64, i64, i64) = (
         db.scalar("SELECT count(*) FROM organizations WHERE id = 'newco'"),
         db.scalar("SELECT count(*) FROM audit_events WHERE org_id = 'newco'"),
+        db.scalar("SELECT count(*) FROM runs WHERE status = 'running'"),
     );
-    assert_eq!((orgs, events), (1, 1), "written once");
+    assert_eq!(written, (1, 1, 1), "written once");
     cli(&db).args(["migrate"]).run().code(0);
-    assert_eq!(marks(), std::slice::from_ref(&mark));
-    assert_eq!(
-        flights(&proxy, &url, &dev, &["org", "show", "acme"], 0),
-        CONNECT + 1
-    );
+    assert_eq!(db.serving_marks(), std::slice::from_ref(&mark));
+    assert_eq!(show(0), CONNECT + 1);
 
     // every change of the history, by any statement, moves the marks with it; where a
     // mark exists, the history table's check serves this binary
-    let states: [(&str, bool); 6] = [
+    let states: [(&str, bool); 9] = [
         (
-            "INSERT INTO lobu_migrations VALUES (900, 'newer', '0', true)",
+            "INSERT INTO lobu_migrations VALUES (900, 'n', '0', true)",
             true,
         ),
         (
-            "INSERT INTO lobu_migrations VALUES (901, 'newer', '0', false)",
+            "INSERT INTO lobu_migrations VALUES (901, 'n', '0', false)",
             false,
         ),
         (
@@ -395,21 +384,95 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
             true,
         ),
         ("DELETE FROM lobu_migrations WHERE version >= 900", true),
+        // a version 0 (or below) does not stand in for a missing one
+        (
+            "INSERT INTO lobu_migrations VALUES (0, 'n', '0', true)",
+            true,
+        ),
         ("DELETE FROM lobu_migrations WHERE version = 5", false),
+        (
+            "INSERT INTO lobu_migrations VALUES (5, 'n', '0', true)",
+            true,
+        ),
+        ("DELETE FROM lobu_migrations WHERE version = 0", true),
         ("TRUNCATE lobu_migrations", false),
     ];
     for (change, marked) in states {
         db.client().batch_execute(change).unwrap();
-        assert_eq!(marks().contains(&mark), marked, "{change}: {:?}", marks());
+        let expected: &[String] = if marked {
+            std::slice::from_ref(&mark)
+        } else {
+            &[]
+        };
+        assert_eq!(db.serving_marks(), expected, "{change}");
         assert_eq!(served(), marked, "{change}");
-        let code = if marked { 0 } else { 7 };
-        let trips = if marked { 1 } else { 2 };
-        assert_eq!(
-            flights(&proxy, &url, &dev, &["org", "show", "acme"], code),
-            CONNECT + trips,
-            "{change}"
-        );
+        let (code, trips) = if marked { (0, 1) } else { (7, 2) };
+        assert_eq!(show(code), CONNECT + trips, "{change}");
     }
+}
+
+/// Writers of the history take turns, each deriving the marks from what the one before
+/// committed: a version removed by one transaction while another records a newer one
+/// leaves no mark that the history does not vouch for.
+#[test]
+fn concurrent_history_writers_leave_the_marks_the_history_says() {
+    let db = TestDb::new();
+    let mut holder = db.client();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("DELETE FROM lobu_migrations WHERE version = 5")
+        .unwrap();
+    std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            db.client()
+                .batch_execute("INSERT INTO lobu_migrations VALUES (900, 'n', '0', true)")
+                .unwrap();
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            !other.is_finished(),
+            "the second writer waits for the first"
+        );
+        tx.commit().unwrap();
+        other.join().unwrap();
+    });
+    assert_eq!(db.serving_marks(), Vec::<String>::new());
+    let r = cli(&db).args(["org", "list"]).run();
+    r.code(7);
+    assert!(r.stderr.contains("behind this binary"), "{}", r.stderr);
+}
+
+/// A mark is a function of the history table's row type: it serves only the history table
+/// that search_path finds (not another schema's, earlier or later on the path), and goes
+/// with that table.
+#[test]
+fn a_mark_serves_only_the_history_table_it_belongs_to() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    // another installation, behind this binary, in a schema before public on the path
+    db.client()
+        .batch_execute(
+            "CREATE SCHEMA tenant;
+             CREATE TABLE tenant.lobu_migrations (LIKE public.lobu_migrations INCLUDING ALL);
+             INSERT INTO tenant.lobu_migrations SELECT * FROM public.lobu_migrations
+              WHERE version < (SELECT max(version) FROM public.lobu_migrations);",
+        )
+        .unwrap();
+    let on_path =
+        |path: &str| db.through(format!("{}?options=-c%20search_path%3D{path}", db.direct));
+    let r = cli(&on_path("tenant,public")).args(["org", "list"]).run();
+    r.code(7);
+    assert!(r.stderr.contains("behind this binary"), "{}", r.stderr);
+    cli(&on_path("public,tenant"))
+        .args(["org", "list"])
+        .run()
+        .code(0);
+    // dropped with its table: a re-created history is not marked until it is complete
+    db.client()
+        .batch_execute("DROP TABLE public.lobu_migrations CASCADE")
+        .unwrap();
+    assert_eq!(db.serving_marks(), Vec::<String>::new());
+    let r = cli(&db).args(["org", "list"]).run();
+    r.code(7);
 }
 
 /// The flight's statements run under this tool's timeouts, set for the transaction only:

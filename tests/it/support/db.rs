@@ -161,14 +161,24 @@ impl TestDb {
     pub fn serving_marks(&self) -> Vec<String> {
         self.client()
             .query(
-                "SELECT typname::text FROM pg_type
-                  WHERE typname LIKE 'lobu\\_serves\\_%' ORDER BY 1",
+                "SELECT proname::text FROM pg_proc
+                  WHERE proname ~ '^lobu_serves_[0-9]+$' ORDER BY 1",
                 &[],
             )
             .unwrap()
             .iter()
             .map(|r| r.get(0))
             .collect()
+    }
+
+    /// Drops this binary's serving mark, as a database never marked lacks it.
+    pub fn drop_serving_mark(&self) {
+        self.client()
+            .batch_execute(&format!(
+                "DROP FUNCTION {}(lobu_migrations)",
+                serving_mark()
+            ))
+            .unwrap();
     }
 
     /// Records migration `version` as a newer binary's runner would: in `lobu_migrations`
@@ -211,8 +221,8 @@ impl Drop for TestDb {
     }
 }
 
-/// This binary's serving mark (migration V13): the type a one-shot command names to check
-/// the schema.
+/// This binary's serving mark (migration V13): the function of the history table's row
+/// that a one-shot command calls to check the schema.
 pub fn serving_mark() -> String {
     format!("lobu_serves_{}", lobu_admin::db::migrate::latest_version())
 }
