@@ -16,9 +16,12 @@
 -- no binary before this migration names a mark). Writers of the history take turns on an
 -- advisory lock and each derives the marks from what is committed then (READ COMMITTED:
 -- a later snapshot per statement). A binary that finds no mark checks the history table
--- as before (one more round trip), so a missing or dropped mark only costs time. Applied
--- online (SPEC 19): a function, and a trigger on the runner's own table (a brief SHARE ROW
--- EXCLUSIVE lock on it). Compatible: no binary before this one names the marks or writes
+-- as before (one more round trip), so a missing or dropped mark only costs time; one the
+-- history no longer vouches for can only come from writing the history with this trigger
+-- disabled (`ALTER TABLE .. DISABLE TRIGGER`), or from copying the schema without its
+-- history (`pg_dump --schema-only`). Applied online (SPEC 19): a function, and a trigger
+-- on the runner's own table, enabled in every session (each a brief SHARE ROW EXCLUSIVE
+-- lock on it). Compatible: no binary before this one names the marks or writes
 -- the history outside `migrate`.
 CREATE OR REPLACE FUNCTION lobu_serving_marks() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -71,3 +74,6 @@ $$;
 CREATE TRIGGER lobu_serving_marks
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lobu_migrations
     FOR EACH STATEMENT EXECUTE FUNCTION lobu_serving_marks();
+-- also in sessions that replay changes (`session_replication_role = replica`: a logical
+-- replication subscriber's apply worker, a restore that disables triggers that way)
+ALTER TABLE lobu_migrations ENABLE ALWAYS TRIGGER lobu_serving_marks;

@@ -387,13 +387,16 @@ impl LockReader {
                         .map(String::as_str)
                         .filter(|w| matches!(*w, "ADD" | "VALIDATE" | "SET" | "DROP" | "ALTER"))
                         .collect();
-                    let mode = if actions.iter().all(|a| *a == "VALIDATE")
+                    let mode = if (!actions.is_empty() && actions.iter().all(|a| *a == "VALIDATE"))
                         || (actions == ["SET"] && has("(FILLFACTOR"))
                     {
                         LockMode::ShareUpdateExclusive
-                    } else if actions.iter().all(|a| *a == "ADD")
+                    } else if (actions.iter().all(|a| *a == "ADD")
                         && has("FOREIGN")
-                        && !has("COLUMN")
+                        && !has("COLUMN"))
+                        || (actions.is_empty()
+                            && (has("ENABLE") || has("DISABLE"))
+                            && has("TRIGGER"))
                     {
                         LockMode::ShareRowExclusive
                     } else {

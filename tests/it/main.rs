@@ -30,6 +30,7 @@ mod reliability;
 mod runs;
 mod schedule;
 mod seed;
+mod serving_mark_attacks;
 mod support;
 mod tls;
 mod trigger;
