@@ -23,7 +23,8 @@ use crate::error::{Error, Result};
 // `latest_version!()`: the newest embedded migration's version, a literal (build.rs)
 include!(concat!(env!("OUT_DIR"), "/schema_macros.rs"));
 /// The schema check as a sub-select `s`: `s.n`, how many of this binary's migrations are
-/// applied, and `s.c`, whether every newer one is compatible (SPEC 19).
+/// applied, and `s.c`, whether every newer one is compatible (SPEC 19); the history table's
+/// own rows (`ONLY`: not a child table's), as the serving marks (V13) are derived.
 macro_rules! schema_check {
     () => {
         concat!(
@@ -31,7 +32,7 @@ macro_rules! schema_check {
             latest_version!(),
             ") AS n, coalesce(bool_and(compatible) FILTER (WHERE version > ",
             latest_version!(),
-            "), true) AS c FROM lobu_migrations) s"
+            "), true) AS c FROM ONLY lobu_migrations) s"
         )
     };
 }

@@ -159,3 +159,132 @@ fn concurrent_history_writes_leave_no_mark_the_history_refuses() {
     assert_eq!(marks(&db), Vec::<String>::new());
     refused_and_nothing_written(&db, &db.url, "organizations", "skewed");
 }
+/// A table inheriting the history table: a write to the child fires no trigger of the
+/// parent, so the history table's check and the marks both read the table's own rows only
+/// (`ONLY`): the child's newer incompatible row neither refuses nor serves.
+#[test]
+fn a_row_in_a_child_of_the_history_table_counts_for_neither() {
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(
+            "CREATE TABLE lobu_migrations_more () INHERITS (lobu_migrations);
+             INSERT INTO lobu_migrations_more (version, name, checksum, compatible)
+             VALUES (1000, 'incompatible_next', '0', false)",
+        )
+        .unwrap();
+    assert!(!history_refuses(&db));
+    assert_eq!(
+        marks(&db),
+        [format!("public.{}", crate::support::db::serving_mark())]
+    );
+    cli(&db).args(["org", "create", "inherited"]).run().code(0);
+}
+
+/// The history table moved to another schema (on the search_path): its marks stayed behind
+/// in the old one, still typed on the table; the trigger finds them by their argument, in
+/// any schema, and drops those outside the table's.
+#[test]
+fn a_mark_left_behind_by_a_moved_history_table_is_not_served() {
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(&format!(
+            "CREATE SCHEMA hist; ALTER TABLE lobu_migrations SET SCHEMA hist;
+             ALTER DATABASE {} SET search_path = public, hist",
+            db.name
+        ))
+        .unwrap();
+    db.client()
+        .batch_execute("DELETE FROM lobu_migrations WHERE version = 13")
+        .unwrap();
+    assert!(history_refuses(&db));
+    refused_and_nothing_written(&db, &db.url, "organizations", "moved");
+}
+
+/// The release before V13 writes the history (`migrate`'s copy of refinery's rows, an
+/// `INSERT .. ON CONFLICT DO NOTHING`) under the database's default isolation: on a
+/// database whose default is repeatable read, that binary's `migrate` must go on
+/// succeeding (nothing to apply, no mark to change), as V13 is compatible.
+#[test]
+fn the_previous_releases_history_write_under_a_repeatable_read_default() {
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(&format!(
+            "ALTER DATABASE {} SET default_transaction_isolation = 'repeatable read'",
+            db.name
+        ))
+        .unwrap();
+    let r = db.client().batch_execute(
+        "BEGIN; SET LOCAL lock_timeout = '500ms'; SET LOCAL statement_timeout = 0;
+         INSERT INTO lobu_migrations (version, name, checksum, compatible)
+         SELECT h.version, coalesce(h.name, ''), coalesce(h.checksum, ''), false
+           FROM lobu_schema_history h
+         ON CONFLICT (version) DO NOTHING;
+         COMMIT",
+    );
+    assert!(r.is_ok(), "{r:?}");
+}
+
+/// A logical replication subscriber of the history: its apply worker fires row triggers
+/// only (not the statement trigger, even enabled ALWAYS), so the marks follow there by the
+/// replica-only row trigger. A private server with `wal_level = logical`.
+#[test]
+fn a_logical_replication_subscriber_moves_the_marks_too() {
+    let server = crate::support::cluster::Cluster::init("logical");
+    server.conf("wal_level = logical\nmax_replication_slots = 4\nmax_wal_senders = 4\n");
+    server.start();
+    server.migrated_db("pub");
+    server.migrated_db("sub");
+    server
+        .admin("pub")
+        .batch_execute("CREATE PUBLICATION history FOR TABLE lobu_migrations")
+        .unwrap();
+    // the slot by hand: a subscription in the same server cannot create its own
+    server
+        .admin("pub")
+        .batch_execute("SELECT pg_create_logical_replication_slot('history', 'pgoutput')")
+        .unwrap();
+    server
+        .admin("sub")
+        .batch_execute(&format!(
+            "CREATE SUBSCRIPTION history CONNECTION '{}' PUBLICATION history
+               WITH (copy_data = false, create_slot = false, slot_name = 'history')",
+            server.socket_url("pub")
+        ))
+        .unwrap();
+    let sub = |sql: &str| -> i64 { server.admin("sub").query_one(sql, &[]).unwrap().get(0) };
+    let mark = crate::support::db::serving_mark();
+    assert_eq!(
+        sub(&format!(
+            "SELECT count(*) FROM pg_proc WHERE proname = '{mark}'"
+        )),
+        1
+    );
+    server
+        .admin("pub")
+        .batch_execute("INSERT INTO lobu_migrations VALUES (900, 'n', '0', false)")
+        .unwrap();
+    let start = std::time::Instant::now();
+    while sub("SELECT count(*) FROM lobu_migrations WHERE version = 900") == 0 {
+        assert!(start.elapsed().as_secs() < 30, "the row was not replicated");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        sub(&format!(
+            "SELECT count(*) FROM pg_proc WHERE proname = '{mark}'"
+        )),
+        0,
+        "the subscriber's mark went with the replicated incompatible migration"
+    );
+    let r = crate::support::bare()
+        .env(
+            "DATABASE_URL",
+            &format!("{}?sslmode=disable", server.url("postgres", "sub")),
+        )
+        .args(["org", "list"])
+        .run();
+    r.code(7);
+    server
+        .admin("sub")
+        .batch_execute("DROP SUBSCRIPTION history")
+        .unwrap();
+}
