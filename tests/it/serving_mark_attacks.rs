@@ -15,16 +15,7 @@ fn history_refuses(db: &TestDb) -> bool {
 
 /// The serving marks, each with its schema.
 fn marks(db: &TestDb) -> Vec<String> {
-    db.client()
-        .query(
-            "SELECT pronamespace::regnamespace::text || '.' || proname FROM pg_proc
-              WHERE proname ~ '^lobu_serves_[0-9]+$' ORDER BY 1",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect()
+    db.serving_marks_qualified()
 }
 
 /// `org create ID` on `db` refuses with exit 7 and creates nothing.

@@ -159,10 +159,21 @@ impl TestDb {
 
     /// The serving marks in the database (migration V13), by name.
     pub fn serving_marks(&self) -> Vec<String> {
+        self.marks("proname::text")
+    }
+
+    /// [`TestDb::serving_marks`], each as `schema.name`.
+    pub fn serving_marks_qualified(&self) -> Vec<String> {
+        self.marks("pronamespace::regnamespace::text || '.' || proname")
+    }
+
+    fn marks(&self, column: &str) -> Vec<String> {
         self.client()
             .query(
-                "SELECT proname::text FROM pg_proc
-                  WHERE proname ~ '^lobu_serves_[0-9]+$' ORDER BY 1",
+                &format!(
+                    "SELECT {column} FROM pg_proc
+                      WHERE proname ~ '^lobu_serves_[0-9]+$' ORDER BY 1"
+                ),
                 &[],
             )
             .unwrap()
