@@ -185,6 +185,18 @@ impl Error {
 pub(crate) const ORG_DELETING: &str = "LB001";
 
 /// What a foreign key found missing, in this tool's words, from PostgreSQL's detail
+/// The last name a server's text quotes, in any of its languages' quotes (`"runs"`,
+/// `»runs«`, `« runs »`); `None` without one.
+fn last_quoted(text: &str) -> Option<&str> {
+    const QUOTES: [char; 7] = ['"', '»', '«', '“', '”', '„', '「'];
+    text.split(|c| QUOTES.contains(&c) || c == '」')
+        .skip(1)
+        .step_by(2)
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+        .last()
+}
+
 /// `Key (org_id)=(acme) is not present in table "organizations".`: `organization acme not
 /// found` (gone between the command's start and its write, e.g. deleted meanwhile); never
 /// a constraint's name.
@@ -244,11 +256,19 @@ impl From<postgres::Error> for Error {
         } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
             Self::NotFound(missing_reference(db.detail().unwrap_or("")))
         } else if *code == SqlState::LOCK_NOT_AVAILABLE {
+            // a row's or an index entry's wait names its relation in the error's context
+            // (`while updating tuple (0,1) in relation "runs"`); a table's does not
+            let on = db
+                .where_()
+                .and_then(last_quoted)
+                .map(|relation| format!(" on {relation}"))
+                .unwrap_or_default();
             Self::Transient {
                 kind: "lock_timeout",
-                message: "timed out waiting for a lock held by another session (lock_timeout); \
-                          retry"
-                    .into(),
+                message: format!(
+                    "timed out waiting for a lock{on} held by another session (lock_timeout); \
+                     retry"
+                ),
             }
         } else if *code == SqlState::QUERY_CANCELED && message.contains("statement timeout") {
             Self::Transient {
@@ -309,7 +329,19 @@ impl From<serde_json::Error> for Error {
 
 #[cfg(test)]
 mod tests {
-    use super::missing_reference;
+    use super::{last_quoted, missing_reference};
+
+    #[test]
+    fn a_lock_wait_names_its_relation_in_any_language() {
+        for context in [
+            r#"while updating tuple (0,1) in relation "runs""#,
+            "beim Aktualisieren von Tupel (0,1) in Relation »runs«",
+            "lors de la mise à jour de la ligne (0,1) dans la relation « runs »",
+        ] {
+            assert_eq!(last_quoted(context), Some("runs"), "{context}");
+        }
+        assert_eq!(last_quoted("no quotes here"), None);
+    }
 
     #[test]
     fn a_missing_reference_names_the_object_never_the_constraint() {
