@@ -184,12 +184,14 @@ impl Error {
 /// (migration V11); its message is [`crate::orgs::being_deleted`]'s.
 pub(crate) const ORG_DELETING: &str = "LB001";
 
-/// What a foreign key found missing, in this tool's words, from PostgreSQL's detail
+/// The quotation marks of the server's languages around a name or a value it cites
+/// (`"..."` in English, `»...«` in German, `« ... »` in French, `「...」` in Japanese).
+pub(crate) const SERVER_QUOTES: [char; 9] = ['"', '»', '«', '“', '”', '„', '「', '」', '』'];
+
 /// The last name a server's text quotes, in any of its languages' quotes (`"runs"`,
 /// `»runs«`, `« runs »`); `None` without one.
 fn last_quoted(text: &str) -> Option<&str> {
-    const QUOTES: [char; 7] = ['"', '»', '«', '“', '”', '„', '「'];
-    text.split(|c| QUOTES.contains(&c) || c == '」')
+    text.split(SERVER_QUOTES)
         .skip(1)
         .step_by(2)
         .map(str::trim)
@@ -197,6 +199,7 @@ fn last_quoted(text: &str) -> Option<&str> {
         .last()
 }
 
+/// What a foreign key found missing, in this tool's words, from PostgreSQL's detail
 /// `Key (org_id)=(acme) is not present in table "organizations".`: `organization acme not
 /// found` (gone between the command's start and its write, e.g. deleted meanwhile); never
 /// a constraint's name.

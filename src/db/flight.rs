@@ -231,10 +231,10 @@ fn refused(e: &postgres::Error) -> Option<Error> {
 /// The error of a message that carries a marker (see `MARKER`).
 fn marked(message: &str) -> Option<Error> {
     let rest = &message[message.find(MARKER)? + MARKER.len()..];
-    // the message quotes the text as the server's language does ("..." in English, »...«
-    // in German, «...» in French, 「...」 in Japanese): none of these ends a marker's text
+    // the message quotes the text as the server's language does: none of these quotes
+    // (nor an apostrophe) ends a marker's text
     let rest = rest.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '«' | '“' | '”' | '„' | '」' | '』')
+        c.is_whitespace() || c == '\'' || crate::error::SERVER_QUOTES.contains(&c)
     });
     let (kind, text) = rest.split_once(':')?;
     match kind {
