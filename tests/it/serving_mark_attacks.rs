@@ -18,6 +18,29 @@ fn marks(db: &TestDb) -> Vec<String> {
     db.serving_marks_qualified()
 }
 
+/// `db`'s URL with `search_path` set to `path`.
+fn on_path(db: &TestDb, path: &str) -> String {
+    format!("{}?options=-c%20search_path%3D{path}", db.direct)
+}
+
+/// Writes the history twice at once: `first` in a transaction left open, `second` beside
+/// it, which waits for the first to commit (its trigger takes the marks' lock).
+fn one_writer_after_another(db: &TestDb, first: &str, second: &str) {
+    let mut holder = db.client();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute(first).unwrap();
+    std::thread::scope(|s| {
+        let other = s.spawn(|| db.client().batch_execute(second).unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            !other.is_finished(),
+            "the second writer waits for the first"
+        );
+        tx.commit().unwrap();
+        other.join().unwrap();
+    });
+}
+
 /// `org create ID` on `db` refuses with exit 7 and creates nothing.
 fn refused_and_nothing_written(db: &TestDb, url: &str, table: &str, id: &str) {
     let r = cli(db)
@@ -34,9 +57,9 @@ fn refused_and_nothing_written(db: &TestDb, url: &str, table: &str, id: &str) {
     );
 }
 
-/// A history row numbered 0 or below (a version renumbered by hand) is counted by the
-/// trigger's `count(*) OVER (ORDER BY version)` as if it filled a gap, while the history
-/// table's check counts versions 1 to N only.
+/// A history row numbered 0 or below (a version renumbered by hand) was counted by the
+/// trigger's `count(*) OVER (ORDER BY version)` as if it filled a gap; the marks, like the
+/// history table's check, count versions from 1 only.
 #[test]
 fn a_history_row_below_version_one_does_not_fill_a_gap() {
     let db = TestDb::new();
@@ -56,7 +79,7 @@ fn a_mark_of_another_schema_on_the_search_path_does_not_serve() {
     db.client()
         .batch_execute("CREATE SCHEMA a; CREATE SCHEMA b")
         .unwrap();
-    let path = |p: &str| format!("{}?options=-c%20search_path%3D{p}", db.direct);
+    let path = |p: &str| on_path(&db, p);
     for schema in ["a", "b"] {
         cli(&db)
             .args(["--database-url", &path(schema), "migrate"])
@@ -132,20 +155,11 @@ fn concurrent_history_writes_leave_no_mark_the_history_refuses() {
         ))
         .unwrap();
     assert!(!marks(&db).iter().any(|m| m.ends_with(&mark)));
-    let mut t1 = db.client();
-    let mut tx = t1.transaction().unwrap();
-    tx.batch_execute("INSERT INTO lobu_migrations SELECT * FROM attack_saved")
-        .unwrap();
-    std::thread::scope(|s| {
-        let other = s.spawn(|| {
-            db.client()
-                .batch_execute("DELETE FROM lobu_migrations WHERE version = 5")
-                .unwrap();
-        });
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        tx.commit().unwrap();
-        other.join().unwrap();
-    });
+    one_writer_after_another(
+        &db,
+        "INSERT INTO lobu_migrations SELECT * FROM attack_saved",
+        "DELETE FROM lobu_migrations WHERE version = 5",
+    );
     assert!(history_refuses(&db));
     assert_eq!(marks(&db), Vec::<String>::new());
     refused_and_nothing_written(&db, &db.url, "organizations", "skewed");
@@ -278,4 +292,47 @@ fn a_logical_replication_subscriber_moves_the_marks_too() {
         .admin("sub")
         .batch_execute("DROP SUBSCRIPTION history")
         .unwrap();
+}
+
+/// The other order: a version removed by one transaction while another records a newer
+/// one leaves no mark that the history does not vouch for.
+#[test]
+fn concurrent_history_writers_leave_the_marks_the_history_says() {
+    let db = TestDb::new();
+    one_writer_after_another(
+        &db,
+        "DELETE FROM lobu_migrations WHERE version = 5",
+        "INSERT INTO lobu_migrations VALUES (900, 'n', '0', true)",
+    );
+    assert_eq!(db.serving_marks(), Vec::<String>::new());
+    let r = cli(&db).args(["org", "list"]).run();
+    r.code(7);
+    assert!(r.stderr.contains("behind this binary"), "{}", r.stderr);
+}
+
+/// A mark is a function of the history table's row type: it serves only the history table
+/// that search_path finds, an installation behind this binary earlier on the path is
+/// refused and the current one later on it is not (its dropping is
+/// `a_dropped_history_table_is_not_served`).
+#[test]
+fn a_mark_serves_only_the_history_table_it_belongs_to() {
+    let db = TestDb::new();
+    cli(&db).args(["org", "create", "acme"]).run().code(0);
+    // another installation, behind this binary, in a schema before public on the path
+    db.client()
+        .batch_execute(
+            "CREATE SCHEMA tenant;
+             CREATE TABLE tenant.lobu_migrations (LIKE public.lobu_migrations INCLUDING ALL);
+             INSERT INTO tenant.lobu_migrations SELECT * FROM public.lobu_migrations
+              WHERE version < (SELECT max(version) FROM public.lobu_migrations);",
+        )
+        .unwrap();
+    let through = |path: &str| db.through(on_path(&db, path));
+    let r = cli(&through("tenant,public")).args(["org", "list"]).run();
+    r.code(7);
+    assert!(r.stderr.contains("behind this binary"), "{}", r.stderr);
+    cli(&through("public,tenant"))
+        .args(["org", "list"])
+        .run()
+        .code(0);
 }
