@@ -189,8 +189,7 @@ fn delete(ctx: &Ctx, id: &str, dry_run: bool, yes: bool, batch: i64) -> Result<(
         eprintln!("{}", render(&would));
         eprint!("type the organization id to delete it: ");
         let mut typed = String::new();
-        std::io::stdin()
-            .read_line(&mut typed)
+        super::signals::exiting_on_signal(|| std::io::stdin().read_line(&mut typed))?
             .map_err(|e| Error::InvalidInput(format!("cannot read the confirmation: {e}")))?;
         if typed.trim() != id {
             return Err(Error::InvalidInput(format!(

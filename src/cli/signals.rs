@@ -1,77 +1,61 @@
-//! SIGINT, SIGTERM and SIGHUP: ctrlc allows one handler per process, so there is one, and
-//! the command sets what it does.
+//! SIGINT, SIGTERM and SIGHUP, without a thread of their own: a one-shot command would pay
+//! for one at its start and again at its exit (the exit waits for the thread to be woken
+//! and to end), ~0.5 ms of a 6 ms `org show` (docs/decisions.md, "Signals without a
+//! thread").
 //!
-//! - A connected command cancels its connection's statement (a one-shot flight has sent its
-//!   `COMMIT` with its statements: without the cancel the server would commit them after
-//!   the client left) and marks the connection, so that it sends nothing more and rolls
-//!   back what it holds. The command then ends on its own: a cancelled statement fails and
-//!   it exits 130 with nothing printed; a change that had already committed is still
-//!   printed and exits as it would have (its output is the truth of what happened: a new
-//!   token's secret is not lost). Should it not end within 3 s, the handler exits 130.
+//! - Before a connection, a signal ends the process as the system does by default.
+//! - A connected command: a signal that arrives while the connection waits for the server
+//!   cancels the statement (a one-shot flight has sent its `COMMIT` with its statements:
+//!   without the cancel the server would commit them after the client left), and nothing
+//!   more is sent; the connection's own runtime watches the signals
+//!   ([`crate::db::Client::cancel_on_signals`]). The command then ends on its own: a
+//!   cancelled statement fails and it exits 130 with nothing printed; a change that had
+//!   already committed is still printed and exits as it would have (its output is the
+//!   truth of what happened: a new token's secret is not lost). Should the server not
+//!   answer within 3 s, the wait gives up (exit 130). A signal between two waits is taken
+//!   by the next one before it sends anything; after the last one, the command finishes
+//!   what it was printing.
 //! - A command that stops in its own way (a wait, the dispatch loop, an organisation's
-//!   delete) sets a flag it looks at between steps; a second signal exits 130 at once.
+//!   delete) sets a flag it looks at between steps ([`stop_flag`]); a second signal exits
+//!   130 at once. Its connections do not cancel.
+//! - A question on the terminal ([`exiting_on_signal`]): a signal exits 130 at once.
 
+use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::Duration;
+use std::sync::Arc;
 
-use crate::db::client::Canceller;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::flag;
+
+use crate::db::Client;
 use crate::error::{Error, Result};
 
-/// What a signal does now.
-enum Action {
-    /// Cancel this connection's statement ([`cancel_on_signal`]).
-    Cancel(Canceller),
-    /// Set this flag ([`stop_flag`]); the second signal exits when asked to.
-    Flag(Arc<AtomicBool>),
-}
+const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
 
-static ACTION: Mutex<Option<Action>> = Mutex::new(None);
+/// Whether a command set its own stop flag: its connections do not cancel.
+static STOPS_ON_FLAG: AtomicBool = AtomicBool::new(false);
 
 /// Whether a signal cancelled the command's statement: its failure is then no error of the
 /// command's (exit 130, nothing printed).
 static CANCELLED: AtomicBool = AtomicBool::new(false);
 
-fn on_signal() {
-    let action = ACTION.lock().unwrap_or_else(PoisonError::into_inner);
-    match action.as_ref() {
-        Some(Action::Cancel(connection)) => {
-            let connection = connection.clone();
-            drop(action);
-            CANCELLED.store(true, Ordering::SeqCst);
-            connection.cancel();
-            std::thread::sleep(Duration::from_secs(3));
-            std::process::exit(130);
-        }
-        Some(Action::Flag(flag)) => {
-            if flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-        }
-        None => std::process::exit(130),
+/// What a connection asks as a signal arrives while it waits: whether it cancels.
+fn cancels() -> bool {
+    if STOPS_ON_FLAG.load(Ordering::SeqCst) {
+        return false;
     }
+    CANCELLED.store(true, Ordering::SeqCst);
+    true
 }
 
-/// Sets what a signal does (a command's own stop flag is not replaced by a connection's
-/// cancel), installing the handler the first time.
-fn set(action: Action) -> Result<()> {
-    {
-        let mut current = ACTION.lock().unwrap_or_else(PoisonError::into_inner);
-        if matches!(action, Action::Flag(_)) || !matches!(*current, Some(Action::Flag(_))) {
-            *current = Some(action);
-        }
-    }
-    static INSTALLED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
-    INSTALLED
-        .get_or_init(|| ctrlc::set_handler(on_signal).map_err(|e| e.to_string()))
-        .clone()
-        .map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))
+fn installed<T>(result: io::Result<T>) -> Result<T> {
+    result.map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))
 }
 
-/// A signal cancels what `connection`'s server runs for it (the latest connection's, when
-/// a command opens another), unless the command chose what a signal does ([`stop_flag`]).
-pub(crate) fn cancel_on_signal(connection: Canceller) -> Result<()> {
-    set(Action::Cancel(connection))
+/// A signal cancels what `client`'s server runs for it while it waits, unless the command
+/// chose what a signal does ([`stop_flag`]).
+pub(crate) fn cancel_on_signal(client: &mut Client) -> Result<()> {
+    installed(client.cancel_on_signals(cancels))
 }
 
 /// Whether a signal cancelled the command ([`cancel_on_signal`]).
@@ -83,6 +67,31 @@ pub(crate) fn cancelled() -> bool {
 /// 130 at once.
 pub(crate) fn stop_flag() -> Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
-    set(Action::Flag(Arc::clone(&stop)))?;
+    for signal in SIGNALS {
+        // the exit first: it finds the flag clear on the first signal, set on the second
+        installed(flag::register_conditional_shutdown(
+            signal,
+            130,
+            Arc::clone(&stop),
+        ))?;
+        installed(flag::register(signal, Arc::clone(&stop)))?;
+    }
+    STOPS_ON_FLAG.store(true, Ordering::SeqCst);
     Ok(stop)
+}
+
+/// Runs `f` (a question on the terminal, which nothing else would interrupt once a
+/// connection watches the signals) with a signal exiting 130 at once.
+pub(crate) fn exiting_on_signal<T>(f: impl FnOnce() -> T) -> Result<T> {
+    let always = Arc::new(AtomicBool::new(true));
+    let ids = SIGNALS
+        .into_iter()
+        .map(|signal| flag::register_conditional_shutdown(signal, 130, Arc::clone(&always)))
+        .collect::<io::Result<Vec<_>>>();
+    let ids = installed(ids)?;
+    let value = f();
+    for id in ids {
+        signal_hook::low_level::unregister(id);
+    }
+    Ok(value)
 }

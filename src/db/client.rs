@@ -22,11 +22,76 @@ use tokio_postgres::{AsyncMessage, ToStatement};
 
 type MessageStream = Pin<Box<dyn Stream<Item = Result<AsyncMessage, Error>> + Send>>;
 
-/// The runtime, the connection's message stream and the notifications it delivered.
+/// The runtime, the connection's message stream, the notifications it delivered and the
+/// signals it watches.
 struct Connection {
     runtime: Runtime,
     stream: MessageStream,
     notifications: VecDeque<Notification>,
+    signals: Option<Signals>,
+}
+
+/// How long a wait goes on after a signal cancelled its statement: the server's answer to
+/// the cancel (the statement failed, a `COMMIT` rolled back) usually comes at once; a server
+/// that does not answer is left.
+const SIGNAL_GRACE: Duration = Duration::from_secs(3);
+
+/// SIGINT, SIGTERM and SIGHUP as a connection's own runtime sees them while it waits (see
+/// [`Client::cancel_on_signals`]): no thread watches them.
+struct Signals {
+    #[cfg(unix)]
+    watched: Vec<tokio::signal::unix::Signal>,
+    /// Whether a signal that arrived now cancels (asked once per signal).
+    cancels: fn() -> bool,
+    canceller: Canceller,
+    /// Once a signal cancelled: the cancel request while it is under way, and when the
+    /// waits give up.
+    cancelling: Option<(Option<CancelRequest>, Pin<Box<tokio::time::Sleep>>)>,
+}
+
+impl Signals {
+    /// Whether a watched signal arrived since the last look (each is taken once) and
+    /// cancels.
+    fn arrived(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut arrived = false;
+        #[cfg(unix)]
+        for signal in &mut self.watched {
+            while let Poll::Ready(Some(())) = signal.poll_recv(cx) {
+                arrived = true;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = cx;
+        arrived && (self.cancels)()
+    }
+
+    /// Looks for a signal; `Ready` when the wait must end: before anything of it is sent
+    /// (`sent` false) once a signal came, since nothing more is sent then (a transaction
+    /// left open rolls back as the connection closes), or when the grace after a cancel is
+    /// over. Otherwise it sends the cancel request when a signal came, and drives it.
+    fn poll(&mut self, cx: &mut Context<'_>, sent: bool) -> Poll<()> {
+        use std::sync::atomic::Ordering;
+        if self.arrived(cx) {
+            self.canceller.requested.store(true, Ordering::SeqCst);
+            if sent && self.cancelling.is_none() {
+                let deadline = Box::pin(tokio::time::sleep(SIGNAL_GRACE));
+                self.cancelling = Some((Some((self.canceller.send)()), deadline));
+            }
+        }
+        if !sent && self.canceller.requested.load(Ordering::SeqCst) {
+            return Poll::Ready(());
+        }
+        let Some((request, deadline)) = &mut self.cancelling else {
+            return Poll::Pending;
+        };
+        if request
+            .as_mut()
+            .is_some_and(|r| r.as_mut().poll(cx).is_ready())
+        {
+            *request = None;
+        }
+        deadline.as_mut().poll(cx)
+    }
 }
 
 impl Connection {
@@ -43,7 +108,17 @@ impl Connection {
     ) -> Result<T, Error> {
         let stream = &mut self.stream;
         let notifications = &mut self.notifications;
+        let signals = &mut self.signals;
+        let mut sent = false;
         self.runtime.block_on(future::poll_fn(|cx| {
+            // the first poll sends the request: a signal before it came between waits
+            if signals
+                .as_mut()
+                .is_some_and(|s| s.poll(cx, sent).is_ready())
+            {
+                return Poll::Ready(Err(Error::__private_api_timeout()));
+            }
+            sent = true;
             let done = loop {
                 match stream.as_mut().poll_next(cx) {
                     Poll::Ready(Some(Ok(AsyncMessage::Notification(n)))) => {
@@ -91,6 +166,10 @@ impl Drop for Client {
     /// ends), so that the server does not log a client that vanished.
     fn drop(&mut self) {
         self.client.__private_api_close();
+        // interrupted: the process is leaving, and the server sees the connection close
+        if self.cancel_requested() {
+            return;
+        }
         let _ = self.connection.poll_block_on(|_, _, done| {
             if done {
                 Poll::Ready(Ok(()))
@@ -165,13 +244,50 @@ impl Client {
                 runtime,
                 stream,
                 notifications: VecDeque::new(),
+                signals: None,
             },
             client,
             canceller,
         })
     }
 
-    /// What cancels this connection's statement from another thread (a signal handler's).
+    /// From now on, SIGINT, SIGTERM and SIGHUP cancel what the server runs for this client
+    /// while it waits for an answer, when `cancels` (asked as each one arrives) says so: the
+    /// cancel request goes out as [`Canceller::cancel`] sends it, the wait goes on for the
+    /// server's answer (the statement fails, a pipelined `COMMIT` rolls back) and gives up
+    /// 3 s later, and nothing more is sent ([`Client::cancel_requested`]). A signal that
+    /// arrives between waits is taken by the next one, before it sends anything. The
+    /// connection's runtime watches them: no thread of its own, which a one-shot command
+    /// would pay for at its start and again at its exit. Once watched, a signal no longer
+    /// ends the process by itself (the runtime's handler stays).
+    ///
+    /// # Errors
+    /// The operating system's, when a handler cannot be installed.
+    pub fn cancel_on_signals(&mut self, cancels: fn() -> bool) -> std::io::Result<()> {
+        #[cfg(unix)]
+        let watched = {
+            use tokio::signal::unix::{signal, SignalKind};
+            let _runtime = self.connection.runtime.enter();
+            [
+                SignalKind::interrupt(),
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+            ]
+            .into_iter()
+            .map(signal)
+            .collect::<std::io::Result<Vec<_>>>()?
+        };
+        self.connection.signals = Some(Signals {
+            #[cfg(unix)]
+            watched,
+            cancels,
+            canceller: self.canceller.clone(),
+            cancelling: None,
+        });
+        Ok(())
+    }
+
+    /// What cancels this connection's statement from another thread.
     #[must_use]
     pub fn canceller(&self) -> Canceller {
         self.canceller.clone()

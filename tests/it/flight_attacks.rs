@@ -89,6 +89,11 @@ fn interrupted_trigger(signal: &str, holder_waits: bool) {
         "SELECT pid FROM pg_stat_activity
          WHERE datname = current_database() AND wait_event_type = 'Lock'",
     );
+    // the connection's runtime watches the signals: no thread besides the main one
+    let threads = std::fs::read_dir(format!("/proc/{}/task", child.id()))
+        .unwrap()
+        .count();
+    assert_eq!(threads, 1, "a thread of its own for the signals");
     Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()

@@ -779,3 +779,53 @@ fn a_failed_delete_hands_its_lease_back() {
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(again.stdout.contains("acme"), "{}", again.stdout);
 }
+
+/// The delete's question on a terminal comes after the connection is up, when the
+/// connection's runtime watches the signals and a signal alone no longer ends the process:
+/// Ctrl-C there exits 130 at once (not after a grace) and deletes nothing. `script` gives
+/// the command a terminal.
+#[test]
+fn ctrl_c_at_the_delete_question_exits_at_once_and_deletes_nothing() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let db = TestDb::new();
+    populated(&db, "acme");
+    let mut session = std::process::Command::new("script")
+        .args([
+            "-qefc",
+            &format!("exec {} org delete acme", env!("CARGO_BIN_EXE_lobu-admin")),
+        ])
+        .arg("/dev/null")
+        .env("DATABASE_URL", &db.url)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = session.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("type the organization id") {
+        let n = stdout.read(&mut chunk).unwrap();
+        assert!(n > 0, "no question: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&chunk[..n]);
+    }
+    // `script` runs the command in a shell that `exec` replaced: its only child
+    let children =
+        std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", session.id())).unwrap();
+    let command = children.split_whitespace().next().unwrap().to_string();
+    let asked = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-INT", &command])
+        .status()
+        .unwrap();
+    let status = session.wait().unwrap();
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "it took {:?} to exit",
+        asked.elapsed()
+    );
+    assert_eq!(status.code(), Some(130));
+    let orgs: i64 = db.scalar("SELECT count(*) FROM organizations WHERE deleting_at IS NULL");
+    assert_eq!(orgs, 1, "nothing deleted");
+}
