@@ -35,6 +35,28 @@ use output::{print_error, Format, Out};
 #[derive(Debug, Parser)]
 #[command(name = "lobu-admin", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
+    /// The options of every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The root command without its subcommands, to which [`parse`] adds the one the words
+/// name: the same settings as [`Cli`]'s, and those its required subcommand gives it
+/// (`usage::tests::the_root_alone_parses_as_the_whole_tree` compares the two).
+#[derive(Parser)]
+#[command(name = "lobu-admin", version, about, long_about = None, max_term_width = 100)]
+#[command(subcommand_required = true, arg_required_else_help = true)]
+struct Root {
+    #[command(flatten)]
+    global: Global,
+}
+
+#[derive(Debug, clap::Args)]
+#[doc = concat!("The options every command takes, before or after its name.")]
+pub struct Global {
     /// PostgreSQL connection string: a URL (postgres://...) or key=value pairs, completed
     /// as libpq does from the PG* variables, the service file and the password file (keep
     /// the password there, not here). Without it, DATABASE_URL, PGHOST, PGHOSTADDR and
@@ -60,9 +82,6 @@ pub struct Cli {
     /// by commands that record a change; else OS user@host).
     #[arg(long, global = true, value_name = "NAME", value_parser = args::parse_actor)]
     pub actor: Option<crate::audit::Actor>,
-    /// The command.
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 /// The clap command tree (for completions and the man page).
@@ -89,9 +108,9 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let out = Out {
-        format: cli.output,
-        quiet: cli.quiet,
-        verbose: cli.verbose,
+        format: cli.global.output,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
     };
     // an empty value is refused, naming the flag or the variable it came from
     let flag = argv
@@ -108,14 +127,68 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// `Cli::try_parse_from`, without freeing clap's command tree and matches: freeing them
-/// took a seventh of a one-shot command's instructions in this process (callgrind, `org
-/// show`), and the process ends soon after; what is leaked is one tree per invocation.
+/// `Cli::try_parse_from`, with the root command holding only the subcommand the words
+/// name when they name one (see [`root_subcommand`]), and without freeing clap's command
+/// tree and matches.
+///
+/// - Building a command copies its global options into each of its subcommands: for the
+///   root's twenty, 100 KB and a sixth of a one-shot command's start in this process (`org
+///   show`: 0.87M -> 0.57M instructions, 168 -> 131 page faults, callgrind and `perf
+///   stat`), for nineteen subcommands the command line does not name. A command line that
+///   names none (`--help`, `--version`, `help ...`, nothing, a mistake) is parsed with
+///   the whole tree, so that what clap prints lists them all.
+/// - Freeing the tree and the matches took a seventh of a one-shot command's
+///   instructions (callgrind, `org show`), and the process ends soon after; what is
+///   leaked is one tree per invocation.
 fn parse(argv: &[OsString]) -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
-    let mut command = std::mem::ManuallyDrop::new(Cli::command());
+    let command = root_subcommand(argv).map_or_else(Cli::command, |sub| {
+        <Root as CommandFactory>::command().subcommand(sub)
+    });
+    let mut command = std::mem::ManuallyDrop::new(command);
     let matches = std::mem::ManuallyDrop::new(command.try_get_matches_from_mut(argv)?);
     Cli::from_arg_matches(&matches)
+}
+
+/// The subcommand of the root that `argv` names, when its first word that is no option of
+/// the root's (nor an option's value, read as clap reads them: `--name value`,
+/// `--name=value`, a cluster of short flags whose first that takes a value takes the rest
+/// of the word or else the next word) is that subcommand's name or alias; `None` for
+/// anything else (`--`, a word that is no option of the root's, `--help`, `--version`,
+/// `help`, no such subcommand), which the whole tree parses.
+fn root_subcommand(argv: &[OsString]) -> Option<clap::Command> {
+    let root = <Root as CommandFactory>::command();
+    let option = |found: Option<&clap::Arg>| found.map(|a| a.get_action().takes_values());
+    let raw = clap_lex::RawArgs::new(argv.iter());
+    let mut cursor = raw.cursor();
+    raw.next_os(&mut cursor)?;
+    while let Some(word) = raw.next(&mut cursor) {
+        if word.is_escape() {
+            return None;
+        }
+        if let Some((name, inline)) = word.to_long() {
+            let name = name.ok()?;
+            let takes_value = option(root.get_arguments().find(|a| a.get_long() == Some(name)))?;
+            if takes_value && inline.is_none() {
+                raw.next_os(&mut cursor)?;
+            }
+        } else if let Some(mut shorts) = word.to_short() {
+            while let Some(flag) = shorts.next_flag() {
+                let c = flag.ok()?;
+                if option(root.get_arguments().find(|a| a.get_short() == Some(c)))? {
+                    if shorts.next_value_os().is_none_or(std::ffi::OsStr::is_empty) {
+                        raw.next_os(&mut cursor)?;
+                    }
+                    break;
+                }
+            }
+        } else {
+            let name = word.to_value().ok()?;
+            let subcommands = Command::augment_subcommands(clap::Command::new(""));
+            return subcommands.find_subcommand(name).cloned();
+        }
+    }
+    None
 }
 
 /// Prints a clap usage error in SPEC 11's form: one `error:` line saying exactly what is
@@ -289,9 +362,9 @@ pub enum Command {
 /// and renders.
 fn dispatch(cli: &Cli, out: Out, flag: bool) -> Result<()> {
     let ctx = Ctx {
-        database: context::Database::choose(cli.database_url.as_deref(), flag),
+        database: context::Database::choose(cli.global.database_url.as_deref(), flag),
         out,
-        actor: cli.actor.clone(),
+        actor: cli.global.actor.clone(),
         connected: std::sync::OnceLock::new(),
     };
     match &cli.command {

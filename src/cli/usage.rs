@@ -662,7 +662,11 @@ mod tests {
                     let argv = argv(&words);
                     match Cli::try_parse_from(&argv) {
                         Ok(cli) => {
-                            assert_eq!(wants_json(&argv), cli.output == Format::Json, "{words:?}");
+                            assert_eq!(
+                                wants_json(&argv),
+                                cli.global.output == Format::Json,
+                                "{words:?}"
+                            );
                             parsed += 1;
                         }
                         // given twice on the same command: clap refuses it, and the error
@@ -741,6 +745,95 @@ mod tests {
         ] {
             let words: Vec<String> = words.iter().map(ToString::to_string).collect();
             assert_eq!(wants_json(&argv(&words)), json, "{words:?}");
+        }
+    }
+
+    /// What clap makes of `argv` with the whole tree, and with `parse`'s root that holds
+    /// only the subcommand the words name: the parsed command, or the error word for word.
+    fn both_ways(argv: &[OsString]) -> (String, String) {
+        use clap::{CommandFactory, FromArgMatches};
+        let outcome = |r: Result<Cli, clap::Error>| match r {
+            Ok(cli) => format!("{cli:?}"),
+            Err(e) => format!("{:?}\n{}", e.kind(), e.render()),
+        };
+        let whole = Cli::command()
+            .try_get_matches_from(argv)
+            .and_then(|m| Cli::from_arg_matches(&m));
+        (outcome(whole), outcome(super::super::parse(argv)))
+    }
+
+    /// Every command of the tree, with the global options spelt before and after it, its
+    /// help, a missing, extra, unknown or misspelt word, `--`: the root holding only the
+    /// named subcommand parses as the whole tree.
+    #[test]
+    fn the_root_alone_parses_as_the_whole_tree() {
+        fn paths(path: &[String], cmd: &clap::Command, out: &mut Vec<Vec<String>>) {
+            out.push(path.to_vec());
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let mut p = path.to_vec();
+                p.push(sub.get_name().to_string());
+                paths(&p, sub, out);
+            }
+        }
+        let mut tree = super::super::command();
+        tree.build();
+        let mut all = Vec::new();
+        paths(&[], &tree, &mut all);
+        let words = |w: &[&str]| w.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let before = [
+            words(&[]),
+            words(&["-o", "json"]),
+            words(&["-qvojson"]),
+            words(&["--actor", "ada", "-q"]),
+            words(&["--database-url=postgres://h/d"]),
+            words(&["--output", "yaml"]),
+            words(&["-o"]),
+            words(&["--bogus"]),
+            words(&["--"]),
+            words(&["help"]),
+            words(&["-V"]),
+        ];
+        let after = [
+            words(&[]),
+            words(&["--help"]),
+            words(&["acme"]),
+            words(&["acme", "-o", "json", "--actor", "ada"]),
+            words(&["1", "-1"]),
+            words(&["--bogus"]),
+            words(&["shwo"]),
+            words(&["--", "-o"]),
+        ];
+        let mut compared = 0;
+        for path in &all {
+            for b in &before {
+                for a in &after {
+                    let w: Vec<String> = b.iter().chain(path).chain(a).cloned().collect();
+                    let (whole, alone) = both_ways(&argv(&w));
+                    assert_eq!(alone, whole, "{w:?}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 5_000, "{compared}");
+    }
+
+    proptest::proptest! {
+        /// Any words from the tree's names, the global options and their values, and
+        /// mistakes: the root holding only the named subcommand parses as the whole tree.
+        #[test]
+        fn any_words_parse_as_with_the_whole_tree(
+            picks in proptest::collection::vec(0usize..32, 0..7)
+        ) {
+            const WORDS: [&str; 32] = [
+                "org", "show", "list", "watchers", "trigger", "runs", "claim", "schedule",
+                "preview", "help", "acme", "1", "-1", "0 9 * * *", "-o", "json", "yaml",
+                "-q", "-v", "-qv", "-ojson", "--output=table", "--actor", "--actor=ada",
+                "--database-url", "postgres://h/d", "--help", "-h", "-V", "--", "--bogus",
+                "-",
+            ];
+            let w: Vec<String> = picks.iter().map(|&i| WORDS[i].to_string()).collect();
+            let (whole, alone) = both_ways(&argv(&w));
+            proptest::prop_assert_eq!(alone, whole, "{:?}", w);
         }
     }
 }
