@@ -207,7 +207,7 @@ impl Ctx {
                 }
             }
         };
-        super::signals::cancel_on_signal(&mut client)?;
+        super::signals::cancel_on_signal()?;
         // the embedded database migrates itself; an explicit one is the operator's, and the
         // command's own transactions refuse it when it does not match
         if schema == Schema::Checked && matches!(self.database, Database::Embedded) {

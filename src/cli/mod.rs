@@ -54,6 +54,9 @@ struct Root {
     global: Global,
 }
 
+// the doc as `concat!`, which clap's derive does not read: a flattened struct's doc
+// comment would replace the root's description (decisions.md, "Building only the chosen
+// subcommand")
 #[derive(Debug, clap::Args)]
 #[doc = concat!("The options every command takes, before or after its name.")]
 pub struct Global {
@@ -128,67 +131,32 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 /// `Cli::try_parse_from`, with the root command holding only the subcommand the words
-/// name when they name one (see [`root_subcommand`]), and without freeing clap's command
-/// tree and matches.
+/// name when they name one (see [`usage::root_subcommand`]), and without freeing clap's
+/// command tree and matches.
 ///
 /// - Building a command copies its global options into each of its subcommands: for the
-///   root's twenty, 100 KB and a sixth of a one-shot command's start in this process (`org
-///   show`: 0.87M -> 0.57M instructions, 168 -> 131 page faults, callgrind and `perf
-///   stat`), for nineteen subcommands the command line does not name. A command line that
-///   names none (`--help`, `--version`, `help ...`, nothing, a mistake) is parsed with
-///   the whole tree, so that what clap prints lists them all.
+///   root's nineteen, 100 KB of heap for eighteen subcommands the command line does not
+///   name (`org show`: 1.15M -> 1.04M instructions, 229 -> 211 page faults, callgrind and
+///   `perf stat`). A command line that names none (`--help`, `--version`, `help ...`,
+///   nothing, a mistake) is parsed with the whole tree, so that what clap prints lists
+///   them all.
 /// - Freeing the tree and the matches took a seventh of a one-shot command's
 ///   instructions (callgrind, `org show`), and the process ends soon after; what is
 ///   leaked is one tree per invocation.
 fn parse(argv: &[OsString]) -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
-    let command = root_subcommand(argv).map_or_else(Cli::command, |sub| {
-        <Root as CommandFactory>::command().subcommand(sub)
-    });
+    let root = <Root as CommandFactory>::command();
+    // the subcommands' shells, to find the named one in (not freed, as below)
+    let shells = std::mem::ManuallyDrop::new(Command::augment_subcommands(clap::Command::new(
+        "lobu-admin",
+    )));
+    let command = match usage::root_subcommand(&root, &shells, argv) {
+        Some(sub) => root.subcommand(sub.clone()),
+        None => Cli::command(),
+    };
     let mut command = std::mem::ManuallyDrop::new(command);
     let matches = std::mem::ManuallyDrop::new(command.try_get_matches_from_mut(argv)?);
     Cli::from_arg_matches(&matches)
-}
-
-/// The subcommand of the root that `argv` names, when its first word that is no option of
-/// the root's (nor an option's value, read as clap reads them: `--name value`,
-/// `--name=value`, a cluster of short flags whose first that takes a value takes the rest
-/// of the word or else the next word) is that subcommand's name or alias; `None` for
-/// anything else (`--`, a word that is no option of the root's, `--help`, `--version`,
-/// `help`, no such subcommand), which the whole tree parses.
-fn root_subcommand(argv: &[OsString]) -> Option<clap::Command> {
-    let root = <Root as CommandFactory>::command();
-    let option = |found: Option<&clap::Arg>| found.map(|a| a.get_action().takes_values());
-    let raw = clap_lex::RawArgs::new(argv.iter());
-    let mut cursor = raw.cursor();
-    raw.next_os(&mut cursor)?;
-    while let Some(word) = raw.next(&mut cursor) {
-        if word.is_escape() {
-            return None;
-        }
-        if let Some((name, inline)) = word.to_long() {
-            let name = name.ok()?;
-            let takes_value = option(root.get_arguments().find(|a| a.get_long() == Some(name)))?;
-            if takes_value && inline.is_none() {
-                raw.next_os(&mut cursor)?;
-            }
-        } else if let Some(mut shorts) = word.to_short() {
-            while let Some(flag) = shorts.next_flag() {
-                let c = flag.ok()?;
-                if option(root.get_arguments().find(|a| a.get_short() == Some(c)))? {
-                    if shorts.next_value_os().is_none_or(std::ffi::OsStr::is_empty) {
-                        raw.next_os(&mut cursor)?;
-                    }
-                    break;
-                }
-            }
-        } else {
-            let name = word.to_value().ok()?;
-            let subcommands = Command::augment_subcommands(clap::Command::new(""));
-            return subcommands.find_subcommand(name).cloned();
-        }
-    }
-    None
 }
 
 /// Prints a clap usage error in SPEC 11's form: one `error:` line saying exactly what is

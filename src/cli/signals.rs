@@ -7,8 +7,9 @@
 //! - A connected command: a signal that arrives while the connection waits for the server
 //!   cancels the statement (a one-shot flight has sent its `COMMIT` with its statements:
 //!   without the cancel the server would commit them after the client left), and nothing
-//!   more is sent; the connection's own runtime watches the signals
-//!   ([`crate::db::Client::cancel_on_signals`]). The command then ends on its own: a
+//!   more is sent; the connections' own runtimes watch the signals
+//!   ([`crate::db::client::cancel_on_signals`]), also while a later connection is being
+//!   opened (a signal ends the attempt). The command then ends on its own: a
 //!   cancelled statement fails and it exits 130 with nothing printed; a change that had
 //!   already committed is still printed and exits as it would have (its output is the
 //!   truth of what happened: a new token's secret is not lost). Should the server not
@@ -16,8 +17,9 @@
 //!   by the next one before it sends anything; after the last one, the command finishes
 //!   what it was printing.
 //! - A command that stops in its own way (a wait, the dispatch loop, an organisation's
-//!   delete) sets a flag it looks at between steps ([`stop_flag`]); a second signal exits
-//!   130 at once. Its connections do not cancel.
+//!   delete) sets a flag it looks at between steps ([`stop_flag`]), set already when a
+//!   signal came since the last wait; a second signal exits 130 at once. Its connections
+//!   do not cancel.
 //! - A question on the terminal ([`exiting_on_signal`]): a signal exits 130 at once.
 
 use std::io;
@@ -27,7 +29,6 @@ use std::sync::Arc;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::flag;
 
-use crate::db::Client;
 use crate::error::{Error, Result};
 
 const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
@@ -52,10 +53,10 @@ fn installed<T>(result: io::Result<T>) -> Result<T> {
     result.map_err(|e| Error::Internal(format!("cannot install the signal handler: {e}")))
 }
 
-/// A signal cancels what `client`'s server runs for it while it waits, unless the command
-/// chose what a signal does ([`stop_flag`]).
-pub(crate) fn cancel_on_signal(client: &mut Client) -> Result<()> {
-    installed(client.cancel_on_signals(cancels))
+/// From now on a signal cancels what the server runs for the process's connections while
+/// they wait, unless the command chose what a signal does ([`stop_flag`]).
+pub(crate) fn cancel_on_signal() -> Result<()> {
+    installed(crate::db::client::cancel_on_signals(cancels))
 }
 
 /// Whether a signal cancelled the command ([`cancel_on_signal`]).
@@ -66,6 +67,7 @@ pub(crate) fn cancelled() -> bool {
 /// A flag the signals set, for a command that stops in its own way; a second signal exits
 /// 130 at once.
 pub(crate) fn stop_flag() -> Result<Arc<AtomicBool>> {
+    STOPS_ON_FLAG.store(true, Ordering::SeqCst);
     let stop = Arc::new(AtomicBool::new(false));
     for signal in SIGNALS {
         // the exit first: it finds the flag clear on the first signal, set on the second
@@ -76,7 +78,10 @@ pub(crate) fn stop_flag() -> Result<Arc<AtomicBool>> {
         ))?;
         installed(flag::register(signal, Arc::clone(&stop)))?;
     }
-    STOPS_ON_FLAG.store(true, Ordering::SeqCst);
+    // a signal that came since the last wait and that no connection took: the first
+    if crate::db::client::take_signal() {
+        stop.store(true, Ordering::SeqCst);
+    }
     Ok(stop)
 }
 

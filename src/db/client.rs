@@ -10,6 +10,8 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -29,6 +31,7 @@ struct Connection {
     stream: MessageStream,
     notifications: VecDeque<Notification>,
     signals: Option<Signals>,
+    canceller: Canceller,
 }
 
 /// How long a wait goes on after a signal cancelled its statement: the server's answer to
@@ -36,49 +39,112 @@ struct Connection {
 /// that does not answer is left.
 const SIGNAL_GRACE: Duration = Duration::from_secs(3);
 
-/// SIGINT, SIGTERM and SIGHUP as a connection's own runtime sees them while it waits (see
-/// [`Client::cancel_on_signals`]): no thread watches them.
-struct Signals {
-    #[cfg(unix)]
-    watched: Vec<tokio::signal::unix::Signal>,
-    /// Whether a signal that arrived now cancels (asked once per signal).
+/// What the process watches once [`cancel_on_signals`] was called.
+struct Watch {
+    /// Set by the handler as a signal arrives (at once, unlike the runtime's own view of
+    /// it, which comes through a pipe), taken by the first look that sees it.
+    arrived: Arc<AtomicBool>,
+    /// Whether a signal taken now cancels.
     cancels: fn() -> bool,
-    canceller: Canceller,
+}
+
+static WATCH: OnceLock<Watch> = OnceLock::new();
+
+/// From now on, SIGINT, SIGTERM and SIGHUP cancel what the server runs for any [`Client`]
+/// of this process while it waits for an answer, when `cancels` (asked as a wait takes a
+/// signal) says so: the wait sends the cancel request (as `PQcancel`), goes on for the
+/// server's answer (the statement fails, a pipelined `COMMIT` rolls back) and gives up
+/// 3 s later; nothing more is sent on that connection ([`Client::cancel_requested`]). A
+/// signal that arrives between waits is taken by the next one before it sends anything;
+/// one during a connection attempt ends it. The connections' own runtimes watch them: no
+/// thread, which a one-shot command would pay for at its start and again at its exit.
+/// From then on a signal no longer ends the process by itself (see [`take_signal`] for a
+/// caller that stops in its own way). The first call's `cancels` stays.
+///
+/// # Errors
+/// The operating system's, when a handler cannot be installed.
+pub fn cancel_on_signals(cancels: fn() -> bool) -> std::io::Result<()> {
+    if WATCH.get().is_none() {
+        let arrived = Arc::new(AtomicBool::new(false));
+        for signal in WATCHED {
+            signal_hook::flag::register(signal, Arc::clone(&arrived))?;
+        }
+        let _ = WATCH.set(Watch { arrived, cancels });
+    }
+    Ok(())
+}
+
+/// Takes a signal that arrived while no wait looked (see [`cancel_on_signals`]): for a
+/// caller that starts to stop in its own way, so that a signal just before is not lost.
+pub fn take_signal() -> bool {
+    WATCH
+        .get()
+        .is_some_and(|w| w.arrived.swap(false, Ordering::SeqCst))
+}
+
+const WATCHED: [i32; 3] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+];
+
+/// A runtime's view of the watched signals: what wakes a wait when one arrives.
+struct Signals {
+    wakers: Vec<tokio::signal::unix::Signal>,
     /// Once a signal cancelled: the cancel request while it is under way, and when the
     /// waits give up.
     cancelling: Option<(Option<CancelRequest>, Pin<Box<tokio::time::Sleep>>)>,
 }
 
 impl Signals {
-    /// Whether a watched signal arrived since the last look (each is taken once) and
-    /// cancels.
-    fn arrived(&mut self, cx: &mut Context<'_>) -> bool {
-        let mut arrived = false;
-        #[cfg(unix)]
-        for signal in &mut self.watched {
-            while let Poll::Ready(Some(())) = signal.poll_recv(cx) {
-                arrived = true;
-            }
+    /// The runtime's streams of the watched signals, once the process watches them
+    /// (called inside the runtime).
+    fn watched() -> Option<Self> {
+        WATCH.get()?;
+        let wakers = WATCHED
+            .into_iter()
+            .map(|s| tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(s)))
+            .collect::<std::io::Result<_>>()
+            .ok()?;
+        Some(Self {
+            wakers,
+            cancelling: None,
+        })
+    }
+
+    /// Whether a signal arrived and cancels (taking it); the task is woken by the next.
+    fn taken(&mut self, cx: &mut Context<'_>) -> bool {
+        for waker in &mut self.wakers {
+            while let Poll::Ready(Some(())) = waker.poll_recv(cx) {}
         }
-        #[cfg(not(unix))]
-        let _ = cx;
-        arrived && (self.cancels)()
+        WATCH
+            .get()
+            .is_some_and(|w| w.arrived.swap(false, Ordering::SeqCst) && (w.cancels)())
+    }
+
+    /// Whether a signal arrived that no wait took yet (it stays for the next).
+    fn pending(&mut self, cx: &mut Context<'_>) -> bool {
+        for waker in &mut self.wakers {
+            while let Poll::Ready(Some(())) = waker.poll_recv(cx) {}
+        }
+        WATCH
+            .get()
+            .is_some_and(|w| w.arrived.load(Ordering::SeqCst))
     }
 
     /// Looks for a signal; `Ready` when the wait must end: before anything of it is sent
     /// (`sent` false) once a signal came, since nothing more is sent then (a transaction
     /// left open rolls back as the connection closes), or when the grace after a cancel is
     /// over. Otherwise it sends the cancel request when a signal came, and drives it.
-    fn poll(&mut self, cx: &mut Context<'_>, sent: bool) -> Poll<()> {
-        use std::sync::atomic::Ordering;
-        if self.arrived(cx) {
-            self.canceller.requested.store(true, Ordering::SeqCst);
+    fn poll(&mut self, cx: &mut Context<'_>, canceller: &Canceller, sent: bool) -> Poll<()> {
+        if self.taken(cx) {
+            canceller.requested.store(true, Ordering::SeqCst);
             if sent && self.cancelling.is_none() {
                 let deadline = Box::pin(tokio::time::sleep(SIGNAL_GRACE));
-                self.cancelling = Some((Some((self.canceller.send)()), deadline));
+                self.cancelling = Some((Some((canceller.send)()), deadline));
             }
         }
-        if !sent && self.canceller.requested.load(Ordering::SeqCst) {
+        if !sent && canceller.requested.load(Ordering::SeqCst) {
             return Poll::Ready(());
         }
         let Some((request, deadline)) = &mut self.cancelling else {
@@ -94,6 +160,11 @@ impl Signals {
     }
 }
 
+/// The error of a wait a signal ended.
+fn interrupted() -> Error {
+    Error::__private_api_timeout()
+}
+
 impl Connection {
     fn block_on<T>(&mut self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         let mut future = pin!(future);
@@ -106,17 +177,22 @@ impl Connection {
         &mut self,
         mut f: impl FnMut(&mut Context<'_>, &mut VecDeque<Notification>, bool) -> Poll<Result<T, Error>>,
     ) -> Result<T, Error> {
+        if self.signals.is_none() {
+            let _runtime = self.runtime.enter();
+            self.signals = Signals::watched();
+        }
         let stream = &mut self.stream;
         let notifications = &mut self.notifications;
         let signals = &mut self.signals;
+        let canceller = &self.canceller;
         let mut sent = false;
         self.runtime.block_on(future::poll_fn(|cx| {
             // the first poll sends the request: a signal before it came between waits
             if signals
                 .as_mut()
-                .is_some_and(|s| s.poll(cx, sent).is_ready())
+                .is_some_and(|s| s.poll(cx, canceller, sent).is_ready())
             {
-                return Poll::Ready(Err(Error::__private_api_timeout()));
+                return Poll::Ready(Err(interrupted()));
             }
             sent = true;
             let done = loop {
@@ -132,6 +208,26 @@ impl Connection {
             };
             f(cx, notifications, done)
         }))
+    }
+
+    /// Sends the goodbye and waits until the connection ends, unless a signal is pending:
+    /// then at once, leaving the signal to whoever looks next (the command may be ending
+    /// with an error of its own, which a signal taken here would hide).
+    fn goodbye(&mut self) {
+        let stream = &mut self.stream;
+        let signals = &mut self.signals;
+        self.runtime.block_on(future::poll_fn(|cx| {
+            if signals.as_mut().is_some_and(|s| s.pending(cx)) {
+                return Poll::Ready(());
+            }
+            loop {
+                match stream.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(Ok(_))) => {}
+                    Poll::Ready(Some(Err(_)) | None) => return Poll::Ready(()),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+        }));
     }
 }
 
@@ -150,7 +246,6 @@ pub fn runtime() -> crate::error::Result<Runtime> {
 pub struct Client {
     connection: Connection,
     client: tokio_postgres::Client,
-    canceller: Canceller,
 }
 
 impl std::fmt::Debug for Client {
@@ -166,17 +261,10 @@ impl Drop for Client {
     /// ends), so that the server does not log a client that vanished.
     fn drop(&mut self) {
         self.client.__private_api_close();
-        // interrupted: the process is leaving, and the server sees the connection close
-        if self.cancel_requested() {
-            return;
+        // cancelled: nothing more is sent, and the server sees the connection close
+        if !self.cancel_requested() {
+            self.connection.goodbye();
         }
-        let _ = self.connection.poll_block_on(|_, _, done| {
-            if done {
-                Poll::Ready(Ok(()))
-            } else {
-                Poll::Pending
-            }
-        });
     }
 }
 
@@ -217,89 +305,60 @@ impl Client {
         // the driver's `connect_timeout` bounds the TCP connect only; libpq's bounds the
         // whole attempt (a host that accepts and never answers must not hold it)
         let connect = config.connect(tls.clone());
-        let (client, mut connection) = match config.get_connect_timeout() {
-            Some(limit) => runtime.block_on(async {
-                tokio::time::timeout(*limit, connect)
-                    .await
-                    .map_err(|_| Error::__private_api_timeout())?
-            })?,
-            None => runtime.block_on(connect)?,
+        let limit = config.get_connect_timeout().copied();
+        // once the process watches signals, one ends the attempt (nothing is sent yet)
+        let mut signals = {
+            let _runtime = runtime.enter();
+            Signals::watched()
         };
+        let (client, mut connection) = runtime.block_on(async {
+            let mut connect = pin!(async {
+                match limit {
+                    Some(limit) => tokio::time::timeout(limit, connect)
+                        .await
+                        .map_err(|_| Error::__private_api_timeout())?,
+                    None => connect.await,
+                }
+            });
+            future::poll_fn(|cx| {
+                if signals.as_mut().is_some_and(|s| s.taken(cx)) {
+                    return Poll::Ready(Err(interrupted()));
+                }
+                connect.as_mut().poll(cx)
+            })
+            .await
+        })?;
         let stream: MessageStream = Box::pin(futures_util::stream::poll_fn(move |cx| {
             connection.poll_message(cx)
         }));
         let token = client.cancel_token();
         let canceller = Canceller {
-            send: std::sync::Arc::new(move || {
+            send: Arc::new(move || {
                 let token = token.clone();
                 let tls = tls.clone();
                 Box::pin(async move {
                     let _ = token.cancel_query(tls).await;
                 })
             }),
-            requested: std::sync::Arc::default(),
+            requested: Arc::default(),
         };
         Ok(Self {
             connection: Connection {
                 runtime,
                 stream,
                 notifications: VecDeque::new(),
-                signals: None,
+                signals,
+                canceller,
             },
             client,
-            canceller,
         })
     }
 
-    /// From now on, SIGINT, SIGTERM and SIGHUP cancel what the server runs for this client
-    /// while it waits for an answer, when `cancels` (asked as each one arrives) says so: the
-    /// cancel request goes out as [`Canceller::cancel`] sends it, the wait goes on for the
-    /// server's answer (the statement fails, a pipelined `COMMIT` rolls back) and gives up
-    /// 3 s later, and nothing more is sent ([`Client::cancel_requested`]). A signal that
-    /// arrives between waits is taken by the next one, before it sends anything. The
-    /// connection's runtime watches them: no thread of its own, which a one-shot command
-    /// would pay for at its start and again at its exit. Once watched, a signal no longer
-    /// ends the process by itself (the runtime's handler stays).
-    ///
-    /// # Errors
-    /// The operating system's, when a handler cannot be installed.
-    pub fn cancel_on_signals(&mut self, cancels: fn() -> bool) -> std::io::Result<()> {
-        #[cfg(unix)]
-        let watched = {
-            use tokio::signal::unix::{signal, SignalKind};
-            let _runtime = self.connection.runtime.enter();
-            [
-                SignalKind::interrupt(),
-                SignalKind::terminate(),
-                SignalKind::hangup(),
-            ]
-            .into_iter()
-            .map(signal)
-            .collect::<std::io::Result<Vec<_>>>()?
-        };
-        self.connection.signals = Some(Signals {
-            #[cfg(unix)]
-            watched,
-            cancels,
-            canceller: self.canceller.clone(),
-            cancelling: None,
-        });
-        Ok(())
-    }
-
-    /// What cancels this connection's statement from another thread.
-    #[must_use]
-    pub fn canceller(&self) -> Canceller {
-        self.canceller.clone()
-    }
-
-    /// Whether [`Canceller::cancel`] was called: nothing more should be sent, and a
+    /// Whether a signal cancelled (see [`cancel_on_signals`]): nothing more should be sent, and a
     /// transaction still open should be rolled back.
     #[must_use]
     pub fn cancel_requested(&self) -> bool {
-        self.canceller
-            .requested
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.connection.canceller.requested.load(Ordering::SeqCst)
     }
 
     /// Whether the connection has ended (the server went away, or it broke).
@@ -397,34 +456,20 @@ impl Client {
     }
 }
 
-/// Cancels the statement a connection's server is running, as libpq's `PQcancel` does: a
-/// cancel request on a connection of its own, to the same host, with the same TLS. A flight has sent its `COMMIT` with its
-/// statements, so a client that only went away would leave the server to run and commit
-/// them once what they wait for is free; cancelled, the statement fails and the `COMMIT`
-/// rolls back.
+/// What cancels the statement a connection's server is running, as libpq's `PQcancel`
+/// does: a cancel request on a connection of its own, to the same host, with the same TLS.
+/// A flight has sent its `COMMIT` with its statements, so a client that only went away
+/// would leave the server to run and commit them once what they wait for is free;
+/// cancelled, the statement fails and the `COMMIT` rolls back.
 #[derive(Clone)]
-pub struct Canceller {
-    send: std::sync::Arc<dyn Fn() -> CancelRequest + Send + Sync>,
-    requested: std::sync::Arc<std::sync::atomic::AtomicBool>,
+struct Canceller {
+    send: Arc<dyn Fn() -> CancelRequest + Send + Sync>,
+    /// Whether a signal cancelled: nothing more is sent.
+    requested: Arc<AtomicBool>,
 }
 
 /// A cancel request under way (see [`Canceller`]).
 type CancelRequest = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-impl Canceller {
-    /// Sends the cancel request and waits for the server to take it (at most 2 s); a
-    /// failure is ignored (the server then notices the client gone within
-    /// `client_connection_check_interval`, see the settings query).
-    pub fn cancel(&self) {
-        self.requested
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Ok(runtime) = runtime() {
-            let _ = runtime.block_on(async {
-                tokio::time::timeout(Duration::from_secs(2), (self.send)()).await
-            });
-        }
-    }
-}
 
 /// A transaction of [`Client::transaction`].
 pub struct Transaction<'a> {

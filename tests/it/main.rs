@@ -31,6 +31,7 @@ mod runs;
 mod schedule;
 mod seed;
 mod serving_mark_attacks;
+mod signal_attacks;
 mod support;
 mod tls;
 mod trigger;

@@ -802,13 +802,26 @@ fn ctrl_c_at_the_delete_question_exits_at_once_and_deletes_nothing() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // the terminal's output, read on a thread: the question must come within 20 s
     let mut stdout = session.stdout.take().unwrap();
-    let mut seen = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !String::from_utf8_lossy(&seen).contains("type the organization id") {
-        let n = stdout.read(&mut chunk).unwrap();
-        assert!(n > 0, "no question: {}", String::from_utf8_lossy(&seen));
-        seen.extend_from_slice(&chunk[..n]);
+    let (lines, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut chunk) {
+            if n == 0 || lines.send(chunk[..n].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut shown = Vec::new();
+    while !String::from_utf8_lossy(&shown).contains("type the organization id") {
+        match seen.recv_timeout(Duration::from_secs(20)) {
+            Ok(chunk) => shown.extend(chunk),
+            Err(_) => {
+                let _ = session.kill();
+                panic!("no question: {}", String::from_utf8_lossy(&shown));
+            }
+        }
     }
     // `script` runs the command in a shell that `exec` replaced: its only child
     let children =
@@ -819,7 +832,19 @@ fn ctrl_c_at_the_delete_question_exits_at_once_and_deletes_nothing() {
         .args(["-INT", &command])
         .status()
         .unwrap();
-    let status = session.wait().unwrap();
+    let status = loop {
+        if let Some(status) = session.try_wait().unwrap() {
+            break status;
+        }
+        if asked.elapsed() > Duration::from_secs(10) {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &command])
+                .status();
+            let _ = session.kill();
+            panic!("Ctrl-C at the question did not end the command");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert!(
         asked.elapsed() < Duration::from_secs(2),
         "it took {:?} to exit",

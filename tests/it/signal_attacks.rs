@@ -1,0 +1,160 @@
+//! Signals without a thread (`docs/decisions.md`): a signal the handler saw but no wait took
+//! yet, at the moments a hostile timing finds (between two waits, before a stop flag,
+//! during a later connection attempt).
+
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::db::TestDb;
+
+/// `child`'s exit within `limit` of now, else `None` (and it is killed).
+fn exit_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A signal after one wait ended and before the next began: the next one sends nothing
+/// (its `INSERT` would commit before a cancel could reach it). The handlers are the
+/// process's, so this runs in a process of its own: the test binary again, with only
+/// [`a_signal_between_waits_in_a_process_of_its_own`].
+#[test]
+fn a_signal_between_waits_is_taken_before_the_next_wait_sends() {
+    let db = TestDb::new();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "signal_attacks::a_signal_between_waits_in_a_process_of_its_own",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("LOBU_SIGNAL_TEST_URL", &db.url)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+    let rows: i64 = db.scalar("SELECT count(*) FROM between_waits");
+    assert_eq!(rows, 0, "the INSERT after the signal was sent");
+}
+
+#[test]
+#[ignore = "run by a_signal_between_waits_is_taken_before_the_next_wait_sends"]
+fn a_signal_between_waits_in_a_process_of_its_own() {
+    let url = std::env::var("LOBU_SIGNAL_TEST_URL").unwrap();
+    let mut c = lobu_admin::db::connect(&lobu_admin::db::DatabaseUrl::new(url)).unwrap();
+    c.batch_execute("CREATE TABLE between_waits (x int)")
+        .unwrap();
+    lobu_admin::db::client::cancel_on_signals(|| true).unwrap();
+    c.batch_execute("SELECT 1").unwrap();
+    signal_hook::low_level::raise(signal_hook::consts::SIGINT).unwrap();
+    let insert = c.batch_execute("INSERT INTO between_waits VALUES (1)");
+    assert!(insert.is_err(), "the INSERT went through");
+    assert!(c.cancel_requested());
+    // nothing more is sent on it
+    assert!(c.batch_execute("SELECT 1").is_err());
+}
+
+/// `watchers trigger --wait`: the trigger committed and the command says on stderr what it
+/// queued before it starts waiting; stderr is stalled (a full pipe, or Ctrl-S on a
+/// terminal) when Ctrl-C comes, so the signal lands before the wait's stop flag exists.
+/// The stop flag starts set: exit 130 once stderr flows.
+#[test]
+fn a_ctrl_c_before_the_stop_flag_exists_stops_the_wait() {
+    use std::io::{Read, Write};
+    let db = TestDb::new();
+    let dev = crate::support::mac_org(&db, "acme");
+    let w = dev.watcher.unwrap();
+    let (mut reader, mut writer) = std::io::pipe().unwrap();
+    // a full pipe: the command's first write to stderr blocks
+    writer.write_all(&vec![b'.'; 65536]).unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
+        .env("DATABASE_URL", &db.url)
+        .env_remove("LOBU_DEVICE_TOKEN")
+        .args(["watchers", "trigger", "--admin", &w.to_string()])
+        .args(["--wait", "--timeout", "20s"])
+        .stdout(Stdio::piped())
+        .stderr(writer.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    drop(writer);
+    let start = Instant::now();
+    while db.scalar::<i64>("SELECT count(*) FROM runs") == 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "no run queued");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = reader.read_to_end(&mut sink);
+    });
+    let status = exit_within(&mut child, Duration::from_secs(10));
+    assert_eq!(status.and_then(|s| s.code()), Some(130), "Ctrl-C was lost");
+}
+
+/// `migrate` opens its lock's connection after the first one watches the signals; a server
+/// (a pooler, a firewall) that accepts it and never answers, with no connect timeout:
+/// Ctrl-C ends the attempt (exit 130) instead of being ignored for ever.
+#[test]
+fn ctrl_c_during_a_later_connection_attempt_ends_it() {
+    use std::net::{TcpListener, TcpStream};
+    let db = TestDb::new();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for (n, client) in listener.incoming().enumerate() {
+            let Ok(client) = client else { return };
+            if n == 0 {
+                // the first connection reaches the server
+                let Ok(server) = TcpStream::connect("127.0.0.1:5432") else {
+                    return;
+                };
+                let (mut c1, mut s1) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut c2, mut s2) = (client, server);
+                std::thread::spawn(move || std::io::copy(&mut c1, &mut s1));
+                std::thread::spawn(move || std::io::copy(&mut s2, &mut c2));
+            } else {
+                held.push(client);
+            }
+        }
+    });
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{port}/{}?sslmode=disable&connect_timeout=0",
+        db.name
+    );
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
+        .env("DATABASE_URL", &url)
+        .args(["migrate"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    if let Some(status) = child.try_wait().unwrap() {
+        panic!("migrate ended on its own: {status}");
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = exit_within(&mut child, Duration::from_secs(5));
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(130),
+        "Ctrl-C during the attempt did not end it"
+    );
+}
