@@ -112,23 +112,23 @@ impl Signals {
         })
     }
 
-    /// Whether a signal arrived and cancels (taking it); the task is woken by the next.
-    fn taken(&mut self, cx: &mut Context<'_>) -> bool {
+    /// The process's watch, with the task set to be woken by the next signal.
+    fn watch(&mut self, cx: &mut Context<'_>) -> Option<&'static Watch> {
         for waker in &mut self.wakers {
             while let Poll::Ready(Some(())) = waker.poll_recv(cx) {}
         }
-        WATCH
-            .get()
+        WATCH.get()
+    }
+
+    /// Whether a signal arrived and cancels (taking it).
+    fn taken(&mut self, cx: &mut Context<'_>) -> bool {
+        self.watch(cx)
             .is_some_and(|w| w.arrived.swap(false, Ordering::SeqCst) && (w.cancels)())
     }
 
     /// Whether a signal arrived that no wait took yet (it stays for the next).
     fn pending(&mut self, cx: &mut Context<'_>) -> bool {
-        for waker in &mut self.wakers {
-            while let Poll::Ready(Some(())) = waker.poll_recv(cx) {}
-        }
-        WATCH
-            .get()
+        self.watch(cx)
             .is_some_and(|w| w.arrived.load(Ordering::SeqCst))
     }
 
