@@ -1,7 +1,7 @@
 //! SIGINT, SIGTERM and SIGHUP, without a thread of their own: a one-shot command would pay
 //! for one at its start and again at its exit (the exit waits for the thread to be woken
-//! and to end), ~0.5 ms of a 6 ms `org show` (docs/decisions.md, "Signals without a
-//! thread").
+//! and to end), about 0.4-0.5 ms of `org show`'s 7.9 ms here (docs/decisions.md and
+//! docs/benchmarks.md, "Signals without a thread").
 //!
 //! - Before a connection, a signal ends the process as the system does by default.
 //! - A connected command: a signal that arrives while the connection waits for the server
