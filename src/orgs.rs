@@ -663,14 +663,18 @@ fn delete_marked(
 ) -> Result<OrgDeleted> {
     let mut total = Contents::default();
     let mut after = 0;
+    // asked to stop: the lease handed back, the interruption recorded (also before the
+    // last step, which is work of its own)
+    let mut stopped = |client: &mut crate::db::Client, runs_deleted| -> Result<OrgDeleted> {
+        crate::db::in_tx(client, |tx, now| {
+            release(tx, id, lease)?;
+            finish(tx, Ending::Interrupted { runs_deleted }, now)
+        })?;
+        Err(Error::Interrupted)
+    };
     loop {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            crate::db::in_tx(client, |tx, now| {
-                release(tx, id, lease)?;
-                let runs_deleted = total.runs;
-                finish(tx, Ending::Interrupted { runs_deleted }, now)
-            })?;
-            return Err(Error::Interrupted);
+            return stopped(client, total.runs);
         }
         let ((n, last), _) = crate::db::in_tx_by_key(client, |tx, now| {
             delete_runs_batch(tx, id, lease, now, after, batch)
@@ -681,6 +685,9 @@ fn delete_marked(
             Some(last) if n == batch => after = last,
             _ => break,
         }
+    }
+    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+        return stopped(client, total.runs);
     }
     // the last step deletes rows that a command begun before the mark may hold locked while
     // it waits for the organisation's row (a rotation's tokens, say): PostgreSQL breaks such

@@ -203,6 +203,7 @@ impl Ctx {
                 }
                 match db::connect(&cluster.url()) {
                     Ok(c) => c,
+                    Err(e @ Error::Interrupted) => return Err(e),
                     Err(_) => db::connect(&db::local::ensure_running(&cluster)?)?,
                 }
             }

@@ -46,6 +46,9 @@ struct Watch {
     arrived: Arc<AtomicBool>,
     /// Whether a signal taken now cancels.
     cancels: fn() -> bool,
+    /// Set for good once a taken signal cancelled: every connection of the process sees
+    /// it (the one that took the signal, and any other waiting or opened later).
+    cancelling: AtomicBool,
 }
 
 static WATCH: OnceLock<Watch> = OnceLock::new();
@@ -69,9 +72,21 @@ pub fn cancel_on_signals(cancels: fn() -> bool) -> std::io::Result<()> {
         for signal in WATCHED {
             signal_hook::flag::register(signal, Arc::clone(&arrived))?;
         }
-        let _ = WATCH.set(Watch { arrived, cancels });
+        let _ = WATCH.set(Watch {
+            arrived,
+            cancels,
+            cancelling: AtomicBool::new(false),
+        });
     }
     Ok(())
+}
+
+/// Whether a signal cancelled the process's connections (see [`cancel_on_signals`]): a
+/// failure since is the interruption's, and nothing should be tried again.
+pub fn interrupted() -> bool {
+    WATCH
+        .get()
+        .is_some_and(|w| w.cancelling.load(Ordering::SeqCst))
 }
 
 /// Takes a signal that arrived while no wait looked (see [`cancel_on_signals`]): for a
@@ -120,16 +135,23 @@ impl Signals {
         WATCH.get()
     }
 
-    /// Whether a signal arrived and cancels (taking it).
+    /// Whether a signal cancelled: one arrived now and cancels (taking it), or one did
+    /// before, on any connection.
     fn taken(&mut self, cx: &mut Context<'_>) -> bool {
-        self.watch(cx)
-            .is_some_and(|w| w.arrived.swap(false, Ordering::SeqCst) && (w.cancels)())
+        self.watch(cx).is_some_and(|w| {
+            if w.arrived.swap(false, Ordering::SeqCst) && (w.cancels)() {
+                w.cancelling.store(true, Ordering::SeqCst);
+            }
+            w.cancelling.load(Ordering::SeqCst)
+        })
     }
 
-    /// Whether a signal arrived that no wait took yet (it stays for the next).
+    /// Whether a signal arrived that no wait took yet (it stays for the next), or one
+    /// cancelled.
     fn pending(&mut self, cx: &mut Context<'_>) -> bool {
-        self.watch(cx)
-            .is_some_and(|w| w.arrived.load(Ordering::SeqCst))
+        self.watch(cx).is_some_and(|w| {
+            w.arrived.load(Ordering::SeqCst) || w.cancelling.load(Ordering::SeqCst)
+        })
     }
 
     /// Looks for a signal; `Ready` when the wait must end: before anything of it is sent
@@ -137,12 +159,14 @@ impl Signals {
     /// left open rolls back as the connection closes), or when the grace after a cancel is
     /// over. Otherwise it sends the cancel request when a signal came, and drives it.
     fn poll(&mut self, cx: &mut Context<'_>, canceller: &Canceller, sent: bool) -> Poll<()> {
-        if self.taken(cx) {
-            canceller.requested.store(true, Ordering::SeqCst);
-            if sent && self.cancelling.is_none() {
-                let deadline = Box::pin(tokio::time::sleep(SIGNAL_GRACE));
-                self.cancelling = Some((Some((canceller.send)()), deadline));
-            }
+        // the first look that finds a signal cancels what this connection sent
+        if self.taken(cx)
+            && !canceller.requested.swap(true, Ordering::SeqCst)
+            && sent
+            && self.cancelling.is_none()
+        {
+            let deadline = Box::pin(tokio::time::sleep(SIGNAL_GRACE));
+            self.cancelling = Some((Some((canceller.send)()), deadline));
         }
         if !sent && canceller.requested.load(Ordering::SeqCst) {
             return Poll::Ready(());
@@ -161,7 +185,7 @@ impl Signals {
 }
 
 /// The error of a wait a signal ended.
-fn interrupted() -> Error {
+fn interruption() -> Error {
     Error::__private_api_timeout()
 }
 
@@ -192,7 +216,7 @@ impl Connection {
                 .as_mut()
                 .is_some_and(|s| s.poll(cx, canceller, sent).is_ready())
             {
-                return Poll::Ready(Err(interrupted()));
+                return Poll::Ready(Err(interruption()));
             }
             sent = true;
             let done = loop {
@@ -322,7 +346,7 @@ impl Client {
             });
             future::poll_fn(|cx| {
                 if signals.as_mut().is_some_and(|s| s.taken(cx)) {
-                    return Poll::Ready(Err(interrupted()));
+                    return Poll::Ready(Err(interruption()));
                 }
                 connect.as_mut().poll(cx)
             })

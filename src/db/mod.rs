@@ -343,6 +343,8 @@ pub fn connect_to(info: &ConnInfo) -> Result<Client> {
     for (target, config) in attempts {
         match Client::connect(client::runtime()?, &config, tls.clone()) {
             Ok(client) => return Ok(client),
+            // a signal ended the attempt: no other host is tried
+            Err(_) if client::interrupted() => return Err(Error::Interrupted),
             Err(e) => failures.push((target, e)),
         }
     }

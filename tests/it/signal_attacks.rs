@@ -158,3 +158,153 @@ fn ctrl_c_during_a_later_connection_attempt_ends_it() {
         "Ctrl-C during the attempt did not end it"
     );
 }
+
+/// A URL with two hosts: the first refuses `migrate`'s first connection (on to the second,
+/// the server) and then accepts and never answers; Ctrl-C during the lock connection's
+/// attempt on it ends the command (exit 130) instead of being taken for that host's
+/// failure, after which the second host would run the migrations.
+#[test]
+fn ctrl_c_during_an_attempt_on_a_url_of_two_hosts_tries_no_other() {
+    let db = TestDb::empty();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for (n, client) in listener.incoming().enumerate() {
+            let Ok(client) = client else { return };
+            if n > 0 {
+                held.push(client);
+            }
+        }
+    });
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{port},127.0.0.1:5432/{}?sslmode=disable&connect_timeout=0",
+        db.name
+    );
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
+        .env("DATABASE_URL", &url)
+        .args(["migrate"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    if let Some(status) = child.try_wait().unwrap() {
+        panic!("migrate ended on its own: {status}");
+    }
+    let history =
+        || db.scalar::<i64>("SELECT count(*) FROM pg_tables WHERE tablename = 'lobu_migrations'");
+    let before = history();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = exit_within(&mut child, Duration::from_secs(10));
+    assert_eq!(status.and_then(|s| s.code()), Some(130), "Ctrl-C was lost");
+    assert_eq!(history(), before, "migrate went on after Ctrl-C");
+}
+
+/// Two connections of one process waiting at once (`migrate`'s index build and its
+/// watcher; a pool): a signal that one of them takes cancels the other's statement too.
+#[test]
+fn a_signal_cancels_every_connection_of_the_process() {
+    let db = TestDb::new();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "signal_attacks::two_connections_in_a_process_of_their_own",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("LOBU_SIGNAL_TEST_URL", &db.url)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+    let rows: i64 = db.scalar("SELECT count(*) FROM two_clients");
+    assert_eq!(rows, 0, "the long INSERT committed after the signal");
+}
+
+#[test]
+#[ignore = "run by a_signal_cancels_every_connection_of_the_process"]
+fn two_connections_in_a_process_of_their_own() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let url = lobu_admin::db::DatabaseUrl::new(std::env::var("LOBU_SIGNAL_TEST_URL").unwrap());
+    let mut long = lobu_admin::db::connect(&url).unwrap();
+    let mut busy = lobu_admin::db::connect(&url).unwrap();
+    long.batch_execute("CREATE TABLE two_clients (x int)")
+        .unwrap();
+    lobu_admin::db::client::cancel_on_signals(|| true).unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let poller = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            while !done.load(Ordering::SeqCst) && busy.batch_execute("SELECT 1").is_ok() {}
+            busy.cancel_requested()
+        })
+    };
+    let insert = std::thread::spawn(move || {
+        let r = long.batch_execute("INSERT INTO two_clients SELECT 1 FROM pg_sleep(3)");
+        (r.is_ok(), long.cancel_requested())
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    signal_hook::low_level::raise(signal_hook::consts::SIGINT).unwrap();
+    let (inserted, long_cancelled) = insert.join().unwrap();
+    done.store(true, Ordering::SeqCst);
+    let busy_cancelled = poller.join().unwrap();
+    assert!(
+        !inserted && long_cancelled,
+        "the long statement was not cancelled"
+    );
+    assert!(
+        busy_cancelled,
+        "the busy connection sent on after the signal"
+    );
+}
+
+/// The embedded database answers a failed first attempt by starting the cluster and
+/// connecting again: an attempt a signal ended is no such failure (exit 130, nothing
+/// written), whichever connection took the signal.
+#[test]
+fn a_signal_during_an_embedded_connection_attempt_is_not_retried() {
+    let home = crate::local::Home::new("signal");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "signal_attacks::embedded_in_a_process_of_its_own",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("LOBU_ADMIN_HOME", &home.0)
+        .env_remove("DATABASE_URL")
+        .env_remove("PGHOST")
+        .env_remove("PGSERVICE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+    let written = home.psql("SELECT count(*) FROM organizations WHERE id = 'sigorg'");
+    assert_eq!(
+        written, "0",
+        "the embedded database was written after the signal"
+    );
+}
+
+#[test]
+#[ignore = "run by a_signal_during_an_embedded_connection_attempt_is_not_retried"]
+fn embedded_in_a_process_of_its_own() {
+    let run = |args: &[&str]| {
+        let argv = std::iter::once("lobu-admin").chain(args.iter().copied());
+        lobu_admin::cli::run(argv.map(std::ffi::OsString::from))
+    };
+    // first use: initialises, starts and migrates the cluster; the process now watches
+    assert_eq!(run(&["status"]), std::process::ExitCode::SUCCESS);
+    signal_hook::low_level::raise(signal_hook::consts::SIGINT).unwrap();
+    assert_eq!(
+        run(&["org", "create", "sigorg"]),
+        std::process::ExitCode::from(130)
+    );
+}
