@@ -23,6 +23,46 @@ fn exit_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     }
 }
 
+/// Runs the ignored test `name` of this module in a process of its own (the signal
+/// handlers are the process's), with `env`; fails unless it passed.
+fn in_a_process_of_its_own(name: &str, env: &[(&str, &std::ffi::OsStr)]) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", &format!("signal_attacks::{name}")])
+        .args(["--ignored", "--test-threads=1"])
+        .env_remove("DATABASE_URL")
+        .env_remove("PGHOST")
+        .env_remove("PGSERVICE");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let out = command.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("1 passed"), "{text}");
+}
+
+/// Runs `migrate` on `url`, whose server lets its second connection hang, and sends it
+/// SIGINT 1.5 s in, after `at_signal`: its exit code within 10 s.
+fn migrate_then_ctrl_c(url: &str, at_signal: impl FnOnce()) -> Option<i32> {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
+        .env("DATABASE_URL", url)
+        .args(["migrate"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    if let Some(status) = child.try_wait().unwrap() {
+        panic!("migrate ended on its own: {status}");
+    }
+    at_signal();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    exit_within(&mut child, Duration::from_secs(10)).and_then(|s| s.code())
+}
+
 /// A signal after one wait ended and before the next began: the next one sends nothing
 /// (its `INSERT` would commit before a cancel could reach it). The handlers are the
 /// process's, so this runs in a process of its own: the test binary again, with only
@@ -30,19 +70,10 @@ fn exit_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
 #[test]
 fn a_signal_between_waits_is_taken_before_the_next_wait_sends() {
     let db = TestDb::new();
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "signal_attacks::a_signal_between_waits_in_a_process_of_its_own",
-            "--ignored",
-            "--test-threads=1",
-        ])
-        .env("LOBU_SIGNAL_TEST_URL", &db.url)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("1 passed"), "{text}");
+    in_a_process_of_its_own(
+        "a_signal_between_waits_in_a_process_of_its_own",
+        &[("LOBU_SIGNAL_TEST_URL", db.url.as_ref())],
+    );
     let rows: i64 = db.scalar("SELECT count(*) FROM between_waits");
     assert_eq!(rows, 0, "the INSERT after the signal was sent");
 }
@@ -136,24 +167,8 @@ fn ctrl_c_during_a_later_connection_attempt_ends_it() {
         "postgres://postgres@127.0.0.1:{port}/{}?sslmode=disable&connect_timeout=0",
         db.name
     );
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
-        .env("DATABASE_URL", &url)
-        .args(["migrate"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    if let Some(status) = child.try_wait().unwrap() {
-        panic!("migrate ended on its own: {status}");
-    }
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = exit_within(&mut child, Duration::from_secs(5));
     assert_eq!(
-        status.and_then(|s| s.code()),
+        migrate_then_ctrl_c(&url, || ()),
         Some(130),
         "Ctrl-C during the attempt did not end it"
     );
@@ -181,27 +196,12 @@ fn ctrl_c_during_an_attempt_on_a_url_of_two_hosts_tries_no_other() {
         "postgres://postgres@127.0.0.1:{port},127.0.0.1:5432/{}?sslmode=disable&connect_timeout=0",
         db.name
     );
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lobu-admin"))
-        .env("DATABASE_URL", &url)
-        .args(["migrate"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    if let Some(status) = child.try_wait().unwrap() {
-        panic!("migrate ended on its own: {status}");
-    }
     let history =
         || db.scalar::<i64>("SELECT count(*) FROM pg_tables WHERE tablename = 'lobu_migrations'");
-    let before = history();
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = exit_within(&mut child, Duration::from_secs(10));
-    assert_eq!(status.and_then(|s| s.code()), Some(130), "Ctrl-C was lost");
-    assert_eq!(history(), before, "migrate went on after Ctrl-C");
+    let mut before = None;
+    let code = migrate_then_ctrl_c(&url, || before = Some(history()));
+    assert_eq!(code, Some(130), "Ctrl-C was lost");
+    assert_eq!(Some(history()), before, "migrate went on after Ctrl-C");
 }
 
 /// Two connections of one process waiting at once (`migrate`'s index build and its
@@ -209,19 +209,10 @@ fn ctrl_c_during_an_attempt_on_a_url_of_two_hosts_tries_no_other() {
 #[test]
 fn a_signal_cancels_every_connection_of_the_process() {
     let db = TestDb::new();
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "signal_attacks::two_connections_in_a_process_of_their_own",
-            "--ignored",
-            "--test-threads=1",
-        ])
-        .env("LOBU_SIGNAL_TEST_URL", &db.url)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("1 passed"), "{text}");
+    in_a_process_of_its_own(
+        "two_connections_in_a_process_of_their_own",
+        &[("LOBU_SIGNAL_TEST_URL", db.url.as_ref())],
+    );
     let rows: i64 = db.scalar("SELECT count(*) FROM two_clients");
     assert_eq!(rows, 0, "the long INSERT committed after the signal");
 }
@@ -270,22 +261,10 @@ fn two_connections_in_a_process_of_their_own() {
 #[test]
 fn a_signal_during_an_embedded_connection_attempt_is_not_retried() {
     let home = crate::local::Home::new("signal");
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "signal_attacks::embedded_in_a_process_of_its_own",
-            "--ignored",
-            "--test-threads=1",
-        ])
-        .env("LOBU_ADMIN_HOME", &home.0)
-        .env_remove("DATABASE_URL")
-        .env_remove("PGHOST")
-        .env_remove("PGSERVICE")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("1 passed"), "{text}");
+    in_a_process_of_its_own(
+        "embedded_in_a_process_of_its_own",
+        &[("LOBU_ADMIN_HOME", home.0.as_os_str())],
+    );
     let written = home.psql("SELECT count(*) FROM organizations WHERE id = 'sigorg'");
     assert_eq!(
         written, "0",
