@@ -513,8 +513,9 @@ fn a_second_migrate_says_whom_it_waits_for() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // the second one was refused the lock and has looked up who holds it: its last query
-    // reads pg_locks, or (a poll of 100 ms later) it is asking again after a ROLLBACK seen
+    // the second one was refused the lock and has looked up who holds it: its last query,
+    // finished (the text shows as the query starts, before it reads the locks), reads
+    // pg_locks, or (a poll of 100 ms later) it is asking again after a ROLLBACK seen
     // before, since it looks up the holder once, after its first refusal
     let mut watch = db.client();
     let start = Instant::now();
@@ -530,7 +531,16 @@ fn a_second_migrate_says_whom_it_waits_for() {
             .iter()
             .map(|r| r.get::<_, Option<String>>(0).unwrap_or_default())
             .collect();
-        if queries.iter().any(|q| q.contains("FROM pg_locks"))
+        let looked_up: i64 = watch
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1
+                 AND pid <> pg_backend_pid() AND pid <> $2
+                 AND query LIKE '%FROM pg_locks%' AND state <> 'active'",
+                &[&db.name, &pid],
+            )
+            .unwrap()
+            .get(0);
+        if looked_up > 0
             || (rolled_back
                 && queries
                     .iter()
