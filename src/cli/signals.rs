@@ -26,12 +26,10 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::flag;
 
+use crate::db::client::SIGNALS;
 use crate::error::{Error, Result};
-
-const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
 
 /// Whether a command set its own stop flag: its connections do not cancel.
 static STOPS_ON_FLAG: AtomicBool = AtomicBool::new(false);

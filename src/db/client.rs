@@ -69,7 +69,7 @@ static WATCH: OnceLock<Watch> = OnceLock::new();
 pub fn cancel_on_signals(cancels: fn() -> bool) -> std::io::Result<()> {
     if WATCH.get().is_none() {
         let arrived = Arc::new(AtomicBool::new(false));
-        for signal in WATCHED {
+        for signal in SIGNALS {
             signal_hook::flag::register(signal, Arc::clone(&arrived))?;
         }
         let _ = WATCH.set(Watch {
@@ -97,7 +97,8 @@ pub fn take_signal() -> bool {
         .is_some_and(|w| w.arrived.swap(false, Ordering::SeqCst))
 }
 
-const WATCHED: [i32; 3] = [
+/// The signals a command is interrupted by: SIGINT, SIGTERM and SIGHUP.
+pub const SIGNALS: [i32; 3] = [
     signal_hook::consts::SIGINT,
     signal_hook::consts::SIGTERM,
     signal_hook::consts::SIGHUP,
@@ -116,7 +117,7 @@ impl Signals {
     /// (called inside the runtime).
     fn watched() -> Option<Self> {
         WATCH.get()?;
-        let wakers = WATCHED
+        let wakers = SIGNALS
             .into_iter()
             .map(|s| tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(s)))
             .collect::<std::io::Result<_>>()
@@ -201,7 +202,8 @@ impl Connection {
         &mut self,
         mut f: impl FnMut(&mut Context<'_>, &mut VecDeque<Notification>, bool) -> Poll<Result<T, Error>>,
     ) -> Result<T, Error> {
-        if self.signals.is_none() {
+        // the process may have started to watch since the connection opened
+        if self.signals.is_none() && WATCH.get().is_some() {
             let _runtime = self.runtime.enter();
             self.signals = Signals::watched();
         }
