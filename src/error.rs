@@ -230,6 +230,13 @@ impl From<postgres::Error> for Error {
     /// Translates a driver error by SQLSTATE and constraint name, in this one place.
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
+        // once a signal cancelled the process's connections, whatever fails is the
+        // interruption's: the wait it ended (which the driver reports as a timeout), the
+        // server's answer to the cancel request (`query_canceled`, not to be retried), a
+        // connection that sends nothing more
+        if crate::db::client::interrupted() {
+            return Self::Interrupted;
+        }
         let Some(db) = e.as_db_error() else {
             let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
             if e.is_closed() || io || e.to_string().contains("connect") {
