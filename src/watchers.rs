@@ -1089,8 +1089,9 @@ pub fn pause_in_flight(
     )
 }
 
-/// `watchers resume` in one statement, under the watcher's row lock and its agent's `KEY
-/// SHARE` lock (a guarded `agents delete` cannot remove it until this commits): `$1`
+/// `watchers resume` in one statement, under its agent's `KEY SHARE` lock (taken first,
+/// [`LOCK_AGENT_OF_WATCHER`]: a guarded `agents delete` cannot remove it until this
+/// commits) and the watcher's row lock: `$1`
 /// watcher, `$2` clock, `$3` actor or `NULL`, `$4`/`$5` the schedule and zone the candidates
 /// `$6`/`$7` were computed for ([`next_fire_sql!`]). A paused watcher gets its next run when
 /// the candidates are the row's (else nothing changes and the row says what they are). One
@@ -1167,6 +1168,7 @@ fn resume_via(send: &mut crate::db::flight::Send<'_>, c: &Change<'_>) -> Result<
     let mut fires = Fires::default();
     for _ in 0..5 {
         let rows = send(&[
+            (LOCK_AGENT_OF_WATCHER, &[p(&id)]),
             (LOCK_WATCHER, &[p(&id)]),
             (
                 RESUME,
@@ -1182,7 +1184,7 @@ fn resume_via(send: &mut crate::db::flight::Send<'_>, c: &Change<'_>) -> Result<
             ),
         ])?;
         let row = rows
-            .get(1)
+            .get(2)
             .and_then(|r| r.first())
             .ok_or_else(|| Error::not_found(format!("watcher {id}")))?;
         let (status, org, agent): (String, String, String) = (row.get(0), row.get(4), row.get(5));
@@ -1365,6 +1367,15 @@ pub struct Archived {
 /// dispatch tick's) re-reads only the locked row, so the slot the tick just queued would be
 /// missed; the next statement's snapshot sees it.
 const LOCK_WATCHER: &str = "SELECT id FROM watchers WHERE id = $1 FOR NO KEY UPDATE";
+
+/// The first statement of `watchers resume`: the watcher's agent `FOR KEY SHARE` (the
+/// watcher read, not locked), before the watcher's row. A forced `agents delete` locks the
+/// agent, then its watchers: holding the watcher while waiting for the agent was a
+/// deadlock (exit 5). Should the watcher move to another agent in between, [`RESUME`]
+/// locks that one after the watcher, as before.
+const LOCK_AGENT_OF_WATCHER: &str = "SELECT 1 FROM agents a
+    WHERE (a.org_id, a.id) = (SELECT org_id, agent_id FROM watchers WHERE id = $1)
+    FOR KEY SHARE";
 
 const LOCK_FOR_ARCHIVE: &str = "SELECT id FROM watchers WHERE id = $1 FOR UPDATE";
 

@@ -591,3 +591,64 @@ fn forced_deletes_racing_triggers_leave_no_claimable_run_of_a_gone_agent() {
         assert_eq!(claimable_runs_of_gone_agents(&db), 0, "round {i}");
     }
 }
+
+/// `watchers resume` against a forced `agents delete` of the watcher's agent: the delete
+/// locks the agent, then its watchers; resume must not hold the watcher while it waits for
+/// the agent (a deadlock, exit 5 after a second). Made certain: a third session holds the
+/// agent while the delete queues on it, then resume comes; the holder lets go.
+#[test]
+fn resume_against_a_forced_delete_of_its_agent_does_not_deadlock() {
+    let db = TestDb::new();
+    let w = mac_org(&db, "acme").watcher.unwrap();
+    db.client()
+        .batch_execute(&format!(
+            "UPDATE watchers SET status = 'paused' WHERE id = {w}"
+        ))
+        .unwrap();
+    let waiting = |n: i64| {
+        let mut watch = db.client();
+        let start = std::time::Instant::now();
+        while watch
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap()
+            .get::<_, i64>(0)
+            < n
+        {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    let mut holder = db.client();
+    holder
+        .batch_execute(
+            "BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = 'owletto-default' \
+             FOR UPDATE",
+        )
+        .unwrap();
+    let (deleted, resumed) = std::thread::scope(|s| {
+        let delete = s.spawn(|| {
+            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+                lobu_admin::agents::delete_guarded(tx, "acme", "owletto-default", true, now)
+            })
+        });
+        waiting(1);
+        let resume = s.spawn(|| {
+            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+                lobu_admin::watchers::resume(tx, w, now)
+            })
+        });
+        waiting(2);
+        holder.batch_execute("COMMIT").unwrap();
+        (delete.join().unwrap(), resume.join().unwrap())
+    });
+    assert!(deleted.is_ok(), "{deleted:?}");
+    // the agent is gone: resume says so, and is no deadlock's victim
+    assert!(
+        matches!(&resumed, Err(lobu_admin::Error::Conflict(m)) if m.contains("no longer exists")),
+        "{resumed:?}"
+    );
+}
