@@ -686,13 +686,17 @@ fn drift(
         .flat_map(|o| o.watchers.iter().map(move |w| (o.id.as_str(), w)))
         .collect();
     let rows = tx.query(
-        "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
+        concat!(
+            "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
                 (SELECT d.worker_key FROM devices d WHERE d.id = w.device_id),
                 w.spread_seconds, w.catch_up_window_seconds, w.retries, w.retry_delay_seconds,
-                w.min_cooldown_seconds, w.next_run_at
+                w.min_cooldown_seconds, w.next_run_at, ",
+            crate::watchers::fired_slot_sql!("w.id"),
+            "
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(o, g, n)
          JOIN watchers w ON w.org_id = t.o AND w.slug = t.g AND w.status <> 'archived'
-         ORDER BY t.n",
+         ORDER BY t.n"
+        ),
         &[
             &ws.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
             &ws.iter().map(|(_, w)| w.slug.as_str()).collect::<Vec<_>>(),
@@ -801,7 +805,9 @@ fn drift(
                 old.filter(|_| w.schedule == schedule && zone.name() == tz && new_spread != spread);
             let next = match kept {
                 Some(o) => crate::watchers::kept_fire(&parsed, zone, id, o, spread, new_spread),
-                None => crate::watchers::first_fire(&parsed, zone, id, new_spread, now)?,
+                None => {
+                    crate::watchers::first_fire(&parsed, zone, id, new_spread, now, row.get(14))?
+                }
             };
             watcher_fix.push(WatcherFix {
                 id,

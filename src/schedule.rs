@@ -402,6 +402,40 @@ impl Slots {
         })
     }
 
+    /// [`Slots::next_fire`] that does not fire a slot again: `fired` is the latest slot
+    /// that has a run (a run's `scheduled_for`), and the first fire instant after `after`
+    /// whose slot is later than it wins, among the slots up to the second one more than a
+    /// day after `after`; when none of those is later, the first fire instant after
+    /// `after` (a `fired` far ahead, written by `dispatch --now` in the future, is no
+    /// reason to wait for it). The guard `watchers update` and `resume` apply in SQL
+    /// (`next_fire_sql!`'s `$fired`), for the paths that compute in Rust.
+    ///
+    /// # Errors
+    /// As [`Slots::next_fire`].
+    pub fn next_unfired(
+        &mut self,
+        after: DateTime<Utc>,
+        spread: Spread,
+        fired: Option<DateTime<Utc>>,
+    ) -> Result<Fire> {
+        let first = self.next_fire(after, spread)?;
+        let Some(fired) = fired else {
+            return Ok(first);
+        };
+        let day = after + Duration::days(1);
+        let (mut fire, mut past_a_day) = (first, 0);
+        while fire.slot <= fired {
+            if fire.slot > day {
+                past_a_day += 1;
+                if past_a_day == 2 {
+                    return Ok(first);
+                }
+            }
+            fire = self.next_fire(fire.at, spread)?;
+        }
+        Ok(fire)
+    }
+
     /// The slot a fire instant `at` belongs to: the latest slot in `(at - spread, at]`,
     /// or `at` itself when there is none (no spread, or a `next_run_at` written by an
     /// older release or by hand).
@@ -591,6 +625,41 @@ mod tests {
             err.contains(needle),
             "{expr}: {err} should mention {needle}"
         );
+    }
+
+    /// The slot guard: a slot that has a run is not fired again, within a day or so;
+    /// beyond that the first fire after the clock (a `fired` far ahead).
+    #[test]
+    fn next_unfired_skips_a_fired_slot_within_a_day() {
+        let daily = || Slots::new(Schedule::parse("0 9 * * *").unwrap(), chrono_tz::UTC);
+        let at = |fired: Option<&str>| {
+            daily()
+                .next_unfired(t("2026-01-01T08:00:00Z"), Spread::new(0, 1), fired.map(t))
+                .unwrap()
+                .at
+        };
+        assert_eq!(at(None), t("2026-01-01T09:00:00Z"));
+        assert_eq!(at(Some("2025-12-31T09:00:00Z")), t("2026-01-01T09:00:00Z"));
+        assert_eq!(at(Some("2026-01-01T09:00:00Z")), t("2026-01-02T09:00:00Z"));
+        // the first slot more than a day ahead fired: the one after it, as the SQL's
+        // candidates reach it
+        assert_eq!(at(Some("2026-01-02T09:00:00Z")), t("2026-01-03T09:00:00Z"));
+        assert_eq!(at(Some("2026-01-03T09:00:00Z")), t("2026-01-01T09:00:00Z"));
+        assert_eq!(at(Some("2099-01-01T09:00:00Z")), t("2026-01-01T09:00:00Z"));
+        // a spread that carries the slot before the clock past it: that slot fired, so
+        // the next one
+        let after = t("2026-01-01T10:05:00Z");
+        let mut hourly = Slots::new(Schedule::parse("0 * * * *").unwrap(), chrono_tz::UTC);
+        let spread = (1..1000)
+            .map(|id| Spread::new(1800, id))
+            .find(|s| hourly.next_fire(after, *s).unwrap().slot < after)
+            .unwrap();
+        let carried = hourly.next_fire(after, spread).unwrap();
+        let next = hourly
+            .next_unfired(after, spread, Some(carried.slot))
+            .unwrap();
+        assert_eq!(next.slot, t("2026-01-01T11:00:00Z"));
+        assert_eq!(next, hourly.next_fire(carried.at, spread).unwrap());
     }
 
     #[test]

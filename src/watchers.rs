@@ -161,7 +161,8 @@ impl Timing {
 }
 
 /// A watcher's first fire instant after `now`: its next slot plus its spread's offset
-/// (the spread depends on its id, so this is computed once the id is known).
+/// (the spread depends on its id, so this is computed once the id is known), skipping a
+/// slot up to `fired`, the latest slot that has a run ([`Slots::next_unfired`]).
 ///
 /// # Errors
 /// `invalid_input` for a schedule that never fires.
@@ -171,11 +172,25 @@ pub fn first_fire(
     id: i64,
     spread_seconds: i32,
     now: DateTime<Utc>,
+    fired: Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>> {
-    Ok(schedule
-        .next_fire(tz, now, Spread::new(i64::from(spread_seconds), id))?
+    Ok(Slots::new(schedule.clone(), tz)
+        .next_unfired(now, Spread::new(i64::from(spread_seconds), id), fired)?
         .at)
 }
+
+/// The latest slot that has a run of watcher `$w` (an SQL expression), `NULL` when none:
+/// the slot guard's `fired` ([`Slots::next_unfired`], `next_fire_sql!`).
+macro_rules! fired_slot_sql {
+    ($w:literal) => {
+        concat!(
+            "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = ",
+            $w,
+            " AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+        )
+    };
+}
+pub(crate) use fired_slot_sql;
 
 /// The fire instant of a watcher whose spread changes from `old_spread` to `new_spread`
 /// (schedule and zone unchanged) and whose next run was `old`: the slot `old` belongs to
@@ -1256,14 +1271,18 @@ pub struct Rescheduled {
 /// their status (to say why one cannot be rescheduled), else the active ones whose next
 /// run is in the future (a due one keeps its slot, and a tick at the same moment must not
 /// skip it as locked).
-const LOCK_FOR_RESCHEDULE: &str = "
-    SELECT id, status, schedule, timezone, next_run_at, spread_seconds
+const LOCK_FOR_RESCHEDULE: &str = concat!(
+    "
+    SELECT id, status, schedule, timezone, next_run_at, spread_seconds, ",
+    fired_slot_sql!("watchers.id"),
+    "
     FROM watchers
     WHERE ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
       AND ($2::text IS NULL OR org_id = $2::text)
       AND ($1::bigint[] IS NOT NULL OR (status = 'active' AND next_run_at > $3))
     ORDER BY id
-    FOR NO KEY UPDATE";
+    FOR NO KEY UPDATE"
+);
 
 /// One statement for all of them, however many.
 const RESCHEDULE: &str = "
@@ -1331,7 +1350,7 @@ pub fn reschedule(
                 },
             )
             .as_mut()
-            .and_then(|slots| slots.next_fire(now, spread).ok())
+            .and_then(|slots| slots.next_unfired(now, spread, r.get(6)).ok())
             .map(|f| f.at);
         if let Some(next) = next.filter(|n| current != Some(*n)) {
             update_ids.push(r.get::<_, i64>(0));

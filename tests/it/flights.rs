@@ -787,7 +787,9 @@ fn expected_next(db: &TestDb, id: i64) -> (Option<DateTime<Utc>>, Option<DateTim
     let row = db
         .client()
         .query_one(
-            "SELECT schedule, timezone, spread_seconds, updated_at, next_run_at, status
+            "SELECT schedule, timezone, spread_seconds, updated_at, next_run_at, status,
+                    (SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = $1
+                     AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)
              FROM watchers WHERE id = $1",
             &[&id],
         )
@@ -800,6 +802,7 @@ fn expected_next(db: &TestDb, id: i64) -> (Option<DateTime<Utc>>, Option<DateTim
         id,
         spread,
         at,
+        row.get(6),
     )
     .unwrap();
     (row.get(4), Some(expected))

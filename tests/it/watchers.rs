@@ -606,3 +606,76 @@ fn list_reads_the_last_runs_from_the_index_alone() {
         "{plan}"
     );
 }
+
+/// A slot that has a run is not fired again (SPEC 7: never twice for one instant) by the
+/// paths that recompute a next run in Rust, as `watchers update` and `resume` do not in
+/// SQL: `dispatch --now` a minute past a daily slot half an hour ahead queues that slot and
+/// moves the next run to tomorrow's; then `watchers reschedule` on the real clock, and
+/// `seed --update` with the schedule spelt another way (same slots), keep tomorrow's
+/// instead of giving back the slot that already has a run.
+#[test]
+fn reschedule_and_seed_update_do_not_fire_a_fired_slot_again() {
+    let db = TestDb::new();
+    // the slot, half an hour ahead on the database's clock, to the minute
+    let slot: String = db.scalar(
+        "SELECT to_char(date_trunc('minute', now() + interval '30 minutes') AT TIME ZONE 'UTC',
+                        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+    );
+    let (hour, minute) = (&slot[11..13], &slot[14..16]);
+    let number = |two: &str| two.trim_start_matches('0').max("0").to_string();
+    let expr = format!("{} {} * * *", number(minute), number(hour));
+    let fixture = |schedule: &str| {
+        serde_json::json!({"organizations": [{
+            "id": "acme", "name": "Acme", "provision_default_agent": true,
+            "watchers": [{"slug": "daily", "name": "Daily", "schedule": schedule,
+                          "timezone": "UTC", "agent": "owletto-default", "prompt": "p"}]
+        }]})
+        .to_string()
+    };
+    cli(&db).args(["seed", "-"]).stdin(&fixture(&expr)).json();
+    let w: String = db.scalar("SELECT id::text FROM watchers WHERE slug = 'daily'");
+    let next = || cli(&db).args(["watchers", "show", &w]).json()["next_run_at"].clone();
+    assert_eq!(next(), slot.as_str());
+    let past: String = db.scalar(&format!(
+        "SELECT to_char(('{slot}'::timestamptz + interval '1 minute') AT TIME ZONE 'UTC',
+                        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    ));
+    let tick = cli(&db)
+        .args(["-o", "json", "dispatch", "--now", &past])
+        .run();
+    tick.code(0);
+    assert_eq!(tick.json()["queued"], 1, "{}", tick.stdout);
+    let tomorrow: String = db.scalar(&format!(
+        "SELECT to_char(('{slot}'::timestamptz + interval '1 day') AT TIME ZONE 'UTC',
+                        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    ));
+    assert_eq!(next(), tomorrow.as_str());
+
+    let repaired = cli(&db).args(["watchers", "reschedule", &w]).json();
+    assert_eq!(repaired, serde_json::json!({"rescheduled": 0}));
+    assert_eq!(
+        next(),
+        tomorrow.as_str(),
+        "reschedule gave back the fired slot"
+    );
+
+    let respelt = format!("{expr} "); // the same slots, another text: the schedule "changed"
+    let respelt = respelt.replace(" * * * ", " * * 0-6");
+    assert_ne!(respelt, expr);
+    let updated = cli(&db)
+        .args(["seed", "--update", "-"])
+        .stdin(&fixture(&respelt))
+        .json();
+    assert_eq!(updated["updated"], true, "{updated}");
+    assert_eq!(
+        db.scalar::<String>(&format!("SELECT schedule FROM watchers WHERE id = {w}")),
+        respelt
+    );
+    assert_eq!(
+        next(),
+        tomorrow.as_str(),
+        "seed --update gave back the fired slot"
+    );
+    let runs: i64 = db.scalar(&format!("SELECT count(*) FROM runs WHERE watcher_id = {w}"));
+    assert_eq!(runs, 1);
+}
