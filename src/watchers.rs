@@ -316,7 +316,7 @@ macro_rules! next_fire_sql {
     // latest slot that has a run (`NULL`: none), which is not fired again unless no other
     // candidate is left
     ([$($frac:tt)*] $id:literal, $spread:literal, $clock:literal, $from:literal,
-     $slots:literal, $fired:literal) => {
+     $slots:literal, $fired:expr) => {
         concat!(
             "CASE WHEN ",
             $from,
@@ -793,8 +793,7 @@ const UPDATE: &str = concat!(
         "$19",
         "$25",
         "$26",
-        "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = t.id \
-          AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+        fired_slot_sql!("t.id")
     ),
     ") ELSE t.next_run_at END,
             updated_at = coalesce($19, now()),
@@ -1136,8 +1135,7 @@ const RESUME: &str = concat!(
         "$2",
         "$6",
         "$7",
-        "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = t.id \
-          AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+        fired_slot_sql!("t.id")
     ),
     " ELSE t.next_run_at END
         FROM chk
