@@ -1,6 +1,6 @@
 //! Agents: create, update, and a delete guarded while watchers use the agent.
 
-use crate::support::{cli, mac_org, TestDb};
+use crate::support::{cli, mac_org, until_sessions_wait_on_a_lock, TestDb};
 use serde_json::json;
 
 #[test]
@@ -477,22 +477,7 @@ fn forced_delete_held_open_against<T: Send>(
     assert_eq!(deleted.watchers_paused.len(), 1);
     let seen = std::thread::scope(|s| {
         let h = s.spawn(|| contend(&mut db.client()));
-        let mut watch = db.client();
-        let start = std::time::Instant::now();
-        while !h.is_finished()
-            && watch
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity
-                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                    &[],
-                )
-                .unwrap()
-                .get::<_, i64>(0)
-                == 0
-        {
-            assert!(start.elapsed() < std::time::Duration::from_secs(20));
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        until_sessions_wait_on_a_lock(&mut db.client(), &db.name, 1, || h.is_finished());
         d.batch_execute("COMMIT").unwrap();
         h.join().unwrap()
     });
@@ -605,23 +590,7 @@ fn resume_against_a_forced_delete_of_its_agent_does_not_deadlock() {
             "UPDATE watchers SET status = 'paused' WHERE id = {w}"
         ))
         .unwrap();
-    let waiting = |n: i64| {
-        let mut watch = db.client();
-        let start = std::time::Instant::now();
-        while watch
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity
-                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                &[],
-            )
-            .unwrap()
-            .get::<_, i64>(0)
-            < n
-        {
-            assert!(start.elapsed() < std::time::Duration::from_secs(20));
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-    };
+    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
     let mut holder = db.client();
     holder
         .batch_execute(

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use lobu_admin::schedule::Spread;
 
-use crate::support::{cli, mac_org, s, TestDb};
+use crate::support::{cli, mac_org, s, until_sessions_wait_on_a_lock, TestDb};
 
 fn t(s: impl AsRef<str>) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s.as_ref())
@@ -280,22 +280,7 @@ fn a_retry_racing_an_archive_is_not_queued_on_the_archived_watcher() {
     assert_eq!(archived.runs_cancelled, 0);
     std::thread::scope(|sc| {
         let h = sc.spawn(|| cli(&db).args(["dispatch"]).run());
-        let mut watch = db.client();
-        let start = std::time::Instant::now();
-        while !h.is_finished()
-            && watch
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity
-                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                    &[],
-                )
-                .unwrap()
-                .get::<_, i64>(0)
-                == 0
-        {
-            assert!(start.elapsed() < std::time::Duration::from_secs(20));
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        until_sessions_wait_on_a_lock(&mut db.client(), &db.name, 1, || h.is_finished());
         a.batch_execute("COMMIT").unwrap();
         h.join().unwrap().code(0);
     });
@@ -321,22 +306,7 @@ fn a_trigger_racing_an_archive_is_not_queued_on_the_archived_watcher() {
     lobu_admin::watchers::archive(&mut a, id, Utc::now()).unwrap();
     std::thread::scope(|sc| {
         let h = sc.spawn(|| cli(&db).args(["watchers", "trigger", &ws, "--admin"]).run());
-        let mut watch = db.client();
-        let start = std::time::Instant::now();
-        while !h.is_finished()
-            && watch
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity
-                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                    &[],
-                )
-                .unwrap()
-                .get::<_, i64>(0)
-                == 0
-        {
-            assert!(start.elapsed() < std::time::Duration::from_secs(20));
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        until_sessions_wait_on_a_lock(&mut db.client(), &db.name, 1, || h.is_finished());
         a.batch_execute("COMMIT").unwrap();
         h.join().unwrap();
     });

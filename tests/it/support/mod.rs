@@ -129,21 +129,34 @@ pub fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
 /// Waits (up to 20 s) until a session of database `dbname` waits on a lock, asking through
 /// `client`: the moment a race test has its contender where it wants it.
 pub fn until_a_session_waits_on_a_lock(client: &mut Client, dbname: &str) {
+    until_sessions_wait_on_a_lock(client, dbname, 1, || false);
+}
+
+/// Waits (up to 20 s) until `n` sessions of database `dbname` wait on a lock, or until
+/// `done()` (a contender that finished without waiting), asking through `client`.
+pub fn until_sessions_wait_on_a_lock(
+    client: &mut Client,
+    dbname: &str,
+    n: i64,
+    done: impl Fn() -> bool,
+) {
     let start = std::time::Instant::now();
-    while client
-        .query_one(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
-            &[&dbname],
-        )
-        .unwrap()
-        .get::<_, i64>(0)
-        == 0
+    while !done()
+        && client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = $1 AND wait_event_type = 'Lock'",
+                &[&dbname],
+            )
+            .unwrap()
+            .get::<_, i64>(0)
+            < n
     {
         assert!(
             start.elapsed() < std::time::Duration::from_secs(20),
-            "no session of {dbname} waited on a lock"
+            "fewer than {n} sessions of {dbname} waited on a lock"
         );
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
