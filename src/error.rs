@@ -230,11 +230,14 @@ impl From<postgres::Error> for Error {
     /// Translates a driver error by SQLSTATE and constraint name, in this one place.
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
-        // once a signal cancelled the process's connections, whatever fails is the
-        // interruption's: the wait it ended (which the driver reports as a timeout), the
-        // server's answer to the cancel request (`query_canceled`, not to be retried), a
-        // connection that sends nothing more
-        if crate::db::client::interrupted() {
+        // once a signal cancelled the process's connections, what a cancellation makes is
+        // the interruption: a wait it ended (which the driver reports as a timeout), a
+        // connection that sends nothing more, the server's answer to the cancel request
+        // (`query_canceled`, not to be retried); a database's own refusal stays what it is
+        if crate::db::client::interrupted()
+            && e.as_db_error()
+                .is_none_or(|db| *db.code() == SqlState::QUERY_CANCELED)
+        {
             return Self::Interrupted;
         }
         let Some(db) = e.as_db_error() else {
