@@ -509,6 +509,9 @@ struct WatcherFix<'a> {
     /// The next run `next` was computed from, when only the spread changes: the update
     /// keeps the row's next run if a tick moved it meanwhile.
     kept: Option<DateTime<Utc>>,
+    /// Otherwise the schedule, zone and spread `next` is the first fire of, after the
+    /// latest slot that has a run.
+    fresh: Option<(Schedule, chrono_tz::Tz, i32)>,
 }
 
 /// The settings of SPEC 17 and 18 that a fixture may give, `None` where it does not.
@@ -686,17 +689,13 @@ fn drift(
         .flat_map(|o| o.watchers.iter().map(move |w| (o.id.as_str(), w)))
         .collect();
     let rows = tx.query(
-        concat!(
-            "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
+        "SELECT w.id, w.name, w.schedule, w.timezone, w.prompt, w.agent_id, w.device_id,
                 (SELECT d.worker_key FROM devices d WHERE d.id = w.device_id),
                 w.spread_seconds, w.catch_up_window_seconds, w.retries, w.retry_delay_seconds,
-                w.min_cooldown_seconds, w.next_run_at, ",
-            crate::watchers::fired_slot_sql!("w.id"),
-            "
+                w.min_cooldown_seconds, w.next_run_at
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(o, g, n)
          JOIN watchers w ON w.org_id = t.o AND w.slug = t.g AND w.status <> 'archived'
-         ORDER BY t.n"
-        ),
+         ORDER BY t.n",
         &[
             &ws.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
             &ws.iter().map(|(_, w)| w.slug.as_str()).collect::<Vec<_>>(),
@@ -805,10 +804,11 @@ fn drift(
                 old.filter(|_| w.schedule == schedule && zone.name() == tz && new_spread != spread);
             let next = match kept {
                 Some(o) => crate::watchers::kept_fire(&parsed, zone, id, o, spread, new_spread),
-                None => {
-                    crate::watchers::first_fire(&parsed, zone, id, new_spread, now, row.get(14))?
-                }
+                None => crate::watchers::first_fire(&parsed, zone, id, new_spread, now, None)?,
             };
+            // a new schedule or zone: a slot that has a run is not fired again (below,
+            // once the watcher is locked)
+            let fresh = kept.is_none().then_some((parsed, zone, new_spread));
             watcher_fix.push(WatcherFix {
                 id,
                 file: w,
@@ -817,11 +817,31 @@ fn drift(
                 settings,
                 next,
                 kept,
+                fresh,
             });
         }
     }
     if !update || out.is_empty() {
         return Ok(out);
+    }
+    // the latest slot that has a run, read once the watchers are locked (in a statement of
+    // their own: a statement that waited for a lock reads the runs as they were when it
+    // started), so that a tick queueing a slot meanwhile is seen
+    let fresh: Vec<i64> = watcher_fix
+        .iter()
+        .filter(|f| f.fresh.is_some())
+        .map(|f| f.id)
+        .collect();
+    tx.execute(
+        "SELECT 1 FROM watchers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+        &[&fresh],
+    )?;
+    let fired = crate::watchers::fired_slots(tx, &fresh)?;
+    for f in &mut watcher_fix {
+        if let Some((schedule, zone, spread)) = &f.fresh {
+            let fired = fired.get(&f.id).copied().flatten();
+            f.next = crate::watchers::first_fire(schedule, *zone, f.id, *spread, now, fired)?;
+        }
     }
 
     tx.execute(

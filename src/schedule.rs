@@ -403,12 +403,13 @@ impl Slots {
     }
 
     /// [`Slots::next_fire`] that does not fire a slot again: `fired` is the latest slot
-    /// that has a run (a run's `scheduled_for`), and the first fire instant after `after`
-    /// whose slot is later than it wins, among the slots up to the second one more than a
-    /// day after `after`; when none of those is later, the first fire instant after
-    /// `after` (a `fired` far ahead, written by `dispatch --now` in the future, is no
-    /// reason to wait for it). The guard `watchers update` and `resume` apply in SQL
-    /// (`next_fire_sql!`'s `$fired`), for the paths that compute in Rust.
+    /// that has a run (a run's `scheduled_for`), and the first slot after it fires, at
+    /// its instant, when that slot comes at the latest with the first slot more than a day
+    /// after `after`; otherwise (a `fired` that far ahead, written by `dispatch --now` in
+    /// the future, is no reason to wait for it), or when `fired` is before the first fire
+    /// after `after`, that first fire. The guard `watchers update` and `resume` apply in
+    /// SQL (`next_fire_sql!`'s `$fired`, over the same candidate slots), for the paths
+    /// that compute in Rust.
     ///
     /// # Errors
     /// As [`Slots::next_fire`].
@@ -419,21 +420,22 @@ impl Slots {
         fired: Option<DateTime<Utc>>,
     ) -> Result<Fire> {
         let first = self.next_fire(after, spread)?;
-        let Some(fired) = fired else {
+        let Some(fired) = fired.filter(|f| first.slot <= *f) else {
             return Ok(first);
         };
-        let day = after + Duration::days(1);
-        let (mut fire, mut past_a_day) = (first, 0);
-        while fire.slot <= fired {
-            if fire.slot > day {
-                past_a_day += 1;
-                if past_a_day == 2 {
-                    return Ok(first);
-                }
-            }
-            fire = self.next_fire(fire.at, spread)?;
+        // fire instants rise with their slots: the slot after `fired` fires after `first`
+        let beyond = |slots: &mut Self| {
+            slots
+                .first_after(after + Duration::days(1))
+                .is_ok_and(|last| fired >= last)
+        };
+        match self.first_after(fired) {
+            Ok(slot) if !beyond(self) => Ok(Fire {
+                slot,
+                at: self.fire_of(slot, spread),
+            }),
+            _ => Ok(first),
         }
-        Ok(fire)
     }
 
     /// The slot a fire instant `at` belongs to: the latest slot in `(at - spread, at]`,
@@ -627,10 +629,10 @@ mod tests {
         );
     }
 
-    /// The slot guard: a slot that has a run is not fired again, within a day or so;
-    /// beyond that the first fire after the clock (a `fired` far ahead).
+    /// The slot guard: a slot that has a run is not fired again, up to the first slot more
+    /// than a day after the clock; beyond that the first fire after the clock.
     #[test]
-    fn next_unfired_skips_a_fired_slot_within_a_day() {
+    fn next_unfired_skips_the_slots_up_to_the_fired_one() {
         let daily = || Slots::new(Schedule::parse("0 9 * * *").unwrap(), chrono_tz::UTC);
         let at = |fired: Option<&str>| {
             daily()
@@ -641,9 +643,10 @@ mod tests {
         assert_eq!(at(None), t("2026-01-01T09:00:00Z"));
         assert_eq!(at(Some("2025-12-31T09:00:00Z")), t("2026-01-01T09:00:00Z"));
         assert_eq!(at(Some("2026-01-01T09:00:00Z")), t("2026-01-02T09:00:00Z"));
-        // the first slot more than a day ahead fired: the one after it, as the SQL's
-        // candidates reach it
-        assert_eq!(at(Some("2026-01-02T09:00:00Z")), t("2026-01-03T09:00:00Z"));
+        // the first slot more than a day ahead is the last candidate: once it fired, the
+        // first fire after the clock, as in the SQL
+        assert_eq!(at(Some("2026-01-02T08:59:59Z")), t("2026-01-02T09:00:00Z"));
+        assert_eq!(at(Some("2026-01-02T09:00:00Z")), t("2026-01-01T09:00:00Z"));
         assert_eq!(at(Some("2026-01-03T09:00:00Z")), t("2026-01-01T09:00:00Z"));
         assert_eq!(at(Some("2099-01-01T09:00:00Z")), t("2026-01-01T09:00:00Z"));
         // a spread that carries the slot before the clock past it: that slot fired, so

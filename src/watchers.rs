@@ -180,17 +180,23 @@ pub fn first_fire(
 }
 
 /// The latest slot that has a run of watcher `$w` (an SQL expression), `NULL` when none:
-/// the slot guard's `fired` ([`Slots::next_unfired`], `next_fire_sql!`).
+/// the slot guard's `fired` ([`Slots::next_unfired`], `next_fire_sql!`). The latest of
+/// its finished runs' slots (`runs_watcher_fired`, V14) and its active run's
+/// (`runs_one_active_per_watcher`): a retry of an older slot queued after a newer one ran
+/// is no reason to fire the newer one again.
 macro_rules! fired_slot_sql {
     ($w:literal) => {
         concat!(
-            "(SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = ",
+            "(SELECT max(f.s) FROM (SELECT max(r.scheduled_for) AS s FROM runs r \
+             WHERE r.watcher_id = ",
             $w,
-            " AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)"
+            " AND r.scheduled_for IS NOT NULL AND r.finished_at IS NOT NULL \
+             UNION ALL SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = ",
+            $w,
+            " AND r.status IN ('pending', 'claimed', 'running')) f)"
         )
     };
 }
-pub(crate) use fired_slot_sql;
 
 /// The fire instant of a watcher whose spread changes from `old_spread` to `new_spread`
 /// (schedule and zone unchanged) and whose next run was `old`: the slot `old` belongs to
@@ -338,7 +344,7 @@ macro_rules! next_fire_sql {
              ELSE 0 END*interval '1 second' AS at FROM (SELECT s, lead(s) OVER (ORDER BY s) AS next \
              FROM unnest(",
             $slots,
-            "::timestamptz[]) s) c) f WHERE f.at>coalesce(",
+            "::timestamptz[]) s) c WHERE c.next IS NOT NULL) f WHERE f.at>coalesce(",
             $clock,
             ",now())) ELSE to_timestamp(('lobu-abort:clock:'||",
             $id,
@@ -918,6 +924,7 @@ fn update_via(
     let fields: Vec<&str> = fields.to_vec();
     for _ in 0..5 {
         let rows = send(&[
+            (LOCK_NAMED_AGENT, &[p(&id), p(&patch.agent_id)]),
             (LOCK_WATCHER, &[p(&id)]),
             (
                 UPDATE,
@@ -951,7 +958,7 @@ fn update_via(
                 ],
             ),
         ])?;
-        let row = first_row(rows.get(1..).unwrap_or_default())?;
+        let row = first_row(rows.get(2..).unwrap_or_default())?;
         let pinned = resolved(pin, row, 9)?;
         let Some(status) = row.get::<_, Option<String>>(0) else {
             return Err(Error::not_found(format!("watcher {id}")));
@@ -1269,18 +1276,44 @@ pub struct Rescheduled {
 /// their status (to say why one cannot be rescheduled), else the active ones whose next
 /// run is in the future (a due one keeps its slot, and a tick at the same moment must not
 /// skip it as locked).
-const LOCK_FOR_RESCHEDULE: &str = concat!(
-    "
-    SELECT id, status, schedule, timezone, next_run_at, spread_seconds, ",
-    fired_slot_sql!("watchers.id"),
-    "
+const LOCK_FOR_RESCHEDULE: &str = "
+    SELECT id, status, schedule, timezone, next_run_at, spread_seconds
     FROM watchers
     WHERE ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
       AND ($2::text IS NULL OR org_id = $2::text)
       AND ($1::bigint[] IS NOT NULL OR (status = 'active' AND next_run_at > $3))
     ORDER BY id
-    FOR NO KEY UPDATE"
+    FOR NO KEY UPDATE";
+
+/// The latest slot that has a run ([`fired_slot_sql!`]) of each watcher `$1`, read once
+/// they are locked: in a statement of its own, since a statement that waited for a lock
+/// reads the runs as they were when it started (a tick that queued a slot and committed
+/// meanwhile would not be seen).
+#[doc(hidden)]
+pub const FIRED_SLOTS: &str = concat!(
+    "SELECT u.id, ",
+    fired_slot_sql!("u.id"),
+    " FROM unnest($1::bigint[]) AS u(id)"
 );
+
+/// The latest slot that has a run of each of the watchers `ids` ([`FIRED_SLOTS`]), which
+/// the caller has locked; none for an empty list (no round trip).
+///
+/// # Errors
+/// The database's.
+pub(crate) fn fired_slots(
+    tx: &mut impl GenericClient,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Option<DateTime<Utc>>>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(tx
+        .query(FIRED_SLOTS, &[&ids])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
 
 /// One statement for all of them, however many.
 const RESCHEDULE: &str = "
@@ -1329,14 +1362,18 @@ pub fn reschedule(
     if let (Some(org), true) = (org, rows.is_empty()) {
         crate::orgs::show(tx, org)?;
     }
+    // a due one keeps its slot for the next dispatch
+    let ahead: Vec<&postgres::Row> = rows
+        .iter()
+        .filter(|r| r.get::<_, Option<DateTime<Utc>>>(4).is_none_or(|c| c > now))
+        .collect();
+    let ids: Vec<i64> = ahead.iter().map(|r| r.get(0)).collect();
+    let fired = fired_slots(tx, &ids)?;
     let mut cache: std::collections::HashMap<(String, String), Option<Slots>> =
         std::collections::HashMap::new();
     let (mut update_ids, mut update_at) = (Vec::new(), Vec::new());
-    for r in &rows {
+    for r in ahead {
         let current: Option<DateTime<Utc>> = r.get(4);
-        if current.is_some_and(|c| c <= now) {
-            continue;
-        }
         let key = (r.get::<_, String>(2), r.get::<_, String>(3));
         let spread = Spread::new(i64::from(r.get::<_, i32>(5)), r.get(0));
         let next = cache
@@ -1348,7 +1385,10 @@ pub fn reschedule(
                 },
             )
             .as_mut()
-            .and_then(|slots| slots.next_unfired(now, spread, r.get(6)).ok())
+            .and_then(|slots| {
+                let fired = fired.get(&r.get::<_, i64>(0)).copied().flatten();
+                slots.next_unfired(now, spread, fired).ok()
+            })
             .map(|f| f.at);
         if let Some(next) = next.filter(|n| current != Some(*n)) {
             update_ids.push(r.get::<_, i64>(0));
@@ -1384,6 +1424,14 @@ pub struct Archived {
 /// dispatch tick's) re-reads only the locked row, so the slot the tick just queued would be
 /// missed; the next statement's snapshot sees it.
 const LOCK_WATCHER: &str = "SELECT id FROM watchers WHERE id = $1 FOR NO KEY UPDATE";
+
+/// The first statement of `watchers update`: the agent it names (`$2`, `NULL`: none) in
+/// the watcher's organisation `FOR KEY SHARE`, before the watcher's row, as
+/// [`LOCK_AGENT_OF_WATCHER`] for resume: naming the agent the watcher already uses, it
+/// deadlocked against a forced `agents delete` of that agent.
+const LOCK_NAMED_AGENT: &str = "SELECT 1 FROM agents a
+    WHERE a.org_id = (SELECT org_id FROM watchers WHERE id = $1) AND a.id = $2::text
+    FOR KEY SHARE";
 
 /// The first statement of `watchers resume`: the watcher's agent `FOR KEY SHARE` (the
 /// watcher read, not locked), before the watcher's row. A forced `agents delete` locks the

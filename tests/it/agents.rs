@@ -577,47 +577,63 @@ fn forced_deletes_racing_triggers_leave_no_claimable_run_of_a_gone_agent() {
     }
 }
 
-/// `watchers resume` against a forced `agents delete` of the watcher's agent: the delete
-/// locks the agent, then its watchers; resume must not hold the watcher while it waits for
-/// the agent (a deadlock, exit 5 after a second). Made certain: a third session holds the
-/// agent while the delete queues on it, then resume comes; the holder lets go.
+/// `watchers resume`, and `watchers update --agent` naming the agent the watcher uses,
+/// against a forced `agents delete` of that agent: the delete locks the agent, then its
+/// watchers; neither may hold the watcher while it waits for the agent (a deadlock, exit 5
+/// after a second). Made certain: a third session holds the agent while the delete queues
+/// on it, then the contender comes; the holder lets go.
 #[test]
-fn resume_against_a_forced_delete_of_its_agent_does_not_deadlock() {
-    let db = TestDb::new();
-    let w = mac_org(&db, "acme").watcher.unwrap();
-    db.client()
-        .batch_execute(&format!(
-            "UPDATE watchers SET status = 'paused' WHERE id = {w}"
-        ))
-        .unwrap();
-    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
-    let mut holder = db.client();
-    holder
-        .batch_execute(
-            "BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = 'owletto-default' \
-             FOR UPDATE",
-        )
-        .unwrap();
-    let (deleted, resumed) = std::thread::scope(|s| {
-        let delete = s.spawn(|| {
-            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
-                lobu_admin::agents::delete_guarded(tx, "acme", "owletto-default", true, now)
-            })
+fn resume_and_update_against_a_forced_delete_of_their_agent_do_not_deadlock() {
+    type Contender = fn(&mut lobu_admin::db::Client, i64) -> lobu_admin::Result<()>;
+    let resume: Contender = |c, w| {
+        lobu_admin::db::in_tx(c, |tx, now| lobu_admin::watchers::resume(tx, w, now)).map(drop)
+    };
+    let update: Contender = |c, w| {
+        let patch = lobu_admin::watchers::WatcherPatch {
+            agent_id: Some("owletto-default".into()),
+            ..Default::default()
+        };
+        lobu_admin::db::in_tx(c, |tx, now| {
+            lobu_admin::watchers::update(tx, w, &patch, now)
+        })
+        .map(drop)
+    };
+    for (what, contend) in [("resume", resume), ("update --agent", update)] {
+        let db = TestDb::new();
+        let w = mac_org(&db, "acme").watcher.unwrap();
+        db.client()
+            .batch_execute(&format!(
+                "UPDATE watchers SET status = 'paused' WHERE id = {w}"
+            ))
+            .unwrap();
+        let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
+        let mut holder = db.client();
+        holder
+            .batch_execute(
+                "BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = 'owletto-default' \
+                 FOR UPDATE",
+            )
+            .unwrap();
+        let (deleted, contended) = std::thread::scope(|s| {
+            let delete = s.spawn(|| {
+                lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+                    lobu_admin::agents::delete_guarded(tx, "acme", "owletto-default", true, now)
+                })
+            });
+            waiting(1);
+            let contender = s.spawn(|| contend(&mut db.client(), w));
+            waiting(2);
+            holder.batch_execute("COMMIT").unwrap();
+            (delete.join().unwrap(), contender.join().unwrap())
         });
-        waiting(1);
-        let resume = s.spawn(|| {
-            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
-                lobu_admin::watchers::resume(tx, w, now)
-            })
-        });
-        waiting(2);
-        holder.batch_execute("COMMIT").unwrap();
-        (delete.join().unwrap(), resume.join().unwrap())
-    });
-    assert!(deleted.is_ok(), "{deleted:?}");
-    // the agent is gone: resume says so, and is no deadlock's victim
-    assert!(
-        matches!(&resumed, Err(lobu_admin::Error::Conflict(m)) if m.contains("no longer exists")),
-        "{resumed:?}"
-    );
+        assert!(deleted.is_ok(), "{what}: {deleted:?}");
+        // the agent is gone: the contender says so, and is no deadlock's victim
+        assert!(
+            matches!(
+                &contended,
+                Err(lobu_admin::Error::Conflict(_)) | Err(lobu_admin::Error::NotFound(_))
+            ),
+            "{what}: {contended:?}"
+        );
+    }
 }

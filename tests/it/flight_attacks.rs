@@ -167,7 +167,7 @@ fn concurrent_triggers_hold_under_a_repeatable_read_default() {
     cli(&db).args(["migrate"]).run().code(0);
     assert_eq!(
         db.serving_marks(),
-        [crate::support::db::serving_mark()],
+        crate::support::db::serving_marks_vouched(),
         "marked again"
     );
 }

@@ -341,7 +341,6 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
     pending_runs(&db, "acme", 1);
     let proxy = Proxy::start();
     let url = proxy.url(&db.name);
-    let mark = crate::support::db::serving_mark();
     let served = || {
         let mut c = db.client();
         lobu_admin::db::migrate::state(&mut c)
@@ -349,7 +348,10 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
             .require_current()
             .is_ok()
     };
-    assert_eq!(db.serving_marks(), std::slice::from_ref(&mark));
+    assert_eq!(
+        db.serving_marks(),
+        crate::support::db::serving_marks_vouched()
+    );
     let show = |code: i32| flights(&proxy, &url, &dev, &["org", "show", "acme"], code);
     assert_eq!(show(0), CONNECT + 1);
 
@@ -365,7 +367,10 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
     );
     assert_eq!(written, (1, 1, 1), "written once");
     cli(&db).args(["migrate"]).run().code(0);
-    assert_eq!(db.serving_marks(), std::slice::from_ref(&mark));
+    assert_eq!(
+        db.serving_marks(),
+        crate::support::db::serving_marks_vouched()
+    );
     assert_eq!(show(0), CONNECT + 1);
 
     // every change of the history, by any statement, moves the marks with it; where a
@@ -399,10 +404,10 @@ fn the_serving_mark_follows_the_history_and_its_absence_costs_one_round_trip() {
     ];
     for (change, marked) in states {
         db.client().batch_execute(change).unwrap();
-        let expected: &[String] = if marked {
-            std::slice::from_ref(&mark)
+        let expected = if marked {
+            crate::support::db::serving_marks_vouched()
         } else {
-            &[]
+            Vec::new()
         };
         assert_eq!(db.serving_marks(), expected, "{change}");
         assert_eq!(served(), marked, "{change}");
@@ -787,9 +792,7 @@ fn expected_next(db: &TestDb, id: i64) -> (Option<DateTime<Utc>>, Option<DateTim
     let row = db
         .client()
         .query_one(
-            "SELECT schedule, timezone, spread_seconds, updated_at, next_run_at, status,
-                    (SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = $1
-                     AND r.scheduled_for IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+            "SELECT schedule, timezone, spread_seconds, updated_at, next_run_at, status
              FROM watchers WHERE id = $1",
             &[&id],
         )
@@ -802,13 +805,52 @@ fn expected_next(db: &TestDb, id: i64) -> (Option<DateTime<Utc>>, Option<DateTim
         id,
         spread,
         at,
-        row.get(6),
+        db.client()
+            .query_one(lobu_admin::watchers::FIRED_SLOTS, &[&vec![id]])
+            .unwrap()
+            .get(1),
     )
     .unwrap();
     (row.get(4), Some(expected))
 }
 
 use chrono::{DateTime, Utc};
+
+/// The slot guard is one rule whether SQL (`watchers resume`, `update`) or Rust
+/// (`watchers reschedule`, `seed --update`, [`expected_next`]'s `first_fire`) applies it:
+/// a five-minute schedule whose ten-minute spread exceeds its gap, resumed with the latest
+/// slot that has a run before the first fire, on it, an hour ahead, around a day ahead
+/// (the last candidate and past it) and years ahead.
+#[test]
+fn the_slot_guard_is_the_same_in_sql_and_in_rust() {
+    let db = TestDb::new();
+    mac_org(&db, "acme");
+    let w = cli(&db)
+        .args(["watchers", "create", "--org", "acme", "--name", "Five"])
+        .args(["--schedule", "*/5 * * * *", "--spread", "10m"])
+        .args(["--agent", "owletto-default", "--prompt", "p"])
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let ws = w.to_string();
+    for minutes in [-5, 0, 5, 60, 24 * 60, 24 * 60 + 5, 24 * 60 + 10, 5_000_000] {
+        db.client()
+            .batch_execute(&format!(
+                "DELETE FROM runs WHERE watcher_id = {w};
+                 INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
+                                   status, finished_at, scheduled_for)
+                 VALUES ('acme', {w}, 'owletto-default', 'scheduled', 'schedule', 'completed',
+                         now(), date_trunc('hour', now())
+                                + floor(extract(minute FROM now()) / 5) * interval '5 minutes'
+                                + {minutes} * interval '1 minute')"
+            ))
+            .unwrap();
+        cli(&db).args(["watchers", "pause", &ws]).run().code(0);
+        cli(&db).args(["watchers", "resume", &ws]).run().code(0);
+        let (got, want) = expected_next(&db, w);
+        assert_eq!(got, want, "fired {minutes} minutes after the current slot");
+    }
+}
 
 /// `watchers create|update|pause|resume|archive` send the checks, the change and its audit
 /// event in one statement of one flight (before: 8 to 11 round trips with connecting). A

@@ -41,7 +41,8 @@ fn migrate_status_lists_pending_on_an_empty_database() {
          10       fleet_schedules           pending  yes         online\n\
          11       org_deleting_guard        pending  yes         online\n\
          12       last_run_covering         pending  yes         online\n\
-         13       serving_marks             pending  yes         online\n"
+         13       serving_marks             pending  yes         online\n\
+         14       runs_fired_slots          pending  yes         online\n"
     );
 }
 

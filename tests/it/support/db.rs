@@ -237,3 +237,12 @@ impl Drop for TestDb {
 pub fn serving_mark() -> String {
     format!("lobu_serves_{}", lobu_admin::db::migrate::latest_version())
 }
+
+/// The serving marks a history of every embedded migration vouches for, by name: this
+/// binary's and those of the releases since V13 that it still serves (every migration
+/// after V13 so far is compatible).
+pub fn serving_marks_vouched() -> Vec<String> {
+    (13..=lobu_admin::db::migrate::latest_version())
+        .map(|v| format!("lobu_serves_{v}"))
+        .collect()
+}
