@@ -183,14 +183,17 @@ pub fn first_fire(
 /// the slot guard's `fired` ([`Slots::next_unfired`], `next_fire_sql!`). The latest of
 /// its finished runs' slots (`runs_watcher_fired`, V14) and its active run's
 /// (`runs_one_active_per_watcher`): a retry of an older slot queued after a newer one ran
-/// is no reason to fire the newer one again.
+/// is no reason to fire the newer one again. A cancelled run does not count: a slot whose
+/// run an operator cancelled (the way out `dispatch --now` ahead of the clock names) or a
+/// forced `agents delete` cancelled never ran, and may be given back.
 macro_rules! fired_slot_sql {
     ($w:literal) => {
         concat!(
             "(SELECT max(f.s) FROM (SELECT max(r.scheduled_for) AS s FROM runs r \
              WHERE r.watcher_id = ",
             $w,
-            " AND r.scheduled_for IS NOT NULL AND r.finished_at IS NOT NULL \
+            " AND r.scheduled_for IS NOT NULL \
+             AND r.status IN ('completed', 'failed', 'timeout', 'skipped') \
              UNION ALL SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = ",
             $w,
             " AND r.status IN ('pending', 'claimed', 'running')) f)"

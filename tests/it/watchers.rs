@@ -626,7 +626,8 @@ fn shown(t: DateTime<Utc>) -> String {
 /// SQL: `dispatch --now` a minute past a daily slot half an hour ahead queues that slot and
 /// moves the next run to tomorrow's; then `watchers reschedule` on the real clock, and
 /// `seed --update` with the schedule spelt another way (same slots), keep tomorrow's
-/// instead of giving back the slot that already has a run.
+/// instead of giving back the slot that already has a run; once that run is cancelled,
+/// the slot never ran, and `watchers reschedule` gives it back.
 #[test]
 fn reschedule_and_seed_update_do_not_fire_a_fired_slot_again() {
     let db = TestDb::new();
@@ -668,8 +669,18 @@ fn reschedule_and_seed_update_do_not_fire_a_fired_slot_again() {
         respelt
     );
     assert_eq!(next(), tomorrow, "seed --update gave back the fired slot");
-    let runs: i64 = db.scalar(&format!("SELECT count(*) FROM runs WHERE watcher_id = {w}"));
-    assert_eq!(runs, 1);
+    let run: String = db.scalar(&format!("SELECT id::text FROM runs WHERE watcher_id = {w}"));
+
+    // the way out the warning of `dispatch --now` names: the run cancelled, the slot never
+    // ran, and the repair gives it back
+    cli(&db).args(["runs", "cancel", &run]).run().code(0);
+    let repaired = cli(&db).args(["watchers", "reschedule", &w]).json();
+    assert_eq!(repaired, serde_json::json!({"rescheduled": 1}));
+    assert_eq!(
+        next(),
+        shown(slot),
+        "a cancelled run's slot was not given back"
+    );
 }
 
 /// The same guard under a race: a tick that queues the slot and moves the next run while
