@@ -804,11 +804,14 @@ fn drift(
                 old.filter(|_| w.schedule == schedule && zone.name() == tz && new_spread != spread);
             let next = match kept {
                 Some(o) => crate::watchers::kept_fire(&parsed, zone, id, o, spread, new_spread),
+                // (again below with the slot guard, for the update; here for what a
+                // schedule that never fires says, in a report too)
                 None => crate::watchers::first_fire(&parsed, zone, id, new_spread, now, None)?,
             };
-            // a new schedule or zone: a slot that has a run is not fired again (below,
-            // once the watcher is locked)
-            let fresh = kept.is_none().then_some((parsed, zone, new_spread));
+            // a new schedule or zone (or spread, with no next run to keep): a slot that
+            // has a run is not fired again (below, once the watcher is locked)
+            let moved = w.schedule != schedule || zone.name() != tz || new_spread != spread;
+            let fresh = (kept.is_none() && moved).then_some((parsed, zone, new_spread));
             watcher_fix.push(WatcherFix {
                 id,
                 file: w,
@@ -824,26 +827,6 @@ fn drift(
     if !update || out.is_empty() {
         return Ok(out);
     }
-    // the latest slot that has a run, read once the watchers are locked (in a statement of
-    // their own: a statement that waited for a lock reads the runs as they were when it
-    // started), so that a tick queueing a slot meanwhile is seen
-    let fresh: Vec<i64> = watcher_fix
-        .iter()
-        .filter(|f| f.fresh.is_some())
-        .map(|f| f.id)
-        .collect();
-    tx.execute(
-        "SELECT 1 FROM watchers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
-        &[&fresh],
-    )?;
-    let fired = crate::watchers::fired_slots(tx, &fresh)?;
-    for f in &mut watcher_fix {
-        if let Some((schedule, zone, spread)) = &f.fresh {
-            let fired = fired.get(&f.id).copied().flatten();
-            f.next = crate::watchers::first_fire(schedule, *zone, f.id, *spread, now, fired)?;
-        }
-    }
-
     tx.execute(
         "UPDATE organizations o SET name = t.n FROM unnest($1::text[], $2::text[]) AS t(i, n)
          WHERE o.id = t.i",
@@ -884,6 +867,29 @@ fn drift(
                 .collect::<Vec<_>>(),
         ],
     )?;
+    // the latest slot that has a run, read once the watchers are locked (in a statement of
+    // their own: a statement that waited for a lock reads the runs as they were when it
+    // started), so that a tick queueing a slot meanwhile is seen; the watchers after the
+    // organisations, agents and devices, as `agents delete` and `devices delete` lock
+    // theirs before their watchers
+    let fresh: Vec<i64> = watcher_fix
+        .iter()
+        .filter(|f| f.fresh.is_some())
+        .map(|f| f.id)
+        .collect();
+    if !fresh.is_empty() {
+        tx.execute(
+            "SELECT 1 FROM watchers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+            &[&fresh],
+        )?;
+    }
+    let fired = crate::watchers::fired_slots(tx, &fresh)?;
+    for f in &mut watcher_fix {
+        if let Some((schedule, zone, spread)) = &f.fresh {
+            let fired = fired.get(&f.id).copied().flatten();
+            f.next = crate::watchers::first_fire(schedule, *zone, f.id, *spread, now, fired)?;
+        }
+    }
     let fix = |f: fn(&WatcherFix<'_>) -> Option<i32>| -> Vec<Option<i32>> {
         watcher_fix.iter().map(f).collect()
     };

@@ -183,9 +183,10 @@ pub fn first_fire(
 /// the slot guard's `fired` ([`Slots::next_unfired`], `next_fire_sql!`). The latest of
 /// its finished runs' slots (`runs_watcher_fired`, V14) and its active run's
 /// (`runs_one_active_per_watcher`): a retry of an older slot queued after a newer one ran
-/// is no reason to fire the newer one again. A cancelled run does not count: a slot whose
-/// run an operator cancelled (the way out `dispatch --now` ahead of the clock names) or a
-/// forced `agents delete` cancelled never ran, and may be given back.
+/// is no reason to fire the newer one again. A run cancelled before a device claimed it
+/// does not count: that slot never ran (an operator's cancel, the way out `dispatch --now`
+/// ahead of the clock names, or a forced `agents delete`), and may be given back; one
+/// cancelled after a claim may have run, and counts.
 macro_rules! fired_slot_sql {
     ($w:literal) => {
         concat!(
@@ -193,7 +194,8 @@ macro_rules! fired_slot_sql {
              WHERE r.watcher_id = ",
             $w,
             " AND r.scheduled_for IS NOT NULL \
-             AND r.status IN ('completed', 'failed', 'timeout', 'skipped') \
+             AND (r.status IN ('completed', 'failed', 'timeout', 'skipped') \
+                  OR r.status = 'cancelled' AND r.claimed_at IS NOT NULL) \
              UNION ALL SELECT r.scheduled_for FROM runs r WHERE r.watcher_id = ",
             $w,
             " AND r.status IN ('pending', 'claimed', 'running')) f)"
@@ -1329,7 +1331,8 @@ const RESCHEDULE: &str = "
 /// watcher whose next run is in the future gets the first fire time after `now`, the
 /// value create and resume give it; a due one (`next_run_at <= now`) keeps its slot for
 /// the next dispatch. Running it twice changes nothing the second time. Set-based: one
-/// statement locks the watchers, one updates them all.
+/// statement locks the watchers, one reads their latest slots that have a run, one updates
+/// them all.
 ///
 /// # Errors
 /// `not_found` for an unknown watcher id or organisation; `conflict` for an id that is

@@ -349,7 +349,8 @@ fn warn_ahead(out: Out, at: DateTime<Utc>, watchers: i64, runs: i64) {
             "{which} queued at {at}, so rescue does not time {them} out before {at} plus \
              --timeout-after, and {holds} one active slot (later slots are skipped) until a \
              device finishes {them}; clear {them} with `lobu-admin runs cancel ID` (`lobu-admin \
-             runs list --status pending` lists them)"
+             runs list --status pending` lists them), before `watchers reschedule`, which \
+             does not give back a slot that has a run"
         ));
     }
     super::output::print_warning(

@@ -637,3 +637,50 @@ fn resume_and_update_against_a_forced_delete_of_their_agent_do_not_deadlock() {
         );
     }
 }
+
+/// `seed --update` renaming an agent and giving one of its watchers a new schedule, against
+/// a forced `agents delete` of that agent: seed locks the watchers it recomputes after the
+/// organisations, agents and devices, as the delete locks the agent before its watchers
+/// (it locked them first, and deadlocked). A third session holds the agent while the
+/// delete queues on it, then seed comes; the holder lets go.
+#[test]
+fn seed_update_against_a_forced_delete_of_an_agent_does_not_deadlock() {
+    let db = TestDb::new();
+    let fixture = |agent_name: &str, schedule: &str| {
+        serde_json::json!({"organizations": [{
+            "id": "acme", "name": "Acme",
+            "agents": [{"id": "bot", "name": agent_name}],
+            "watchers": [{"slug": "daily", "name": "Daily", "schedule": schedule,
+                          "timezone": "UTC", "agent": "bot", "prompt": "p"}]
+        }]})
+        .to_string()
+    };
+    cli(&db)
+        .args(["seed", "-"])
+        .stdin(&fixture("Bot", "0 9 * * *"))
+        .json();
+    let mut holder = db.client();
+    holder
+        .batch_execute("BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = 'bot' FOR SHARE")
+        .unwrap();
+    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
+    let (deleted, seeded) = std::thread::scope(|s| {
+        let delete = s.spawn(|| {
+            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+                lobu_admin::agents::delete_guarded(tx, "acme", "bot", true, now)
+            })
+        });
+        waiting(1);
+        let seed = s.spawn(|| {
+            cli(&db)
+                .args(["seed", "--update", "-"])
+                .stdin(&fixture("Bot 2", "0 10 * * *"))
+                .run()
+        });
+        waiting(2);
+        holder.batch_execute("COMMIT").unwrap();
+        (delete.join().unwrap(), seed.join().unwrap())
+    });
+    assert!(deleted.is_ok(), "{deleted:?}");
+    seeded.code(0);
+}

@@ -432,7 +432,8 @@ fn a_clock_ahead_warns_and_reschedule_repairs_it() {
          run it queued is queued at 2099-01-07T12:00:00Z, so rescue does not time it out \
          before 2099-01-07T12:00:00Z plus --timeout-after, and it holds its watcher's one \
          active slot (later slots are skipped) until a device finishes it; clear it with \
-         `lobu-admin runs cancel ID` (`lobu-admin runs list --status pending` lists them)\n"
+         `lobu-admin runs cancel ID` (`lobu-admin runs list --status pending` lists them), \
+         before `watchers reschedule`, which does not give back a slot that has a run\n"
     );
     assert!(r.stdout.contains("queued   1"), "{}", r.stdout);
     // the second trap, as the warning says: the run holds the slot, and rescue on the

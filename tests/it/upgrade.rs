@@ -211,7 +211,8 @@ fn compatibility_marks_decide_which_binaries_are_served() {
     let db = TestDb::empty();
     previous::cli(&db.url).args(["migrate"]).run().code(0);
     cli(&db).args(["migrate"]).run().code(0);
-    // a history written by the previous release is marked for this binary (V13)
+    // a history written by the previous release is marked for this binary (the marks
+    // since V13)
     assert_eq!(
         db.serving_marks(),
         crate::support::db::serving_marks_vouched()

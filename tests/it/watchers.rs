@@ -627,7 +627,8 @@ fn shown(t: DateTime<Utc>) -> String {
 /// moves the next run to tomorrow's; then `watchers reschedule` on the real clock, and
 /// `seed --update` with the schedule spelt another way (same slots), keep tomorrow's
 /// instead of giving back the slot that already has a run; once that run is cancelled,
-/// the slot never ran, and `watchers reschedule` gives it back.
+/// the slot never ran, and `watchers reschedule` gives it back (not when a device had
+/// claimed it).
 #[test]
 fn reschedule_and_seed_update_do_not_fire_a_fired_slot_again() {
     let db = TestDb::new();
@@ -681,6 +682,15 @@ fn reschedule_and_seed_update_do_not_fire_a_fired_slot_again() {
         shown(slot),
         "a cancelled run's slot was not given back"
     );
+    // cancelled after a device claimed it, the run may have run: its slot counts
+    db.client()
+        .batch_execute(&format!(
+            "UPDATE runs SET claimed_at = now() WHERE id = {run}"
+        ))
+        .unwrap();
+    let repaired = cli(&db).args(["watchers", "reschedule", &w]).json();
+    assert_eq!(repaired, serde_json::json!({"rescheduled": 1}));
+    assert_eq!(next(), tomorrow, "a claimed run's slot was given back");
 }
 
 /// The same guard under a race: a tick that queues the slot and moves the next run while
@@ -752,7 +762,7 @@ fn the_latest_fired_slot_is_read_through_indexes() {
             "INSERT INTO runs (org_id, watcher_id, agent_id, dispatch_source, triggered_by,
                                status, finished_at, scheduled_for)
              SELECT 'acme', {w}, 'owletto-default', 'scheduled', 'schedule', 'completed',
-                    now(), timestamptz '2026-01-01' - i * interval '1 hour'
+                    now(), timestamptz '2026-01-01 00:00+00' - i * interval '1 hour'
              FROM generate_series(1, 20000) i;
              ANALYZE runs"
         ))
