@@ -577,6 +577,37 @@ fn forced_deletes_racing_triggers_leave_no_claimable_run_of_a_gone_agent() {
     }
 }
 
+/// A forced `agents delete` of `agent` queued behind a third session that holds the
+/// agent, then `contend` on another connection, queued too; the holder lets go. Returns
+/// the delete's outcome and the contender's: the interleaving in which a contender that
+/// holds a watcher while it waits for the agent deadlocks with the delete (which locks
+/// the agent, then its watchers).
+fn against_a_queued_forced_delete<T: Send>(
+    db: &TestDb,
+    agent: &str,
+    contend: impl FnOnce() -> T + Send,
+) -> (lobu_admin::Result<lobu_admin::agents::AgentDeleted>, T) {
+    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
+    let mut holder = db.client();
+    holder
+        .batch_execute(&format!(
+            "BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = '{agent}' FOR UPDATE"
+        ))
+        .unwrap();
+    std::thread::scope(|s| {
+        let delete = s.spawn(|| {
+            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+                lobu_admin::agents::delete_guarded(tx, "acme", agent, true, now)
+            })
+        });
+        waiting(1);
+        let contender = s.spawn(contend);
+        waiting(2);
+        holder.batch_execute("COMMIT").unwrap();
+        (delete.join().unwrap(), contender.join().unwrap())
+    })
+}
+
 /// `watchers resume`, and `watchers update --agent` naming the agent the watcher uses,
 /// against a forced `agents delete` of that agent: the delete locks the agent, then its
 /// watchers; neither may hold the watcher while it waits for the agent (a deadlock, exit 5
@@ -606,26 +637,8 @@ fn resume_and_update_against_a_forced_delete_of_their_agent_do_not_deadlock() {
                 "UPDATE watchers SET status = 'paused' WHERE id = {w}"
             ))
             .unwrap();
-        let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
-        let mut holder = db.client();
-        holder
-            .batch_execute(
-                "BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = 'owletto-default' \
-                 FOR UPDATE",
-            )
-            .unwrap();
-        let (deleted, contended) = std::thread::scope(|s| {
-            let delete = s.spawn(|| {
-                lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
-                    lobu_admin::agents::delete_guarded(tx, "acme", "owletto-default", true, now)
-                })
-            });
-            waiting(1);
-            let contender = s.spawn(|| contend(&mut db.client(), w));
-            waiting(2);
-            holder.batch_execute("COMMIT").unwrap();
-            (delete.join().unwrap(), contender.join().unwrap())
-        });
+        let (deleted, contended) =
+            against_a_queued_forced_delete(&db, "owletto-default", || contend(&mut db.client(), w));
         assert!(deleted.is_ok(), "{what}: {deleted:?}");
         // the agent is gone: the contender says so, and is no deadlock's victim
         assert!(
@@ -659,27 +672,11 @@ fn seed_update_against_a_forced_delete_of_an_agent_does_not_deadlock() {
         .args(["seed", "-"])
         .stdin(&fixture("Bot", "0 9 * * *"))
         .json();
-    let mut holder = db.client();
-    holder
-        .batch_execute("BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = 'bot' FOR SHARE")
-        .unwrap();
-    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
-    let (deleted, seeded) = std::thread::scope(|s| {
-        let delete = s.spawn(|| {
-            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
-                lobu_admin::agents::delete_guarded(tx, "acme", "bot", true, now)
-            })
-        });
-        waiting(1);
-        let seed = s.spawn(|| {
-            cli(&db)
-                .args(["seed", "--update", "-"])
-                .stdin(&fixture("Bot 2", "0 10 * * *"))
-                .run()
-        });
-        waiting(2);
-        holder.batch_execute("COMMIT").unwrap();
-        (delete.join().unwrap(), seed.join().unwrap())
+    let (deleted, seeded) = against_a_queued_forced_delete(&db, "bot", || {
+        cli(&db)
+            .args(["seed", "--update", "-"])
+            .stdin(&fixture("Bot 2", "0 10 * * *"))
+            .run()
     });
     assert!(deleted.is_ok(), "{deleted:?}");
     seeded.code(0);
