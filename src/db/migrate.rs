@@ -1016,6 +1016,10 @@ fn apply_online(
             // invalid, and `IF NOT EXISTS` would then keep it: every try drops such an index
             // first, and the step is recorded only once the index is valid.
             let ((), failed) = retried_up_to(CONCURRENT_ATTEMPTS, || {
+                // an earlier migrate's build that the server still runs leaves the index
+                // invalid until it ends: wait for it before judging the index (dropping
+                // it then failed with "tuple concurrently updated", or threw the build away)
+                watch.wait_for_earlier(&statement, &index)?;
                 if let Some(drop) = invalid_index_drop(client, &index)? {
                     watch.run(client, &drop, &index)?;
                     if !rebuilt.contains(&index) {
@@ -1084,30 +1088,9 @@ impl Watch<'_> {
     /// cancels it once it has waited [`Options::index_wait`] for older transactions to end:
     /// a `lock_timeout` that names them, which the caller retries.
     fn run(&mut self, client: &mut Client, statement: &str, index: &str) -> Result<()> {
+        self.wait_for_earlier(statement, index)?;
         let (options, on_wait) = (self.options, self.on_wait);
-        let watcher = match &mut self.client {
-            Some(c) => c,
-            None => self.client.insert((self.connect)()?),
-        };
-        let start = Instant::now();
-        let mut said = false;
-        while running_elsewhere(watcher, statement)?.is_some() {
-            if !std::mem::replace(&mut said, true) {
-                on_wait(&Waiting::ForEarlierBuild {
-                    index: index.into(),
-                });
-            }
-            if start.elapsed() > options.index_wait {
-                return Err(Error::Transient {
-                    kind: "lock_timeout",
-                    message: format!(
-                        "index {index}: an earlier migrate's `{}` still runs on the server",
-                        summary(statement)
-                    ),
-                });
-            }
-            std::thread::sleep(WATCH_EVERY);
-        }
+        let watcher = self.watcher()?;
         let stop = AtomicBool::new(false);
         let (result, cancelled) = std::thread::scope(|s| {
             let watching =
@@ -1152,6 +1135,45 @@ impl Watch<'_> {
                 other => other,
             }),
         }
+    }
+}
+
+impl Watch<'_> {
+    /// The watcher's connection, opened on first use.
+    fn watcher(&mut self) -> Result<&mut Client> {
+        if self.client.is_none() {
+            self.client = Some((self.connect)()?);
+        }
+        self.client
+            .as_mut()
+            .ok_or_else(|| Error::Internal("the watcher's connection is gone".into()))
+    }
+
+    /// Waits (up to [`Options::index_wait`]) while another backend runs `statement`, about
+    /// `index`: an earlier `migrate`'s, killed, that the server still carries out.
+    fn wait_for_earlier(&mut self, statement: &str, index: &str) -> Result<()> {
+        let (options, on_wait) = (self.options, self.on_wait);
+        let watcher = self.watcher()?;
+        let start = Instant::now();
+        let mut said = false;
+        while running_elsewhere(watcher, statement)?.is_some() {
+            if !std::mem::replace(&mut said, true) {
+                on_wait(&Waiting::ForEarlierBuild {
+                    index: index.into(),
+                });
+            }
+            if start.elapsed() > options.index_wait {
+                return Err(Error::Transient {
+                    kind: "lock_timeout",
+                    message: format!(
+                        "index {index}: an earlier migrate's `{}` still runs on the server",
+                        summary(statement)
+                    ),
+                });
+            }
+            std::thread::sleep(WATCH_EVERY);
+        }
+        Ok(())
     }
 }
 

@@ -634,13 +634,18 @@ fn a_migrate_run_right_after_a_kill_waits_for_the_build_the_server_still_runs() 
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
          AND query LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_watcher_fk%'",
     );
-    let r = cli(&db).args(["migrate"]).run();
+    let r = cli(&db).args(["-o", "json", "migrate"]).run();
     r.code(0);
     assert!(
         r.stderr.is_empty() || r.stderr.contains("runs_watcher_fk"),
         "{}",
         r.stderr
     );
+    // the build the server still ran is kept, not dropped as invalid and built again (it
+    // was, or the drop failed with "tuple concurrently updated", until the wait came
+    // before the index was judged)
+    let report = r.json();
+    assert_eq!(report["rebuilt_indexes"], serde_json::json!([]), "{report}");
     every_index_valid(&db);
     let present: i64 = db.scalar(
         "SELECT count(*) FROM pg_indexes WHERE indexname IN ('runs_watcher_fk', 'devices_org_worker')",
