@@ -423,14 +423,11 @@ impl Slots {
         let Some(fired) = fired.filter(|f| first.slot <= *f) else {
             return Ok(first);
         };
+        // the last candidate: the first slot more than a day after `after`
+        let last = self.first_after(after + Duration::days(1)).ok();
         // fire instants rise with their slots: the slot after `fired` fires after `first`
-        let beyond = |slots: &mut Self| {
-            slots
-                .first_after(after + Duration::days(1))
-                .is_ok_and(|last| fired >= last)
-        };
         match self.first_after(fired) {
-            Ok(slot) if !beyond(self) => Ok(Fire {
+            Ok(slot) if last.is_none_or(|last| fired < last) => Ok(Fire {
                 slot,
                 at: self.fire_of(slot, spread),
             }),

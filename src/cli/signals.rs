@@ -34,17 +34,9 @@ use crate::error::{Error, Result};
 /// Whether a command set its own stop flag: its connections do not cancel.
 static STOPS_ON_FLAG: AtomicBool = AtomicBool::new(false);
 
-/// Whether a signal cancelled the command's statement: its failure is then no error of the
-/// command's (exit 130, nothing printed).
-static CANCELLED: AtomicBool = AtomicBool::new(false);
-
 /// What a connection asks as a signal arrives while it waits: whether it cancels.
 fn cancels() -> bool {
-    if STOPS_ON_FLAG.load(Ordering::SeqCst) {
-        return false;
-    }
-    CANCELLED.store(true, Ordering::SeqCst);
-    true
+    !STOPS_ON_FLAG.load(Ordering::SeqCst)
 }
 
 fn installed<T>(result: io::Result<T>) -> Result<T> {
@@ -57,9 +49,10 @@ pub(crate) fn cancel_on_signal() -> Result<()> {
     installed(crate::db::client::cancel_on_signals(cancels))
 }
 
-/// Whether a signal cancelled the command ([`cancel_on_signal`]).
+/// Whether a signal cancelled the command ([`cancel_on_signal`]): its failure is then no
+/// error of the command's (exit 130, nothing printed).
 pub(crate) fn cancelled() -> bool {
-    CANCELLED.load(Ordering::SeqCst)
+    crate::db::client::interrupted()
 }
 
 /// A flag the signals set, for a command that stops in its own way; a second signal exits

@@ -487,7 +487,6 @@ impl Client {
 /// A flight has sent its `COMMIT` with its statements, so a client that only went away
 /// would leave the server to run and commit them once what they wait for is free;
 /// cancelled, the statement fails and the `COMMIT` rolls back.
-#[derive(Clone)]
 struct Canceller {
     send: Arc<dyn Fn() -> CancelRequest + Send + Sync>,
     /// Whether a signal cancelled: nothing more is sent.

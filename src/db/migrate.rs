@@ -1136,9 +1136,7 @@ impl Watch<'_> {
             }),
         }
     }
-}
 
-impl Watch<'_> {
     /// The watcher's connection, opened on first use.
     fn watcher(&mut self) -> Result<&mut Client> {
         if self.client.is_none() {
