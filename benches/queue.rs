@@ -288,12 +288,14 @@ impl Bench {
     /// One-shot commands, process start to exit, against the floor of the same statements
     /// over the same `sslmode`: `pgbench -C` (a new connection per transaction; its time per
     /// transaction) plus a process spawn (`/bin/true`), and the psql binary itself (not
-    /// Debian's Perl wrapper in `PATH`, which takes 37 ms to start). Goals: within 1.5x of
-    /// the floor, and ahead of psql.
+    /// Debian's Perl wrapper in `PATH`, which takes 37 ms to start). Goals: within 1.3x of
+    /// the floor on loopback, and ahead of psql. On plain loopback the leanest Rust client
+    /// of the same driver runs the same statements too (reported: the stack's own share).
     fn one_shot(&self) {
         let n = self.scale(40, 3);
         // LOBU_BENCH_BIN=path/to/an/older/lobu-admin measures that build instead (before/after)
         let ours_bin = std::env::var("LOBU_BENCH_BIN").unwrap_or_else(|_| BIN.to_string());
+        let bare = self.bare_client();
         let (name, url) = self.database("oneshot", 10);
         let mut c = db::connect(&DatabaseUrl::new(url.clone())).unwrap();
         let registered = db::in_tx(&mut c, |tx, now| {
@@ -454,6 +456,8 @@ impl Bench {
                         n,
                         &trips,
                         (mode, network),
+                        // the bare client speaks plain only; its share of the floor on loopback
+                        (mode == "disable" && delay.is_none()).then_some(bare.as_str()),
                     );
                 }
             }
@@ -481,6 +485,26 @@ impl Bench {
         self.drop_db(&name);
     }
 
+    /// `examples/bare_client.rs`, built for the profile this benchmark runs in (cargo
+    /// releases its lock on the build directory before it runs a benchmark).
+    fn bare_client(&self) -> String {
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .args(["build", "--quiet", "--example", "bare_client"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if self.full {
+            cargo.arg("--release");
+        }
+        assert!(
+            cargo.status().unwrap().success(),
+            "cannot build bare_client"
+        );
+        // target/<profile>/deps/queue-* -> target/<profile>/examples/bare_client
+        let exe = std::env::current_exe().unwrap();
+        let dir = exe.parent().and_then(std::path::Path::parent).unwrap();
+        dir.join("examples/bare_client").display().to_string()
+    }
+
     /// One command against psql and the floor, in turns, median of `n`: on loopback, goals
     /// <= 1.3x the floor and ahead of psql; at 10 ms round-trip time, ahead of psql (the
     /// floor reported), with each contender's round trips.
@@ -497,6 +521,7 @@ impl Bench {
         n: usize,
         trips: &dyn Fn(&dyn Fn() -> Duration) -> usize,
         (mode, network): (&str, &str),
+        bare: Option<&str>,
     ) {
         let run = |cmd: Command| timed(cmd).0;
         // the job's own statements in one simple query (`\;` joins them: one round trip,
@@ -539,6 +564,15 @@ impl Bench {
         };
         let floor =
             || Duration::from_secs_f64(pgbench("2") / 1000.0) + run(Command::new("/bin/true"));
+        // the job's statements from the leanest Rust client of the same driver (see
+        // `examples/bare_client.rs`): what the stack costs before this tool's guarantees
+        let bare = bare.map(|bare| {
+            move || {
+                let mut c = Command::new(bare);
+                c.args([url, sql]);
+                run(c)
+            }
+        });
         // the warm-up counts the round trips; pgbench's per transaction: 2 minus 1
         let (o_rt, q_rt) = (trips(&ours), trips(&psql));
         let f_rt = trips(&|| {
@@ -548,11 +582,14 @@ impl Bench {
             pgbench("1");
             Duration::ZERO
         });
-        let (mut o, mut q, mut f) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut o, mut q, mut f, mut b) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..n {
             o.push(ours());
             q.push(psql());
             f.push(floor());
+            if let Some(bare) = &bare {
+                b.push(bare());
+            }
         }
         std::fs::remove_file(&script).ok();
         let (ours, psql, floor) = (median(o), median(q), median(f));
@@ -575,6 +612,16 @@ impl Bench {
             );
         }
         report_within(&format!("{name} vs psql"), ours, psql, 1.0);
+        if !b.is_empty() {
+            let bare = median(b);
+            for (what, measured, baseline) in [
+                ("bare Rust client vs floor", bare, floor),
+                ("vs bare Rust client", ours, bare),
+            ] {
+                let line = format!("{name} {what}");
+                report(&line, ms(measured), ms(baseline), "ms", "reported", true);
+            }
+        }
         let _ = self;
     }
 
