@@ -120,7 +120,8 @@ fn is_zero(r: &Rescued) -> bool {
 }
 
 const TAKE_DUE: &str = "
-    SELECT id, schedule, timezone, next_run_at, spread_seconds, catch_up_window_seconds
+    SELECT id, schedule, timezone, next_run_at, spread_seconds, catch_up_window_seconds,
+           due_since
     FROM watchers
     WHERE status = 'active' AND next_run_at <= $1
       AND NOT EXISTS (SELECT 1 FROM organizations o
@@ -204,7 +205,7 @@ const FIRE: &str = "
         WHERE queued.watcher_id IS NULL
         RETURNING watcher_id, error
     ), advanced AS (
-        UPDATE watchers SET next_run_at = w.next_at, updated_at = $3
+        UPDATE watchers SET next_run_at = w.next_at, due_since = NULL, updated_at = $3
         FROM w WHERE watchers.id = w.id
         RETURNING 1
     )
@@ -349,7 +350,9 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
                 }
                 None => (at, None, false),
             };
-            let late = now - at;
+            // a slot a lowered spread made due is late from then, not from its new instant
+            let due_since: Option<DateTime<Utc>> = row.get(6);
+            let late = now - due_since.map_or(at, |d| d.max(at));
             // past the catch-up window: skipped, unless a later slot of the outage is
             // still inside it
             let missed_by = window

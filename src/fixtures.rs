@@ -904,6 +904,16 @@ fn drift(
                                                AND w.next_run_at IS DISTINCT FROM t.k
                                           THEN w.next_run_at ELSE t.x END
                                 ELSE w.next_run_at END,
+             -- as `watchers update`: a kept slot moved before the moment it fell due is due
+             -- from that moment (migration V15)
+             due_since = CASE WHEN w.schedule <> t.c OR w.timezone <> coalesce(t.z, w.timezone)
+                                   OR w.spread_seconds <> coalesce(t.sp, w.spread_seconds)
+                              THEN CASE WHEN t.k IS NOT NULL AND w.next_run_at IS DISTINCT FROM t.k
+                                        THEN w.due_since
+                                        WHEN t.k IS NOT NULL
+                                             AND t.x < least(greatest(w.next_run_at, w.due_since), $10)
+                                        THEN least(greatest(w.next_run_at, w.due_since), $10) END
+                              ELSE w.due_since END,
              spread_seconds = coalesce(t.sp, w.spread_seconds),
              catch_up_window_seconds = CASE WHEN t.cwg THEN t.cw
                                             ELSE w.catch_up_window_seconds END,

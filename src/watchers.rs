@@ -743,14 +743,16 @@ pub struct WatcherPatch {
 /// schedule and zone the candidates
 /// `$25`/`$26` ([`next_fire_sql!`]) were computed for. Nothing changes unless every check
 /// passes; when the schedule and zone stay, the next slot stays ([`kept_fire_sql!`]: a
-/// new spread never fires a slot twice nor skips one); when the candidates are not the row's (`fresh` false: the host did not know its
+/// new spread never fires a slot twice nor skips one, and when it moves the slot's instant
+/// before the moment the slot fell due, `due_since` keeps that moment for the catch-up
+/// window: migration V15); when the candidates are not the row's (`fresh` false: the host did not know its
 /// schedule or zone) nothing changes either and the row says what they are. One row: the
 /// watcher's status (`NULL`: unknown), the checks, its organisation, schedule and zone, the
 /// candidate devices and the watcher afterwards.
 const UPDATE: &str = concat!(
     "WITH w AS (
         SELECT id AS wid, org_id AS worg, status AS wstatus, schedule AS wschedule,
-               timezone AS wzone, ",
+               timezone AS wzone, next_run_at AS wnext, spread_seconds AS wspread, ",
     spread_fraction!("id"),
     " AS wfrac
         FROM watchers WHERE id = $1
@@ -776,7 +778,17 @@ const UPDATE: &str = concat!(
                ($22 AND (w.wstatus = 'active'
                          OR (w.wstatus = 'paused' AND (SELECT slots_kept FROM same)))) AS due,
                coalesce(coalesce($12, w.wschedule) = $23
-                        AND coalesce($13, w.wzone) = $24, false) AS fresh
+                        AND coalesce($13, w.wzone) = $24, false) AS fresh,
+               CASE WHEN (SELECT slots_kept FROM same) THEN ",
+    kept_fire_sql!(
+        "w.wfrac",
+        "coalesce($14, w.wspread)",
+        "w.wnext",
+        "w.wspread",
+        "$25",
+        "$26"
+    ),
+    " END AS kept_next
         FROM w
     ), up AS (
         UPDATE watchers t
@@ -788,16 +800,7 @@ const UPDATE: &str = concat!(
             min_cooldown_seconds = coalesce($10, t.min_cooldown_seconds),
             extraction_schema = coalesce($11, t.extraction_schema),
             schedule = coalesce($12, t.schedule), timezone = coalesce($13, t.timezone),
-            next_run_at = CASE WHEN chk.due THEN coalesce(CASE WHEN (SELECT slots_kept FROM same) THEN ",
-    kept_fire_sql!(
-        "chk.wfrac",
-        "coalesce($14, t.spread_seconds)",
-        "t.next_run_at",
-        "t.spread_seconds",
-        "$25",
-        "$26"
-    ),
-    " END, ",
+            next_run_at = CASE WHEN chk.due THEN coalesce(chk.kept_next, ",
     next_fire_sql!(
         ["chk.wfrac"] "t.id",
         "coalesce($14, t.spread_seconds)",
@@ -807,6 +810,13 @@ const UPDATE: &str = concat!(
         fired_slot_sql!("t.id")
     ),
     ") ELSE t.next_run_at END,
+            -- the kept slot moved before the moment it fell due (a lowered spread): due
+            -- from that moment (the change, or the old instant if it had passed)
+            due_since = CASE WHEN NOT chk.due THEN t.due_since
+                             WHEN chk.kept_next < least(greatest(t.next_run_at, t.due_since),
+                                                        coalesce($19, now()))
+                             THEN least(greatest(t.next_run_at, t.due_since),
+                                        coalesce($19, now())) END,
             updated_at = coalesce($19, now()),
             spread_seconds = coalesce($14, t.spread_seconds),
             catch_up_window_seconds = CASE WHEN $15 THEN $16 ELSE t.catch_up_window_seconds END,

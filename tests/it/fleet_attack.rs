@@ -120,6 +120,76 @@ fn lowering_the_spread_does_not_drop_a_slot() {
     assert_eq!(t(s(&w, "next_run_at")), slot + Duration::days(1));
 }
 
+/// A lowered spread moves the kept slot's instant into the past, but the slot fell due when
+/// the spread changed: with a catch-up window shorter than the time since that instant,
+/// the dispatcher that reaches it at once queues it (it recorded it `skipped`, "missed by"
+/// hours, before `due_since`). A slot an outage made late by as much is still skipped.
+#[test]
+fn lowering_the_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
+    use chrono::Timelike;
+    let db = TestDb::new();
+    org(&db);
+    let now = Utc::now();
+    // a daily slot two to three hours ago, whose 1d-spread instant is still ahead
+    let schedule = format!("0 {} * * *", (now.hour() + 22) % 24);
+    let window = ["--catch-up-window", "1h"];
+    let w = create(&db, &schedule, &[&["--spread", "1d"][..], &window].concat());
+    let id = w["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
+    let kept = t(s(&w, "next_run_at")) - offset;
+    assert!(kept < now - Duration::hours(2), "{kept} {now}");
+    // the control: another watcher of the same schedule that an outage left at that slot
+    let late = cli(&db)
+        .args([
+            "watchers",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Late",
+            "--schedule",
+        ])
+        .args([
+            schedule.as_str(),
+            "--agent",
+            "owletto-default",
+            "--prompt",
+            "p",
+        ])
+        .args(window)
+        .json();
+    db.client()
+        .execute(
+            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
+            &[&late["id"].as_i64().unwrap(), &kept],
+        )
+        .unwrap();
+
+    let w = cli(&db)
+        .args(["watchers", "update", &ws, "--spread", "0"])
+        .json();
+    assert_eq!(
+        t(s(&w, "next_run_at")),
+        kept,
+        "the slot is kept, due at once"
+    );
+    let tick = cli(&db).args(["dispatch"]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    assert_eq!(tick["skipped"], 1, "{tick}");
+    let runs = runs_of(&db, &ws);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(s(&runs[0], "status"), "pending", "{runs:?}");
+    assert_eq!(t(s(&runs[0], "scheduled_for")), kept);
+    let control = runs_of(&db, &late["id"].to_string());
+    assert_eq!(s(&control[0], "status"), "skipped", "{control:?}");
+    // the next slot is late from its own instant again
+    let cleared: bool = db.scalar(&format!(
+        "SELECT due_since IS NULL FROM watchers WHERE id = {id}"
+    ));
+    assert!(cleared, "due_since is cleared once the slot fired");
+}
+
 /// `watchers update --spread` on a paused watcher moves its `next_run_at` to the same
 /// slot's new instant, so `watchers list` and `show` show the spread one (they kept the
 /// unspread instant until a resume).

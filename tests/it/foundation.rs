@@ -42,7 +42,8 @@ fn migrate_status_lists_pending_on_an_empty_database() {
          11       org_deleting_guard        pending  yes         online\n\
          12       last_run_covering         pending  yes         online\n\
          13       serving_marks             pending  yes         online\n\
-         14       runs_fired_slots          pending  yes         online\n"
+         14       runs_fired_slots          pending  yes         online\n\
+         15       watchers_due_since        pending  yes         online\n"
     );
 }
 

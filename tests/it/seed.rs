@@ -670,6 +670,57 @@ fn a_seeded_spread_does_not_fire_a_slot_twice() {
     assert_eq!(next, slot + chrono::Duration::days(1) + offset);
 }
 
+/// `seed --update` lowering a spread under a short catch-up window, as `watchers update
+/// --spread`: the kept slot, whose new instant passed hours ago, fell due at the seed and
+/// is queued, not recorded as missed.
+#[test]
+fn a_seeded_lower_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
+    use chrono::Timelike;
+    let db = TestDb::new();
+    let now = chrono::Utc::now();
+    let fixture = |spread: &str| {
+        serde_json::json!({"organizations": [{
+            "id": "acme", "name": "Acme",
+            "watchers": [{"slug": "daily", "name": "Daily",
+                          "schedule": format!("0 {} * * *", (now.hour() + 22) % 24),
+                          "prompt": "p", "spread": spread, "catch_up_window": "1h"}]}]})
+        .to_string()
+    };
+    cli(&db)
+        .args(["seed", "-"])
+        .stdin(&fixture("1d"))
+        .run()
+        .code(0);
+    let (id, next) = {
+        let row = db
+            .client()
+            .query_one(
+                "SELECT id, next_run_at FROM watchers WHERE slug = 'daily'",
+                &[],
+            )
+            .unwrap();
+        (
+            row.get::<_, i64>(0),
+            row.get::<_, chrono::DateTime<chrono::Utc>>(1),
+        )
+    };
+    let offset =
+        lobu_admin::schedule::Spread::new(86_400, id).offset(Some(chrono::Duration::days(1)));
+    let kept = next - offset;
+    assert!(kept < now - chrono::Duration::hours(2), "{kept} {now}");
+    cli(&db)
+        .args(["seed", "--update", "-"])
+        .stdin(&fixture("0s"))
+        .run()
+        .code(0);
+    let tick = cli(&db).args(["dispatch"]).json();
+    assert_eq!(tick["queued"], 1, "{tick}");
+    let slot = db.scalar::<chrono::DateTime<chrono::Utc>>(&format!(
+        "SELECT scheduled_for FROM runs WHERE watcher_id = {id} AND status = 'pending'"
+    ));
+    assert_eq!(slot, kept);
+}
+
 /// The watcher settings of SPEC 17 and 18 are in the format: `seed` creates them, reports
 /// each edited one as drift (durations shown as `export` writes them), `--update
 /// --dry-run` reports exactly what `--update` writes, a second run is clean, a changed

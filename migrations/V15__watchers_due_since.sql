@@ -1,0 +1,13 @@
+-- lobu: compatible, online
+-- SPEC 18's catch-up window measures how late the dispatcher reaches a slot. A lowered spread
+-- (`watchers update --spread`, `seed --update`) keeps the next slot and moves its instant
+-- earlier, into the past when the new offset has passed: the slot fell due when the spread
+-- changed, not at the earlier instant, yet the dispatcher measured it from there and recorded
+-- it `skipped` as missed by more than a short window. `due_since`: the instant the kept slot
+-- fell due when that is later than `next_run_at` (the change's clock, or the old instant if
+-- it had already passed); NULL otherwise. The dispatcher measures lateness from the later of
+-- the two and clears it when it moves `next_run_at` on; a value older than `next_run_at`
+-- (left by a binary that does not know the column) counts for nothing.
+-- Applied online (SPEC 19): a nullable column without a default (a brief lock, no rewrite).
+-- Compatible: a binary that does not know it never names it.
+ALTER TABLE watchers ADD COLUMN IF NOT EXISTS due_since timestamptz;
