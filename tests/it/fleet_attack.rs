@@ -13,13 +13,17 @@ fn t(s: impl AsRef<str>) -> DateTime<Utc> {
 }
 
 fn create(db: &TestDb, schedule: &str, extra: &[&str]) -> serde_json::Value {
+    create_named(db, "Attacked", schedule, extra)
+}
+
+fn create_named(db: &TestDb, name: &str, schedule: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![
         "watchers",
         "create",
         "--org",
         "acme",
         "--name",
-        "Attacked",
+        name,
         "--schedule",
         schedule,
         "--agent",
@@ -140,25 +144,7 @@ fn lowering_the_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
     let kept = t(s(&w, "next_run_at")) - offset;
     assert!(kept < now - Duration::hours(2), "{kept} {now}");
     // the control: another watcher of the same schedule that an outage left at that slot
-    let late = cli(&db)
-        .args([
-            "watchers",
-            "create",
-            "--org",
-            "acme",
-            "--name",
-            "Late",
-            "--schedule",
-        ])
-        .args([
-            schedule.as_str(),
-            "--agent",
-            "owletto-default",
-            "--prompt",
-            "p",
-        ])
-        .args(window)
-        .json();
+    let late = create_named(&db, "Late", &schedule, &window);
     db.client()
         .execute(
             "UPDATE watchers SET next_run_at = $2 WHERE id = $1",

@@ -622,6 +622,18 @@ fn an_export_resets_the_settings_a_target_has_away_from_their_default() {
         .scalar::<bool>("SELECT extract(epoch FROM next_run_at)::bigint % 3600 = 0 FROM watchers"));
 }
 
+/// A fixture of one organisation with one watcher, `daily`, at `hour`:00 UTC every day,
+/// with the watcher `settings` (`spread`, `catch_up_window`, ...).
+fn daily(hour: u32, settings: serde_json::Value) -> String {
+    let mut watcher = serde_json::json!({"slug": "daily", "name": "Daily",
+                                         "schedule": format!("0 {hour} * * *"), "prompt": "p"});
+    for (k, v) in settings.as_object().unwrap() {
+        watcher[k] = v.clone();
+    }
+    serde_json::json!({"organizations": [{"id": "acme", "name": "Acme", "watchers": [watcher]}]})
+        .to_string()
+}
+
 /// `seed --update` with only a new spread keeps the next slot, as `watchers update
 /// --spread` does: a daily slot that fired this hour is not fired again at its new offset
 /// (it moved `next_run_at` to the first instant after now, today's slot's).
@@ -630,14 +642,7 @@ fn a_seeded_spread_does_not_fire_a_slot_twice() {
     use chrono::{DurationRound, Timelike};
     let db = TestDb::new();
     let now = chrono::Utc::now();
-    let fixture = |spread: &str| {
-        serde_json::json!({"organizations": [{
-            "id": "acme", "name": "Acme",
-            "watchers": [{"slug": "daily", "name": "Daily",
-                          "schedule": format!("0 {} * * *", now.hour()),
-                          "prompt": "p", "spread": spread}]}]})
-        .to_string()
-    };
+    let fixture = |spread: &str| daily(now.hour(), serde_json::json!({"spread": spread}));
     cli(&db)
         .args(["seed", "-"])
         .stdin(&fixture("0s"))
@@ -679,12 +684,8 @@ fn a_seeded_lower_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
     let db = TestDb::new();
     let now = chrono::Utc::now();
     let fixture = |spread: &str| {
-        serde_json::json!({"organizations": [{
-            "id": "acme", "name": "Acme",
-            "watchers": [{"slug": "daily", "name": "Daily",
-                          "schedule": format!("0 {} * * *", (now.hour() + 22) % 24),
-                          "prompt": "p", "spread": spread, "catch_up_window": "1h"}]}]})
-        .to_string()
+        let settings = serde_json::json!({"spread": spread, "catch_up_window": "1h"});
+        daily((now.hour() + 22) % 24, settings)
     };
     cli(&db)
         .args(["seed", "-"])
