@@ -320,9 +320,12 @@ impl Bench {
         let device = registered.device_id;
         let token = registered.token.unwrap().token;
         let hash = lobu_admin::tokens::Token::new(token.clone()).hash();
-        // a pending run for every claim of the benchmark: 2 modes x (ours + psql + pgbench's
-        // 2 transactions) x (n + the warm-up)
-        let claims = 2 * 4 * (n + 1);
+        // a pending run for every claim of the benchmark: in each of the two passes
+        // (loopback, n rounds; 10 ms, `slow` rounds), for each mode, a warm-up of ours,
+        // psql and pgbench's 2 and 1 transactions (5), then per round ours, psql and
+        // pgbench's 2 (4); and the bare client's n on plain loopback
+        let slow = self.scale(11, 1);
+        let claims = 2 * (4 * n + 5) + n + 2 * (4 * slow + 5);
         c.batch_execute(&format!(
             "INSERT INTO watchers (org_id, slug, name, prompt, schedule, agent_id)
              SELECT 'acme', 'c' || i, 'C', 'p', '@daily', 'owletto-default'
@@ -423,10 +426,7 @@ impl Bench {
             .unwrap_or(5432);
         // on loopback, and through a proxy that adds 10 ms of round-trip time (5 ms each
         // way), as between a CI runner and a managed database; the proxy counts round trips
-        for (delay, n) in [
-            (None, n),
-            (Some(Duration::from_millis(5)), self.scale(11, 1)),
-        ] {
+        for (delay, n) in [(None, n), (Some(Duration::from_millis(5)), slow)] {
             let proxy = delay.map(|d| Delay::start(format!("127.0.0.1:{port}"), d));
             let (base, network) = match &proxy {
                 Some(p) => (
@@ -488,21 +488,31 @@ impl Bench {
     /// `examples/bare_client.rs`, built for the profile this benchmark runs in (cargo
     /// releases its lock on the build directory before it runs a benchmark).
     fn bare_client(&self) -> String {
+        // the profile this benchmark was built in, by the directory it runs from
+        // (target/<profile>/deps/queue-*); the example's path as cargo reports it
+        let exe = std::env::current_exe().unwrap();
+        let profile = exe.parent().and_then(std::path::Path::parent);
+        let release = profile.is_some_and(|p| p.ends_with("release"));
         let mut cargo = Command::new(env!("CARGO"));
         cargo
-            .args(["build", "--quiet", "--example", "bare_client"])
+            .args([
+                "build",
+                "--quiet",
+                "--message-format=json",
+                "--example",
+                "bare_client",
+            ])
             .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if self.full {
+        if release {
             cargo.arg("--release");
         }
-        assert!(
-            cargo.status().unwrap().success(),
-            "cannot build bare_client"
-        );
-        // target/<profile>/deps/queue-* -> target/<profile>/examples/bare_client
-        let exe = std::env::current_exe().unwrap();
-        let dir = exe.parent().and_then(std::path::Path::parent).unwrap();
-        dir.join("examples/bare_client").display().to_string()
+        let out = cargo.output().unwrap();
+        assert!(out.status.success(), "cannot build bare_client");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find_map(|m| Some(m.get("executable")?.as_str()?.to_string()))
+            .expect("cargo names the bare client's executable")
     }
 
     /// One command against psql and the floor, in turns, median of `n`: on loopback, goals

@@ -111,7 +111,8 @@ pub struct SkippedBy {
     pub cooldown: i64,
     /// The watcher's agent no longer exists.
     pub agent_gone: i64,
-    /// Reached later than the catch-up window after its fire instant.
+    /// Reached later than the catch-up window after its fire instant (or after the moment
+    /// a changed spread made it due: `due_since`).
     pub missed: i64,
 }
 
@@ -219,10 +220,10 @@ const FIRE: &str = "
                + (SELECT count(*) FROM queued WHERE status = 'skipped'),
            (SELECT coalesce(array_agg(watcher_id), '{}') FROM skipped)";
 
-/// The `error` of a slot reached `late` after its fire instant, past its catch-up
-/// `window`. The lateness is rounded up to a whole second: a window is whole seconds and
-/// the slot was missed by strictly more, so the text always says more than the window
-/// (60.5 s past a 1m window is `1m1s`, not `1m`).
+/// The `error` of a slot reached `late` after its fire instant (or its `due_since`), past
+/// its catch-up `window`. The lateness is rounded up to a whole second: a window is whole
+/// seconds and the slot was missed by strictly more, so the text always says more than the
+/// window (60.5 s past a 1m window is `1m1s`, not `1m`).
 #[must_use]
 pub fn missed_text(late: Duration, window: Duration) -> String {
     format!(
@@ -339,16 +340,14 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
                     _ => None,
                 }
             });
-            let (slot, following, ahead) = match slots {
+            let (slot, real) = match slots {
                 Some(slots) => {
-                    let following = slots.next_fire(now, spread).ok().map(|f| f.at);
                     let real = simulated_ahead
                         .then(|| slots.next_fire(db_now, spread).ok().map(|f| f.at))
                         .flatten();
-                    let ahead = matches!((following, real), (Some(f), Some(r)) if f > r);
-                    (slots.slot_of(at, spread), following, ahead)
+                    (slots.slot_of(at, spread), real)
                 }
-                None => (at, None, false),
+                None => (at, None),
             };
             // a slot a lowered spread made due is late from then, not from its new instant
             let due_since: Option<DateTime<Utc>> = row.get(6);
@@ -371,6 +370,14 @@ pub fn tick(client: &mut Client, clock: Clock, opts: &Options) -> Result<Dispatc
                 Some((text, None)) => (Fire { slot, at }, Some(text), None),
                 None => (Fire { slot, at }, None, None),
             };
+            // the first fire after the clock of a slot after the one acted on: a slot taken
+            // before its instant (one a change kept due: `watchers update`) is not taken
+            // again at its instant
+            let following = slots
+                .as_mut()
+                .and_then(|s| s.next_unfired(now, spread, Some(acted.slot)).ok())
+                .map(|f| f.at);
+            let ahead = matches!((following, real), (Some(f), Some(r)) if f > r);
             outage_slot.push(before.as_ref().map(|b| b.0));
             outage.push(before.map(|b| b.1));
             missed.push(skipped_as);

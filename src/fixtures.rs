@@ -506,12 +506,13 @@ struct WatcherFix<'a> {
     pin: Option<Option<Uuid>>,
     settings: Settings,
     next: DateTime<Utc>,
-    /// The next run `next` was computed from, when only the spread changes: the update
-    /// keeps the row's next run if a tick moved it meanwhile.
+    /// The next run `next` was computed from, when only the spread changes (its slot
+    /// stays the next one); read again once the watcher is locked.
     kept: Option<DateTime<Utc>>,
-    /// Otherwise the schedule, zone and spread `next` is the first fire of, after the
-    /// latest slot that has a run.
-    fresh: Option<(Schedule, chrono_tz::Tz, i32)>,
+    /// The schedule, zone and spread of a watcher whose slots move (any of them changes):
+    /// `next` is recomputed from them once it is locked, from the kept next run or else
+    /// as the first fire after the latest slot that has a run.
+    moved: Option<(Schedule, chrono_tz::Tz, i32)>,
 }
 
 /// The settings of SPEC 17 and 18 that a fixture may give, `None` where it does not.
@@ -808,10 +809,10 @@ fn drift(
                 // schedule that never fires says, in a report too)
                 None => crate::watchers::first_fire(&parsed, zone, id, new_spread, now, None)?,
             };
-            // a new schedule or zone (or spread, with no next run to keep): a slot that
-            // has a run is not fired again (below, once the watcher is locked)
-            let moved = w.schedule != schedule || zone.name() != tz || new_spread != spread;
-            let fresh = (kept.is_none() && moved).then_some((parsed, zone, new_spread));
+            // computed again below, once the watcher is locked: a slot that has a run is
+            // not fired again, and a command may have moved the next run meanwhile
+            let moved = (w.schedule != schedule || zone.name() != tz || new_spread != spread)
+                .then_some((parsed, zone, new_spread));
             watcher_fix.push(WatcherFix {
                 id,
                 file: w,
@@ -820,7 +821,7 @@ fn drift(
                 settings,
                 next,
                 kept,
-                fresh,
+                moved,
             });
         }
     }
@@ -867,25 +868,46 @@ fn drift(
                 .collect::<Vec<_>>(),
         ],
     )?;
-    // the latest slot that has a run, read once the watchers are locked (in a statement of
-    // their own: a statement that waited for a lock reads the runs as they were when it
-    // started), so that a tick queueing a slot meanwhile is seen; the watchers after the
-    // organisations, agents and devices, as `agents delete` and `devices delete` lock
-    // theirs before their watchers
-    let fresh: Vec<i64> = watcher_fix
+    // the watchers whose slots move, locked and read again (the next run, spread,
+    // schedule and zone a `watchers update` or a tick may have changed since the read
+    // above: a kept slot computed from an old pair fired twice), then the latest slot that
+    // has a run (in a statement of its own: a statement that waited for a lock reads the
+    // runs as they were when it started); the watchers after the organisations, agents and
+    // devices, as `agents delete` and `devices delete` lock theirs before their watchers
+    let moved: Vec<i64> = watcher_fix
         .iter()
-        .filter(|f| f.fresh.is_some())
+        .filter(|f| f.moved.is_some())
         .map(|f| f.id)
         .collect();
-    if !fresh.is_empty() {
-        tx.execute(
-            "SELECT 1 FROM watchers WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
-            &[&fresh],
-        )?;
+    let mut locked = std::collections::HashMap::new();
+    if !moved.is_empty() {
+        for r in tx.query(
+            "SELECT id, next_run_at, spread_seconds, schedule, timezone FROM watchers
+             WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+            &[&moved],
+        )? {
+            let row: (Option<DateTime<Utc>>, i32, String, String) =
+                (r.get(1), r.get(2), r.get(3), r.get(4));
+            locked.insert(r.get::<_, i64>(0), row);
+        }
     }
-    let fired = crate::watchers::fired_slots(tx, &fresh)?;
+    let fired = crate::watchers::fired_slots(tx, &moved)?;
     for f in &mut watcher_fix {
-        if let Some((schedule, zone, spread)) = &f.fresh {
+        let Some((schedule, zone, spread)) = &f.moved else {
+            continue;
+        };
+        // only the spread still changes: the slot of the next run as it is now stays
+        f.kept = match locked.get(&f.id) {
+            Some((Some(next), old_spread, s, z))
+                if f.kept.is_some() && *s == f.file.schedule && z == zone.name() =>
+            {
+                let (next, old) = (*next, *old_spread);
+                f.next = crate::watchers::kept_fire(schedule, *zone, f.id, next, old, *spread);
+                Some(next)
+            }
+            _ => None,
+        };
+        if f.kept.is_none() {
             let fired = fired.get(&f.id).copied().flatten();
             f.next = crate::watchers::first_fire(schedule, *zone, f.id, *spread, now, fired)?;
         }
@@ -894,26 +916,23 @@ fn drift(
         watcher_fix.iter().map(f).collect()
     };
     tx.execute(
-        "UPDATE watchers w
+        concat!(
+            "UPDATE watchers w
          SET name = t.n, schedule = t.c, timezone = coalesce(t.z, w.timezone), prompt = t.p,
              agent_id = coalesce(t.a, w.agent_id),
              device_id = CASE WHEN t.pg THEN t.d ELSE w.device_id END,
              next_run_at = CASE WHEN w.schedule <> t.c OR w.timezone <> coalesce(t.z, w.timezone)
                                      OR w.spread_seconds <> coalesce(t.sp, w.spread_seconds)
-                                THEN CASE WHEN t.k IS NOT NULL
-                                               AND w.next_run_at IS DISTINCT FROM t.k
-                                          THEN w.next_run_at ELSE t.x END
-                                ELSE w.next_run_at END,
-             -- as `watchers update`: a kept slot moved before the moment it fell due is due
-             -- from that moment (migration V15)
+                                THEN coalesce(",
+            crate::watchers::kept_at_sql!("w.next_run_at", "w.due_since", "t2.kept", "$10"),
+            ", t.x) ELSE w.next_run_at END,
+             -- as `watchers update`: a kept slot moved before the moment it fell due is
+             -- due from that moment (migration V15)
              due_since = CASE WHEN w.schedule <> t.c OR w.timezone <> coalesce(t.z, w.timezone)
                                    OR w.spread_seconds <> coalesce(t.sp, w.spread_seconds)
-                              THEN CASE WHEN t.k IS NOT NULL AND w.next_run_at IS DISTINCT FROM t.k
-                                        THEN w.due_since
-                                        WHEN t.k IS NOT NULL
-                                             AND t.x < least(greatest(w.next_run_at, w.due_since), $10)
-                                        THEN least(greatest(w.next_run_at, w.due_since), $10) END
-                              ELSE w.due_since END,
+                              THEN ",
+            crate::watchers::fell_due_sql!("w.next_run_at", "w.due_since", "t2.kept", "$10"),
+            " ELSE w.due_since END,
              spread_seconds = coalesce(t.sp, w.spread_seconds),
              catch_up_window_seconds = CASE WHEN t.cwg THEN t.cw
                                             ELSE w.catch_up_window_seconds END,
@@ -924,8 +943,10 @@ fn drift(
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                      $7::bool[], $8::uuid[], $9::timestamptz[], $11::int[], $12::bool[],
                      $13::int[], $14::int[], $15::int[], $16::int[], $17::timestamptz[])
-              AS t(i, n, c, z, p, a, pg, d, x, sp, cwg, cw, rt, rd, cd, k)
-         WHERE w.id = t.i",
+              AS t(i, n, c, z, p, a, pg, d, x, sp, cwg, cw, rt, rd, cd, k),
+              LATERAL (SELECT CASE WHEN t.k IS NOT NULL THEN t.x END AS kept) t2
+         WHERE w.id = t.i"
+        ),
         &[
             &watcher_fix.iter().map(|t| t.id).collect::<Vec<_>>(),
             &watcher_fix

@@ -402,6 +402,65 @@ macro_rules! kept_fire_sql {
     };
 }
 
+/// `due_since` of a watcher whose next slot is kept at the new instant `$kept` (SQL
+/// expressions; `NULL` when the slot is not kept): the moment the slot fell due when that
+/// is later than `$kept` (migration V15), else `NULL`. The slot fell due at its old instant
+/// `$next` (or the `due_since` `$due` an earlier change gave it) if that has passed at
+/// `$clock`, else now, when `$kept` has passed. Written by `watchers update` and
+/// `seed --update`.
+macro_rules! fell_due_sql {
+    ($next:literal, $due:literal, $kept:literal, $clock:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $kept,
+            " < least(greatest(",
+            $next,
+            ", ",
+            $due,
+            "), ",
+            $clock,
+            ") THEN least(greatest(",
+            $next,
+            ", ",
+            $due,
+            "), ",
+            $clock,
+            ") END"
+        )
+    };
+}
+pub(crate) use fell_due_sql;
+
+/// The new `next_run_at` of a watcher whose next slot is kept at the new instant `$kept`
+/// (as [`fell_due_sql!`]; `NULL` when not kept): that instant, unless the slot is due
+/// already at `$clock`, since its old instant `$next` or its `due_since` `$due`: then no
+/// later than that moment, so that a raised spread does not make a slot that an outage
+/// missed look punctual (it stays the same slot: the new offset is larger).
+macro_rules! kept_at_sql {
+    ($next:literal, $due:literal, $kept:literal, $clock:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $kept,
+            " IS NOT NULL AND greatest(",
+            $next,
+            ", ",
+            $due,
+            ") <= ",
+            $clock,
+            " THEN least(",
+            $kept,
+            ", greatest(",
+            $next,
+            ", ",
+            $due,
+            ")) ELSE ",
+            $kept,
+            " END"
+        )
+    };
+}
+pub(crate) use kept_at_sql;
+
 /// The candidate slots of a schedule in a zone around a clock, for [`next_fire_sql!`]:
 /// every slot from a day (plus the longest spread) before the clock to the first more than
 /// a day after it. `NULL`s (no candidates) when the schedule is not known yet.
@@ -743,16 +802,17 @@ pub struct WatcherPatch {
 /// schedule and zone the candidates
 /// `$25`/`$26` ([`next_fire_sql!`]) were computed for. Nothing changes unless every check
 /// passes; when the schedule and zone stay, the next slot stays ([`kept_fire_sql!`]: a
-/// new spread never fires a slot twice nor skips one, and when it moves the slot's instant
-/// before the moment the slot fell due, `due_since` keeps that moment for the catch-up
-/// window: migration V15); when the candidates are not the row's (`fresh` false: the host did not know its
+/// new spread never fires a slot twice nor skips one; [`kept_at_sql!`] and
+/// [`fell_due_sql!`]: the moment it fell due counts for the catch-up window, migration
+/// V15); when the candidates are not the row's (`fresh` false: the host did not know its
 /// schedule or zone) nothing changes either and the row says what they are. One row: the
 /// watcher's status (`NULL`: unknown), the checks, its organisation, schedule and zone, the
 /// candidate devices and the watcher afterwards.
 const UPDATE: &str = concat!(
     "WITH w AS (
         SELECT id AS wid, org_id AS worg, status AS wstatus, schedule AS wschedule,
-               timezone AS wzone, next_run_at AS wnext, spread_seconds AS wspread, ",
+               timezone AS wzone, next_run_at AS wnext, spread_seconds AS wspread,
+               due_since AS wdue, ",
     spread_fraction!("id"),
     " AS wfrac
         FROM watchers WHERE id = $1
@@ -779,7 +839,12 @@ const UPDATE: &str = concat!(
                          OR (w.wstatus = 'paused' AND (SELECT slots_kept FROM same)))) AS due,
                coalesce(coalesce($12, w.wschedule) = $23
                         AND coalesce($13, w.wzone) = $24, false) AS fresh,
-               CASE WHEN (SELECT slots_kept FROM same) THEN ",
+               ",
+    kept_at_sql!("w.wnext", "w.wdue", "k.next", "coalesce($19, now())"),
+    " AS kept_at, ",
+    fell_due_sql!("w.wnext", "w.wdue", "k.next", "coalesce($19, now())"),
+    " AS fell_due
+        FROM w, LATERAL (SELECT CASE WHEN (SELECT slots_kept FROM same) THEN ",
     kept_fire_sql!(
         "w.wfrac",
         "coalesce($14, w.wspread)",
@@ -788,8 +853,7 @@ const UPDATE: &str = concat!(
         "$25",
         "$26"
     ),
-    " END AS kept_next
-        FROM w
+    " END AS next) k
     ), up AS (
         UPDATE watchers t
         SET name = coalesce($2, t.name), slug = coalesce($3, t.slug),
@@ -800,7 +864,7 @@ const UPDATE: &str = concat!(
             min_cooldown_seconds = coalesce($10, t.min_cooldown_seconds),
             extraction_schema = coalesce($11, t.extraction_schema),
             schedule = coalesce($12, t.schedule), timezone = coalesce($13, t.timezone),
-            next_run_at = CASE WHEN chk.due THEN coalesce(chk.kept_next, ",
+            next_run_at = CASE WHEN chk.due THEN coalesce(chk.kept_at, ",
     next_fire_sql!(
         ["chk.wfrac"] "t.id",
         "coalesce($14, t.spread_seconds)",
@@ -810,13 +874,7 @@ const UPDATE: &str = concat!(
         fired_slot_sql!("t.id")
     ),
     ") ELSE t.next_run_at END,
-            -- the kept slot moved before the moment it fell due (a lowered spread): due
-            -- from that moment (the change, or the old instant if it had passed)
-            due_since = CASE WHEN NOT chk.due THEN t.due_since
-                             WHEN chk.kept_next < least(greatest(t.next_run_at, t.due_since),
-                                                        coalesce($19, now()))
-                             THEN least(greatest(t.next_run_at, t.due_since),
-                                        coalesce($19, now())) END,
+            due_since = CASE WHEN chk.due THEN chk.fell_due ELSE t.due_since END,
             updated_at = coalesce($19, now()),
             spread_seconds = coalesce($14, t.spread_seconds),
             catch_up_window_seconds = CASE WHEN $15 THEN $16 ELSE t.catch_up_window_seconds END,
@@ -1159,7 +1217,9 @@ const RESUME: &str = concat!(
         "$7",
         fired_slot_sql!("t.id")
     ),
-    " ELSE t.next_run_at END
+    " ELSE t.next_run_at END,
+            -- a slot taken from the resume's clock is late from its own instant
+            due_since = CASE WHEN chk.due THEN NULL ELSE t.due_since END
         FROM chk
         WHERE t.id = chk.wid AND chk.wstatus <> 'archived' AND chk.agent_ok
           AND (NOT chk.due OR chk.fresh)
@@ -1332,7 +1392,7 @@ pub(crate) fn fired_slots(
 
 /// One statement for all of them, however many.
 const RESCHEDULE: &str = "
-    UPDATE watchers SET next_run_at = u.next_at, updated_at = $3
+    UPDATE watchers SET next_run_at = u.next_at, due_since = NULL, updated_at = $3
     FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, next_at)
     WHERE watchers.id = u.id AND watchers.next_run_at IS DISTINCT FROM u.next_at";
 
@@ -1475,7 +1535,7 @@ const ARCHIVE: &str = concat!(
         RETURNING id
     ), up AS (
         UPDATE watchers t
-        SET status = 'archived', paused_reason = NULL, next_run_at = NULL,
+        SET status = 'archived', paused_reason = NULL, next_run_at = NULL, due_since = NULL,
             updated_at = coalesce($2, now())
         FROM w WHERE t.id = w.wid
         RETURNING ",

@@ -127,7 +127,10 @@ fn lowering_the_spread_does_not_drop_a_slot() {
 /// A lowered spread moves the kept slot's instant into the past, but the slot fell due when
 /// the spread changed: with a catch-up window shorter than the time since that instant,
 /// the dispatcher that reaches it at once queues it (it recorded it `skipped`, "missed by"
-/// hours, before `due_since`). A slot an outage made late by as much is still skipped.
+/// hours, before `due_since`). What an outage made late stays late: a slot left at its
+/// slot, one whose spread instant had passed before the spread was lowered, and the same
+/// lowered and then raised (a raise into the future does not make it punctual); a
+/// `due_since` older than the next run (an older binary's) counts for nothing.
 #[test]
 fn lowering_the_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
     use chrono::Timelike;
@@ -136,21 +139,36 @@ fn lowering_the_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
     let now = Utc::now();
     // a daily slot two to three hours ago, whose 1d-spread instant is still ahead
     let schedule = format!("0 {} * * *", (now.hour() + 22) % 24);
-    let window = ["--catch-up-window", "1h"];
-    let w = create(&db, &schedule, &[&["--spread", "1d"][..], &window].concat());
+    let window = ["--catch-up-window", "30m"];
+    let spread = |value| [&["--spread", value][..], &window].concat();
+    let w = create(&db, &schedule, &spread("1d"));
     let id = w["id"].as_i64().unwrap();
     let ws = id.to_string();
     let offset = Spread::new(86_400, id).offset(Some(Duration::days(1)));
     let kept = t(s(&w, "next_run_at")) - offset;
     assert!(kept < now - Duration::hours(2), "{kept} {now}");
-    // the control: another watcher of the same schedule that an outage left at that slot
-    let late = create_named(&db, "Late", &schedule, &window);
-    db.client()
-        .execute(
-            "UPDATE watchers SET next_run_at = $2 WHERE id = $1",
-            &[&late["id"].as_i64().unwrap(), &kept],
-        )
-        .unwrap();
+    let set = |w: &serde_json::Value, column: &str, at: DateTime<Utc>| {
+        let sql = format!("UPDATE watchers SET {column} = $2 WHERE id = $1");
+        let id = w["id"].as_i64().unwrap();
+        db.client().execute(&sql, &[&id, &at]).unwrap();
+    };
+    // an outage left one at the slot, and two at their 1h-spread instants of it (an hour or
+    // more ago: their next runs, tomorrow's, set back a day)
+    let at_slot = create_named(&db, "At slot", &schedule, &window);
+    set(&at_slot, "next_run_at", kept);
+    let [lowered, raised] = ["Lowered", "Raised"].map(|name| {
+        let w = create_named(&db, name, &schedule, &spread("1h"));
+        set(
+            &w,
+            "next_run_at",
+            t(s(&w, "next_run_at")) - Duration::days(1),
+        );
+        w
+    });
+    // due a minute ago, with a due_since of yesterday
+    let stale = create_named(&db, "Stale", "* * * * *", &window);
+    set(&stale, "next_run_at", now - Duration::minutes(1));
+    set(&stale, "due_since", now - Duration::days(1));
 
     let w = cli(&db)
         .args(["watchers", "update", &ws, "--spread", "0"])
@@ -160,20 +178,69 @@ fn lowering_the_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
         kept,
         "the slot is kept, due at once"
     );
+    for (w, steps) in [(&lowered, &["0"][..]), (&raised, &["0", "1d"])] {
+        for step in steps {
+            cli(&db)
+                .args(["watchers", "update", &w["id"].to_string(), "--spread", step])
+                .run()
+                .code(0);
+        }
+    }
     let tick = cli(&db).args(["dispatch"]).json();
-    assert_eq!(tick["queued"], 1, "{tick}");
-    assert_eq!(tick["skipped"], 1, "{tick}");
-    let runs = runs_of(&db, &ws);
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    assert_eq!(s(&runs[0], "status"), "pending", "{runs:?}");
-    assert_eq!(t(s(&runs[0], "scheduled_for")), kept);
-    let control = runs_of(&db, &late["id"].to_string());
-    assert_eq!(s(&control[0], "status"), "skipped", "{control:?}");
+    let status = |w: &serde_json::Value| {
+        let runs = runs_of(&db, &w["id"].to_string());
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        assert_eq!(t(s(&runs[0], "scheduled_for")), kept, "{runs:?}");
+        s(&runs[0], "status").to_string()
+    };
+    assert_eq!(status(&w), "pending");
+    assert_eq!(status(&at_slot), "skipped");
+    assert_eq!(status(&lowered), "skipped");
+    assert_eq!(status(&raised), "skipped");
+    assert_eq!(tick["queued"], 2, "{tick}");
+    assert_eq!(tick["skipped"], 3, "{tick}");
+    let stale_runs = runs_of(&db, &stale["id"].to_string());
+    assert_eq!(s(&stale_runs[0], "status"), "pending", "{stale_runs:?}");
     // the next slot is late from its own instant again
-    let cleared: bool = db.scalar(&format!(
-        "SELECT due_since IS NULL FROM watchers WHERE id = {id}"
-    ));
-    assert!(cleared, "due_since is cleared once the slot fired");
+    let left: i64 = db.scalar("SELECT count(*) FROM watchers WHERE due_since IS NOT NULL");
+    assert_eq!(left, 0, "due_since is cleared once a slot fired");
+    // and the slot taken before its 1d-spread instant is not taken again at that instant
+    let raised = cli(&db)
+        .args(["watchers", "show", &raised["id"].to_string()])
+        .json();
+    let next = t(s(&raised, "next_run_at"));
+    assert!(
+        next >= kept + Duration::days(1),
+        "the same slot again at {next}"
+    );
+}
+
+/// `resume`, `reschedule` (when it moves the next run) and `archive` clear `due_since`: the
+/// slot they leave next is late from its own instant, and no value outlives its slot.
+#[test]
+fn recomputing_the_next_run_clears_due_since() {
+    let db = TestDb::new();
+    org(&db);
+    let id = create(&db, "0 9 * * *", &[])["id"].as_i64().unwrap();
+    let ws = id.to_string();
+    let after = |step: &[&[&str]]| {
+        db.client()
+            .execute(
+                "UPDATE watchers SET due_since = now() - interval '1 hour',
+                                     next_run_at = now() + interval '30 days' WHERE id = $1",
+                &[&id],
+            )
+            .unwrap();
+        for args in step {
+            cli(&db).args(["watchers"]).args(*args).run().code(0);
+        }
+        db.scalar::<Option<DateTime<Utc>>>(&format!(
+            "SELECT due_since FROM watchers WHERE id = {id}"
+        ))
+    };
+    assert_eq!(after(&[&["pause", &ws], &["resume", &ws]]), None, "resume");
+    assert_eq!(after(&[&["reschedule", &ws]]), None, "reschedule");
+    assert_eq!(after(&[&["archive", &ws]]), None, "archive");
 }
 
 /// `watchers update --spread` on a paused watcher moves its `next_run_at` to the same

@@ -722,6 +722,77 @@ fn a_seeded_lower_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
     assert_eq!(slot, kept);
 }
 
+/// `seed --update` with a new spread, while a `watchers update --spread` moves the next
+/// run between seed's read of the watcher and its write (seed waits on the agent it
+/// renames, held by a third session): seed computes the kept slot's instant from the
+/// next run and spread as they are once it holds the watcher. It kept the update's
+/// `next_run_at` and wrote its own spread under it, a pair that named no slot (a 12h
+/// offset under a 6h spread: `scheduled_for` would have been the instant itself).
+#[test]
+fn a_seeded_spread_is_computed_from_the_next_run_a_concurrent_update_left() {
+    use chrono::Timelike;
+    let db = TestDb::new();
+    let now = chrono::Utc::now();
+    let fixture = |agent: &str, spread: &str| {
+        let mut f: serde_json::Value = serde_json::from_str(&daily(
+            (now.hour() + 22) % 24,
+            serde_json::json!({"spread": spread, "agent": "helper"}),
+        ))
+        .unwrap();
+        f["organizations"][0]["agents"] = serde_json::json!([{"id": "helper", "name": agent}]);
+        f.to_string()
+    };
+    cli(&db)
+        .args(["seed", "-"])
+        .stdin(&fixture("H1", "1d"))
+        .run()
+        .code(0);
+    let (id, next) = {
+        let row = db
+            .client()
+            .query_one(
+                "SELECT id, next_run_at FROM watchers WHERE slug = 'daily'",
+                &[],
+            )
+            .unwrap();
+        (
+            row.get::<_, i64>(0),
+            row.get::<_, chrono::DateTime<chrono::Utc>>(1),
+        )
+    };
+    let offset = |hours: i64| {
+        lobu_admin::schedule::Spread::new(hours * 3600, id).offset(Some(chrono::Duration::days(1)))
+    };
+    let slot = next - offset(24);
+    assert!(offset(12) > chrono::Duration::hours(6), "pick another id");
+    let mut holder = db.client();
+    holder
+        .batch_execute("BEGIN; SELECT 1 FROM agents WHERE id = 'helper' FOR NO KEY UPDATE")
+        .unwrap();
+    let seeding = std::thread::scope(|scope| {
+        let seeding = scope.spawn(|| {
+            cli(&db)
+                .args(["seed", "--update", "-"])
+                .stdin(&fixture("H2", "6h"))
+                .run()
+        });
+        crate::support::until_sessions_wait_on_a_lock(&mut db.client(), &db.name, 1, || {
+            seeding.is_finished()
+        });
+        cli(&db)
+            .args(["watchers", "update", &id.to_string(), "--spread", "12h"])
+            .run()
+            .code(0);
+        holder.batch_execute("COMMIT").unwrap();
+        seeding.join().unwrap()
+    });
+    seeding.code(0);
+    let next = db.scalar::<chrono::DateTime<chrono::Utc>>(&format!(
+        "SELECT next_run_at FROM watchers WHERE id = {id}"
+    ));
+    assert_eq!(next, slot + offset(6), "the slot at its 6h offset");
+}
+
 /// The watcher settings of SPEC 17 and 18 are in the format: `seed` creates them, reports
 /// each edited one as drift (durations shown as `export` writes them), `--update
 /// --dry-run` reports exactly what `--update` writes, a second run is clean, a changed
