@@ -868,29 +868,34 @@ fn drift(
                 .collect::<Vec<_>>(),
         ],
     )?;
-    // the watchers whose slots move, locked and read again (the next run, spread,
-    // schedule and zone a `watchers update` or a tick may have changed since the read
-    // above: a kept slot computed from an old pair fired twice), then the latest slot that
-    // has a run (in a statement of its own: a statement that waited for a lock reads the
-    // runs as they were when it started); the watchers after the organisations, agents and
-    // devices, as `agents delete` and `devices delete` lock theirs before their watchers
+    // every watcher the update writes, locked in id order (as `agents delete` and `devices
+    // delete` lock theirs: the update alone locked them in the fixture's order, and
+    // deadlocked with them) after the organisations, agents and devices (the order those
+    // take), and read again: the next run, spread, schedule and zone a `watchers update`
+    // or a tick may have changed since the read above (a kept slot computed from an old
+    // pair fired twice); then the latest slot that has a run (in a statement of its own: a
+    // statement that waited for a lock reads the runs as they were when it started)
+    let ids: Vec<i64> = watcher_fix.iter().map(|f| f.id).collect();
+    let mut locked = std::collections::HashMap::new();
+    let rows = if ids.is_empty() {
+        Vec::new()
+    } else {
+        tx.query(
+            "SELECT id, next_run_at, spread_seconds, schedule, timezone FROM watchers
+             WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+            &[&ids],
+        )?
+    };
+    for r in rows {
+        let row: (Option<DateTime<Utc>>, i32, String, String) =
+            (r.get(1), r.get(2), r.get(3), r.get(4));
+        locked.insert(r.get::<_, i64>(0), row);
+    }
     let moved: Vec<i64> = watcher_fix
         .iter()
         .filter(|f| f.moved.is_some())
         .map(|f| f.id)
         .collect();
-    let mut locked = std::collections::HashMap::new();
-    if !moved.is_empty() {
-        for r in tx.query(
-            "SELECT id, next_run_at, spread_seconds, schedule, timezone FROM watchers
-             WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
-            &[&moved],
-        )? {
-            let row: (Option<DateTime<Utc>>, i32, String, String) =
-                (r.get(1), r.get(2), r.get(3), r.get(4));
-            locked.insert(r.get::<_, i64>(0), row);
-        }
-    }
     let fired = crate::watchers::fired_slots(tx, &moved)?;
     for f in &mut watcher_fix {
         let Some((schedule, zone, spread)) = &f.moved else {

@@ -681,3 +681,60 @@ fn seed_update_against_a_forced_delete_of_an_agent_does_not_deadlock() {
     assert!(deleted.is_ok(), "{deleted:?}");
     seeded.code(0);
 }
+
+/// `seed --update` renaming one watcher of an agent and giving another a new spread,
+/// against a forced `agents delete` of that agent: both lock the agent's watchers in id
+/// order. Seed locked the moved watcher first and the renamed one in its final update,
+/// holding one while it waited for the other, which the delete held while it waited for the
+/// first: a deadlock (exit 5). Made certain: a third session holds the first watcher, the
+/// delete queues on it, then seed; the holder lets go.
+#[test]
+fn seed_update_locks_an_agents_watchers_in_the_order_a_forced_delete_does() {
+    let db = TestDb::new();
+    let fixture = |name: &str, spread: &str| {
+        let watcher = |slug: &str, name: &str, spread: &str| {
+            json!({"slug": slug, "name": name, "schedule": "0 9 * * *", "timezone": "UTC",
+                   "agent": "bot", "prompt": "p", "spread": spread})
+        };
+        json!({"organizations": [{
+            "id": "acme", "name": "Acme",
+            "agents": [{"id": "bot", "name": "Bot"}],
+            "watchers": [watcher("first", name, "0s"), watcher("second", "Second", spread)]
+        }]})
+        .to_string()
+    };
+    cli(&db)
+        .args(["seed", "-"])
+        .stdin(&fixture("First", "0s"))
+        .run()
+        .code(0);
+    let first: i64 = db.scalar("SELECT id FROM watchers WHERE slug = 'first'");
+    let second: i64 = db.scalar("SELECT id FROM watchers WHERE slug = 'second'");
+    assert!(first < second);
+    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
+    let mut holder = db.client();
+    holder
+        .batch_execute(&format!(
+            "BEGIN; SELECT 1 FROM watchers WHERE id = {first} FOR UPDATE"
+        ))
+        .unwrap();
+    let (deleted, seeded) = std::thread::scope(|s| {
+        let delete = s.spawn(|| {
+            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
+                lobu_admin::agents::delete_guarded(tx, "acme", "bot", true, now)
+            })
+        });
+        waiting(1);
+        let seed = s.spawn(|| {
+            cli(&db)
+                .args(["seed", "--update", "-"])
+                .stdin(&fixture("First 2", "1h"))
+                .run()
+        });
+        waiting(2);
+        holder.batch_execute("COMMIT").unwrap();
+        (delete.join().unwrap(), seed.join().unwrap())
+    });
+    assert!(deleted.is_ok(), "{deleted:?}");
+    assert!(!seeded.stderr.contains("deadlock"), "{}", seeded.stderr);
+}
