@@ -634,6 +634,18 @@ fn daily(hour: u32, settings: serde_json::Value) -> String {
         .to_string()
 }
 
+/// The id and `next_run_at` of [`daily`]'s watcher.
+fn daily_next_run(db: &TestDb) -> (i64, chrono::DateTime<chrono::Utc>) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT id, next_run_at FROM watchers WHERE slug = 'daily'",
+            &[],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
 /// `seed --update` with only a new spread keeps the next slot, as `watchers update
 /// --spread` does: a daily slot that fired this hour is not fired again at its new offset
 /// (it moved `next_run_at` to the first instant after now, today's slot's).
@@ -692,19 +704,7 @@ fn a_seeded_lower_spread_under_a_short_catch_up_window_queues_the_kept_slot() {
         .stdin(&fixture("1d"))
         .run()
         .code(0);
-    let (id, next) = {
-        let row = db
-            .client()
-            .query_one(
-                "SELECT id, next_run_at FROM watchers WHERE slug = 'daily'",
-                &[],
-            )
-            .unwrap();
-        (
-            row.get::<_, i64>(0),
-            row.get::<_, chrono::DateTime<chrono::Utc>>(1),
-        )
-    };
+    let (id, next) = daily_next_run(&db);
     let offset =
         lobu_admin::schedule::Spread::new(86_400, id).offset(Some(chrono::Duration::days(1)));
     let kept = next - offset;
@@ -747,19 +747,7 @@ fn a_seeded_spread_is_computed_from_the_next_run_a_concurrent_update_left() {
         .stdin(&fixture("H1", "1d"))
         .run()
         .code(0);
-    let (id, next) = {
-        let row = db
-            .client()
-            .query_one(
-                "SELECT id, next_run_at FROM watchers WHERE slug = 'daily'",
-                &[],
-            )
-            .unwrap();
-        (
-            row.get::<_, i64>(0),
-            row.get::<_, chrono::DateTime<chrono::Utc>>(1),
-        )
-    };
+    let (id, next) = daily_next_run(&db);
     let offset = |hours: i64| {
         lobu_admin::schedule::Spread::new(hours * 3600, id).offset(Some(chrono::Duration::days(1)))
     };
