@@ -587,12 +587,22 @@ fn against_a_queued_forced_delete<T: Send>(
     agent: &str,
     contend: impl FnOnce() -> T + Send,
 ) -> (lobu_admin::Result<lobu_admin::agents::AgentDeleted>, T) {
+    let held = format!("SELECT 1 FROM agents WHERE org_id = 'acme' AND id = '{agent}'");
+    behind_a_holder(db, &held, agent, contend)
+}
+
+/// [`against_a_queued_forced_delete`] with the third session holding the rows `held`
+/// selects (`FOR UPDATE`).
+fn behind_a_holder<T: Send>(
+    db: &TestDb,
+    held: &str,
+    agent: &str,
+    contend: impl FnOnce() -> T + Send,
+) -> (lobu_admin::Result<lobu_admin::agents::AgentDeleted>, T) {
     let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
     let mut holder = db.client();
     holder
-        .batch_execute(&format!(
-            "BEGIN; SELECT 1 FROM agents WHERE org_id = 'acme' AND id = '{agent}' FOR UPDATE"
-        ))
+        .batch_execute(&format!("BEGIN; {held} FOR UPDATE"))
         .unwrap();
     std::thread::scope(|s| {
         let delete = s.spawn(|| {
@@ -711,29 +721,12 @@ fn seed_update_locks_an_agents_watchers_in_the_order_a_forced_delete_does() {
     let first: i64 = db.scalar("SELECT id FROM watchers WHERE slug = 'first'");
     let second: i64 = db.scalar("SELECT id FROM watchers WHERE slug = 'second'");
     assert!(first < second);
-    let waiting = |n| until_sessions_wait_on_a_lock(&mut db.client(), &db.name, n, || false);
-    let mut holder = db.client();
-    holder
-        .batch_execute(&format!(
-            "BEGIN; SELECT 1 FROM watchers WHERE id = {first} FOR UPDATE"
-        ))
-        .unwrap();
-    let (deleted, seeded) = std::thread::scope(|s| {
-        let delete = s.spawn(|| {
-            lobu_admin::db::in_tx(&mut db.client(), |tx, now| {
-                lobu_admin::agents::delete_guarded(tx, "acme", "bot", true, now)
-            })
-        });
-        waiting(1);
-        let seed = s.spawn(|| {
-            cli(&db)
-                .args(["seed", "--update", "-"])
-                .stdin(&fixture("First 2", "1h"))
-                .run()
-        });
-        waiting(2);
-        holder.batch_execute("COMMIT").unwrap();
-        (delete.join().unwrap(), seed.join().unwrap())
+    let held = format!("SELECT 1 FROM watchers WHERE id = {first}");
+    let (deleted, seeded) = behind_a_holder(&db, &held, "bot", || {
+        cli(&db)
+            .args(["seed", "--update", "-"])
+            .stdin(&fixture("First 2", "1h"))
+            .run()
     });
     assert!(deleted.is_ok(), "{deleted:?}");
     assert!(!seeded.stderr.contains("deadlock"), "{}", seeded.stderr);
